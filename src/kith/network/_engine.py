@@ -1,0 +1,1097 @@
+"""The in-memory connection graph: CSR base + copy-on-write overlay, numpy kernels."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _csr, _hll, _snapshot
+from ._csr import EMPTY, I32, I64, MAX_ID
+
+__all__ = ["OUT_OF_NETWORK", "NetworkEngine", "Reach"]
+
+OUT_OF_NETWORK = 0
+"""What :meth:`NetworkEngine.degree` returns beyond the 3rd degree (and for ``a == b``)."""
+
+T = TypeVar("T")
+B8 = NDArray[np.bool_]
+
+_SNAPSHOT_VERSION = 1
+# Above this many adjacency entries to scan, reach() estimates the 3rd degree.
+DEFAULT_EXACT_REACH_WORK = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How many members a member reaches at each distance.
+
+    Attributes
+    ----------
+    first, second : int
+        Exact counts of members at distance 1 and exactly 2.
+    third : int
+        Members at distance exactly 3, exact or a HyperLogLog estimate.
+    third_estimated : bool
+        Whether ``third`` is an estimate.
+    third_relative_error : float
+        One standard error of ``third`` relative to ``third`` (0.0 when exact).
+
+    Examples
+    --------
+    >>> NetworkEngine.from_edges([1, 2, 3], [2, 3, 4]).reach(1)
+    Reach(first=1, second=1, third=1, third_estimated=False, third_relative_error=0.0)
+    """
+
+    first: int
+    second: int
+    third: int
+    third_estimated: bool
+    third_relative_error: float
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """One consistent view: readers take a reference once and use only it."""
+
+    indptr: I64
+    indices: I32
+    n_base: int
+    overlay: dict[int, I32]
+    num_nodes: int
+    sketch: NDArray[np.uint8] | None = None
+
+
+class _Ball:
+    """A cached distance-2 set: a little-endian bitset when dense, sorted ids when sparse."""
+
+    __slots__ = ("bits", "ids", "size")
+
+    def __init__(self, bits: NDArray[np.uint8] | None, ids: I32 | None, size: int) -> None:
+        self.bits = bits
+        self.ids = ids
+        self.size = size
+
+    def contains(self, q: I64) -> B8:
+        if self.bits is not None:
+            out = np.zeros(q.size, dtype=np.bool_)
+            ok = q < self.bits.size * 8
+            qq = q[ok]
+            out[ok] = ((self.bits[qq >> 3] >> (qq & 7).astype(np.uint8)) & 1).astype(np.bool_)
+            return out
+        assert self.ids is not None
+        return _member(self.ids, q)
+
+    @property
+    def nbytes(self) -> int:
+        arr = self.bits if self.bits is not None else self.ids
+        return 0 if arr is None else int(arr.nbytes)
+
+
+class _Scratch(threading.local):
+    """Per-thread mark array, kept all-False between calls."""
+
+    def __init__(self) -> None:
+        self.mark: B8 = np.zeros(0, dtype=np.bool_)
+
+    def get(self, n: int) -> B8:
+        if self.mark.size < n:
+            self.mark = np.zeros(max(n, int(self.mark.size * 1.25) + 1024), dtype=np.bool_)
+        return self.mark
+
+
+def _member(sorted_ids: NDArray[Any], q: NDArray[Any]) -> B8:
+    """``q[i] in sorted_ids`` for every i, by binary search."""
+    if sorted_ids.size == 0 or q.size == 0:
+        return np.zeros(q.size, dtype=np.bool_)
+    pos = np.searchsorted(sorted_ids, q)
+    pos[pos == sorted_ids.size] = 0
+    return np.asarray(sorted_ids[pos] == q)
+
+
+def _intersect(x: I32, y: I32) -> I32:
+    """Sorted intersection of two sorted unique arrays (binary search of the smaller)."""
+    if x.size > y.size:
+        x, y = y, x
+    if x.size == 0:
+        return EMPTY
+    return x[_member(y, x)]
+
+
+def _segment_any_count(hits: B8, lengths: I64) -> I64:
+    """Number of true values in each consecutive segment of the given lengths."""
+    c = np.zeros(hits.size + 1, dtype=np.int64)
+    np.cumsum(hits, out=c[1:])
+    ends = np.cumsum(lengths)
+    out: I64 = c[ends] - c[ends - lengths]
+    return out
+
+
+def _check_id(x: int, name: str = "member id") -> int:
+    v = int(x)
+    if v != x or v < 0 or v > MAX_ID:
+        raise ValueError(f"{name} must be an integer in 0..{MAX_ID}, got {x!r}")
+    return v
+
+
+def _rle(sorted_vals: I32) -> tuple[I32, I64]:
+    """Distinct values of a sorted array and how often each occurs."""
+    if sorted_vals.size == 0:
+        return EMPTY, np.zeros(0, dtype=np.int64)
+    first = np.empty(sorted_vals.size, dtype=np.bool_)
+    first[0] = True
+    np.not_equal(sorted_vals[1:], sorted_vals[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, sorted_vals.size))
+    return sorted_vals[starts], counts.astype(np.int64)
+
+
+class NetworkEngine:
+    """The connection graph of a community, held in memory and queried in microseconds.
+
+    Member ids are non-negative ints (database ids) used directly as node indices; a
+    member the engine has never seen is simply an isolated node. The graph is a
+    compressed-sparse-row base (sorted int32 neighbour lists) plus an overlay holding
+    the full, sorted neighbour list of every member changed since the last
+    :meth:`compact`. Queries are safe from any number of threads while one or more
+    threads apply changes; see ``docs/network.md``.
+
+    Parameters
+    ----------
+    indptr, indices
+        The base CSR (row ``i`` is ``indices[indptr[i]:indptr[i + 1]]``, sorted, both
+        directions stored). Normally built by :meth:`from_edges` or :meth:`load`.
+    num_edges
+        Number of undirected connections in the base.
+    cache_size
+        How many viewers' 2nd-degree sets :meth:`degrees` keeps (LRU).
+
+    Examples
+    --------
+    >>> eng = NetworkEngine.from_edges([1, 2, 3], [2, 3, 4])
+    >>> eng.degree(1, 4)
+    3
+    >>> eng.connect(1, 3)
+    >>> eng.degree(1, 4)
+    2
+    """
+
+    def __init__(
+        self,
+        indptr: I64,
+        indices: I32,
+        *,
+        num_edges: int | None = None,
+        num_nodes: int | None = None,
+        cache_size: int = 4096,
+        sketch: NDArray[np.uint8] | None = None,
+    ) -> None:
+        n_base = int(indptr.size - 1)
+        self._state = _State(
+            indptr=indptr,
+            indices=indices,
+            n_base=n_base,
+            overlay={},
+            num_nodes=max(n_base, int(num_nodes or 0)),
+            sketch=sketch,
+        )
+        self._num_edges = int(indices.size // 2 if num_edges is None else num_edges)
+        self._seq = 0
+        self._write_lock = threading.RLock()
+        self._compact_lock = threading.Lock()
+        self._sketch_lock = threading.Lock()
+        self._cache: OrderedDict[int, _Ball] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._cache_size = int(cache_size)
+        self._scratch = _Scratch()
+        self.exact_reach_work = DEFAULT_EXACT_REACH_WORK
+        """Adjacency entries reach() may scan exactly before switching to HyperLogLog."""
+        self.dense_fraction = 1.0 / 16.0
+        """Above ``num_nodes * dense_fraction`` gathered entries, 2-balls use a full mark scan."""
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_edges(
+        cls,
+        a: ArrayLike,
+        b: ArrayLike,
+        *,
+        num_nodes: int | None = None,
+        cache_size: int = 4096,
+    ) -> NetworkEngine:
+        """Build an engine from undirected pairs ``a[i] - b[i]``.
+
+        Duplicates (in either orientation) and self-loops are dropped.
+
+        Parameters
+        ----------
+        a, b : array_like of int
+            Endpoints, same length.
+        num_nodes : int, optional
+            Minimum node capacity (ids ``0 .. num_nodes - 1``).
+        cache_size : int
+            Viewers whose 2nd-degree set :meth:`degrees` caches.
+
+        Returns
+        -------
+        NetworkEngine
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 2, 2, 3], [2, 1, 3, 3])
+        >>> eng.num_edges, eng.num_nodes
+        (2, 4)
+        """
+        indptr, indices, n = _csr.build_csr(a, b, num_nodes)
+        return cls(indptr, indices, num_nodes=n, cache_size=cache_size)
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str], *, mmap: bool = True, cache_size: int = 4096
+    ) -> NetworkEngine:
+        """Open a snapshot written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : path-like
+            The snapshot file, or a directory holding ``network.snapshot``.
+        mmap : bool
+            Memory-map the arrays (near-instant; pages are read on first use) instead
+            of reading them into memory.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> NetworkEngine.from_edges([1], [2]).save(d)
+        >>> NetworkEngine.load(d).neighbors(1).tolist()
+        [2]
+        """
+        arrays, meta = _snapshot.read(path, mmap=mmap)
+        if meta.get("format") != "kith-network" or meta.get("version") != _SNAPSHOT_VERSION:
+            raise ValueError("unsupported snapshot format")
+        return cls(
+            arrays["indptr"],
+            arrays["indices"],
+            num_edges=int(meta["num_edges"]),
+            num_nodes=int(meta["num_nodes"]),
+            cache_size=cache_size,
+            sketch=arrays.get("sketch"),
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write a snapshot of the current graph (base and overlay merged), atomically.
+
+        The file is written next to its destination and renamed into place, so a
+        reader of ``path`` sees the old snapshot or the new one, never a mix.
+        Concurrent changes are allowed; the snapshot holds the graph as it was when
+        the call started.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> d = tempfile.mkdtemp()
+        >>> NetworkEngine.from_edges([1], [2]).save(os.path.join(d, "g.snapshot"))
+        >>> NetworkEngine.load(os.path.join(d, "g.snapshot")).num_edges
+        1
+        """
+        with self._write_lock:
+            st = self._state
+            frozen = dict(st.overlay)
+            num_edges = self._num_edges
+        indptr, indices, sketch = self._merged(st, frozen)
+        arrays: dict[str, NDArray[Any]] = {"indptr": indptr, "indices": indices}
+        if sketch is not None:
+            arrays["sketch"] = sketch
+        meta = {
+            "format": "kith-network",
+            "version": _SNAPSHOT_VERSION,
+            "num_nodes": st.num_nodes,
+            "num_edges": num_edges,
+        }
+        _snapshot.write(path, arrays, meta)
+
+    # ------------------------------------------------------------------ plumbing
+    def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a query on a consistent state (seqlock: retry if a write overlapped)."""
+        for _ in range(4):
+            seq = self._seq
+            if seq & 1:
+                time.sleep(0)
+                continue
+            st = self._state
+            try:
+                result = fn(st, seq, *args)
+            except Exception:
+                if self._seq == seq:
+                    raise
+                continue
+            if self._seq == seq:
+                return result
+        with self._write_lock:
+            return fn(self._state, self._seq, *args)
+
+    def _nbrs(self, st: _State, a: int) -> I32:
+        row = st.overlay.get(a)
+        if row is not None:
+            return row
+        if a < st.n_base:
+            ip = st.indptr
+            return st.indices[ip[a] : ip[a + 1]]
+        return EMPTY
+
+    def _gather(self, st: _State, nodes: NDArray[Any]) -> tuple[I32, I64]:
+        """Concatenated neighbour lists of ``nodes`` and their lengths."""
+        if nodes.size == 0:
+            return EMPTY, np.zeros(0, dtype=np.int64)
+        nodes64 = nodes.astype(np.int64, copy=False)
+        inb = nodes64 < st.n_base
+        if inb.all():
+            starts = st.indptr[nodes64]
+            ends = st.indptr[nodes64 + 1]
+        else:
+            starts = np.zeros(nodes64.size, dtype=np.int64)
+            ends = np.zeros(nodes64.size, dtype=np.int64)
+            starts[inb] = st.indptr[nodes64[inb]]
+            ends[inb] = st.indptr[nodes64[inb] + 1]
+        ind = st.indices
+        parts = [ind[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        lengths = ends - starts
+        ov = st.overlay
+        if ov:
+            for i, x in enumerate(nodes64.tolist()):
+                row = ov.get(x)
+                if row is not None:
+                    parts[i] = row
+                    lengths[i] = row.size
+        if len(parts) == 1:
+            return parts[0], lengths
+        return np.concatenate(parts), lengths
+
+    def _volume(self, st: _State, nodes: I32) -> int:
+        """Approximate total degree of ``nodes`` (base degrees; used to pick a side)."""
+        x = nodes[nodes < st.n_base].astype(np.int64)
+        return int((st.indptr[x + 1] - st.indptr[x]).sum()) + int(nodes.size)
+
+    # ------------------------------------------------------------------ changes
+    def _invalidate(self, st: _State, affected_nodes: list[I32], singles: list[int]) -> None:
+        """Drop cached 2-balls of viewers in ``singles`` or any ``affected_nodes`` array."""
+        with self._cache_lock:
+            if not self._cache:
+                return
+            keys = np.fromiter(self._cache.keys(), dtype=np.int64, count=len(self._cache))
+            hit = np.isin(keys, np.asarray(singles, dtype=np.int64))
+            for arr in affected_nodes:
+                hit |= _member(arr, keys)
+            for k in keys[hit].tolist():
+                del self._cache[k]
+
+    def _begin(self) -> None:
+        self._seq += 1
+
+    def _end(self) -> None:
+        self._seq += 1
+
+    def _grow(self, st: _State, top: int) -> _State:
+        if top >= st.num_nodes:
+            st = replace(st, num_nodes=top + 1)
+            self._state = st
+        return st
+
+    def connect(self, a: int, b: int) -> None:
+        """Record the connection ``a - b`` (no-op if it exists).
+
+        Raises
+        ------
+        ValueError
+            If ``a == b`` or an id is negative.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([], [])
+        >>> eng.connect(5, 7)
+        >>> eng.is_connected(7, 5), eng.num_nodes
+        (True, 8)
+        """
+        a, b = _check_id(a), _check_id(b)
+        if a == b:
+            raise ValueError("a member cannot connect to themselves")
+        with self._write_lock:
+            st = self._state
+            na, nb = self._nbrs(st, a), self._nbrs(st, b)
+            pa = int(np.searchsorted(na, b))
+            if pa < na.size and na[pa] == b:
+                return
+            pb = int(np.searchsorted(nb, a))
+            new_a = np.insert(na, pa, np.int32(b))
+            new_b = np.insert(nb, pb, np.int32(a))
+            self._begin()
+            try:
+                st = self._grow(st, max(a, b))
+                st.overlay[a] = new_a
+                st.overlay[b] = new_b
+                self._num_edges += 1
+                self._invalidate(st, [na, nb], [a, b])
+            finally:
+                self._end()
+
+    def disconnect(self, a: int, b: int) -> None:
+        """Remove the connection ``a - b`` (no-op if absent). Blocks use this too.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1], [2])
+        >>> eng.disconnect(2, 1)
+        >>> eng.is_connected(1, 2)
+        False
+        """
+        a, b = _check_id(a), _check_id(b)
+        with self._write_lock:
+            st = self._state
+            na, nb = self._nbrs(st, a), self._nbrs(st, b)
+            pa = int(np.searchsorted(na, b))
+            if a == b or pa >= na.size or na[pa] != b:
+                return
+            pb = int(np.searchsorted(nb, a))
+            new_a = np.delete(na, pa)
+            new_b = np.delete(nb, pb)
+            self._begin()
+            try:
+                st.overlay[a] = new_a
+                st.overlay[b] = new_b
+                self._num_edges -= 1
+                self._invalidate(st, [na, nb], [a, b])
+            finally:
+                self._end()
+
+    def remove_node(self, a: int) -> None:
+        """Drop every connection of ``a`` (account deletion).
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 1], [2, 3])
+        >>> eng.remove_node(1)
+        >>> eng.num_edges, eng.connection_count(2)
+        (0, 0)
+        """
+        a = _check_id(a)
+        with self._write_lock:
+            st = self._state
+            na = self._nbrs(st, a)
+            if na.size == 0:
+                return
+            rows = {}
+            for x in na.tolist():
+                nx_ = self._nbrs(st, x)
+                rows[x] = np.delete(nx_, int(np.searchsorted(nx_, a)))
+            # Viewers within distance 2 of a lose 2nd-degree members.
+            second, _ = self._gather(st, na)
+            second = np.unique(second)
+            self._begin()
+            try:
+                st.overlay.update(rows)
+                st.overlay[a] = EMPTY
+                self._num_edges -= int(na.size)
+                self._invalidate(st, [na, second], [a])
+            finally:
+                self._end()
+
+    def _merged(
+        self, st: _State, frozen: dict[int, I32]
+    ) -> tuple[I64, I32, NDArray[np.uint8] | None]:
+        """Base and ``frozen`` overlay merged into a fresh CSR (and refreshed sketch)."""
+        if not frozen and st.num_nodes == st.n_base:
+            return st.indptr, st.indices, st.sketch
+        indptr, indices = _csr.merge(st.indptr, st.indices, frozen, st.num_nodes)
+        sketch = None
+        if st.sketch is not None:
+            sketch = np.zeros((st.num_nodes, _hll.M), dtype=np.uint8)
+            sketch[: st.sketch.shape[0]] = st.sketch
+            for node in range(st.sketch.shape[0], st.num_nodes):
+                sketch[node] = _hll.row_of(node, EMPTY)
+            for node, row in frozen.items():
+                sketch[node] = _hll.row_of(node, row)
+        return indptr, indices, sketch
+
+    def compact(self) -> None:
+        """Merge the overlay into a fresh CSR base without blocking readers.
+
+        The new arrays are built from a frozen copy of the overlay while queries and
+        changes go on; then, under the write lock, the new base is swapped in and
+        only the overlay rows changed meanwhile are kept.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1], [2])
+        >>> eng.connect(2, 3)
+        >>> eng.overlay_size
+        2
+        >>> eng.compact()
+        >>> eng.overlay_size, eng.neighbors(2).tolist()
+        (0, [1, 3])
+        """
+        with self._compact_lock:
+            with self._write_lock:
+                st = self._state
+                frozen = dict(st.overlay)
+            if not frozen and st.num_nodes == st.n_base:
+                return
+            indptr, indices, sketch = self._merged(st, frozen)
+            with self._write_lock:
+                cur = self._state
+                rest = {k: v for k, v in cur.overlay.items() if frozen.get(k) is not v}
+                new = _State(
+                    indptr=indptr,
+                    indices=indices,
+                    n_base=int(indptr.size - 1),
+                    overlay=rest,
+                    num_nodes=cur.num_nodes,
+                    sketch=sketch,
+                )
+                self._begin()
+                self._state = new
+                self._end()
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def overlay_size(self) -> int:
+        """Number of members whose neighbour lists live in the overlay.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1], [2]).overlay_size
+        0
+        """
+        return len(self._state.overlay)
+
+    @property
+    def num_nodes(self) -> int:
+        """Node capacity: the largest id seen plus one.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1], [9]).num_nodes
+        10
+        """
+        return self._state.num_nodes
+
+    @property
+    def num_edges(self) -> int:
+        """Number of (undirected) connections.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1, 1], [2, 3]).num_edges
+        2
+        """
+        return self._num_edges
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the base arrays (CSR and sketches, excluding overlay and cache).
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1], [2]).nbytes  # 4 int64 offsets + 2 int32 entries
+        40
+        """
+        st = self._state
+        extra = 0 if st.sketch is None else int(st.sketch.nbytes)
+        return int(st.indptr.nbytes + st.indices.nbytes) + extra
+
+    # ------------------------------------------------------------------ queries
+    def connection_count(self, a: int) -> int:
+        """Number of connections of ``a``.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1, 1], [2, 3]).connection_count(1)
+        2
+        """
+        a = _check_id(a)
+        return self._read(lambda st, _seq: int(self._nbrs(st, a).size))
+
+    def neighbors(self, a: int) -> I32:
+        """Connections of ``a``, sorted ascending (a read-only array).
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([3, 1], [2, 2]).neighbors(2).tolist()
+        [1, 3]
+        """
+        a = _check_id(a)
+        return self._read(lambda st, _seq: self._nbrs(st, a))
+
+    def is_connected(self, a: int, b: int) -> bool:
+        """Whether ``a`` and ``b`` are connected.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1], [2]).is_connected(2, 1)
+        True
+        """
+        a, b = _check_id(a), _check_id(b)
+        return self._read(self._k_is_connected, a, b)
+
+    def _k_is_connected(self, st: _State, _seq: int, a: int, b: int) -> bool:
+        na = self._nbrs(st, a)
+        p = int(np.searchsorted(na, b))
+        return p < na.size and int(na[p]) == b
+
+    def degree(self, a: int, b: int) -> int:
+        """Degree of ``b`` from ``a``: 1, 2, 3 or :data:`OUT_OF_NETWORK` (0).
+
+        The closest distance wins. ``degree(a, a)`` is ``OUT_OF_NETWORK``: a member
+        is not in their own network.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 2, 3, 4], [2, 3, 4, 5])
+        >>> [eng.degree(1, x) for x in (1, 2, 3, 4, 5)]
+        [0, 1, 2, 3, 0]
+        """
+        a, b = _check_id(a), _check_id(b)
+        return self._read(self._k_degree, a, b)
+
+    def _k_degree(self, st: _State, _seq: int, a: int, b: int) -> int:
+        if a == b:
+            return OUT_OF_NETWORK
+        na, nb = self._nbrs(st, a), self._nbrs(st, b)
+        if na.size == 0 or nb.size == 0:
+            return OUT_OF_NETWORK
+        p = int(np.searchsorted(na, b))
+        if p < na.size and int(na[p]) == b:
+            return 1
+        small, big = (na, nb) if na.size <= nb.size else (nb, na)
+        if _member(big, small).any():
+            return 2
+        # Distance 3 iff some neighbour of one side's neighbours is a neighbour of the
+        # other side: mark the side whose neighbourhood is cheaper to expand's opposite.
+        if self._volume(st, na) > self._volume(st, nb):
+            na, nb = nb, na
+        mark = self._scratch.get(st.num_nodes)
+        mark[nb] = True
+        try:
+            step = 16
+            i = 0
+            while i < na.size:
+                cat, _ = self._gather(st, na[i : i + step])
+                if mark[cat].any():
+                    return 3
+                i += step
+                step *= 4
+        finally:
+            mark[nb] = False
+        return OUT_OF_NETWORK
+
+    # 2-balls ---------------------------------------------------------------
+    def _second(self, st: _State, a: int, nv: I32) -> tuple[I32 | None, int, I32]:
+        """Mark the distance-2 set of ``a`` in the scratch marks.
+
+        Returns ``(sorted ids or None, size, gathered)``; when ids is None the set is
+        only in the marks (dense case). The caller must clear ``mark[gathered]`` (or
+        the whole mark array).
+        """
+        mark = self._scratch.get(st.num_nodes)
+        cat, _ = self._gather(st, nv)
+        mark[cat] = True
+        mark[nv] = False
+        mark[a] = False
+        if cat.size > st.num_nodes * self.dense_fraction:
+            size = int(np.count_nonzero(mark[: st.num_nodes]))
+            return None, size, cat
+        vals, _ = _rle(np.sort(cat))
+        ids = vals[mark[vals]]
+        return ids, int(ids.size), cat
+
+    def _clear(self, st: _State, cat: I32) -> None:
+        mark = self._scratch.get(st.num_nodes)
+        if cat.size > st.num_nodes // 4:
+            mark[:] = False
+        else:
+            mark[cat] = False
+
+    def _ball(self, st: _State, seq: int, v: int) -> _Ball:
+        with self._cache_lock:
+            ball = self._cache.get(v)
+            if ball is not None:
+                self._cache.move_to_end(v)
+                return ball
+        nv = self._nbrs(st, v)
+        mark = self._scratch.get(st.num_nodes)
+        ids, size, cat = self._second(st, v, nv)
+        try:
+            if ids is None:
+                if size * 32 < st.num_nodes:
+                    ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
+                    ball = _Ball(None, ids, size)
+                else:
+                    bits = np.packbits(mark[: st.num_nodes], bitorder="little")
+                    ball = _Ball(bits, None, size)
+            else:
+                ball = _Ball(None, ids, size)
+        finally:
+            self._clear(st, cat)
+        if self._cache_size > 0:
+            with self._cache_lock:
+                if self._seq == seq:
+                    self._cache[v] = ball
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+        return ball
+
+    def degrees(self, viewer: int, targets: ArrayLike) -> NDArray[np.int8]:
+        """Degrees of many targets from one viewer (a page of badges).
+
+        Uses the viewer's cached 2nd-degree set (bounded LRU of ``cache_size``
+        viewers, dropped when a change touches it). Same semantics as :meth:`degree`.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 2, 3, 4], [2, 3, 4, 5])
+        >>> eng.degrees(1, [2, 3, 4, 5, 1, 99]).tolist()
+        [1, 2, 3, 0, 0, 0]
+        """
+        v = _check_id(viewer)
+        t = _csr.as_ids(targets, "targets")
+        return self._read(self._k_degrees, v, t)
+
+    def _k_degrees(self, st: _State, seq: int, v: int, t: I64) -> NDArray[np.int8]:
+        out = np.zeros(t.size, dtype=np.int8)
+        nv = self._nbrs(st, v)
+        if nv.size == 0 or t.size == 0:
+            return out
+        ball = self._ball(st, seq, v)
+        d1 = _member(nv, t)
+        d2 = ball.contains(t) & ~d1
+        out[d1] = 1
+        out[d2] = 2
+        rest = np.flatnonzero(~(d1 | d2) & (t != v))
+        if rest.size:
+            cat, lengths = self._gather(st, t[rest])
+            hits = ball.contains(cat.astype(np.int64))
+            found = _segment_any_count(hits, lengths) > 0
+            out[rest[found]] = 3
+        return out
+
+    def mutual_count(self, a: int, b: int) -> int:
+        """Number of shared connections of ``a`` and ``b``.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1, 1, 2, 2], [3, 4, 3, 4]).mutual_count(1, 2)
+        2
+        """
+        a, b = _check_id(a), _check_id(b)
+        return self._read(self._k_mutual_count, a, b)
+
+    def _k_mutual_count(self, st: _State, _seq: int, a: int, b: int) -> int:
+        x, y = self._nbrs(st, a), self._nbrs(st, b)
+        if x.size > y.size:
+            x, y = y, x
+        if x.size == 0:
+            return 0
+        pos = np.searchsorted(y, x)
+        pos[pos == y.size] = 0
+        return int(np.count_nonzero(y[pos] == x))
+
+    def mutual_counts(self, viewer: int, targets: ArrayLike) -> NDArray[np.int32]:
+        """Shared-connection counts between ``viewer`` and each target.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 1, 2, 2, 5], [3, 4, 3, 4, 3])
+        >>> eng.mutual_counts(1, [2, 5, 7]).tolist()
+        [2, 1, 0]
+        """
+        v = _check_id(viewer)
+        t = _csr.as_ids(targets, "targets")
+        return self._read(self._k_mutual_counts, v, t)
+
+    def _k_mutual_counts(self, st: _State, _seq: int, v: int, t: I64) -> NDArray[np.int32]:
+        nv = self._nbrs(st, v)
+        if nv.size == 0 or t.size == 0:
+            return np.zeros(t.size, dtype=np.int32)
+        mark = self._scratch.get(st.num_nodes)
+        mark[nv] = True
+        try:
+            cat, lengths = self._gather(st, t)
+            counts = _segment_any_count(mark[cat], lengths)
+        finally:
+            mark[nv] = False
+        return counts.astype(np.int32)
+
+    def mutual(self, a: int, b: int, *, offset: int = 0, limit: int = 20) -> I32:
+        """Shared connections of ``a`` and ``b``, sorted by id, one page.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 1, 1, 2, 2, 2], [3, 4, 5, 3, 4, 5])
+        >>> eng.mutual(1, 2, offset=1, limit=5).tolist()
+        [4, 5]
+        """
+        a, b = _check_id(a), _check_id(b)
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must be non-negative")
+        return self._read(
+            lambda st, _seq: _intersect(self._nbrs(st, a), self._nbrs(st, b))[
+                offset : offset + limit
+            ]
+        )
+
+    def second_degree(self, a: int) -> I32:
+        """Members at distance exactly 2 from ``a``, sorted.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1, 2, 2, 3], [2, 3, 4, 5]).second_degree(1).tolist()
+        [3, 4]
+        """
+        a = _check_id(a)
+        return self._read(self._k_second_degree, a)
+
+    def _k_second_degree(self, st: _State, _seq: int, a: int) -> I32:
+        nv = self._nbrs(st, a)
+        if nv.size == 0:
+            return EMPTY
+        ids, _, cat = self._second(st, a, nv)
+        try:
+            if ids is None:
+                ids = np.flatnonzero(self._scratch.get(st.num_nodes)[: st.num_nodes]).astype(
+                    np.int32
+                )
+        finally:
+            self._clear(st, cat)
+        return ids
+
+    def suggestions(
+        self, a: int, *, limit: int = 20, exclude: ArrayLike | None = None
+    ) -> list[tuple[int, int]]:
+        """People you may know: 2nd-degree members ranked by mutual count.
+
+        Ranked by mutual connections (descending), ties by smaller id; ids in
+        ``exclude`` (pending invitations, blocks, dismissals...) are left out.
+
+        Returns
+        -------
+        list of (member_id, mutual_count)
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 1, 2, 3, 2], [2, 3, 4, 4, 5])
+        >>> eng.suggestions(1)
+        [(4, 2), (5, 1)]
+        >>> eng.suggestions(1, exclude=[4])
+        [(5, 1)]
+        """
+        a = _check_id(a)
+        ex = None if exclude is None else np.sort(_csr.as_ids(exclude, "exclude"))
+        if limit <= 0:
+            return []
+        return self._read(self._k_suggestions, a, limit, ex)
+
+    def _k_suggestions(
+        self, st: _State, _seq: int, a: int, limit: int, ex: I64 | None
+    ) -> list[tuple[int, int]]:
+        nv = self._nbrs(st, a)
+        if nv.size == 0:
+            return []
+        cat, _ = self._gather(st, nv)
+        ids, counts = _rle(np.sort(cat))
+        drop = _member(nv, ids) | (ids == a)
+        if ex is not None and ex.size:
+            drop |= _member(ex, ids)
+        keep = ~drop
+        ids, counts = ids[keep], counts[keep]
+        if ids.size > limit:
+            kth = int(-np.partition(-counts, limit - 1)[limit - 1])
+            above = np.flatnonzero(counts > kth)
+            ties = np.flatnonzero(counts == kth)[: limit - above.size]
+            sel = np.concatenate([above, ties])
+            ids, counts = ids[sel], counts[sel]
+        order = np.lexsort((ids, -counts))[:limit]
+        return list(zip(ids[order].tolist(), counts[order].tolist(), strict=True))
+
+    def intro_paths(self, a: int, b: int, *, limit: int = 5) -> list[tuple[int, ...]]:
+        """Shortest introduction paths ``(a, ..., b)`` to a 2nd or 3rd-degree member.
+
+        Best first: the intermediary next to ``a`` with the most mutual connections
+        with ``a``; for 3-hop paths then the second intermediary with the most mutual
+        connections with ``a``; then smaller ids. ``[]`` for a 1st-degree or
+        out-of-network member.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1, 1, 2, 3, 2, 4], [2, 3, 3, 5, 4, 6])
+        >>> eng.intro_paths(1, 5)
+        [(1, 3, 5)]
+        >>> eng.intro_paths(1, 6)
+        [(1, 2, 4, 6)]
+        """
+        a, b = _check_id(a), _check_id(b)
+        if limit <= 0:
+            return []
+        return self._read(self._k_intro_paths, a, b, limit)
+
+    def _k_intro_paths(
+        self, st: _State, seq: int, a: int, b: int, limit: int
+    ) -> list[tuple[int, ...]]:
+        d = self._k_degree(st, seq, a, b)
+        na, nb = self._nbrs(st, a), self._nbrs(st, b)
+        if d == 2:
+            xs = _intersect(na, nb)
+            m = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
+            order = np.lexsort((xs, -m))[:limit]
+            return [(a, int(x), b) for x in xs[order].tolist()]
+        if d != 3:
+            return []
+        mark = self._scratch.get(st.num_nodes)
+        mark[nb] = True
+        try:
+            cat, lengths = self._gather(st, na)
+            touching = _segment_any_count(mark[cat], lengths) > 0
+        finally:
+            mark[nb] = False
+        xs = na[touching]
+        mx = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
+        order = np.lexsort((xs, -mx))
+        xs, mx = xs[order], mx[order]
+        paths: list[tuple[int, ...]] = []
+        i = 0
+        while i < xs.size and len(paths) < limit:
+            j = i
+            while j < xs.size and mx[j] == mx[i]:
+                j += 1
+            px: list[I32] = []
+            py: list[I32] = []
+            for x in xs[i:j].tolist():
+                ys = _intersect(self._nbrs(st, x), nb)
+                px.append(np.full(ys.size, x, dtype=np.int32))
+                py.append(ys)
+            gx, gy = np.concatenate(px), np.concatenate(py)
+            my = self._k_mutual_counts(st, seq, a, gy.astype(np.int64))
+            o = np.lexsort((gy, gx, -my))
+            for x, y in zip(gx[o].tolist(), gy[o].tolist(), strict=True):
+                paths.append((a, x, y, b))
+            i = j
+        return paths[:limit]
+
+    def reach(self, a: int) -> Reach:
+        """Sizes of ``a``'s 1st, 2nd and 3rd-degree networks.
+
+        The 1st and 2nd degree are exact. The 3rd degree is exact while the 2nd-degree
+        members' neighbour lists hold at most ``exact_reach_work`` entries (2,000,000 by
+        default); above that it is a HyperLogLog estimate (128 registers per member,
+        standard error 1.04/sqrt(128) = 9.2 % of the 3-ball size), see docs/network.md.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1, 2, 2, 3], [2, 3, 4, 5]).reach(1)
+        Reach(first=1, second=2, third=1, third_estimated=False, third_relative_error=0.0)
+        """
+        a = _check_id(a)
+        return self._read(self._k_reach, a)
+
+    def _k_reach(self, st: _State, _seq: int, a: int) -> Reach:
+        nv = self._nbrs(st, a)
+        if nv.size == 0:
+            return Reach(0, 0, 0, False, 0.0)
+        mark = self._scratch.get(st.num_nodes)
+        ids, second, cat = self._second(st, a, nv)
+        try:
+            if ids is None:
+                ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
+            work = self._volume(st, ids)
+            if work <= self.exact_reach_work:
+                mark[nv] = True
+                mark[a] = True
+                cat3, _ = self._gather(st, ids)
+                third = int(np.count_nonzero(~mark[cat3]))
+                if third:
+                    fresh = cat3[~mark[cat3]]
+                    third, _ = int(_rle(np.sort(fresh))[0].size), None
+                return Reach(int(nv.size), second, third, False, 0.0)
+        finally:
+            mark[:] = False
+        sketch = self._sketch(st)
+        ball2 = np.concatenate([ids, nv, np.array([a], dtype=np.int32)]).astype(np.int64)
+        ov = st.overlay
+        stale = np.zeros(ball2.size, dtype=np.bool_)
+        if ov:
+            stale = np.fromiter((x in ov for x in ball2.tolist()), dtype=np.bool_, count=ball2.size)
+        stale |= ball2 >= sketch.shape[0]
+        regs = _hll.union_rows(sketch, ball2[~stale])
+        for x in ball2[stale].tolist():
+            np.maximum(regs, _hll.row_of(x, self._nbrs(st, x)), out=regs)
+        est_ball3 = _hll.estimate(regs)
+        size2 = 1 + int(nv.size) + second
+        third = max(0, round(est_ball3) - size2)
+        rel = _hll.STD_ERROR * est_ball3 / max(third, 1)
+        return Reach(int(nv.size), second, third, True, float(min(rel, math.inf)))
+
+    def _sketch(self, st: _State) -> NDArray[np.uint8]:
+        """The base's HyperLogLog sketches, built on first use (seconds at 1M members)."""
+        if st.sketch is not None:
+            return st.sketch
+        with self._sketch_lock:
+            cur = self._state
+            if cur.indices is st.indices and cur.sketch is not None:
+                return cur.sketch
+            sketch = _hll.build(st.indptr, st.indices)
+            with self._write_lock:
+                if self._state.indices is st.indices:
+                    self._state = replace(self._state, sketch=sketch)
+            return sketch
+
+    def build_sketches(self) -> None:
+        """Build the HyperLogLog sketches now rather than on the first estimated reach.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1], [2])
+        >>> eng.build_sketches()
+        >>> eng.nbytes > 40
+        True
+        """
+        self._read(lambda st, _seq: self._sketch(st))
+
+    def degree_histogram(self) -> I64:
+        """``h[k]`` = number of node ids with exactly ``k`` connections.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1, 1], [2, 3]).degree_histogram().tolist()
+        [1, 2, 1]
+        """
+
+        def run(st: _State, _seq: int) -> I64:
+            deg = np.zeros(st.num_nodes, dtype=np.int64)
+            deg[: st.n_base] = np.diff(st.indptr)
+            for k, row in st.overlay.items():
+                deg[k] = row.size
+            return np.bincount(deg).astype(np.int64)
+
+        return self._read(run)
+
+    def cache_info(self) -> dict[str, int]:
+        """Cached viewers and their bytes.
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1], [2]).cache_info()
+        {'viewers': 0, 'bytes': 0, 'capacity': 4096}
+        """
+        with self._cache_lock:
+            return {
+                "viewers": len(self._cache),
+                "bytes": sum(b.nbytes for b in self._cache.values()),
+                "capacity": self._cache_size,
+            }

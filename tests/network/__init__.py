@@ -1,0 +1,1 @@
+"""Tests of kith.network and kith.synthetic."""
