@@ -1,0 +1,56 @@
+# One obvious command per chore. CI runs `bash .ci/run`, which runs `make lint test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_MEMBERS ?= 2000
+
+.PHONY: install install-dev browser run serve test lint bench vendor clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## The browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## Migrate the embedded SQLite database, load demo data once, and serve.
+run: install
+	$(PY) -m kith db upgrade
+	$(PY) -m kith demo --members $(DEMO_MEMBERS) --seed 1 --if-empty
+	$(PY) -m kith serve
+
+serve: install
+	$(PY) -m kith serve
+
+test: install-dev browser
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy src
+	$(PY) -m kith db check --url sqlite:///$$(mktemp -d)/check.db
+
+bench: install-dev
+	$(PY) -m bench
+
+## Refresh the vendored front-end files from the npm registry.
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from kith.cli import app
+
+app(prog_name="kith")

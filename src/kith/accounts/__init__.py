@@ -1,0 +1,1 @@
+"""Accounts: sign up, sign in (throttled), sessions and API tokens."""

@@ -1,0 +1,64 @@
+"""The web application: REST API under /api/v1 and the HTML pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from kith import __version__
+from kith.accounts.api import router as accounts_api
+from kith.blocks.api import router as blocks_api
+from kith.connections.api import router as connections_api
+from kith.follows.api import router as follows_api
+from kith.members.api import router as members_api
+from kith.notifications.api import router as notifications_api
+from kith.runtime import Kith
+from kith.web import errors
+
+
+def api_router() -> APIRouter:
+    api = APIRouter(prefix="/api/v1")
+    for router in (
+        accounts_api,
+        members_api,
+        connections_api,
+        follows_api,
+        blocks_api,
+        notifications_api,
+    ):
+        api.include_router(router)
+    return api
+
+
+def create_app(kith: Kith | None = None) -> FastAPI:
+    """Build the app around ``kith`` (settings, clock, database), made from the
+    environment when not given."""
+    runtime = kith or Kith.from_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if kith is None:
+            runtime.db.dispose()
+
+    app = FastAPI(
+        title="Kith",
+        version=__version__,
+        description="A self-hostable professional network. Every refusal is a 4xx with "
+        '`{"error": "<stable_code>", "detail": "<sentence>"}`.',
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.kith = runtime
+    errors.install(app)
+    app.include_router(api_router())
+    try:
+        from kith.web.pages import install_pages
+    except ImportError:  # pages not present in a minimal build
+        pass
+    else:
+        install_pages(app)
+    return app

@@ -1,0 +1,1 @@
+"""Blocks: silent and mutual."""

@@ -1,0 +1,136 @@
+"""The ``kith`` command line: serve, database, members, invitations, demo data."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from kith.config import Settings, get_settings
+from kith.errors import KithError
+from kith.runtime import Kith
+
+app = typer.Typer(help="Kith: a self-hostable professional network.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+member_app = typer.Typer(help="Members.", no_args_is_help=True)
+invitations_app = typer.Typer(help="Invitations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(member_app, name="member")
+app.add_typer(invitations_app, name="invitations")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _settings(url: str | None = None) -> Settings:
+    base = get_settings()
+    return base.model_copy(update={"database_url": url}) if url else base
+
+
+def runtime(url: str | None = None) -> Kith:
+    return Kith.from_settings(_settings(url))
+
+
+def fail(exc: KithError) -> typer.Exit:
+    err.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+    return typer.Exit(code=1)
+
+
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Database URL (default: KITH_DATABASE_URL)")
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the web pages and the API."""
+    import uvicorn
+
+    console.print(f"Kith on [bold]http://{host}:{port}[/bold]  (API docs at /docs)")
+    uvicorn.run(
+        "kith.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(url: UrlOption = None, revision: str = "head") -> None:
+    """Create or migrate the database schema."""
+    from kith.migrations import upgrade
+
+    kith = runtime(url)
+    upgrade(kith.db.writer, revision)
+    console.print(f"Database at [bold]{revision}[/bold]: {kith.db.writer.url!r}")
+
+
+@db_app.command("check")
+def db_check(url: UrlOption = None) -> None:
+    """Fail if the models and the migrations disagree (migrates ``--url`` first)."""
+    from kith.migrations import check, upgrade
+
+    kith = runtime(url)
+    upgrade(kith.db.writer)
+    check(kith.db.writer)
+    console.print("Models and migrations agree.")
+
+
+@member_app.command("create")
+def member_create(
+    email: str,
+    first_name: Annotated[str, typer.Option("--first-name", prompt=True)],
+    last_name: Annotated[str, typer.Option("--last-name", prompt=True)],
+    handle: Annotated[str | None, typer.Option(help="Profile handle")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Make an administrator")] = False,
+    password: Annotated[
+        str | None, typer.Option(help="Password (default: generated and printed)")
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Create a member (``--admin`` for an operator of the community)."""
+    from kith.accounts.service import sign_up
+
+    chosen = password or secrets.token_urlsafe(12)
+    kith = runtime(url)
+    try:
+        with kith.uow() as ctx:
+            member = sign_up(
+                ctx,
+                email=email,
+                password=chosen,
+                first_name=first_name,
+                last_name=last_name,
+                handle=handle,
+                role="admin" if admin else "member",
+            )
+            handle_out = member.handle
+    except KithError as exc:
+        raise fail(exc) from exc
+    console.print(f"Created [bold]{handle_out}[/bold] ({'admin' if admin else 'member'}).")
+    if password is None:
+        console.print(f"Password: [bold]{chosen}[/bold]")
+
+
+@invitations_app.command("expire")
+def invitations_expire(url: UrlOption = None) -> None:
+    """Mark invitations older than the expiry period as expired (optional tidy-up:
+    expiry is always decided from timestamps)."""
+    from kith.connections.service import expire_invitations
+
+    kith = runtime(url)
+    with kith.uow() as ctx:
+        count = expire_invitations(ctx)
+    console.print(f"Expired {count} invitation{'s' if count != 1 else ''}.")
+
+
+def main() -> None:
+    app(prog_name="kith")

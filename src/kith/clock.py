@@ -1,0 +1,52 @@
+"""The one source of time. Tests move a :class:`FrozenClock` instead of sleeping."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """Wall-clock time, always timezone-aware UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock that only moves when told to.
+
+    >>> c = FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))
+    >>> c.advance(days=1).now().day
+    2
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+        if self._now.tzinfo is None:
+            raise ValueError("FrozenClock needs a timezone-aware datetime")
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, when: datetime) -> FrozenClock:
+        with self._lock:
+            self._now = when
+        return self
+
+    def advance(self, **delta: float) -> FrozenClock:
+        with self._lock:
+            self._now = self._now + timedelta(**delta)
+        return self
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they are UTC by construction."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Invitations and two-way connections."""

@@ -1,0 +1,206 @@
+"""REST endpoints for invitations and connections."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from kith.connections import service
+from kith.connections.schemas import (
+    ConnectionOut,
+    ConnectionPage,
+    InvitationIn,
+    InvitationOut,
+    InvitationPage,
+    InvitationSent,
+)
+from kith.db import Ctx
+from kith.members.schemas import MemberSummary
+from kith.members.service import get_member, view_member
+from kith.models import Invitation, Member
+from kith.pagination import Page, PageRequest
+from kith.web.deps import ApiMemberId, KithDep, me
+
+router = APIRouter(tags=["connections"])
+
+PageNo = Annotated[int, Query(ge=1, description="Page number, from 1")]
+PerPage = Annotated[int | None, Query(ge=1, le=100, description="Items per page")]
+
+
+def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
+    return PageRequest.of(
+        page, per_page, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
+    )
+
+
+def invitation_out(ctx: Ctx, invitation: Invitation, viewer: Member) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.id,
+        sender=MemberSummary.of(invitation.sender),
+        recipient=MemberSummary.of(invitation.recipient),
+        note=invitation.note,
+        context=invitation.context,
+        status=service.status_for(ctx, invitation, viewer.id),
+        created_at=invitation.created_at,
+        expires_at=invitation.created_at + timedelta(days=ctx.settings.invitation_expiry_days),
+    )
+
+
+def _invitation_page(ctx: Ctx, page: Page[Invitation], viewer: Member) -> InvitationPage:
+    return InvitationPage(
+        items=[invitation_out(ctx, i, viewer) for i in page.items],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        pages=page.pages,
+    )
+
+
+@router.post("/invitations", status_code=status.HTTP_201_CREATED)
+def send_invitation(
+    body: InvitationIn, kith: KithDep, member_id: ApiMemberId, response: Response
+) -> InvitationSent:
+    """Invite a member to connect. If they already invited you, this accepts theirs
+    (the response then says ``connected: true``, with status 200)."""
+    with kith.uow() as ctx:
+        sender = me(ctx, member_id)
+        recipient = view_member(ctx, sender, body.to) if body.to != sender.handle else sender
+        result = service.send_invitation(
+            ctx, sender, recipient, note=body.note, context=body.context, email=body.email
+        )
+        if result.connection is not None:
+            response.status_code = status.HTTP_200_OK
+        return InvitationSent(
+            invitation=invitation_out(ctx, result.invitation, sender),
+            connected=result.connection is not None,
+        )
+
+
+@router.get("/invitations/received")
+def received(
+    kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
+) -> InvitationPage:
+    """Pending invitations to you, newest first."""
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        req = page_request(ctx, page, per_page)
+        return _invitation_page(ctx, service.received_invitations(ctx, member, req), member)
+
+
+@router.get("/invitations/sent")
+def sent(
+    kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
+) -> InvitationPage:
+    """Your invitations that are still pending (withdraw them from here)."""
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        req = page_request(ctx, page, per_page)
+        return _invitation_page(ctx, service.sent_invitations(ctx, member, req), member)
+
+
+@router.get("/invitations/{invitation_id}")
+def get_invitation(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        return invitation_out(ctx, service.get_invitation(ctx, member, invitation_id), member)
+
+
+@router.post("/invitations/{invitation_id}/accept")
+def accept(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> ConnectionOut:
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        connection = service.accept_invitation(ctx, member, invitation_id)
+        invitation = service.get_invitation(ctx, member, invitation_id)
+        return ConnectionOut(
+            member=MemberSummary.of(invitation.sender),
+            connected_since=connection.created_at,
+            context=connection.context,
+            invited_by_you=False,
+        )
+
+
+@router.post("/invitations/{invitation_id}/ignore")
+def ignore(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+    """Ignore silently: the sender keeps seeing it as pending until it expires."""
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        return invitation_out(ctx, service.ignore_invitation(ctx, member, invitation_id), member)
+
+
+@router.post("/invitations/{invitation_id}/report")
+def report(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+    """ "I don't know this person": the sender can never invite you again."""
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        return invitation_out(ctx, service.report_unknown(ctx, member, invitation_id), member)
+
+
+@router.post("/invitations/{invitation_id}/withdraw")
+def withdraw(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+    """Withdraw your invitation; you can invite the same member again after 21 days."""
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        return invitation_out(ctx, service.withdraw_invitation(ctx, member, invitation_id), member)
+
+
+def _connection_page(page: Page[service.ConnectionEntry], owner: Member) -> ConnectionPage:
+    return ConnectionPage(
+        items=[
+            ConnectionOut(
+                member=MemberSummary.of(e.member),
+                connected_since=e.connection.created_at,
+                context=e.connection.context,
+                invited_by_you=e.connection.inviter_id == owner.id,
+            )
+            for e in page.items
+        ],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        pages=page.pages,
+    )
+
+
+@router.get("/connections")
+def my_connections(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+    sort: Annotated[service.ConnectionSort, Query(description="recent or name")] = "recent",
+    q: Annotated[str, Query(max_length=100, description="Filter by name or headline")] = "",
+) -> ConnectionPage:
+    """Your connections, recently added first or by last name."""
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        req = page_request(ctx, page, per_page)
+        entries = service.list_connections(ctx, member, member, req, sort=sort, query=q)
+        return _connection_page(entries, member)
+
+
+@router.get("/members/{handle}/connections")
+def member_connections(
+    handle: str,
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+    sort: Annotated[service.ConnectionSort, Query()] = "recent",
+) -> ConnectionPage:
+    """Another member's connections, if they show them to you."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        owner = view_member(ctx, viewer, handle)
+        req = page_request(ctx, page, per_page)
+        entries = service.list_connections(ctx, viewer, owner, req, sort=sort)
+        return _connection_page(entries, owner)
+
+
+@router.delete("/connections/{handle}", status_code=status.HTTP_204_NO_CONTENT)
+def remove(handle: str, kith: KithDep, member_id: ApiMemberId) -> None:
+    """Remove a connection silently (the follows both ways go too)."""
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        service.remove_connection(ctx, member, get_member(ctx, handle))

@@ -1,0 +1,117 @@
+"""Plain questions about a pair of members, shared by the services. No rules here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from kith.models import OPEN_STATUSES, Block, Connection, Follow, Invitation, Member
+
+
+def pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def lock_members(session: Session, *member_ids: int) -> None:
+    """Serialize actions on these members (row locks on PostgreSQL, taken in id order
+    so that two actions on the same pair never deadlock; SQLite write transactions
+    are already serialized by ``BEGIN IMMEDIATE``)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    for member_id in sorted(set(member_ids)):
+        session.execute(select(Member.id).where(Member.id == member_id).with_for_update())
+
+
+def blocked_between(session: Session, a: int, b: int) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Block.unblocked_at.is_(None),
+                    or_(
+                        and_(Block.blocker_id == a, Block.blocked_id == b),
+                        and_(Block.blocker_id == b, Block.blocked_id == a),
+                    ),
+                )
+            )
+        )
+    )
+
+
+def active_block(session: Session, blocker: int, blocked: int) -> Block | None:
+    return session.scalar(
+        select(Block).where(
+            Block.blocker_id == blocker, Block.blocked_id == blocked, Block.unblocked_at.is_(None)
+        )
+    )
+
+
+def connection_between(session: Session, a: int, b: int) -> Connection | None:
+    lo, hi = pair(a, b)
+    return session.scalar(
+        select(Connection).where(Connection.member_lo_id == lo, Connection.member_hi_id == hi)
+    )
+
+
+def connection_count(session: Session, member_id: int) -> int:
+    lo = select(func.count()).where(Connection.member_lo_id == member_id).scalar_subquery()
+    hi = select(func.count()).where(Connection.member_hi_id == member_id).scalar_subquery()
+    return int(session.scalar(select(lo + hi)) or 0)
+
+
+def connection_ids(session: Session, member_id: int) -> list[int]:
+    lo = select(Connection.member_hi_id).where(Connection.member_lo_id == member_id)
+    hi = select(Connection.member_lo_id).where(Connection.member_hi_id == member_id)
+    return list(session.scalars(lo.union_all(hi)))
+
+
+def share_a_connection(session: Session, a: int, b: int) -> bool:
+    """Whether ``a`` and ``b`` have at least one connection in common."""
+    ca, cb = aliased(Connection), aliased(Connection)
+    a_friend = func.coalesce(
+        func.nullif(ca.member_lo_id, a), ca.member_hi_id
+    )  # the other end of a's connection
+    b_friend = func.coalesce(func.nullif(cb.member_lo_id, b), cb.member_hi_id)
+    stmt = select(
+        exists()
+        .where(or_(ca.member_lo_id == a, ca.member_hi_id == a))
+        .where(or_(cb.member_lo_id == b, cb.member_hi_id == b))
+        .where(a_friend == b_friend)
+    )
+    return bool(session.scalar(stmt))
+
+
+def open_invitation(session: Session, sender: int, recipient: int) -> Invitation | None:
+    """The invitation from ``sender`` to ``recipient`` that is still open in the database
+    (pending or ignored); the caller decides whether it has expired."""
+    lo, hi = pair(sender, recipient)
+    return session.scalar(
+        select(Invitation).where(
+            Invitation.pair_lo == lo,
+            Invitation.pair_hi == hi,
+            Invitation.sender_id == sender,
+            Invitation.status.in_(OPEN_STATUSES),
+        )
+    )
+
+
+def invitations_sent_since(session: Session, sender: int, since: datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Invitation)
+            .where(Invitation.sender_id == sender, Invitation.created_at > since)
+        )
+        or 0
+    )
+
+
+def is_following(session: Session, follower: int, followee: int) -> bool:
+    return session.get(Follow, {"follower_id": follower, "followee_id": followee}) is not None
+
+
+def expiry_cutoff(now: datetime, days: int) -> datetime:
+    """Invitations created at or before this instant have expired."""
+    return now - timedelta(days=days)

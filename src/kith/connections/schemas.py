@@ -1,0 +1,64 @@
+"""Invitation and connection request and response models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kith.members.schemas import MemberSummary
+
+
+class InvitationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(description="The handle of the member to invite")
+    note: str = Field("", description="A personal note, at most 300 characters")
+    context: str = Field(
+        "", description="How you know each other, e.g. 'We worked together at Acme'"
+    )
+    email: str | None = Field(
+        None, description="Their email address, when their settings or a restriction require it"
+    )
+
+
+class InvitationOut(BaseModel):
+    id: int
+    sender: MemberSummary
+    recipient: MemberSummary
+    note: str
+    context: str
+    status: str = Field(description="As you may see it: ignoring is silent to the sender")
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationSent(BaseModel):
+    invitation: InvitationOut
+    connected: bool = Field(description="True when it crossed their invitation and connected you")
+
+
+class ConnectionOut(BaseModel):
+    member: MemberSummary
+    connected_since: datetime
+    context: str
+    invited_by_you: bool
+
+
+class Paged(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class InvitationPage(Paged):
+    items: list[InvitationOut]
+
+
+class ConnectionPage(Paged):
+    items: list[ConnectionOut]
+
+
+class MemberPage(Paged):
+    items: list[MemberSummary]

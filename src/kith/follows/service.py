@@ -1,0 +1,89 @@
+"""Follow actions: anyone may follow a member unless they accept followers from
+connections only; connecting makes both follow each other."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from kith.connections.queries import blocked_between, connection_between, is_following
+from kith.db import Ctx
+from kith.errors import Forbidden, Invalid, NotFound
+from kith.models import Block, Follow, Member
+from kith.notifications.service import notify
+from kith.pagination import Page, PageRequest, paginate_rows
+
+
+def follow(ctx: Ctx, follower: Member, followee: Member) -> bool:
+    """Follow ``followee``; returns False when already following (nothing changes)."""
+    if follower.id == followee.id:
+        raise Invalid("You can't follow yourself.", code="self_follow")
+    if not followee.is_active or blocked_between(ctx.session, follower.id, followee.id):
+        raise NotFound("There is no such member.", code="member_not_found")
+    if is_following(ctx.session, follower.id, followee.id):
+        return False
+    if (
+        followee.follow_policy == "connections"
+        and connection_between(ctx.session, follower.id, followee.id) is None
+    ):
+        raise Forbidden(
+            f"{followee.name} can be followed only by their connections.",
+            code="follow_not_allowed",
+        )
+    ctx.session.add(
+        Follow(follower_id=follower.id, followee_id=followee.id, created_at=ctx.clock.now())
+    )
+    ctx.session.flush()
+    notify(ctx, followee.id, "new_follower", actor_id=follower.id)
+    return True
+
+
+def unfollow(ctx: Ctx, follower: Member, followee: Member) -> bool:
+    """Stop following; a connection stays. Returns False when not following."""
+    row = ctx.session.get(Follow, {"follower_id": follower.id, "followee_id": followee.id})
+    if row is None:
+        return False
+    ctx.session.delete(row)
+    ctx.session.flush()
+    return True
+
+
+def counts(ctx: Ctx, member: Member) -> tuple[int, int]:
+    """(followers, following)."""
+    followers = ctx.session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.followee_id == member.id)
+    )
+    following = ctx.session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.follower_id == member.id)
+    )
+    return int(followers or 0), int(following or 0)
+
+
+def _list(ctx: Ctx, member: Member, req: PageRequest, *, followers: bool) -> Page[Member]:
+    other = aliased(Member)
+    mine, theirs = (
+        (Follow.followee_id, Follow.follower_id)
+        if followers
+        else (Follow.follower_id, Follow.followee_id)
+    )
+    hidden = select(Block.id).where(
+        Block.unblocked_at.is_(None),
+        ((Block.blocker_id == member.id) & (Block.blocked_id == other.id))
+        | ((Block.blocked_id == member.id) & (Block.blocker_id == other.id)),
+    )
+    stmt = (
+        select(other)
+        .join(Follow, and_(theirs == other.id, mine == member.id))
+        .where(other.is_active.is_(True), ~hidden.exists())
+        .order_by(Follow.created_at.desc(), other.id.desc())
+    )
+    rows, total = paginate_rows(ctx.session, stmt, req)
+    return Page([r[0] for r in rows], total, req.page, req.per_page)
+
+
+def followers(ctx: Ctx, member: Member, req: PageRequest) -> Page[Member]:
+    return _list(ctx, member, req, followers=True)
+
+
+def following(ctx: Ctx, member: Member, req: PageRequest) -> Page[Member]:
+    return _list(ctx, member, req, followers=False)

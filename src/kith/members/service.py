@@ -1,0 +1,360 @@
+"""Profile actions and member lookup (with block visibility)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from kith.connections.queries import blocked_between, connection_count
+from kith.connections.service import Relationship, relationship
+from kith.db import Ctx
+from kith.errors import Invalid, NotFound
+from kith.follows.service import counts
+from kith.models import Company, Education, Member, MemberSkill, Position, School, Skill
+
+CAREER_STAGES: dict[str, str] = {
+    "student": "Student",
+    "recent_graduate": "Recent graduate",
+    "early_career": "Early career",
+    "mid_career": "Mid-career",
+    "executive": "Executive",
+}
+INDUSTRIES = (
+    "Technology",
+    "Media & Communications",
+    "Financial Services",
+    "Consumer Goods",
+    "Manufacturing",
+    "Healthcare",
+    "Education",
+    "Government",
+    "Non-profit",
+    "Professional Services",
+    "Energy",
+    "Real Estate",
+)
+INVITE_POLICIES = {
+    "everyone": "Everyone",
+    "email": "Only people who know my email address",
+    "shared_connection": "Only members with whom I share a connection",
+}
+FOLLOW_POLICIES = {"everyone": "Everyone", "connections": "Only my connections"}
+VISIBILITY = {"connections": "My connections", "only_me": "Only me"}
+
+EXECUTIVE_TITLE = re.compile(
+    r"\b(chief|ceo|cto|cfo|coo|cmo|cio|president|vp|vice president|founder|co-founder|"
+    r"managing director|director|head of|partner|general manager)\b",
+    re.IGNORECASE,
+)
+MAX_POSITIONS = 50
+MAX_EDUCATION = 20
+MAX_SKILLS = 50
+
+
+def entity_key(name: str) -> str:
+    """The matching key of a company, school or skill name: case and spacing folded."""
+    return " ".join(re.sub(r"[^\w&+#.]+", " ", name.lower()).split())
+
+
+def get_or_create_company(ctx: Ctx, name: str) -> Company:
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid("A position needs a company.", code="invalid_position")
+    key = entity_key(name)
+    company = ctx.session.scalar(select(Company).where(Company.key == key))
+    if company is None:
+        company = Company(name=name, key=key, created_at=ctx.clock.now())
+        ctx.session.add(company)
+        ctx.session.flush()
+    return company
+
+
+def get_or_create_school(ctx: Ctx, name: str) -> School:
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid("An education entry needs a school.", code="invalid_education")
+    key = entity_key(name)
+    school = ctx.session.scalar(select(School).where(School.key == key))
+    if school is None:
+        school = School(name=name, key=key, created_at=ctx.clock.now())
+        ctx.session.add(school)
+        ctx.session.flush()
+    return school
+
+
+def get_or_create_skill(ctx: Ctx, name: str) -> Skill:
+    name = " ".join(name.split())
+    key = entity_key(name)
+    skill = ctx.session.scalar(select(Skill).where(Skill.key == key))
+    if skill is None:
+        skill = Skill(name=name, key=key)
+        ctx.session.add(skill)
+        ctx.session.flush()
+    return skill
+
+
+def derived_career_stage(member: Member, now: datetime) -> str | None:
+    """Career stage from positions and education when the member has not set one."""
+    year = now.year
+    current = [p for p in member.positions if p.end_year is None]
+    if any(EXECUTIVE_TITLE.search(p.title) for p in current):
+        return "executive"
+    studying = any(
+        e.end_year is not None and e.end_year >= year and (e.start_year or 0) <= year
+        for e in member.education
+    )
+    if studying and not current:
+        return "student"
+    if not member.positions:
+        if member.education:
+            last = max((e.end_year or 0) for e in member.education)
+            return "recent_graduate" if last >= year - 2 else None
+        return None
+    first = min(p.start_year for p in member.positions)
+    years = year - first
+    if years < 2:
+        return "recent_graduate"
+    if years < 6:
+        return "early_career"
+    return "mid_career"
+
+
+def career_stage(member: Member, now: datetime) -> str | None:
+    return member.career_stage or derived_career_stage(member, now)
+
+
+def get_member(ctx: Ctx, handle: str) -> Member:
+    member = ctx.session.scalar(select(Member).where(Member.handle == handle.lower()))
+    if member is None or not member.is_active:
+        raise NotFound(f"There is no member '{handle}'.", code="member_not_found")
+    return member
+
+
+def view_member(ctx: Ctx, viewer: Member | None, handle: str) -> Member:
+    """The member behind ``handle`` as ``viewer`` may see them: a block either way
+    makes them invisible, exactly as if they did not exist."""
+    member = get_member(ctx, handle)
+    if (
+        viewer is not None
+        and viewer.id != member.id
+        and blocked_between(ctx.session, viewer.id, member.id)
+    ):
+        raise NotFound(f"There is no member '{handle}'.", code="member_not_found")
+    return member
+
+
+@dataclass
+class PositionInput:
+    company: str
+    title: str
+    start_year: int
+    start_month: int | None = None
+    end_year: int | None = None
+    end_month: int | None = None
+    location: str = ""
+    description: str = ""
+
+
+@dataclass
+class EducationInput:
+    school: str
+    degree: str = ""
+    field_of_study: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+@dataclass
+class ProfileInput:
+    """Fields left as ``None`` are not changed."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    headline: str | None = None
+    about: str | None = None
+    location: str | None = None
+    industry: str | None = None
+    career_stage: str | None = None  # "" clears the explicit stage
+    positions: list[PositionInput] | None = None
+    education: list[EducationInput] | None = None
+    skills: list[str] | None = None
+    settings: dict[str, object] = field(default_factory=dict)
+
+
+def _text(value: str, limit: int, what: str, *, required: bool = False) -> str:
+    value = value.strip()
+    if required and not value:
+        raise Invalid(f"Please give your {what}.", code="invalid_profile")
+    if len(value) > limit:
+        raise Invalid(f"The {what} can be at most {limit} characters.", code="invalid_profile")
+    return value
+
+
+def _check_years(start: int | None, end: int | None, now: datetime, what: str) -> None:
+    for y in (start, end):
+        if y is not None and not 1900 <= y <= now.year + 10:
+            raise Invalid(f"{what}: {y} is not a plausible year.", code=f"invalid_{what.lower()}")
+    if start is not None and end is not None and end < start:
+        raise Invalid(
+            f"{what}: the end year is before the start year.", code=f"invalid_{what.lower()}"
+        )
+
+
+def _check_month(month: int | None) -> None:
+    if month is not None and not 1 <= month <= 12:
+        raise Invalid("Months run from 1 to 12.", code="invalid_position")
+
+
+def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
+    """Edit one's own profile. Everything is validated before anything changes."""
+    now = ctx.clock.now()
+    simple: dict[str, str] = {}
+    if data.first_name is not None:
+        simple["first_name"] = _text(data.first_name, 100, "first name", required=True)
+    if data.last_name is not None:
+        simple["last_name"] = _text(data.last_name, 100, "last name", required=True)
+    if data.headline is not None:
+        simple["headline"] = _text(data.headline, 220, "headline")
+    if data.about is not None:
+        simple["about"] = _text(data.about, 2600, "about section")
+    if data.location is not None:
+        simple["location"] = _text(data.location, 120, "location")
+    if data.industry is not None:
+        simple["industry"] = _text(data.industry, 100, "industry")
+    stage: str | None = member.career_stage
+    if data.career_stage is not None:
+        if data.career_stage and data.career_stage not in CAREER_STAGES:
+            raise Invalid(
+                "Career stage is one of: " + ", ".join(CAREER_STAGES) + ".",
+                code="invalid_career_stage",
+            )
+        stage = data.career_stage or None
+    if data.positions is not None:
+        if len(data.positions) > MAX_POSITIONS:
+            raise Invalid(f"At most {MAX_POSITIONS} positions.", code="invalid_position")
+        for p in data.positions:
+            _text(p.title, 200, "position title", required=True)
+            _text(p.company, 200, "company", required=True)
+            _check_years(p.start_year, p.end_year, now, "Position")
+            _check_month(p.start_month)
+            _check_month(p.end_month)
+    if data.education is not None:
+        if len(data.education) > MAX_EDUCATION:
+            raise Invalid(f"At most {MAX_EDUCATION} schools.", code="invalid_education")
+        for e in data.education:
+            _text(e.school, 200, "school", required=True)
+            _check_years(e.start_year, e.end_year, now, "Education")
+    skills: list[str] | None = None
+    if data.skills is not None:
+        seen: dict[str, str] = {}
+        for raw in data.skills:
+            name = " ".join(raw.split())
+            if not name:
+                continue
+            if len(name) > 100:
+                raise Invalid("A skill can be at most 100 characters.", code="invalid_skill")
+            seen.setdefault(entity_key(name), name)
+        if len(seen) > MAX_SKILLS:
+            raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
+        skills = list(seen.values())
+    settings = _validated_settings(data.settings)
+
+    for key, value in simple.items():
+        setattr(member, key, value)
+    member.career_stage = stage
+    for name, setting in settings.items():
+        setattr(member, name, setting)
+    if data.positions is not None:
+        member.positions.clear()
+        ctx.session.flush()
+        for p in data.positions:
+            member.positions.append(
+                Position(
+                    company=get_or_create_company(ctx, p.company),
+                    title=p.title.strip(),
+                    location=p.location.strip(),
+                    description=p.description.strip(),
+                    start_year=p.start_year,
+                    start_month=p.start_month,
+                    end_year=p.end_year,
+                    end_month=p.end_month,
+                )
+            )
+    if data.education is not None:
+        member.education.clear()
+        ctx.session.flush()
+        for e in data.education:
+            member.education.append(
+                Education(
+                    school=get_or_create_school(ctx, e.school),
+                    degree=e.degree.strip(),
+                    field_of_study=e.field_of_study.strip(),
+                    start_year=e.start_year,
+                    end_year=e.end_year,
+                )
+            )
+    if skills is not None:
+        ctx.session.execute(delete(MemberSkill).where(MemberSkill.member_id == member.id))
+        for name in skills:
+            skill = get_or_create_skill(ctx, name)
+            ctx.session.add(MemberSkill(member_id=member.id, skill_id=skill.id))
+        ctx.session.flush()
+        ctx.session.expire(member, ["skills"])
+    ctx.session.flush()
+    return member
+
+
+def _validated_settings(values: dict[str, object]) -> dict[str, object]:
+    allowed: dict[str, dict[str, str]] = {
+        "invite_policy": INVITE_POLICIES,
+        "follow_policy": FOLLOW_POLICIES,
+        "connections_visibility": VISIBILITY,
+    }
+    out: dict[str, object] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key == "follow_primary":
+            out[key] = bool(value)
+        elif key in allowed:
+            if value not in allowed[key]:
+                raise Invalid(
+                    f"{key} is one of: {', '.join(allowed[key])}.", code="invalid_setting"
+                )
+            out[key] = value
+        else:
+            raise Invalid(f"Unknown setting '{key}'.", code="invalid_setting")
+    return out
+
+
+@dataclass
+class ProfileView:
+    """Everything a profile shows, for the API and the page alike."""
+
+    member: Member
+    career_stage: str | None
+    career_stage_derived: bool
+    followers: int
+    following: int
+    connections: int
+    relationship: Relationship | None  # None on one's own profile
+
+
+def profile_view(ctx: Ctx, viewer: Member | None, member: Member) -> ProfileView:
+    stage = career_stage(member, ctx.clock.now())
+    followers, following = counts(ctx, member)
+    rel = None
+    if viewer is not None and viewer.id != member.id:
+        rel = relationship(ctx, viewer, member)
+    return ProfileView(
+        member=member,
+        career_stage=stage,
+        career_stage_derived=member.career_stage is None and stage is not None,
+        followers=followers,
+        following=following,
+        connections=connection_count(ctx.session, member.id),
+        relationship=rel,
+    )

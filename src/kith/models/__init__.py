@@ -1,0 +1,32 @@
+"""ORM models. Importing this package registers every table on ``Base.metadata``."""
+
+from kith.models.auth import AuthToken, SigninAttempt
+from kith.models.connections import (
+    OPEN_STATUSES,
+    Block,
+    Connection,
+    Follow,
+    Invitation,
+    NetworkOutbox,
+)
+from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
+from kith.models.notifications import Notification
+
+__all__ = [
+    "OPEN_STATUSES",
+    "AuthToken",
+    "Block",
+    "Company",
+    "Connection",
+    "Education",
+    "Follow",
+    "Invitation",
+    "Member",
+    "MemberSkill",
+    "NetworkOutbox",
+    "Notification",
+    "Position",
+    "School",
+    "SigninAttempt",
+    "Skill",
+]

@@ -1,0 +1,138 @@
+"""Members, their profiles, and the companies, schools and skills they refer to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kith.db import Base
+from kith.models.types import UTCDateTime
+
+
+class Company(Base):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # normalized name
+    industry: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Skill(Base):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    handle: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    # Profile
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    headline: Mapped[str] = mapped_column(String(220), default="")
+    about: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(120), default="")
+    industry: Mapped[str] = mapped_column(String(100), default="")
+    career_stage: Mapped[str | None] = mapped_column(String(30))  # explicit; None = derived
+
+    # Settings
+    invite_policy: Mapped[str] = mapped_column(String(30), default="everyone")
+    follow_policy: Mapped[str] = mapped_column(String(30), default="everyone")
+    connections_visibility: Mapped[str] = mapped_column(String(30), default="connections")
+    follow_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # "I don't know this person" restriction: until then, invitations need the email
+    invite_restricted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="member",
+        cascade="all, delete-orphan",
+        order_by="(Position.end_year.is_(None).desc(), Position.start_year.desc())",
+    )
+    education: Mapped[list[Education]] = relationship(
+        back_populates="member",
+        cascade="all, delete-orphan",
+        order_by="Education.start_year.desc()",
+    )
+    skills: Mapped[list[Skill]] = relationship(secondary="member_skills", order_by="Skill.name")
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class MemberSkill(Base):
+    __tablename__ = "member_skills"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Position(Base):
+    __tablename__ = "positions"
+    __table_args__ = (Index("ix_positions_company_years", "company_id", "start_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_year: Mapped[int] = mapped_column(Integer)
+    start_month: Mapped[int | None] = mapped_column(SmallInteger)
+    end_year: Mapped[int | None] = mapped_column(Integer)  # None = current
+    end_month: Mapped[int | None] = mapped_column(SmallInteger)
+
+    member: Mapped[Member] = relationship(back_populates="positions")
+    company: Mapped[Company] = relationship(lazy="joined")
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_year is None
+
+
+class Education(Base):
+    __tablename__ = "education"
+    __table_args__ = (Index("ix_education_school_years", "school_id", "start_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    degree: Mapped[str] = mapped_column(String(200), default="")
+    field_of_study: Mapped[str] = mapped_column(String(200), default="")
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+
+    member: Mapped[Member] = relationship(back_populates="education")
+    school: Mapped[School] = relationship(lazy="joined")

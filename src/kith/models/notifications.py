@@ -1,0 +1,31 @@
+"""In-app notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kith.db import Base
+from kith.models.members import Member
+from kith.models.types import UTCDateTime
+
+
+class Notification(Base):
+    """``kind``: invitation_received, invitation_accepted, new_follower."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="joined")

@@ -1,0 +1,79 @@
+"""REST endpoints for notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.schemas import Paged
+from kith.members.schemas import MemberSummary
+from kith.notifications import service
+from kith.web.deps import ApiMemberId, KithDep, me
+
+router = APIRouter(tags=["notifications"])
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    actor: MemberSummary | None
+    invitation_id: int | None
+    created_at: datetime
+    read: bool
+
+
+class NotificationPage(Paged):
+    items: list[NotificationOut]
+    unread: int
+
+
+class Marked(BaseModel):
+    marked: int
+
+
+@router.get("/notifications")
+def notifications(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+    unread: bool = False,
+) -> NotificationPage:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        result = service.list_notifications(
+            ctx, member, page_request(ctx, page, per_page), unread_only=unread
+        )
+        return NotificationPage(
+            items=[
+                NotificationOut(
+                    id=n.id,
+                    kind=n.kind,
+                    actor=MemberSummary.of(n.actor) if n.actor else None,
+                    invitation_id=n.invitation_id,
+                    created_at=n.created_at,
+                    read=n.read_at is not None,
+                )
+                for n in result.items
+            ],
+            total=result.total,
+            page=result.page,
+            per_page=result.per_page,
+            pages=result.pages,
+            unread=service.unread_count(ctx, member),
+        )
+
+
+@router.post("/notifications/read")
+def mark_all_read(kith: KithDep, member_id: ApiMemberId) -> Marked:
+    with kith.uow() as ctx:
+        return Marked(marked=service.mark_read(ctx, me(ctx, member_id)))
+
+
+@router.post("/notifications/{notification_id}/read")
+def mark_read(notification_id: int, kith: KithDep, member_id: ApiMemberId) -> Marked:
+    with kith.uow() as ctx:
+        return Marked(marked=service.mark_read(ctx, me(ctx, member_id), notification_id))

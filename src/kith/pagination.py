@@ -1,0 +1,64 @@
+"""Pages of results counted and sliced in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, Unpack
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kith.errors import Invalid
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    page: int = 1
+    per_page: int = 20
+
+    @classmethod
+    def of(
+        cls, page: int | None, per_page: int | None, *, default: int, maximum: int
+    ) -> PageRequest:
+        page = 1 if page is None else page
+        per_page = default if per_page is None else per_page
+        if page < 1:
+            raise Invalid("Page numbers start at 1.", code="invalid_page")
+        if not 1 <= per_page <= maximum:
+            raise Invalid(f"Ask for between 1 and {maximum} items per page.", code="invalid_page")
+        return cls(page, per_page)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def paginate_rows(
+    session: Session, stmt: Select[Unpack[tuple[Any, ...]]], req: PageRequest
+) -> tuple[list[Any], int]:
+    """Count ``stmt`` and fetch one page of its rows, both in the database."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = list(session.execute(stmt.limit(req.per_page).offset(req.offset)).all())
+    return rows, total

@@ -1,0 +1,80 @@
+"""FastAPI dependencies shared by the API and the pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from kith.accounts.service import member_for_token
+from kith.db import Ctx
+from kith.errors import Forbidden, NotAuthenticated
+from kith.models import Member
+from kith.runtime import Kith
+
+SESSION_COOKIE = "kith_session"
+CSRF_COOKIE = "kith_csrf"
+
+
+def get_kith(request: Request) -> Kith:
+    kith = request.app.state.kith
+    assert isinstance(kith, Kith)
+    return kith
+
+
+KithDep = Annotated[Kith, Depends(get_kith)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token")
+
+
+def api_member_id(
+    kith: KithDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> int:
+    """The member behind the bearer token, or 401."""
+    token = credentials.credentials if credentials else None
+    with kith.uow(write=False) as ctx:
+        member = member_for_token(ctx, token, kind="api")
+        if member is None:
+            raise NotAuthenticated(
+                "Sign in first: send 'Authorization: Bearer <token>' with a token from "
+                "POST /api/v1/auth/token."
+            )
+        return member.id
+
+
+ApiMemberId = Annotated[int, Depends(api_member_id)]
+
+
+def page_member_id(request: Request, kith: KithDep) -> int | None:
+    """The member signed in through the session cookie, if any."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    with kith.uow(write=False) as ctx:
+        member = member_for_token(ctx, token, kind="session")
+        return member.id if member else None
+
+
+PageMemberId = Annotated[int | None, Depends(page_member_id)]
+
+
+def me(ctx: Ctx, member_id: int) -> Member:
+    """Load the signed-in member into this unit of work's session."""
+    member = ctx.session.scalar(
+        select(Member).where(Member.id == member_id, Member.is_active.is_(True))
+    )
+    if member is None:
+        raise NotAuthenticated("Your account is no longer active.")
+    return member
+
+
+def require_admin(member: Member) -> None:
+    if not member.is_admin:
+        raise Forbidden("Only the community's administrators can do that.", code="admin_only")
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

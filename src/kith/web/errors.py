@@ -1,0 +1,77 @@
+"""One place renders every error: JSON under /api, words on pages."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kith.errors import KithError
+
+log = logging.getLogger("kith")
+
+HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "limit_reached",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+        msg = str(err.get("msg", "is not valid"))
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "The request is not valid."
+
+
+def render_error(request: Request, status: int, code: str, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": code, "detail": message}, status_code=status)
+    renderer = getattr(request.app.state, "render_error_page", None)
+    if renderer is not None:
+        response = renderer(request, status, code, message)
+        assert isinstance(response, Response)
+        return response
+    return HTMLResponse(f"<p role='alert'>{message}</p>", status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(KithError)
+    def _kith_error(request: Request, exc: KithError) -> Response:
+        response = render_error(request, exc.status, exc.code, exc.message)
+        response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return render_error(request, 422, "invalid", _validation_detail(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else "Request refused."
+        if exc.status_code == 404:
+            detail = "There is nothing at this address."
+        response = render_error(request, exc.status_code, code, detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return render_error(
+            request, 500, "internal_error", "Something went wrong on our side; nothing was saved."
+        )

@@ -1,0 +1,137 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+The schema is built from the migrations. Each test runs inside one transaction
+that is rolled back; tests that need real commits (concurrency) use
+``committed_kith``, which empties the tables afterwards.
+
+Under CI (``CI=true``) a missing PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from kith.app import create_app
+from kith.clock import FrozenClock
+from kith.config import Settings
+from kith.db import Base, Ctx, Database
+from kith.migrations import upgrade
+from kith.runtime import Kith
+
+CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("KITH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available"
+        return str(exc).splitlines()[0]
+    return None
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    """One migrated database per backend for the whole run."""
+    urls: dict[str, str | None] = {}
+    sqlite_path = tmp_path_factory.mktemp("db") / "kith-test.db"
+    urls["sqlite"] = f"sqlite:///{sqlite_path}"
+    upgrade(Database(urls["sqlite"]).writer)
+
+    problem = _postgres_available()
+    schema = f"kith_test_{uuid.uuid4().hex[:10]}"
+    if problem is None:
+        admin = Database(PG_URL)
+        with admin.writer.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        urls["postgresql"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
+        upgrade(Database(urls["postgresql"]).writer)
+    elif CI:
+        pytest.fail(f"PostgreSQL is required under CI and is not reachable: {problem}")
+    else:
+        urls["postgresql"] = None
+    yield urls
+    if urls.get("postgresql"):
+        with admin.writer.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name = str(request.param)
+    if "postgres_only" in request.keywords and name != "postgresql":
+        pytest.skip("PostgreSQL-only test")
+    return name
+
+
+@pytest.fixture
+def database(backend: str, database_urls: dict[str, str | None]) -> Iterator[Database]:
+    url = database_urls[backend]
+    if url is None:
+        pytest.skip("PostgreSQL is not reachable (set CI=true to make this an error)")
+    db = Database(url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def settings(database: Database, tmp_path: Path) -> Settings:
+    return Settings(env="test", database_url=database.url, data_dir=tmp_path)
+
+
+@pytest.fixture
+def kith(database: Database, clock: FrozenClock, settings: Settings) -> Iterator[Kith]:
+    """A runtime whose every unit of work runs inside this test's transaction."""
+    connection = database.writer.connect()
+    outer = connection.begin()
+    database.bind_to(connection)
+    try:
+        yield Kith(settings=settings, clock=clock, db=database)
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def ctx(kith: Kith) -> Iterator[Ctx]:
+    """A unit of work for calling services directly (committed into the test transaction)."""
+    session = kith.db.session()
+    yield Ctx(session=session, clock=kith.clock, settings=kith.settings)
+    session.close()
+
+
+@pytest.fixture
+def client(kith: Kith) -> Iterator[TestClient]:
+    with TestClient(create_app(kith)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def committed_kith(database: Database, clock: FrozenClock, settings: Settings) -> Iterator[Kith]:
+    """A runtime that really commits, for concurrency tests; the tables are emptied after."""
+    yield Kith(settings=settings, clock=clock, db=database)
+    with database.writer.begin() as conn:
+        tables = list(reversed(Base.metadata.sorted_tables))
+        if database.is_sqlite:
+            for table in tables:
+                conn.execute(table.delete())
+        else:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
