@@ -12,6 +12,7 @@ from kith.accounts.api import router as accounts_api
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.follows.api import router as follows_api
+from kith.graph.api import router as graph_api
 from kith.members.api import router as members_api
 from kith.notifications.api import router as notifications_api
 from kith.runtime import Kith
@@ -27,6 +28,7 @@ def api_router() -> APIRouter:
         follows_api,
         blocks_api,
         notifications_api,
+        graph_api,
     ):
         api.include_router(router)
     return api
@@ -39,7 +41,9 @@ def create_app(kith: Kith | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.start_network()
         yield
+        runtime.stop_network()
         if kith is None:
             runtime.db.dispose()
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
@@ -21,6 +21,9 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from kith.clock import Clock
 from kith.config import Settings
+
+if TYPE_CHECKING:
+    from kith.graph.sync import NetworkSync
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -84,9 +87,12 @@ class Ctx:
     clock: Clock
     settings: Settings
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    network_changed: Callable[[], None] | None = None  # tells this process's engine
+    graph: NetworkSync | None = None  # this process's network engine, when running
 
     def on_commit(self, fn: Callable[[], None]) -> None:
-        self.after_commit.append(fn)
+        if fn not in self.after_commit:
+            self.after_commit.append(fn)
 
 
 class Database:
@@ -97,6 +103,7 @@ class Database:
         self.writer, self.reader = make_engines(url, **engine_kwargs)
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.reader, expire_on_commit=False)
+        self.bound = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -110,6 +117,7 @@ class Database:
         )
         self.write_sessions = factory
         self.read_sessions = factory
+        self.bound = True
 
     def session(self, *, write: bool = True) -> Session:
         return (self.write_sessions if write else self.read_sessions)()
@@ -122,11 +130,23 @@ class Database:
 
 @contextmanager
 def unit_of_work(
-    db: Database, clock: Clock, settings: Settings, *, write: bool = True
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    *,
+    write: bool = True,
+    network_changed: Callable[[], None] | None = None,
+    graph: NetworkSync | None = None,
 ) -> Iterator[Ctx]:
     """One action, one transaction, one commit point; side effects after commit."""
     session = db.session(write=write)
-    ctx = Ctx(session=session, clock=clock, settings=settings)
+    ctx = Ctx(
+        session=session,
+        clock=clock,
+        settings=settings,
+        network_changed=network_changed,
+        graph=graph,
+    )
     try:
         yield ctx
         session.commit()

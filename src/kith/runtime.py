@@ -10,6 +10,7 @@ from typing import Any
 from kith.clock import Clock, SystemClock
 from kith.config import Settings, get_settings
 from kith.db import Ctx, Database, unit_of_work
+from kith.graph.sync import NetworkSync
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Kith:
     settings: Settings
     clock: Clock
     db: Database
+    network: NetworkSync | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -30,5 +32,32 @@ class Kith:
 
     @contextmanager
     def uow(self, *, write: bool = True) -> Iterator[Ctx]:
-        with unit_of_work(self.db, self.clock, self.settings, write=write) as ctx:
+        changed = self._network_changed if self.network is not None else None
+        with unit_of_work(
+            self.db,
+            self.clock,
+            self.settings,
+            write=write,
+            network_changed=changed,
+            graph=self.network,
+        ) as ctx:
             yield ctx
+
+    def _network_changed(self) -> None:
+        if self.network is not None:
+            self.network.poll()
+
+    def start_network(self, *, thread: bool = True) -> NetworkSync:
+        """Load or build the network engine and follow the outbox."""
+        if self.network is None:
+            self.network = NetworkSync(
+                self.db,
+                snapshot=self.settings.network_snapshot,
+                poll_seconds=self.settings.network_poll_seconds,
+            )
+            self.network.start(thread=thread and not self.db.bound)
+        return self.network
+
+    def stop_network(self) -> None:
+        if self.network is not None:
+            self.network.stop()

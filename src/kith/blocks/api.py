@@ -38,7 +38,7 @@ def blocked(
         member = me(ctx, member_id)
         result = service.blocked_members(ctx, member, page_request(ctx, page, per_page))
         return MemberPage(
-            items=[MemberSummary.of(m) for m, _ in result.items],
+            items=[MemberSummary.of(m) for m, _ in result.items],  # no badges for the blocked
             total=result.total,
             page=result.page,
             per_page=result.per_page,

@@ -17,6 +17,7 @@ from kith.connections.schemas import (
     InvitationSent,
 )
 from kith.db import Ctx
+from kith.graph.service import Badge, badges, mutual_count
 from kith.members.schemas import MemberSummary
 from kith.members.service import get_member, view_member
 from kith.models import Invitation, Member
@@ -35,11 +36,15 @@ def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
     )
 
 
-def invitation_out(ctx: Ctx, invitation: Invitation, viewer: Member) -> InvitationOut:
+def invitation_out(
+    ctx: Ctx, invitation: Invitation, viewer: Member, found: dict[int, Badge] | None = None
+) -> InvitationOut:
+    if found is None:
+        found = badges(ctx, viewer, [invitation.sender_id, invitation.recipient_id])
     return InvitationOut(
         id=invitation.id,
-        sender=MemberSummary.of(invitation.sender),
-        recipient=MemberSummary.of(invitation.recipient),
+        sender=MemberSummary.of(invitation.sender, found.get(invitation.sender_id)),
+        recipient=MemberSummary.of(invitation.recipient, found.get(invitation.recipient_id)),
         note=invitation.note,
         context=invitation.context,
         status=service.status_for(ctx, invitation, viewer.id),
@@ -49,8 +54,10 @@ def invitation_out(ctx: Ctx, invitation: Invitation, viewer: Member) -> Invitati
 
 
 def _invitation_page(ctx: Ctx, page: Page[Invitation], viewer: Member) -> InvitationPage:
+    ids = {i.sender_id for i in page.items} | {i.recipient_id for i in page.items}
+    found = badges(ctx, viewer, sorted(ids))
     return InvitationPage(
-        items=[invitation_out(ctx, i, viewer) for i in page.items],
+        items=[invitation_out(ctx, i, viewer, found) for i in page.items],
         total=page.total,
         page=page.page,
         per_page=page.per_page,
@@ -113,8 +120,12 @@ def accept(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> Connect
         member = me(ctx, member_id)
         connection = service.accept_invitation(ctx, member, invitation_id)
         invitation = service.get_invitation(ctx, member, invitation_id)
+        # The engine learns of the connection after the commit; say what it will be.
         return ConnectionOut(
-            member=MemberSummary.of(invitation.sender),
+            member=MemberSummary.of(
+                invitation.sender,
+                Badge(1, mutual_count(ctx, member, invitation.sender)),
+            ),
             connected_since=connection.created_at,
             context=connection.context,
             invited_by_you=False,
@@ -145,11 +156,14 @@ def withdraw(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> Invit
         return invitation_out(ctx, service.withdraw_invitation(ctx, member, invitation_id), member)
 
 
-def _connection_page(page: Page[service.ConnectionEntry], owner: Member) -> ConnectionPage:
+def _connection_page(
+    ctx: Ctx, page: Page[service.ConnectionEntry], owner: Member, viewer: Member
+) -> ConnectionPage:
+    found = badges(ctx, viewer, [e.member.id for e in page.items])
     return ConnectionPage(
         items=[
             ConnectionOut(
-                member=MemberSummary.of(e.member),
+                member=MemberSummary.of(e.member, found[e.member.id]),
                 connected_since=e.connection.created_at,
                 context=e.connection.context,
                 invited_by_you=e.connection.inviter_id == owner.id,
@@ -177,7 +191,7 @@ def my_connections(
         member = me(ctx, member_id)
         req = page_request(ctx, page, per_page)
         entries = service.list_connections(ctx, member, member, req, sort=sort, query=q)
-        return _connection_page(entries, member)
+        return _connection_page(ctx, entries, member, member)
 
 
 @router.get("/members/{handle}/connections")
@@ -195,7 +209,7 @@ def member_connections(
         owner = view_member(ctx, viewer, handle)
         req = page_request(ctx, page, per_page)
         entries = service.list_connections(ctx, viewer, owner, req, sort=sort)
-        return _connection_page(entries, owner)
+        return _connection_page(ctx, entries, owner, viewer)
 
 
 @router.delete("/connections/{handle}", status_code=status.HTTP_204_NO_CONTENT)

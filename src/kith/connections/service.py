@@ -75,8 +75,12 @@ def _expire_if_due(ctx: Ctx, invitation: Invitation | None) -> Invitation | None
     return invitation
 
 
-def _record_outbox(ctx: Ctx, kind: str, a: int, b: int) -> None:
+def record_outbox(ctx: Ctx, kind: str, a: int, b: int) -> None:
+    """Write a connection change to the outbox, in this transaction; after the commit
+    this process's engine picks it up at once (others within their poll interval)."""
     ctx.session.add(NetworkOutbox(kind=kind, a=a, b=b, created_at=ctx.clock.now()))
+    if ctx.network_changed is not None:
+        ctx.on_commit(ctx.network_changed)
 
 
 def _check_capacity(ctx: Ctx, inviter: Member, other: Member, viewer: Member) -> None:
@@ -114,7 +118,7 @@ def _connect(
     for follower, followee in ((inviter.id, invitee.id), (invitee.id, inviter.id)):
         if ctx.session.get(Follow, {"follower_id": follower, "followee_id": followee}) is None:
             ctx.session.add(Follow(follower_id=follower, followee_id=followee, created_at=now))
-    _record_outbox(ctx, "connect", lo, hi)
+    record_outbox(ctx, "connect", lo, hi)
     ctx.session.flush()
     return connection
 
@@ -545,7 +549,7 @@ def drop_connection(ctx: Ctx, connection: Connection) -> None:
             )
         )
     )
-    _record_outbox(ctx, "disconnect", a, b)
+    record_outbox(ctx, "disconnect", a, b)
     ctx.session.flush()
 
 

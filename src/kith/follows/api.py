@@ -7,7 +7,8 @@ from fastapi import APIRouter, status
 from kith.connections.api import PageNo, PerPage, page_request
 from kith.connections.schemas import MemberPage
 from kith.follows import service
-from kith.members.schemas import MemberSummary
+from kith.db import Ctx
+from kith.members.api import summarize
 from kith.members.service import get_member, view_member
 from kith.models import Member
 from kith.pagination import Page
@@ -16,9 +17,9 @@ from kith.web.deps import ApiMemberId, KithDep, me
 router = APIRouter(tags=["follows"])
 
 
-def _page(page: Page[Member]) -> MemberPage:
+def _page(ctx: Ctx, viewer: Member, page: Page[Member]) -> MemberPage:
     return MemberPage(
-        items=[MemberSummary.of(m) for m in page.items],
+        items=summarize(ctx, viewer, page.items),
         total=page.total,
         page=page.page,
         per_page=page.per_page,
@@ -48,7 +49,7 @@ def followers(
 ) -> MemberPage:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
-        return _page(service.followers(ctx, member, page_request(ctx, page, per_page)))
+        return _page(ctx, member, service.followers(ctx, member, page_request(ctx, page, per_page)))
 
 
 @router.get("/following")
@@ -57,4 +58,4 @@ def following(
 ) -> MemberPage:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
-        return _page(service.following(ctx, member, page_request(ctx, page, per_page)))
+        return _page(ctx, member, service.following(ctx, member, page_request(ctx, page, per_page)))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter
 
 from kith.db import Ctx
+from kith.graph.service import badge, badges
 from kith.members import service
 from kith.members.schemas import (
     EducationOut,
+    MemberSummary,
     PositionOut,
     ProfileOut,
     ProfileUpdate,
@@ -21,12 +25,22 @@ from kith.web.deps import ApiMemberId, KithDep, me
 router = APIRouter(tags=["members"])
 
 
-def profile_out(ctx: Ctx, viewer: Member | None, member: Member) -> ProfileOut:
+def summarize(ctx: Ctx, viewer: Member, members: Sequence[Member]) -> list[MemberSummary]:
+    """Member summaries with the viewer's degree badge and mutual count on each."""
+    found = badges(ctx, viewer, [m.id for m in members])
+    return [MemberSummary.of(m, found[m.id]) for m in members]
+
+
+def profile_out(ctx: Ctx, viewer: Member, member: Member) -> ProfileOut:
     view = service.profile_view(ctx, viewer, member)
     rel = view.relationship
+    found = badge(ctx, viewer, member)
     return ProfileOut(
         handle=member.handle,
         name=member.name,
+        degree=found.degree,
+        degree_label=found.label,
+        mutual_connections=found.mutual,
         first_name=member.first_name,
         last_name=member.last_name,
         headline=member.headline,

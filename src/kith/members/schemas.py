@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kith.graph.service import Badge
 from kith.models import Member
 
 
 class MemberSummary(BaseModel):
-    """How a member appears in any list."""
+    """How a member appears in any list, with how you are connected to them."""
 
     handle: str
     name: str
@@ -16,9 +17,14 @@ class MemberSummary(BaseModel):
     location: str
     industry: str
     url: str
+    degree: int | None = Field(
+        None, description="1, 2, 3, or 0 for out of network; null for yourself"
+    )
+    degree_label: str = Field("", description="'1st', '2nd', '3rd', 'Out of network' or 'You'")
+    mutual_connections: int = Field(0, description="Connections you share")
 
     @classmethod
-    def of(cls, member: Member) -> MemberSummary:
+    def of(cls, member: Member, badge: Badge | None = None) -> MemberSummary:
         return cls(
             handle=member.handle,
             name=member.name,
@@ -26,6 +32,9 @@ class MemberSummary(BaseModel):
             location=member.location,
             industry=member.industry,
             url=f"/in/{member.handle}",
+            degree=badge.degree if badge else None,
+            degree_label=badge.label if badge else "",
+            mutual_connections=badge.mutual if badge else 0,
         )
 
 
@@ -63,6 +72,9 @@ class RelationshipOut(BaseModel):
 class ProfileOut(BaseModel):
     handle: str
     name: str
+    degree: int | None = Field(description="1, 2, 3, or 0 for out of network; null on your own")
+    degree_label: str
+    mutual_connections: int
     first_name: str
     last_name: str
     headline: str

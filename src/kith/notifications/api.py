@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from kith.connections.api import PageNo, PerPage, page_request
 from kith.connections.schemas import Paged
+from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.notifications import service
 from kith.web.deps import ApiMemberId, KithDep, me
@@ -47,12 +48,14 @@ def notifications(
         result = service.list_notifications(
             ctx, member, page_request(ctx, page, per_page), unread_only=unread
         )
+        actors = list({n.actor.id: n.actor for n in result.items if n.actor}.values())
+        found = dict(zip((a.id for a in actors), summarize(ctx, member, actors), strict=True))
         return NotificationPage(
             items=[
                 NotificationOut(
                     id=n.id,
                     kind=n.kind,
-                    actor=MemberSummary.of(n.actor) if n.actor else None,
+                    actor=found[n.actor.id] if n.actor else None,
                     invitation_id=n.invitation_id,
                     created_at=n.created_at,
                     read=n.read_at is not None,

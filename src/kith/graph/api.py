@@ -1,0 +1,69 @@
+"""REST endpoints: shared connections, introduction paths, reach."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.schemas import MemberPage
+from kith.graph import service
+from kith.graph.schemas import PathOut, PathsOut, ReachOut
+from kith.members.api import summarize
+from kith.members.service import view_member
+from kith.web.deps import ApiMemberId, KithDep, me
+
+router = APIRouter(tags=["network"])
+
+
+@router.get("/members/{handle}/mutual")
+def mutual(
+    handle: str, kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
+) -> MemberPage:
+    """Connections you share with this member, by name."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        other = view_member(ctx, viewer, handle)
+        result = service.mutual_connections(ctx, viewer, other, page_request(ctx, page, per_page))
+        return MemberPage(
+            items=summarize(ctx, viewer, result.items),
+            total=result.total,
+            page=result.page,
+            per_page=result.per_page,
+            pages=result.pages,
+        )
+
+
+@router.get("/members/{handle}/paths")
+def paths(
+    handle: str,
+    kith: KithDep,
+    member_id: ApiMemberId,
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> PathsOut:
+    """How you're connected to a 2nd or 3rd-degree member: who can introduce you."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        other = view_member(ctx, viewer, handle)
+        found = service.badge(ctx, viewer, other)
+        out = []
+        for path in service.intro_paths(ctx, viewer, other, limit=limit):
+            members = summarize(ctx, viewer, path.members)
+            names = ["You"] + [m.name for m in path.members[1:]]
+            out.append(PathOut(members=members, text=" -> ".join(names)))
+        return PathsOut(degree=found.degree, degree_label=found.label, paths=out)
+
+
+@router.get("/me/reach")
+def reach(kith: KithDep, member_id: ApiMemberId) -> ReachOut:
+    """The sizes of your 1st, 2nd and 3rd-degree networks."""
+    with kith.uow(write=False) as ctx:
+        found = service.reach(ctx, me(ctx, member_id))
+        return ReachOut(
+            first=found.first,
+            second=found.second,
+            third=found.third,
+            third_estimated=found.third_estimated,
+            third_relative_error=found.third_relative_error,
+        )

@@ -1,0 +1,188 @@
+"""Degrees, mutual connections, introduction paths and reach, as members see them.
+
+The engine knows only the graph; this module applies the product's rules on top:
+blocked and deactivated members are never shown, and shared connections follow
+the owner's connection-list visibility.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import Exists, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from kith.connections.queries import connection_between
+from kith.db import Ctx
+from kith.errors import Forbidden, KithError
+from kith.models import Block, Member
+from kith.network import OUT_OF_NETWORK, NetworkEngine, Reach
+from kith.pagination import Page, PageRequest, paginate_rows
+
+DEGREE_LABELS = {0: "Out of network", 1: "1st", 2: "2nd", 3: "3rd"}
+MAX_MUTUAL_LISTED = 10_000
+
+
+class NetworkUnavailable(KithError):
+    status = 503
+    code = "network_unavailable"
+
+
+@dataclass(frozen=True)
+class Badge:
+    """How a viewer is connected to a member: ``degree`` 1, 2, 3 or 0 (out of
+    network; ``None`` for the viewer themself) and the number of shared connections."""
+
+    degree: int | None
+    mutual: int
+
+    @property
+    def label(self) -> str:
+        return "You" if self.degree is None else DEGREE_LABELS[self.degree]
+
+
+def engine(ctx: Ctx) -> NetworkEngine:
+    if ctx.graph is None:
+        raise NetworkUnavailable("The network engine is not running in this process.")
+    return ctx.graph.engine
+
+
+def badges(ctx: Ctx, viewer: Member, member_ids: Sequence[int]) -> dict[int, Badge]:
+    """Degree and mutual count for a page of members, in two vectorized engine calls."""
+    if not member_ids:
+        return {}
+    eng = engine(ctx)
+    targets = np.asarray(member_ids, dtype=np.int64)
+    degrees = eng.degrees(viewer.id, targets)
+    mutual = eng.mutual_counts(viewer.id, targets)
+    out: dict[int, Badge] = {}
+    for i, member_id in enumerate(member_ids):
+        if member_id == viewer.id:
+            out[member_id] = Badge(None, 0)
+        else:
+            out[member_id] = Badge(int(degrees[i]), int(mutual[i]))
+    return out
+
+
+def mutual_count(ctx: Ctx, viewer: Member, member: Member) -> int:
+    return engine(ctx).mutual_count(viewer.id, member.id)
+
+
+def badge(ctx: Ctx, viewer: Member, member: Member) -> Badge:
+    return badges(ctx, viewer, [member.id])[member.id]
+
+
+def _hidden_from(viewer_id: int, column: InstrumentedAttribute[int]) -> Exists:
+    """SQL: ``column`` names a member blocked by or blocking ``viewer_id``."""
+    return (
+        select(Block.id)
+        .where(
+            Block.unblocked_at.is_(None),
+            or_(
+                and_(Block.blocker_id == viewer_id, Block.blocked_id == column),
+                and_(Block.blocked_id == viewer_id, Block.blocker_id == column),
+            ),
+        )
+        .exists()
+    )
+
+
+def visible_ids(ctx: Ctx, viewer: Member, ids: Iterable[int]) -> set[int]:
+    """The subset of ``ids`` that ``viewer`` may see (active, no block either way)."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    stmt = select(Member.id).where(
+        Member.id.in_(wanted),
+        Member.is_active.is_(True),
+        ~_hidden_from(viewer.id, Member.id),
+    )
+    return set(ctx.session.scalars(stmt))
+
+
+def can_see_shared(ctx: Ctx, viewer: Member, other: Member) -> bool:
+    """Shared connections are visible unless the member keeps their connections to
+    themselves; their 1st-degree connections see them either way."""
+    if other.connections_visibility != "only_me" or viewer.id == other.id:
+        return True
+    return connection_between(ctx.session, viewer.id, other.id) is not None
+
+
+def mutual_connections(ctx: Ctx, viewer: Member, other: Member, req: PageRequest) -> Page[Member]:
+    """Connections ``viewer`` and ``other`` share, by name, paginated."""
+    if not can_see_shared(ctx, viewer, other):
+        raise Forbidden(
+            f"{other.name} keeps their connections private.", code="connections_private"
+        )
+    eng = engine(ctx)
+    ids = eng.mutual(viewer.id, other.id, offset=0, limit=MAX_MUTUAL_LISTED).tolist()
+    if not ids:
+        return Page([], 0, req.page, req.per_page)
+    stmt = (
+        select(Member)
+        .where(
+            Member.id.in_(ids),
+            Member.is_active.is_(True),
+            ~_hidden_from(viewer.id, Member.id),
+        )
+        .order_by(func.lower(Member.last_name), func.lower(Member.first_name), Member.id)
+    )
+    rows, total = paginate_rows(ctx.session, stmt, req)
+    return Page([r[0] for r in rows], total, req.page, req.per_page)
+
+
+def mutual_preview(
+    ctx: Ctx, viewer: Member, members: Sequence[Member], *, per_member: int = 3
+) -> dict[int, list[Member]]:
+    """Up to ``per_member`` shared connections' members for each of a page of members."""
+    eng = engine(ctx)
+    wanted: dict[int, list[int]] = {}
+    for m in members:
+        if m.id != viewer.id and can_see_shared(ctx, viewer, m):
+            wanted[m.id] = eng.mutual(viewer.id, m.id, limit=per_member * 2).tolist()
+    all_ids = {i for ids in wanted.values() for i in ids}
+    if not all_ids:
+        return {}
+    visible = visible_ids(ctx, viewer, all_ids)
+    by_id = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(visible)))}
+    return {mid: [by_id[i] for i in ids if i in by_id][:per_member] for mid, ids in wanted.items()}
+
+
+@dataclass(frozen=True)
+class Path:
+    """viewer -> ... -> target, as members (the viewer first)."""
+
+    members: list[Member]
+
+    @property
+    def introducers(self) -> list[Member]:
+        return self.members[1:-1]
+
+
+def intro_paths(ctx: Ctx, viewer: Member, target: Member, *, limit: int = 5) -> list[Path]:
+    """Who can introduce ``viewer`` to a 2nd/3rd-degree ``target``, best first.
+
+    Paths through members blocked either way with the viewer, or deactivated, are
+    left out.
+    """
+    eng = engine(ctx)
+    raw = eng.intro_paths(viewer.id, target.id, limit=limit * 3)
+    inner = {i for p in raw for i in p[1:-1]}
+    visible = visible_ids(ctx, viewer, inner)
+    by_id = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(visible)))}
+    by_id[viewer.id] = viewer
+    by_id[target.id] = target
+    paths = [Path([by_id[i] for i in p]) for p in raw if all(i in by_id for i in p)]
+    return paths[:limit]
+
+
+def reach(ctx: Ctx, viewer: Member) -> Reach:
+    return engine(ctx).reach(viewer.id)
+
+
+def degree_label(degree: int | None) -> str:
+    if degree is None:
+        return "You"
+    return DEGREE_LABELS.get(degree, DEGREE_LABELS[OUT_OF_NETWORK])
