@@ -23,9 +23,7 @@ def graphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
     iu, ju = np.triu_indices(n, 1)
     keep = rng.random(iu.size) < p
     pairs = list(zip(iu[keep].tolist(), ju[keep].tolist(), strict=True))
-    pairs += draw(
-        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8)
-    )
+    pairs += draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8))
     return n, pairs
 
 
@@ -69,8 +67,9 @@ def check_member(eng: NetworkEngine, o: Oracle, a: int, everyone: list[int]) -> 
 @pytest.mark.parametrize("mode", ["dense", "sparse"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graph=graphs(), data=st.data())
-def test_queries_match_networkx(mode: str, graph: tuple[int, list[tuple[int, int]]],
-                                data: st.DataObject) -> None:
+def test_queries_match_networkx(
+    mode: str, graph: tuple[int, list[tuple[int, int]]], data: st.DataObject
+) -> None:
     n, pairs = graph
     eng, o = build(n, pairs, mode)
     assert eng.num_edges == o.g.number_of_edges()

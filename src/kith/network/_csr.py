@@ -83,9 +83,7 @@ def build_csr(a: ArrayLike, b: ArrayLike, num_nodes: int | None) -> tuple[I64, I
     return indptr, indices, n
 
 
-def merge(
-    indptr: I64, indices: I32, overlay: Mapping[int, I32], num_nodes: int
-) -> tuple[I64, I32]:
+def merge(indptr: I64, indices: I32, overlay: Mapping[int, I32], num_nodes: int) -> tuple[I64, I32]:
     """Return a fresh CSR of ``num_nodes`` rows: base rows, replaced by overlay rows.
 
     Runs of untouched rows are copied with one slice assignment each, so the cost is

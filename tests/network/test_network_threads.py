@@ -1,0 +1,135 @@
+"""Readers query while a writer connects, disconnects and compacts."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from kith.network import NetworkEngine
+
+from .oracle import Oracle
+
+
+@pytest.fixture(autouse=True)
+def frequent_thread_switches() -> Iterator[None]:
+    """Switch threads every few microseconds so interleavings actually happen."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(old)
+
+
+def test_readers_never_see_a_torn_state() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    a, b = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    eng = NetworkEngine.from_edges(a, b, cache_size=16)
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+    g.remove_edges_from(nx.selfloop_edges(g))
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    checks = [0]
+
+    # Pairs (x, y) the writer toggles; readers assert a property that holds in every
+    # consistent state: x and y agree on whether they are connected.
+    toggles = [(int(x), int(y)) for x, y in rng.integers(0, n, (300, 2)) if x != y]
+
+    def symmetric(st: object, _seq: int, x: int, y: int) -> tuple[bool, bool]:
+        nx_, ny_ = eng._nbrs(st, x), eng._nbrs(st, y)  # type: ignore[arg-type]
+        return bool(np.isin(y, nx_)), bool(np.isin(x, ny_))
+
+    def reader(seed: int) -> None:
+        r = np.random.default_rng(seed)
+        try:
+            while not stop.is_set():
+                x, y = toggles[int(r.integers(len(toggles)))]
+                nx_ = eng.neighbors(x)
+                assert np.all(np.diff(nx_) > 0)
+                d = eng.degree(x, y)
+                assert d in (0, 1, 2, 3)
+                page = r.integers(0, n, 25)
+                degs = eng.degrees(x, page)
+                mc = eng.mutual_counts(x, page)
+                assert degs.shape == (25,)
+                assert mc.shape == (25,)
+                sugg = eng.suggestions(x, limit=10)
+                assert all(c >= 1 for _, c in sugg)
+                assert eng.reach(x).first >= 0
+                # Within one query the adjacency is symmetric: no half-applied change.
+                xy, yx = eng._read(symmetric, x, y)
+                assert xy == yx
+                checks[0] += 1
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    readers = [threading.Thread(target=reader, args=(i,)) for i in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        for i in range(3000):
+            x, y = toggles[i % len(toggles)]
+            if g.has_edge(x, y):
+                eng.disconnect(x, y)
+                g.remove_edge(x, y)
+            else:
+                eng.connect(x, y)
+                g.add_edge(x, y)
+            if i % 1000 == 999:
+                eng.remove_node(x)
+                g.remove_edges_from(list(g.edges(x)))
+            if i % 400 == 0:
+                threading.Thread(target=eng.compact).start()
+        eng.compact()
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert not errors, errors[0]
+    assert checks[0] > 10
+    o = Oracle(g)
+    assert eng.num_edges == g.number_of_edges()
+    for v in range(0, n, 7):
+        assert eng.neighbors(v).tolist() == o.nbrs(v)
+        everyone = list(range(n))
+        assert eng.degrees(v, everyone).tolist() == [o.degree(v, t) for t in everyone]
+        assert eng.suggestions(v, limit=50) == o.suggestions(v, 50, set())
+
+
+def test_a_query_sees_one_state() -> None:
+    """A query reads every row from one version of the graph.
+
+    The writer moves member 12 between 1 and 2 so that 12 is never connected to both;
+    a query reading row 1 before a move and row 2 after it would count 12 as mutual.
+    """
+    eng = NetworkEngine.from_edges([1, 1, 2, 2, 1], [10, 11, 10, 11, 12])
+    stop = threading.Event()
+    seen: set[int] = set()
+    paths: set[int] = set()
+
+    def reader() -> None:
+        while not stop.is_set():
+            seen.add(eng.mutual_count(1, 2))
+            seen.add(int(eng.mutual_counts(1, [2])[0]))
+            paths.add(len(eng.intro_paths(1, 2, limit=10)))
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for _ in range(4000):
+            eng.disconnect(1, 12)
+            eng.connect(2, 12)
+            eng.disconnect(2, 12)
+            eng.connect(1, 12)
+    finally:
+        stop.set()
+        t.join()
+    assert seen == {2}
+    assert paths == {2}
+    assert eng.mutual_count(1, 2) == 2
