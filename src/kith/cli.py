@@ -84,6 +84,23 @@ def db_check(url: UrlOption = None) -> None:
     console.print("Models and migrations agree.")
 
 
+@db_app.command("revision")
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (against a scratch SQLite database)."""
+    import tempfile
+
+    from alembic import command
+
+    from kith.db import Database
+    from kith.migrations import alembic_config, upgrade
+
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Database(f"sqlite:///{scratch}/revision.db")
+        upgrade(db.writer)
+        command.revision(alembic_config(db.writer), message=message, autogenerate=True)
+        db.dispose()
+
+
 @member_app.command("create")
 def member_create(
     email: str,
