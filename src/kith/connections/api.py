@@ -26,8 +26,9 @@ from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(tags=["connections"])
 
-PageNo = Annotated[int, Query(ge=1, description="Page number, from 1")]
-PerPage = Annotated[int | None, Query(ge=1, le=100, description="Items per page")]
+# Bounds are checked by PageRequest.of, so that a bad page is refused as invalid_page.
+PageNo = Annotated[int, Query(description="Page number, from 1")]
+PerPage = Annotated[int | None, Query(description="Items per page, 1 to max_page_size")]
 
 
 def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
@@ -73,7 +74,9 @@ def send_invitation(
     (the response then says ``connected: true``, with status 200)."""
     with kith.uow() as ctx:
         sender = me(ctx, member_id)
-        recipient = view_member(ctx, sender, body.to) if body.to != sender.handle else sender
+        # The service refuses blocked pairs itself: member_blocked for the blocker,
+        # member_not_found for the blocked.
+        recipient = get_member(ctx, body.to)
         result = service.send_invitation(
             ctx, sender, recipient, note=body.note, context=body.context, email=body.email
         )

@@ -1,0 +1,3 @@
+"""Connection-core fixtures."""
+
+from tests.helpers import fast_passwords  # noqa: F401
