@@ -17,6 +17,7 @@ from kith.members.api import router as members_api
 from kith.notifications.api import router as notifications_api
 from kith.runtime import Kith
 from kith.web import errors
+from kith.web.pages import install_pages
 
 
 def api_router() -> APIRouter:
@@ -59,10 +60,5 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.state.kith = runtime
     errors.install(app)
     app.include_router(api_router())
-    try:
-        from kith.web.pages import install_pages
-    except ImportError:  # pages not present in a minimal build
-        pass
-    else:
-        install_pages(app)
+    install_pages(app)
     return app

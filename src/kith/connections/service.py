@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from kith.connections.queries import (
     active_block,
@@ -422,6 +422,7 @@ def received_invitations(ctx: Ctx, member: Member, req: PageRequest) -> Page[Inv
             Invitation.status == "pending",
             Invitation.created_at > cutoff,
         )
+        .options(selectinload(Invitation.sender))
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
     rows, total = paginate_rows(ctx.session, stmt, req)
@@ -438,6 +439,7 @@ def sent_invitations(ctx: Ctx, member: Member, req: PageRequest) -> Page[Invitat
             Invitation.withdrawn_at.is_(None),
             Invitation.created_at > cutoff,
         )
+        .options(selectinload(Invitation.recipient))
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
     rows, total = paginate_rows(ctx.session, stmt, req)

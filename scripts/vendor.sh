@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end files from the npm registry (pinned versions).
+# Only the built files the pages use are kept, with a VERSIONS file beside them.
+set -euo pipefail
+
+PICO_VERSION="2.1.1"
+HTMX_VERSION="2.0.11"
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dest="$root/src/kith/static/vendor"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+fetch() {  # package version -> unpacked directory
+    local package="$1" version="$2" tarball
+    tarball="$(cd "$work" && npm pack --silent "${package}@${version}" 2>/dev/null | tail -n 1)"
+    mkdir -p "$work/${tarball%.tgz}"
+    tar -xzf "$work/$tarball" -C "$work/${tarball%.tgz}"
+    echo "$work/${tarball%.tgz}/package"
+}
+
+pico="$(fetch @picocss/pico "$PICO_VERSION")"
+htmx="$(fetch htmx.org "$HTMX_VERSION")"
+
+mkdir -p "$dest"
+install -m 0644 "$pico/css/pico.min.css" "$dest/pico.min.css"
+install -m 0644 "$htmx/dist/htmx.min.js" "$dest/htmx.min.js"
+cat > "$dest/VERSIONS" <<VERSIONS
+# Vendored by scripts/vendor.sh from the npm registry; do not edit by hand.
+@picocss/pico ${PICO_VERSION} css/pico.min.css (MIT)
+htmx.org ${HTMX_VERSION} dist/htmx.min.js (0BSD)
+VERSIONS
+echo "vendored into ${dest#"$root"/}:"
+ls -l "$dest"

@@ -1,0 +1,101 @@
+"""Pages for accounts: the landing page, sign up, sign in, sign out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kith.accounts import service
+from kith.errors import KithError
+from kith.web.deps import SESSION_COOKIE, KithDep, PageMemberId, client_address
+from kith.web.render import local_path, render, session_cookie
+
+router = APIRouter()
+
+Text = Annotated[str, Form()]
+
+
+@router.get("/")
+def home(request: Request, member_id: PageMemberId) -> Response:
+    if member_id is not None:
+        return RedirectResponse("/mynetwork", status_code=303)
+    return render(request, "accounts/landing.html")
+
+
+@router.get("/signup")
+def signup_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+    if member_id is not None:
+        return RedirectResponse(local_path(next), status_code=303)
+    return render(request, "accounts/signup.html", {"form": {}, "next": local_path(next, "")})
+
+
+@router.post("/signup")
+def signup(
+    request: Request,
+    kith: KithDep,
+    first_name: Text = "",
+    last_name: Text = "",
+    email: Text = "",
+    password: Text = "",
+    next: Text = "",
+) -> Response:
+    form = {"first_name": first_name, "last_name": last_name, "email": email}
+    try:
+        with kith.uow() as ctx:
+            member = service.sign_up(
+                ctx, email=email, password=password, first_name=first_name, last_name=last_name
+            )
+            token = service.issue_token(ctx, member, kind="session")
+    except KithError as exc:
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form, "error": exc.message, "next": local_path(next, "")},
+            status=exc.status,
+        )
+    response = RedirectResponse(local_path(next, "/me/edit?welcome=1"), status_code=303)
+    session_cookie(response, kith, token)
+    return response
+
+
+@router.get("/signin")
+def signin_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+    if member_id is not None:
+        return RedirectResponse(local_path(next), status_code=303)
+    return render(request, "accounts/signin.html", {"email": "", "next": local_path(next, "")})
+
+
+@router.post("/signin")
+def signin(
+    request: Request, kith: KithDep, email: Text = "", password: Text = "", next: Text = ""
+) -> Response:
+    try:
+        with kith.uow() as ctx:
+            member = service.authenticate(
+                ctx, email=email, password=password, address=client_address(request)
+            )
+            token = service.issue_token(ctx, member, kind="session")
+    except KithError as exc:
+        return render(
+            request,
+            "accounts/signin.html",
+            {"email": email, "error": exc.message, "next": local_path(next, "")},
+            status=exc.status,
+            headers=exc.headers,
+        )
+    response = RedirectResponse(local_path(next), status_code=303)
+    session_cookie(response, kith, token)
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, kith: KithDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with kith.uow() as ctx:
+            service.revoke_token(ctx, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,129 @@
+"""My Network: invitations received and sent, and one's connections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kith.connections import service
+from kith.db import Ctx
+from kith.errors import NotFound
+from kith.follows.service import counts
+from kith.members.pages import initials
+from kith.models import Invitation, Member
+from kith.pagination import PageRequest
+from kith.web.deps import KithDep, me
+from kith.web.render import MemberId, is_htmx, nav_for, render
+
+router = APIRouter()
+
+INVITATIONS_SHOWN = 50
+
+
+def _person(member: Member) -> dict[str, str]:
+    return {
+        "handle": member.handle,
+        "name": member.name,
+        "first_name": member.first_name,
+        "headline": member.headline,
+        "initials": initials(member),
+    }
+
+
+def _invitation(ctx: Ctx, invitation: Invitation, viewer: Member, other: Member) -> dict[str, Any]:
+    return {
+        "id": invitation.id,
+        "who": _person(other),
+        "note": invitation.note,
+        "context": invitation.context,
+        "sent_on": invitation.created_at,
+        "status": service.status_for(ctx, invitation, viewer.id),
+    }
+
+
+def connections_context(
+    ctx: Ctx, member: Member, *, page: int, sort: str, q: str
+) -> dict[str, Any]:
+    req = PageRequest.of(
+        page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
+    )
+    sort_key: service.ConnectionSort = "name" if sort == "name" else "recent"
+    result = service.list_connections(ctx, member, member, req, sort=sort_key, query=q[:100])
+    query = {"sort": sort_key, **({"q": q} if q else {})}
+    return {
+        "connections": [
+            {
+                **_person(e.member),
+                "since": e.connection.created_at,
+                "context": e.connection.context,
+            }
+            for e in result.items
+        ],
+        "page": result,
+        "sort": sort_key,
+        "q": q,
+        "base": f"/mynetwork?{urlencode(query)}&",
+    }
+
+
+@router.get("/mynetwork")
+def my_network(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    page: int = 1,
+    sort: str = "recent",
+    q: str = "",
+) -> Response:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        first = PageRequest(1, INVITATIONS_SHOWN)
+        received = service.received_invitations(ctx, member, first)
+        sent = service.sent_invitations(ctx, member, first)
+        followers, following = counts(ctx, member)
+        context = {
+            "received": [_invitation(ctx, i, member, i.sender) for i in received.items],
+            "received_total": received.total,
+            "sent": [_invitation(ctx, i, member, i.recipient) for i in sent.items],
+            "sent_total": sent.total,
+            "followers": followers,
+            "following": following,
+            **connections_context(ctx, member, page=page, sort=sort, q=q),
+        }
+        nav = nav_for(ctx, member)
+    if is_htmx(request) and request.headers.get("HX-Target") == "connections":
+        return render(request, "connections/_connections.html", context)
+    return render(request, "connections/mynetwork.html", context, nav=nav)
+
+
+Answer = Callable[[Ctx, Member, int], object]
+ANSWERS: dict[str, tuple[Answer, str]] = {
+    "accept": (service.accept_invitation, "accepted"),
+    "ignore": (service.ignore_invitation, "ignored"),
+    "report": (service.report_unknown, "reported"),
+    "withdraw": (service.withdraw_invitation, "withdrawn"),
+}
+
+
+@router.post("/mynetwork/invitations/{invitation_id}/{answer}")
+def answer_invitation(
+    request: Request, invitation_id: int, answer: str, kith: KithDep, member_id: MemberId
+) -> Response:
+    """Accept, ignore, "I don't know this person" (received) or withdraw (sent)."""
+    if answer not in ANSWERS:
+        raise NotFound("There is nothing at this address.", code="not_found")
+    action, outcome = ANSWERS[answer]
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        action(ctx, member, invitation_id)
+        invitation = service.get_invitation(ctx, member, invitation_id)
+        other = invitation.recipient if invitation.sender_id == member.id else invitation.sender
+        row = {"id": invitation_id, "who": _person(other), "outcome": outcome}
+        nav = nav_for(ctx, member)
+    if not is_htmx(request):
+        return RedirectResponse("/mynetwork", status_code=303)
+    return render(request, "connections/_answered.html", {"row": row, "nav": nav})

@@ -1,0 +1,548 @@
+"""Pages for members: profiles with their actions, editing one's profile, settings,
+and the list of blocked members. Follow and block actions live here too: they are
+buttons on a profile."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kith.accounts.service import change_password
+from kith.blocks import service as blocks
+from kith.connections import service as connections
+from kith.db import Ctx
+from kith.errors import Invalid, KithError, NotFound
+from kith.follows import service as follows
+from kith.members import service
+from kith.models import Member
+from kith.pagination import PageRequest
+from kith.web.deps import KithDep, me
+from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
+
+router = APIRouter()
+
+Text = Annotated[str, Form()]
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# -- Profile ---------------------------------------------------------------------------
+
+
+def initials(member: Member) -> str:
+    return (member.first_name[:1] + member.last_name[:1]).upper() or "?"
+
+
+def actions_context(ctx: Ctx, viewer: Member, view: service.ProfileView) -> dict[str, Any]:
+    """What the action area of ``view.member``'s profile offers ``viewer``."""
+    member = view.member
+    rel = view.relationship
+    now = ctx.clock.now()
+    restricted = viewer.invite_restricted_until is not None and viewer.invite_restricted_until > now
+    return {
+        "handle": member.handle,
+        "name": member.name,
+        "first_name": member.first_name,
+        "own": rel is None,
+        "connected": bool(rel and rel.connected),
+        "connected_since": rel.connection.created_at if rel and rel.connection else None,
+        "sent": rel.sent.created_at if rel and rel.sent else None,
+        "received": None
+        if rel is None or rel.received is None
+        else {"note": rel.received.note, "context": rel.received.context},
+        "following": bool(rel and rel.following),
+        "can_follow": member.follow_policy == "everyone" or bool(rel and rel.connected),
+        "follow_primary": member.follow_primary,
+        "needs_email": member.invite_policy == "email" or restricted,
+        "note_max": ctx.settings.invitation_note_max,
+        "context_max": ctx.settings.invitation_context_max,
+        "followers": view.followers,
+        "connections": view.connections,
+    }
+
+
+def profile_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
+    view = service.profile_view(ctx, viewer, member)
+    stage = service.CAREER_STAGES.get(view.career_stage or "", "")
+    return {
+        "p": {
+            "name": member.name,
+            "initials": initials(member),
+            "handle": member.handle,
+            "headline": member.headline,
+            "about": member.about,
+            "location": member.location,
+            "industry": member.industry,
+            "career_stage": stage,
+            "career_stage_derived": view.career_stage_derived,
+            "following": view.following,
+            "positions": [
+                {
+                    "title": p.title,
+                    "company": p.company.name,
+                    "company_id": p.company_id,
+                    "location": p.location,
+                    "description": p.description,
+                    "start": (p.start_month, p.start_year),
+                    "end": (p.end_month, p.end_year),
+                    "current": p.is_current,
+                }
+                for p in member.positions
+            ],
+            "education": [
+                {
+                    "school": e.school.name,
+                    "school_id": e.school_id,
+                    "degree": e.degree,
+                    "field": e.field_of_study,
+                    "start_year": e.start_year,
+                    "end_year": e.end_year,
+                }
+                for e in member.education
+            ],
+            "skills": [s.name for s in member.skills],
+        },
+        "a": actions_context(ctx, viewer, view),
+    }
+
+
+@router.get("/in/{handle}")
+def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        member = service.view_member(ctx, viewer, handle)
+        context = profile_context(ctx, viewer, member)
+        nav = nav_for(ctx, viewer)
+    return render(request, "members/profile.html", context, nav=nav)
+
+
+Action = Callable[[Ctx, Member, Member], object]
+
+
+def _profile_action(
+    request: Request, kith: KithDep, member_id: int, handle: str, action: Action
+) -> Response:
+    """Run ``action`` on the member behind ``handle``; answer htmx with the new action
+    area and a plain form with a redirect back to the profile."""
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        member = service.view_member(ctx, viewer, handle)
+        action(ctx, viewer, member)
+        context = None
+        if is_htmx(request):
+            context = {"a": actions_context(ctx, viewer, service.profile_view(ctx, viewer, member))}
+    if context is None:
+        return RedirectResponse(f"/in/{member.handle}", status_code=303)
+    return render(request, "members/_actions_swap.html", context)
+
+
+def _received_id(ctx: Ctx, viewer: Member, member: Member) -> int:
+    rel = connections.relationship(ctx, viewer, member)
+    if rel.received is None:
+        raise NotFound(
+            f"{member.name} has no pending invitation to you.", code="invitation_not_found"
+        )
+    return rel.received.id
+
+
+def _sent_id(ctx: Ctx, viewer: Member, member: Member) -> int:
+    rel = connections.relationship(ctx, viewer, member)
+    if rel.sent is None:
+        raise NotFound(
+            f"You have no pending invitation to {member.name}.", code="invitation_not_found"
+        )
+    return rel.sent.id
+
+
+@router.post("/in/{handle}/connect")
+def connect(
+    request: Request,
+    handle: str,
+    kith: KithDep,
+    member_id: MemberId,
+    note: Text = "",
+    context: Text = "",
+    email: Text = "",
+) -> Response:
+    def send(ctx: Ctx, viewer: Member, member: Member) -> object:
+        return connections.send_invitation(
+            ctx, viewer, member, note=note, context=context, email=email.strip() or None
+        )
+
+    return _profile_action(request, kith, member_id, handle, send)
+
+
+@router.post("/in/{handle}/withdraw")
+def withdraw(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
+    return _profile_action(
+        request,
+        kith,
+        member_id,
+        handle,
+        lambda ctx, viewer, member: connections.withdraw_invitation(
+            ctx, viewer, _sent_id(ctx, viewer, member)
+        ),
+    )
+
+
+RESPONSES: dict[str, Callable[[Ctx, Member, int], object]] = {
+    "accept": connections.accept_invitation,
+    "ignore": connections.ignore_invitation,
+    "report": connections.report_unknown,
+}
+
+
+@router.post("/in/{handle}/{response}")
+def respond(
+    request: Request, handle: str, response: str, kith: KithDep, member_id: MemberId
+) -> Response:
+    """Accept, ignore or "I don't know this person", from the inviter's profile;
+    also follow, unfollow, remove and block."""
+    if response in RESPONSES:
+        answer = RESPONSES[response]
+        return _profile_action(
+            request,
+            kith,
+            member_id,
+            handle,
+            lambda ctx, viewer, member: answer(ctx, viewer, _received_id(ctx, viewer, member)),
+        )
+    if response in PROFILE_ACTIONS:
+        return _profile_action(request, kith, member_id, handle, PROFILE_ACTIONS[response])
+    if response == "block":
+        with kith.uow() as ctx:
+            viewer = me(ctx, member_id)
+            blocks.block(ctx, viewer, service.view_member(ctx, viewer, handle))
+        return redirect(request, "/me/blocked")
+    raise NotFound("There is nothing at this address.", code="not_found")
+
+
+PROFILE_ACTIONS: dict[str, Action] = {
+    "follow": follows.follow,
+    "unfollow": follows.unfollow,
+    "remove": connections.remove_connection,
+}
+
+
+# -- Blocked members ---------------------------------------------------------------------
+
+
+@router.get("/me/blocked")
+def blocked(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        req = PageRequest.of(
+            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
+        )
+        result = blocks.blocked_members(ctx, viewer, req)
+        rows = [
+            {"handle": m.handle, "name": m.name, "initials": initials(m), "since": b.created_at}
+            for m, b in result.items
+        ]
+        nav = nav_for(ctx, viewer)
+    return render(
+        request, "members/blocked.html", {"rows": rows, "page": result, "base": "?"}, nav=nav
+    )
+
+
+@router.post("/me/blocked/{handle}/unblock")
+def unblock(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        target = blocks.find_blocked(ctx, viewer, handle)
+        blocks.unblock(ctx, viewer, target)
+        name = target.name
+    if is_htmx(request):
+        return render(request, "members/_unblocked.html", {"name": name, "handle": handle.lower()})
+    return RedirectResponse(back_to(request, "/me/blocked"), status_code=303)
+
+
+# -- Edit profile ------------------------------------------------------------------------
+
+
+@dataclass
+class EditForm:
+    """The edit form's values as text, so that a refused form comes back as typed."""
+
+    fields: dict[str, str]
+    positions: list[dict[str, str]] = field(default_factory=list)
+    education: list[dict[str, str]] = field(default_factory=list)
+    skills: str = ""
+
+
+SIMPLE_FIELDS = ("first_name", "last_name", "headline", "about", "location", "industry")
+POSITION_FIELDS = (
+    "company",
+    "title",
+    "location",
+    "start_month",
+    "start_year",
+    "end_month",
+    "end_year",
+    "current",
+)
+EDUCATION_FIELDS = ("school", "degree", "field_of_study", "start_year", "end_year")
+ROW = re.compile(r"^(positions|education)-(\d{1,3})-(\w+)$")
+
+
+def _s(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def edit_form_for(member: Member) -> EditForm:
+    fields = {name: str(getattr(member, name)) for name in SIMPLE_FIELDS}
+    fields["career_stage"] = member.career_stage or ""
+    return EditForm(
+        fields=fields,
+        positions=[
+            {
+                "company": p.company.name,
+                "title": p.title,
+                "location": p.location,
+                "start_month": _s(p.start_month),
+                "start_year": _s(p.start_year),
+                "end_month": _s(p.end_month),
+                "end_year": _s(p.end_year),
+                "current": "on" if p.is_current else "",
+            }
+            for p in member.positions
+        ],
+        education=[
+            {
+                "school": e.school.name,
+                "degree": e.degree,
+                "field_of_study": e.field_of_study,
+                "start_year": _s(e.start_year),
+                "end_year": _s(e.end_year),
+            }
+            for e in member.education
+        ],
+        skills=", ".join(s.name for s in member.skills),
+    )
+
+
+def edit_form_from(values: dict[str, str]) -> EditForm:
+    fields = {name: values.get(name, "") for name in (*SIMPLE_FIELDS, "career_stage")}
+    rows: dict[str, dict[int, dict[str, str]]] = {"positions": {}, "education": {}}
+    for key, value in values.items():
+        match = ROW.match(key)
+        if match:
+            group, index, name = match.group(1), int(match.group(2)), match.group(3)
+            rows[group].setdefault(index, {})[name] = value
+    positions = [
+        {name: row.get(name, "").strip() for name in POSITION_FIELDS}
+        for _, row in sorted(rows["positions"].items())
+    ]
+    education = [
+        {name: row.get(name, "").strip() for name in EDUCATION_FIELDS}
+        for _, row in sorted(rows["education"].items())
+    ]
+    return EditForm(
+        fields=fields,
+        positions=[p for p in positions if any(v for k, v in p.items() if k != "current")],
+        education=[e for e in education if any(e.values())],
+        skills=values.get("skills", ""),
+    )
+
+
+def _number(value: str, what: str, code: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Invalid(f"{what}: '{value}' is not a number.", code=code)
+    return int(value)
+
+
+def profile_input(form: EditForm) -> service.ProfileInput:
+    positions = []
+    for row in form.positions:
+        start_year = _number(row["start_year"], "Position", "invalid_position")
+        if start_year is None:
+            raise Invalid("A position needs a start year.", code="invalid_position")
+        current = row.get("current") == "on"
+        positions.append(
+            service.PositionInput(
+                company=row["company"],
+                title=row["title"],
+                location=row["location"],
+                start_year=start_year,
+                start_month=_number(row["start_month"], "Position", "invalid_position"),
+                end_year=None
+                if current
+                else _number(row["end_year"], "Position", "invalid_position"),
+                end_month=None
+                if current
+                else _number(row["end_month"], "Position", "invalid_position"),
+            )
+        )
+    education = [
+        service.EducationInput(
+            school=row["school"],
+            degree=row["degree"],
+            field_of_study=row["field_of_study"],
+            start_year=_number(row["start_year"], "Education", "invalid_education"),
+            end_year=_number(row["end_year"], "Education", "invalid_education"),
+        )
+        for row in form.education
+    ]
+    return service.ProfileInput(
+        first_name=form.fields["first_name"],
+        last_name=form.fields["last_name"],
+        headline=form.fields["headline"],
+        about=form.fields["about"],
+        location=form.fields["location"],
+        industry=form.fields["industry"],
+        career_stage=form.fields["career_stage"],
+        positions=positions,
+        education=education,
+        skills=[s for s in form.skills.split(",") if s.strip()],
+    )
+
+
+def _edit_page(
+    request: Request, form: EditForm, nav: Any, *, error: str | None = None, status: int = 200
+) -> Response:
+    return render(
+        request,
+        "members/edit.html",
+        {
+            "form": form,
+            "error": error,
+            "stages": service.CAREER_STAGES,
+            "industries": service.INDUSTRIES,
+            "months": list(enumerate(MONTHS, start=1)),
+            "welcome": request.query_params.get("welcome") == "1",
+        },
+        nav=nav,
+        status=status,
+    )
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+
+
+FormValues = Annotated[dict[str, str], Depends(form_values)]
+
+
+@router.get("/me/edit")
+def edit(request: Request, kith: KithDep, member_id: MemberId) -> Response:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        form = edit_form_for(member)
+        nav = nav_for(ctx, member)
+    return _edit_page(request, form, nav)
+
+
+@router.post("/me/edit")
+def save_edit(request: Request, kith: KithDep, member_id: MemberId, values: FormValues) -> Response:
+    form = edit_form_from(values)
+    try:
+        with kith.uow() as ctx:
+            member = me(ctx, member_id)
+            service.update_profile(ctx, member, profile_input(form))
+            handle = member.handle
+    except KithError as exc:
+        with kith.uow(write=False) as ctx:
+            nav = nav_for(ctx, me(ctx, member_id))
+        return _edit_page(request, form, nav, error=exc.message, status=exc.status)
+    return RedirectResponse(f"/in/{handle}", status_code=303)
+
+
+# -- Settings ----------------------------------------------------------------------------
+
+
+def _settings_page(
+    request: Request,
+    member: Member,
+    nav: Any,
+    *,
+    error: str | None = None,
+    saved: str | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "members/settings.html",
+        {
+            "s": {
+                "invite_policy": member.invite_policy,
+                "follow_policy": member.follow_policy,
+                "connections_visibility": member.connections_visibility,
+                "follow_primary": member.follow_primary,
+                "email": member.email,
+                "handle": member.handle,
+            },
+            "invite_policies": service.INVITE_POLICIES,
+            "follow_policies": service.FOLLOW_POLICIES,
+            "visibility": service.VISIBILITY,
+            "error": error,
+            "saved": saved,
+        },
+        nav=nav,
+        status=status,
+    )
+
+
+SAVED = {"settings": "Your settings are saved.", "password": "Your password is changed."}
+
+
+@router.get("/me/settings")
+def settings(request: Request, kith: KithDep, member_id: MemberId, saved: str = "") -> Response:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        nav = nav_for(ctx, member)
+    return _settings_page(request, member, nav, saved=SAVED.get(saved))
+
+
+@router.post("/me/settings")
+def save_settings(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    invite_policy: Text = "",
+    follow_policy: Text = "",
+    connections_visibility: Text = "",
+    follow_primary: Text = "",
+) -> Response:
+    chosen: dict[str, object] = {
+        "invite_policy": invite_policy or None,
+        "follow_policy": follow_policy or None,
+        "connections_visibility": connections_visibility or None,
+        "follow_primary": follow_primary == "on",
+    }
+    try:
+        with kith.uow() as ctx:
+            service.update_profile(ctx, me(ctx, member_id), service.ProfileInput(settings=chosen))
+    except KithError as exc:
+        return _settings_failed(request, kith, member_id, exc)
+    return RedirectResponse("/me/settings?saved=settings", status_code=303)
+
+
+@router.post("/me/password")
+def save_password(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    current_password: Text = "",
+    new_password: Text = "",
+) -> Response:
+    try:
+        with kith.uow() as ctx:
+            change_password(ctx, me(ctx, member_id), current=current_password, new=new_password)
+    except KithError as exc:
+        return _settings_failed(request, kith, member_id, exc)
+    return RedirectResponse("/me/settings?saved=password", status_code=303)
+
+
+def _settings_failed(request: Request, kith: KithDep, member_id: int, exc: KithError) -> Response:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        nav = nav_for(ctx, member)
+    return _settings_page(request, member, nav, error=exc.message, status=exc.status)

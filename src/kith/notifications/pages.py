@@ -1,0 +1,54 @@
+"""The notifications page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kith.members.pages import initials
+from kith.notifications import service
+from kith.pagination import PageRequest
+from kith.web.deps import KithDep, me
+from kith.web.render import MemberId, nav_for, redirect, render
+
+router = APIRouter()
+
+
+@router.get("/notifications")
+def notifications(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        req = PageRequest.of(
+            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
+        )
+        result = service.list_notifications(ctx, member, req)
+        items = [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "at": n.created_at,
+                "unread": n.read_at is None,
+                "actor": None
+                if n.actor is None
+                else {
+                    "handle": n.actor.handle,
+                    "name": n.actor.name,
+                    "initials": initials(n.actor),
+                },
+            }
+            for n in result.items
+        ]
+        nav = nav_for(ctx, member)
+    return render(
+        request,
+        "notifications/list.html",
+        {"items": items, "page": result, "base": "/notifications?"},
+        nav=nav,
+    )
+
+
+@router.post("/notifications/read")
+def mark_all_read(request: Request, kith: KithDep, member_id: MemberId) -> Response:
+    with kith.uow() as ctx:
+        service.mark_read(ctx, me(ctx, member_id))
+    return redirect(request, "/notifications")

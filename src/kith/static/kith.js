@@ -1,0 +1,54 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Live character counters: <textarea data-counter="id-of-output" maxlength="300">.
+  function updateCounter(field) {
+    var out = document.getElementById(field.dataset.counter);
+    if (!out) return;
+    var limit = parseInt(field.dataset.limit || field.getAttribute("maxlength") || "0", 10);
+    out.textContent = field.value.length + " / " + limit;
+    out.classList.toggle("over", limit > 0 && field.value.length > limit);
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field && field.dataset && field.dataset.counter) updateCounter(field);
+  });
+
+  // Repeatable rows on the edit-profile form: a <template> per list and an "add" button.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-add-row]");
+    if (button) {
+      event.preventDefault();
+      var list = document.getElementById(button.dataset.addRow);
+      var template = document.getElementById(button.dataset.addRow + "-template");
+      var index = parseInt(list.dataset.next || "0", 10);
+      list.dataset.next = String(index + 1);
+      var html = template.innerHTML.replace(/__i__/g, String(index));
+      list.insertAdjacentHTML("beforeend", html);
+      return;
+    }
+    var remove = event.target.closest("[data-remove-row]");
+    if (remove) {
+      event.preventDefault();
+      var row = remove.closest("fieldset");
+      if (row) row.remove();
+    }
+  });
+
+  // A current position has no end date.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[data-current]")) return;
+    var row = box.closest("fieldset");
+    row.querySelectorAll("[data-end]").forEach(function (input) {
+      input.disabled = box.checked;
+      if (box.checked) input.value = "";
+    });
+  });
+
+  // Close an open disclosure after an htmx swap replaced what it confirmed.
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll("textarea[data-counter]").forEach(updateCounter);
+  });
+})();

@@ -1,0 +1,122 @@
+"""The HTML pages: templates, static files, CSRF, the page routers and the error page."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kith.accounts.service import member_for_token
+from kith.runtime import Kith
+from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE
+from kith.web.render import (
+    PACKAGE,
+    Nav,
+    SignInRequired,
+    alert_fragment,
+    csrf_check,
+    is_htmx,
+    nav_for,
+    new_nonce,
+    render,
+    signin_redirect,
+)
+
+CSRF_COOKIE_SECONDS = 365 * 86400
+SKIP_PREFIXES = ("/api/", "/static/", "/docs")
+
+
+class CsrfNonceMiddleware:
+    """Give every browser a CSRF nonce cookie on its first page view. The page's forms
+    carry a token derived from it (see :func:`kith.security.csrf_token`)."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or str(scope["path"]).startswith(SKIP_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        cookies: SimpleCookie = SimpleCookie()
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                try:
+                    cookies.load(value.decode("latin-1"))
+                except Exception:  # noqa: BLE001, S110 - a malformed cookie header is no nonce
+                    pass
+        if CSRF_COOKIE in cookies and cookies[CSRF_COOKIE].value:
+            await self.app(scope, receive, send)
+            return
+        nonce = new_nonce()
+        scope.setdefault("state", {})["csrf_nonce"] = nonce
+        cookie = (
+            f"{CSRF_COOKIE}={nonce}; Path=/; Max-Age={CSRF_COOKIE_SECONDS}; HttpOnly; SameSite=Lax"
+        )
+        if self.secure:
+            cookie += "; Secure"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"set-cookie", cookie.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def _nav_for_request(request: Request) -> Nav | None:
+    """The header for an error page: best effort, an error page must always render."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    kith: Kith = request.app.state.kith
+    try:
+        with kith.uow(write=False) as ctx:
+            member = member_for_token(ctx, token, kind="session")
+            return nav_for(ctx, member) if member is not None else None
+    except Exception:  # noqa: BLE001 - the database may be why we are here
+        return None
+
+
+TITLES = {
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "That can't be done",
+    422: "Please check your input",
+    429: "Please wait",
+    500: "Something went wrong",
+}
+
+
+def render_error_page(request: Request, status: int, code: str, message: str) -> Response:
+    if is_htmx(request):
+        return alert_fragment(request, message, status=status)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "code": code, "message": message, "title": TITLES.get(status, "Sorry")},
+        nav=_nav_for_request(request),
+        status=status,
+    )
+
+
+def install_pages(app: FastAPI) -> None:
+    """Add the pages, their static files and their error page to ``app``."""
+    from kith.accounts.pages import router as accounts_pages
+    from kith.connections.pages import router as connections_pages
+    from kith.members.pages import router as members_pages
+    from kith.notifications.pages import router as notifications_pages
+
+    kith: Kith = app.state.kith
+    app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
+    app.add_middleware(CsrfNonceMiddleware, secure=kith.settings.base_url.startswith("https://"))
+    app.add_exception_handler(SignInRequired, signin_redirect)
+    app.state.render_error_page = render_error_page
+    for router in (accounts_pages, members_pages, connections_pages, notifications_pages):
+        app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)

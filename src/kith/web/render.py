@@ -1,0 +1,244 @@
+"""What every page handler shares: templates, the layout's header data, CSRF,
+sign-in redirects and htmx-aware responses."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+
+from kith.connections.service import pending_received_count
+from kith.db import Ctx
+from kith.errors import Forbidden
+from kith.models import Member
+from kith.notifications.service import unread_count
+from kith.runtime import Kith
+from kith.security import csrf_token, csrf_valid
+from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, KithDep, PageMemberId
+
+PACKAGE = Path(__file__).resolve().parent.parent
+DOMAINS = ("accounts", "members", "connections", "notifications")
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_REFUSAL = "Your session form expired; reload the page and try again."
+
+
+def _day(value: datetime | None) -> str:
+    return "" if value is None else f"{value:%-d %b %Y}"
+
+
+def _month_year(month: int | None, year: int | None) -> str:
+    if year is None:
+        return ""
+    if month is None:
+        return str(year)
+    return f"{datetime(year, month, 1):%b} {year}"  # noqa: DTZ001 - a calendar month, no instant
+
+
+def _environment() -> Environment:
+    """The layout and partials from ``web/templates``; each domain's templates beside
+    its ``pages.py``, addressed as ``<domain>/<name>``."""
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader(PACKAGE / "web" / "templates"),
+            PrefixLoader(
+                {name: FileSystemLoader(PACKAGE / name / "templates") for name in DOMAINS}
+            ),
+        ]
+    )
+    env = Environment(loader=loader, autoescape=select_autoescape(default=True))
+    env.filters["day"] = _day
+    env.filters["month_year"] = _month_year
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+@dataclass(frozen=True)
+class Nav:
+    """The signed-in member as the layout's header shows them."""
+
+    name: str
+    handle: str
+    pending_invitations: int
+    unread_notifications: int
+
+
+def nav_for(ctx: Ctx, member: Member) -> Nav:
+    return Nav(
+        name=member.name,
+        handle=member.handle,
+        pending_invitations=pending_received_count(ctx, member),
+        unread_notifications=unread_count(ctx, member),
+    )
+
+
+def csrf_nonce(request: Request) -> str:
+    """This browser's CSRF nonce: from its cookie, or the one the middleware just made."""
+    nonce = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf_nonce", None)
+    return str(nonce or "")
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    nav: Nav | None = None,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    kith: Kith = request.app.state.kith
+    full: dict[str, Any] = {
+        "nav": nav,
+        "community": kith.settings.community_name,
+        "csrf": csrf_token(kith.settings.secret_key, csrf_nonce(request)),
+        "csrf_field": CSRF_FIELD,
+        "path": request.url.path,
+        "now": kith.clock.now(),
+    }
+    full.update(context or {})
+    return templates.TemplateResponse(
+        request, name, full, status_code=status, headers=dict(headers or {})
+    )
+
+
+def alert_fragment(request: Request, message: str, *, status: int, kind: str = "error") -> Response:
+    """An inline alert for an htmx request, placed in the page's alert area."""
+    response = render(
+        request, "_alert.html", {"message": message, "kind": kind, "oob": False}, status=status
+    )
+    response.headers["HX-Retarget"] = "#alerts"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful form post: a 303 for plain forms, HX-Redirect for htmx."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def local_path(target: str | None, default: str = "/mynetwork") -> str:
+    """``target`` if it is a path on this site, else ``default`` (no open redirects)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return default
+    return target
+
+
+def back_to(request: Request, default: str) -> str:
+    """Where a plain form post returns: the page it came from when that is on this site."""
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer)
+        if parts.netloc == request.url.netloc and parts.path.startswith("/"):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return default
+
+
+class SignInRequired(Exception):  # noqa: N818 - it is a redirect, not a failure
+    """Raised by :func:`required_member` when nobody is signed in."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def signin_redirect(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    url = f"/signin?next={quote(exc.next_path, safe='/')}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def required_member(request: Request, member_id: PageMemberId) -> int:
+    if member_id is None:
+        target = request.url.path if request.method == "GET" else back_to(request, "/mynetwork")
+        if request.method == "GET" and request.url.query:
+            target += f"?{request.url.query}"
+        raise SignInRequired(target)
+    return member_id
+
+
+MemberId = Annotated[int, Depends(required_member)]
+
+
+def session_cookie(response: Response, kith: Kith, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=kith.settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=kith.settings.base_url.startswith("https://"),
+        path="/",
+    )
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "CSRF_REFUSAL",
+    "KithDep",
+    "MemberId",
+    "Nav",
+    "PageMemberId",
+    "SignInRequired",
+    "alert_fragment",
+    "back_to",
+    "csrf_check",
+    "is_htmx",
+    "local_path",
+    "nav_for",
+    "new_nonce",
+    "redirect",
+    "render",
+    "session_cookie",
+    "signin_redirect",
+    "templates",
+]
+
+
+async def csrf_check(request: Request) -> None:
+    """Refuse a state-changing page request without this browser's CSRF token (in the
+    ``csrf_token`` form field or the ``X-CSRF-Token`` header)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if not submitted:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            value = (await request.form()).get(CSRF_FIELD)
+            submitted = value if isinstance(value, str) else None
+    kith: Kith = request.app.state.kith
+    if not csrf_valid(kith.settings.secret_key, request.cookies.get(CSRF_COOKIE), submitted):
+        raise Forbidden(CSRF_REFUSAL, code="csrf_failed")
