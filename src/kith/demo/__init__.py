@@ -1,0 +1,1 @@
+"""A believable demo community, built on :mod:`kith.synthetic`."""

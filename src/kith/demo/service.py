@@ -1,0 +1,435 @@
+"""Build a demo community: members with careers, a clustered connection graph,
+pending invitations and follows — all consistent with each other.
+
+The graph and careers come from :func:`kith.synthetic.generate_network`; this
+module gives them names (Faker), companies, schools, titles and dates, and
+writes them in bulk.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from faker import Faker
+from sqlalchemy import func, insert, select
+
+from kith import synthetic
+from kith.db import Ctx
+from kith.demo import vocabulary as vocab
+from kith.members.service import INDUSTRIES, entity_key
+from kith.models import (
+    Company,
+    Connection,
+    Education,
+    Follow,
+    Invitation,
+    Member,
+    MemberSkill,
+    Notification,
+    Position,
+    School,
+    Skill,
+)
+from kith.security import hash_password
+
+DEMO_EMAIL = "demo@kith.example"
+ADMIN_EMAIL = "admin@kith.example"
+DEMO_PASSWORD = "kith-demo-password"  # noqa: S105 - printed for the demo on purpose
+LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "sv_SE"]
+CHUNK = 5_000
+
+Progress = Callable[[str, int], None]  # (step, items done in this step)
+
+
+@dataclass
+class DemoResult:
+    members: int
+    connections: int
+    invitations: int
+    follows: int
+    demo_email: str
+    admin_email: str
+    password: str
+
+
+def is_empty(ctx: Ctx) -> bool:
+    return not ctx.session.scalar(select(func.count()).select_from(Member))
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _ascii(text).lower()).strip("-")
+
+
+def _bulk(
+    ctx: Ctx,
+    model: type[Any],
+    rows: Sequence[dict[str, Any]],
+    progress: Progress | None = None,
+    step: str = "",
+) -> None:
+    for start in range(0, len(rows), CHUNK):
+        ctx.session.execute(insert(model), list(rows[start : start + CHUNK]))
+        if progress:
+            progress(step, min(CHUNK, len(rows) - start))
+
+
+def _bulk_ids(ctx: Ctx, model: type[Any], rows: Sequence[dict[str, Any]]) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):
+        stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+        ids.extend(ctx.session.scalars(stmt, list(rows[start : start + CHUNK])))
+    return ids
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        base, n = name, 2
+        while entity_key(name) in seen:
+            name = f"{base} {n}"
+            n += 1
+        seen.add(entity_key(name))
+        out.append(name)
+    return out
+
+
+def build_demo(
+    ctx: Ctx,
+    *,
+    members: int,
+    seed: int = 1,
+    mean_connections: float | None = None,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Write a demo community of ``members`` into an empty database."""
+    if members < 10:
+        raise ValueError("a demo community needs at least 10 members")
+    now = ctx.clock.now()
+    rng = np.random.default_rng(seed)
+    mean = mean_connections or float(min(120.0, max(12.0, members / 25)))
+    industries = list(INDUSTRIES)
+    net = synthetic.generate_network(
+        members,
+        mean_degree=mean,
+        seed=seed,
+        num_industries=len(industries),
+        num_schools=max(12, members // 150),
+    )
+    shift = now.year - synthetic.CURRENT_YEAR
+    fakers = [Faker(loc) for loc in LOCALES]
+    for i, f in enumerate(fakers):
+        f.seed_instance(seed * 100 + i)
+    english = fakers[0]
+
+    # Companies and schools
+    company_place = rng.integers(0, len(vocab.PLACES), net.num_companies)
+    suffixes = vocab.COMPANY_SUFFIXES
+    company_names = _unique(
+        f"{english.last_name()} {english.random_element(suffixes[industries[int(ind)]])}"
+        for ind in net.company_industry
+    )
+    company_ids = _bulk_ids(
+        ctx,
+        Company,
+        [
+            {
+                "name": name,
+                "key": entity_key(name),
+                "industry": industries[int(net.company_industry[i])],
+                "created_at": now,
+            }
+            for i, name in enumerate(company_names)
+        ],
+    )
+    school_names = _unique(
+        english.random_element(vocab.SCHOOL_PATTERNS).format(
+            city=english.city(), surname=english.last_name()
+        )
+        for _ in range(net.num_schools)
+    )
+    school_ids = _bulk_ids(
+        ctx,
+        School,
+        [{"name": n, "key": entity_key(n), "created_at": now} for n in school_names],
+    )
+    skill_names = sorted({s for names in vocab.SKILLS.values() for s in names})
+    skill_ids = dict(
+        zip(
+            skill_names,
+            _bulk_ids(ctx, Skill, [{"name": s, "key": entity_key(s)} for s in skill_names]),
+            strict=True,
+        )
+    )
+    if progress:
+        progress("companies and schools", net.num_companies + net.num_schools)
+
+    # Careers, in member order
+    order = np.argsort(net.position_member, kind="stable")
+    p_member = net.position_member[order]
+    p_company = net.position_company[order]
+    p_start = net.position_start[order].astype(np.int64) + shift
+    p_end = net.position_end[order].astype(np.int64)
+    p_end = np.where(p_end < 0, -1, p_end + shift)
+    p_first = np.searchsorted(p_member, np.arange(1, members + 2))
+
+    degree = net.degrees()
+    demo_index = int(np.argsort(degree)[int(members * 0.9)])  # a well-connected member
+    admin_index = int(np.argsort(degree)[int(members * 0.5)])
+
+    password_hash = hash_password(DEMO_PASSWORD)
+    member_rows: list[dict[str, Any]] = []
+    position_rows: list[dict[str, Any]] = []
+    handles: set[str] = set()
+    emails: set[str] = set()
+    first_names: list[str] = []
+    member_industry: list[str] = []
+    for i in range(members):
+        fake = fakers[int(rng.integers(0, len(fakers)))]
+        first, last = fake.first_name(), fake.last_name()
+        handle = base = _slug(f"{first} {last}") or "member"
+        n = 2
+        while handle in handles:
+            handle = f"{base}-{n}"
+            n += 1
+        handles.add(handle)
+        email = f"{handle}@example.org"
+        if i == demo_index:
+            email = DEMO_EMAIL
+        elif i == admin_index:
+            email = ADMIN_EMAIL
+        emails.add(email)
+        industry = industries[int(net.member_industry[i])]
+        titles = vocab.TITLES[industry]
+        lo, hi = int(p_first[i]), int(p_first[i + 1])
+        career = max(0, now.year - int(p_start[lo])) if hi > lo else 0
+        headline, place = f"{industry} professional", vocab.PLACES[int(rng.integers(0, 20))]
+        for k, row in enumerate(range(lo, hi)):
+            company = int(p_company[row])
+            years_in = int(p_start[row]) - int(p_start[lo])
+            level = min(len(titles) - 1, years_in // 3 + k // 2 + int(rng.integers(0, 2)))
+            title = titles[level]
+            end = int(p_end[row])
+            position_rows.append(
+                {
+                    "member_index": i,
+                    "company_id": company_ids[company],
+                    "title": title,
+                    "location": vocab.PLACES[int(company_place[company])],
+                    "description": "",
+                    "start_year": int(p_start[row]),
+                    "start_month": int(rng.integers(1, 13)),
+                    "end_year": None if end < 0 else max(end, int(p_start[row])),
+                    "end_month": None if end < 0 else int(rng.integers(1, 13)),
+                }
+            )
+            if end < 0:
+                headline = f"{title} at {company_names[company]}"
+                if rng.random() < 0.85:
+                    place = vocab.PLACES[int(company_place[company])]
+        member_rows.append(
+            {
+                "email": email,
+                "handle": handle,
+                "password_hash": password_hash,
+                "role": "admin" if i == admin_index else "member",
+                "is_active": True,
+                "created_at": now - timedelta(days=int(rng.integers(30, 3 * 365))),
+                "first_name": first,
+                "last_name": last,
+                "headline": headline,
+                "about": (
+                    f"{career} years in {industry.lower()}. " + fake.paragraph(nb_sentences=2)
+                    if career
+                    else fake.paragraph(nb_sentences=2)
+                ),
+                "location": place,
+                "industry": industry,
+                "career_stage": None,  # derived from positions
+                "invite_policy": "everyone",
+                "follow_policy": "everyone",
+                "connections_visibility": "connections",
+                "follow_primary": bool(degree[i] > np.percentile(degree, 99.5)),
+                "invite_restricted_until": None,
+            }
+        )
+        first_names.append(first)
+        member_industry.append(industry)
+    member_ids = _bulk_ids(ctx, Member, member_rows)
+    if progress:
+        progress("members", members)
+    mid = np.asarray([0, *member_ids], dtype=np.int64)  # synthetic id -> database id
+
+    for row in position_rows:
+        row["member_id"] = member_ids[row.pop("member_index")]
+    _bulk(ctx, Position, position_rows)
+
+    education_rows = []
+    for j in range(net.school_member.size):
+        degree_name, fields = vocab.DEGREES[int(rng.integers(0, len(vocab.DEGREES)))]
+        start = int(net.school_start[j]) + shift
+        end = int(net.school_end[j]) + shift
+        education_rows.append(
+            {
+                "member_id": int(mid[int(net.school_member[j])]),
+                "school_id": school_ids[int(net.school_id[j])],
+                "degree": degree_name,
+                "field_of_study": fields[int(rng.integers(0, len(fields)))],
+                "start_year": start,
+                "end_year": max(end, start),
+            }
+        )
+    _bulk(ctx, Education, education_rows)
+
+    skill_rows = []
+    for i in range(members):
+        pool = vocab.SKILLS[member_industry[i]]
+        count = int(rng.integers(3, min(7, len(pool)) + 1))
+        for s in rng.choice(len(pool), size=count, replace=False):
+            skill_rows.append({"member_id": member_ids[i], "skill_id": skill_ids[pool[int(s)]]})
+    _bulk(ctx, MemberSkill, skill_rows)
+    if progress:
+        progress("profiles", members)
+
+    # Connections: dated after both members were plausibly around
+    a = mid[net.a.astype(np.int64)]
+    b = mid[net.b.astype(np.int64)]
+    lo_ids, hi_ids = np.minimum(a, b), np.maximum(a, b)
+    ages = rng.integers(1, 6 * 365, size=lo_ids.size)
+    inviter_first = rng.random(lo_ids.size) < 0.5
+    connection_rows = [
+        {
+            "member_lo_id": int(lo_ids[k]),
+            "member_hi_id": int(hi_ids[k]),
+            "inviter_id": int(lo_ids[k] if inviter_first[k] else hi_ids[k]),
+            "invitation_id": None,
+            "context": "",
+            "created_at": now - timedelta(days=int(ages[k]), minutes=int(k % 1440)),
+        }
+        for k in range(lo_ids.size)
+    ]
+    _bulk(ctx, Connection, connection_rows, progress, "connections")
+
+    follow_pairs = {(int(x), int(y)) for x, y in zip(lo_ids, hi_ids, strict=True)}
+    follow_pairs |= {(y, x) for x, y in follow_pairs}
+    # One-way follows of the most connected members (the community's voices).
+    voices = mid[1 + np.argsort(degree)[-max(3, members // 200) :]]
+    for follower in rng.choice(mid[1:], size=members // 3, replace=False):
+        for voice in rng.choice(voices, size=min(2, voices.size), replace=False):
+            if follower != voice:
+                follow_pairs.add((int(follower), int(voice)))
+    follow_rows = [
+        {"follower_id": f, "followee_id": t, "created_at": now - timedelta(days=int(d))}
+        for (f, t), d in zip(
+            sorted(follow_pairs), rng.integers(1, 1000, len(follow_pairs)), strict=True
+        )
+    ]
+    _bulk(ctx, Follow, follow_rows, progress, "follows")
+
+    invitations = _invitations(
+        ctx, net, mid, rng, now, demo_index, first_names, company_names, school_names
+    )
+    if progress:
+        progress("invitations", invitations)
+    return DemoResult(
+        members=members,
+        connections=len(connection_rows),
+        invitations=invitations,
+        follows=len(follow_rows),
+        demo_email=DEMO_EMAIL,
+        admin_email=ADMIN_EMAIL,
+        password=DEMO_PASSWORD,
+    )
+
+
+def _invitations(
+    ctx: Ctx,
+    net: synthetic.SyntheticNetwork,
+    mid: np.ndarray[Any, np.dtype[np.int64]],
+    rng: np.random.Generator,
+    now: datetime,
+    demo_index: int,
+    first_names: list[str],
+    company_names: list[str],
+    school_names: list[str],
+) -> int:
+    """Pending invitations between 2nd-degree pairs; the demo member gets a few."""
+    n = net.num_members
+    nbrs: list[list[int]] = [[] for _ in range(n + 1)]
+    for x, y in zip(net.a.tolist(), net.b.tolist(), strict=True):
+        nbrs[x].append(y)
+        nbrs[y].append(x)
+    taken: set[tuple[int, int]] = set(zip(net.a.tolist(), net.b.tolist(), strict=True))
+    pairs: list[tuple[int, int]] = []
+    demo = demo_index + 1
+    candidates = [demo] * 6 + rng.integers(1, n + 1, size=max(20, n // 10)).tolist()
+    for k, recipient in enumerate(candidates):
+        if not nbrs[recipient]:
+            continue
+        friend = nbrs[recipient][int(rng.integers(0, len(nbrs[recipient])))]
+        if not nbrs[friend]:
+            continue
+        sender = nbrs[friend][int(rng.integers(0, len(nbrs[friend])))]
+        if k >= 6 and rng.random() < 0.15:
+            sender, recipient = demo, sender  # the demo member has sent a few, too
+        key = (min(sender, recipient), max(sender, recipient))
+        if sender == recipient or key in taken:
+            continue
+        taken.add(key)
+        pairs.append((sender, recipient))
+    rows = []
+    for k, (s, r) in enumerate(pairs):
+        sid, rid = int(mid[s]), int(mid[r])
+        note = ""
+        if rng.random() < 0.6:
+            industry = INDUSTRIES[int(net.member_industry[r - 1])]
+            skills = vocab.SKILLS[industry]
+            note = vocab.NOTES[k % len(vocab.NOTES)].format(
+                first=first_names[r - 1],
+                company=company_names[int(rng.integers(0, len(company_names)))],
+                skill=skills[int(rng.integers(0, len(skills)))].lower(),
+                school=school_names[int(rng.integers(0, len(school_names)))],
+                industry=industry.lower(),
+            )
+        rows.append(
+            {
+                "sender_id": sid,
+                "recipient_id": rid,
+                "pair_lo": min(sid, rid),
+                "pair_hi": max(sid, rid),
+                "note": note,
+                "context": "",
+                "status": "ignored" if (r != demo and rng.random() < 0.2) else "pending",
+                "created_at": now - timedelta(days=int(rng.integers(0, 60)), hours=k % 24),
+                "responded_at": None,
+                "withdrawn_at": None,
+            }
+        )
+    ids = _bulk_ids(ctx, Invitation, rows)
+    _bulk(
+        ctx,
+        Notification,
+        [
+            {
+                "member_id": row["recipient_id"],
+                "kind": "invitation_received",
+                "actor_id": row["sender_id"],
+                "invitation_id": inv_id,
+                "created_at": row["created_at"],
+                "read_at": None,
+            }
+            for row, inv_id in zip(rows, ids, strict=True)
+            if row["status"] == "pending"
+        ],
+    )
+    return len(rows)
