@@ -8,7 +8,7 @@ from kith.blocks import service
 from kith.connections.api import PageNo, PerPage, page_request
 from kith.connections.schemas import MemberPage
 from kith.members.schemas import MemberSummary
-from kith.members.service import view_member
+from kith.members.service import get_member
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(tags=["blocks"])
@@ -20,7 +20,8 @@ def block(handle: str, kith: KithDep, member_id: ApiMemberId) -> None:
     open invitations between you."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
-        service.block(ctx, member, view_member(ctx, member, handle))
+        # Blocking again is harmless; the service hides members who blocked you.
+        service.block(ctx, member, get_member(ctx, handle))
 
 
 @router.delete("/blocks/{handle}", status_code=status.HTTP_204_NO_CONTENT)

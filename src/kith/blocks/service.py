@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 
 from kith.connections.queries import active_block, connection_between, lock_members
 from kith.connections.service import drop_connection
@@ -22,6 +22,9 @@ def block(ctx: Ctx, blocker: Member, target: Member) -> Block:
     existing = active_block(ctx.session, blocker.id, target.id)
     if existing is not None:
         return existing
+    if not target.is_active or active_block(ctx.session, target.id, blocker.id) is not None:
+        # A member who blocked you does not exist for you.
+        raise NotFound("There is no such member.", code="member_not_found")
     now = ctx.clock.now()
     last_unblock = ctx.session.scalar(
         select(Block.unblocked_at)
@@ -57,15 +60,16 @@ def block(ctx: Ctx, blocker: Member, target: Member) -> Block:
         )
     )
     lo, hi = min(a, b), max(a, b)
-    ctx.session.execute(
-        update(Invitation)
-        .where(
+    open_invitations = ctx.session.scalars(
+        select(Invitation).where(
             Invitation.pair_lo == lo,
             Invitation.pair_hi == hi,
             Invitation.status.in_(OPEN_STATUSES),
         )
-        .values(status="cancelled", responded_at=now)
     )
+    for invitation in open_invitations:
+        invitation.status = "cancelled"
+        invitation.responded_at = now
     ctx.session.flush()
     return row
 
