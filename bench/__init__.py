@@ -1,0 +1,1 @@
+"""Kith benchmarks: ``python -m bench [suite ...]`` (see ``bench/__main__.py``)."""
