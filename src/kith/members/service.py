@@ -61,9 +61,9 @@ def entity_key(name: str) -> str:
 
 def get_or_create_company(ctx: Ctx, name: str) -> Company:
     name = " ".join(name.split())
-    if not name:
-        raise Invalid("A position needs a company.", code="invalid_position")
     key = entity_key(name)
+    if not key:
+        raise Invalid("A position needs a company.", code="invalid_position")
     company = ctx.session.scalar(select(Company).where(Company.key == key))
     if company is None:
         company = Company(name=name, key=key, created_at=ctx.clock.now())
@@ -74,9 +74,9 @@ def get_or_create_company(ctx: Ctx, name: str) -> Company:
 
 def get_or_create_school(ctx: Ctx, name: str) -> School:
     name = " ".join(name.split())
-    if not name:
-        raise Invalid("An education entry needs a school.", code="invalid_education")
     key = entity_key(name)
+    if not key:
+        raise Invalid("An education entry needs a school.", code="invalid_education")
     school = ctx.session.scalar(select(School).where(School.key == key))
     if school is None:
         school = School(name=name, key=key, created_at=ctx.clock.now())
@@ -193,6 +193,13 @@ def _text(value: str, limit: int, what: str, *, required: bool = False) -> str:
     return value
 
 
+def _entity_name(name: str, what: str, kind: str) -> None:
+    """Companies, schools and skills are matched by :func:`entity_key`; a name with
+    nothing left to match on would merge every such name into one entity."""
+    if not entity_key(name):
+        raise Invalid(f"'{name}' is not a {what} name.", code=f"invalid_{kind}")
+
+
 def _check_years(start: int | None, end: int | None, now: datetime, what: str) -> None:
     for y in (start, end):
         if y is not None and not 1900 <= y <= now.year + 10:
@@ -237,7 +244,7 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
             raise Invalid(f"At most {MAX_POSITIONS} positions.", code="invalid_position")
         for p in data.positions:
             _text(p.title, 200, "position title", required=True)
-            _text(p.company, 200, "company", required=True)
+            _entity_name(_text(p.company, 200, "company", required=True), "company", "position")
             _check_years(p.start_year, p.end_year, now, "Position")
             _check_month(p.start_month)
             _check_month(p.end_month)
@@ -245,7 +252,7 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
         if len(data.education) > MAX_EDUCATION:
             raise Invalid(f"At most {MAX_EDUCATION} schools.", code="invalid_education")
         for e in data.education:
-            _text(e.school, 200, "school", required=True)
+            _entity_name(_text(e.school, 200, "school", required=True), "school", "education")
             _check_years(e.start_year, e.end_year, now, "Education")
     skills: list[str] | None = None
     if data.skills is not None:
@@ -256,6 +263,7 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
                 continue
             if len(name) > 100:
                 raise Invalid("A skill can be at most 100 characters.", code="invalid_skill")
+            _entity_name(name, "skill", "skill")
             seen.setdefault(entity_key(name), name)
         if len(seen) > MAX_SKILLS:
             raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
