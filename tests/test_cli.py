@@ -1,0 +1,116 @@
+"""The command line, against a throwaway SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from kith.cli import app
+from kith.clock import FrozenClock
+from kith.config import Settings
+from kith.connections.service import send_invitation, status_for
+from kith.models import Invitation, Member
+from kith.runtime import Kith
+from kith.security import verify_password
+from tests.factories import make_member
+from tests.helpers import fast_passwords  # noqa: F401
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = runner.invoke(app, ["db", "upgrade", "--url", url])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def runtime(url: str, clock: FrozenClock | None = None) -> Kith:
+    return Kith.from_settings(Settings(env="test", database_url=url), clock=clock)
+
+
+def test_member_create_admin(url: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "member",
+            "create",
+            "ada@example.org",
+            "--first-name",
+            "Ada",
+            "--last-name",
+            "Lovelace",
+            "--admin",
+            "--password",
+            "a long password",
+            "--url",
+            url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "ada-lovelace" in result.output
+    assert "admin" in result.output
+    kith = runtime(url)
+    with kith.uow(write=False) as ctx:
+        member = ctx.session.scalars(select(Member)).one()
+        assert (member.email, member.handle, member.role) == (
+            "ada@example.org",
+            "ada-lovelace",
+            "admin",
+        )
+        assert verify_password(member.password_hash, "a long password")
+    kith.db.dispose()
+
+
+def test_member_create_generates_a_password_and_refuses_duplicates(url: str) -> None:
+    args = [
+        "member",
+        "create",
+        "bob@example.org",
+        "--first-name",
+        "Bob",
+        "--last-name",
+        "Stone",
+        "--url",
+        url,
+    ]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "Password:" in first.output
+    assert "(member)" in first.output
+    second = runner.invoke(app, args)
+    assert second.exit_code == 1
+    assert "email_taken" in second.output
+    kith = runtime(url)
+    with kith.uow(write=False) as ctx:
+        assert ctx.session.scalars(select(Member.role)).all() == ["member"]
+    kith.db.dispose()
+
+
+def test_invitations_expire(url: str) -> None:
+    now = datetime.now(UTC)
+    kith = runtime(url, FrozenClock(now - timedelta(days=200)))
+    with kith.uow() as ctx:
+        a, b, c = make_member(ctx, "Ana"), make_member(ctx, "Ben"), make_member(ctx, "Cy")
+        old = send_invitation(ctx, a, b).invitation.id
+    kith.clock = FrozenClock(now - timedelta(days=10))
+    with kith.uow() as ctx:
+        young = send_invitation(ctx, a, c).invitation.id
+    result = runner.invoke(app, ["invitations", "expire", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "Expired 1 invitation." in result.output
+    with kith.uow(write=False) as ctx:
+        statuses = dict(
+            ctx.session.execute(select(Invitation.id, Invitation.status)).tuples().all()
+        )
+        assert statuses == {old: "expired", young: "pending"}
+        young_row = ctx.session.get_one(Invitation, young)
+        assert status_for(ctx, young_row, young_row.sender_id) == "pending"
+    again = runner.invoke(app, ["invitations", "expire", "--url", url])
+    assert "Expired 0 invitations." in again.output
+    kith.db.dispose()
