@@ -63,6 +63,15 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def loadavg() -> str:
+    """The 1/5/15-minute load averages (other processes share the machine)."""
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def machine_info() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -83,6 +92,7 @@ def machine_info() -> dict[str, Any]:
         "numpy": np.__version__,
         "platform": platform.platform(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "loadavg_start": loadavg(),
     }
 
 
@@ -175,18 +185,24 @@ class NetworkxPeer:
         return [self.degree(v, t) for t in targets]
 
     def mutual_count(self, a: int, b: int) -> int:
+        if a not in self.g or b not in self.g:
+            return 0
         return sum(1 for _ in self.nx.common_neighbors(self.g, a, b))
 
     def suggestions(self, a: int) -> list[tuple[int, int]]:
+        if a not in self.g:
+            return []
         nbrs = self.g[a]
         c: Counter[int] = Counter()
         for x in nbrs:
-            c.update(self.g[x])
+            c.update(iter(self.g[x]))
         for x in [a, *nbrs]:
             c.pop(x, None)
         return sorted(c.items(), key=lambda t: (-t[1], t[0]))[:20]
 
     def second_degree(self, a: int) -> int:
+        if a not in self.g:
+            return 0
         d = self.nx.single_source_shortest_path_length(self.g, a, cutoff=2)
         return sum(1 for v in d.values() if v == 2)
 
@@ -208,8 +224,9 @@ class IgraphPeer:
         return int(d) if d <= 3 else 0
 
     def degrees(self, v: int, targets: list[int]) -> list[int]:
-        row = self.g.distances(v, targets)[0]
-        return [int(d) if 0 < d <= 3 else 0 for d in row]
+        uniq = sorted(set(targets))
+        row = dict(zip(uniq, self.g.distances(v, uniq)[0], strict=True))
+        return [int(row[t]) if 0 < row[t] <= 3 else 0 for t in targets]
 
     def mutual_count(self, a: int, b: int) -> int:
         return len(set(self.g.neighbors(a)) & set(self.g.neighbors(b)))
@@ -470,6 +487,7 @@ def scale_run(args: argparse.Namespace, result: dict[str, Any]) -> None:
     del eng
     gc.collect()
     snap.unlink()
+    scale["loadavg_end"] = loadavg()
     result["scale"] = scale
     result["scale_workloads"] = {k_: asdict(v) for k_, v in wl.items()}
     log(f"[scale] {json.dumps(scale)}")
@@ -526,6 +544,7 @@ def peers_run(args: argparse.Namespace, result: dict[str, Any]) -> None:
         gc.collect()
         log(f"[peers] {name} done (setup {t.s:.1f} s)")
     info["setup_s"] = setup
+    info["loadavg_end"] = loadavg()
     result["peers_info"] = info
     result["peers"] = table
 
@@ -539,7 +558,8 @@ def render(result: dict[str, Any]) -> str:
     lines: list[str] = []
     m = result["machine"]
     lines.append(
-        f"machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, "
+        f"load average at start {m['loadavg_start']}; machine: {m['cpu']}, "
+        f"{m['cores']} cores, {m['ram_gb']} GB RAM, "
         f"Python {m['python']}, numpy {m['numpy']}, {m['date']}"
     )
     if "scale" in result:

@@ -27,7 +27,7 @@ B8 = NDArray[np.bool_]
 
 _SNAPSHOT_VERSION = 1
 # Above this many adjacency entries to scan, reach() estimates the 3rd degree.
-DEFAULT_EXACT_REACH_WORK = 2_000_000
+DEFAULT_EXACT_REACH_WORK = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -988,7 +988,7 @@ class NetworkEngine:
         """Sizes of ``a``'s 1st, 2nd and 3rd-degree networks.
 
         The 1st and 2nd degree are exact. The 3rd degree is exact while the 2nd-degree
-        members' neighbour lists hold at most ``exact_reach_work`` entries (2,000,000 by
+        members' neighbour lists hold at most ``exact_reach_work`` entries (4,000,000 by
         default); above that it is a HyperLogLog estimate (128 registers per member,
         standard error 1.04/sqrt(128) = 9.2 % of the 3-ball size), see docs/network.md.
 
@@ -1013,11 +1013,11 @@ class NetworkEngine:
             if work <= self.exact_reach_work:
                 mark[nv] = True
                 mark[a] = True
+                # The 2-ball is marked; mark its neighbours too and count the new marks.
                 cat3, _ = self._gather(st, ids)
-                third = int(np.count_nonzero(~mark[cat3]))
-                if third:
-                    fresh = cat3[~mark[cat3]]
-                    third, _ = int(_rle(np.sort(fresh))[0].size), None
+                mark[cat3] = True
+                ball3 = int(np.count_nonzero(mark[: st.num_nodes]))
+                third = ball3 - (1 + int(nv.size) + second)
                 return Reach(int(nv.size), second, third, False, 0.0)
         finally:
             mark[:] = False
@@ -1031,8 +1031,9 @@ class NetworkEngine:
         regs = _hll.union_rows(sketch, ball2[~stale])
         for x in ball2[stale].tolist():
             np.maximum(regs, _hll.row_of(x, self._nbrs(st, x)), out=regs)
-        est_ball3 = _hll.estimate(regs)
         size2 = 1 + int(nv.size) + second
+        # The 3-ball holds the 2-ball and cannot exceed the id space.
+        est_ball3 = min(max(_hll.estimate(regs), float(size2)), float(st.num_nodes))
         third = max(0, round(est_ball3) - size2)
         rel = _hll.STD_ERROR * est_ball3 / max(third, 1)
         return Reach(int(nv.size), second, third, True, float(min(rel, math.inf)))
