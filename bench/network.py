@@ -471,6 +471,14 @@ def scale_run(args: argparse.Namespace, result: dict[str, Any]) -> None:
     wl["intro_paths_d3"] = measure(
         eng.intro_paths, sample_pairs(eng, np.random.default_rng(4), n, min(k, 300), 3)
     )
+    rng_w = np.random.default_rng(12)
+    adds = [(int(a), int(b)) for a, b in rng_w.integers(1, n + 1, (10_000, 2)) if a != b]
+    wl["connect"] = measure(eng.connect, adds)
+    wl["disconnect"] = measure(eng.disconnect, adds)
+    scale["overlay_rows_before_compact"] = eng.overlay_size
+    with Timer() as t:
+        eng.compact()
+    scale["compact_s"] = round(t.s, 2)
     with Timer() as t:
         eng.build_sketches()
     scale["sketch_build_s"] = round(t.s, 1)
@@ -573,7 +581,8 @@ def render(result: dict[str, Any]) -> str:
         lines.append(
             f"  generate {s['generate_s']} s | build {s['build_s']} s | save "
             f"{s['save_s']} s | load mmap {s['load_mmap_s']} s | load read "
-            f"{s['load_read_s']} s | sketches {s['sketch_build_s']} s"
+            f"{s['load_read_s']} s | sketches {s['sketch_build_s']} s | compact "
+            f"{s['compact_s']} s ({s['overlay_rows_before_compact']:,} overlay rows)"
         )
         lines.append(
             f"  {s['bytes_per_entry']} bytes per directed entry | snapshot "
