@@ -146,3 +146,13 @@ def test_reach_estimate_follows_overlay_and_compaction() -> None:
     after = eng.reach(2)
     assert before == after
     assert after.third == 2
+
+
+def test_returned_rows_are_read_only() -> None:
+    eng = NetworkEngine.from_edges([1, 1], [2, 3])
+    eng.connect(2, 3)
+    for member in (1, 2):
+        row = eng.neighbors(member)
+        with pytest.raises(ValueError, match="read-only"):
+            row[0] = 99
+    assert eng.neighbors(1).tolist() == [2, 3]

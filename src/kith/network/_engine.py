@@ -135,6 +135,11 @@ def _segment_any_count(hits: B8, lengths: I64) -> I64:
     return out
 
 
+def _frozen(arr: I32) -> I32:
+    arr.flags.writeable = False
+    return arr
+
+
 def _check_id(x: int, name: str = "member id") -> int:
     v = int(x)
     if v != x or v < 0 or v > MAX_ID:
@@ -195,6 +200,10 @@ class NetworkEngine:
         sketch: NDArray[np.uint8] | None = None,
     ) -> None:
         n_base = int(indptr.size - 1)
+        # Rows are handed out as views: make sure callers cannot write through them.
+        for arr in (indptr, indices, sketch):
+            if arr is not None and arr.flags.writeable:
+                arr.flags.writeable = False
         self._state = _State(
             indptr=indptr,
             indices=indices,
@@ -431,8 +440,8 @@ class NetworkEngine:
             if pa < na.size and na[pa] == b:
                 return
             pb = int(np.searchsorted(nb, a))
-            new_a = np.insert(na, pa, np.int32(b))
-            new_b = np.insert(nb, pb, np.int32(a))
+            new_a = _frozen(np.insert(na, pa, np.int32(b)))
+            new_b = _frozen(np.insert(nb, pb, np.int32(a)))
             self._begin()
             try:
                 st = self._grow(st, max(a, b))
@@ -461,8 +470,8 @@ class NetworkEngine:
             if a == b or pa >= na.size or na[pa] != b:
                 return
             pb = int(np.searchsorted(nb, a))
-            new_a = np.delete(na, pa)
-            new_b = np.delete(nb, pb)
+            new_a = _frozen(np.delete(na, pa))
+            new_b = _frozen(np.delete(nb, pb))
             self._begin()
             try:
                 st.overlay[a] = new_a
@@ -491,7 +500,7 @@ class NetworkEngine:
             rows = {}
             for x in na.tolist():
                 nx_ = self._nbrs(st, x)
-                rows[x] = np.delete(nx_, int(np.searchsorted(nx_, a)))
+                rows[x] = _frozen(np.delete(nx_, int(np.searchsorted(nx_, a))))
             # Viewers within distance 2 of a lose 2nd-degree members.
             second, _ = self._gather(st, na)
             second = np.unique(second)
@@ -545,6 +554,9 @@ class NetworkEngine:
             if not frozen and st.num_nodes == st.n_base:
                 return
             indptr, indices, sketch = self._merged(st, frozen)
+            for arr in (indptr, indices, sketch):
+                if arr is not None:
+                    arr.flags.writeable = False
             with self._write_lock:
                 cur = self._state
                 rest = {k: v for k, v in cur.overlay.items() if frozen.get(k) is not v}
@@ -1047,6 +1059,7 @@ class NetworkEngine:
             if cur.indices is st.indices and cur.sketch is not None:
                 return cur.sketch
             sketch = _hll.build(st.indptr, st.indices)
+            sketch.flags.writeable = False
             with self._write_lock:
                 if self._state.indices is st.indices:
                     self._state = replace(self._state, sketch=sketch)
