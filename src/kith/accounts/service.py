@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped
 
 from kith.clock import as_utc
@@ -134,8 +135,15 @@ def sign_up(
         follow_primary=False,
         created_at=ctx.clock.now(),
     )
-    ctx.session.add(member)
-    ctx.session.flush()
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(member)
+    except IntegrityError as exc:  # the same email or handle, signed up at the same moment
+        if ctx.session.scalar(select(Member.id).where(Member.email == email)) is not None:
+            raise Conflict(
+                "An account with this email address already exists.", code="email_taken"
+            ) from exc
+        raise Conflict(f"The handle '{handle}' is taken.", code="handle_taken") from exc
     return member
 
 

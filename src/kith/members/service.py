@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from kith.connections.queries import blocked_between, connection_count
 from kith.connections.service import Relationship, relationship
@@ -59,17 +62,35 @@ def entity_key(name: str) -> str:
     return " ".join(re.sub(r"[^\w&+#.]+", " ", name.lower()).split())
 
 
+E = TypeVar("E", Company, School, Skill)
+
+
+def _get_or_create(ctx: Ctx, model: type[E], key: str, make: Callable[[], E]) -> E:
+    """The entity with this key, created if missing. Two members adding the same new
+    company at once both end up with the one row: the loser of the race re-reads."""
+    found = ctx.session.scalar(select(model).where(model.key == key))
+    if found is not None:
+        return found
+    entity = make()
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(entity)
+    except IntegrityError:
+        found = ctx.session.scalar(select(model).where(model.key == key))
+        if found is None:
+            raise
+        return found
+    return entity
+
+
 def get_or_create_company(ctx: Ctx, name: str) -> Company:
     name = " ".join(name.split())
     key = entity_key(name)
     if not key:
         raise Invalid("A position needs a company.", code="invalid_position")
-    company = ctx.session.scalar(select(Company).where(Company.key == key))
-    if company is None:
-        company = Company(name=name, key=key, created_at=ctx.clock.now())
-        ctx.session.add(company)
-        ctx.session.flush()
-    return company
+    return _get_or_create(
+        ctx, Company, key, lambda: Company(name=name, key=key, created_at=ctx.clock.now())
+    )
 
 
 def get_or_create_school(ctx: Ctx, name: str) -> School:
@@ -77,23 +98,17 @@ def get_or_create_school(ctx: Ctx, name: str) -> School:
     key = entity_key(name)
     if not key:
         raise Invalid("An education entry needs a school.", code="invalid_education")
-    school = ctx.session.scalar(select(School).where(School.key == key))
-    if school is None:
-        school = School(name=name, key=key, created_at=ctx.clock.now())
-        ctx.session.add(school)
-        ctx.session.flush()
-    return school
+    return _get_or_create(
+        ctx, School, key, lambda: School(name=name, key=key, created_at=ctx.clock.now())
+    )
 
 
 def get_or_create_skill(ctx: Ctx, name: str) -> Skill:
     name = " ".join(name.split())
     key = entity_key(name)
-    skill = ctx.session.scalar(select(Skill).where(Skill.key == key))
-    if skill is None:
-        skill = Skill(name=name, key=key)
-        ctx.session.add(skill)
-        ctx.session.flush()
-    return skill
+    if not key:
+        raise Invalid("A skill needs a name.", code="invalid_skill")
+    return _get_or_create(ctx, Skill, key, lambda: Skill(name=name, key=key))
 
 
 def derived_career_stage(member: Member, now: datetime) -> str | None:

@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kith.errors import KithError
@@ -68,6 +69,18 @@ def install(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @app.exception_handler(IntegrityError)
+    def _integrity(request: Request, exc: IntegrityError) -> Response:
+        # A uniqueness race that no service anticipated: nothing was saved.
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return render_error(
+            request,
+            409,
+            "conflict",
+            "That changed at the same moment as another request, so nothing was saved. "
+            "Please try again.",
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
