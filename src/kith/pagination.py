@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, Unpack
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -56,7 +56,7 @@ class Page(Generic[T]):
 
 
 def paginate_rows(
-    session: Session, stmt: Select[Unpack[tuple[Any, ...]]], req: PageRequest
+    session: Session, stmt: Select[*tuple[Any, ...]], req: PageRequest
 ) -> tuple[list[Any], int]:
     """Count ``stmt`` and fetch one page of its rows, both in the database."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

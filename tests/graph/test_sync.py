@@ -178,7 +178,8 @@ def test_two_processes_agree_within_a_second(
             if seen["degree"] == 2:
                 break
             time.sleep(0.05)
-        assert seen is not None and seen["degree"] == 2, seen
+        assert seen is not None
+        assert seen["degree"] == 2, seen
         assert seen["mutual_connections"] == 1
     finally:
         for proc in procs:

@@ -270,8 +270,8 @@ def build_demo(
         progress("members", members)
     mid = np.asarray([0, *member_ids], dtype=np.int64)  # synthetic id -> database id
 
-    for row in position_rows:
-        row["member_id"] = member_ids[row.pop("member_index")]
+    for position in position_rows:
+        position["member_id"] = member_ids[position.pop("member_index")]
     _bulk(ctx, Position, position_rows)
 
     education_rows = []

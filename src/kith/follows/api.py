@@ -6,8 +6,8 @@ from fastapi import APIRouter, status
 
 from kith.connections.api import PageNo, PerPage, page_request
 from kith.connections.schemas import MemberPage
-from kith.follows import service
 from kith.db import Ctx
+from kith.follows import service
 from kith.members.api import summarize
 from kith.members.service import get_member, view_member
 from kith.models import Member
