@@ -106,7 +106,7 @@ def test_invitations_expire(url: str) -> None:
     assert "Expired 1 invitation." in result.output
     with kith.uow(write=False) as ctx:
         statuses = dict(
-            ctx.session.execute(select(Invitation.id, Invitation.status)).tuples().all()
+            ctx.session.execute(select(Invitation.id, Invitation.status)).all()
         )
         assert statuses == {old: "expired", young: "pending"}
         young_row = ctx.session.get_one(Invitation, young)

@@ -28,7 +28,7 @@ ALL = PageRequest(1, 100)
 
 
 def follows(ctx: Ctx) -> set[tuple[int, int]]:
-    return set(ctx.session.execute(select(Follow.follower_id, Follow.followee_id)).tuples().all())
+    return set(ctx.session.execute(select(Follow.follower_id, Follow.followee_id)).all())
 
 
 # --- follows -----------------------------------------------------------------------------

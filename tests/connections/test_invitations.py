@@ -690,7 +690,7 @@ def test_removal_leaves_follows_with_others(ctx: Ctx) -> None:
     follow(ctx, a, c)
     follow(ctx, c, b)
     remove_connection(ctx, b, a)
-    pairs = set(ctx.session.execute(select(Follow.follower_id, Follow.followee_id)).tuples())
+    pairs = set(ctx.session.execute(select(Follow.follower_id, Follow.followee_id)).all())
     assert pairs == {(a.id, c.id), (c.id, b.id)}
 
 
@@ -783,7 +783,7 @@ def test_history_is_kept(ctx: Ctx, clock: FrozenClock) -> None:
     remove_connection(ctx, a, b)
     clock.advance(days=200)
     expire_invitations(ctx)
-    statuses = dict(ctx.session.execute(select(Invitation.id, Invitation.status)).tuples().all())
+    statuses = dict(ctx.session.execute(select(Invitation.id, Invitation.status)).all())
     assert statuses == {
         accepted.id: "accepted",
         withdrawn.id: "withdrawn",
@@ -792,6 +792,6 @@ def test_history_is_kept(ctx: Ctx, clock: FrozenClock) -> None:
         cancelled.id: "cancelled",
     }
     responded = dict(
-        ctx.session.execute(select(Invitation.id, Invitation.responded_at)).tuples().all()
+        ctx.session.execute(select(Invitation.id, Invitation.responded_at)).all()
     )
     assert None not in responded.values(), responded
