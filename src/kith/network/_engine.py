@@ -70,6 +70,11 @@ class _State:
     sketch: NDArray[np.uint8] | None = None
 
 
+_BIT = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=np.uint8)
+# degrees(): neighbours per target examined before the rest (a hit usually comes early).
+_PREFIX = 24
+
+
 class _Ball:
     """A cached distance-2 set: a little-endian bitset when dense, sorted ids when sparse."""
 
@@ -80,13 +85,15 @@ class _Ball:
         self.ids = ids
         self.size = size
 
-    def contains(self, q: I64) -> B8:
+    def contains(self, q: NDArray[Any]) -> B8:
         if self.bits is not None:
-            out = np.zeros(q.size, dtype=np.bool_)
-            ok = q < self.bits.size * 8
-            qq = q[ok]
-            out[ok] = ((self.bits[qq >> 3] >> (qq & 7).astype(np.uint8)) & 1).astype(np.bool_)
-            return out
+            nbits = self.bits.size * 8
+            if q.size and int(q.max()) >= nbits:
+                out = np.zeros(q.size, dtype=np.bool_)
+                ok = q < nbits
+                out[ok] = self.contains(q[ok])
+                return out
+            return np.asarray((self.bits[q >> 3] & _BIT[q & 7]) != 0)
         assert self.ids is not None
         return _member(self.ids, q)
 
@@ -357,8 +364,8 @@ class NetworkEngine:
             return st.indices[ip[a] : ip[a + 1]]
         return EMPTY
 
-    def _gather(self, st: _State, nodes: NDArray[Any]) -> tuple[I32, I64]:
-        """Concatenated neighbour lists of ``nodes`` and their lengths."""
+    def _gather(self, st: _State, nodes: NDArray[Any], limit: int | None = None) -> tuple[I32, I64]:
+        """Concatenated neighbour lists of ``nodes`` (first ``limit`` of each) and lengths."""
         if nodes.size == 0:
             return EMPTY, np.zeros(0, dtype=np.int64)
         nodes64 = nodes.astype(np.int64, copy=False)
@@ -371,6 +378,8 @@ class NetworkEngine:
             ends = np.zeros(nodes64.size, dtype=np.int64)
             starts[inb] = st.indptr[nodes64[inb]]
             ends[inb] = st.indptr[nodes64[inb] + 1]
+        if limit is not None:
+            ends = np.minimum(ends, starts + limit)
         ind = st.indices
         parts = [ind[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
         lengths = ends - starts
@@ -379,6 +388,7 @@ class NetworkEngine:
             for i, x in enumerate(nodes64.tolist()):
                 row = ov.get(x)
                 if row is not None:
+                    row = row if limit is None else row[:limit]
                     parts[i] = row
                     lengths[i] = row.size
         if len(parts) == 1:
@@ -742,14 +752,17 @@ class NetworkEngine:
         ids, size, cat = self._second(st, v, nv)
         try:
             if ids is None:
-                if size * 32 < st.num_nodes:
+                if size * 128 < st.num_nodes:
                     ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
                     ball = _Ball(None, ids, size)
                 else:
                     bits = np.packbits(mark[: st.num_nodes], bitorder="little")
                     ball = _Ball(bits, None, size)
-            else:
+            elif size * 128 < st.num_nodes:
                 ball = _Ball(None, ids, size)
+            else:
+                bits = np.packbits(mark[: st.num_nodes], bitorder="little")
+                ball = _Ball(bits, None, size)
         finally:
             self._clear(st, cat)
         if self._cache_size > 0:
@@ -782,16 +795,39 @@ class NetworkEngine:
         if nv.size == 0 or t.size == 0:
             return out
         ball = self._ball(st, seq, v)
-        d1 = _member(nv, t)
-        d2 = ball.contains(t) & ~d1
-        out[d1] = 1
-        out[d2] = 2
-        rest = np.flatnonzero(~(d1 | d2) & (t != v))
-        if rest.size:
-            cat, lengths = self._gather(st, t[rest])
-            hits = ball.contains(cat.astype(np.int64))
-            found = _segment_any_count(hits, lengths) > 0
-            out[rest[found]] = 3
+        marked = ball.ids
+        if marked is not None:  # small S2: mark it, so lookups are gathers too
+            mark = self._scratch.get(st.num_nodes)
+            mark[marked] = True
+
+            def contains(q: NDArray[Any]) -> B8:
+                hit = np.zeros(q.size, dtype=np.bool_)
+                ok = q < mark.size
+                hit[ok] = mark[q[ok]]
+                return hit
+        else:
+            contains = ball.contains
+        try:
+            d1 = _member(nv, t)
+            d2 = contains(t) & ~d1
+            out[d1] = 1
+            out[d2] = 2
+            rest = np.flatnonzero(~(d1 | d2) & (t != v))
+            if rest.size:
+                # Distance 3 iff a neighbour of the target is in S2. Check each target's
+                # first few neighbours for all targets at once, then the full lists of
+                # the few targets still undecided.
+                cat, lengths = self._gather(st, t[rest], _PREFIX)
+                found = _segment_any_count(contains(cat), lengths) > 0
+                out[rest[found]] = 3
+                rest = rest[~found & (lengths == _PREFIX)]
+                if rest.size:
+                    cat, lengths = self._gather(st, t[rest])
+                    found = _segment_any_count(contains(cat), lengths) > 0
+                    out[rest[found]] = 3
+        finally:
+            if marked is not None:
+                mark[marked] = False
         return out
 
     def mutual_count(self, a: int, b: int) -> int:
