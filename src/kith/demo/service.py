@@ -104,6 +104,30 @@ def _unique(names: Iterable[str]) -> list[str]:
     return out
 
 
+ABOUT = [
+    "{years} in {industry}, most recently around {place}. I care about {s1} and {s2}, "
+    "and I'm always glad to compare notes with people who do the same.",
+    "I work at the intersection of {s1} and {s2}. {years} in {industry} taught me that "
+    "good work is mostly good relationships.",
+    "{years} in {industry}. Currently focused on {s1}; mentoring others in {s2}. "
+    "Happy to help people starting out in {place}.",
+]
+
+
+def _about(rng: np.random.Generator, industry: str, career: int, place: str) -> str:
+    pool = vocab.SKILLS[industry]
+    s1, s2 = (pool[int(i)] for i in rng.choice(len(pool), size=2, replace=False))
+    years = f"{career} years" if career > 1 else "My first years"
+    text = ABOUT[int(rng.integers(0, len(ABOUT)))].format(
+        years=years,
+        industry=industry.lower(),
+        place=place.split(",")[0],
+        s1=s1,
+        s2=s2,
+    )
+    return text[0].upper() + text[1:]
+
+
 def build_demo(
     ctx: Ctx,
     *,
@@ -248,11 +272,7 @@ def build_demo(
                 "first_name": first,
                 "last_name": last,
                 "headline": headline,
-                "about": (
-                    f"{career} years in {industry.lower()}. " + fake.paragraph(nb_sentences=2)
-                    if career
-                    else fake.paragraph(nb_sentences=2)
-                ),
+                "about": _about(rng, industry, career, place),
                 "location": place,
                 "industry": industry,
                 "career_stage": None,  # derived from positions
