@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import resource
 import sqlite3
 import tempfile
 import time
@@ -496,6 +497,7 @@ def scale_run(args: argparse.Namespace, result: dict[str, Any]) -> None:
     gc.collect()
     snap.unlink()
     scale["loadavg_end"] = loadavg()
+    scale["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     result["scale"] = scale
     result["scale_workloads"] = {k_: asdict(v) for k_, v in wl.items()}
     log(f"[scale] {json.dumps(scale)}")
