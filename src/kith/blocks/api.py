@@ -38,10 +38,7 @@ def blocked(
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         result = service.blocked_members(ctx, member, page_request(ctx, page, per_page))
-        return MemberPage(
+        return MemberPage.of(
+            result,
             items=[MemberSummary.of(m) for m, _ in result.items],  # no badges for the blocked
-            total=result.total,
-            page=result.page,
-            per_page=result.per_page,
-            pages=result.pages,
         )

@@ -57,12 +57,9 @@ def invitation_out(
 def _invitation_page(ctx: Ctx, page: Page[Invitation], viewer: Member) -> InvitationPage:
     ids = {i.sender_id for i in page.items} | {i.recipient_id for i in page.items}
     found = badges(ctx, viewer, sorted(ids))
-    return InvitationPage(
+    return InvitationPage.of(
+        page,
         items=[invitation_out(ctx, i, viewer, found) for i in page.items],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-        pages=page.pages,
     )
 
 
@@ -163,7 +160,8 @@ def _connection_page(
     ctx: Ctx, page: Page[service.ConnectionEntry], owner: Member, viewer: Member
 ) -> ConnectionPage:
     found = badges(ctx, viewer, [e.member.id for e in page.items])
-    return ConnectionPage(
+    return ConnectionPage.of(
+        page,
         items=[
             ConnectionOut(
                 member=MemberSummary.of(e.member, found[e.member.id]),
@@ -173,10 +171,6 @@ def _connection_page(
             )
             for e in page.items
         ],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-        pages=page.pages,
     )
 
 

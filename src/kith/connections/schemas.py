@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.members.schemas import MemberSummary
+from kith.pagination import Page
 
 
 class InvitationIn(BaseModel):
@@ -50,6 +52,18 @@ class Paged(BaseModel):
     page: int
     per_page: int
     pages: int
+
+    @classmethod
+    def of(cls, page: Page[Any], items: list[Any], **extra: Any) -> Self:
+        """The response for one page of results, with ``items`` already rendered."""
+        return cls(
+            items=items,
+            total=page.total,
+            page=page.page,
+            per_page=page.per_page,
+            pages=page.pages,
+            **extra,
+        )
 
 
 class InvitationPage(Paged):

@@ -18,12 +18,9 @@ router = APIRouter(tags=["follows"])
 
 
 def _page(ctx: Ctx, viewer: Member, page: Page[Member]) -> MemberPage:
-    return MemberPage(
+    return MemberPage.of(
+        page,
         items=summarize(ctx, viewer, page.items),
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-        pages=page.pages,
     )
 
 

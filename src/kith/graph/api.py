@@ -26,12 +26,9 @@ def mutual(
         viewer = me(ctx, member_id)
         other = view_member(ctx, viewer, handle)
         result = service.mutual_connections(ctx, viewer, other, page_request(ctx, page, per_page))
-        return MemberPage(
+        return MemberPage.of(
+            result,
             items=summarize(ctx, viewer, result.items),
-            total=result.total,
-            page=result.page,
-            per_page=result.per_page,
-            pages=result.pages,
         )
 
 

@@ -50,7 +50,8 @@ def notifications(
         )
         actors = list({n.actor.id: n.actor for n in result.items if n.actor}.values())
         found = dict(zip((a.id for a in actors), summarize(ctx, member, actors), strict=True))
-        return NotificationPage(
+        return NotificationPage.of(
+            result,
             items=[
                 NotificationOut(
                     id=n.id,
@@ -62,10 +63,6 @@ def notifications(
                 )
                 for n in result.items
             ],
-            total=result.total,
-            page=result.page,
-            per_page=result.per_page,
-            pages=result.pages,
             unread=service.unread_count(ctx, member),
         )
 
