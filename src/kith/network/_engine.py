@@ -364,8 +364,14 @@ class NetworkEngine:
             return st.indices[ip[a] : ip[a + 1]]
         return EMPTY
 
-    def _gather(self, st: _State, nodes: NDArray[Any], limit: int | None = None) -> tuple[I32, I64]:
-        """Concatenated neighbour lists of ``nodes`` (first ``limit`` of each) and lengths."""
+    def _gather(
+        self, st: _State, nodes: NDArray[Any], limit: int | None = None, wide_above: int = -1
+    ) -> tuple[I32, I64]:
+        """Concatenated neighbour lists of ``nodes`` (first ``limit`` of each) and lengths.
+
+        With more than ``wide_above`` (>= 0) entries the result is intp rather than
+        int32: fancy indexing with intp skips numpy's internal index conversion.
+        """
         if nodes.size == 0:
             return EMPTY, np.zeros(0, dtype=np.int64)
         nodes64 = nodes.astype(np.int64, copy=False)
@@ -391,6 +397,8 @@ class NetworkEngine:
                     row = row if limit is None else row[:limit]
                     parts[i] = row
                     lengths[i] = row.size
+        if 0 <= wide_above < int(lengths.sum()):
+            return np.concatenate(parts, dtype=np.intp), lengths
         if len(parts) == 1:
             return parts[0], lengths
         return np.concatenate(parts), lengths
@@ -723,11 +731,12 @@ class NetworkEngine:
         the whole mark array).
         """
         mark = self._scratch.get(st.num_nodes)
-        cat, _ = self._gather(st, nv)
+        dense_above = int(st.num_nodes * self.dense_fraction)
+        cat, _ = self._gather(st, nv, wide_above=dense_above)
         mark[cat] = True
         mark[nv] = False
         mark[a] = False
-        if cat.size > st.num_nodes * self.dense_fraction:
+        if cat.size > dense_above:
             size = int(np.count_nonzero(mark[: st.num_nodes]))
             return None, size, cat
         vals, _ = _rle(np.sort(cat))
