@@ -85,6 +85,10 @@ class NetworkSync:
         if not self._load_snapshot():
             self.rebuild()
         self.poll()
+        if thread:
+            # The reach estimate's sketches, built before serving rather than on the
+            # first request that needs them.
+            self.engine.build_sketches()
         log.info(
             "network engine ready: %d connections in %.2fs",
             self.engine.num_edges,
