@@ -13,7 +13,7 @@ from kith.connections import service
 from kith.db import Ctx
 from kith.errors import NotFound
 from kith.follows.service import counts
-from kith.members.pages import initials
+from kith.graph.pages import people, person, reach_context
 from kith.models import Invitation, Member
 from kith.pagination import PageRequest
 from kith.web.deps import KithDep, me
@@ -24,20 +24,22 @@ router = APIRouter()
 INVITATIONS_SHOWN = 50
 
 
-def _person(member: Member) -> dict[str, str]:
-    return {
-        "handle": member.handle,
-        "name": member.name,
-        "first_name": member.first_name,
-        "headline": member.headline,
-        "initials": initials(member),
-    }
+def _invitations(
+    ctx: Ctx, invitations: list[Invitation], viewer: Member, *, received: bool
+) -> list[dict[str, Any]]:
+    others = [i.sender if received else i.recipient for i in invitations]
+    return [
+        _invitation(ctx, invitation, viewer, card)
+        for invitation, card in zip(invitations, people(ctx, viewer, others), strict=True)
+    ]
 
 
-def _invitation(ctx: Ctx, invitation: Invitation, viewer: Member, other: Member) -> dict[str, Any]:
+def _invitation(
+    ctx: Ctx, invitation: Invitation, viewer: Member, who: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": invitation.id,
-        "who": _person(other),
+        "who": who,
         "note": invitation.note,
         "context": invitation.context,
         "sent_on": invitation.created_at,
@@ -54,14 +56,11 @@ def connections_context(
     sort_key: service.ConnectionSort = "name" if sort == "name" else "recent"
     result = service.list_connections(ctx, member, member, req, sort=sort_key, query=q[:100])
     query = {"sort": sort_key, **({"q": q} if q else {})}
+    cards = people(ctx, member, [e.member for e in result.items])
     return {
         "connections": [
-            {
-                **_person(e.member),
-                "since": e.connection.created_at,
-                "context": e.connection.context,
-            }
-            for e in result.items
+            {**card, "since": e.connection.created_at, "context": e.connection.context}
+            for e, card in zip(result.items, cards, strict=True)
         ],
         "page": result,
         "sort": sort_key,
@@ -86,12 +85,13 @@ def my_network(
         sent = service.sent_invitations(ctx, member, first)
         followers, following = counts(ctx, member)
         context = {
-            "received": [_invitation(ctx, i, member, i.sender) for i in received.items],
+            "received": _invitations(ctx, received.items, member, received=True),
             "received_total": received.total,
-            "sent": [_invitation(ctx, i, member, i.recipient) for i in sent.items],
+            "sent": _invitations(ctx, sent.items, member, received=False),
             "sent_total": sent.total,
             "followers": followers,
             "following": following,
+            "reach": reach_context(ctx, member),
             **connections_context(ctx, member, page=page, sort=sort, q=q),
         }
         nav = nav_for(ctx, member)
@@ -122,7 +122,7 @@ def answer_invitation(
         action(ctx, member, invitation_id)
         invitation = service.get_invitation(ctx, member, invitation_id)
         other = invitation.recipient if invitation.sender_id == member.id else invitation.sender
-        row = {"id": invitation_id, "who": _person(other), "outcome": outcome}
+        row = {"id": invitation_id, "who": person(other), "outcome": outcome}
         nav = nav_for(ctx, member)
     if not is_htmx(request):
         return RedirectResponse("/mynetwork", status_code=303)

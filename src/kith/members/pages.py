@@ -18,6 +18,7 @@ from kith.connections import service as connections
 from kith.db import Ctx
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
+from kith.graph.pages import initials, network_context
 from kith.members import service
 from kith.models import Member
 from kith.pagination import PageRequest
@@ -31,10 +32,6 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 # -- Profile ---------------------------------------------------------------------------
-
-
-def initials(member: Member) -> str:
-    return (member.first_name[:1] + member.last_name[:1]).upper() or "?"
 
 
 def actions_context(ctx: Ctx, viewer: Member, view: service.ProfileView) -> dict[str, Any]:
@@ -107,6 +104,7 @@ def profile_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
             "skills": [s.name for s in member.skills],
         },
         "a": actions_context(ctx, viewer, view),
+        "net": network_context(ctx, viewer, member),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.members.pages import initials
+from kith.graph.pages import person
 from kith.notifications import service
 from kith.pagination import PageRequest
 from kith.web.deps import KithDep, me
@@ -28,13 +28,7 @@ def notifications(request: Request, kith: KithDep, member_id: MemberId, page: in
                 "kind": n.kind,
                 "at": n.created_at,
                 "unread": n.read_at is None,
-                "actor": None
-                if n.actor is None
-                else {
-                    "handle": n.actor.handle,
-                    "name": n.actor.name,
-                    "initials": initials(n.actor),
-                },
+                "actor": None if n.actor is None else person(n.actor),
             }
             for n in result.items
         ]

@@ -110,6 +110,7 @@ def install_pages(app: FastAPI) -> None:
     """Add the pages, their static files and their error page to ``app``."""
     from kith.accounts.pages import router as accounts_pages
     from kith.connections.pages import router as connections_pages
+    from kith.graph.pages import router as graph_pages
     from kith.members.pages import router as members_pages
     from kith.notifications.pages import router as notifications_pages
 
@@ -118,5 +119,11 @@ def install_pages(app: FastAPI) -> None:
     app.add_middleware(CsrfNonceMiddleware, secure=kith.settings.base_url.startswith("https://"))
     app.add_exception_handler(SignInRequired, signin_redirect)
     app.state.render_error_page = render_error_page
-    for router in (accounts_pages, members_pages, connections_pages, notifications_pages):
+    for router in (
+        accounts_pages,
+        members_pages,
+        connections_pages,
+        notifications_pages,
+        graph_pages,
+    ):
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)
