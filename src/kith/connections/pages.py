@@ -21,7 +21,7 @@ from kith.web.render import MemberId, is_htmx, nav_for, render
 
 router = APIRouter()
 
-INVITATIONS_SHOWN = 50
+INVITATIONS_SHOWN = 10  # on My Network; the rest are a "See all" away
 
 
 def _invitations(
@@ -87,8 +87,10 @@ def my_network(
         context = {
             "received": _invitations(ctx, received.items, member, received=True),
             "received_total": received.total,
+            "received_more": received.total > len(received.items),
             "sent": _invitations(ctx, sent.items, member, received=False),
             "sent_total": sent.total,
+            "sent_more": sent.total > len(sent.items),
             "followers": followers,
             "following": following,
             "reach": reach_context(ctx, member),
@@ -98,6 +100,31 @@ def my_network(
     if is_htmx(request) and request.headers.get("HX-Target") == "connections":
         return render(request, "connections/_connections.html", context)
     return render(request, "connections/mynetwork.html", context, nav=nav)
+
+
+@router.get("/mynetwork/{box}")
+def invitations(
+    request: Request, box: str, kith: KithDep, member_id: MemberId, page: int = 1
+) -> Response:
+    """All invitations received or sent, a page at a time."""
+    if box not in ("received", "sent"):
+        raise NotFound("There is nothing at this address.", code="not_found")
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        req = PageRequest.of(
+            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
+        )
+        listing = service.received_invitations if box == "received" else service.sent_invitations
+        result = listing(ctx, member, req)
+        context = {
+            "box": box,
+            box: _invitations(ctx, result.items, member, received=box == "received"),
+            f"{box}_total": result.total,
+            "box_page": result,
+            "base": f"/mynetwork/{box}?",
+        }
+        nav = nav_for(ctx, member)
+    return render(request, "connections/invitations.html", context, nav=nav)
 
 
 Answer = Callable[[Ctx, Member, int], object]
