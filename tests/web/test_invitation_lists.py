@@ -27,7 +27,7 @@ def test_received_and_sent_lists_page_through_everything(
     assert "Invitations (25)" in overview
     assert 'href="/mynetwork/received">See all 25</a>' in overview
     assert overview.count("Hello from Number") == 10
-    assert "/mynetwork/sent\">See all" not in overview  # all 3 sent ones are shown
+    assert '/mynetwork/sent">See all' not in overview  # all 3 sent ones are shown
 
     first = client.get("/mynetwork/received").text
     second = client.get("/mynetwork/received?page=2").text
