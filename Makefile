@@ -42,6 +42,7 @@ test: install-dev browser
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy src
 	$(PY) -m kith db check --url sqlite:///$$(mktemp -d)/check.db
 

@@ -105,9 +105,7 @@ def test_invitations_expire(url: str) -> None:
     assert result.exit_code == 0, result.output
     assert "Expired 1 invitation." in result.output
     with kith.uow(write=False) as ctx:
-        statuses = dict(
-            ctx.session.execute(select(Invitation.id, Invitation.status)).all()
-        )
+        statuses = dict(ctx.session.execute(select(Invitation.id, Invitation.status)).all())
         assert statuses == {old: "expired", young: "pending"}
         young_row = ctx.session.get_one(Invitation, young)
         assert status_for(ctx, young_row, young_row.sender_id) == "pending"

@@ -791,7 +791,5 @@ def test_history_is_kept(ctx: Ctx, clock: FrozenClock) -> None:
         reported.id: "declined_unknown",
         cancelled.id: "cancelled",
     }
-    responded = dict(
-        ctx.session.execute(select(Invitation.id, Invitation.responded_at)).all()
-    )
+    responded = dict(ctx.session.execute(select(Invitation.id, Invitation.responded_at)).all())
     assert None not in responded.values(), responded
