@@ -26,6 +26,7 @@ from kith.migrations import upgrade
 from kith.runtime import Kith
 
 CI = os.environ.get("CI", "").lower() == "true"
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
 PG_URL = os.environ.get("KITH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -102,7 +103,9 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def settings(database: Database, tmp_path: Path) -> Settings:
-    return Settings(env="test", database_url=database.url, data_dir=tmp_path)
+    return Settings(
+        env="test", database_url=database.url, data_dir=tmp_path, secret_key=TEST_SECRET
+    )
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from kith.connections.service import send_invitation, status_for
 from kith.models import Invitation, Member
 from kith.runtime import Kith
 from kith.security import verify_password
+from tests.conftest import TEST_SECRET
 from tests.factories import make_member
 from tests.helpers import fast_passwords  # noqa: F401
 
@@ -31,7 +32,9 @@ def url(tmp_path: Path) -> str:
 
 
 def runtime(url: str, clock: FrozenClock | None = None) -> Kith:
-    return Kith.from_settings(Settings(env="test", database_url=url), clock=clock)
+    return Kith.from_settings(
+        Settings(env="test", database_url=url, secret_key=TEST_SECRET), clock=clock
+    )
 
 
 def test_member_create_admin(url: str) -> None:

@@ -56,12 +56,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.env == "production" and (
+        if self.env != "dev" and (
             self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
         ):
             raise ValueError(
                 "KITH_SECRET_KEY must be set to a random value of at least 32 characters "
-                "outside dev mode (for example: python -c 'import secrets; "
+                f"outside dev mode (KITH_ENV={self.env}) (for example: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')"
             )
         return self

@@ -338,6 +338,8 @@ def test_production_refuses_the_placeholder_secret() -> None:
         Settings(env="production", secret_key="change-me")
     with pytest.raises(ValidationError, match="KITH_SECRET_KEY"):
         Settings(env="production", secret_key="too-short")
+    with pytest.raises(ValidationError, match="outside dev mode"):
+        Settings(env="test", secret_key="change-me")
     ok = Settings(env="production", secret_key="s" * 32)
     assert ok.secret_key == "s" * 32
     assert Settings(env="dev", secret_key="change-me").env == "dev"

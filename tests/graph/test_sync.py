@@ -20,6 +20,7 @@ from kith.db import Database
 from kith.graph.sync import NetworkSync, verify
 from kith.models import Connection, NetworkOutbox
 from kith.runtime import Kith
+from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, connect, make_member
 
 
@@ -119,7 +120,13 @@ def _free_port() -> int:
 
 
 def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, KITH_DATABASE_URL=url, KITH_ENV="test", KITH_NETWORK_POLL_SECONDS="0.2")
+    env = dict(
+        os.environ,
+        KITH_DATABASE_URL=url,
+        KITH_ENV="test",
+        KITH_SECRET_KEY=TEST_SECRET,
+        KITH_NETWORK_POLL_SECONDS="0.2",
+    )
     return subprocess.Popen(  # noqa: S603 - our own CLI
         [sys.executable, "-m", "kith", "serve", "--port", str(port)],
         env=env,
