@@ -27,6 +27,8 @@ from kith.runtime import Kith
 
 CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+# Still argon2id, at the lowest cost: hundreds of members per test stay fast.
+CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
 PG_URL = os.environ.get("KITH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -104,7 +106,11 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def settings(database: Database, tmp_path: Path) -> Settings:
     return Settings(
-        env="test", database_url=database.url, data_dir=tmp_path, secret_key=TEST_SECRET
+        env="test",
+        database_url=database.url,
+        data_dir=tmp_path,
+        secret_key=TEST_SECRET,
+        **CHEAP_ARGON2,
     )
 
 

@@ -7,19 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 
-import kith.security
 from kith.db import Ctx
 from kith.errors import KithError
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Still argon2id, with the cheapest parameters: hundreds of members per test stay fast."""
-    monkeypatch.setattr(
-        kith.security, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
 
 
 def refused(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -16,9 +16,8 @@ from kith.connections.service import send_invitation, status_for
 from kith.models import Invitation, Member
 from kith.runtime import Kith
 from kith.security import verify_password
-from tests.conftest import TEST_SECRET
+from tests.conftest import CHEAP_ARGON2, TEST_SECRET
 from tests.factories import make_member
-from tests.helpers import fast_passwords  # noqa: F401
 
 runner = CliRunner()
 
@@ -33,7 +32,7 @@ def url(tmp_path: Path) -> str:
 
 def runtime(url: str, clock: FrozenClock | None = None) -> Kith:
     return Kith.from_settings(
-        Settings(env="test", database_url=url, secret_key=TEST_SECRET), clock=clock
+        Settings(env="test", database_url=url, secret_key=TEST_SECRET, **CHEAP_ARGON2), clock=clock
     )
 
 
@@ -66,7 +65,7 @@ def test_member_create_admin(url: str) -> None:
             "ada-lovelace",
             "admin",
         )
-        assert verify_password(member.password_hash, "a long password")
+        assert verify_password(member.password_hash, "a long password", kith.settings)
     kith.db.dispose()
 
 

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
 
     # Accounts
     password_min_length: int = 8
+    # argon2id cost (argon2-cffi's defaults); hashes made with another cost are
+    # upgraded at the next sign-in.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
     session_days: int = 30
     token_days: int = 90
     signin_max_failures: int = 10

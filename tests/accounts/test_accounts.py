@@ -20,7 +20,7 @@ from kith.db import Ctx
 from kith.models import AuthToken, Member, SigninAttempt
 from kith.security import verify_password
 from tests.factories import PASSWORD, bearer, make_member
-from tests.helpers import refusal, refused
+from tests.helpers import refusal, refused, with_settings
 
 API = "/api/v1"
 
@@ -132,8 +132,8 @@ def test_argon2_hash_is_stored_not_the_password(ctx: Ctx) -> None:
     member = make_member(ctx, "Ana")
     assert member.password_hash.startswith("$argon2id$")
     assert PASSWORD not in member.password_hash
-    assert verify_password(member.password_hash, PASSWORD)
-    assert not verify_password(member.password_hash, PASSWORD + "!")
+    assert verify_password(member.password_hash, PASSWORD, ctx.settings)
+    assert not verify_password(member.password_hash, PASSWORD + "!", ctx.settings)
     other = make_member(ctx, "Ben")
     assert other.password_hash != member.password_hash  # salted
 
@@ -355,3 +355,14 @@ def test_every_number_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert defaults.withdraw_cooldown_days == 21
     assert defaults.invitation_expiry_days == 180
     assert defaults.reblock_wait_hours == 48
+
+
+def test_a_hash_made_at_another_cost_is_upgraded_at_sign_in(ctx: Ctx) -> None:
+    member = make_member(ctx, "Ana", email="ana@example.org")
+    old_hash = member.password_hash
+    assert "t=1," in old_hash  # the tests' cheap cost
+    with_settings(ctx, argon2_time_cost=2)
+    authenticate(ctx, email="ana@example.org", password=PASSWORD, address="10.0.0.1")
+    assert member.password_hash != old_hash
+    assert "t=2," in member.password_hash
+    assert verify_password(member.password_hash, PASSWORD, ctx.settings)

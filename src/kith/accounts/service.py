@@ -120,7 +120,7 @@ def sign_up(
     member = Member(
         email=email,
         handle=handle,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, ctx.settings),
         role=role,
         is_active=True,
         first_name=first_name,
@@ -189,14 +189,14 @@ def authenticate(ctx: Ctx, *, email: str, password: str, address: str) -> Member
                 headers={"Retry-After": str(throttle.retry_after)},
             )
     member = ctx.session.scalar(select(Member).where(Member.email == email_key))
-    ok = verify_password(member.password_hash if member else None, password)
+    ok = verify_password(member.password_hash if member else None, password, ctx.settings)
     ok = ok and member is not None and member.is_active
     ctx.session.add(SigninAttempt(email=email_key, address=address, at=now, success=ok))
     ctx.session.flush()
     if not ok or member is None:
         raise SigninFailed("The email address or password is not right.")
-    if needs_rehash(member.password_hash):
-        member.password_hash = hash_password(password)
+    if needs_rehash(member.password_hash, ctx.settings):
+        member.password_hash = hash_password(password, ctx.settings)
     return member
 
 
@@ -244,7 +244,7 @@ def revoke_token(ctx: Ctx, token: str) -> None:
 
 
 def change_password(ctx: Ctx, member: Member, *, current: str, new: str) -> None:
-    if not verify_password(member.password_hash, current):
+    if not verify_password(member.password_hash, current, ctx.settings):
         raise Invalid("Your current password is not right.", code="invalid_credentials")
     validate_password(ctx, new)
-    member.password_hash = hash_password(new)
+    member.password_hash = hash_password(new, ctx.settings)

@@ -211,7 +211,7 @@ def build_demo(
     demo_index = int(np.argsort(degree)[int(members * 0.9)])  # a well-connected member
     admin_index = int(np.argsort(degree)[int(members * 0.5)])
 
-    password_hash = hash_password(DEMO_PASSWORD)
+    password_hash = hash_password(DEMO_PASSWORD, ctx.settings)
     member_rows: list[dict[str, Any]] = []
     position_rows: list[dict[str, Any]] = []
     handles: set[str] = set()

@@ -1,3 +1,0 @@
-"""Connection-core fixtures."""
-
-from tests.helpers import fast_passwords  # noqa: F401
