@@ -5,6 +5,7 @@ set -euo pipefail
 
 PICO_VERSION="2.1.1"
 HTMX_VERSION="2.0.11"
+SWAGGER_UI_VERSION="5.35.0"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/src/kith/static/vendor"
@@ -21,14 +22,19 @@ fetch() {  # package version -> unpacked directory
 
 pico="$(fetch @picocss/pico "$PICO_VERSION")"
 htmx="$(fetch htmx.org "$HTMX_VERSION")"
+swagger="$(fetch swagger-ui-dist "$SWAGGER_UI_VERSION")"
 
 mkdir -p "$dest"
 install -m 0644 "$pico/css/pico.min.css" "$dest/pico.min.css"
 install -m 0644 "$htmx/dist/htmx.min.js" "$dest/htmx.min.js"
+# The API explorer at /docs, served from here rather than from a CDN.
+install -m 0644 "$swagger/swagger-ui-bundle.js" "$dest/swagger-ui-bundle.js"
+install -m 0644 "$swagger/swagger-ui.css" "$dest/swagger-ui.css"
 cat > "$dest/VERSIONS" <<VERSIONS
 # Vendored by scripts/vendor.sh from the npm registry; do not edit by hand.
 @picocss/pico ${PICO_VERSION} css/pico.min.css (MIT)
 htmx.org ${HTMX_VERSION} dist/htmx.min.js (0BSD)
+swagger-ui-dist ${SWAGGER_UI_VERSION} swagger-ui-bundle.js swagger-ui.css (Apache-2.0)
 VERSIONS
 echo "vendored into ${dest#"$root"/}:"
 ls -l "$dest"

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 
 from kith import __version__
 from kith.accounts.api import router as accounts_api
@@ -54,9 +56,21 @@ def create_app(kith: Kith | None = None) -> FastAPI:
         description="A self-hostable professional network. Every refusal is a 4xx with "
         '`{"error": "<stable_code>", "detail": "<sentence>"}`.',
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below from vendored files, not from a CDN
+        redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+
+    @app.get("/docs", include_in_schema=False)
+    def api_explorer() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="Kith API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
+
     app.state.kith = runtime
     errors.install(app)
     app.include_router(api_router())

@@ -1,0 +1,21 @@
+"""The API explorer works on a server with no way out: its files are ours."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_api_explorer_is_served_locally(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui-bundle.js" in page.text
+    assert "/static/vendor/swagger-ui.css" in page.text
+    assert "cdn." not in page.text
+    assert client.get("/redoc").status_code == 404
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        response = client.get(f"/static/vendor/{asset}")
+        assert response.status_code == 200
+        assert len(response.content) > 10_000
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/invitations" in spec["paths"]
+    assert "/api/v1/members/{handle}/paths" in spec["paths"]
