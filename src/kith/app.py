@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 
 from kith import __version__
 from kith.accounts.api import router as accounts_api
@@ -22,8 +24,33 @@ from kith.web import errors
 from kith.web.pages import install_pages
 
 
+class ErrorOut(BaseModel):
+    """Every refusal: a stable code to branch on and a sentence to show."""
+
+    error: str = Field(examples=["withdraw_cooldown"])
+    detail: str = Field(
+        examples=[
+            "You withdrew an invitation to Ben Okafor on 02 Mar 2026; you can invite "
+            "them again from 23 Mar 2026."
+        ]
+    )
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": description}
+    for status, description in (
+        (401, "Not signed in, or wrong credentials"),
+        (403, "Not allowed (a member's settings, a restriction, privacy)"),
+        (404, "No such member, invitation or notification — or hidden by a block"),
+        (409, "Conflicts with the current state (already connected, pending, cooldown...)"),
+        (422, "The request is not valid"),
+        (429, "A limit was reached; see Retry-After where given"),
+    )
+}
+
+
 def api_router() -> APIRouter:
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=REFUSALS)
     for router in (
         accounts_api,
         members_api,

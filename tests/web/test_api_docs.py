@@ -19,3 +19,8 @@ def test_api_explorer_is_served_locally(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/invitations" in spec["paths"]
     assert "/api/v1/members/{handle}/paths" in spec["paths"]
+    refusal = spec["paths"]["/api/v1/invitations"]["post"]["responses"]["409"]
+    assert refusal["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+    assert set(spec["components"]["schemas"]["ErrorOut"]["properties"]) == {"error", "detail"}
