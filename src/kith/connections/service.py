@@ -83,12 +83,13 @@ def record_outbox(ctx: Ctx, kind: str, a: int, b: int) -> None:
         ctx.on_commit(ctx.network_changed)
 
 
-def _check_capacity(ctx: Ctx, inviter: Member, other: Member, viewer: Member) -> None:
-    """The connection cap, phrased for ``viewer`` (the member acting)."""
+def _check_capacity(ctx: Ctx, actor: Member, other: Member) -> None:
+    """Refuse a new connection between ``actor`` and ``other`` when either has reached
+    the cap; the sentence is phrased for the actor."""
     cap = ctx.settings.max_connections
-    for member in (viewer, inviter if viewer is other else other):
+    for member in (actor, other):
         if connection_count(ctx.session, member.id) >= cap:
-            if member is viewer:
+            if member is actor:
                 raise LimitReached(
                     f"You have reached the limit of {cap:,} connections. "
                     "Remove a connection first; others can still follow you.",
@@ -176,7 +177,7 @@ def send_invitation(
     theirs = _expire_if_due(ctx, open_invitation(ctx.session, recipient.id, sender.id))
     if theirs is not None:
         # Crossing invitations: accept theirs.
-        _check_capacity(ctx, recipient, sender, sender)
+        _check_capacity(ctx, sender, recipient)
         theirs.status = "accepted"
         theirs.responded_at = now
         connection = _connect(ctx, recipient, sender, theirs, theirs.context or context)
@@ -211,7 +212,7 @@ def send_invitation(
             code="invitation_limit",
             headers={"Retry-After": str(max(retry, 1))},
         )
-    _check_capacity(ctx, sender, recipient, sender)
+    _check_capacity(ctx, sender, recipient)
 
     lo, hi = pair(sender.id, recipient.id)
     invitation = Invitation(
@@ -338,7 +339,7 @@ def accept_invitation(ctx: Ctx, member: Member, invitation_id: int) -> Connectio
     sender = invitation.sender
     if not sender.is_active or blocked_between(ctx.session, sender.id, member.id):
         raise _closed(ctx, invitation, member)
-    _check_capacity(ctx, sender, member, member)
+    _check_capacity(ctx, member, sender)
     invitation.status = "accepted"
     invitation.responded_at = ctx.clock.now()
     connection = _connect(ctx, sender, member, invitation, invitation.context)
