@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from kith.models import OPEN_STATUSES, Block, Connection, Follow, Invitation, Member
 
@@ -37,6 +38,24 @@ def blocked_between(session: Session, a: int, b: int) -> bool:
                 )
             )
         )
+    )
+
+
+def block_exists(viewer_id: int, other: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Exists:
+    """SQL: the member in column ``other`` blocked ``viewer_id`` or was blocked by them.
+
+    Negate it (``~block_exists(...)``) to keep only members the viewer may see.
+    """
+    return (
+        select(Block.id)
+        .where(
+            Block.unblocked_at.is_(None),
+            or_(
+                and_(Block.blocker_id == viewer_id, Block.blocked_id == other),
+                and_(Block.blocked_id == viewer_id, Block.blocker_id == other),
+            ),
+        )
+        .exists()
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from kith.connections.queries import (
     active_block,
+    block_exists,
     blocked_between,
     connection_between,
     connection_count,
@@ -30,7 +31,7 @@ from kith.connections.queries import (
 )
 from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
-from kith.models import OPEN_STATUSES, Block, Connection, Follow, Invitation, Member, NetworkOutbox
+from kith.models import OPEN_STATUSES, Connection, Follow, Invitation, Member, NetworkOutbox
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
 
@@ -507,14 +508,7 @@ def list_connections(
         .where(other.is_active.is_(True))
     )
     if viewer.id != owner.id:
-        hidden = select(Block.id).where(
-            Block.unblocked_at.is_(None),
-            or_(
-                and_(Block.blocker_id == viewer.id, Block.blocked_id == other.id),
-                and_(Block.blocked_id == viewer.id, Block.blocker_id == other.id),
-            ),
-        )
-        stmt = stmt.where(~hidden.exists())
+        stmt = stmt.where(~block_exists(viewer.id, other.id))
     if query.strip():
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from kith.connections.queries import blocked_between, connection_between, is_following
+from kith.connections.queries import block_exists, blocked_between, connection_between, is_following
 from kith.db import Ctx
 from kith.errors import Forbidden, Invalid, NotFound
-from kith.models import Block, Follow, Member
+from kith.models import Follow, Member
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
 
@@ -66,15 +66,10 @@ def _list(ctx: Ctx, member: Member, req: PageRequest, *, followers: bool) -> Pag
         if followers
         else (Follow.follower_id, Follow.followee_id)
     )
-    hidden = select(Block.id).where(
-        Block.unblocked_at.is_(None),
-        ((Block.blocker_id == member.id) & (Block.blocked_id == other.id))
-        | ((Block.blocked_id == member.id) & (Block.blocker_id == other.id)),
-    )
     stmt = (
         select(other)
         .join(Follow, and_(theirs == other.id, mine == member.id))
-        .where(other.is_active.is_(True), ~hidden.exists())
+        .where(other.is_active.is_(True), ~block_exists(member.id, other.id))
         .order_by(Follow.created_at.desc(), other.id.desc())
     )
     rows, total = paginate_rows(ctx.session, stmt, req)

@@ -11,13 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Exists, and_, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import func, select
 
-from kith.connections.queries import connection_between
+from kith.connections.queries import block_exists, connection_between
 from kith.db import Ctx
 from kith.errors import Forbidden, KithError
-from kith.models import Block, Member
+from kith.models import Member
 from kith.network import OUT_OF_NETWORK, NetworkEngine, Reach
 from kith.pagination import Page, PageRequest, paginate_rows
 
@@ -74,21 +73,6 @@ def badge(ctx: Ctx, viewer: Member, member: Member) -> Badge:
     return badges(ctx, viewer, [member.id])[member.id]
 
 
-def _hidden_from(viewer_id: int, column: InstrumentedAttribute[int]) -> Exists:
-    """SQL: ``column`` names a member blocked by or blocking ``viewer_id``."""
-    return (
-        select(Block.id)
-        .where(
-            Block.unblocked_at.is_(None),
-            or_(
-                and_(Block.blocker_id == viewer_id, Block.blocked_id == column),
-                and_(Block.blocked_id == viewer_id, Block.blocker_id == column),
-            ),
-        )
-        .exists()
-    )
-
-
 def visible_ids(ctx: Ctx, viewer: Member, ids: Iterable[int]) -> set[int]:
     """The subset of ``ids`` that ``viewer`` may see (active, no block either way)."""
     wanted = list(ids)
@@ -97,7 +81,7 @@ def visible_ids(ctx: Ctx, viewer: Member, ids: Iterable[int]) -> set[int]:
     stmt = select(Member.id).where(
         Member.id.in_(wanted),
         Member.is_active.is_(True),
-        ~_hidden_from(viewer.id, Member.id),
+        ~block_exists(viewer.id, Member.id),
     )
     return set(ctx.session.scalars(stmt))
 
@@ -125,7 +109,7 @@ def mutual_connections(ctx: Ctx, viewer: Member, other: Member, req: PageRequest
         .where(
             Member.id.in_(ids),
             Member.is_active.is_(True),
-            ~_hidden_from(viewer.id, Member.id),
+            ~block_exists(viewer.id, Member.id),
         )
         .order_by(func.lower(Member.last_name), func.lower(Member.first_name), Member.id)
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from kith.connections.queries import block_exists
 from kith.db import Ctx
 from kith.errors import NotFound
-from kith.models import Block, Member, Notification
+from kith.models import Member, Notification
 from kith.pagination import Page, PageRequest, paginate_rows
 
 KINDS = ("invitation_received", "invitation_accepted", "new_follower")
@@ -30,12 +31,7 @@ def notify(
 
 def _visible(member_id: int):  # type: ignore[no-untyped-def]
     """Notifications whose actor the member has not blocked and is not blocked by."""
-    blocked = select(Block.id).where(
-        Block.unblocked_at.is_(None),
-        ((Block.blocker_id == member_id) & (Block.blocked_id == Notification.actor_id))
-        | ((Block.blocked_id == member_id) & (Block.blocker_id == Notification.actor_id)),
-    )
-    return (Notification.member_id == member_id) & ~blocked.exists()
+    return (Notification.member_id == member_id) & ~block_exists(member_id, Notification.actor_id)
 
 
 def unread_count(ctx: Ctx, member: Member) -> int:
