@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from kith.clock import Clock, SystemClock
 from kith.config import Settings, get_settings
@@ -21,7 +20,6 @@ class Kith:
     clock: Clock
     db: Database
     network: NetworkSync | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, clock: Clock | None = None) -> Kith:

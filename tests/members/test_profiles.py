@@ -390,3 +390,23 @@ def test_blocked_members_see_404_both_ways(ctx: Ctx, client: TestClient) -> None
             "member_not_found",
         )
     assert client.get(f"{API}/members/{a.handle}", headers=bearer(ctx, c)).status_code == 200
+
+
+def test_overlong_position_and_education_fields_are_refused_not_stored(
+    client: TestClient, ctx: Ctx
+) -> None:
+    ana = make_member(ctx, "Ana")
+    headers = bearer(ctx, ana)
+    long_place = {"company": "Acme", "title": "Engineer", "start_year": 2020, "location": "x" * 121}
+    refused(
+        client.patch("/api/v1/me", json={"positions": [long_place]}, headers=headers),
+        422,
+        "invalid_profile",
+    )
+    long_degree = {"school": "Uni", "degree": "d" * 201}
+    refused(
+        client.patch("/api/v1/me", json={"education": [long_degree]}, headers=headers),
+        422,
+        "invalid_profile",
+    )
+    assert client.get("/api/v1/me", headers=headers).json()["positions"] == []

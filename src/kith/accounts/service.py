@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -165,7 +166,7 @@ def _throttle(ctx: Ctx, column: Mapped[str], value: str, now: datetime) -> Throt
     ).one()
     failures = int(rows[0] or 0)
     oldest = as_utc(rows[1]) if rows[1] is not None else now
-    retry = int((oldest + window - now).total_seconds()) + 1
+    retry = math.ceil((oldest + window - now).total_seconds())
     return Throttle(failures, max(retry, 1))
 
 

@@ -80,12 +80,6 @@ def connection_count(session: Session, member_id: int) -> int:
     return int(session.scalar(select(lo + hi)) or 0)
 
 
-def connection_ids(session: Session, member_id: int) -> list[int]:
-    lo = select(Connection.member_hi_id).where(Connection.member_lo_id == member_id)
-    hi = select(Connection.member_lo_id).where(Connection.member_hi_id == member_id)
-    return list(session.scalars(lo.union_all(hi)))
-
-
 def share_a_connection(session: Session, a: int, b: int) -> bool:
     """Whether ``a`` and ``b`` have at least one connection in common."""
     ca, cb = aliased(Connection), aliased(Connection)

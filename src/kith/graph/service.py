@@ -17,7 +17,7 @@ from kith.connections.queries import block_exists, connection_between
 from kith.db import Ctx
 from kith.errors import Forbidden, KithError
 from kith.models import Member
-from kith.network import OUT_OF_NETWORK, NetworkEngine, Reach
+from kith.network import NetworkEngine, Reach
 from kith.pagination import Page, PageRequest, paginate_rows
 
 DEGREE_LABELS = {0: "Out of network", 1: "1st", 2: "2nd", 3: "3rd"}
@@ -164,9 +164,3 @@ def intro_paths(ctx: Ctx, viewer: Member, target: Member, *, limit: int = 5) -> 
 
 def reach(ctx: Ctx, viewer: Member) -> Reach:
     return engine(ctx).reach(viewer.id)
-
-
-def degree_label(degree: int | None) -> str:
-    if degree is None:
-        return "You"
-    return DEGREE_LABELS.get(degree, DEGREE_LABELS[OUT_OF_NETWORK])

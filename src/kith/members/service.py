@@ -260,6 +260,8 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
         for p in data.positions:
             _text(p.title, 200, "position title", required=True)
             _entity_name(_text(p.company, 200, "company", required=True), "company", "position")
+            _text(p.location, 120, "position's location")
+            _text(p.description, 2000, "position's description")
             _check_years(p.start_year, p.end_year, now, "Position")
             _check_month(p.start_month)
             _check_month(p.end_month)
@@ -268,6 +270,8 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
             raise Invalid(f"At most {MAX_EDUCATION} schools.", code="invalid_education")
         for e in data.education:
             _entity_name(_text(e.school, 200, "school", required=True), "school", "education")
+            _text(e.degree, 200, "degree")
+            _text(e.field_of_study, 200, "field of study")
             _check_years(e.start_year, e.end_year, now, "Education")
     skills: list[str] | None = None
     if data.skills is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kith.accounts.service import member_for_token
 from kith.db import Ctx
-from kith.errors import Forbidden, NotAuthenticated
+from kith.errors import NotAuthenticated
 from kith.models import Member
 from kith.runtime import Kith
 
@@ -69,11 +69,6 @@ def me(ctx: Ctx, member_id: int) -> Member:
     if member is None:
         raise NotAuthenticated("Your account is no longer active.")
     return member
-
-
-def require_admin(member: Member) -> None:
-    if not member.is_admin:
-        raise Forbidden("Only the community's administrators can do that.", code="admin_only")
 
 
 def client_address(request: Request) -> str:
