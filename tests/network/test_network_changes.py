@@ -35,12 +35,15 @@ class EngineMachine(RuleBasedStateMachine):
         pairs=st.lists(st.tuples(IDS, IDS), max_size=60),
         dense=st.booleans(),
         cache=st.sampled_from([0, 2, 64]),
+        direct=st.booleans(),
     )
-    def start(self, pairs: list[tuple[int, int]], dense: bool, cache: int) -> None:
+    def start(self, pairs: list[tuple[int, int]], dense: bool, cache: int, direct: bool) -> None:
         self.eng = NetworkEngine.from_edges(
             [p[0] for p in pairs], [p[1] for p in pairs], cache_size=cache
         )
         self.eng.dense_fraction = 0.0 if dense else 1e9
+        # direct: every cache miss is answered without a 2-ball, built in the background
+        self.eng.inline_ball_volume = 0 if direct else 10**9
         self.g.add_edges_from((a, b) for a, b in pairs if a != b)
 
     @property
@@ -97,6 +100,10 @@ class EngineMachine(RuleBasedStateMachine):
             self.g.remove_edges_from(list(self.g.edges(a)))
 
     @rule()
+    def background_builds_finish(self) -> None:
+        assert self.eng.wait_for_background(timeout=10)
+
+    @rule()
     def compact(self) -> None:
         self.eng.compact()
         assert self.eng.overlay_size == 0
@@ -106,9 +113,9 @@ class EngineMachine(RuleBasedStateMachine):
         self.saves += 1
         path = self.dir if as_dir else self.dir / f"s{self.saves % 2}.snapshot"
         self.eng.save(path)
-        dense = self.eng.dense_fraction
+        dense, inline = self.eng.dense_fraction, self.eng.inline_ball_volume
         self.eng = NetworkEngine.load(path, mmap=mmap, cache_size=8)
-        self.eng.dense_fraction = dense
+        self.eng.dense_fraction, self.eng.inline_ball_volume = dense, inline
         assert self.eng.overlay_size == 0
         assert not list(self.dir.glob(".*.tmp"))
 

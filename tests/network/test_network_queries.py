@@ -32,6 +32,8 @@ def build(n: int, pairs: list[tuple[int, int]], mode: str) -> tuple[NetworkEngin
     b = [p[1] for p in pairs]
     eng = NetworkEngine.from_edges(a, b, num_nodes=n, cache_size=3)
     eng.dense_fraction = 0.0 if mode == "dense" else 1e9
+    # direct: a cache miss is answered without the 2-ball, which is built in the background
+    eng.inline_ball_volume = 0 if mode == "direct" else 10**9
     g = nx.Graph()
     g.add_nodes_from(range(n))
     g.add_edges_from((x, y) for x, y in pairs if x != y)
@@ -45,6 +47,8 @@ def check_member(eng: NetworkEngine, o: Oracle, a: int, everyone: list[int]) -> 
     assert [eng.degree(a, b) for b in everyone] == expected_deg
     # cold then warm cache
     assert eng.degrees(a, everyone).tolist() == expected_deg
+    assert eng.degrees(a, everyone).tolist() == expected_deg
+    assert eng.wait_for_background(timeout=10)
     assert eng.degrees(a, everyone).tolist() == expected_deg
     assert [eng.is_connected(a, b) for b in everyone] == [b in o.g[a] for b in everyone]
     expected_mc = [len(o.mutual(a, b)) for b in everyone]
@@ -64,7 +68,7 @@ def check_member(eng: NetworkEngine, o: Oracle, a: int, everyone: list[int]) -> 
     assert eng.suggestions(a, limit=100) == o.suggestions(a, 100, set())
 
 
-@pytest.mark.parametrize("mode", ["dense", "sparse"])
+@pytest.mark.parametrize("mode", ["dense", "sparse", "direct"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graph=graphs(), data=st.data())
 def test_queries_match_networkx(
@@ -156,3 +160,28 @@ def test_returned_rows_are_read_only() -> None:
         with pytest.raises(ValueError, match="read-only"):
             row[0] = 99
     assert eng.neighbors(1).tolist() == [2, 3]
+
+
+def test_large_neighbourhood_is_answered_directly_and_cached_in_the_background() -> None:
+    # a star of stars: viewer 0 -> 1..5, each of those -> 10 members of its own
+    a = [0] * 5 + [1 + i // 10 for i in range(50)]
+    b = list(range(1, 6)) + list(range(10, 60))
+    eng = NetworkEngine.from_edges(a, b, cache_size=4)
+    eng.inline_ball_volume = 10  # 0's neighbourhood holds 55 entries
+    page = [1, 10, 59, 60, 0]
+    assert eng.degrees(0, page).tolist() == [1, 2, 2, OUT_OF_NETWORK, OUT_OF_NETWORK]
+    assert eng.wait_for_background(timeout=10)
+    assert eng.cache_info()["viewers"] == 1
+    assert eng.degrees(0, page).tolist() == [1, 2, 2, OUT_OF_NETWORK, OUT_OF_NETWORK]
+    eng.connect(59, 60)  # S2(0) is unchanged, so the cached set stays
+    assert eng.cache_info()["viewers"] == 1
+    assert eng.degrees(0, page).tolist() == [1, 2, 2, 3, OUT_OF_NETWORK]
+    eng.connect(5, 60)  # changes a list S2(0) is made of: the cached set goes
+    assert eng.cache_info()["viewers"] == 0
+    assert eng.degrees(0, page).tolist() == [1, 2, 2, 2, OUT_OF_NETWORK]
+
+    no_cache = NetworkEngine.from_edges(a, b, cache_size=0)
+    no_cache.inline_ball_volume = 10
+    assert no_cache.degrees(0, page).tolist() == [1, 2, 2, OUT_OF_NETWORK, OUT_OF_NETWORK]
+    assert no_cache.wait_for_background(timeout=0)
+    assert no_cache.cache_info()["viewers"] == 0

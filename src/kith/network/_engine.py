@@ -73,6 +73,9 @@ class _State:
 _BIT = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=np.uint8)
 # degrees(): neighbours per target examined before the rest (a hit usually comes early).
 _PREFIX = 24
+# degrees(): a viewer whose connections hold more adjacency entries than this is answered
+# without a 2nd-degree set on a cache miss, and the set is built in the background.
+DEFAULT_INLINE_BALL_VOLUME = 400_000
 
 
 class _Ball:
@@ -232,6 +235,11 @@ class NetworkEngine:
         """Adjacency entries reach() may scan exactly before switching to HyperLogLog."""
         self.dense_fraction = 1.0 / 16.0
         """Above ``num_nodes * dense_fraction`` gathered entries, 2-balls use a full mark scan."""
+        self.inline_ball_volume = DEFAULT_INLINE_BALL_VOLUME
+        """Largest 2-ball (in gathered entries) :meth:`degrees` builds inside a call."""
+        self._builds: dict[int, None] = {}  # queued 2-ball builds, oldest first
+        self._builds_cv = threading.Condition()
+        self._builder: threading.Thread | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -750,12 +758,17 @@ class NetworkEngine:
         else:
             mark[cat] = False
 
-    def _ball(self, st: _State, seq: int, v: int) -> _Ball:
+    def _cached_ball(self, v: int) -> _Ball | None:
         with self._cache_lock:
             ball = self._cache.get(v)
             if ball is not None:
                 self._cache.move_to_end(v)
-                return ball
+            return ball
+
+    def _ball(self, st: _State, seq: int, v: int) -> _Ball:
+        ball = self._cached_ball(v)
+        if ball is not None:
+            return ball
         nv = self._nbrs(st, v)
         mark = self._scratch.get(st.num_nodes)
         ids, size, cat = self._second(st, v, nv)
@@ -782,11 +795,62 @@ class NetworkEngine:
                         self._cache.popitem(last=False)
         return ball
 
+    def _build_later(self, v: int) -> None:
+        """Queue a background build of ``v``'s 2-ball (one worker thread while any are due)."""
+        with self._builds_cv:
+            if v in self._builds or len(self._builds) >= self._cache_size:
+                return
+            self._builds[v] = None
+            if self._builder is None:
+                self._builder = threading.Thread(
+                    target=self._run_builds, name="kith-network-2nd-degree", daemon=True
+                )
+                self._builder.start()
+
+    def _run_builds(self) -> None:
+        try:
+            while True:
+                with self._builds_cv:
+                    v = next(iter(self._builds), None)
+                if v is None:
+                    return
+                try:
+                    self._read(self._ball, v)
+                finally:
+                    with self._builds_cv:
+                        self._builds.pop(v, None)
+                        self._builds_cv.notify_all()
+        finally:
+            with self._builds_cv:
+                self._builder = None
+                if self._builds:  # a build failed: drop the rest, later queries retry
+                    self._builds.clear()
+                self._builds_cv.notify_all()
+
+    def wait_for_background(self, timeout: float | None = None) -> bool:
+        """Wait until queued 2nd-degree builds are done; ``False`` on timeout.
+
+        :meth:`degrees` answers a cache miss for a viewer with a very large
+        neighbourhood directly and builds that viewer's 2nd-degree set in a
+        background thread; this waits for those builds (tests, shutdown).
+
+        Examples
+        --------
+        >>> NetworkEngine.from_edges([1], [2]).wait_for_background(timeout=1.0)
+        True
+        """
+        with self._builds_cv:
+            return self._builds_cv.wait_for(lambda: not self._builds, timeout)
+
     def degrees(self, viewer: int, targets: ArrayLike) -> NDArray[np.int8]:
         """Degrees of many targets from one viewer (a page of badges).
 
         Uses the viewer's cached 2nd-degree set (bounded LRU of ``cache_size``
-        viewers, dropped when a change touches it). Same semantics as :meth:`degree`.
+        viewers, dropped when a change touches it). On a cache miss the set is built
+        inside the call, unless the viewer's connections hold more than
+        ``inline_ball_volume`` adjacency entries: then the page is answered directly
+        and the set is built in a background thread for the pages that follow
+        (:meth:`wait_for_background` waits for it). Same semantics as :meth:`degree`.
 
         Examples
         --------
@@ -803,7 +867,13 @@ class NetworkEngine:
         nv = self._nbrs(st, v)
         if nv.size == 0 or t.size == 0:
             return out
-        ball = self._ball(st, seq, v)
+        ball = self._cached_ball(v)
+        if ball is None:
+            if self._volume(st, nv) > self.inline_ball_volume:
+                if self._cache_size > 0:
+                    self._build_later(v)
+                return self._degrees_direct(st, v, nv, t, out)
+            ball = self._ball(st, seq, v)
         marked = ball.ids
         if marked is not None:  # small S2: mark it, so lookups are gathers too
             mark = self._scratch.get(st.num_nodes)
@@ -837,6 +907,50 @@ class NetworkEngine:
         finally:
             if marked is not None:
                 mark[marked] = False
+        return out
+
+    def _degrees_direct(
+        self, st: _State, v: int, nv: I32, t: I64, out: NDArray[np.int8]
+    ) -> NDArray[np.int8]:
+        """A page of degrees without ``S2(v)``: cheap when ``v``'s neighbourhood is large.
+
+        With ``N(v)`` marked, a target is at distance 2 when one of its neighbours is
+        marked, and at distance 3 when a neighbour of one of its neighbours is. The
+        larger ``S2(v)`` is, the sooner a target's neighbours hit it, so the targets'
+        neighbours are expanded in growing chunks (2, 8, 32, ...) per target.
+        """
+        mark = self._scratch.get(st.num_nodes)
+        mark[nv] = True
+        try:
+            d1 = _member(nv, t)
+            out[d1] = 1
+            rest = np.flatnonzero(~d1 & (t != v))
+            if rest.size == 0:
+                return out
+            cat, lengths = self._gather(st, t[rest])
+            found = _segment_any_count(mark[cat], lengths) > 0
+            out[rest[found]] = 2
+            starts = np.cumsum(lengths) - lengths
+            keep = ~found
+            rest, lengths, starts = rest[keep], lengths[keep], starts[keep]
+            done, step = 0, 2
+            while rest.size:
+                lo = np.minimum(lengths, done)
+                take = np.minimum(lengths, done + step) - lo
+                total = int(take.sum())
+                if total == 0:
+                    break
+                first = np.cumsum(take) - take
+                picks = np.repeat(starts + lo - first, take) + np.arange(total)
+                cat2, lengths2 = self._gather(st, cat[picks])
+                via = _segment_any_count(mark[cat2], lengths2) > 0
+                found = _segment_any_count(via, take) > 0
+                out[rest[found]] = 3
+                more = ~found & (done + step < lengths)
+                rest, lengths, starts = rest[more], lengths[more], starts[more]
+                done, step = done + step, step * 4
+        finally:
+            mark[nv] = False
         return out
 
     def mutual_count(self, a: int, b: int) -> int:
