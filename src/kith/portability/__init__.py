@@ -1,0 +1,1 @@
+"""Bringing a member's data in from elsewhere and taking it out again."""
