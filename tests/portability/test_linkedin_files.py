@@ -65,7 +65,8 @@ def test_older_connection_files(variant: str) -> None:
         dt.date(2026, 2, 8),
     )
     if variant == "Connections_no_url.csv":
-        assert ana.url == "" and ana.profile_slug == ""
+        assert ana.url == ""
+        assert ana.profile_slug == ""
         assert [c.name for c in export.connections] == ["Ana Ruiz", "Ben Okafor"]
 
 
@@ -87,7 +88,8 @@ def test_invitations_current_and_old() -> None:
         Skipped("Invitations.csv", 4, "unreadable date 'yesterday' in Sent At")
     ]
     old = read_export([("Invitations.csv", fixture("Invitations_old.csv"))]).invitations
-    assert old[0].inviter_url == "" and old[0].message == "Hello"
+    assert old[0].inviter_url == ""
+    assert old[0].message == "Hello"
 
 
 def test_profile_positions_education_skills() -> None:
@@ -127,7 +129,9 @@ def test_whole_zip_as_downloaded() -> None:
     export = read_export([("export.zip", as_zip(files))])
     assert len(export.connections) == 3
     assert len(export.invitations) == 2
-    assert export.profile is not None and len(export.positions) == 2 and len(export.skills) == 3
+    assert export.profile is not None
+    assert len(export.positions) == 2
+    assert len(export.skills) == 3
     assert all(not f.lower().endswith("messages.csv") for f in export.files)
 
 
