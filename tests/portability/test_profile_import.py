@@ -7,7 +7,7 @@ import pytest
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.service import PositionInput, ProfileInput, update_profile
-from kith.portability.linkedin import read_export
+from kith.portability.linkedin import LinkedInExport, read_export
 from kith.portability.service import import_profile, preview_profile
 from tests.factories import make_member
 
@@ -16,7 +16,7 @@ from .test_linkedin_files import fixture
 PROFILE_FILES = ["Profile", "Positions", "Education", "Skills"]
 
 
-def export_of(*names: str):  # type: ignore[no-untyped-def]
+def export_of(*names: str) -> LinkedInExport:
     return read_export([(f"{n}.csv", fixture(f"{n}.csv")) for n in names])
 
 
