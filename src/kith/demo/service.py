@@ -36,6 +36,7 @@ from kith.models import (
     School,
     Skill,
 )
+from kith.search import index as search_index
 from kith.security import hash_password
 
 DEMO_EMAIL = "demo@kith.example"
@@ -361,6 +362,10 @@ def build_demo(
     )
     if progress:
         progress("invitations", invitations)
+    # Bulk inserts bypass the ORM flush that keeps search documents current.
+    indexed = search_index.rebuild(ctx.session)
+    if progress:
+        progress("search index", indexed)
     return DemoResult(
         members=members,
         connections=len(connection_rows),
