@@ -3,7 +3,6 @@ dismissals and fading, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-
 import pytest
 from fastapi.testclient import TestClient
 

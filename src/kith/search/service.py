@@ -455,7 +455,7 @@ def typeahead(
 ) -> list[tuple[Member, graph.Badge]]:
     """Members whose names start with the words typed, nearest first: 1st-degree, then
     2nd by shared connections, then 3rd, then everyone else; then by name."""
-    limit = limit or ctx.settings.search_typeahead_limit
+    limit = ctx.settings.search_typeahead_limit if limit is None else limit
     if not 1 <= limit <= 50:
         raise Invalid("Ask for between 1 and 50 suggestions.", code="invalid_search")
     if len(prefix) > MAX_FILTER_LENGTH:

@@ -286,7 +286,7 @@ def people_you_may_know(
     suggestion, or a member whose invitation setting would refuse the viewer.
     ``record`` counts this as one showing of each suggestion returned.
     """
-    limit = limit or ctx.settings.suggestion_count
+    limit = ctx.settings.suggestion_count if limit is None else limit
     if not 1 <= limit <= 100:
         raise Invalid("Ask for between 1 and 100 suggestions.", code="invalid_page")
     now = ctx.clock.now()

@@ -52,3 +52,13 @@
     document.querySelectorAll("textarea[data-counter]").forEach(updateCounter);
   });
 })();
+
+// Facet checkboxes sit beside the results but belong to the search form: a change
+// there submits the form (htmx then swaps the results in place).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  var formId = field && field.getAttribute && field.getAttribute("form");
+  if (!formId || field.closest("form")) return;
+  var form = document.getElementById(formId);
+  if (form && form.requestSubmit) form.requestSubmit();
+});
