@@ -125,7 +125,8 @@ def test_search_page_with_filters_in_the_url(
     page = client.get("/search?q=engineer&company=Acme&network=2")
     assert page.status_code == 200
     assert "1 result for “engineer”" in page.text
-    assert "Ben Okafor" in page.text and "Dora Ruiz" not in page.text
+    assert "Ben Okafor" in page.text
+    assert "Dora Ruiz" not in page.text
     assert "Ana Ruiz is a shared connection" in page.text
     assert 'value="2" checked' in page.text  # the filter is shown as chosen
     assert 'name="company" value="Acme" checked' in page.text
@@ -139,12 +140,10 @@ def test_search_page_with_filters_in_the_url(
     assert "Type a name or keywords" in client.get("/search").text
     bad = client.get("/search?network=7")
     assert bad.status_code == 422
-    assert (
-        "The network filter takes 1 (1st), 2 (2nd) and 3 (3rd and beyond)." in alerts(bad.text)
-        or "The network filter takes" in bad.text
-    )
+    assert "The network filter takes 1 (1st), 2 (2nd) and 3 (3rd and beyond)." in bad.text
     names = client.get("/search/typeahead?q=ana")
-    assert "Ana Ruiz" in names.text and f'href="/in/{people["ana"].handle}"' in names.text
+    assert "Ana Ruiz" in names.text
+    assert f'href="/in/{people["ana"].handle}"' in names.text
 
 
 def test_connect_in_place_from_results_and_suggestions(
@@ -156,7 +155,8 @@ def test_connect_in_place_from_results_and_suggestions(
     assert f'hx-post="/people/{dora.handle}/connect"' in page.text
     done = post(client, kith, f"/people/{dora.handle}/connect", headers={"HX-Request": "true"})
     assert done.status_code == 200
-    assert "Pending" in done.text and "Invitation sent to Dora Ruiz" in done.text
+    assert "Pending" in done.text
+    assert "Invitation sent to Dora Ruiz" in done.text
     sent = ctx.session.query(Invitation).filter_by(sender_id=vera.id, recipient_id=dora.id).one()
     assert sent.status == "pending"
     again = post(client, kith, f"/people/{dora.handle}/connect", headers={"HX-Request": "true"})
@@ -165,14 +165,18 @@ def test_connect_in_place_from_results_and_suggestions(
     # My Network loads the panel; the page lists Ben with his reason
     assert 'hx-get="/suggestions?panel=1"' in client.get("/mynetwork").text
     panel = client.get("/suggestions?panel=1")
-    assert "Ben Okafor" in panel.text and "1 mutual connection, including Ana Ruiz" in panel.text
+    assert "Ben Okafor" in panel.text
+    assert "1 mutual connection, including Ana Ruiz" in panel.text
     assert "Dora Ruiz" not in panel.text  # pending now
     full = client.get("/suggestions")
-    assert "People you may know" in full.text and "Ben Okafor" in full.text
+    assert "People you may know" in full.text
+    assert "Ben Okafor" in full.text
     gone = post(client, kith, f"/suggestions/{ben.handle}/dismiss", headers={"HX-Request": "true"})
-    assert gone.status_code == 200 and gone.text == ""
+    assert gone.status_code == 200
+    assert gone.text == ""
     seen = ctx.session.get(SuggestionSeen, {"viewer_id": vera.id, "member_id": ben.id})
-    assert seen is not None and seen.dismissed_at is not None
+    assert seen is not None
+    assert seen.dismissed_at is not None
     assert "Ben Okafor" not in client.get("/suggestions").text
     # without htmx: back where the form was
     plain = post(
@@ -181,4 +185,5 @@ def test_connect_in_place_from_results_and_suggestions(
         f"/people/{ben.handle}/connect",
         headers={"referer": "http://testserver/search?q=ben"},
     )
-    assert plain.status_code == 303 and plain.headers["location"] == "/search?q=ben"
+    assert plain.status_code == 303
+    assert plain.headers["location"] == "/search?q=ben"
