@@ -235,7 +235,5 @@ def dismiss(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
     with kith.uow() as ctx:
         suggestions.dismiss(ctx, me(ctx, member_id), handle)
     if not is_htmx(request):
-        return Response(
-            status_code=303, headers={"Location": back_to(request, "/suggestions")}
-        )
+        return Response(status_code=303, headers={"Location": back_to(request, "/suggestions")})
     return Response("", media_type="text/html")
