@@ -323,8 +323,14 @@ def _matches(
     else:
         rel = np.zeros(len(rows))
     wanted = " ".join(words)
+    first = words[0] if words else ""
     exact = np.fromiter(
-        (bool(wanted) and " ".join(tokens(r[1], limit=50)) == wanted for r in rows),
+        (
+            bool(wanted)
+            and r[1][: len(first)].lower() == first  # cheap test before tokenizing
+            and " ".join(tokens(r[1], limit=50)) == wanted
+            for r in rows
+        ),
         dtype=np.bool_,
         count=len(rows),
     )

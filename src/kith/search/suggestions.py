@@ -160,20 +160,25 @@ def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Ove
         .limit(ATTRIBUTE_CANDIDATES * 2)
     ).all()
     names = {p.company_id: p.company.name for p in mine}
-    best: dict[int, _Overlap] = {}
-    for member_id, company_id, sy, sm, ey, em in rows:
-        theirs = (_months(sy, sm, end=False), today if ey is None else _months(ey, em, end=True))
-        for p in mine:
-            if p.company_id != company_id:
-                continue
-            ours = (
+    # (company, first month, last month, current) of each of the viewer's positions
+    spans: dict[int, list[tuple[int, int, bool]]] = {}
+    for p in mine:
+        spans.setdefault(p.company_id, []).append(
+            (
                 _months(p.start_year, p.start_month, end=False),
                 today if p.end_year is None else _months(p.end_year, p.end_month, end=True),
+                p.end_year is None,
             )
-            lo, hi = max(ours[0], theirs[0]), min(ours[1], theirs[1])
+        )
+    best: dict[int, _Overlap] = {}
+    for member_id, company_id, sy, sm, ey, em in rows:
+        start = _months(sy, sm, end=False)
+        end = today if ey is None else _months(ey, em, end=True)
+        for our_start, our_end, current in spans.get(company_id, ()):
+            lo, hi = max(our_start, start), min(our_end, end)
             if lo > hi:
                 continue
-            both_current = ey is None and p.end_year is None
+            both_current = ey is None and current
             overlap = _Overlap(
                 names[company_id], lo // 12, None if both_current else hi // 12, hi - lo + 1
             )
@@ -315,18 +320,17 @@ def people_you_may_know(
         counts = graph.engine(ctx).mutual_counts(viewer.id, np.asarray(unknown, dtype=np.int64))
         for i, n in zip(unknown, counts.tolist(), strict=True):
             candidates[i].mutual = int(n)
+    points = {
+        c.member_id: score(
+            c.mutual,
+            c.company.years if c.company else None,
+            c.school.years if c.school else None,
+            c.place,
+        )
+        for c in candidates.values()
+    }
     scored = sorted(
-        candidates.values(),
-        key=lambda c: (
-            -score(
-                c.mutual,
-                c.company.years if c.company else None,
-                c.school.years if c.school else None,
-                c.place,
-            ),
-            -c.mutual,
-            c.member_id,
-        ),
+        candidates.values(), key=lambda c: (-points[c.member_id], -c.mutual, c.member_id)
     )
     visible = graph.visible_ids(ctx, viewer, [c.member_id for c in scored])
     chosen: list[tuple[_Candidate, Member]] = []
@@ -359,12 +363,7 @@ def people_you_may_know(
             Suggestion(
                 member=member,
                 badge=found[member.id],
-                score=score(
-                    c.mutual,
-                    c.company.years if c.company else None,
-                    c.school.years if c.school else None,
-                    c.place,
-                ),
+                score=points[c.member_id],
                 reasons=_reasons(c, shared, viewer, member),
                 shared=shared,
             )
