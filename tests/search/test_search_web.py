@@ -119,7 +119,7 @@ def test_suggestions_api(client: TestClient, ctx: Ctx, people: dict[str, Member]
 
 
 def test_search_page_with_filters_in_the_url(
-    client: TestClient, ctx: Ctx, people: dict[str, Member]
+    client: TestClient, kith: Kith, ctx: Ctx, people: dict[str, Member]
 ) -> None:
     sign_in_as(client, ctx, people["vera"])
     page = client.get("/search?q=engineer&company=Acme&network=2")
@@ -138,6 +138,13 @@ def test_search_page_with_filters_in_the_url(
     assert "Dora Ruiz" in fragment.text
     # an empty search asks for words; a bad filter reads like the API's sentence
     assert "Type a name or keywords" in client.get("/search").text
+    kith.settings = kith.settings.model_copy(update={"page_size": 1})
+    paged = client.get("/search?q=engineer&network=1&network=2&network=3&page=2")
+    assert "Page 2 of 3" in paged.text
+    assert (
+        'href="/search?q=engineer&amp;network=1&amp;network=2&amp;network=3&amp;page=3" '
+        'hx-boost="true" hx-target="#results"' in paged.text
+    )
     bad = client.get("/search?network=7")
     assert bad.status_code == 422
     assert "The network filter takes 1 (1st), 2 (2nd) and 3 (3rd and beyond)." in bad.text
