@@ -186,8 +186,8 @@ def collect(session: Session) -> None:
         elif isinstance(obj, (Company, School, Skill)) and obj not in session.new:
             if _changed(obj, ("name",)):
                 entity_ids[type(obj)].add(obj.id)
-    conn = session.connection()
     for model, ids in entity_ids.items():
+        conn = session.connection()
         link: Any = {Company: Position, School: Education, Skill: MemberSkill}[model]
         column: str = {Company: "company_id", School: "school_id", Skill: "skill_id"}[model]
         pending.update(
