@@ -11,7 +11,7 @@ from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refused
 from tests.search.conftest import profile, synced
-from tests.web.test_pages import post, sign_in_as
+from tests.web.test_pages import count_queries, post, sign_in_as
 
 
 @pytest.fixture
@@ -194,3 +194,26 @@ def test_connect_in_place_from_results_and_suggestions(
     )
     assert plain.status_code == 303
     assert plain.headers["location"] == "/search?q=ben"
+
+
+def test_query_counts_do_not_grow_with_results(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    """A page of 3 results and a page of 20 cost the same number of queries."""
+    viewer = make_member(ctx, "Vera", "Viewer")
+    friend = make_member(ctx, "Fred", "Friend")
+    connect(ctx, viewer, friend)
+    counts = {}
+    for size, industry in ((3, "Energy"), (20, "Healthcare")):
+        for i in range(size):
+            member = make_member(ctx, f"P{i}", "Person")
+            connect(ctx, friend, member)
+            profile(ctx, member, industry=industry, positions=[("Acme", "Nurse", 2020, 1)])
+        synced(kith)
+        sign_in_as(client, ctx, viewer)
+        with count_queries(kith) as statements:
+            page = client.get(f"/search?industry={industry}")
+        assert page.text.count('class="avatar sm"') == size
+        search_queries = len(statements)
+        with count_queries(kith) as statements:
+            client.get("/suggestions")
+        counts[size] = (search_queries, len(statements))
+    assert counts[3] == counts[20], counts
