@@ -55,6 +55,9 @@ def test_search_by_company_and_second_degree_then_connect(
     form.get_by_role("button", name="Search").click()
     results = page.locator("#results")
     expect(results).to_contain_text("2 results")
+    # the company now lives on as a ticked facet beside the results
+    expect(results.get_by_label("Globex")).to_be_checked()
+    expect(form.get_by_label("Current company")).to_have_value("")
     form.get_by_label("2nd").check()  # results update in place
     expect(results).to_contain_text("1 result")
     expect(results).to_contain_text("Cleo Park")
