@@ -20,6 +20,7 @@ from kith.graph.api import router as graph_api
 from kith.members.api import router as members_api
 from kith.notifications.api import router as notifications_api
 from kith.runtime import Kith
+from kith.search.api import router as search_api
 from kith.web import errors
 from kith.web.pages import install_pages
 
@@ -59,6 +60,7 @@ def api_router() -> APIRouter:
         blocks_api,
         notifications_api,
         graph_api,
+        search_api,
     ):
         api.include_router(router)
     return api

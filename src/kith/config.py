@@ -55,6 +55,17 @@ class Settings(BaseSettings):
     page_size: int = 20
     max_page_size: int = 100
 
+    # People search (docs/search.md)
+    search_max_matches: int = Field(default=10_000, ge=100)  # best text matches ranked
+    search_text_weight: float = Field(default=1.5, ge=0)  # text relevance vs proximity
+    search_typeahead_limit: int = Field(default=8, ge=1, le=50)
+
+    # People you may know
+    suggestion_count: int = Field(default=12, ge=1, le=100)  # shown at once
+    suggestion_candidates: int = Field(default=200, ge=10)  # 2nd-degree candidates scored
+    suggestion_fade_after: int = Field(default=5, ge=1)  # showings without action
+    suggestion_impression_minutes: int = Field(default=60, ge=0)  # one showing per window
+
     # Network engine
     network_snapshot: Path | None = None
     network_poll_seconds: float = Field(default=0.25, gt=0)

@@ -267,24 +267,47 @@ def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -
 
 
 def _check_recipient_policy(ctx: Ctx, sender: Member, recipient: Member, email: str | None) -> None:
+    refusal = policy_refusal(ctx, sender, recipient, email)
+    if refusal is not None:
+        raise refusal
+
+
+def policy_refusal(
+    ctx: Ctx,
+    sender: Member,
+    recipient: Member,
+    email: str | None,
+    *,
+    mutual: int | None = None,
+) -> Forbidden | None:
+    """Why ``recipient``'s "who can invite me" setting refuses ``sender`` (None if it
+    lets them invite). ``mutual``, when the caller already knows the number of shared
+    connections, saves the database question."""
     policy = recipient.invite_policy
     if policy == "email":
         if not email:
-            raise Forbidden(
+            return Forbidden(
                 f"{recipient.name} accepts invitations only from people who know their email "
                 "address. Enter it to send the invitation.",
                 code="email_required",
             )
         if email.strip().lower() != recipient.email:
-            raise Forbidden(f"That is not {recipient.name}'s email address.", code="email_mismatch")
-    elif policy == "shared_connection" and not share_a_connection(
-        ctx.session, sender.id, recipient.id
-    ):
-        raise Forbidden(
-            f"{recipient.name} accepts invitations only from members with whom they share "
-            "a connection.",
-            code="recipient_policy",
+            return Forbidden(
+                f"That is not {recipient.name}'s email address.", code="email_mismatch"
+            )
+    elif policy == "shared_connection":
+        shared = (
+            mutual > 0
+            if mutual is not None
+            else share_a_connection(ctx.session, sender.id, recipient.id)
         )
+        if not shared:
+            return Forbidden(
+                f"{recipient.name} accepts invitations only from members with whom they share "
+                "a connection.",
+                code="recipient_policy",
+            )
+    return None
 
 
 def _check_restriction(
@@ -470,7 +493,9 @@ class ConnectionEntry:
     connection: Connection
 
 
-def _can_see_connections(ctx: Ctx, viewer: Member | None, owner: Member) -> bool:
+def can_see_connections(ctx: Ctx, viewer: Member | None, owner: Member) -> bool:
+    """Whether ``viewer`` may see ``owner``'s connection list (their own always; another
+    member's only as their connection, unless they keep the list to themselves)."""
     if viewer is not None and viewer.id == owner.id:
         return True
     if owner.connections_visibility == "only_me" or viewer is None:
@@ -491,7 +516,7 @@ def list_connections(
     member's only for their connections, unless they keep the list to themselves)."""
     if sort not in ("recent", "name"):
         raise Invalid("Sort connections by 'recent' or 'name'.", code="invalid_sort")
-    if not _can_see_connections(ctx, viewer, owner):
+    if not can_see_connections(ctx, viewer, owner):
         raise Forbidden(
             f"{owner.name} keeps their connections private.", code="connections_private"
         )

@@ -36,6 +36,7 @@ from kith.models import (
     School,
     Skill,
 )
+from kith.search import index as search_index
 from kith.security import hash_password
 
 DEMO_EMAIL = "demo@kith.example"
@@ -77,10 +78,42 @@ def _bulk(
     progress: Progress | None = None,
     step: str = "",
 ) -> None:
-    for start in range(0, len(rows), CHUNK):
-        ctx.session.execute(insert(model), list(rows[start : start + CHUNK]))
-        if progress:
-            progress(step, min(CHUNK, len(rows) - start))
+    """Insert many rows straight through the driver (``COPY`` on PostgreSQL,
+    ``executemany`` on SQLite), in this unit of work's transaction. Values go through
+    each column's own type conversion, so they are stored exactly as the ORM would."""
+    if not rows:
+        return
+    table = model.__table__
+    conn = ctx.session.connection()
+    dialect = conn.dialect
+    columns = list(rows[0])
+    converters = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+
+    def values(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            row[c] if convert is None else convert(row[c])
+            for c, convert in zip(columns, converters, strict=True)
+        )
+
+    names = ", ".join(columns)
+    raw: Any = conn.connection.dbapi_connection
+    if dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for start in range(0, len(rows), CHUNK):
+                for row in rows[start : start + CHUNK]:
+                    copy.write_row(values(row))
+                if progress:
+                    progress(step, min(CHUNK, len(rows) - start))
+        return
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 - model column names
+    cur = raw.cursor()
+    try:
+        for start in range(0, len(rows), CHUNK):
+            cur.executemany(sql, [values(row) for row in rows[start : start + CHUNK]])
+            if progress:
+                progress(step, min(CHUNK, len(rows) - start))
+    finally:
+        cur.close()
 
 
 def _bulk_ids(ctx: Ctx, model: type[Any], rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -361,6 +394,10 @@ def build_demo(
     )
     if progress:
         progress("invitations", invitations)
+    # Bulk inserts bypass the ORM flush that keeps search documents current.
+    indexed = search_index.rebuild(ctx.session)
+    if progress:
+        progress("search index", indexed)
     return DemoResult(
         members=members,
         connections=len(connection_rows),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -164,3 +165,22 @@ def intro_paths(ctx: Ctx, viewer: Member, target: Member, *, limit: int = 5) -> 
 
 def reach(ctx: Ctx, viewer: Member) -> Reach:
     return engine(ctx).reach(viewer.id)
+
+
+def neighbors(ctx: Ctx, member_id: int) -> np.ndarray[Any, np.dtype[np.int32]]:
+    """A member's connections' ids, sorted (the engine's view; filter before showing)."""
+    return engine(ctx).neighbors(member_id)
+
+
+def second_degree(ctx: Ctx, member_id: int) -> np.ndarray[Any, np.dtype[np.int32]]:
+    """Ids at distance exactly 2, sorted (filter before showing)."""
+    return engine(ctx).second_degree(member_id)
+
+
+def suggestions(
+    ctx: Ctx, viewer: Member, *, exclude: Iterable[int], limit: int
+) -> list[tuple[int, int]]:
+    """2nd-degree members by shared connections, ``(member_id, mutual)``, best first,
+    leaving out ``exclude`` (pending invitations, blocks, dismissals...)."""
+    ids = np.fromiter(exclude, dtype=np.int64)
+    return engine(ctx).suggestions(viewer.id, limit=limit, exclude=ids)

@@ -17,6 +17,7 @@ from kith.db import Ctx
 from kith.errors import Invalid, NotFound
 from kith.follows.service import counts
 from kith.models import Company, Education, Member, MemberSkill, Position, School, Skill
+from kith.search import index as search_index
 
 CAREER_STAGES: dict[str, str] = {
     "student": "Student",
@@ -330,6 +331,9 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
             ctx.session.add(MemberSkill(member_id=member.id, skill_id=skill.id))
         ctx.session.flush()
         ctx.session.expire(member, ["skills"])
+        # The core DELETE above bypasses the ORM's flush, which keeps the search
+        # document current for everything else; an emptied skill list needs this.
+        search_index.refresh(ctx.session, [member.id])
     ctx.session.flush()
     return member
 

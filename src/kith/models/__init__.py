@@ -11,6 +11,7 @@ from kith.models.connections import (
 )
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.notifications import Notification
+from kith.models.search import SearchDocument, SuggestionSeen
 
 __all__ = [
     "OPEN_STATUSES",
@@ -27,6 +28,8 @@ __all__ = [
     "Notification",
     "Position",
     "School",
+    "SearchDocument",
     "SigninAttempt",
     "Skill",
+    "SuggestionSeen",
 ]

@@ -40,6 +40,8 @@ class Skill(Base):
 
 class Member(Base):
     __tablename__ = "members"
+    # People you may know: members in the same industry and location.
+    __table_args__ = (Index("ix_members_industry_location", "industry", "location"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)

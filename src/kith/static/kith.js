@@ -52,3 +52,22 @@
     document.querySelectorAll("textarea[data-counter]").forEach(updateCounter);
   });
 })();
+
+// Facet checkboxes sit beside the results but belong to the search form: a change
+// there submits the form (htmx then swaps the results in place).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  var formId = field && field.getAttribute && field.getAttribute("form");
+  if (!formId || field.closest("form")) return;
+  var form = document.getElementById(formId);
+  if (form && form.requestSubmit) form.requestSubmit();
+});
+
+// "Add a company/location/industry" fields: once the results have come back, the
+// value lives on as a ticked checkbox beside them, so the field is emptied.
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (!event.detail || !event.detail.target || event.detail.target.id !== "results") return;
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  form.querySelectorAll("[data-add]").forEach(function (field) { field.value = ""; });
+});

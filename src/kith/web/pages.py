@@ -113,6 +113,7 @@ def install_pages(app: FastAPI) -> None:
     from kith.graph.pages import router as graph_pages
     from kith.members.pages import router as members_pages
     from kith.notifications.pages import router as notifications_pages
+    from kith.search.pages import router as search_pages
 
     kith: Kith = app.state.kith
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
@@ -125,5 +126,6 @@ def install_pages(app: FastAPI) -> None:
         connections_pages,
         notifications_pages,
         graph_pages,
+        search_pages,
     ):
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)

@@ -26,7 +26,7 @@ from kith.security import csrf_token, csrf_valid
 from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, KithDep, PageMemberId
 
 PACKAGE = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "members", "connections", "notifications", "graph")
+DOMAINS = ("accounts", "members", "connections", "notifications", "graph", "search")
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_REFUSAL = "Your session form expired; reload the page and try again."

@@ -1,0 +1,1 @@
+"""People search and people you may know."""

@@ -1,0 +1,139 @@
+"""REST endpoints: people search, name typeahead, people you may know."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from kith.connections.api import PageNo, PerPage, page_request
+from kith.members.schemas import MemberSummary
+from kith.search import service, suggestions
+from kith.search.schemas import (
+    FacetOut,
+    Facets,
+    PersonHit,
+    SearchPage,
+    SharedOut,
+    SuggestionList,
+    SuggestionOut,
+    TypeaheadOut,
+)
+from kith.web.deps import ApiMemberId, KithDep, me
+
+router = APIRouter(tags=["search"])
+
+Many = Annotated[list[str] | None, Query()]
+
+
+def result_out(result: service.SearchResult) -> SearchPage:
+    return SearchPage.of(
+        result.page,
+        items=[
+            PersonHit(
+                member=MemberSummary.of(h.member, h.badge),
+                shared_connections=[SharedOut.of(m) for m in h.shared],
+                exact_name_match=h.exact_name,
+                score=h.score,
+            )
+            for h in result.page.items
+        ],
+        facets=Facets(
+            **{
+                name: [FacetOut(value=f.value, count=f.count, selected=f.selected) for f in facets]
+                for name, facets in result.facets.items()
+            }
+        ),
+        truncated=result.truncated,
+    )
+
+
+@router.get("/search/people")
+def search_people(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    q: Annotated[
+        str,
+        Query(description="Keywords: name, headline, titles, companies, schools, skills, about"),
+    ] = "",
+    first_name: Annotated[str, Query(description="First name starts with")] = "",
+    last_name: Annotated[str, Query(description="Last name starts with")] = "",
+    title: Annotated[str, Query(description="A current title contains")] = "",
+    company: Annotated[list[str] | None, Query(description="Current company (repeatable)")] = None,
+    past_company: Many = None,
+    school: Many = None,
+    location: Annotated[
+        list[str] | None, Query(description="Location contains (repeatable)")
+    ] = None,
+    industry: Many = None,
+    network: Annotated[
+        list[str] | None, Query(description="1 (1st), 2 (2nd), 3 (3rd and beyond); repeatable")
+    ] = None,
+    connections_of: Annotated[str, Query(description="A member's handle")] = "",
+    page: PageNo = 1,
+    per_page: PerPage = None,
+) -> SearchPage:
+    """People search: every filter combines with the others; results carry the degree
+    badge, the mutual count and up to three shared connections."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        req = page_request(ctx, page, per_page)
+        query = service.SearchQuery(
+            keywords=q,
+            first_name=first_name,
+            last_name=last_name,
+            title=title,
+            company=tuple(company or ()),
+            past_company=tuple(past_company or ()),
+            school=tuple(school or ()),
+            location=tuple(location or ()),
+            industry=tuple(industry or ()),
+            network=tuple(network or ()),
+            connections_of=connections_of,
+        )
+        return result_out(service.search_people(ctx, viewer, query, req))
+
+
+@router.get("/search/typeahead")
+def typeahead(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    q: Annotated[str, Query(description="The beginning of a name")] = "",
+    limit: Annotated[int | None, Query(description="At most this many, 1 to 50")] = None,
+) -> TypeaheadOut:
+    """Members whose names start with the words typed, nearest first."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        found = service.typeahead(ctx, viewer, q, limit=limit)
+        return TypeaheadOut(items=[MemberSummary.of(m, b) for m, b in found])
+
+
+@router.get("/suggestions")
+def people_you_may_know(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    limit: Annotated[int | None, Query(description="At most this many, 1 to 100")] = None,
+) -> SuggestionList:
+    """People you may know, best first, each with its reasons. Each call counts as one
+    showing; a suggestion shown five times without action fades."""
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        found = suggestions.people_you_may_know(ctx, viewer, limit=limit)
+        return SuggestionList(
+            items=[
+                SuggestionOut(
+                    member=MemberSummary.of(s.member, s.badge),
+                    reasons=s.reasons,
+                    shared_connections=[SharedOut.of(m) for m in s.shared],
+                    score=s.score,
+                )
+                for s in found
+            ]
+        )
+
+
+@router.post("/suggestions/{handle}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
+def dismiss(handle: str, kith: KithDep, member_id: ApiMemberId) -> None:
+    """Never suggest this member again."""
+    with kith.uow() as ctx:
+        suggestions.dismiss(ctx, me(ctx, member_id), handle)

@@ -1,0 +1,239 @@
+"""Search and people-you-may-know pages. Filters live in the URL (shareable); the
+results update in place with htmx; Connect and Dismiss work in place."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import or_, select
+
+from kith.connections import service as connections
+from kith.connections.queries import expiry_cutoff
+from kith.db import Ctx
+from kith.graph.pages import person
+from kith.members.service import INDUSTRIES, get_member
+from kith.models import OPEN_STATUSES, Invitation, Member
+from kith.pagination import PageRequest
+from kith.search import service, suggestions
+from kith.web.deps import KithDep, me
+from kith.web.render import MemberId, back_to, is_htmx, nav_for, render
+
+router = APIRouter()
+PANEL_SIZE = 4
+
+Many = Annotated[list[str] | None, Query()]
+
+
+def _open_invitations(ctx: Ctx, viewer: Member, ids: list[int]) -> dict[int, str]:
+    """For a page of members: 'sent' or 'received' where an invitation is open (one query)."""
+    if not ids:
+        return {}
+    cutoff = expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)
+    rows = ctx.session.execute(
+        select(Invitation.sender_id, Invitation.recipient_id).where(
+            or_(
+                (Invitation.sender_id == viewer.id) & Invitation.recipient_id.in_(ids),
+                (Invitation.recipient_id == viewer.id) & Invitation.sender_id.in_(ids),
+            ),
+            Invitation.status.in_((*OPEN_STATUSES, "declined_unknown")),
+            Invitation.withdrawn_at.is_(None),
+            Invitation.created_at > cutoff,
+        )
+    ).all()
+    out: dict[int, str] = {}
+    for sender, recipient in rows:
+        if sender == viewer.id:
+            out[recipient] = "sent"
+        else:
+            out.setdefault(sender, "received")
+    return out
+
+
+def _action(member: Member, degree: int | None, invitation: str | None) -> str:
+    if degree == 1:
+        return "connected"
+    if invitation == "sent":
+        return "pending"
+    if invitation == "received":
+        return "respond"
+    if member.invite_policy == "email":
+        return "profile"  # the invitation needs their email address: ask on the profile
+    return "connect"
+
+
+def _card(
+    member: Member, badge: Any, shared: list[Member], action: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        **person(member, badge),
+        "location": member.location,
+        "industry": member.industry,
+        "shared": [m.name for m in shared],
+        "action": action,
+        **extra,
+    }
+
+
+def _params(q: service.SearchQuery) -> list[tuple[str, str]]:
+    params: list[tuple[str, str]] = []
+    single = {"q": q.keywords, "first_name": q.first_name, "last_name": q.last_name}
+    single |= {"title": q.title, "connections_of": q.connections_of}
+    params += [(k, v) for k, v in single.items() if v]
+    for name in service.LIST_FILTERS:
+        params += [(name, v) for v in getattr(q, name)]
+    return params
+
+
+def _choices(selected: tuple[str, ...], facets: list[service.Facet]) -> list[dict[str, Any]]:
+    """Checkboxes for a facet: what is selected (always shown), then the counts."""
+    counts = {f.value.lower(): f.count for f in facets}
+    out = [{"value": v, "count": counts.get(v.lower()), "checked": True} for v in selected]
+    chosen = {v.lower() for v in selected}
+    out += [
+        {"value": f.value, "count": f.count, "checked": False}
+        for f in facets
+        if f.value.lower() not in chosen
+    ]
+    return out
+
+
+def search_context(
+    ctx: Ctx, viewer: Member, query: service.SearchQuery, page: int
+) -> dict[str, Any]:
+    q = query.cleaned()
+    context: dict[str, Any] = {
+        "q": q,
+        "industries": INDUSTRIES,
+        "networks": service.NETWORK_LABELS,
+        "searched": not q.is_empty,
+        "results": [],
+        "facets": {},
+    }
+    if q.is_empty:
+        return context
+    req = PageRequest.of(
+        page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
+    )
+    result = service.search_people(ctx, viewer, q, req)
+    members = [h.member for h in result.page.items]
+    invitations = _open_invitations(ctx, viewer, [m.id for m in members])
+    context.update(
+        results=[
+            _card(
+                h.member,
+                h.badge,
+                h.shared,
+                _action(h.member, h.badge.degree, invitations.get(h.member.id)),
+            )
+            for h in result.page.items
+        ],
+        page=result.page,
+        truncated=result.truncated,
+        base=f"/search?{urlencode(_params(q))}&",
+        facets={
+            "company": _choices(q.company, result.facets["company"]),
+            "location": _choices(q.location, result.facets["location"]),
+            "industry": _choices(q.industry, result.facets["industry"]),
+        },
+    )
+    return context
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    q: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    title: str = "",
+    company: Many = None,
+    past_company: Many = None,
+    school: Many = None,
+    location: Many = None,
+    industry: Many = None,
+    network: Many = None,
+    connections_of: str = "",
+    page: int = 1,
+) -> Response:
+    """People search with every filter in the URL."""
+    query = service.SearchQuery(
+        keywords=q,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        company=tuple(company or ()),
+        past_company=tuple(past_company or ()),
+        school=tuple(school or ()),
+        location=tuple(location or ()),
+        industry=tuple(industry or ()),
+        network=tuple(network or ()),
+        connections_of=connections_of,
+    )
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        context = search_context(ctx, viewer, query, page)
+        nav = nav_for(ctx, viewer)
+    if is_htmx(request) and request.headers.get("HX-Target") == "results":
+        return render(request, "search/_results.html", context)
+    return render(request, "search/search.html", context, nav=nav)
+
+
+@router.get("/search/typeahead")
+def typeahead(request: Request, kith: KithDep, member_id: MemberId, q: str = "") -> Response:
+    """The header search box's name suggestions."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        found = service.typeahead(ctx, viewer, q[: service.MAX_FILTER_LENGTH])
+        people = [person(m, b) for m, b in found]
+    return render(request, "search/_typeahead.html", {"people": people, "typed": q})
+
+
+def suggestions_context(ctx: Ctx, viewer: Member, *, limit: int | None = None) -> dict[str, Any]:
+    found = suggestions.people_you_may_know(ctx, viewer, limit=limit)
+    return {
+        "suggestions": [
+            _card(s.member, s.badge, s.shared, "connect", reasons=s.reasons) for s in found
+        ]
+    }
+
+
+@router.get("/suggestions")
+def people_you_may_know(
+    request: Request, kith: KithDep, member_id: MemberId, panel: bool = False
+) -> Response:
+    """People you may know: the page, or the panel on My Network (``panel=1``)."""
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        context = suggestions_context(ctx, viewer, limit=PANEL_SIZE if panel else None)
+        nav = nav_for(ctx, viewer)
+    if panel:
+        return render(request, "search/_suggestions_panel.html", context)
+    return render(request, "search/suggestions.html", context, nav=nav)
+
+
+@router.post("/people/{handle}/connect")
+def connect(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
+    """Connect from a list (search results, suggestions): the invitation service, in place."""
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        other = get_member(ctx, handle)
+        result = connections.send_invitation(ctx, viewer, other)
+        state = "connected" if result.connection is not None else "pending"
+        row = {"handle": other.handle, "name": other.name, "action": state}
+    if not is_htmx(request):
+        return Response(status_code=303, headers={"Location": back_to(request, "/search")})
+    return render(request, "search/_action.html", {"c": row, "done": True})
+
+
+@router.post("/suggestions/{handle}/dismiss")
+def dismiss(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
+    with kith.uow() as ctx:
+        suggestions.dismiss(ctx, me(ctx, member_id), handle)
+    if not is_htmx(request):
+        return Response(status_code=303, headers={"Location": back_to(request, "/suggestions")})
+    return Response("", media_type="text/html")

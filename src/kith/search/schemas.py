@@ -1,0 +1,65 @@
+"""Search and people-you-may-know response models."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from kith.connections.schemas import Paged
+from kith.members.schemas import MemberSummary
+from kith.models import Member
+
+
+class SharedOut(BaseModel):
+    handle: str
+    name: str
+
+    @classmethod
+    def of(cls, member: Member) -> SharedOut:
+        return cls(handle=member.handle, name=member.name)
+
+
+class PersonHit(BaseModel):
+    member: MemberSummary
+    shared_connections: list[SharedOut] = Field(
+        description="Up to three connections you share, when their lists may be seen"
+    )
+    exact_name_match: bool = Field(description="The keywords are exactly this member's name")
+    score: float = Field(description="Proximity points + text weight x relevance (docs/search.md)")
+
+
+class FacetOut(BaseModel):
+    value: str
+    count: int
+    selected: bool
+
+
+class Facets(BaseModel):
+    company: list[FacetOut] = Field(description="Current companies in the result set")
+    location: list[FacetOut]
+    industry: list[FacetOut]
+
+
+class SearchPage(Paged):
+    items: list[PersonHit]
+    facets: Facets
+    truncated: bool = Field(
+        description="More members matched the words than are ranked (search_max_matches)"
+    )
+
+
+class TypeaheadOut(BaseModel):
+    items: list[MemberSummary]
+
+
+class SuggestionOut(BaseModel):
+    member: MemberSummary
+    reasons: list[str] = Field(
+        description="Why, best first: '12 mutual connections, including Ana Ruiz', "
+        "'You both worked at Acme 2019–2021'..."
+    )
+    shared_connections: list[SharedOut]
+    score: float
+
+
+class SuggestionList(BaseModel):
+    items: list[SuggestionOut]

@@ -1,0 +1,523 @@
+"""People search: full text on the database's own engine, filters, the network from
+the engine, and one ranking that blends both (see docs/search.md).
+
+The database answers "who matches the words and filters" (SQLite FTS5 or a
+PostgreSQL tsvector with a GIN index, plus plain filters); the network engine
+answers "how far is each match from me" in vectorized calls. Ranking and paging
+happen on the match set, so a page never needs one query per member.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from kith.connections.queries import block_exists
+from kith.connections.service import can_see_connections
+from kith.db import Ctx
+from kith.errors import Forbidden, Invalid
+from kith.graph import service as graph
+from kith.members.service import entity_key, view_member
+from kith.models import Company, Education, Member, Position, School, SearchDocument
+from kith.pagination import Page, PageRequest
+from kith.search.index import tokens
+
+NETWORK_LABELS = {"1": "1st", "2": "2nd", "3": "3rd+"}
+LIST_FILTERS = ("company", "past_company", "school", "location", "industry", "network")
+MAX_FILTER_VALUES = 10
+MAX_FILTER_LENGTH = 100
+ENTITY_MATCHES = 50  # companies or schools one filter value may stand for
+FACET_SIZE = 10
+# bm25 weights of the FTS5 columns: name, headline, work, study, skills, about, place.
+# PostgreSQL groups the same columns into weights A (name), B (headline, work),
+# C (study, skills) and D (about, place).
+BM25 = "bm25(search_fts, 10.0, 5.0, 4.0, 2.0, 3.0, 1.0, 1.0)"
+# Network proximity points (docs/search.md): 1st, 2nd (+ up to SECOND_MUTUAL_BONUS
+# growing with shared connections), 3rd, out of network.
+PROXIMITY = {1: 3.0, 2: 2.0, 3: 1.0, 0: 0.0}
+SECOND_MUTUAL_BONUS = 0.5
+SECOND_MUTUAL_FULL = 20
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a member searches for. Lists are ORed within a filter, filters ANDed."""
+
+    keywords: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    title: str = ""
+    company: tuple[str, ...] = ()  # current company
+    past_company: tuple[str, ...] = ()
+    school: tuple[str, ...] = ()
+    location: tuple[str, ...] = ()
+    industry: tuple[str, ...] = ()
+    network: tuple[str, ...] = ()  # "1", "2", "3" (3rd degree and beyond)
+    connections_of: str = ""  # a member's handle
+
+    def cleaned(self) -> SearchQuery:
+        """Trimmed and checked; raises ``invalid_search`` / ``invalid_network``."""
+        changes: dict[str, Any] = {}
+        for name in ("keywords", "first_name", "last_name", "title", "connections_of"):
+            value = " ".join(str(getattr(self, name)).split())
+            if len(value) > MAX_FILTER_LENGTH:
+                raise Invalid(
+                    f"A search term can be at most {MAX_FILTER_LENGTH} characters.",
+                    code="invalid_search",
+                )
+            changes[name] = value
+        for name in LIST_FILTERS:
+            values: list[str] = []
+            for raw in getattr(self, name):
+                value = " ".join(str(raw).split())
+                if not value or value in values:
+                    continue
+                if len(value) > MAX_FILTER_LENGTH:
+                    raise Invalid(
+                        f"A search term can be at most {MAX_FILTER_LENGTH} characters.",
+                        code="invalid_search",
+                    )
+                values.append(value)
+            if len(values) > MAX_FILTER_VALUES:
+                raise Invalid(
+                    f"Choose at most {MAX_FILTER_VALUES} values for one filter.",
+                    code="invalid_search",
+                )
+            changes[name] = tuple(values)
+        bad = [n for n in changes["network"] if n not in NETWORK_LABELS]
+        if bad:
+            raise Invalid(
+                "The network filter takes 1 (1st), 2 (2nd) and 3 (3rd and beyond).",
+                code="invalid_network",
+            )
+        changes["network"] = tuple(sorted(changes["network"]))
+        return replace(self, **changes)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    member: Member
+    badge: graph.Badge
+    shared: list[Member]  # up to three shared connections, by name
+    exact_name: bool
+    score: float
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    query: SearchQuery
+    page: Page[SearchHit]
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    truncated: bool = False  # more text matches than search_max_matches
+
+
+@dataclass
+class _Matches:
+    ids: np.ndarray[Any, np.dtype[np.int64]]
+    relevance: np.ndarray[Any, np.dtype[np.float64]]
+    exact: np.ndarray[Any, np.dtype[np.bool_]]
+    names: list[str]
+    locations: list[str]
+    industries: list[str]
+    truncated: bool
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def id_in(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN ids`` as one parameter, however many ids (a JSON array read by
+    ``json_each`` on SQLite, an int array on PostgreSQL)."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        cond: ColumnElement[bool] = column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+        return cond
+    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
+    cond = column.in_(select(each.c.value))
+    return cond
+
+
+def _entity_ids(ctx: Ctx, model: type[Company] | type[School], values: Sequence[str]) -> list[int]:
+    """The companies (or schools) a filter names: the exact entity, else those whose
+    name starts with the words given."""
+    keys = [k for k in (entity_key(v) for v in values) if k]
+    if not keys:
+        return []
+    conditions = [model.key == k for k in keys] + [
+        model.key.like(_like(k) + "%", escape="\\") for k in keys
+    ]
+    stmt = select(model.id).where(or_(*conditions)).order_by(model.id).limit(ENTITY_MATCHES)
+    return list(ctx.session.scalars(stmt))
+
+
+def _fts_query(words: list[str], *, column: str | None = None) -> str:
+    terms = " ".join(f'"{w}"*' for w in words)
+    return f"{column} : ({terms})" if column else terms
+
+
+def _ts_query(words: list[str], *, weight: str = "") -> str:
+    return " & ".join(f"{w}:*{weight}" for w in words)
+
+
+def _text_match(
+    ctx: Ctx, stmt: Select[*tuple[Any, ...]], words: list[str], *, name_only: bool = False
+) -> tuple[Select[*tuple[Any, ...]], Any]:
+    """Restrict ``stmt`` (over members joined to search_documents) to the words;
+    returns it with a relevance column (higher is better)."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        query = func.to_tsquery("simple", _ts_query(words, weight="A" if name_only else ""))
+        document: Any = literal_column("search_documents.document")
+        rank = func.ts_rank(document, query).cast(Float)
+        return stmt.where(document.op("@@")(query)), rank
+    fts = (
+        select(
+            literal_column("rowid", Integer).label("id"),
+            literal_column(BM25, Float).label("rank"),
+        )
+        .select_from(table("search_fts"))
+        .where(
+            literal_column("search_fts").op("MATCH")(
+                _fts_query(words, column="name" if name_only else None)
+            )
+        )
+        .subquery("fts")
+    )
+    return stmt.join(fts, fts.c.id == Member.id), -fts.c.rank
+
+
+def _filters(ctx: Ctx, viewer: Member, q: SearchQuery) -> list[ColumnElement[bool]] | None:
+    """SQL conditions for the profile filters; None when a filter can match nobody."""
+    conds: list[ColumnElement[bool]] = [
+        Member.is_active.is_(True),
+        Member.id != viewer.id,
+        ~block_exists(viewer.id, Member.id),
+    ]
+    if q.first_name:
+        conds.append(Member.first_name.ilike(_like(q.first_name) + "%", escape="\\"))
+    if q.last_name:
+        conds.append(Member.last_name.ilike(_like(q.last_name) + "%", escape="\\"))
+    if q.title:
+        conds.append(
+            exists().where(
+                Position.member_id == Member.id,
+                Position.end_year.is_(None),
+                Position.title.ilike("%" + _like(q.title) + "%", escape="\\"),
+            )
+        )
+    for values, current in ((q.company, True), (q.past_company, False)):
+        if not values:
+            continue
+        companies = _entity_ids(ctx, Company, values)
+        if not companies:
+            return None
+        conds.append(
+            exists().where(
+                Position.member_id == Member.id,
+                Position.company_id.in_(companies),
+                Position.end_year.is_(None) if current else Position.end_year.is_not(None),
+            )
+        )
+    if q.school:
+        schools = _entity_ids(ctx, School, q.school)
+        if not schools:
+            return None
+        conds.append(
+            exists().where(Education.member_id == Member.id, Education.school_id.in_(schools))
+        )
+    if q.location:
+        conds.append(
+            or_(*(Member.location.ilike("%" + _like(v) + "%", escape="\\") for v in q.location))
+        )
+    if q.industry:
+        conds.append(or_(*(Member.industry.ilike(_like(v), escape="\\") for v in q.industry)))
+    return conds
+
+
+def _network_scope(
+    ctx: Ctx, viewer: Member, q: SearchQuery
+) -> np.ndarray[Any, np.dtype[np.int64]] | None:
+    """The ids the network filter and "connections of" allow (None: no limit from them).
+    A filter that includes "3rd+" is applied after the degrees are known."""
+    scope: np.ndarray[Any, np.dtype[np.int64]] | None = None
+    if q.connections_of:
+        owner = view_member(ctx, viewer, q.connections_of)
+        if not can_see_connections(ctx, viewer, owner):
+            raise Forbidden(
+                f"{owner.name} keeps their connections private.", code="connections_private"
+            )
+        scope = graph.neighbors(ctx, owner.id).astype(np.int64)
+    wanted = set(q.network)
+    if wanted and "3" not in wanted:
+        parts = []
+        if "1" in wanted:
+            parts.append(graph.neighbors(ctx, viewer.id).astype(np.int64))
+        if "2" in wanted:
+            parts.append(graph.second_degree(ctx, viewer.id).astype(np.int64))
+        near = np.unique(np.concatenate(parts))
+        scope = near if scope is None else np.intersect1d(scope, near)
+    return scope
+
+
+def _matches(
+    ctx: Ctx, viewer: Member, q: SearchQuery, scope: np.ndarray[Any, np.dtype[np.int64]] | None
+) -> _Matches:
+    none = _Matches(
+        np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_), [], [], [], truncated=False
+    )
+    conds = _filters(ctx, viewer, q)
+    if conds is None or (scope is not None and scope.size == 0):
+        return none
+    if scope is not None:
+        conds.append(id_in(ctx, Member.id, scope.tolist()))
+    stmt = select(Member.id, SearchDocument.name, Member.location, Member.industry).join(
+        SearchDocument, SearchDocument.member_id == Member.id
+    )
+    words = tokens(q.keywords)
+    limit = ctx.settings.search_max_matches
+    if words:
+        stmt, rank = _text_match(ctx, stmt, words)
+        stmt = stmt.add_columns(rank.label("rel")).order_by(rank.desc(), Member.id)
+    else:
+        stmt = stmt.order_by(Member.id)
+    rows: list[Any] = list(ctx.session.execute(stmt.where(*conds).limit(limit + 1)).all())
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    if not rows:
+        return none
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    if words:
+        rel = np.fromiter((float(r[4] or 0.0) for r in rows), dtype=np.float64, count=len(rows))
+        top = float(rel.max())
+        rel = rel / top if top > 0 else np.zeros_like(rel)
+    else:
+        rel = np.zeros(len(rows))
+    wanted = " ".join(words)
+    first = words[0] if words else ""
+    exact = np.fromiter(
+        (
+            bool(wanted)
+            and r[1][: len(first)].lower() == first  # cheap test before tokenizing
+            and " ".join(tokens(r[1], limit=50)) == wanted
+            for r in rows
+        ),
+        dtype=np.bool_,
+        count=len(rows),
+    )
+    return _Matches(
+        ids,
+        rel,
+        exact,
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        truncated,
+    )
+
+
+def proximity(degrees: np.ndarray[Any, Any], mutual: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Network proximity points: 1st 3, 2nd 2 to 2.5 with shared connections, 3rd 1,
+    out of network 0."""
+    points = np.zeros(degrees.size)
+    for degree, value in PROXIMITY.items():
+        points[degrees == degree] = value
+    second = degrees == 2
+    points[second] += (
+        SECOND_MUTUAL_BONUS * np.minimum(mutual[second], SECOND_MUTUAL_FULL) / (SECOND_MUTUAL_FULL)
+    )
+    return points
+
+
+def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest) -> SearchResult:
+    """Members matching ``query`` as ``viewer`` may find them, best first.
+
+    Score = proximity points + ``search_text_weight`` x text relevance (0..1 within
+    this result set); an exact full-name match always comes first. Ties: more
+    shared connections, then last name. Blocked (either way) and deactivated
+    members never appear.
+    """
+    q = query.cleaned()
+    if q.is_empty:
+        raise Invalid("Type a name or keywords, or choose a filter.", code="empty_search")
+    scope = _network_scope(ctx, viewer, q)
+    found = _matches(ctx, viewer, q, scope)
+    ids = found.ids
+    eng = graph.engine(ctx)
+    degrees = eng.degrees(viewer.id, ids).astype(np.int64) if ids.size else np.zeros(0, np.int64)
+    keep = np.ones(ids.size, dtype=np.bool_)
+    wanted = set(q.network)
+    if wanted and wanted != set(NETWORK_LABELS):
+        allowed = [int(n) for n in wanted if n != "3"] + ([3, 0] if "3" in wanted else [])
+        keep = np.isin(degrees, allowed)
+    sel = np.flatnonzero(keep)
+    ids, degrees = ids[sel], degrees[sel]
+    rel, exact = found.relevance[sel], found.exact[sel]
+    mutual = np.zeros(ids.size, dtype=np.int64)
+    near = np.flatnonzero(degrees == 2)
+    if near.size:
+        mutual[near] = eng.mutual_counts(viewer.id, ids[near])
+    score = proximity(degrees, mutual) + ctx.settings.search_text_weight * rel
+    names = [found.names[i] for i in sel.tolist()]
+    # lexsort: the last key is the primary one
+    name_rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"))
+    order = np.lexsort((ids, name_rank, -mutual, -score, ~exact))
+    total = int(ids.size)
+    page_idx = order[req.offset : req.offset + req.per_page]
+    page_ids = [int(i) for i in ids[page_idx]]
+    members = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(page_ids)))}
+    page_members = [members[i] for i in page_ids if i in members]
+    found_badges = graph.badges(ctx, viewer, [m.id for m in page_members])
+    preview = graph.mutual_preview(ctx, viewer, page_members, per_member=3)
+    by_position = {int(ids[i]): i for i in page_idx.tolist()}
+    hits = [
+        SearchHit(
+            member=m,
+            badge=found_badges[m.id],
+            shared=preview.get(m.id, []),
+            exact_name=bool(exact[by_position[m.id]]),
+            score=round(float(score[by_position[m.id]]), 4),
+        )
+        for m in page_members
+    ]
+    facets = _facets(
+        ctx,
+        q,
+        ids,
+        [found.locations[i] for i in sel.tolist()],
+        [found.industries[i] for i in sel.tolist()],
+    )
+    return SearchResult(
+        query=q,
+        page=Page(hits, total, req.page, req.per_page),
+        facets=facets,
+        truncated=found.truncated,
+    )
+
+
+def _facet_list(counts: Counter[str], selected: Sequence[str]) -> list[Facet]:
+    chosen = {s.lower() for s in selected}
+    out = [Facet(v, n, v.lower() in chosen) for v, n in counts.most_common(FACET_SIZE) if v]
+    return out
+
+
+def _facets(
+    ctx: Ctx,
+    q: SearchQuery,
+    ids: np.ndarray[Any, np.dtype[np.int64]],
+    locations: list[str],
+    industries: list[str],
+) -> dict[str, list[Facet]]:
+    """Counts of current company, location and industry over the whole result set."""
+    companies: Counter[str] = Counter()
+    if ids.size:
+        stmt = (
+            select(Company.name, func.count(func.distinct(Position.member_id)))
+            .join(Company, Company.id == Position.company_id)
+            .where(Position.end_year.is_(None), id_in(ctx, Position.member_id, ids.tolist()))
+            .group_by(Company.id, Company.name)
+            .order_by(func.count(func.distinct(Position.member_id)).desc(), Company.name)
+            .limit(FACET_SIZE)
+        )
+        companies.update({name: int(n) for name, n in ctx.session.execute(stmt)})
+    return {
+        "company": _facet_list(companies, q.company),
+        "location": _facet_list(Counter(locations), q.location),
+        "industry": _facet_list(Counter(industries), q.industry),
+    }
+
+
+def typeahead(
+    ctx: Ctx, viewer: Member, prefix: str, *, limit: int | None = None
+) -> list[tuple[Member, graph.Badge]]:
+    """Members whose names start with the words typed, nearest first: 1st-degree, then
+    2nd by shared connections, then 3rd, then everyone else; then by name."""
+    limit = ctx.settings.search_typeahead_limit if limit is None else limit
+    if not 1 <= limit <= 50:
+        raise Invalid("Ask for between 1 and 50 suggestions.", code="invalid_search")
+    if len(prefix) > MAX_FILTER_LENGTH:
+        raise Invalid(
+            f"A search term can be at most {MAX_FILTER_LENGTH} characters.",
+            code="invalid_search",
+        )
+    words = tokens(prefix, limit=4)
+    if not words:
+        return []
+    base: Select[*tuple[Any, ...]] = (
+        select(Member.id, SearchDocument.name)
+        .join(SearchDocument, SearchDocument.member_id == Member.id)
+        .where(
+            Member.is_active.is_(True),
+            Member.id != viewer.id,
+            ~block_exists(viewer.id, Member.id),
+        )
+    )
+    base, _rank = _text_match(ctx, base, words, name_only=True)
+    rows: dict[int, str] = {}
+    first = graph.neighbors(ctx, viewer.id)
+    second = graph.second_degree(ctx, viewer.id)
+    for scope, cap in ((first, limit * 4), (second, limit * 4), (None, limit * 4)):
+        if scope is not None and scope.size == 0:
+            continue
+        stmt = base if scope is None else base.where(id_in(ctx, Member.id, scope.tolist()))
+        if rows:
+            stmt = stmt.where(Member.id.not_in(list(rows)))
+        rows.update({int(r[0]): str(r[1]) for r in ctx.session.execute(stmt.limit(cap))})
+        if len(rows) >= limit * 4:
+            break
+    if not rows:
+        return []
+    ids = list(rows)
+    found = graph.badges(ctx, viewer, ids)
+    wanted = " ".join(words)
+    order = {1: 0, 2: 1, 3: 2, 0: 3}
+
+    def key(i: int) -> tuple[int, int, int, int, str, int]:
+        b = found[i]
+        name = " ".join(tokens(rows[i], limit=50))
+        return (order.get(b.degree or 0, 3), -b.mutual, name != wanted, len(name), name, i)
+
+    best = sorted(ids, key=key)[:limit]
+    members = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(best)))}
+    return [(members[i], found[i]) for i in best if i in members]
+
+
+__all__ = [
+    "Facet",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResult",
+    "id_in",
+    "proximity",
+    "search_people",
+    "typeahead",
+]

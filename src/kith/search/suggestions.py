@@ -1,0 +1,419 @@
+"""People you may know: candidates from the network engine (2nd degree, by shared
+connections) joined with attribute candidates (overlapping tenure at a company,
+overlapping years at a school, same industry and location), one scoring function,
+and a reason for every suggestion. See docs/search.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import and_, or_, select
+
+from kith.connections.queries import expiry_cutoff
+from kith.connections.service import policy_refusal
+from kith.db import Ctx
+from kith.errors import Invalid
+from kith.graph import service as graph
+from kith.members.service import view_member
+from kith.models import (
+    OPEN_STATUSES,
+    Education,
+    Invitation,
+    Member,
+    Position,
+    SuggestionSeen,
+)
+
+ATTRIBUTE_CANDIDATES = 150  # per source: company, school, place
+
+# The scoring function (docs/search.md): every term is explainable in one sentence.
+MUTUAL_WEIGHT = 2.0  # x log2(1 + shared connections)
+COMPANY_POINTS = 2.0  # worked at the same company at the same time
+SCHOOL_POINTS = 1.5  # studied at the same school in the same years
+OVERLAP_YEAR_POINTS = 0.25  # per year of overlap, up to OVERLAP_YEARS_COUNTED
+OVERLAP_YEARS_COUNTED = 4
+PLACE_POINTS = 1.0  # same industry and same location
+
+
+@dataclass
+class _Overlap:
+    name: str
+    start: int  # first year of the overlap
+    end: int | None  # last year; None = still together
+    months: int
+
+    @property
+    def years(self) -> float:
+        return self.months / 12
+
+
+@dataclass
+class _Candidate:
+    member_id: int
+    mutual: int = 0
+    company: _Overlap | None = None
+    school: _Overlap | None = None
+    place: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    member: Member
+    badge: graph.Badge
+    score: float
+    reasons: list[str]  # the first explains the suggestion best
+    shared: list[Member] = field(default_factory=list)  # shared connections shown
+
+
+def score(
+    mutual: int,
+    company_years: float | None = None,
+    school_years: float | None = None,
+    same_place: bool = False,
+) -> float:
+    """The one scoring function of people you may know.
+
+    ``2 x log2(1 + mutual)`` for shared connections (diminishing: the 10th shared
+    connection adds less than the 2nd); ``2 + 0.25 per overlapping year (up to 4)``
+    for an overlapping tenure at a company; ``1.5 + 0.25 per year (up to 4)`` for
+    overlapping years at a school; ``1`` for the same industry and location.
+    """
+    points = MUTUAL_WEIGHT * math.log2(1 + max(0, mutual))
+    if company_years is not None:
+        points += COMPANY_POINTS + OVERLAP_YEAR_POINTS * min(company_years, OVERLAP_YEARS_COUNTED)
+    if school_years is not None:
+        points += SCHOOL_POINTS + OVERLAP_YEAR_POINTS * min(school_years, OVERLAP_YEARS_COUNTED)
+    if same_place:
+        points += PLACE_POINTS
+    return round(points, 4)
+
+
+def _hidden(ctx: Ctx, viewer: Member) -> set[int]:
+    """Members never suggested: open invitations either way (and those the viewer can't
+    invite again: declined as unknown, or withdrawn within the cooldown), dismissed
+    suggestions and faded ones."""
+    now = ctx.clock.now()
+    cutoff = expiry_cutoff(now, ctx.settings.invitation_expiry_days)
+    cooldown = now - timedelta(days=ctx.settings.withdraw_cooldown_days)
+    rows = ctx.session.execute(
+        select(Invitation.sender_id, Invitation.recipient_id).where(
+            or_(Invitation.sender_id == viewer.id, Invitation.recipient_id == viewer.id),
+            or_(
+                and_(Invitation.status.in_(OPEN_STATUSES), Invitation.created_at > cutoff),
+                and_(
+                    Invitation.sender_id == viewer.id,
+                    Invitation.status == "declined_unknown",
+                ),
+                and_(Invitation.sender_id == viewer.id, Invitation.withdrawn_at > cooldown),
+            ),
+        )
+    ).all()
+    hidden = {s if s != viewer.id else r for s, r in rows}
+    hidden.update(
+        ctx.session.scalars(
+            select(SuggestionSeen.member_id).where(
+                SuggestionSeen.viewer_id == viewer.id,
+                or_(
+                    SuggestionSeen.dismissed_at.is_not(None),
+                    SuggestionSeen.shown >= ctx.settings.suggestion_fade_after,
+                ),
+            )
+        )
+    )
+    return hidden
+
+
+def _months(year: int, month: int | None, *, end: bool) -> int:
+    return year * 12 + ((month or (12 if end else 1)) - 1)
+
+
+def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Overlap]:
+    """Members whose tenure at one of the viewer's companies overlapped the viewer's
+    (months, not just the same name); the longest overlap per member."""
+    mine = list(viewer.positions)
+    if not mine:
+        return {}
+    today = now.year * 12 + now.month - 1
+    conds = [
+        and_(
+            Position.company_id == p.company_id,
+            Position.start_year <= (p.end_year or now.year),
+            or_(Position.end_year.is_(None), Position.end_year >= p.start_year),
+        )
+        for p in mine
+    ]
+    rows = ctx.session.execute(
+        select(
+            Position.member_id,
+            Position.company_id,
+            Position.start_year,
+            Position.start_month,
+            Position.end_year,
+            Position.end_month,
+        )
+        .where(Position.member_id != viewer.id, or_(*conds))
+        .order_by(Position.end_year.is_(None).desc(), Position.start_year.desc())
+        .limit(ATTRIBUTE_CANDIDATES * 2)
+    ).all()
+    names = {p.company_id: p.company.name for p in mine}
+    # (company, first month, last month, current) of each of the viewer's positions
+    spans: dict[int, list[tuple[int, int, bool]]] = {}
+    for p in mine:
+        spans.setdefault(p.company_id, []).append(
+            (
+                _months(p.start_year, p.start_month, end=False),
+                today if p.end_year is None else _months(p.end_year, p.end_month, end=True),
+                p.end_year is None,
+            )
+        )
+    best: dict[int, _Overlap] = {}
+    for member_id, company_id, sy, sm, ey, em in rows:
+        start = _months(sy, sm, end=False)
+        end = today if ey is None else _months(ey, em, end=True)
+        for our_start, our_end, current in spans.get(company_id, ()):
+            lo, hi = max(our_start, start), min(our_end, end)
+            if lo > hi:
+                continue
+            both_current = ey is None and current
+            overlap = _Overlap(
+                names[company_id], lo // 12, None if both_current else hi // 12, hi - lo + 1
+            )
+            if member_id not in best or overlap.months > best[member_id].months:
+                best[member_id] = overlap
+    return best
+
+
+def _years(start: int | None, end: int | None) -> tuple[int, int] | None:
+    if start is None and end is None:
+        return None
+    if start is None:
+        return (end, end) if end is not None else None
+    return (start, end if end is not None else start)
+
+
+def _school_overlaps(ctx: Ctx, viewer: Member) -> dict[int, _Overlap]:
+    """Members who were at one of the viewer's schools in overlapping years."""
+    mine: list[tuple[Education, tuple[int, int]]] = []
+    for e in viewer.education:
+        span = _years(e.start_year, e.end_year)
+        if span is not None:
+            mine.append((e, span))
+    if not mine:
+        return {}
+    conds = []
+    for e, (s, t) in mine:
+        conds.append(
+            and_(
+                Education.school_id == e.school_id,
+                or_(Education.start_year.is_(None), Education.start_year <= t),
+                or_(Education.end_year.is_(None), Education.end_year >= s),
+            )
+        )
+    rows = ctx.session.execute(
+        select(Education.member_id, Education.school_id, Education.start_year, Education.end_year)
+        .where(Education.member_id != viewer.id, or_(*conds))
+        .order_by(Education.end_year.desc())
+        .limit(ATTRIBUTE_CANDIDATES * 2)
+    ).all()
+    names = {e.school_id: e.school.name for e, _ in mine}
+    best: dict[int, _Overlap] = {}
+    for member_id, school_id, sy, ey in rows:
+        theirs = _years(sy, ey)
+        if theirs is None:
+            continue
+        for e, ours in mine:
+            if e.school_id != school_id:
+                continue
+            lo, hi = max(ours[0], theirs[0]), min(ours[1], theirs[1])
+            if lo > hi:
+                continue
+            overlap = _Overlap(names[school_id], lo, hi, (hi - lo + 1) * 12)
+            if member_id not in best or overlap.months > best[member_id].months:
+                best[member_id] = overlap
+    return best
+
+
+def _same_place(ctx: Ctx, viewer: Member) -> list[int]:
+    if not viewer.location or not viewer.industry:
+        return []
+    return list(
+        ctx.session.scalars(
+            select(Member.id)
+            .where(
+                Member.industry == viewer.industry,
+                Member.location == viewer.location,
+                Member.id != viewer.id,
+                Member.is_active.is_(True),
+            )
+            .order_by(Member.id.desc())
+            .limit(ATTRIBUTE_CANDIDATES)
+        )
+    )
+
+
+def _span(o: _Overlap, *, present: str, past: str) -> str:
+    if o.end is None:
+        return f"You both {present} at {o.name} (since {o.start})"
+    years = str(o.start) if o.start == o.end else f"{o.start}–{o.end}"
+    return f"You both {past} at {o.name} {years}"
+
+
+def _reasons(c: _Candidate, shared: list[Member], viewer: Member, member: Member) -> list[str]:
+    reasons: list[tuple[float, str]] = []
+    if c.mutual:
+        text = f"{c.mutual} mutual connection{'s' if c.mutual != 1 else ''}"
+        if shared:
+            text += f", including {shared[0].name}"
+        reasons.append((score(c.mutual), text))
+    if c.company is not None:
+        reasons.append((score(0, c.company.years), _span(c.company, present="work", past="worked")))
+    if c.school is not None:
+        reasons.append(
+            (score(0, None, c.school.years), _span(c.school, present="study", past="studied"))
+        )
+    if c.place:
+        reasons.append((PLACE_POINTS, f"Also in {member.industry}, {member.location}"))
+    reasons.sort(key=lambda r: -r[0])
+    return [text for _, text in reasons]
+
+
+def people_you_may_know(
+    ctx: Ctx, viewer: Member, *, limit: int | None = None, record: bool = True
+) -> list[Suggestion]:
+    """Suggestions for ``viewer``, best first, each explaining itself.
+
+    Never suggests: oneself, a connection, a member with an open invitation either
+    way, a member blocked either way or deactivated, a dismissed or faded
+    suggestion, or a member whose invitation setting would refuse the viewer.
+    ``record`` counts this as one showing of each suggestion returned.
+    """
+    limit = ctx.settings.suggestion_count if limit is None else limit
+    if not 1 <= limit <= 100:
+        raise Invalid("Ask for between 1 and 100 suggestions.", code="invalid_page")
+    now = ctx.clock.now()
+    hidden = _hidden(ctx, viewer)
+    connected = set(graph.neighbors(ctx, viewer.id).tolist())
+    candidates: dict[int, _Candidate] = {}
+    for member_id, mutual in graph.suggestions(
+        ctx, viewer, exclude=hidden, limit=ctx.settings.suggestion_candidates
+    ):
+        candidates[member_id] = _Candidate(member_id, mutual=mutual)
+    skip = hidden | connected | {viewer.id}
+    for member_id, overlap in _company_overlaps(ctx, viewer, now).items():
+        if member_id not in skip:
+            candidates.setdefault(member_id, _Candidate(member_id)).company = overlap
+    for member_id, overlap in _school_overlaps(ctx, viewer).items():
+        if member_id not in skip:
+            candidates.setdefault(member_id, _Candidate(member_id)).school = overlap
+    for member_id in _same_place(ctx, viewer):
+        if member_id not in skip:
+            candidates.setdefault(member_id, _Candidate(member_id)).place = True
+    if not candidates:
+        return []
+    # Shared connections for the attribute candidates too (engine, vectorized).
+    unknown = [i for i, c in candidates.items() if c.mutual == 0]
+    if unknown:
+        counts = graph.engine(ctx).mutual_counts(viewer.id, np.asarray(unknown, dtype=np.int64))
+        for i, n in zip(unknown, counts.tolist(), strict=True):
+            candidates[i].mutual = int(n)
+    points = {
+        c.member_id: score(
+            c.mutual,
+            c.company.years if c.company else None,
+            c.school.years if c.school else None,
+            c.place,
+        )
+        for c in candidates.values()
+    }
+    scored = sorted(
+        candidates.values(), key=lambda c: (-points[c.member_id], -c.mutual, c.member_id)
+    )
+    visible = graph.visible_ids(ctx, viewer, [c.member_id for c in scored])
+    chosen: list[tuple[_Candidate, Member]] = []
+    # Load in score order, a batch at a time, until enough pass the invitation settings.
+    pool = [c for c in scored if c.member_id in visible]
+    for start in range(0, len(pool), limit * 2):
+        batch = pool[start : start + limit * 2]
+        members = {
+            m.id: m
+            for m in ctx.session.scalars(
+                select(Member).where(Member.id.in_([c.member_id for c in batch]))
+            )
+        }
+        for c in batch:
+            member = members[c.member_id]
+            if policy_refusal(ctx, viewer, member, None, mutual=c.mutual) is None:
+                chosen.append((c, member))
+        if len(chosen) >= limit:
+            break
+    chosen = chosen[:limit]
+    if not chosen:
+        return []
+    members_out = [m for _, m in chosen]
+    found = graph.badges(ctx, viewer, [m.id for m in members_out])
+    preview = graph.mutual_preview(ctx, viewer, members_out, per_member=3)
+    out = []
+    for c, member in chosen:
+        shared = preview.get(member.id, [])
+        out.append(
+            Suggestion(
+                member=member,
+                badge=found[member.id],
+                score=points[c.member_id],
+                reasons=_reasons(c, shared, viewer, member),
+                shared=shared,
+            )
+        )
+    if record:
+        _record_showing(ctx, viewer, [s.member.id for s in out], now)
+    return out
+
+
+def _record_showing(ctx: Ctx, viewer: Member, member_ids: list[int], now: datetime) -> None:
+    """One more showing of each (at most one per ``suggestion_impression_minutes``)."""
+    gap = timedelta(minutes=ctx.settings.suggestion_impression_minutes)
+    seen = {
+        s.member_id: s
+        for s in ctx.session.scalars(
+            select(SuggestionSeen).where(
+                SuggestionSeen.viewer_id == viewer.id, SuggestionSeen.member_id.in_(member_ids)
+            )
+        )
+    }
+    for member_id in member_ids:
+        row = seen.get(member_id)
+        if row is None:
+            ctx.session.add(
+                SuggestionSeen(
+                    viewer_id=viewer.id,
+                    member_id=member_id,
+                    shown=1,
+                    first_shown_at=now,
+                    last_shown_at=now,
+                )
+            )
+        elif row.last_shown_at is None or now - row.last_shown_at >= gap:
+            row.shown += 1
+            row.last_shown_at = now
+    ctx.session.flush()
+
+
+def dismiss(ctx: Ctx, viewer: Member, handle: str) -> Member:
+    """Never suggest this member again."""
+    member = view_member(ctx, viewer, handle)
+    if member.id == viewer.id:
+        raise Invalid("You are never suggested to yourself.", code="self_dismiss")
+    row = ctx.session.get(SuggestionSeen, {"viewer_id": viewer.id, "member_id": member.id})
+    now = ctx.clock.now()
+    if row is None:
+        ctx.session.add(
+            SuggestionSeen(viewer_id=viewer.id, member_id=member.id, shown=0, dismissed_at=now)
+        )
+    elif row.dismissed_at is None:
+        row.dismissed_at = now
+    ctx.session.flush()
+    return member

@@ -1,0 +1,68 @@
+"""The search documents follow every way profile data is written."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from kith.db import Ctx
+from kith.demo.service import build_demo
+from kith.models import Company, Member, Position, SearchDocument
+from kith.pagination import PageRequest
+from kith.runtime import Kith
+from kith.search.service import SearchQuery, search_people
+from tests.factories import make_member
+from tests.search.conftest import profile, synced
+
+
+def found(kith: Kith, viewer: Member, **query: object) -> list[str]:
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, viewer.id)
+        assert me is not None
+        result = search_people(c, me, SearchQuery(**query), PageRequest(1, 50))  # type: ignore[arg-type]
+        return [h.member.handle for h in result.page.items]
+
+
+def document(ctx: Ctx, member: Member) -> SearchDocument:
+    ctx.session.expire_all()
+    doc = ctx.session.get(SearchDocument, member.id)
+    assert doc is not None
+    return doc
+
+
+def test_any_orm_write_refreshes_the_document(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    viewer = make_member(ctx, "Vera")
+    zoe = make_member(ctx, "Zoé", "Ngata", headline="Welder")  # set directly on the row
+    assert document(ctx, zoe).name == "Zoe Ngata"  # accents folded
+    assert found(kith, viewer, keywords="welder") == [zoe.handle]
+    profile(ctx, zoe, positions=[("Initech", "Welder", 2020, 1)])
+    assert found(kith, viewer, keywords="initech") == [zoe.handle]
+    # renaming a company rewrites the documents of the members who worked there
+    company = ctx.session.scalar(select(Company).where(Company.key == "initech"))
+    assert company is not None
+    company.name = "Initrode"
+    ctx.session.flush()
+    assert "Initrode" in document(ctx, zoe).work
+    assert found(kith, viewer, keywords="initrode") == [zoe.handle]
+    assert found(kith, viewer, keywords="initech") == []
+    # a position edited in place
+    position = ctx.session.scalar(select(Position).where(Position.member_id == zoe.id))
+    assert position is not None
+    position.title = "Blacksmith"
+    ctx.session.flush()
+    assert found(kith, viewer, keywords="blacksmith") == [zoe.handle]
+    assert found(kith, viewer, keywords="welder") == [zoe.handle]  # still her headline
+
+
+def test_the_demo_community_is_searchable(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    result = build_demo(ctx, members=40, seed=2)
+    count = ctx.session.scalar(select(func.count()).select_from(SearchDocument))
+    assert count == result.members
+    member = ctx.session.scalar(select(Member).where(Member.headline.like("% at %")))
+    assert member is not None
+    company = member.headline.split(" at ", 1)[1]
+    viewer = ctx.session.scalar(select(Member).where(Member.id != member.id))
+    assert viewer is not None
+    assert member.handle in found(kith, viewer, company=(company,))
+    assert member.handle in found(kith, viewer, keywords=f"{member.first_name} {member.last_name}")

@@ -1,0 +1,313 @@
+"""People search: full text, every filter, network filters, ranking, privacy,
+blocks and deactivation, facets and typeahead, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kith.blocks.service import block
+from kith.db import Ctx
+from kith.models import Member
+from kith.pagination import PageRequest
+from kith.runtime import Kith
+from kith.search.service import SearchQuery, SearchResult, search_people, typeahead
+from tests.factories import connect, make_member
+from tests.helpers import refusal
+from tests.search.conftest import profile, synced
+
+PAGE = PageRequest(1, 50)
+
+
+def run(kith: Kith, viewer: Member, **query: object) -> SearchResult:
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, viewer.id)
+        assert me is not None
+        return search_people(c, me, SearchQuery(**query), PAGE)  # type: ignore[arg-type]
+
+
+def handles(result: SearchResult) -> list[str]:
+    return [h.member.handle for h in result.page.items]
+
+
+@pytest.fixture
+def town(client: TestClient, kith: Kith, ctx: Ctx) -> dict[str, Member]:
+    """A small community: viewer - ana - ben - cleo (a line), and others apart."""
+    viewer = make_member(ctx, "Vera", "Viewer")
+    ana = make_member(ctx, "Ana", "Ruiz")
+    ben = make_member(ctx, "Ben", "Okafor")
+    cleo = make_member(ctx, "Cléo", "Durand")
+    dora = make_member(ctx, "Dora", "Ruiz")
+    connect(ctx, viewer, ana)
+    connect(ctx, ana, ben)
+    connect(ctx, ben, cleo)
+    profile(
+        ctx,
+        ana,
+        headline="Data engineer",
+        location="Berlin, Germany",
+        industry="Technology",
+        positions=[("Acme", "Data Engineer", 2019, 1), ("Globex", "Analyst", 2015, 1, 2018, 12)],
+        education=[("Oxford University", "BSc", "Physics", 2011, 2014)],
+        skills=["Python", "Spark"],
+        about="I like gardening.",
+    )
+    profile(
+        ctx,
+        ben,
+        headline="Product manager",
+        location="Lisbon",
+        industry="Technology",
+        positions=[("Globex", "Product Manager", 2018, 3)],
+        skills=["Roadmaps"],
+    )
+    profile(
+        ctx,
+        cleo,
+        headline="Nurse",
+        location="Berlin",
+        industry="Healthcare",
+        positions=[("Charité", "Nurse", 2016, 1)],
+        education=[("Oxford University", "MSc", "Nursing", 2012, 2014)],
+    )
+    profile(ctx, dora, headline="Engineer", location="Madrid", industry="Technology")
+    return {"viewer": viewer, "ana": ana, "ben": ben, "cleo": cleo, "dora": dora}
+
+
+def test_keywords_reach_every_part_of_a_profile(kith: Kith, town: dict[str, Member]) -> None:
+    v, ana = town["viewer"], town["ana"]
+    for words in (
+        "ana",
+        "ruiz",
+        "data engineer",
+        "acme",
+        "globex",
+        "oxford",
+        "spark",
+        "gardening",
+        "physics",
+    ):
+        assert ana.handle in handles(run(kith, v, keywords=words)), words
+    # accents fold both ways, and words match their beginnings
+    assert handles(run(kith, v, keywords="cleo")) == [town["cleo"].handle]
+    assert handles(run(kith, v, keywords="Charite")) == [town["cleo"].handle]
+    assert town["ben"].handle in handles(run(kith, v, keywords="road"))
+    # all words must match
+    assert handles(run(kith, v, keywords="ruiz gardening")) == [ana.handle]
+    assert handles(run(kith, v, keywords="nothingmatchesthis")) == []
+
+
+def test_exact_name_ranks_first_and_proximity_orders_the_rest(
+    kith: Kith, ctx: Ctx, town: dict[str, Member]
+) -> None:
+    v = town["viewer"]
+    # Dora Ruiz is out of network, Ana Ruiz is 1st degree: the exact name wins.
+    result = run(kith, v, keywords="Dora Ruiz")
+    assert handles(result)[0] == town["dora"].handle
+    assert result.page.items[0].exact_name
+    # "ruiz" alone: the 1st-degree connection first.
+    assert handles(run(kith, v, keywords="ruiz")) == [town["ana"].handle, town["dora"].handle]
+    # No words: 1st, 2nd, 3rd, then out of network.
+    ordered = handles(run(kith, v, industry=("Technology", "Healthcare")))
+    assert ordered == [
+        town["ana"].handle,
+        town["ben"].handle,
+        town["cleo"].handle,
+        town["dora"].handle,
+    ]
+
+
+def test_second_degree_ranked_by_mutual_connections(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    v = make_member(ctx, "Vera", "Viewer")
+    friends = [make_member(ctx, f"F{i}", "Friend") for i in range(3)]
+    few, many = make_member(ctx, "Sam", "Few"), make_member(ctx, "Sam", "Many")
+    for f in friends:
+        connect(ctx, v, f)
+        connect(ctx, f, many)
+    connect(ctx, friends[0], few)
+    result = run(kith, v, first_name="Sam")
+    assert handles(result) == [many.handle, few.handle]
+    top = result.page.items[0]
+    assert (top.badge.degree, top.badge.mutual) == (2, 3)
+    assert {m.handle for m in top.shared} == {f.handle for f in friends}
+
+
+def test_each_filter_and_combinations(kith: Kith, town: dict[str, Member]) -> None:
+    v, ana, ben, cleo, dora = (town[k] for k in ("viewer", "ana", "ben", "cleo", "dora"))
+    cases: list[tuple[dict[str, object], list[Member]]] = [
+        ({"first_name": "an"}, [ana]),
+        ({"last_name": "RUIZ"}, [ana, dora]),
+        ({"title": "engineer"}, [ana]),  # current titles only
+        ({"title": "analyst"}, []),
+        ({"company": ("Acme",)}, [ana]),
+        ({"company": ("Globex",)}, [ben]),  # Ana left Globex
+        ({"past_company": ("Globex",)}, [ana]),
+        ({"company": ("glob",)}, [ben]),  # the beginning of a company's name
+        ({"company": ("Nowhere Inc",)}, []),
+        ({"school": ("Oxford University",)}, [ana, cleo]),
+        ({"location": ("berlin",)}, [ana, cleo]),
+        ({"location": ("Berlin", "Lisbon")}, [ana, ben, cleo]),
+        ({"industry": ("technology",)}, [ana, ben, dora]),
+        ({"network": ("1",)}, [ana]),
+        ({"network": ("2",)}, [ben]),
+        ({"network": ("3",)}, [cleo, dora]),
+        ({"network": ("1", "2")}, [ana, ben]),
+        ({"network": ("1", "3")}, [ana, cleo, dora]),
+        ({"network": ("1", "2", "3")}, [ana, ben, cleo, dora]),
+        ({"industry": ("Technology",), "network": ("2", "3")}, [ben, dora]),
+        ({"school": ("Oxford University",), "location": ("Berlin",), "network": ("3",)}, [cleo]),
+        ({"keywords": "engineer", "network": ("1",)}, [ana]),
+        ({"keywords": "engineer", "industry": ("Technology",), "network": ("3",)}, [dora]),
+        ({"company": ("Globex",), "network": ("2",)}, [ben]),
+        ({"past_company": ("Globex",), "company": ("Acme",), "school": ("oxford",)}, [ana]),
+    ]
+    for query, expected in cases:
+        got = run(kith, v, **query)
+        assert sorted(handles(got)) == sorted(m.handle for m in expected), query
+        assert got.page.total == len(expected), query
+
+
+def test_connections_of_respects_their_list_visibility(
+    kith: Kith, ctx: Ctx, town: dict[str, Member]
+) -> None:
+    v, ana, ben = town["viewer"], town["ana"], town["ben"]
+    # Ana shows her connections to her connections: the viewer sees Ben (not themself).
+    assert handles(run(kith, v, connections_of=ana.handle)) == [ben.handle]
+    assert handles(run(kith, v, connections_of=ana.handle, keywords="product")) == [ben.handle]
+    # Ben is 2nd degree: his list is for his connections only.
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, v.id)
+        assert me is not None
+        refusal(
+            "connections_private",
+            search_people,
+            c,
+            me,
+            SearchQuery(connections_of=ben.handle),
+            PAGE,
+        )
+    ana.connections_visibility = "only_me"
+    ctx.session.flush()
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, v.id)
+        assert me is not None
+        refusal(
+            "connections_private",
+            search_people,
+            c,
+            me,
+            SearchQuery(connections_of=ana.handle),
+            PAGE,
+        )
+    # One's own list is always visible.
+    assert sorted(handles(run(kith, ana, connections_of=ana.handle))) == sorted(
+        [v.handle, ben.handle]
+    )
+
+
+def test_blocked_and_deactivated_members_never_appear(
+    kith: Kith, ctx: Ctx, town: dict[str, Member]
+) -> None:
+    v, ana, ben, dora = town["viewer"], town["ana"], town["ben"], town["dora"]
+    assert dora.handle in handles(run(kith, v, last_name="ruiz"))
+    block(ctx, dora, v)  # Dora blocks the viewer: neither finds the other
+    assert handles(run(kith, v, last_name="ruiz")) == [ana.handle]
+    assert v.handle not in handles(run(kith, dora, keywords="vera"))
+    block(ctx, v, ben)  # the viewer blocks Ben
+    assert handles(run(kith, v, keywords="product manager")) == []
+    assert v.handle not in handles(run(kith, ben, keywords="viewer"))
+    ana.is_active = False
+    ctx.session.flush()
+    assert handles(run(kith, v, keywords="ruiz")) == []
+    assert handles(run(kith, v, keywords="ana")) == []
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, v.id)
+        assert me is not None
+        assert typeahead(c, me, "an") == []
+
+
+def test_an_edited_profile_is_found_by_its_new_words_only(
+    kith: Kith, ctx: Ctx, town: dict[str, Member]
+) -> None:
+    v, ana = town["viewer"], town["ana"]
+    profile(
+        ctx,
+        ana,
+        headline="Beekeeper",
+        about="",
+        positions=[("Honeycomb Ltd", "Apiarist", 2024, 1)],
+        education=[],
+        skills=[],
+    )
+    for old in ("gardening", "spark", "acme", "oxford", "physics", "data"):
+        assert ana.handle not in handles(run(kith, v, keywords=old)), old
+    for new in ("beekeeper", "honeycomb", "apiarist"):
+        assert handles(run(kith, v, keywords=new)) == [ana.handle], new
+    assert handles(run(kith, v, company=("Acme",))) == []
+    # a new name is found at once, and the old one no more
+    profile(ctx, ana, last_name="Zamora")
+    assert handles(run(kith, v, keywords="ruiz")) == [town["dora"].handle]
+    assert handles(run(kith, v, keywords="zamora")) == [ana.handle]
+
+
+def test_facets_count_the_current_result_set(kith: Kith, town: dict[str, Member]) -> None:
+    result = run(kith, town["viewer"], industry=("Technology",))
+    facets = {k: {f.value: f.count for f in v} for k, v in result.facets.items()}
+    assert facets["company"] == {"Acme": 1, "Globex": 1}
+    assert facets["industry"] == {"Technology": 3}
+    assert facets["location"] == {"Berlin, Germany": 1, "Lisbon": 1, "Madrid": 1}
+    assert all(f.selected for f in result.facets["industry"])
+
+
+def test_typeahead_by_name_prefix_nearest_first(
+    kith: Kith, ctx: Ctx, town: dict[str, Member]
+) -> None:
+    v = town["viewer"]
+    ann = make_member(ctx, "Annette", "Zed")
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, v.id)
+        assert me is not None
+        got = [m.handle for m, _ in typeahead(c, me, "an")]
+        assert got == [town["ana"].handle, ann.handle]
+        assert [m.handle for m, _ in typeahead(c, me, "ana r")] == [town["ana"].handle]
+        assert [m.handle for m, _ in typeahead(c, me, "Cle")] == [town["cleo"].handle]
+        assert typeahead(c, me, "engineer") == []  # names only
+        assert typeahead(c, me, "  ") == []
+        assert [b.degree for _, b in typeahead(c, me, "ruiz")] == [1, 0]
+
+
+def test_bad_queries_are_refused(kith: Kith, town: dict[str, Member]) -> None:
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, town["viewer"].id)
+        assert me is not None
+        refusal("empty_search", search_people, c, me, SearchQuery(keywords="  "), PAGE)
+        refusal("invalid_network", search_people, c, me, SearchQuery(network=("4",)), PAGE)
+        refusal("invalid_search", search_people, c, me, SearchQuery(keywords="x" * 101), PAGE)
+        refusal(
+            "invalid_search", search_people, c, me, SearchQuery(company=tuple("abcdefghijk")), PAGE
+        )
+        refusal(
+            "member_not_found", search_people, c, me, SearchQuery(connections_of="nobody"), PAGE
+        )
+
+
+def test_pagination(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    v = make_member(ctx, "Vera", "Viewer")
+    for i in range(7):
+        profile(ctx, make_member(ctx, f"P{i}", "Paged"), industry="Energy")
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, v.id)
+        assert me is not None
+        seen = []
+        for page in (1, 2, 3):
+            result = search_people(c, me, SearchQuery(industry=("Energy",)), PageRequest(page, 3))
+            assert result.page.total == 7
+            seen += [h.member.handle for h in result.page.items]
+        assert len(seen) == len(set(seen)) == 7
