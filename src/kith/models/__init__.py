@@ -11,8 +11,28 @@ from kith.models.connections import (
 )
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.notifications import Notification
+from kith.models.relationships import (
+    Contact,
+    ContactNote,
+    ContactTag,
+    Conversation,
+    FollowUp,
+    Interaction,
+    Message,
+    Tag,
+    Tier,
+)
 
 __all__ = [
+    "Contact",
+    "ContactNote",
+    "ContactTag",
+    "Conversation",
+    "FollowUp",
+    "Interaction",
+    "Message",
+    "Tag",
+    "Tier",
     "OPEN_STATUSES",
     "AuthToken",
     "Block",
