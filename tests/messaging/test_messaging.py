@@ -48,15 +48,18 @@ def test_connections_message_each_other_and_unread_counts_follow(
     a, b = bearer(ctx, ana), bearer(ctx, ben)
     first = send(client, a, ben, "Thanks for connecting!")
     assert first.status_code == 201, first.text
-    assert first.json()["seq"] == 1 and first.json()["from_you"] is True
+    assert first.json()["seq"] == 1
+    assert first.json()["from_you"] is True
     assert client.get("/api/v1/messages/unread", headers=b).json() == {"unread": 1, "requests": 0}
     assert client.get("/api/v1/messages/unread", headers=a).json()["unread"] == 0
     inbox = client.get("/api/v1/messages", headers=b).json()
     assert inbox["unread"] == 1
     [item] = inbox["items"]
-    assert item["with"]["handle"] == ana.handle and item["with"]["degree"] == 1
+    assert item["with"]["handle"] == ana.handle
+    assert item["with"]["degree"] == 1
     assert item["last_message"]["body"] == "Thanks for connecting!"
-    assert item["status"] == "open" and item["awaiting_your_answer"] is False
+    assert item["status"] == "open"
+    assert item["awaiting_your_answer"] is False
     reply = send(client, b, ana, "Likewise")
     assert reply.json()["seq"] == 2
     # answering reads everything before it
@@ -150,16 +153,19 @@ def test_message_requests_between_current_coworkers(
     assert client.get("/api/v1/messages", headers=b).json()["total"] == 0
     requests = client.get("/api/v1/messages?box=requests", headers=b).json()
     [request] = requests["items"]
-    assert request["awaiting_your_answer"] is True and request["status"] == "request"
+    assert request["awaiting_your_answer"] is True
+    assert request["status"] == "request"
     assert client.get("/api/v1/messages/unread", headers=b).json() == {"unread": 1, "requests": 1}
     # Ana sees it waiting in her inbox, and cannot answer her own request
     [mine] = client.get("/api/v1/messages", headers=a).json()["items"]
-    assert mine["status"] == "request" and mine["awaiting_your_answer"] is False
+    assert mine["status"] == "request"
+    assert mine["awaiting_your_answer"] is False
     refused(
         client.post(f"/api/v1/messages/{request['id']}/accept", headers=a), 409, "request_closed"
     )
     accepted = client.post(f"/api/v1/messages/{request['id']}/accept", headers=b)
-    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "accepted"
     refused(
         client.post(f"/api/v1/messages/{request['id']}/accept", headers=b), 409, "request_closed"
     )
@@ -208,7 +214,8 @@ def test_rate_limit_with_a_clear_refusal(client: TestClient, kith: Kith, ctx: Ct
     for i in range(3):
         service.send_message(ctx, ana, ben, f"message {i}")
     err = refusal("message_limit", service.send_message, ctx, ana, ben, "one more")
-    assert err.status == 429 and "Retry-After" in err.headers
+    assert err.status == 429
+    assert "Retry-After" in err.headers
     assert "3 messages in the last hour" in err.message
     kith.clock.advance(hours=1, seconds=1)  # type: ignore[attr-defined]
     service.send_message(ctx, ana, ben, "again")

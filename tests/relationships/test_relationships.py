@@ -53,7 +53,8 @@ def test_default_tiers_and_managing_them(client: TestClient, kith: Kith, ctx: Ct
     )
     tid = made.json()["id"]
     renamed = client.patch(f"{API}/tiers/{tid}", json={"name": "My mentors"}, headers=a).json()
-    assert renamed["name"] == "My mentors" and renamed["cadence_days"] == 60
+    assert renamed["name"] == "My mentors"
+    assert renamed["cadence_days"] == 60
     stopped = client.patch(f"{API}/tiers/{tid}", json={"cadence_days": None}, headers=a).json()
     assert stopped["cadence_days"] is None
     assert client.delete(f"{API}/tiers/{tid}", headers=a).status_code == 204
@@ -72,7 +73,8 @@ def test_private_data_about_a_connection(client: TestClient, kith: Kith, ctx: Ct
         headers=a,
     ).json()
     assert person["tier"]["name"] == "Inner circle"
-    assert person["cadence_days"] == 30 and person["cadence_source"] == "tier"
+    assert person["cadence_days"] == 30
+    assert person["cadence_source"] == "tier"
     assert (
         client.post(
             f"{API}/people/{ben.handle}/tags", json={"name": "mentor"}, headers=a
@@ -186,7 +188,9 @@ def test_another_member_can_never_read_or_change_private_data(
             refused(response, 404, code)
     # Eve's own view of Ben has none of Ana's data
     own = client.get(f"{API}/people/{ben.handle}", headers=e).json()
-    assert own["tags"] == [] and own["notes"] == [] and own["tier"] is None
+    assert own["tags"] == []
+    assert own["notes"] == []
+    assert own["tier"] is None
     assert client.get(f"{API}/tags", headers=e).json() == []
     assert "secret" not in client.get(f"{API}/tiers", headers=e).text
     assert "secret" not in client.get(f"{API}/people/{ben.handle}/interactions", headers=e).text
@@ -195,7 +199,8 @@ def test_another_member_can_never_read_or_change_private_data(
     assert "secret" not in client.get(f"{API}/connections", headers=e).text
     # Ana's data is untouched
     view = service.contact_view(ctx, ana, ben)
-    assert [t.name for t in view.tags] == ["secret-tag"] and view.tier is not None
+    assert [t.name for t in view.tags] == ["secret-tag"]
+    assert view.tier is not None
     assert [n.body for n in view.notes] == ["secret note"]
 
 
@@ -233,7 +238,8 @@ def test_due_to_reconnect_ordered_by_how_overdue(client: TestClient, kith: Kith,
     kith.clock.advance(days=31)  # type: ignore[attr-defined]
     due = client.get(f"{API}/due", headers=a).json()
     assert [i["member"]["handle"] for i in due["items"]] == [eve.handle, ben.handle]
-    assert due["items"][0]["overdue_days"] == 21 and due["items"][1]["overdue_days"] == 1
+    assert due["items"][0]["overdue_days"] == 21
+    assert due["items"][1]["overdue_days"] == 1
     assert due["items"][1]["tier"] == "Inner circle"
     # a message resets the clock; snoozing hides for a while
     send_message(ctx, ana, ben, "Coffee soon?")
@@ -326,7 +332,8 @@ def test_bulk_removal_previews_then_removes_through_the_one_rule(
     preview = client.post(f"{API}/prune/preview", json=body, headers=a).json()
     assert "endorsements and recommendations" in preview["explanation"]
     first = preview["items"][0]
-    assert first["you_follow"] and first["follows_you"]
+    assert first["you_follow"]
+    assert first["follows_you"]
     assert "you stop following Ben" in first["what_goes"]
     assert "Ben stops following you" in first["what_goes"]
     assert "endorsements and recommendations between you are hidden" in first["what_goes"]
