@@ -37,6 +37,7 @@ def test_relationship_scenario(
 
     # Connect: Ana invites Ben with a note; Ben accepts and gets the follow-up prompt.
     _invite(ana, base, ben_handle, note="Loved your talk on data quality", context="PyCon Lisbon")
+    expect(ana.locator("#actions")).to_contain_text("Pending")
     ben.goto(f"{base}/mynetwork")
     ben.locator("#received").get_by_role("button", name="Accept").click()
     prompt = ben.locator("#follow-up-prompt")
@@ -45,7 +46,7 @@ def test_relationship_scenario(
     expect(prompt).to_contain_text("How you know each other: PyCon Lisbon")
 
     # Ben sends a message from the prompt; Ana sees it counted in her header.
-    prompt.get_by_role("link", name="Message Ana").click()
+    prompt.get_by_role("button", name="Message Ana").click()
     ben.wait_for_url(f"**/messages/with/{ana_handle}")
     expect(ben.locator("#follow-up")).to_contain_text("Loved your talk on data quality")
     ben.get_by_label("Write a message").fill("Thank you for the invitation, Ana!")
@@ -82,7 +83,7 @@ def test_relationship_scenario(
     expect(due).to_contain_text("Ana Ruiz")
     expect(due).to_contain_text("1 day overdue")
     expect(due).to_contain_text("Inner circle")
-    expect(due.get_by_role("link", name="Message")).to_have_attribute(
+    expect(due.get_by_role("button", name="Message", exact=True)).to_have_attribute(
         "href", f"/messages/with/{ana_handle}"
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -147,7 +147,7 @@ def send(
         member = me(ctx, member_id)
         other = view_member(ctx, member, handle)
         service.send_message(ctx, member, other, body)
-    return redirect(request, f"/messages/with/{other.handle}#latest")
+    return redirect(request, f"/messages/with/{other.handle}")
 
 
 @router.post("/messages/{conversation_id}/{answer}")
