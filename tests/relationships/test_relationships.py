@@ -419,8 +419,8 @@ def counted(kith: Kith) -> list[str]:
 
 
 # The query counts the benchmark pins too: they do not grow with the network.
-DUE_QUERIES = 2
-PRUNE_QUERIES = 3
+DUE_QUERIES = service.DUE_QUERY_COUNT
+PRUNE_QUERIES = service.PRUNE_QUERY_COUNT
 
 
 def test_due_and_prune_query_counts_do_not_grow(kith: Kith, ctx: Ctx, counted: list[str]) -> None:

@@ -48,6 +48,11 @@ CADENCE_MAX_DAYS = 3650
 INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "other": "Other"}
 ContactSort = Literal["name", "recent", "oldest", "last_interaction", "least_interaction"]
 CONTACT_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")
+# Statements each list sends, whatever the size of the network (the tests and the
+# benchmark assert them): the due list computes in one query and loads one page of
+# members; pruning reads the dormant connections, then shared companies and schools.
+DUE_QUERY_COUNT = 2
+PRUNE_QUERY_COUNT = 3
 
 
 def default_tiers(ctx: Ctx) -> list[tuple[str, int | None]]:
