@@ -14,15 +14,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, delete, func, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from kith.clock import as_utc
 from kith.connections.queries import block_exists, connection_between, is_following
 from kith.connections.service import remove_connection
 from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
-from kith.graph.service import badges
+from kith.graph.service import mutual_counts
 from kith.members.service import entity_key
 from kith.models import (
     Company,
@@ -40,6 +53,7 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.models.types import UTCDateTime
 from kith.pagination import Page, PageRequest, paginate_rows
 
 NAME_MAX = 60
@@ -49,10 +63,10 @@ INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "ot
 ContactSort = Literal["name", "recent", "oldest", "last_interaction", "least_interaction"]
 CONTACT_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")
 # Statements each list sends, whatever the size of the network (the tests and the
-# benchmark assert them): the due list computes in one query and loads one page of
-# members; pruning reads the dormant connections, then shared companies and schools.
+# benchmark assert them): the due list counts and reads one page in the database;
+# pruning reads the dormant connections, shared companies and schools, then one page.
 DUE_QUERY_COUNT = 2
-PRUNE_QUERY_COUNT = 3
+PRUNE_QUERY_COUNT = 4
 
 
 def default_tiers(ctx: Ctx) -> list[tuple[str, int | None]]:
@@ -663,77 +677,88 @@ def _tag_cadences(owner_id: int) -> Any:
     )
 
 
-def due_candidates(
-    ctx: Ctx, owner: Member
-) -> list[tuple[int, datetime, datetime | None, int, datetime, str | None]]:
-    """(member id, connected at, last interaction, cadence, due at, tier name) for every
-    connection that is due now, most overdue first. One query."""
+def _owner_connections(owner_id: int) -> Any:
+    """SQL: (other, connected_at) for each of ``owner_id``'s connections; each half of
+    the union uses one of the pair indexes."""
+    lo = select(
+        Connection.member_hi_id.label("other"), Connection.created_at.label("connected_at")
+    ).where(Connection.member_lo_id == owner_id)
+    hi = select(
+        Connection.member_lo_id.label("other"), Connection.created_at.label("connected_at")
+    ).where(Connection.member_hi_id == owner_id)
+    return union_all(lo, hi).subquery("mine")
+
+
+def _least(a: Any, b: Any) -> Any:
+    """SQL: the smaller of two nullable integers, ignoring nulls."""
+    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
+
+
+def _plus_days(ctx: Ctx, when: Any, days: Any) -> Any:
+    """SQL: ``when`` + ``days`` days, comparable with :func:`_instant` on both backends."""
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        return func.julianday(when) + days
+    return when + func.make_interval(0, 0, 0, days)
+
+
+def _instant(ctx: Ctx, when: datetime) -> Any:
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        naive = when.astimezone(UTC).replace(tzinfo=None)
+        return func.julianday(literal(naive.isoformat(sep=" ")))
+    return literal(when, UTCDateTime())
+
+
+def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry]:
+    """Connections whose keep-in-touch cadence has run out, most overdue first.
+
+    The cadence in force is the person's own, else the shortest of their tier's and
+    their tags'; it runs from the last interaction (or the connection date). Counted,
+    filtered, ordered and paginated in the database: two statements at any size.
+    """
     now = ctx.clock.now()
     tags = _tag_cadences(owner.id)
+    mine = _owner_connections(owner.id)
+    cadence = func.coalesce(Contact.cadence_days, _least(Tier.cadence_days, tags.c.cadence))
+    since = func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
+    due_at = _plus_days(ctx, since, cadence)
     stmt = (
         select(
-            Contact.other_id,
-            Contact.cadence_days,
-            Tier.cadence_days,
-            tags.c.cadence,
+            Member,
+            mine.c.connected_at,
             Contact.last_interaction_at,
-            Contact.snoozed_until,
-            Connection.created_at,
+            cadence.label("cadence"),
             Tier.name,
         )
-        .join(Connection, _connection_join(owner.id, Contact.other_id))
+        .select_from(Contact)
+        .join(mine, mine.c.other == Contact.other_id)
         .join(Member, Member.id == Contact.other_id)
         .outerjoin(Tier, Tier.id == Contact.tier_id)
         .outerjoin(tags, tags.c.contact_id == Contact.id)
         .where(
             Contact.owner_id == owner.id,
             Member.is_active.is_(True),
-            or_(
-                Contact.cadence_days.is_not(None),
-                Tier.cadence_days.is_not(None),
-                tags.c.cadence.is_not(None),
-            ),
+            cadence.is_not(None),
+            due_at <= _instant(ctx, now),
             or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
         )
+        .order_by(due_at, Member.id)
     )
-    out = []
-    for other_id, own, tier, tag, last, _snoozed, connected, tier_name in ctx.session.execute(stmt):
-        cadence, _ = _effective_cadence(own, tier, [tag])
-        if cadence is None:
-            continue
-        due = (last or connected) + timedelta(days=cadence)
-        if due <= now:
-            out.append((int(other_id), connected, last, cadence, due, tier_name))
-    out.sort(key=lambda r: (r[4], r[0]))
-    return out
-
-
-def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry]:
-    """Connections whose keep-in-touch cadence has run out, most overdue first."""
-    now = ctx.clock.now()
-    rows = due_candidates(ctx, owner)
-    window = rows[req.offset : req.offset + req.per_page]
-    members = {
-        m.id: m
-        for m in ctx.session.scalars(select(Member).where(Member.id.in_([r[0] for r in window])))
-    }
-    items = [
-        DueEntry(
-            member=members[mid],
-            connected_at=connected,
-            last_interaction_at=last,
-            cadence_days=cadence,
-            due_at=due,
-            overdue_days=(now - due).days,
-            tier=tier,
+    rows, total = paginate_rows(ctx.session, stmt, req)
+    items = []
+    for member, connected, last, days, tier in rows:
+        due = as_utc(last or connected) + timedelta(days=int(days))
+        items.append(
+            DueEntry(
+                member=member,
+                connected_at=as_utc(connected),
+                last_interaction_at=last,
+                cadence_days=int(days),
+                due_at=due,
+                overdue_days=(now - due).days,
+                tier=tier,
+            )
         )
-        for mid, connected, last, cadence, due, tier in window
-        if mid in members
-    ]
-    return Page(items, len(rows), req.page, req.per_page)
-
-
-# -- Follow-ups after connecting -----------------------------------------------------------
+    return Page(items, total, req.page, req.per_page)
 
 
 @dataclass
@@ -872,69 +897,96 @@ def _months(delta: timedelta) -> int:
 
 def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCandidate]:
     """Dormant connections (no interaction for ``dormant_days``), weakest first: fewest
-    shared companies/schools/industry, fewest mutual connections, never messaged,
-    longest silent. Each says why."""
+    shared companies/schools/industry, fewest mutual connections (from the network
+    engine), never messaged, longest silent. Each says why.
+
+    Four statements at any size: the dormant connections, shared companies, shared
+    schools, and the members on the requested page.
+    """
     now = ctx.clock.now()
     cutoff = now - timedelta(days=ctx.settings.dormant_days)
-    other_col = case(
-        (Connection.member_lo_id == owner.id, Connection.member_hi_id),
-        else_=Connection.member_lo_id,
-    )
-    last = Contact.last_interaction_at
+    mine = _owner_connections(owner.id)
+    silent_since = func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
     stmt = (
         select(
             Member.id,
-            Member.first_name,
-            Member.last_name,
-            Member.handle,
-            Member.headline,
             Member.industry,
-            Connection.created_at,
-            last,
-            Contact.last_message_at,
+            type_coerce(silent_since, UTCDateTime()),
+            Contact.last_message_at.is_not(None),
         )
-        .select_from(Connection)
-        .join(Member, Member.id == other_col)
+        .select_from(mine)
+        .join(Member, Member.id == mine.c.other)
         .outerjoin(Contact, and_(Contact.owner_id == owner.id, Contact.other_id == Member.id))
-        .where(
-            or_(Connection.member_lo_id == owner.id, Connection.member_hi_id == owner.id),
-            Member.is_active.is_(True),
-            func.coalesce(last, Connection.created_at) <= cutoff,
-        )
+        .where(Member.is_active.is_(True), silent_since <= cutoff)
     )
     rows = ctx.session.execute(stmt).all()
     if not rows:
         return Page([], 0, req.page, req.per_page)
     ids = [int(r[0]) for r in rows]
-    mutual = {k: v.mutual for k, v in badges(ctx, owner, ids).items()}
-    mine_companies = select(Position.company_id).where(Position.member_id == owner.id)
-    mine_schools = select(Education.school_id).where(Education.member_id == owner.id)
-    dormant = select(Member.id).where(Member.id.in_(connected_ids(owner.id)))
+    mutual = mutual_counts(ctx, owner, ids)
+    dormant = select(mine.c.other)
     company_rows = ctx.session.execute(
         select(Position.member_id, func.min(Company.name))
         .join(Company, Company.id == Position.company_id)
-        .where(Position.member_id.in_(dormant), Position.company_id.in_(mine_companies))
+        .where(
+            Position.member_id.in_(dormant),
+            Position.company_id.in_(
+                select(Position.company_id).where(Position.member_id == owner.id)
+            ),
+        )
         .group_by(Position.member_id)
     )
     companies = {int(m): str(n) for m, n in company_rows}
     school_rows = ctx.session.execute(
         select(Education.member_id, func.min(School.name))
         .join(School, School.id == Education.school_id)
-        .where(Education.member_id.in_(dormant), Education.school_id.in_(mine_schools))
+        .where(
+            Education.member_id.in_(dormant),
+            Education.school_id.in_(
+                select(Education.school_id).where(Education.member_id == owner.id)
+            ),
+        )
         .group_by(Education.member_id)
     )
     schools = {int(m): str(n) for m, n in school_rows}
-    out: list[tuple[tuple[Any, ...], PruneCandidate]] = []
-    for mid, first, last_name, handle, headline, industry, connected, last_at, last_msg in rows:
-        mid = int(mid)
+    industry = owner.industry
+
+    def shared_with(mid: int, their_industry: str) -> list[str]:
         shared = []
         if mid in companies:
             shared.append(f"Both worked at {companies[mid]}")
         if mid in schools:
             shared.append(f"Both studied at {schools[mid]}")
-        if industry and owner.industry and industry == owner.industry:
+        if industry and their_industry == industry:
             shared.append(f"Both in {industry}")
-        m = mutual.get(mid, 0)
+        return shared
+
+    ranked = sorted(
+        (
+            (
+                (mid in companies) + (mid in schools) + bool(industry and ind == industry),
+                mutual.get(mid, 0),
+                bool(messaged),
+                since,
+                mid,
+                ind,
+            )
+            for mid, ind, since, messaged in rows
+        )
+    )
+    window = ranked[req.offset : req.offset + req.per_page]
+    page_rows = ctx.session.execute(
+        select(Member, mine.c.connected_at, Contact.last_interaction_at)
+        .select_from(mine)
+        .join(Member, Member.id == mine.c.other)
+        .outerjoin(Contact, and_(Contact.owner_id == owner.id, Contact.other_id == Member.id))
+        .where(Member.id.in_([w[4] for w in window]))
+    ).all()
+    details = {row[0].id: (row[0], row[1], row[2]) for row in page_rows}
+    items = []
+    for _, m, messaged, _since, mid, ind in window:
+        member, connected, last_at = details[mid]
+        connected = as_utc(connected)
         reasons = []
         if last_at is None:
             reasons.append(
@@ -942,34 +994,32 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
             )
         else:
             reasons.append(f"No interaction for {_months(now - last_at)} months")
-        reasons.append(
-            "No shared connections"
-            if m == 0
-            else f"Only {m} shared connection{'s' if m != 1 else ''}"
-            if m < 5
-            else f"{m} shared connections"
-        )
+        if m == 0:
+            reasons.append("No shared connections")
+        elif m < 5:
+            reasons.append(f"Only {m} shared connection{'s' if m != 1 else ''}")
+        else:
+            reasons.append(f"{m} shared connections")
+        shared = shared_with(mid, ind)
         if not shared:
             reasons.append("No shared company, school or industry")
-        if last_msg is None:
+        if not messaged:
             reasons.append("You have never messaged each other")
-        candidate = PruneCandidate(
-            member_id=mid,
-            name=f"{first} {last_name}".strip(),
-            handle=handle,
-            headline=headline,
-            connected_at=connected,
-            last_interaction_at=last_at,
-            mutual=m,
-            shared=shared,
-            messaged=last_msg is not None,
-            reasons=reasons,
+        items.append(
+            PruneCandidate(
+                member_id=mid,
+                name=member.name,
+                handle=member.handle,
+                headline=member.headline,
+                connected_at=connected,
+                last_interaction_at=last_at,
+                mutual=m,
+                shared=shared,
+                messaged=bool(messaged),
+                reasons=reasons,
+            )
         )
-        silent_since = last_at or connected
-        out.append(((len(shared), m, last_msg is not None, silent_since, mid), candidate))
-    out.sort(key=lambda pair: pair[0])
-    ranked = [c for _, c in out]
-    return Page(ranked[req.offset : req.offset + req.per_page], len(ranked), req.page, req.per_page)
+    return Page(items, len(ranked), req.page, req.per_page)
 
 
 @dataclass
