@@ -712,45 +712,104 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
     """Connections whose keep-in-touch cadence has run out, most overdue first.
 
     The cadence in force is the person's own, else the shortest of their tier's and
-    their tags'; it runs from the last interaction (or the connection date). Counted,
-    filtered, ordered and paginated in the database: two statements at any size.
+    their tags'; it runs from the last interaction (or the connection date).
+    Filtered, ordered, counted (a window count) and paginated in the database, then
+    the page's connection dates: two statements at any size.
     """
     now = ctx.clock.now()
-    tags = _tag_cadences(owner.id)
-    mine = _owner_connections(owner.id)
-    cadence = func.coalesce(Contact.cadence_days, _least(Tier.cadence_days, tags.c.cadence))
-    since = func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
-    due_at = _plus_days(ctx, since, cadence)
+    tag_cadence = (
+        select(func.min(Tag.cadence_days))
+        .join(ContactTag, ContactTag.tag_id == Tag.id)
+        .where(ContactTag.contact_id == Contact.id, Tag.cadence_days.is_not(None))
+        .scalar_subquery()
+    )
+    # The connection date through the pair's unique index, whichever side the owner
+    # is; only looked up for people never interacted with.
+    since = func.coalesce(
+        Contact.last_interaction_at,
+        select(Connection.created_at)
+        .where(Connection.member_lo_id == owner.id, Connection.member_hi_id == Contact.other_id)
+        .scalar_subquery(),
+        select(Connection.created_at)
+        .where(Connection.member_hi_id == owner.id, Connection.member_lo_id == Contact.other_id)
+        .scalar_subquery(),
+    )
+    # Each contact's figures once (a materialized CTE), then the due rule on top.
+    base = (
+        select(
+            Contact.other_id.label("other_id"),
+            Contact.last_interaction_at.label("last"),
+            type_coerce(since, UTCDateTime()).label("since"),
+            Contact.cadence_days.label("own"),
+            Tier.cadence_days.label("tier_cadence"),
+            Tier.name.label("tier"),
+            tag_cadence.label("tag_cadence"),
+        )
+        .outerjoin(Tier, Tier.id == Contact.tier_id)
+        .where(
+            Contact.owner_id == owner.id,
+            Contact.other_id.in_(connected_ids(owner.id)),
+            or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
+        )
+        .cte("due_base")
+        .prefix_with("MATERIALIZED")
+    )
+    cadence = func.coalesce(base.c.own, _least(base.c.tier_cadence, base.c.tag_cadence))
+    due_at = _plus_days(ctx, base.c.since, cadence)
+    where = (
+        Member.is_active.is_(True),
+        cadence.is_not(None),
+        due_at <= _instant(ctx, now),
+    )
     stmt = (
         select(
             Member,
-            mine.c.connected_at,
-            Contact.last_interaction_at,
-            cadence.label("cadence"),
-            Tier.name,
+            base.c.last,
+            base.c.since,
+            cadence,
+            base.c.tier,
+            func.count().over().label("total"),
         )
-        .select_from(Contact)
-        .join(mine, mine.c.other == Contact.other_id)
-        .join(Member, Member.id == Contact.other_id)
-        .outerjoin(Tier, Tier.id == Contact.tier_id)
-        .outerjoin(tags, tags.c.contact_id == Contact.id)
-        .where(
-            Contact.owner_id == owner.id,
-            Member.is_active.is_(True),
-            cadence.is_not(None),
-            due_at <= _instant(ctx, now),
-            or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
-        )
+        .select_from(base)
+        .join(Member, Member.id == base.c.other_id)
+        .where(*where)
         .order_by(due_at, Member.id)
+        .limit(req.per_page)
+        .offset(req.offset)
     )
-    rows, total = paginate_rows(ctx.session, stmt, req)
+    rows = ctx.session.execute(stmt).all()
+    if rows:
+        total = int(rows[0][5])
+    elif req.page > 1:  # past the end: count separately
+        total = int(
+            ctx.session.scalar(
+                select(func.count())
+                .select_from(base)
+                .join(Member, Member.id == base.c.other_id)
+                .where(*where)
+            )
+            or 0
+        )
+    else:
+        total = 0
+    mine = _owner_connections(owner.id)
+    connected: dict[int, datetime] = {}
+    if rows:
+        connected = {
+            int(other): as_utc(when)
+            for other, when in ctx.session.execute(
+                select(mine.c.other, mine.c.connected_at).where(
+                    mine.c.other.in_([r[0].id for r in rows])
+                )
+            )
+        }
     items = []
-    for member, connected, last, days, tier in rows:
-        due = as_utc(last or connected) + timedelta(days=int(days))
+    for member, last, since_at, days, tier, _total in rows:
+        due = as_utc(since_at) + timedelta(days=int(days))
         items.append(
             DueEntry(
                 member=member,
-                connected_at=as_utc(connected),
+                connected_at=connected.get(member.id, as_utc(since_at)),
                 last_interaction_at=last,
                 cadence_days=int(days),
                 due_at=due,
