@@ -63,9 +63,9 @@ INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "ot
 ContactSort = Literal["name", "recent", "oldest", "last_interaction", "least_interaction"]
 CONTACT_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")
 # Statements each list sends, whatever the size of the network (the tests and the
-# benchmark assert them): the due list counts and reads one page in the database;
+# benchmark assert them): the due list counts and reads one page in one statement;
 # pruning reads the dormant connections, shared companies and schools, then one page.
-DUE_QUERY_COUNT = 2
+DUE_QUERY_COUNT = 1
 PRUNE_QUERY_COUNT = 4
 
 
@@ -713,42 +713,31 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
 
     The cadence in force is the person's own, else the shortest of their tier's and
     their tags'; it runs from the last interaction (or the connection date).
-    Filtered, ordered, counted (a window count) and paginated in the database, then
-    the page's connection dates: two statements at any size.
+    Filtered, ordered, counted (a window count) and paginated in the database: one
+    statement at any size.
     """
     now = ctx.clock.now()
-    tag_cadence = (
-        select(func.min(Tag.cadence_days))
-        .join(ContactTag, ContactTag.tag_id == Tag.id)
-        .where(ContactTag.contact_id == Contact.id, Tag.cadence_days.is_not(None))
-        .scalar_subquery()
-    )
-    # The connection date through the pair's unique index, whichever side the owner
-    # is; only looked up for people never interacted with.
-    since = func.coalesce(
-        Contact.last_interaction_at,
-        select(Connection.created_at)
-        .where(Connection.member_lo_id == owner.id, Connection.member_hi_id == Contact.other_id)
-        .scalar_subquery(),
-        select(Connection.created_at)
-        .where(Connection.member_hi_id == owner.id, Connection.member_lo_id == Contact.other_id)
-        .scalar_subquery(),
-    )
+    tags = _tag_cadences(owner.id)
+    mine = _owner_connections(owner.id)
+    since = func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
     # Each contact's figures once (a materialized CTE), then the due rule on top.
     base = (
         select(
             Contact.other_id.label("other_id"),
             Contact.last_interaction_at.label("last"),
             type_coerce(since, UTCDateTime()).label("since"),
+            mine.c.connected_at.label("connected"),
             Contact.cadence_days.label("own"),
             Tier.cadence_days.label("tier_cadence"),
             Tier.name.label("tier"),
-            tag_cadence.label("tag_cadence"),
+            tags.c.cadence.label("tag_cadence"),
         )
+        .select_from(Contact)
+        .join(mine, mine.c.other == Contact.other_id)
         .outerjoin(Tier, Tier.id == Contact.tier_id)
+        .outerjoin(tags, tags.c.contact_id == Contact.id)
         .where(
             Contact.owner_id == owner.id,
-            Contact.other_id.in_(connected_ids(owner.id)),
             or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
         )
         .cte("due_base")
@@ -769,6 +758,7 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
             cadence,
             base.c.tier,
             func.count().over().label("total"),
+            base.c.connected,
         )
         .select_from(base)
         .join(Member, Member.id == base.c.other_id)
@@ -792,24 +782,13 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
         )
     else:
         total = 0
-    mine = _owner_connections(owner.id)
-    connected: dict[int, datetime] = {}
-    if rows:
-        connected = {
-            int(other): as_utc(when)
-            for other, when in ctx.session.execute(
-                select(mine.c.other, mine.c.connected_at).where(
-                    mine.c.other.in_([r[0].id for r in rows])
-                )
-            )
-        }
     items = []
-    for member, last, since_at, days, tier, _total in rows:
+    for member, last, since_at, days, tier, _total, connected_at in rows:
         due = as_utc(since_at) + timedelta(days=int(days))
         items.append(
             DueEntry(
                 member=member,
-                connected_at=connected.get(member.id, as_utc(since_at)),
+                connected_at=as_utc(connected_at),
                 last_interaction_at=last,
                 cadence_days=int(days),
                 due_at=due,
