@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.types import NullType
 
 from kith.clock import as_utc
 from kith.connections.queries import block_exists, connection_between, is_following
@@ -949,7 +950,8 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
         select(
             Member.id,
             Member.industry,
-            type_coerce(silent_since, UTCDateTime()),
+            # Raw, unconverted: only a sort key (all datetimes, or all ISO strings).
+            type_coerce(silent_since, NullType()),
             Contact.last_message_at.is_not(None),
         )
         .select_from(mine)
