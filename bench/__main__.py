@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import network, search
+from . import network, relationships, search
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "network": network.main,
     "search": search.main,
+    "relationships": relationships.main,
 }
 
 

@@ -114,3 +114,34 @@ def test_invitations_expire(url: str) -> None:
     again = runner.invoke(app, ["invitations", "expire", "--url", url])
     assert "Expired 0 invitations." in again.output
     kith.db.dispose()
+
+
+def test_reminders_prints_who_is_due(url: str) -> None:
+    from kith.relationships.service import ensure_default_tiers, list_tiers, set_tier
+    from tests.factories import connect
+
+    kith = runtime(url, FrozenClock(datetime(2020, 1, 1, tzinfo=UTC)))
+    with kith.uow() as ctx:
+        ana = make_member(ctx, "Ana", "Ruiz")
+        ben, cleo = make_member(ctx, "Ben", "Okafor"), make_member(ctx, "Cleo", "Park")
+        connect(ctx, ana, ben)
+        connect(ctx, ana, cleo)
+        ensure_default_tiers(ctx, ana)
+        set_tier(ctx, ana, ben, list_tiers(ctx, ana)[0].id)
+        handle, email = ana.handle, ana.email
+    result = runner.invoke(app, ["reminders", handle, "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "Ben Okafor" in result.output
+    assert "Inner circle" in result.output
+    assert "Cleo" not in result.output
+    by_email = runner.invoke(app, ["reminders", email.upper(), "--url", url])
+    assert "Ben Okafor" in by_email.output
+    missing = runner.invoke(app, ["reminders", "nobody", "--url", url])
+    assert missing.exit_code == 1
+    assert "member_not_found" in missing.output
+    with kith.uow() as ctx:
+        fresh = make_member(ctx, "Dev")
+        fresh_handle = fresh.handle
+    quiet = runner.invoke(app, ["reminders", fresh_handle, "--url", url])
+    assert quiet.exit_code == 0
+    assert "Nobody is due" in quiet.output

@@ -18,7 +18,9 @@ from kith.connections.api import router as connections_api
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
 from kith.members.api import router as members_api
+from kith.messaging.api import router as messaging_api
 from kith.notifications.api import router as notifications_api
+from kith.relationships.api import router as relationships_api
 from kith.runtime import Kith
 from kith.search.api import router as search_api
 from kith.web import errors
@@ -42,7 +44,10 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     for status, description in (
         (401, "Not signed in, or wrong credentials"),
         (403, "Not allowed (a member's settings, a restriction, privacy)"),
-        (404, "No such member, invitation or notification — or hidden by a block"),
+        (
+            404,
+            "No such member, invitation, conversation or item of yours, or hidden by a block",
+        ),
         (409, "Conflicts with the current state (already connected, pending, cooldown...)"),
         (422, "The request is not valid"),
         (429, "A limit was reached; see Retry-After where given"),
@@ -61,6 +66,8 @@ def api_router() -> APIRouter:
         notifications_api,
         graph_api,
         search_api,
+        messaging_api,
+        relationships_api,
     ):
         api.include_router(router)
     return api

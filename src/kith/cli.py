@@ -161,6 +161,56 @@ def invitations_expire(url: UrlOption = None) -> None:
     console.print(f"Expired {count} invitation{'s' if count != 1 else ''}.")
 
 
+@app.command()
+def reminders(
+    member: Annotated[str, typer.Argument(help="The member's handle or email address")],
+    limit: Annotated[int, typer.Option(help="How many to list")] = 50,
+    url: UrlOption = None,
+) -> None:
+    """Print who a member is due to reconnect with, most overdue first."""
+    from sqlalchemy import func, or_, select
+
+    from kith.models import Member
+    from kith.pagination import PageRequest
+    from kith.relationships.service import due_to_reconnect
+
+    kith = runtime(url)
+    key = member.strip().lower()
+    with kith.uow(write=False) as ctx:
+        owner = ctx.session.scalar(
+            select(Member).where(
+                or_(Member.handle == key, func.lower(Member.email) == key),
+                Member.is_active.is_(True),
+            )
+        )
+        if owner is None:
+            err.print(f"[red]error[/red] (member_not_found): There is no member '{member}'.")
+            raise typer.Exit(code=1)
+        due = due_to_reconnect(ctx, owner, PageRequest(1, max(1, min(limit, 10_000))))
+        name = owner.name
+        rows = [
+            (
+                e.member.name,
+                e.member.handle,
+                e.tier or "",
+                f"every {e.cadence_days} days",
+                f"{e.last_interaction_at:%d %b %Y}" if e.last_interaction_at else "never",
+                f"{e.overdue_days:,} days" if e.overdue_days else "0 days",
+            )
+            for e in due.items
+        ]
+    if not rows:
+        console.print(f"Nobody is due: {name} is in touch with everyone on a cadence.")
+        return
+    console.print(f"[bold]Due to reconnect for {name}[/bold] ({due.total}, most overdue first)")
+    for person, handle, tier, cadence, last, overdue in rows:
+        in_tier = f"{tier}, " if tier else ""
+        console.print(
+            f"{person} ({handle}): {overdue} overdue; {in_tier}{cadence}; last interaction {last}",
+            soft_wrap=True,
+        )
+
+
 def main() -> None:
     app(prog_name="kith")
 

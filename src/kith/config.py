@@ -51,6 +51,22 @@ class Settings(BaseSettings):
     # Blocks
     reblock_wait_hours: int = 48
 
+    # Messaging
+    message_max: int = 5000  # characters in one message
+    messages_per_hour: int = 60  # per sender, rolling hour
+    message_requests_per_day: int = 20  # new message requests per sender, rolling day
+
+    # Relationship management
+    inner_circle_cadence_days: int = 30  # default tier "Inner circle"
+    industry_experts_cadence_days: int = 90  # default tier "Industry experts"
+    dormant_days: int = 365  # no interaction for this long: suggested for pruning
+    new_position_days: int = 90  # a position started this recently is a "new job" moment
+    snooze_days: int = 14  # "snooze" on the due-to-reconnect list
+    follow_up_days: int = 30  # the prompt after connecting stays this long
+    note_max: int = 2000  # characters in a private note
+    max_tags: int = 200  # tags per owner
+    max_tiers: int = 20  # tiers per owner
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -149,7 +149,14 @@ def answer_invitation(
         action(ctx, member, invitation_id)
         invitation = service.get_invitation(ctx, member, invitation_id)
         other = invitation.recipient if invitation.sender_id == member.id else invitation.sender
-        row = {"id": invitation_id, "who": person(other), "outcome": outcome}
+        row = {
+            "id": invitation_id,
+            "who": person(other),
+            "outcome": outcome,
+            # Right after connecting: the follow-up prompt, with the note and context.
+            "note": invitation.note,
+            "context": invitation.context,
+        }
         nav = nav_for(ctx, member)
     if not is_htmx(request):
         return RedirectResponse("/mynetwork", status_code=303)

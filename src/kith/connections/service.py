@@ -34,6 +34,7 @@ from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
 from kith.models import OPEN_STATUSES, Connection, Follow, Invitation, Member, NetworkOutbox
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.relationships.followups import open_follow_ups
 
 ConnectionSort = Literal["recent", "name"]
 
@@ -121,6 +122,8 @@ def _connect(
         if ctx.session.get(Follow, {"follower_id": follower, "followee_id": followee}) is None:
             ctx.session.add(Follow(follower_id=follower, followee_id=followee, created_at=now))
     record_outbox(ctx, "connect", lo, hi)
+    ctx.session.flush()
+    open_follow_ups(ctx, connection, invitation)
     ctx.session.flush()
     return connection
 

@@ -66,6 +66,14 @@ def badges(ctx: Ctx, viewer: Member, member_ids: Sequence[int]) -> dict[int, Bad
     return out
 
 
+def mutual_counts(ctx: Ctx, viewer: Member, member_ids: Sequence[int]) -> dict[int, int]:
+    """Shared-connection counts for many members in one vectorized engine call."""
+    if not member_ids:
+        return {}
+    counts = engine(ctx).mutual_counts(viewer.id, np.asarray(member_ids, dtype=np.int64))
+    return {member_id: int(counts[i]) for i, member_id in enumerate(member_ids)}
+
+
 def mutual_count(ctx: Ctx, viewer: Member, member: Member) -> int:
     return engine(ctx).mutual_count(viewer.id, member.id)
 

@@ -11,9 +11,29 @@ from kith.models.connections import (
 )
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.notifications import Notification
+from kith.models.relationships import (
+    Contact,
+    ContactNote,
+    ContactTag,
+    Conversation,
+    FollowUp,
+    Interaction,
+    Message,
+    Tag,
+    Tier,
+)
 from kith.models.search import SearchDocument, SuggestionSeen
 
 __all__ = [
+    "Contact",
+    "ContactNote",
+    "ContactTag",
+    "Conversation",
+    "FollowUp",
+    "Interaction",
+    "Message",
+    "Tag",
+    "Tier",
     "OPEN_STATUSES",
     "AuthToken",
     "Block",

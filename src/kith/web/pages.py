@@ -112,7 +112,9 @@ def install_pages(app: FastAPI) -> None:
     from kith.connections.pages import router as connections_pages
     from kith.graph.pages import router as graph_pages
     from kith.members.pages import router as members_pages
+    from kith.messaging.pages import router as messaging_pages
     from kith.notifications.pages import router as notifications_pages
+    from kith.relationships.pages import router as relationships_pages
     from kith.search.pages import router as search_pages
 
     kith: Kith = app.state.kith
@@ -127,5 +129,7 @@ def install_pages(app: FastAPI) -> None:
         notifications_pages,
         graph_pages,
         search_pages,
+        messaging_pages,
+        relationships_pages,
     ):
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)

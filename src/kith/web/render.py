@@ -19,6 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, se
 from kith.connections.service import pending_received_count
 from kith.db import Ctx
 from kith.errors import Forbidden
+from kith.messaging.service import unread_count as unread_message_count
 from kith.models import Member
 from kith.notifications.service import unread_count
 from kith.runtime import Kith
@@ -26,7 +27,16 @@ from kith.security import csrf_token, csrf_valid
 from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, KithDep, PageMemberId
 
 PACKAGE = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "members", "connections", "notifications", "graph", "search")
+DOMAINS = (
+    "accounts",
+    "members",
+    "connections",
+    "notifications",
+    "graph",
+    "search",
+    "messaging",
+    "relationships",
+)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_REFUSAL = "Your session form expired; reload the page and try again."
@@ -72,6 +82,7 @@ class Nav:
     handle: str
     pending_invitations: int
     unread_notifications: int
+    unread_messages: int = 0
 
 
 def nav_for(ctx: Ctx, member: Member) -> Nav:
@@ -80,6 +91,7 @@ def nav_for(ctx: Ctx, member: Member) -> Nav:
         handle=member.handle,
         pending_invitations=pending_received_count(ctx, member),
         unread_notifications=unread_count(ctx, member),
+        unread_messages=unread_message_count(ctx, member),
     )
 
 

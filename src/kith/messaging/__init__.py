@@ -1,0 +1,1 @@
+"""Conversations between connections, and message requests from coworkers."""

@@ -1,0 +1,160 @@
+"""REST endpoints for messaging."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from kith.connections.api import PageNo, PerPage, page_request
+from kith.db import Ctx
+from kith.errors import KithError
+from kith.members.api import summarize
+from kith.members.service import view_member
+from kith.messaging import service
+from kith.messaging.schemas import (
+    ConversationOut,
+    ConversationPage,
+    ConversationSummary,
+    MessageIn,
+    MessageOut,
+    Unread,
+)
+from kith.models import Conversation, Member, Message
+from kith.web.deps import ApiMemberId, KithDep, me
+
+router = APIRouter(tags=["messaging"])
+
+
+def message_out(message: Message, viewer: Member, handles: dict[int, str]) -> MessageOut:
+    return MessageOut(
+        id=message.id,
+        conversation_id=message.conversation_id,
+        seq=message.seq,
+        sender=handles.get(message.sender_id, ""),
+        from_you=message.sender_id == viewer.id,
+        body=message.body,
+        created_at=message.created_at,
+    )
+
+
+def summary_out(
+    ctx: Ctx, viewer: Member, conversation: Conversation, other: Member, last: Message | None
+) -> ConversationSummary:
+    [who] = summarize(ctx, viewer, [other])
+    handles = {viewer.id: viewer.handle, other.id: other.handle}
+    return ConversationSummary(
+        id=conversation.id,
+        with_member=who,
+        status="request" if conversation.status == "declined" else conversation.status,
+        awaiting_your_answer=conversation.status == "request"
+        and conversation.requested_by_id != viewer.id,
+        unread=conversation.unread(viewer.id),
+        last_message=None if last is None else message_out(last, viewer, handles),
+        last_message_at=conversation.last_message_at,
+    )
+
+
+@router.get("/messages")
+def conversations(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+    box: Annotated[service.Box, Query(description="inbox, or requests waiting for you")] = "inbox",
+) -> ConversationPage:
+    """Your conversations, most recent first."""
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        result = service.list_conversations(ctx, member, page_request(ctx, page, per_page), box=box)
+        return ConversationPage.of(
+            result,
+            items=[summary_out(ctx, member, e.conversation, e.other, e.last) for e in result.items],
+            unread=service.unread_count(ctx, member),
+        )
+
+
+@router.get("/messages/unread")
+def unread(kith: KithDep, member_id: ApiMemberId) -> Unread:
+    """The header's count: unread messages, and requests waiting for an answer."""
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        return Unread(
+            unread=service.unread_count(ctx, member), requests=service.request_count(ctx, member)
+        )
+
+
+@router.post("/messages", status_code=status.HTTP_201_CREATED)
+def send(body: MessageIn, kith: KithDep, member_id: ApiMemberId) -> MessageOut:
+    """Send a message to a connection, or a message request to a current coworker."""
+    with kith.uow() as ctx:
+        sender = me(ctx, member_id)
+        recipient = view_member(ctx, sender, body.to)
+        message = service.send_message(ctx, sender, recipient, body.body)
+        return message_out(message, sender, {sender.id: sender.handle})
+
+
+def _conversation(ctx: Ctx, member: Member, conversation_id: int) -> tuple[Conversation, Member]:
+    conversation = service.get_conversation(ctx, member, conversation_id)
+    other = ctx.session.get_one(Member, conversation.other_id(member.id))
+    return conversation, other
+
+
+def _can_write(ctx: Ctx, member: Member, other: Member, conversation: Conversation) -> bool:
+    try:
+        service.permission(ctx, member, other, conversation)
+    except KithError:
+        return False
+    return True
+
+
+@router.get("/messages/{conversation_id}")
+def conversation(
+    conversation_id: int,
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+) -> ConversationOut:
+    """One conversation, a page of messages at a time (page 1 is the newest)."""
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        conv, other = _conversation(ctx, member, conversation_id)
+        result = service.messages(ctx, member, conv, page_request(ctx, page, per_page))
+        handles = {member.id: member.handle, other.id: other.handle}
+        last = result.items[-1] if result.items and result.page == 1 else None
+        return ConversationOut.of(
+            result,
+            items=[message_out(m, member, handles) for m in result.items],
+            conversation=summary_out(ctx, member, conv, other, last),
+            can_write=_can_write(ctx, member, other, conv),
+        )
+
+
+@router.post("/messages/{conversation_id}/read")
+def read(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> Unread:
+    """Mark the conversation read; answers the new unread counts."""
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        conv, _ = _conversation(ctx, member, conversation_id)
+        service.mark_read(ctx, member, conv)
+        return Unread(
+            unread=service.unread_count(ctx, member), requests=service.request_count(ctx, member)
+        )
+
+
+@router.post("/messages/{conversation_id}/accept")
+def accept(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> ConversationSummary:
+    """Accept a message request: you can then both write freely."""
+    with kith.uow() as ctx:
+        member = me(ctx, member_id)
+        conv = service.accept_request(ctx, member, conversation_id)
+        other = ctx.session.get_one(Member, conv.other_id(member.id))
+        return summary_out(ctx, member, conv, other, None)
+
+
+@router.post("/messages/{conversation_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+def decline(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+    """Decline a message request silently."""
+    with kith.uow() as ctx:
+        service.decline_request(ctx, me(ctx, member_id), conversation_id)

@@ -1,0 +1,1 @@
+"""Private relationship management: tags, notes, tiers, interactions, keep in touch, pruning."""

@@ -1,0 +1,207 @@
+"""Relationship-management request and response models (all private to the owner)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kith.connections.schemas import Paged
+from kith.members.schemas import MemberSummary
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TierIn(Strict):
+    name: str
+    cadence_days: int | None = Field(None, description="Keep in touch every N days; null: never")
+
+
+class TierUpdate(Strict):
+    name: str | None = None
+    cadence_days: int | None = Field(None, description="Send null to stop reminders")
+
+
+class TierOut(BaseModel):
+    id: int
+    name: str
+    cadence_days: int | None
+    connections: int
+
+
+class TagIn(Strict):
+    name: str
+    cadence_days: int | None = None
+
+
+class TagUpdate(Strict):
+    name: str | None = None
+    cadence_days: int | None = None
+
+
+class TagOut(BaseModel):
+    id: int
+    name: str
+    cadence_days: int | None
+    connections: int = 0
+
+
+class TagRef(BaseModel):
+    id: int
+    name: str
+
+
+class NoteIn(Strict):
+    body: str
+
+
+class NoteOut(BaseModel):
+    id: int
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class InteractionIn(Strict):
+    kind: str = Field(description="meeting, call, event or other")
+    occurred_at: datetime | None = Field(None, description="Default: now")
+    note: str = ""
+
+
+class InteractionOut(BaseModel):
+    id: int
+    kind: str
+    note: str
+    occurred_at: datetime
+    automatic: bool = Field(description="True for the daily entries made by messages")
+    count: int
+
+
+class InteractionPage(Paged):
+    items: list[InteractionOut]
+
+
+class ContactUpdate(Strict):
+    tier_id: int | None = Field(None, description="Send null for no tier")
+    how_we_met: str | None = None
+    cadence_days: int | None = Field(
+        None, description="This person's own cadence; null: follow their tier and tags"
+    )
+
+
+class ContactOut(BaseModel):
+    member: MemberSummary
+    connected: bool
+    connected_since: datetime | None
+    tier: TagRef | None
+    tags: list[TagRef]
+    how_we_met: str
+    cadence_days: int | None = Field(description="The cadence in force (own, tier or tag)")
+    cadence_source: str = Field(description="person, tier, tag or '' for none")
+    own_cadence_days: int | None
+    due_at: datetime | None
+    snoozed_until: datetime | None
+    last_interaction_at: datetime | None
+    notes: list[NoteOut]
+
+
+class TagAssign(Strict):
+    name: str
+
+
+class SnoozeIn(Strict):
+    days: int | None = Field(None, description="Default: KITH_SNOOZE_DAYS (14)")
+
+
+class DueOut(BaseModel):
+    member: MemberSummary
+    tier: str | None
+    cadence_days: int
+    connected_since: datetime
+    last_interaction_at: datetime | None
+    due_at: datetime
+    overdue_days: int
+
+
+class DuePage(Paged):
+    items: list[DueOut]
+
+
+class MomentOut(BaseModel):
+    member: MemberSummary
+    kind: str = Field(description="anniversary or new_position")
+    title: str
+    company: str
+    years: int
+    started: date
+    suggested_message: str
+
+
+class FollowUpOut(BaseModel):
+    id: int
+    member: MemberSummary
+    connected_at: datetime
+    invited_by_you: bool
+    note: str = Field(description="The invitation's note")
+    context: str = Field(description="How you know each other, from the invitation")
+
+
+class PruneOut(BaseModel):
+    member: MemberSummary
+    connected_since: datetime
+    last_interaction_at: datetime | None
+    mutual_connections: int
+    shared: list[str]
+    messaged: bool
+    reasons: list[str]
+
+
+class PrunePage(Paged):
+    items: list[PruneOut]
+
+
+class Handles(Strict):
+    handles: list[str] = Field(min_length=1, max_length=500)
+
+
+class PruneIn(Handles):
+    confirm: bool = Field(False, description="Must be true: you have read the preview")
+
+
+class RemovalOut(BaseModel):
+    member: MemberSummary
+    connected_since: datetime
+    you_follow: bool
+    follows_you: bool
+    what_goes: str
+
+
+class PrunePreviewOut(BaseModel):
+    items: list[RemovalOut]
+    explanation: str
+
+
+class Removed(BaseModel):
+    removed: int
+
+
+class BulkTagIn(Handles):
+    tag: str
+
+
+class BulkUntagIn(Handles):
+    tag_id: int
+
+
+class ContactRowOut(BaseModel):
+    member: MemberSummary
+    connected_since: datetime
+    tier: TagRef | None
+    tags: list[TagRef]
+    last_interaction_at: datetime | None
+
+
+class ContactPage(Paged):
+    items: list[ContactRowOut]
