@@ -118,7 +118,7 @@ def test_blocks_stop_messaging_both_ways(client: TestClient, kith: Kith, ctx: Ct
     kith.network.poll()  # type: ignore[union-attr]
     a, b = bearer(ctx, ana), bearer(ctx, ben)
     refused(send(client, a, ben), 404, "member_not_found")  # silent for the blocked
-    refusal("member_blocked", service.send_message, ctx, ben, ana, "hi")
+    refused(send(client, b, ana), 409, "member_blocked")
     # the conversation disappears for both, with its unread count
     assert client.get("/api/v1/messages", headers=b).json()["total"] == 0
     assert client.get("/api/v1/messages/unread", headers=b).json()["unread"] == 0

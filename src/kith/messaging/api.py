@@ -10,7 +10,7 @@ from kith.connections.api import PageNo, PerPage, page_request
 from kith.db import Ctx
 from kith.errors import KithError
 from kith.members.api import summarize
-from kith.members.service import view_member
+from kith.members.service import get_member
 from kith.messaging import service
 from kith.messaging.schemas import (
     ConversationOut,
@@ -89,7 +89,9 @@ def send(body: MessageIn, kith: KithDep, member_id: ApiMemberId) -> MessageOut:
     """Send a message to a connection, or a message request to a current coworker."""
     with kith.uow() as ctx:
         sender = me(ctx, member_id)
-        recipient = view_member(ctx, sender, body.to)
+        # The service refuses blocked pairs itself: member_blocked for the blocker,
+        # member_not_found for the blocked.
+        recipient = get_member(ctx, body.to)
         message = service.send_message(ctx, sender, recipient, body.body)
         return message_out(message, sender, {sender.id: sender.handle})
 
