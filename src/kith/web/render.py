@@ -26,7 +26,7 @@ from kith.security import csrf_token, csrf_valid
 from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, KithDep, PageMemberId
 
 PACKAGE = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "members", "connections", "notifications", "graph")
+DOMAINS = ("accounts", "members", "connections", "notifications", "graph", "insights")
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_REFUSAL = "Your session form expired; reload the page and try again."
@@ -72,6 +72,7 @@ class Nav:
     handle: str
     pending_invitations: int
     unread_notifications: int
+    is_admin: bool = False
 
 
 def nav_for(ctx: Ctx, member: Member) -> Nav:
@@ -80,6 +81,7 @@ def nav_for(ctx: Ctx, member: Member) -> Nav:
         handle=member.handle,
         pending_invitations=pending_received_count(ctx, member),
         unread_notifications=unread_count(ctx, member),
+        is_admin=member.is_admin,
     )
 
 
