@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import network
+from . import insights, network
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "network": network.main,
+    "insights": insights.main,
 }
 
 

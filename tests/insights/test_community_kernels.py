@@ -26,13 +26,13 @@ def random_case(seed: int) -> tuple[nx.Graph, community.Attributes, NetworkEngin
     active = np.ones(n, dtype=np.bool_)
     active[0] = False
     inactive = rng.choice(np.arange(1, n), size=min(3, n - 1), replace=False)
-    for x in inactive:  # a deactivated member leaves the engine
+    for x in inactive[1:]:  # a deactivated member leaves the engine...
         eng.remove_node(int(x))
-        active[x] = False
+    active[inactive] = False  # ... and if one is still there, it is left out
     g = nx.Graph()
     g.add_nodes_from(int(i) for i in np.flatnonzero(active))
     for x in np.flatnonzero(active):
-        g.add_edges_from((int(x), int(y)) for y in eng.neighbors(int(x)))
+        g.add_edges_from((int(x), int(y)) for y in eng.neighbors(int(x)) if active[y])
 
     def codes(k: int) -> np.ndarray:
         out = rng.integers(-1, k, n).astype(np.int32)

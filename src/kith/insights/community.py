@@ -260,7 +260,12 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
     """
     n = int(attrs.active.size)
     indptr = _pad(indptr, n)[: n + 1]
+    indices = indices[: int(indptr[-1])]
     active = attrs.active
+    if bool((np.diff(indptr) > 0)[~active].any()):
+        # Deactivated members normally have no connections left in the engine; if
+        # some do, their connections are left out of every figure.
+        indptr, indices = _only_active(indptr, indices, active)
     deg_all = np.diff(indptr).astype(np.int64)
     deg_all[~active] = 0
     deg = deg_all[active]
@@ -273,11 +278,13 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
     largest = int(comp_sizes.max()) if members else 0
     connected_components = int(np.unique(labels[ids[deg > 0]]).size)
 
-    # One pass: neighbour counts per industry (member x industry), and the tie
-    # matrices of industries, companies and schools.
+    # One pass over the adjacency: for every member, how many of their connections
+    # are in each industry, in each of the largest companies and schools (the rest
+    # pooled as "other" and "none"), and how many share their company and school.
+    # Everything about the member's own side comes from repeating per-row values
+    # (gathering by the source of each entry is several times slower).
     g_ind = len(attrs.industry_names)
     ind_codes = np.where(attrs.industry >= 0, attrs.industry, g_ind).astype(np.int64)
-    per_member = np.zeros((n, g_ind + 1), dtype=np.int32)
     company_sizes = np.bincount(
         attrs.company[active & (attrs.company >= 0)], minlength=len(attrs.company_names)
     )
@@ -289,42 +296,62 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
     comp_map = _mapped(attrs.company, top_companies, len(attrs.company_names))
     school_map = _mapped(attrs.school, top_schools, len(attrs.school_names))
     kc, ks = top_companies.size + 2, top_schools.size + 2
-    m_ind = np.zeros((g_ind + 2) ** 2, dtype=np.int64)
-    m_comp = np.zeros(kc * kc, dtype=np.int64)
-    m_school = np.zeros(ks * ks, dtype=np.int64)
-    same_company = same_school = same_industry = 0
-    for r0, r1, src, dst in _scan(indptr, indices, n, BLOCK_ENTRIES):
-        keep = active[src] & active[dst]
-        if not keep.all():
-            src, dst = src[keep], dst[keep]
-        if src.size == 0:
+    per_member = np.zeros((n, g_ind + 1), dtype=np.int32)
+    per_company = np.zeros((n, kc), dtype=np.int32)
+    per_school = np.zeros((n, ks), dtype=np.int32)
+    tables = (
+        (per_member, _small(ind_codes), g_ind + 1),
+        (per_company, _small(comp_map), kc),
+        (per_school, _small(school_map), ks),
+    )
+    same_company = same_school = 0
+    deg_rows = np.diff(indptr)
+    # Reused buffers: on a busy machine, fresh large arrays cost more than the work.
+    key = np.empty(0, dtype=np.int64)
+    other = np.empty(0, dtype=np.int32)
+    equal = np.empty(0, dtype=np.bool_)
+    for r0, r1 in _blocks(indptr, 0, n, BLOCK_ENTRIES):
+        lo, hi = int(indptr[r0]), int(indptr[r1])
+        if hi == lo:
             continue
-        cd = ind_codes[dst]
-        key = (src.astype(np.int64) - r0) * (g_ind + 1) + cd
-        per_member[r0:r1] += (
-            np.bincount(key, minlength=(r1 - r0) * (g_ind + 1))
-            .reshape(r1 - r0, g_ind + 1)
-            .astype(np.int32)
-        )
-        cs = ind_codes[src]
-        m_ind += np.bincount(cs * (g_ind + 2) + cd, minlength=(g_ind + 2) ** 2)
-        same_industry += int(np.count_nonzero((cs == cd) & (cs < g_ind)))
-        a, b = comp_map[src], comp_map[dst]
-        m_comp += np.bincount(a * kc + b, minlength=kc * kc)
-        ca, cb = attrs.company[src], attrs.company[dst]
-        same_company += int(np.count_nonzero((ca == cb) & (ca >= 0)))
-        a, b = school_map[src], school_map[dst]
-        m_school += np.bincount(a * ks + b, minlength=ks * ks)
-        sa, sb = attrs.school[src], attrs.school[dst]
-        same_school += int(np.count_nonzero((sa == sb) & (sa >= 0)))
+        counts = deg_rows[r0:r1]
+        dst = indices[lo:hi]
+        row = np.repeat(np.arange(r1 - r0, dtype=np.int64), counts)
+        m, rows = int(dst.size), r1 - r0
+        if m == 0:
+            continue
+        if key.size < m:
+            key = np.empty(m, dtype=np.int64)
+            other = np.empty(m, dtype=np.int32)
+            equal = np.empty(m, dtype=np.bool_)
+        k, o, e = key[:m], other[:m], equal[:m]
+        for table, codes, width in tables:
+            np.multiply(row, width, out=k)
+            np.add(k, codes.take(dst), out=k)
+            table[r0:r1] += (
+                np.bincount(k, minlength=rows * width).reshape(rows, width).astype(np.int32)
+            )
+        for codes32, which in ((attrs.company, "company"), (attrs.school, "school")):
+            mine = np.repeat(codes32[r0:r1], counts)
+            np.take(codes32, dst, out=o)
+            np.equal(mine, o, out=e)
+            e &= mine >= 0
+            if which == "company":
+                same_company += int(np.count_nonzero(e))
+            else:
+                same_school += int(np.count_nonzero(e))
     entries = 2 * connections
+    own_industry = per_member[np.flatnonzero(attrs.industry >= 0), :]
+    same_industry = int(
+        own_industry[np.arange(own_industry.shape[0]), attrs.industry[attrs.industry >= 0]].sum()
+    )
 
     industries = _group_figures(
         attrs.industry,
         attrs.industry_names,
         active,
         None,
-        m_ind.reshape(g_ind + 2, g_ind + 2),
+        _by_group(per_member, ind_codes, g_ind + 1, extra=1),
         same_industry,
         entries,
     )
@@ -360,7 +387,7 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
             attrs.company_names,
             active,
             limits.top_groups,
-            m_comp.reshape(kc, kc),
+            _by_group(per_company, comp_map, kc),
             same_company,
             entries,
         ),
@@ -369,7 +396,7 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
             attrs.school_names,
             active,
             limits.top_groups,
-            m_school.reshape(ks, ks),
+            _by_group(per_school, school_map, ks),
             same_school,
             entries,
         ),
@@ -382,6 +409,34 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
         "bridges": _bridges(per_member, attrs, g_ind, limits.bridges_listed),
         "cohorts": _all_cohorts(attrs, ids, deg, limits.min_cohort),
     }
+
+
+def _only_active(indptr: I64, indices: I32, active: B8) -> tuple[I64, I32]:
+    """The CSR without the rows and entries of inactive members."""
+    deg = np.diff(indptr)
+    keep = np.repeat(active, deg) & active[indices]
+    rows = np.repeat(np.arange(deg.size), deg)[keep]
+    out = np.zeros(deg.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=deg.size), out=out[1:])
+    return out, indices[keep]
+
+
+def _small(codes: I64) -> NDArray[np.unsignedinteger[Any]]:
+    """Codes in the smallest unsigned type that holds them (gathers move fewer bytes)."""
+    top = int(codes.max()) if codes.size else 0
+    dtype = np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32
+    return codes.astype(dtype)
+
+
+def _by_group(per_member: I32, codes: I64, width: int, *, extra: int = 0) -> I64:
+    """Group x group connection counts (both directions) from per-member counts:
+    row ``g`` sums the rows of the members whose own code is ``g``."""
+    out = np.zeros((width + extra, width + extra), dtype=np.int64)
+    for g in range(width):
+        mask = codes == g
+        if mask.any():
+            out[g, :width] = per_member[mask].sum(axis=0, dtype=np.int64)
+    return out
 
 
 def _histogram(deg: I64) -> list[list[int]]:

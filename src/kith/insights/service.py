@@ -26,24 +26,23 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import delete, func, select
 
 from kith.clock import as_utc
+from kith.connections.queries import expiry_cutoff
 from kith.connections.service import status_for
 from kith.db import Ctx
 from kith.errors import Forbidden, KithError
 from kith.graph import service as graph
-from kith.insights import community
+from kith.insights import community, profiles
 from kith.insights.guidelines import GUIDELINES, PUBLISHED_INDUSTRY_AVERAGES, Band
-from kith.members.service import CAREER_STAGES, EXECUTIVE_TITLE, career_stage
+from kith.members.service import CAREER_STAGES, career_stage
 from kith.models import (
     CommunityInsightsResult,
     Company,
     Connection,
-    Education,
     Invitation,
     Member,
-    Position,
     School,
 )
 from kith.network import Reach
@@ -54,7 +53,6 @@ SUGGESTIONS_PATH = "/network/suggestions"
 RECONNECT_PATH = "/network/reconnect"
 PRUNE_PATH = "/network/prune"
 MAX_ACTIONS = 2
-ID_CHUNK = 5_000  # ids per IN (...) list
 NOT_GIVEN = "Not given"
 STAGE_KEYS = tuple(CAREER_STAGES)
 
@@ -73,116 +71,13 @@ def require_admin(member: Member) -> None:
         )
 
 
-# --------------------------------------------------------------------------- stages
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), ID_CHUNK):
-        yield list(ids[i : i + ID_CHUNK])
-
-
-def stage_of(
-    explicit: str | None,
-    *,
-    year: int,
-    first_start: int | None,
-    current: int,
-    executive_now: bool,
-    schools: int,
-    last_school_end: int,
-    studying: bool,
-) -> str | None:
-    """A career stage from aggregates of a member's positions and education: the same
-    rule as :func:`kith.members.service.derived_career_stage`, for many members at once."""
-    if explicit:
-        return explicit
-    if executive_now:
-        return "executive"
-    if studying and not current:
-        return "student"
-    if first_start is None:
-        if schools:
-            return "recent_graduate" if last_school_end >= year - 2 else None
-        return None
-    years = year - first_start
-    if years < 2:
-        return "recent_graduate"
-    if years < 6:
-        return "early_career"
-    return "mid_career"
-
-
-def career_stages(ctx: Ctx, ids: Sequence[int] | None = None) -> dict[int, str | None]:
-    """Career stage (explicit or derived) of the given members, or of every member,
-    in four aggregate queries instead of loading each profile."""
-    year = ctx.clock.now().year
-    rows: dict[int, str | None] = {}
-    positions: dict[int, tuple[int, int]] = {}
-    executive: set[int] = set()
-    schooling: dict[int, tuple[int, int, int]] = {}
-    parts: Iterable[list[int] | None] = [None] if ids is None else _chunks(ids)
-    s = ctx.session
-    for part in parts:
-
-        def only(column: Any, part: list[int] | None = part) -> Any:
-            return True if part is None else column.in_(part)
-
-        for mid, explicit in s.execute(
-            select(Member.id, Member.career_stage).where(only(Member.id))
-        ):
-            rows[mid] = explicit
-        current = func.sum(case((Position.end_year.is_(None), 1), else_=0))
-        for mid, first, cur in s.execute(
-            select(Position.member_id, func.min(Position.start_year), current)
-            .where(only(Position.member_id))
-            .group_by(Position.member_id)
-        ):
-            positions[mid] = (int(first), int(cur or 0))
-        for mid, title in s.execute(
-            select(Position.member_id, Position.title).where(
-                only(Position.member_id), Position.end_year.is_(None)
-            )
-        ):
-            if EXECUTIVE_TITLE.search(title):
-                executive.add(mid)
-        studying = func.max(
-            case(
-                (
-                    (Education.end_year.is_not(None))
-                    & (Education.end_year >= year)
-                    & (func.coalesce(Education.start_year, 0) <= year),
-                    1,
-                ),
-                else_=0,
-            )
-        )
-        for mid, count, last, now_studying in s.execute(
-            select(
-                Education.member_id,
-                func.count(),
-                func.max(func.coalesce(Education.end_year, 0)),
-                studying,
-            )
-            .where(only(Education.member_id))
-            .group_by(Education.member_id)
-        ):
-            schooling[mid] = (int(count), int(last or 0), int(now_studying or 0))
-    out: dict[int, str | None] = {}
-    for mid, explicit in rows.items():
-        first, cur = positions.get(mid, (None, 0))
-        schools, last, now_studying = schooling.get(mid, (0, 0, 0))
-        out[mid] = stage_of(
-            explicit,
-            year=year,
-            first_start=first,
-            current=cur,
-            executive_now=mid in executive,
-            schools=schools,
-            last_school_end=last,
-            studying=bool(now_studying),
-        )
-    return out
-
-
 # --------------------------------------------------------------------------- community
+def career_stages(ctx: Ctx, ids: Sequence[int] | None = None) -> dict[int, str | None]:
+    """Career stage (explicit or derived) of the given members, or of every member."""
+    found = profiles.load(ctx, ids, with_locations=False, with_company_names=False)
+    return {int(mid): found.stage_key(i) for i, mid in enumerate(found.ids.tolist())}
+
+
 def _codes(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     """Codes for strings ("" -> -1) and the sorted distinct names."""
     names = sorted({v for v in values if v})
@@ -190,69 +85,37 @@ def _codes(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     return np.fromiter((index.get(v, -1) for v in values), dtype=np.int32), names
 
 
-def _latest_per_member(rows: Sequence[tuple[int, int, int]], size: int) -> np.ndarray:
-    """For rows ``(member_id, group_id, rank)``: each member's group with the highest rank."""
-    out = np.full(size, -1, dtype=np.int32)
-    if not rows:
-        return out
-    arr = np.asarray(rows, dtype=np.int64)
-    order = np.lexsort((arr[:, 2], arr[:, 0]))  # by member, then rank ascending
-    arr = arr[order]
-    out[arr[:, 0]] = arr[:, 1]  # the last write per member wins: the highest rank
-    return out
+def _names(ctx: Ctx, model: type[Company] | type[School]) -> list[str]:
+    rows = ctx.session.connection().execute(select(model.id, model.name)).all()
+    names = [""] * (max((r[0] for r in rows), default=0) + 1)
+    for rid, name in rows:
+        names[rid] = name
+    return names
 
 
 def community_attributes(ctx: Ctx, num_nodes: int) -> community.Attributes:
     """Per-member codes for the community job, indexed by member id."""
-    s = ctx.session
-    members = s.execute(
-        select(Member.id, Member.is_active, Member.industry).order_by(Member.id)
-    ).all()
-    top = max([num_nodes - 1] + [m[0] for m in members[-1:]])
-    n = top + 1
+    found = profiles.load(ctx, None, with_locations=False, with_company_names=False)
+    n = max(num_nodes, int(found.ids[-1]) + 1 if found.ids.size else 0)
+
+    def spread(values: np.ndarray, fill: int = -1) -> np.ndarray:
+        out = np.full(n, fill, dtype=np.int32)
+        out[found.ids] = values
+        return out
+
     active = np.zeros(n, dtype=np.bool_)
-    industry_of = [""] * n
-    for mid, is_active, industry_name in members:
-        active[mid] = bool(is_active)
-        industry_of[mid] = industry_name or ""
-    industry, industry_names = _codes(industry_of)
-    stage = np.full(n, -1, dtype=np.int32)
-    stage_index = {key: i for i, key in enumerate(STAGE_KEYS)}
-    for mid, key in career_stages(ctx).items():
-        if key in stage_index:
-            stage[mid] = stage_index[key]
-    company_rows = s.execute(select(Company.id, Company.name)).all()
-    company_names = [""] * (max([r[0] for r in company_rows], default=0) + 1)
-    for cid, name in company_rows:
-        company_names[cid] = name
-    current = s.execute(
-        select(Position.member_id, Position.company_id, Position.start_year).where(
-            Position.end_year.is_(None)
-        )
-    ).all()
-    company = _latest_per_member([(m, c, y) for m, c, y in current], n)
-    school_rows = s.execute(select(School.id, School.name)).all()
-    school_names = [""] * (max([r[0] for r in school_rows], default=0) + 1)
-    for sid, name in school_rows:
-        school_names[sid] = name
-    schooling = s.execute(
-        select(
-            Education.member_id,
-            Education.school_id,
-            func.coalesce(Education.end_year, Education.start_year, 0),
-        )
-    ).all()
-    school = _latest_per_member([(m, c, y) for m, c, y in schooling], n)
+    active[found.ids] = found.active
+    industry, industry_names = _codes(found.industry)
     return community.Attributes(
         active=active,
-        industry=industry,
+        industry=spread(industry),
         industry_names=industry_names,
-        stage=stage,
-        stage_names=list(STAGE_KEYS),
-        company=company,
-        company_names=company_names,
-        school=school,
-        school_names=school_names,
+        stage=spread(found.stage),
+        stage_names=list(profiles.STAGE_KEYS),
+        company=spread(found.company),
+        company_names=_names(ctx, Company),
+        school=spread(found.school),
+        school_names=_names(ctx, School),
     )
 
 
@@ -358,7 +221,7 @@ def is_stale(ctx: Ctx, result: CommunityResult | None) -> bool:
 def members_by_id(ctx: Ctx, ids: Sequence[int]) -> dict[int, Member]:
     """Active members among ``ids``."""
     out: dict[int, Member] = {}
-    for part in _chunks(ids):
+    for part in profiles.parts(ids):
         for m in ctx.session.scalars(
             select(Member).where(Member.id.in_(part), Member.is_active.is_(True))
         ):
@@ -464,30 +327,12 @@ class _Neighbour:
 
 
 def _neighbours(ctx: Ctx, ids: Sequence[int]) -> list[_Neighbour]:
-    """Attributes of the member's connections, by id, in a few queries per 5,000."""
-    stages = career_stages(ctx, ids)
-    s = ctx.session
-    company: dict[int, tuple[int, str]] = {}
-    rows: list[tuple[int, str, str]] = []
-    for part in _chunks(ids):
-        rows.extend(
-            (mid, ind, loc)
-            for mid, ind, loc in s.execute(
-                select(Member.id, Member.industry, Member.location).where(
-                    Member.id.in_(part), Member.is_active.is_(True)
-                )
-            )
-        )
-        for mid, name, start in s.execute(
-            select(Position.member_id, Company.name, Position.start_year)
-            .join(Company, Company.id == Position.company_id)
-            .where(Position.member_id.in_(part), Position.end_year.is_(None))
-        ):
-            if mid not in company or start > company[mid][0]:
-                company[mid] = (start, name)
+    """Attributes of the member's connections, by id, in four queries per 5,000."""
+    found = profiles.load(ctx, sorted(ids))
     return [
-        _Neighbour(ind or "", (loc or "").strip(), company.get(mid, (0, ""))[1], stages.get(mid))
-        for mid, ind, loc in rows
+        _Neighbour(found.industry[i], found.location[i], found.company_name[i], found.stage_key(i))
+        for i in range(found.ids.size)
+        if found.active[i]
     ]
 
 
@@ -647,18 +492,36 @@ def _growth(ctx: Ctx, dates: list[datetime]) -> list[Month]:
 
 def _invitations(ctx: Ctx, member: Member) -> InvitationFigures:
     """Invitations the member sent, as the member sees them: an ignored invitation
-    stays pending until it expires, so the rate never reveals who ignored them."""
-    seen = Counter(
-        status_for(ctx, inv, member.id)
-        for inv in ctx.session.scalars(select(Invitation).where(Invitation.sender_id == member.id))
-    )
-    accepted, pending, expired = seen["accepted"], seen["pending"], seen["expired"]
-    decided = accepted + pending + expired
+    stays pending until it expires, so the rate never reveals who ignored them.
+
+    The rows are counted by everything :func:`status_for` looks at (stored status,
+    withdrawn or not, past the expiry date or not), and each group is then judged
+    by ``status_for`` itself, so the sender's view has one definition."""
+    now = ctx.clock.now()
+    cutoff = expiry_cutoff(now, ctx.settings.invitation_expiry_days)
+    withdrawn = Invitation.withdrawn_at.is_not(None)
+    expired = Invitation.created_at <= cutoff
+    groups = ctx.session.execute(
+        select(Invitation.status, withdrawn, expired, func.count())
+        .where(Invitation.sender_id == member.id)
+        .group_by(Invitation.status, withdrawn, expired)
+    ).all()
+    seen: Counter[str] = Counter()
+    for status, was_withdrawn, past_expiry, count in groups:
+        probe = Invitation(
+            sender_id=member.id,
+            status=status,
+            created_at=cutoff if past_expiry else now,
+            withdrawn_at=now if was_withdrawn else None,
+        )
+        seen[status_for(ctx, probe, member.id)] += int(count)
+    accepted, pending, expired_count = seen["accepted"], seen["pending"], seen["expired"]
+    decided = accepted + pending + expired_count
     return InvitationFigures(
         sent=sum(seen.values()),
         accepted=accepted,
         pending=pending,
-        expired=expired,
+        expired=expired_count,
         withdrawn=seen["withdrawn"],
         acceptance_rate=accepted / decided if decided else None,
     )
