@@ -304,42 +304,39 @@ def compute(indptr: I64, indices: I32, attrs: Attributes, limits: Limits) -> dic
         (per_company, _small(comp_map), kc),
         (per_school, _small(school_map), ks),
     )
-    same_company = same_school = 0
+    width = max(g_ind + 1, kc, ks)  # one row offset for all three tables
+    # Company and school ids in the smallest type that holds them (0: none).
+    identities = (
+        _small(attrs.company.astype(np.int64) + 1),
+        _small(attrs.school.astype(np.int64) + 1),
+    )
+    same = [0, 0]
     deg_rows = np.diff(indptr)
     # Reused buffers: on a busy machine, fresh large arrays cost more than the work.
+    base = np.empty(0, dtype=np.int64)
     key = np.empty(0, dtype=np.int64)
-    other = np.empty(0, dtype=np.int32)
-    equal = np.empty(0, dtype=np.bool_)
     for r0, r1 in _blocks(indptr, 0, n, BLOCK_ENTRIES):
         lo, hi = int(indptr[r0]), int(indptr[r1])
         if hi == lo:
             continue
         counts = deg_rows[r0:r1]
         dst = indices[lo:hi]
-        row = np.repeat(np.arange(r1 - r0, dtype=np.int64), counts)
-        m, rows = int(dst.size), r1 - r0
-        if m == 0:
-            continue
+        m, rows = hi - lo, r1 - r0
         if key.size < m:
+            base = np.empty(m, dtype=np.int64)
             key = np.empty(m, dtype=np.int64)
-            other = np.empty(m, dtype=np.int32)
-            equal = np.empty(m, dtype=np.bool_)
-        k, o, e = key[:m], other[:m], equal[:m]
-        for table, codes, width in tables:
-            np.multiply(row, width, out=k)
-            np.add(k, codes.take(dst), out=k)
-            table[r0:r1] += (
-                np.bincount(k, minlength=rows * width).reshape(rows, width).astype(np.int32)
-            )
-        for codes32, which in ((attrs.company, "company"), (attrs.school, "school")):
-            mine = np.repeat(codes32[r0:r1], counts)
-            np.take(codes32, dst, out=o)
-            np.equal(mine, o, out=e)
-            e &= mine >= 0
-            if which == "company":
-                same_company += int(np.count_nonzero(e))
-            else:
-                same_school += int(np.count_nonzero(e))
+        b, k = base[:m], key[:m]
+        np.multiply(np.repeat(np.arange(rows, dtype=np.int64), counts), width, out=b)
+        for table, codes, w in tables:
+            np.add(b, codes.take(dst), out=k)
+            found = np.bincount(k, minlength=rows * width).reshape(rows, width)
+            table[r0:r1] += found[:, :w].astype(np.int32)
+        for i, ident in enumerate(identities):
+            mine = np.repeat(ident[r0:r1], counts)
+            agree = mine == ident.take(dst)
+            agree &= mine > 0
+            same[i] += int(np.count_nonzero(agree))
+    same_company, same_school = same
     entries = 2 * connections
     own_industry = per_member[np.flatnonzero(attrs.industry >= 0), :]
     same_industry = int(
