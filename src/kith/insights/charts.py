@@ -135,7 +135,7 @@ def guideline_bands(
     width: int = 640,
 ) -> Markup:
     """Recommended ranges on a log scale with the member's count marked across them."""
-    row, left, right, top_pad = 34, 110, 20, 24
+    row, left, right, top_pad = 34, 170, 20, 26
     height = top_pad + row * len(bands) + 26
     lo, hi = 10.0, 20_000.0
     plot_w = width - left - right
@@ -237,7 +237,7 @@ def heatmap(
     """A square matrix as shaded cells (darker = larger), labels on both axes."""
     n = len(labels)
     left, top_pad = 170, 120
-    width, height = left + n * cell + 10, top_pad + n * cell + 10
+    width, height = left + n * cell + 110, top_pad + n * cell + 10  # room for slanted labels
     top = max((v for row in values for v in row), default=0) or 1
     strongest = max(
         ((values[i][j], labels[i], labels[j]) for i in range(n) for j in range(n) if i != j),
