@@ -164,3 +164,23 @@ def test_empty_community() -> None:
     got = community.compute(*NetworkEngine.from_edges([], []).csr(), attrs, community.Limits())
     assert (got["members"], got["connections"], got["mean"], got["bridges"]) == (0, 0, 0.0, [])
     assert got["welcome"] == []
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    result = doctest.testmod(community)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_csr_is_the_graph_with_its_pending_changes() -> None:
+    eng = NetworkEngine.from_edges([1, 2], [2, 3], num_nodes=4)
+    base = eng.csr()
+    assert base[1] is eng.csr()[1]  # no copy while nothing is pending
+    eng.connect(1, 3)
+    eng.disconnect(2, 3)
+    indptr, indices = eng.csr()
+    rows = {a: indices[indptr[a] : indptr[a + 1]].tolist() for a in range(eng.num_nodes)}
+    assert rows == {a: eng.neighbors(a).tolist() for a in range(eng.num_nodes)}
+    assert not indices.flags.writeable
