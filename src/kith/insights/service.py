@@ -144,6 +144,8 @@ def refresh_community(ctx: Ctx) -> CommunityInsightsResult:
     )
     ctx.session.add(row)
     ctx.session.flush()
+    with _parsed_lock:  # ids can be reused after a rollback: parse the new one afresh
+        _parsed.clear()
     keep = select(CommunityInsightsResult.id).order_by(CommunityInsightsResult.id.desc())
     kept = list(ctx.session.scalars(keep.limit(st.insights_kept_results)))
     ctx.session.execute(
@@ -166,35 +168,38 @@ class CommunityResult:
     data: dict[str, Any]
 
 
-_parsed: dict[int, CommunityResult] = {}
+_parsed: dict[tuple[int, datetime, float, int, int], CommunityResult] = {}
 _parsed_lock = threading.Lock()
 
 
 def latest_community(ctx: Ctx) -> CommunityResult | None:
-    """The newest stored community result (parsed once per process)."""
+    """The newest stored community result (parsed once per process and result)."""
     head = ctx.session.execute(
         select(
             CommunityInsightsResult.id,
             CommunityInsightsResult.computed_at,
             CommunityInsightsResult.seconds,
+            CommunityInsightsResult.members,
+            CommunityInsightsResult.connections,
         )
         .order_by(CommunityInsightsResult.id.desc())
         .limit(1)
     ).first()
     if head is None:
         return None
-    rid, computed_at, seconds = head
+    rid, computed_at, seconds, members, connections = head
+    key = (rid, as_utc(computed_at), float(seconds), members, connections)
     with _parsed_lock:
-        cached = _parsed.get(rid)
+        cached = _parsed.get(key)
     if cached is not None:
         return cached
     payload = ctx.session.scalar(
         select(CommunityInsightsResult.payload).where(CommunityInsightsResult.id == rid)
     )
-    result = CommunityResult(rid, as_utc(computed_at), float(seconds), json.loads(payload or "{}"))
+    result = CommunityResult(rid, key[1], key[2], json.loads(payload or "{}"))
     with _parsed_lock:
         _parsed.clear()
-        _parsed[rid] = result
+        _parsed[key] = result
     return result
 
 
