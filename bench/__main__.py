@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import network, relationships, search
+from . import insights, network, relationships, search
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "network": network.main,
     "search": search.main,
     "relationships": relationships.main,
+    "insights": insights.main,
 }
 
 

@@ -17,7 +17,7 @@ from kith.models import Invitation, Member
 from kith.runtime import Kith
 from kith.security import verify_password
 from tests.conftest import CHEAP_ARGON2, TEST_SECRET
-from tests.factories import make_member
+from tests.factories import connect, make_member
 
 runner = CliRunner()
 
@@ -145,3 +145,31 @@ def test_reminders_prints_who_is_due(url: str) -> None:
     quiet = runner.invoke(app, ["reminders", fresh_handle, "--url", url])
     assert quiet.exit_code == 0
     assert "Nobody is due" in quiet.output
+
+
+def test_insights_member_and_community(url: str) -> None:
+    kith = runtime(url)
+    with kith.uow() as ctx:
+        ana = make_member(ctx, "Ana", industry="Technology")
+        ben = make_member(ctx, "Ben", industry="Healthcare")
+        connect(ctx, ana, ben)
+        handle = ana.handle
+    missing = runner.invoke(app, ["insights", "community", "--url", url])
+    assert missing.exit_code == 1
+    assert "not been computed yet" in missing.output
+    result = runner.invoke(app, ["insights", "community", "--refresh", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "Computed in" in result.output
+    assert "members" in result.output
+    assert "Technology" in result.output
+    result = runner.invoke(app, ["insights", "--member", handle, "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "1 connections" in result.output or "1 connection" in result.output
+    assert "Guideline A" in result.output
+    assert "Guideline B" in result.output
+    assert "Healthcare" in result.output
+    unknown = runner.invoke(app, ["insights", "--member", "nobody-here", "--url", url])
+    assert unknown.exit_code == 1
+    assert "member_not_found" in unknown.output
+    bare = runner.invoke(app, ["insights", "--url", url])
+    assert bare.exit_code == 2

@@ -17,6 +17,8 @@ from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
+from kith.insights.api import router as insights_api
+from kith.insights.jobs import CommunityRefresher
 from kith.members.api import router as members_api
 from kith.messaging.api import router as messaging_api
 from kith.notifications.api import router as notifications_api
@@ -68,6 +70,7 @@ def api_router() -> APIRouter:
         search_api,
         messaging_api,
         relationships_api,
+        insights_api,
     ):
         api.include_router(router)
     return api
@@ -81,7 +84,14 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.start_network()
+        refresher = None
+        if runtime.settings.insights_refresh_minutes > 0 and not runtime.db.bound:
+            refresher = CommunityRefresher(runtime)
+            refresher.start()
+        app.state.insights_refresher = refresher
         yield
+        if refresher is not None:
+            refresher.stop()
         runtime.stop_network()
         if kith is None:
             runtime.db.dispose()

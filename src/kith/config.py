@@ -86,6 +86,24 @@ class Settings(BaseSettings):
     network_snapshot: Path | None = None
     network_poll_seconds: float = Field(default=0.25, gt=0)
 
+    # Network insights
+    # Community figures are recomputed in the background when the last result is
+    # older than this (0: never in the background, only `kith insights community
+    # --refresh` or the admin API).
+    insights_refresh_minutes: int = Field(default=60, ge=0)
+    insights_kept_results: int = Field(default=5, ge=1)  # older community results are deleted
+    insights_barely_connected_max: int = Field(default=2, ge=0)  # "barely connected": 1..this
+    insights_welcome_listed: int = Field(default=50, ge=1)
+    insights_bridges_listed: int = Field(default=25, ge=1)
+    insights_top_groups: int = Field(default=10, ge=2)  # companies/schools in the matrix
+    insights_min_cohort: int = Field(default=10, ge=1)  # fewer members: no percentile
+    insights_growth_months: int = Field(default=24, ge=1)
+    insights_composition_shown: int = Field(default=8, ge=1)  # then "Other"
+    insights_industry_share_low: float = Field(default=0.25, ge=0, le=1)
+    insights_industry_share_high: float = Field(default=0.9, ge=0, le=1)
+    insights_stalled_months: int = Field(default=6, ge=1)  # no new connection -> reconnect
+    insights_prune_fraction: float = Field(default=0.9, gt=0, le=1)  # of max_connections
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.env != "dev" and (

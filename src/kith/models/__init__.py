@@ -9,6 +9,7 @@ from kith.models.connections import (
     Invitation,
     NetworkOutbox,
 )
+from kith.models.insights import CommunityInsightsResult
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.notifications import Notification
 from kith.models.relationships import (
@@ -37,6 +38,7 @@ __all__ = [
     "OPEN_STATUSES",
     "AuthToken",
     "Block",
+    "CommunityInsightsResult",
     "Company",
     "Connection",
     "Education",

@@ -1254,6 +1254,33 @@ class NetworkEngine:
 
         return self._read(run)
 
+    def csr(self) -> tuple[I64, I32]:
+        """The whole graph at one moment as read-only CSR arrays ``(indptr, indices)``.
+
+        Row ``i`` (``indices[indptr[i]:indptr[i + 1]]``) is member ``i``'s sorted
+        connections, for every id below :attr:`num_nodes`. The base arrays are handed
+        out without a copy when no change is pending in the overlay; otherwise the
+        overlay is merged into fresh arrays (the engine itself is left as it is).
+        Changes made meanwhile are not seen, and never block on this call.
+
+        Examples
+        --------
+        >>> eng = NetworkEngine.from_edges([1], [2])
+        >>> eng.connect(2, 3)
+        >>> indptr, indices = eng.csr()
+        >>> indptr.tolist(), indices.tolist()
+        ([0, 0, 1, 3, 4], [2, 1, 3, 2])
+        """
+        with self._write_lock:
+            st = self._state
+            frozen = dict(st.overlay)
+        if not frozen and st.num_nodes == st.n_base:
+            return st.indptr, st.indices
+        indptr, indices = _csr.merge(st.indptr, st.indices, frozen, st.num_nodes)
+        indptr.flags.writeable = False
+        indices.flags.writeable = False
+        return indptr, indices
+
     def cache_info(self) -> dict[str, int]:
         """Cached viewers and their bytes.
 

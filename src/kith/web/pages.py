@@ -111,6 +111,7 @@ def install_pages(app: FastAPI) -> None:
     from kith.accounts.pages import router as accounts_pages
     from kith.connections.pages import router as connections_pages
     from kith.graph.pages import router as graph_pages
+    from kith.insights.pages import router as insights_pages
     from kith.members.pages import router as members_pages
     from kith.messaging.pages import router as messaging_pages
     from kith.notifications.pages import router as notifications_pages
@@ -131,5 +132,6 @@ def install_pages(app: FastAPI) -> None:
         search_pages,
         messaging_pages,
         relationships_pages,
+        insights_pages,
     ):
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)

@@ -36,6 +36,7 @@ DOMAINS = (
     "search",
     "messaging",
     "relationships",
+    "insights",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -83,6 +84,7 @@ class Nav:
     pending_invitations: int
     unread_notifications: int
     unread_messages: int = 0
+    is_admin: bool = False
 
 
 def nav_for(ctx: Ctx, member: Member) -> Nav:
@@ -92,6 +94,7 @@ def nav_for(ctx: Ctx, member: Member) -> Nav:
         pending_invitations=pending_received_count(ctx, member),
         unread_notifications=unread_count(ctx, member),
         unread_messages=unread_message_count(ctx, member),
+        is_admin=member.is_admin,
     )
 
 
