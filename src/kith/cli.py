@@ -529,7 +529,11 @@ def insights_member(
         f"Invitations: {inv.sent} sent, {inv.accepted} accepted, {inv.pending} pending, "
         f"{inv.expired} expired; acceptance rate {_pct(inv.acceptance_rate)}"
     )
-    console.print(f"In their industry: {_pct(found.quality.industry_share)}")
+    q = found.quality
+    console.print(
+        f"In their industry: {_pct(q.industry_share)}; interacted with in the last "
+        f"{q.recent_days} days: {_pct(q.recent_share)}; dormant: {_pct(q.dormant_share)}"
+    )
     for action in found.actions:
         console.print(f"→ {action.label} ({action.href}): {action.reason}")
 

@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     insights_industry_share_high: float = Field(default=0.9, ge=0, le=1)
     insights_stalled_months: int = Field(default=6, ge=1)  # no new connection -> reconnect
     insights_prune_fraction: float = Field(default=0.9, gt=0, le=1)  # of max_connections
+    insights_recent_days: int = Field(default=90, ge=1)  # "interacted with recently"
+    insights_dormant_share_high: float = Field(default=0.5, gt=0, le=1)  # -> reconnect
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

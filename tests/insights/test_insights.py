@@ -24,7 +24,9 @@ from kith.members.service import (
     career_stage,
     update_profile,
 )
+from kith.messaging.service import send_message
 from kith.models import CommunityInsightsResult, Connection, Member
+from kith.relationships.service import log_interaction
 from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refused
@@ -159,8 +161,17 @@ def test_my_insights_in_the_api(
         "withdrawn": 1,
         "acceptance_rate": pytest.approx(2 / 5),
     }
-    assert body["quality"] == {"industry_share": 0.5, "same_industry": 1, "known_industry": 2}
-    assert [a["href"] for a in body["actions"]] == ["/network/suggestions"]
+    assert body["quality"] == {
+        "industry_share": 0.5,
+        "same_industry": 1,
+        "known_industry": 2,
+        "recent_days": 90,
+        "recent_share": 0.0,
+        "dormant_days": 365,
+        "dormant_share": 0.0,
+        "dormant": 0,
+    }
+    assert [a["href"] for a in body["actions"]] == ["/suggestions"]
     assert "Guideline A" in body["actions"][0]["reason"]
     assert body["standing"] == []
     assert body["community_computed_at"] is None
@@ -233,11 +244,11 @@ def test_actions_follow_the_figures(
     clock.advance(days=200)  # nothing new for more than six months
     kith.settings = kith.settings.model_copy(update={"max_connections": 3})
     body = client.get("/api/v1/me/insights", headers=bearer(ctx, ana)).json()
-    assert [a["href"] for a in body["actions"]] == ["/network/prune", "/network/suggestions"]
+    assert [a["href"] for a in body["actions"]] == ["/relationships/prune", "/suggestions"]
 
     kith.settings = kith.settings.model_copy(update={"max_connections": 30_000})
     body = client.get("/api/v1/me/insights", headers=bearer(ctx, ana)).json()
-    assert [a["href"] for a in body["actions"]] == ["/network/suggestions", "/network/reconnect"]
+    assert [a["href"] for a in body["actions"]] == ["/suggestions", "/relationships"]
     assert "Sep 2026" in body["actions"][1]["reason"]
 
     # A newcomer without connections is pointed at people they may know.
@@ -246,7 +257,7 @@ def test_actions_follow_the_figures(
     assert body["count"]["count"] == 0
     assert body["count"]["stage"] is None
     assert all(v["band"] is None and v["place"] is None for v in body["count"]["guidelines"])
-    assert [a["href"] for a in body["actions"]] == ["/network/suggestions"]
+    assert [a["href"] for a in body["actions"]] == ["/suggestions"]
     assert body["quality"]["industry_share"] is None
     assert body["invitations"]["acceptance_rate"] is None
 
@@ -389,7 +400,7 @@ def test_pages_show_charts(
     assert len(re.findall(r'<svg class="chart', page.text)) >= 7
     assert "Guideline A" in page.text
     assert "Guideline B" in page.text
-    assert 'href="/network/suggestions"' in page.text
+    assert 'href="/suggestions"' in page.text
     assert "<title" in page.text
 
     sign_in_as(client, ctx, admin)
@@ -421,3 +432,39 @@ def test_background_refresh(kith: Kith, ctx: Ctx, clock: FrozenClock) -> None:
         refresher.run_once()
     kept = ctx.session.scalar(select(func.count()).select_from(CommunityInsightsResult))
     assert kept == kith.settings.insights_kept_results
+
+
+def test_interaction_figures_follow_messages_and_logs(
+    client: TestClient, kith: Kith, ctx: Ctx, clock: FrozenClock, story: dict[str, Member]
+) -> None:
+    synced(kith)
+    ana, ben, cleo, dev = (story[n] for n in ("Ana", "Ben", "Cleo", "Dev"))
+    body = client.get("/api/v1/me/insights", headers=bearer(ctx, ana)).json()["quality"]
+    assert (body["recent_share"], body["dormant_share"], body["dormant"]) == (0.0, 0.0, 0)
+    assert body["recent_days"] == 90
+    assert body["dormant_days"] == 365
+
+    send_message(ctx, ben, ana, "Coffee next week?")  # a message either way counts
+    log_interaction(ctx, ana, cleo, "call")
+    body = client.get("/api/v1/me/insights", headers=bearer(ctx, ana)).json()["quality"]
+    assert body["recent_share"] == pytest.approx(2 / 3)
+
+    # 100 days later nobody is recent; Dev (connected 2026-09-01, never contacted)
+    # turns dormant a year after connecting, Ben and Cleo a year after the last contact
+    clock.advance(days=100)
+    body = client.get("/api/v1/me/insights", headers=bearer(ctx, ana)).json()
+    assert body["quality"]["recent_share"] == 0.0
+    assert body["quality"]["dormant_share"] == 0.0
+    clock.advance(days=270)
+    body = client.get("/api/v1/me/insights", headers=bearer(ctx, ana)).json()
+    assert body["quality"]["dormant"] == 3
+    assert body["quality"]["dormant_share"] == 1.0
+    reconnect = [a for a in body["actions"] if a["href"] == "/relationships"]
+    assert len(reconnect) == 1
+    assert (
+        "100 % of your connections have heard nothing from you for over 365 days"
+        in (reconnect[0]["reason"])
+    )
+    sign_in_as(client, ctx, ana)
+    page = client.get("/insights")
+    assert "Dormant (no interaction for 365 days)" in page.text

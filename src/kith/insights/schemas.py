@@ -94,6 +94,17 @@ class QualityOut(_Out):
     )
     same_industry: int
     known_industry: int
+    recent_days: int = Field(description="The window of recent_share, in days")
+    recent_share: float | None = Field(
+        description="Share of your connections you interacted with (messages, logged "
+        "meetings, calls, events) in the last recent_days; null without connections"
+    )
+    dormant_days: int = Field(description="How long without interaction counts as dormant")
+    dormant_share: float | None = Field(
+        description="Share of your connections with no interaction for dormant_days "
+        "(counted from the connection date when there was none), as pruning defines it"
+    )
+    dormant: int
 
 
 class ActionOut(_Out):

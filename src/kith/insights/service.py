@@ -46,12 +46,13 @@ from kith.models import (
     School,
 )
 from kith.network import Reach
+from kith.relationships.service import interaction_counts
 
 log = logging.getLogger("kith.insights")
 
-SUGGESTIONS_PATH = "/network/suggestions"
-RECONNECT_PATH = "/network/reconnect"
-PRUNE_PATH = "/network/prune"
+SUGGESTIONS_PATH = "/suggestions"
+RECONNECT_PATH = "/relationships"
+PRUNE_PATH = "/relationships/prune"
 MAX_ACTIONS = 2
 NOT_GIVEN = "Not given"
 STAGE_KEYS = tuple(CAREER_STAGES)
@@ -300,6 +301,11 @@ class Quality:
     industry_share: float | None  # of connections with a known industry
     same_industry: int
     known_industry: int
+    recent_days: int
+    recent_share: float | None  # interacted with in the last ``recent_days``
+    dormant_days: int
+    dormant_share: float | None  # silent for ``dormant_days`` (the pruning rule)
+    dormant: int
 
 
 @dataclass(frozen=True)
@@ -532,11 +538,23 @@ def _invitations(ctx: Ctx, member: Member) -> InvitationFigures:
     )
 
 
-def _quality(member: Member, neighbours: list[_Neighbour]) -> Quality:
+def _quality(ctx: Ctx, member: Member, neighbours: list[_Neighbour]) -> Quality:
     known = [n for n in neighbours if n.industry]
     same = sum(1 for n in known if n.industry == member.industry)
     share = same / len(known) if member.industry and known else None
-    return Quality(share, same if member.industry else 0, len(known))
+    days = ctx.settings.insights_recent_days
+    counts = interaction_counts(ctx, member, recent_days=days)
+    total = counts.connections
+    return Quality(
+        share,
+        same if member.industry else 0,
+        len(known),
+        days,
+        counts.recent / total if total else None,
+        ctx.settings.dormant_days,
+        counts.dormant / total if total else None,
+        counts.dormant,
+    )
 
 
 def _actions(
@@ -586,18 +604,25 @@ def _actions(
             )
     if reasons:
         out.append(Action("See people you may know", SUGGESTIONS_PATH, " ".join(reasons)))
+    revive = []
     if dates:
         newest = max(dates)
         months = (ctx.clock.now() - newest).days / 30.44
         if months >= st.insights_stalled_months:
-            out.append(
-                Action(
-                    "Reconnect with people you know",
-                    RECONNECT_PATH,
-                    f"Your network has not grown since {newest:%b %Y}; the connections you "
-                    "already have are the quickest to revive.",
-                )
+            revive.append(
+                f"Your network has not grown since {newest:%b %Y}; the connections you "
+                "already have are the quickest to revive."
             )
+    if (
+        quality.dormant_share is not None
+        and quality.dormant_share >= st.insights_dormant_share_high
+    ):
+        revive.append(
+            f"{quality.dormant_share * 100:.0f} % of your connections have heard nothing from "
+            f"you for over {st.dormant_days} days."
+        )
+    if revive:
+        out.append(Action("Reconnect with people you know", RECONNECT_PATH, " ".join(revive)))
     return out[:MAX_ACTIONS]
 
 
@@ -612,7 +637,7 @@ def member_insights(ctx: Ctx, member: Member) -> MemberInsights:
     dates = _connection_dates(ctx, member)
     count_figures = _count_figures(ctx, member, count, stage, result)
     standing = _standing(ctx, member, count, stage, result)
-    quality = _quality(member, neighbours)
+    quality = _quality(ctx, member, neighbours)
     notes = []
     if result is None:
         notes.append(

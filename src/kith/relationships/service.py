@@ -690,6 +690,42 @@ def _owner_connections(owner_id: int) -> Any:
     return union_all(lo, hi).subquery("mine")
 
 
+def _silent_since(mine: Any) -> Any:
+    """SQL: when the owner last interacted with a connection, else when they connected."""
+    return func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
+
+
+@dataclass(frozen=True)
+class InteractionCounts:
+    connections: int  # active connections
+    recent: int  # interacted with within the recent window
+    dormant: int  # silent for ``dormant_days`` (the pruning rule)
+
+
+def interaction_counts(ctx: Ctx, owner: Member, *, recent_days: int) -> InteractionCounts:
+    """How many of ``owner``'s connections they interacted with in the last
+    ``recent_days``, and how many are dormant as pruning defines it. One statement."""
+    now = ctx.clock.now()
+    mine = _owner_connections(owner.id)
+    silent_since = _silent_since(mine)
+    recent_cut = now - timedelta(days=recent_days)
+    dormant_cut = now - timedelta(days=ctx.settings.dormant_days)
+    row = ctx.session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((Contact.last_interaction_at >= recent_cut, 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(case((silent_since <= dormant_cut, 1), else_=0)), 0),
+        )
+        .select_from(mine)
+        .join(Member, Member.id == mine.c.other)
+        .outerjoin(Contact, and_(Contact.owner_id == owner.id, Contact.other_id == Member.id))
+        .where(Member.is_active.is_(True))
+    ).one()
+    return InteractionCounts(int(row[0]), int(row[1]), int(row[2]))
+
+
 def _least(a: Any, b: Any) -> Any:
     """SQL: the smaller of two nullable integers, ignoring nulls."""
     return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
@@ -945,7 +981,7 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
     now = ctx.clock.now()
     cutoff = now - timedelta(days=ctx.settings.dormant_days)
     mine = _owner_connections(owner.id)
-    silent_since = func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
+    silent_since = _silent_since(mine)
     stmt = (
         select(
             Member.id,
