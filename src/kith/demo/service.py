@@ -394,6 +394,9 @@ def build_demo(
     )
     if progress:
         progress("invitations", invitations)
+    _relationships(ctx, demo_index + 1, rng, now)
+    if progress:
+        progress("relationships", 1)
     # Bulk inserts bypass the ORM flush that keeps search documents current.
     indexed = search_index.rebuild(ctx.session)
     if progress:
@@ -407,6 +410,65 @@ def build_demo(
         admin_email=ADMIN_EMAIL,
         password=DEMO_PASSWORD,
     )
+
+
+_DEMO_MESSAGES = (
+    ("Great to see you at the meetup last week — shall we grab coffee?", "Yes! Thursday?"),
+    ("Congrats on the new role! How are the first weeks going?", "Thanks — busy but fun."),
+    ("Could you introduce me to someone on your data team?", "Happy to, I'll ask Sam."),
+)
+
+
+def _relationships(ctx: Ctx, demo_id: int, rng: np.random.Generator, now: datetime) -> None:
+    """The demo member's private side of the network, through the real services: tiers
+    and tags on some connections, a few notes, logged interactions spread over the
+    past months (so some people are due to reconnect), and a few conversations."""
+    from kith.messaging.service import send_message
+    from kith.relationships import service as rel
+
+    demo = ctx.session.get(Member, demo_id)
+    assert demo is not None
+    others = [
+        int(x)
+        for x in ctx.session.scalars(
+            select(Connection.member_hi_id)
+            .where(Connection.member_lo_id == demo_id)
+            .union_all(select(Connection.member_lo_id).where(Connection.member_hi_id == demo_id))
+        )
+    ]
+    if not others:
+        return
+    chosen = [int(x) for x in rng.choice(others, size=min(16, len(others)), replace=False)]
+    people = [m for m in (ctx.session.get(Member, i) for i in chosen) if m is not None]
+    rel.ensure_default_tiers(ctx, demo)
+    tiers = rel.list_tiers(ctx, demo)
+    plan = [
+        (0, "mentor", "call", 45),
+        (0, "former colleague", "meeting", 12),
+        (0, "mentor", "call", 70),
+        (1, "hiring", "event", 120),
+        (1, "data", "meeting", 20),
+        (1, "conference", "event", 200),
+        (2, "conference", "event", 400),
+        (2, "alumni", "other", 500),
+    ]
+    for person, (tier, tag, kind, days_ago) in zip(people, plan, strict=False):
+        rel.set_tier(ctx, demo, person, tiers[tier].id)
+        rel.tag_contact(ctx, demo, person, tag)
+        rel.log_interaction(ctx, demo, person, kind, occurred_at=now - timedelta(days=days_ago))
+    for person, note in zip(
+        people,
+        (
+            "Met at the spring conference; interested in mentoring juniors.",
+            "Worked together on the payments migration.",
+        ),
+        strict=False,
+    ):
+        rel.add_note(ctx, demo, person, note)
+        rel.set_how_we_met(ctx, demo, person, note.split(";")[0].split(" on ")[0])
+    for person, (ask, answer) in zip(people[8:], _DEMO_MESSAGES, strict=False):
+        send_message(ctx, demo, person, ask)
+        send_message(ctx, person, demo, answer)
 
 
 def _invitations(
