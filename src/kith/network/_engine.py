@@ -76,6 +76,10 @@ _PREFIX = 24
 # degrees(): a viewer whose connections hold more adjacency entries than this is answered
 # without a 2nd-degree set on a cache miss, and the set is built in the background.
 DEFAULT_INLINE_BALL_VOLUME = 400_000
+# Background 2-ball builds gather this many neighbour lists at a time and pause between
+# chunks, so a build never holds the interpreter long enough to delay a request.
+_BUILD_CHUNK = 32
+_BUILD_PAUSE_S = 0.0002
 
 
 class _Ball:
@@ -787,13 +791,40 @@ class NetworkEngine:
                 ball = _Ball(bits, None, size)
         finally:
             self._clear(st, cat)
+        self._store_ball(seq, v, ball)
+        return ball
+
+    def _store_ball(self, seq: int, v: int, ball: _Ball) -> None:
+        """Cache ``ball`` unless a change happened since ``seq`` was read."""
         if self._cache_size > 0:
             with self._cache_lock:
                 if self._seq == seq:
                     self._cache[v] = ball
                     while len(self._cache) > self._cache_size:
                         self._cache.popitem(last=False)
-        return ball
+
+    def _k_ball_gently(self, st: _State, seq: int, v: int) -> None:
+        """Build and cache ``v``'s 2-ball in small chunks with pauses (background use)."""
+        if self._cached_ball(v) is not None:
+            return
+        nv = self._nbrs(st, v)
+        n = st.num_nodes
+        mark = self._scratch.get(n)
+        try:
+            for i in range(0, nv.size, _BUILD_CHUNK):
+                cat, _ = self._gather(st, nv[i : i + _BUILD_CHUNK], wide_above=0)
+                mark[cat] = True
+                time.sleep(_BUILD_PAUSE_S)
+            mark[nv] = False
+            mark[v] = False
+            size = int(np.count_nonzero(mark[:n]))
+            if size * 128 < n:
+                ball = _Ball(None, np.flatnonzero(mark[:n]).astype(np.int32), size)
+            else:
+                ball = _Ball(np.packbits(mark[:n], bitorder="little"), None, size)
+        finally:
+            mark[:n] = False
+        self._store_ball(seq, v, ball)
 
     def _build_later(self, v: int) -> None:
         """Queue a background build of ``v``'s 2-ball (one worker thread while any are due)."""
@@ -815,7 +846,7 @@ class NetworkEngine:
                 if v is None:
                     return
                 try:
-                    self._read(self._ball, v)
+                    self._read(self._k_ball_gently, v)
                 finally:
                     with self._builds_cv:
                         self._builds.pop(v, None)
