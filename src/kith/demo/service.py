@@ -394,7 +394,7 @@ def build_demo(
     )
     if progress:
         progress("invitations", invitations)
-    _relationships(ctx, demo_index + 1, rng, now)
+    _relationships(ctx, int(mid[demo_index + 1]), rng, now)
     if progress:
         progress("relationships", 1)
     # Bulk inserts bypass the ORM flush that keeps search documents current.
