@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    all_,
     any_,
     bindparam,
     exists,
@@ -190,27 +191,64 @@ def _ts_query(words: list[str], *, weight: str = "") -> str:
     return " & ".join(f"{w}:*{weight}" for w in words)
 
 
+def _id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
+    """Many ids as one parameter: a JSON array read by ``json_each`` on SQLite (a
+    subquery), an int array on PostgreSQL."""
+    if _is_postgres(ctx):
+        return bindparam(None, [int(i) for i in ids], type_=ARRAY(Integer))
+    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
+    return select(each.c.value)
+
+
+def _is_postgres(ctx: Ctx) -> bool:
+    return bool(ctx.session.get_bind().dialect.name == "postgresql")
+
+
 def _text_match(
-    ctx: Ctx, stmt: Select[*tuple[Any, ...]], words: list[str], *, name_only: bool = False
+    ctx: Ctx,
+    stmt: Select[*tuple[Any, ...]],
+    words: list[str],
+    *,
+    name_only: bool = False,
+    within: Sequence[int] | None = None,
+    without: Sequence[int] = (),
 ) -> tuple[Select[*tuple[Any, ...]], Any]:
     """Restrict ``stmt`` (over members joined to search_documents) to the words;
-    returns it with a relevance column (higher is better)."""
-    if ctx.session.get_bind().dialect.name == "postgresql":
+    returns it with a relevance column (higher is better).
+
+    ``within`` / ``without`` restrict the members considered before anything is
+    ranked, so the database ranks only the matches a filter keeps: on SQLite the
+    test runs on each FTS5 match before ``bm25`` (``+rowid`` keeps it from being
+    handed to FTS5 as one lookup per id); on PostgreSQL the id array lets the planner
+    intersect the primary key with the GIN index before reading any row.
+    """
+    if _is_postgres(ctx):
         query = func.to_tsquery("simple", _ts_query(words, weight="A" if name_only else ""))
         document: Any = literal_column("search_documents.document")
         rank = func.ts_rank(document, query).cast(Float)
-        return stmt.where(document.op("@@")(query)), rank
+        stmt = stmt.where(document.op("@@")(query))
+        if within is not None:
+            stmt = stmt.where(SearchDocument.member_id == any_(_id_array(ctx, within)))
+        if without:
+            stmt = stmt.where(SearchDocument.member_id != all_(_id_array(ctx, without)))
+        return stmt, rank
+    rowid = literal_column("+rowid", Integer)
+    conds: list[ColumnElement[bool]] = [
+        literal_column("search_fts").op("MATCH")(
+            _fts_query(words, column="name" if name_only else None)
+        )
+    ]
+    if within is not None:
+        conds.append(rowid.in_(_id_array(ctx, within)))
+    if without:
+        conds.append(rowid.not_in(_id_array(ctx, without)))
     fts = (
         select(
             literal_column("rowid", Integer).label("id"),
             literal_column(BM25, Float).label("rank"),
         )
         .select_from(table("search_fts"))
-        .where(
-            literal_column("search_fts").op("MATCH")(
-                _fts_query(words, column="name" if name_only else None)
-            )
-        )
+        .where(*conds)
         .subquery("fts")
     )
     return stmt.join(fts, fts.c.id == Member.id), -fts.c.rank
@@ -266,10 +304,12 @@ def _filters(ctx: Ctx, viewer: Member, q: SearchQuery) -> list[ColumnElement[boo
 
 def _network_scope(
     ctx: Ctx, viewer: Member, q: SearchQuery
-) -> np.ndarray[Any, np.dtype[np.int64]] | None:
-    """The ids the network filter and "connections of" allow (None: no limit from them).
-    A filter that includes "3rd+" is applied after the degrees are known."""
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]] | None, np.ndarray[Any, np.dtype[np.int64]]]:
+    """The ids the network filter and "connections of" allow (None: no limit from
+    them), and the ids a filter with "3rd+" leaves out (1st or 2nd degree not asked
+    for). The degrees of the matches are checked again once known."""
     scope: np.ndarray[Any, np.dtype[np.int64]] | None = None
+    empty = np.zeros(0, np.int64)
     if q.connections_of:
         owner = view_member(ctx, viewer, q.connections_of)
         if not can_see_connections(ctx, viewer, owner):
@@ -278,19 +318,25 @@ def _network_scope(
             )
         scope = graph.neighbors(ctx, owner.id).astype(np.int64)
     wanted = set(q.network)
-    if wanted and "3" not in wanted:
-        parts = []
-        if "1" in wanted:
-            parts.append(graph.neighbors(ctx, viewer.id).astype(np.int64))
-        if "2" in wanted:
-            parts.append(graph.second_degree(ctx, viewer.id).astype(np.int64))
-        near = np.unique(np.concatenate(parts))
-        scope = near if scope is None else np.intersect1d(scope, near)
-    return scope
+    if not wanted or wanted == set(NETWORK_LABELS):
+        return scope, empty
+    first = graph.neighbors(ctx, viewer.id).astype(np.int64)
+    second = np.setdiff1d(graph.second_degree(ctx, viewer.id).astype(np.int64), first)
+    if "3" in wanted:
+        parts = ([] if "1" in wanted else [first]) + ([] if "2" in wanted else [second])
+        return scope, np.unique(np.concatenate(parts)) if parts else empty
+    near = np.unique(
+        np.concatenate(([first] if "1" in wanted else []) + ([second] if "2" in wanted else []))
+    )
+    return (near if scope is None else np.intersect1d(scope, near)), empty
 
 
 def _matches(
-    ctx: Ctx, viewer: Member, q: SearchQuery, scope: np.ndarray[Any, np.dtype[np.int64]] | None
+    ctx: Ctx,
+    viewer: Member,
+    q: SearchQuery,
+    scope: np.ndarray[Any, np.dtype[np.int64]] | None,
+    exclude: np.ndarray[Any, np.dtype[np.int64]],
 ) -> _Matches:
     none = _Matches(
         np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_), [], [], [], truncated=False
@@ -298,19 +344,27 @@ def _matches(
     conds = _filters(ctx, viewer, q)
     if conds is None or (scope is not None and scope.size == 0):
         return none
-    if scope is not None:
-        conds.append(id_in(ctx, Member.id, scope.tolist()))
+    words = tokens(q.keywords)
     stmt = select(Member.id, SearchDocument.name, Member.location, Member.industry).join(
         SearchDocument, SearchDocument.member_id == Member.id
     )
-    words = tokens(q.keywords)
     limit = ctx.settings.search_max_matches
     if words:
-        stmt, rank = _text_match(ctx, stmt, words)
+        stmt, rank = _text_match(
+            ctx,
+            stmt,
+            words,
+            within=None if scope is None else scope.tolist(),
+            without=exclude.tolist(),
+        )
         stmt = stmt.add_columns(rank.label("rel")).order_by(rank.desc(), Member.id)
     else:
+        if scope is not None:
+            conds.append(id_in(ctx, Member.id, scope.tolist()))
         stmt = stmt.order_by(Member.id)
-    rows: list[Any] = list(ctx.session.execute(stmt.where(*conds).limit(limit + 1)).all())
+    rows: list[Any] = list(
+        ctx.session.connection().execute(stmt.where(*conds).limit(limit + 1)).all()
+    )
     truncated = len(rows) > limit
     rows = rows[:limit]
     if not rows:
@@ -369,8 +423,8 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
     q = query.cleaned()
     if q.is_empty:
         raise Invalid("Type a name or keywords, or choose a filter.", code="empty_search")
-    scope = _network_scope(ctx, viewer, q)
-    found = _matches(ctx, viewer, q, scope)
+    scope, exclude = _network_scope(ctx, viewer, q)
+    found = _matches(ctx, viewer, q, scope, exclude)
     ids = found.ids
     eng = graph.engine(ctx)
     degrees = eng.degrees(viewer.id, ids).astype(np.int64) if ids.size else np.zeros(0, np.int64)
