@@ -254,8 +254,21 @@ def _text_match(
     return stmt.join(fts, fts.c.id == Member.id), -fts.c.rank
 
 
-def _filters(ctx: Ctx, viewer: Member, q: SearchQuery) -> list[ColumnElement[bool]] | None:
-    """SQL conditions for the profile filters; None when a filter can match nobody."""
+IdArray = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _member_ids(ctx: Ctx, stmt: Select[int]) -> IdArray:
+    ids = np.fromiter(ctx.session.connection().scalars(stmt), dtype=np.int64)
+    return np.unique(ids)
+
+
+def _filters(
+    ctx: Ctx, viewer: Member, q: SearchQuery, scope: IdArray | None
+) -> tuple[list[ColumnElement[bool]], IdArray | None] | None:
+    """SQL conditions for the profile filters, and the ids the network, company and
+    school filters allow (None: no limit from them); None when a filter can match
+    nobody. A company or school stands for a few thousand members at most, fetched
+    by index and intersected here, so the main query starts from a short id list."""
     conds: list[ColumnElement[bool]] = [
         Member.is_active.is_(True),
         Member.id != viewer.id,
@@ -273,33 +286,38 @@ def _filters(ctx: Ctx, viewer: Member, q: SearchQuery) -> list[ColumnElement[boo
                 Position.title.ilike("%" + _like(q.title) + "%", escape="\\"),
             )
         )
+    held: list[IdArray] = []
     for values, current in ((q.company, True), (q.past_company, False)):
         if not values:
             continue
         companies = _entity_ids(ctx, Company, values)
         if not companies:
             return None
-        conds.append(
-            exists().where(
-                Position.member_id == Member.id,
-                Position.company_id.in_(companies),
-                Position.end_year.is_(None) if current else Position.end_year.is_not(None),
+        held.append(
+            _member_ids(
+                ctx,
+                select(Position.member_id).where(
+                    Position.company_id.in_(companies),
+                    Position.end_year.is_(None) if current else Position.end_year.is_not(None),
+                ),
             )
         )
     if q.school:
         schools = _entity_ids(ctx, School, q.school)
         if not schools:
             return None
-        conds.append(
-            exists().where(Education.member_id == Member.id, Education.school_id.in_(schools))
+        held.append(
+            _member_ids(ctx, select(Education.member_id).where(Education.school_id.in_(schools)))
         )
+    for ids in held:
+        scope = ids if scope is None else np.intersect1d(scope, ids, assume_unique=True)
     if q.location:
         conds.append(
             or_(*(Member.location.ilike("%" + _like(v) + "%", escape="\\") for v in q.location))
         )
     if q.industry:
         conds.append(or_(*(Member.industry.ilike(_like(v), escape="\\") for v in q.industry)))
-    return conds
+    return conds, scope
 
 
 def _network_scope(
@@ -341,8 +359,11 @@ def _matches(
     none = _Matches(
         np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_), [], [], [], truncated=False
     )
-    conds = _filters(ctx, viewer, q)
-    if conds is None or (scope is not None and scope.size == 0):
+    filtered = _filters(ctx, viewer, q, scope)
+    if filtered is None:
+        return none
+    conds, scope = filtered
+    if scope is not None and scope.size == 0:
         return none
     words = tokens(q.keywords)
     stmt = select(Member.id, SearchDocument.name, Member.location, Member.industry).join(
