@@ -49,6 +49,7 @@ MAX_FILTER_VALUES = 10
 MAX_FILTER_LENGTH = 100
 ENTITY_MATCHES = 50  # companies or schools one filter value may stand for
 FACET_SIZE = 10
+TYPEAHEAD_POOL = 300  # name matches of everyone the engine orders by degree
 # bm25 weights of the FTS5 columns: name, headline, work, study, skills, about, place.
 # PostgreSQL groups the same columns into weights A (name), B (headline, work),
 # C (study, skills) and D (about, place).
@@ -152,6 +153,11 @@ class _Matches:
     locations: list[str]
     industries: list[str]
     truncated: bool
+
+
+def _run(ctx: Ctx, stmt: Select[*tuple[Any, ...]]) -> list[Any]:
+    """Rows of a core statement (no ORM row processing)."""
+    return list(ctx.session.connection().execute(stmt).all())
 
 
 def _like(value: str) -> str:
@@ -383,9 +389,7 @@ def _matches(
         if scope is not None:
             conds.append(id_in(ctx, Member.id, scope.tolist()))
         stmt = stmt.order_by(Member.id)
-    rows: list[Any] = list(
-        ctx.session.connection().execute(stmt.where(*conds).limit(limit + 1)).all()
-    )
+    rows = _run(ctx, stmt.where(*conds).limit(limit + 1))
     truncated = len(rows) > limit
     rows = rows[:limit]
     if not rows:
@@ -556,19 +560,15 @@ def typeahead(
             ~block_exists(viewer.id, Member.id),
         )
     )
-    base, _rank = _text_match(ctx, base, words, name_only=True)
-    rows: dict[int, str] = {}
+    # Connections first (a short list), then the first name matches of everyone:
+    # one bounded query each, ordered by the engine afterwards.
     first = graph.neighbors(ctx, viewer.id)
-    second = graph.second_degree(ctx, viewer.id)
-    for scope, cap in ((first, limit * 4), (second, limit * 4), (None, limit * 4)):
-        if scope is not None and scope.size == 0:
-            continue
-        stmt = base if scope is None else base.where(id_in(ctx, Member.id, scope.tolist()))
-        if rows:
-            stmt = stmt.where(Member.id.not_in(list(rows)))
-        rows.update({int(r[0]): str(r[1]) for r in ctx.session.execute(stmt.limit(cap))})
-        if len(rows) >= limit * 4:
-            break
+    rows: dict[int, str] = {}
+    if first.size:
+        near, _rank = _text_match(ctx, base, words, name_only=True, within=first.tolist())
+        rows.update({int(r[0]): str(r[1]) for r in _run(ctx, near.limit(limit * 4))})
+    anyone, _rank = _text_match(ctx, base, words, name_only=True)
+    rows.update({int(r[0]): str(r[1]) for r in _run(ctx, anyone.limit(TYPEAHEAD_POOL))})
     if not rows:
         return []
     ids = list(rows)
