@@ -21,7 +21,6 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
-    all_,
     any_,
     bindparam,
     exists,
@@ -235,8 +234,9 @@ def _text_match(
         stmt = stmt.where(document.op("@@")(query))
         if within is not None:
             stmt = stmt.where(SearchDocument.member_id == any_(_id_array(ctx, within)))
-        if without:
-            stmt = stmt.where(SearchDocument.member_id != all_(_id_array(ctx, without)))
+        if without:  # NOT IN a subquery is hashed; <> ALL (array) compares one by one
+            unnested = select(func.unnest(_id_array(ctx, without))).scalar_subquery()
+            stmt = stmt.where(SearchDocument.member_id.not_in(unnested))
         return stmt, rank
     rowid = literal_column("+rowid", Integer)
     conds: list[ColumnElement[bool]] = [
