@@ -29,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -48,6 +49,8 @@ MAX_FILTER_VALUES = 10
 MAX_FILTER_LENGTH = 100
 ENTITY_MATCHES = 50  # companies or schools one filter value may stand for
 FACET_SIZE = 10
+BITMAP_FROM = 2_000  # allowed ids from which PostgreSQL intersects bitmaps
+BASE_CONDITIONS = 3  # active, not the viewer, not blocked (_filters)
 TYPEAHEAD_POOL = 300  # name matches of everyone the engine orders by degree
 # bm25 weights of the FTS5 columns: name, headline, work, study, skills, about, place.
 # PostgreSQL groups the same columns into weights A (name), B (headline, work),
@@ -217,6 +220,7 @@ def _text_match(
     name_only: bool = False,
     within: Sequence[int] | None = None,
     without: Sequence[int] = (),
+    best: int | None = None,
 ) -> tuple[Select[*tuple[Any, ...]], Any]:
     """Restrict ``stmt`` (over members joined to search_documents) to the words;
     returns it with a relevance column (higher is better).
@@ -226,6 +230,8 @@ def _text_match(
     test runs on each FTS5 match before ``bm25`` (``+rowid`` keeps it from being
     handed to FTS5 as one lookup per id); on PostgreSQL the id array lets the planner
     intersect the primary key with the GIN index before reading any row.
+    ``best``: on SQLite, keep only that many best-ranked matches before joining the
+    member rows (for a caller whose other conditions drop next to nobody).
     """
     if _is_postgres(ctx):
         query = func.to_tsquery("simple", _ts_query(words, weight="A" if name_only else ""))
@@ -248,15 +254,17 @@ def _text_match(
         conds.append(rowid.in_(_id_array(ctx, within)))
     if without:
         conds.append(rowid.not_in(_id_array(ctx, without)))
-    fts = (
+    fts: Any = (
         select(
             literal_column("rowid", Integer).label("id"),
             literal_column(BM25, Float).label("rank"),
         )
         .select_from(table("search_fts"))
         .where(*conds)
-        .subquery("fts")
     )
+    if best is not None:
+        fts = fts.order_by(literal_column("rank"), literal_column("rowid")).limit(best)
+    fts = fts.subquery("fts")
     return stmt.join(fts, fts.c.id == Member.id), -fts.c.rank
 
 
@@ -377,19 +385,32 @@ def _matches(
     )
     limit = ctx.settings.search_max_matches
     if words:
+        # Only the active / not blocked / not the viewer conditions: they drop next
+        # to nobody, so the best matches can be chosen before reading member rows.
+        plain = len(conds) == BASE_CONDITIONS
         stmt, rank = _text_match(
             ctx,
             stmt,
             words,
             within=None if scope is None else scope.tolist(),
             without=exclude.tolist(),
+            best=limit + 1 if plain else None,
         )
         stmt = stmt.add_columns(rank.label("rel")).order_by(rank.desc(), Member.id)
     else:
         if scope is not None:
             conds.append(id_in(ctx, Member.id, scope.tolist()))
         stmt = stmt.order_by(Member.id)
-    rows = _run(ctx, stmt.where(*conds).limit(limit + 1))
+    statement = stmt.where(*conds).limit(limit + 1)
+    if words and scope is not None and scope.size > BITMAP_FROM and _is_postgres(ctx):
+        # Many allowed ids: PostgreSQL would read each of them through the primary key
+        # and test the words row by row; ANDing the primary key and GIN bitmaps reads
+        # only the rows in both (about 4x less work at 15,000 ids).
+        ctx.session.execute(text("SET LOCAL enable_indexscan = off"))
+        rows = _run(ctx, statement)
+        ctx.session.execute(text("SET LOCAL enable_indexscan = on"))
+    else:
+        rows = _run(ctx, statement)
     truncated = len(rows) > limit
     rows = rows[:limit]
     if not rows:
