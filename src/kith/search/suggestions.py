@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import and_, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kith.connections.queries import expiry_cutoff
+from kith.connections.queries import block_exists, expiry_cutoff
 from kith.connections.service import policy_refusal
 from kith.db import Ctx
 from kith.errors import Invalid
@@ -342,18 +342,22 @@ def people_you_may_know(
     scored = sorted(
         candidates.values(), key=lambda c: (-points[c.member_id], -c.mutual, c.member_id)
     )
-    visible = graph.visible_ids(ctx, viewer, [c.member_id for c in scored])
     chosen: list[tuple[_Candidate, Member]] = []
-    # Load in score order, a batch at a time, until enough pass the invitation settings.
-    pool = [c for c in scored if c.member_id in visible]
-    for start in range(0, len(pool), limit * 2):
-        batch = pool[start : start + limit * 2]
+    # Load in score order, a batch at a time, only members the viewer may see
+    # (active, no block either way), until enough pass the invitation settings.
+    for start in range(0, len(scored), limit * 2):
+        batch = scored[start : start + limit * 2]
         members = {
             m.id: m
             for m in ctx.session.scalars(
-                select(Member).where(Member.id.in_([c.member_id for c in batch]))
+                select(Member).where(
+                    Member.id.in_([c.member_id for c in batch]),
+                    Member.is_active.is_(True),
+                    ~block_exists(viewer.id, Member.id),
+                )
             )
         }
+        batch = [c for c in batch if c.member_id in members]
         for c in batch:
             member = members[c.member_id]
             if policy_refusal(ctx, viewer, member, None, mutual=c.mutual) is None:
