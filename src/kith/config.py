@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     max_page_size: int = 100
 
     # People search (docs/search.md)
-    search_max_matches: int = Field(default=10_000, ge=100)  # best text matches ranked
+    search_max_matches: int = Field(default=1_000, ge=100)  # best text matches kept
     search_text_weight: float = Field(default=1.5, ge=0)  # text relevance vs proximity
     search_typeahead_limit: int = Field(default=8, ge=1, le=50)
 

@@ -311,3 +311,43 @@ def test_pagination(client: TestClient, kith: Kith, ctx: Ctx) -> None:
             assert result.page.total == 7
             seen += [h.member.handle for h in result.page.items]
         assert len(seen) == len(set(seen)) == 7
+
+
+def test_network_and_company_filters_narrow_the_text_matches(
+    kith: Kith, town: dict[str, Member]
+) -> None:
+    """The network and company filters restrict the members the words are ranked
+    among; the words still have to match."""
+    v = town["viewer"]
+    # Globex in Ana's past work and Ben's current one; only Ben works there now
+    assert handles(run(kith, v, keywords="globex", company=("Globex",), network=("1", "2"))) == [
+        town["ben"].handle
+    ]
+    assert handles(run(kith, v, keywords="globex", past_company=("Globex",))) == [
+        town["ana"].handle
+    ]
+    assert handles(run(kith, v, keywords="nurse", company=("Globex",))) == []
+    # 3rd and beyond leaves out Ana (1st) and Ben (2nd), keeps Cléo (3rd) and Dora
+    assert handles(run(kith, v, keywords="berlin", network=("3",))) == [town["cleo"].handle]
+    assert set(handles(run(kith, v, keywords="engineer", network=("1", "3")))) == {
+        town["ana"].handle,
+        town["dora"].handle,
+    }
+
+
+def test_typeahead_finds_connections_beyond_the_pool(
+    kith: Kith, ctx: Ctx, town: dict[str, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Everyone's name matches are a bounded pool; connections are looked up apart."""
+    monkeypatch.setattr("kith.search.service.TYPEAHEAD_POOL", 1)
+    others = [make_member(ctx, "Anton", f"Other{i}") for i in range(3)]
+    late = make_member(ctx, "Anya", "Late")
+    connect(ctx, town["viewer"], late)
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, town["viewer"].id)
+        assert me is not None
+        got = typeahead(c, me, "an")
+    assert {m.handle for m, _ in got[:2]} == {late.handle, town["ana"].handle}
+    assert [b.degree for _, b in got[:2]] == [1, 1]
+    assert {m.handle for m, _ in got[2:]} <= {o.handle for o in others}

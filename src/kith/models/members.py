@@ -103,7 +103,12 @@ class MemberSkill(Base):
 
 class Position(Base):
     __tablename__ = "positions"
-    __table_args__ = (Index("ix_positions_company_years", "company_id", "start_year"),)
+    __table_args__ = (
+        Index("ix_positions_company_years", "company_id", "start_year"),
+        # current (end_year NULL) or recent tenures at a company, newest first, and
+        # the member ids of a company filter without reading the rows
+        Index("ix_positions_company_end", "company_id", "end_year", "start_year", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -48,6 +49,9 @@ MAX_FILTER_VALUES = 10
 MAX_FILTER_LENGTH = 100
 ENTITY_MATCHES = 50  # companies or schools one filter value may stand for
 FACET_SIZE = 10
+BITMAP_FROM = 2_000  # allowed ids from which PostgreSQL intersects bitmaps
+BASE_CONDITIONS = 3  # active, not the viewer, not blocked (_filters)
+TYPEAHEAD_POOL = 300  # name matches of everyone the engine orders by degree
 # bm25 weights of the FTS5 columns: name, headline, work, study, skills, about, place.
 # PostgreSQL groups the same columns into weights A (name), B (headline, work),
 # C (study, skills) and D (about, place).
@@ -153,6 +157,11 @@ class _Matches:
     truncated: bool
 
 
+def _run(ctx: Ctx, stmt: Select[*tuple[Any, ...]]) -> list[Any]:
+    """Rows of a core statement (no ORM row processing)."""
+    return list(ctx.session.connection().execute(stmt).all())
+
+
 def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -190,34 +199,90 @@ def _ts_query(words: list[str], *, weight: str = "") -> str:
     return " & ".join(f"{w}:*{weight}" for w in words)
 
 
+def _id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
+    """Many ids as one parameter: a JSON array read by ``json_each`` on SQLite (a
+    subquery), an int array on PostgreSQL."""
+    if _is_postgres(ctx):
+        return bindparam(None, [int(i) for i in ids], type_=ARRAY(Integer))
+    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
+    return select(each.c.value)
+
+
+def _is_postgres(ctx: Ctx) -> bool:
+    return bool(ctx.session.get_bind().dialect.name == "postgresql")
+
+
 def _text_match(
-    ctx: Ctx, stmt: Select[*tuple[Any, ...]], words: list[str], *, name_only: bool = False
+    ctx: Ctx,
+    stmt: Select[*tuple[Any, ...]],
+    words: list[str],
+    *,
+    name_only: bool = False,
+    within: Sequence[int] | None = None,
+    without: Sequence[int] = (),
+    best: int | None = None,
 ) -> tuple[Select[*tuple[Any, ...]], Any]:
     """Restrict ``stmt`` (over members joined to search_documents) to the words;
-    returns it with a relevance column (higher is better)."""
-    if ctx.session.get_bind().dialect.name == "postgresql":
+    returns it with a relevance column (higher is better).
+
+    ``within`` / ``without`` restrict the members considered before anything is
+    ranked, so the database ranks only the matches a filter keeps: on SQLite the
+    test runs on each FTS5 match before ``bm25`` (``+rowid`` keeps it from being
+    handed to FTS5 as one lookup per id); on PostgreSQL the id array lets the planner
+    intersect the primary key with the GIN index before reading any row.
+    ``best``: on SQLite, keep only that many best-ranked matches before joining the
+    member rows (for a caller whose other conditions drop next to nobody).
+    """
+    if _is_postgres(ctx):
         query = func.to_tsquery("simple", _ts_query(words, weight="A" if name_only else ""))
         document: Any = literal_column("search_documents.document")
         rank = func.ts_rank(document, query).cast(Float)
-        return stmt.where(document.op("@@")(query)), rank
-    fts = (
+        stmt = stmt.where(document.op("@@")(query))
+        if within is not None:
+            stmt = stmt.where(SearchDocument.member_id == any_(_id_array(ctx, within)))
+        if without:  # NOT IN a subquery is hashed; <> ALL (array) compares one by one
+            unnested = select(func.unnest(_id_array(ctx, without))).scalar_subquery()
+            stmt = stmt.where(SearchDocument.member_id.not_in(unnested))
+        return stmt, rank
+    rowid = literal_column("+rowid", Integer)
+    conds: list[ColumnElement[bool]] = [
+        literal_column("search_fts").op("MATCH")(
+            _fts_query(words, column="name" if name_only else None)
+        )
+    ]
+    if within is not None:
+        conds.append(rowid.in_(_id_array(ctx, within)))
+    if without:
+        conds.append(rowid.not_in(_id_array(ctx, without)))
+    fts: Any = (
         select(
             literal_column("rowid", Integer).label("id"),
             literal_column(BM25, Float).label("rank"),
         )
         .select_from(table("search_fts"))
-        .where(
-            literal_column("search_fts").op("MATCH")(
-                _fts_query(words, column="name" if name_only else None)
-            )
-        )
-        .subquery("fts")
+        .where(*conds)
     )
+    if best is not None:
+        fts = fts.order_by(literal_column("rank"), literal_column("rowid")).limit(best)
+    fts = fts.subquery("fts")
     return stmt.join(fts, fts.c.id == Member.id), -fts.c.rank
 
 
-def _filters(ctx: Ctx, viewer: Member, q: SearchQuery) -> list[ColumnElement[bool]] | None:
-    """SQL conditions for the profile filters; None when a filter can match nobody."""
+IdArray = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _member_ids(ctx: Ctx, stmt: Select[int]) -> IdArray:
+    ids = np.fromiter(ctx.session.connection().scalars(stmt), dtype=np.int64)
+    return np.unique(ids)
+
+
+def _filters(
+    ctx: Ctx, viewer: Member, q: SearchQuery, scope: IdArray | None
+) -> tuple[list[ColumnElement[bool]], IdArray | None] | None:
+    """SQL conditions for the profile filters, and the ids the network, company and
+    school filters allow (None: no limit from them); None when a filter can match
+    nobody. A company or school stands for a few thousand members at most, fetched
+    by index and intersected here, so the main query starts from a short id list."""
     conds: list[ColumnElement[bool]] = [
         Member.is_active.is_(True),
         Member.id != viewer.id,
@@ -235,41 +300,48 @@ def _filters(ctx: Ctx, viewer: Member, q: SearchQuery) -> list[ColumnElement[boo
                 Position.title.ilike("%" + _like(q.title) + "%", escape="\\"),
             )
         )
+    held: list[IdArray] = []
     for values, current in ((q.company, True), (q.past_company, False)):
         if not values:
             continue
         companies = _entity_ids(ctx, Company, values)
         if not companies:
             return None
-        conds.append(
-            exists().where(
-                Position.member_id == Member.id,
-                Position.company_id.in_(companies),
-                Position.end_year.is_(None) if current else Position.end_year.is_not(None),
+        held.append(
+            _member_ids(
+                ctx,
+                select(Position.member_id).where(
+                    Position.company_id.in_(companies),
+                    Position.end_year.is_(None) if current else Position.end_year.is_not(None),
+                ),
             )
         )
     if q.school:
         schools = _entity_ids(ctx, School, q.school)
         if not schools:
             return None
-        conds.append(
-            exists().where(Education.member_id == Member.id, Education.school_id.in_(schools))
+        held.append(
+            _member_ids(ctx, select(Education.member_id).where(Education.school_id.in_(schools)))
         )
+    for ids in held:
+        scope = ids if scope is None else np.intersect1d(scope, ids, assume_unique=True)
     if q.location:
         conds.append(
             or_(*(Member.location.ilike("%" + _like(v) + "%", escape="\\") for v in q.location))
         )
     if q.industry:
         conds.append(or_(*(Member.industry.ilike(_like(v), escape="\\") for v in q.industry)))
-    return conds
+    return conds, scope
 
 
 def _network_scope(
     ctx: Ctx, viewer: Member, q: SearchQuery
-) -> np.ndarray[Any, np.dtype[np.int64]] | None:
-    """The ids the network filter and "connections of" allow (None: no limit from them).
-    A filter that includes "3rd+" is applied after the degrees are known."""
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]] | None, np.ndarray[Any, np.dtype[np.int64]]]:
+    """The ids the network filter and "connections of" allow (None: no limit from
+    them), and the ids a filter with "3rd+" leaves out (1st or 2nd degree not asked
+    for). The degrees of the matches are checked again once known."""
     scope: np.ndarray[Any, np.dtype[np.int64]] | None = None
+    empty = np.zeros(0, np.int64)
     if q.connections_of:
         owner = view_member(ctx, viewer, q.connections_of)
         if not can_see_connections(ctx, viewer, owner):
@@ -278,39 +350,67 @@ def _network_scope(
             )
         scope = graph.neighbors(ctx, owner.id).astype(np.int64)
     wanted = set(q.network)
-    if wanted and "3" not in wanted:
-        parts = []
-        if "1" in wanted:
-            parts.append(graph.neighbors(ctx, viewer.id).astype(np.int64))
-        if "2" in wanted:
-            parts.append(graph.second_degree(ctx, viewer.id).astype(np.int64))
-        near = np.unique(np.concatenate(parts))
-        scope = near if scope is None else np.intersect1d(scope, near)
-    return scope
+    if not wanted or wanted == set(NETWORK_LABELS):
+        return scope, empty
+    first = graph.neighbors(ctx, viewer.id).astype(np.int64)
+    second = np.setdiff1d(graph.second_degree(ctx, viewer.id).astype(np.int64), first)
+    if "3" in wanted:
+        parts = ([] if "1" in wanted else [first]) + ([] if "2" in wanted else [second])
+        return scope, np.unique(np.concatenate(parts)) if parts else empty
+    near = np.unique(
+        np.concatenate(([first] if "1" in wanted else []) + ([second] if "2" in wanted else []))
+    )
+    return (near if scope is None else np.intersect1d(scope, near)), empty
 
 
 def _matches(
-    ctx: Ctx, viewer: Member, q: SearchQuery, scope: np.ndarray[Any, np.dtype[np.int64]] | None
+    ctx: Ctx,
+    viewer: Member,
+    q: SearchQuery,
+    scope: np.ndarray[Any, np.dtype[np.int64]] | None,
+    exclude: np.ndarray[Any, np.dtype[np.int64]],
 ) -> _Matches:
     none = _Matches(
         np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_), [], [], [], truncated=False
     )
-    conds = _filters(ctx, viewer, q)
-    if conds is None or (scope is not None and scope.size == 0):
+    filtered = _filters(ctx, viewer, q, scope)
+    if filtered is None:
         return none
-    if scope is not None:
-        conds.append(id_in(ctx, Member.id, scope.tolist()))
+    conds, scope = filtered
+    if scope is not None and scope.size == 0:
+        return none
+    words = tokens(q.keywords)
     stmt = select(Member.id, SearchDocument.name, Member.location, Member.industry).join(
         SearchDocument, SearchDocument.member_id == Member.id
     )
-    words = tokens(q.keywords)
     limit = ctx.settings.search_max_matches
     if words:
-        stmt, rank = _text_match(ctx, stmt, words)
+        # Only the active / not blocked / not the viewer conditions: they drop next
+        # to nobody, so the best matches can be chosen before reading member rows.
+        plain = len(conds) == BASE_CONDITIONS
+        stmt, rank = _text_match(
+            ctx,
+            stmt,
+            words,
+            within=None if scope is None else scope.tolist(),
+            without=exclude.tolist(),
+            best=limit + 1 if plain else None,
+        )
         stmt = stmt.add_columns(rank.label("rel")).order_by(rank.desc(), Member.id)
     else:
+        if scope is not None:
+            conds.append(id_in(ctx, Member.id, scope.tolist()))
         stmt = stmt.order_by(Member.id)
-    rows: list[Any] = list(ctx.session.execute(stmt.where(*conds).limit(limit + 1)).all())
+    statement = stmt.where(*conds).limit(limit + 1)
+    if words and scope is not None and scope.size > BITMAP_FROM and _is_postgres(ctx):
+        # Many allowed ids: PostgreSQL would read each of them through the primary key
+        # and test the words row by row; ANDing the primary key and GIN bitmaps reads
+        # only the rows in both (about 4x less work at 15,000 ids).
+        ctx.session.execute(text("SET LOCAL enable_indexscan = off"))
+        rows = _run(ctx, statement)
+        ctx.session.execute(text("SET LOCAL enable_indexscan = on"))
+    else:
+        rows = _run(ctx, statement)
     truncated = len(rows) > limit
     rows = rows[:limit]
     if not rows:
@@ -369,8 +469,8 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
     q = query.cleaned()
     if q.is_empty:
         raise Invalid("Type a name or keywords, or choose a filter.", code="empty_search")
-    scope = _network_scope(ctx, viewer, q)
-    found = _matches(ctx, viewer, q, scope)
+    scope, exclude = _network_scope(ctx, viewer, q)
+    found = _matches(ctx, viewer, q, scope, exclude)
     ids = found.ids
     eng = graph.engine(ctx)
     degrees = eng.degrees(viewer.id, ids).astype(np.int64) if ids.size else np.zeros(0, np.int64)
@@ -481,19 +581,15 @@ def typeahead(
             ~block_exists(viewer.id, Member.id),
         )
     )
-    base, _rank = _text_match(ctx, base, words, name_only=True)
-    rows: dict[int, str] = {}
+    # Connections first (a short list), then the first name matches of everyone:
+    # one bounded query each, ordered by the engine afterwards.
     first = graph.neighbors(ctx, viewer.id)
-    second = graph.second_degree(ctx, viewer.id)
-    for scope, cap in ((first, limit * 4), (second, limit * 4), (None, limit * 4)):
-        if scope is not None and scope.size == 0:
-            continue
-        stmt = base if scope is None else base.where(id_in(ctx, Member.id, scope.tolist()))
-        if rows:
-            stmt = stmt.where(Member.id.not_in(list(rows)))
-        rows.update({int(r[0]): str(r[1]) for r in ctx.session.execute(stmt.limit(cap))})
-        if len(rows) >= limit * 4:
-            break
+    rows: dict[int, str] = {}
+    if first.size:
+        near, _rank = _text_match(ctx, base, words, name_only=True, within=first.tolist())
+        rows.update({int(r[0]): str(r[1]) for r in _run(ctx, near.limit(limit * 4))})
+    anyone, _rank = _text_match(ctx, base, words, name_only=True)
+    rows.update({int(r[0]): str(r[1]) for r in _run(ctx, anyone.limit(TYPEAHEAD_POOL))})
     if not rows:
         return []
     ids = list(rows)

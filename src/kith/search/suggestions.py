@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 
-from kith.connections.queries import expiry_cutoff
+from kith.connections.queries import block_exists, expiry_cutoff
 from kith.connections.service import policy_refusal
 from kith.db import Ctx
 from kith.errors import Invalid
@@ -138,27 +139,36 @@ def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Ove
     if not mine:
         return {}
     today = now.year * 12 + now.month - 1
-    conds = [
-        and_(
-            Position.company_id == p.company_id,
-            Position.start_year <= (p.end_year or now.year),
-            or_(Position.end_year.is_(None), Position.end_year >= p.start_year),
+    columns = (
+        Position.member_id,
+        Position.company_id,
+        Position.start_year,
+        Position.start_month,
+        Position.end_year,
+        Position.end_month,
+    )
+    # Per position of the viewer: the colleagues still there (newest first), then
+    # those who left during it (latest leavers first), each bounded and read in
+    # index order (ix_positions_company_end), however large the company.
+    parts = []
+    for p in mine:
+        last = p.end_year or now.year
+        at = (Position.company_id == p.company_id, Position.member_id != viewer.id)
+        parts.append(
+            select(*columns)
+            .where(*at, Position.end_year.is_(None), Position.start_year <= last)
+            .order_by(Position.start_year.desc())
+            .limit(ATTRIBUTE_CANDIDATES)
+            .subquery()
         )
-        for p in mine
-    ]
-    rows = ctx.session.execute(
-        select(
-            Position.member_id,
-            Position.company_id,
-            Position.start_year,
-            Position.start_month,
-            Position.end_year,
-            Position.end_month,
+        parts.append(
+            select(*columns)
+            .where(*at, Position.end_year >= p.start_year, Position.start_year <= last)
+            .order_by(Position.end_year.desc())
+            .limit(ATTRIBUTE_CANDIDATES)
+            .subquery()
         )
-        .where(Position.member_id != viewer.id, or_(*conds))
-        .order_by(Position.end_year.is_(None).desc(), Position.start_year.desc())
-        .limit(ATTRIBUTE_CANDIDATES * 2)
-    ).all()
+    rows = ctx.session.execute(union_all(*(select(part) for part in parts))).all()
     names = {p.company_id: p.company.name for p in mine}
     # (company, first month, last month, current) of each of the viewer's positions
     spans: dict[int, list[tuple[int, int, bool]]] = {}
@@ -332,18 +342,22 @@ def people_you_may_know(
     scored = sorted(
         candidates.values(), key=lambda c: (-points[c.member_id], -c.mutual, c.member_id)
     )
-    visible = graph.visible_ids(ctx, viewer, [c.member_id for c in scored])
     chosen: list[tuple[_Candidate, Member]] = []
-    # Load in score order, a batch at a time, until enough pass the invitation settings.
-    pool = [c for c in scored if c.member_id in visible]
-    for start in range(0, len(pool), limit * 2):
-        batch = pool[start : start + limit * 2]
+    # Load in score order, a batch at a time, only members the viewer may see
+    # (active, no block either way), until enough pass the invitation settings.
+    for start in range(0, len(scored), limit * 2):
+        batch = scored[start : start + limit * 2]
         members = {
             m.id: m
             for m in ctx.session.scalars(
-                select(Member).where(Member.id.in_([c.member_id for c in batch]))
+                select(Member).where(
+                    Member.id.in_([c.member_id for c in batch]),
+                    Member.is_active.is_(True),
+                    ~block_exists(viewer.id, Member.id),
+                )
             )
         }
+        batch = [c for c in batch if c.member_id in members]
         for c in batch:
             member = members[c.member_id]
             if policy_refusal(ctx, viewer, member, None, mutual=c.mutual) is None:
@@ -374,32 +388,36 @@ def people_you_may_know(
 
 
 def _record_showing(ctx: Ctx, viewer: Member, member_ids: list[int], now: datetime) -> None:
-    """One more showing of each (at most one per ``suggestion_impression_minutes``)."""
-    gap = timedelta(minutes=ctx.settings.suggestion_impression_minutes)
-    seen = {
-        s.member_id: s
-        for s in ctx.session.scalars(
-            select(SuggestionSeen).where(
-                SuggestionSeen.viewer_id == viewer.id, SuggestionSeen.member_id.in_(member_ids)
-            )
-        )
-    }
-    for member_id in member_ids:
-        row = seen.get(member_id)
-        if row is None:
-            ctx.session.add(
-                SuggestionSeen(
-                    viewer_id=viewer.id,
-                    member_id=member_id,
-                    shown=1,
-                    first_shown_at=now,
-                    last_shown_at=now,
-                )
-            )
-        elif row.last_shown_at is None or now - row.last_shown_at >= gap:
-            row.shown += 1
-            row.last_shown_at = now
+    """One more showing of each (at most one per ``suggestion_impression_minutes``),
+    written as one upsert."""
+    if not member_ids:
+        return
     ctx.session.flush()
+    seen = SuggestionSeen.__table__
+    dialect = postgresql if ctx.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(seen).values(
+        [
+            {
+                "viewer_id": viewer.id,
+                "member_id": member_id,
+                "shown": 1,
+                "first_shown_at": now,
+                "last_shown_at": now,
+            }
+            for member_id in member_ids
+        ]
+    )
+    cutoff = now - timedelta(minutes=ctx.settings.suggestion_impression_minutes)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[seen.c.viewer_id, seen.c.member_id],
+        set_={"shown": seen.c.shown + 1, "last_shown_at": stmt.excluded.last_shown_at},
+        where=or_(seen.c.last_shown_at.is_(None), seen.c.last_shown_at <= cutoff),
+    )
+    ctx.session.execute(stmt)
+    # rows of suggestions_seen already in the session now read from the database again
+    for obj in list(ctx.session.identity_map.values()):
+        if isinstance(obj, SuggestionSeen):
+            ctx.session.expire(obj)
 
 
 def dismiss(ctx: Ctx, viewer: Member, handle: str) -> Member:

@@ -112,6 +112,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_members_industry_location", ["industry", "location"], unique=False
         )
+    with op.batch_alter_table("positions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_positions_company_end",
+            ["company_id", "end_year", "start_year", "member_id"],
+            unique=False,
+        )
 
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_fts()
@@ -128,6 +134,8 @@ def downgrade() -> None:
         for trigger in ("search_documents_ai", "search_documents_ad", "search_documents_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS search_fts")
+    with op.batch_alter_table("positions", schema=None) as batch_op:
+        batch_op.drop_index("ix_positions_company_end")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_index("ix_members_industry_location")
     op.drop_table("suggestions_seen")
