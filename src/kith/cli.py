@@ -394,17 +394,17 @@ def search(
                     )
                 console.print(table)
                 return
-            query = SearchQuery(
+            query = SearchQuery.of(
                 keywords=keywords,
                 first_name=first_name,
                 last_name=last_name,
                 title=title,
-                company=tuple(company or ()),
-                past_company=tuple(past_company or ()),
-                school=tuple(school or ()),
-                location=tuple(location or ()),
-                industry=tuple(industry or ()),
-                network=tuple(network or ()),
+                company=company,
+                past_company=past_company,
+                school=school,
+                location=location,
+                industry=industry,
+                network=network,
                 connections_of=connections_of,
             )
             req = PageRequest.of(

@@ -466,3 +466,24 @@ def test_members_deactivated_or_blocked_leave_the_lists(ctx: Ctx, kith: Kith) ->
     assert service.due_to_reconnect(ctx, ana, PageRequest(1, 20)).total == 0
     assert service.follow_ups(ctx, ana) == []
     assert isinstance(ben, Member)
+
+
+def test_private_words_never_reach_people_search(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    ana, ben, eve = make_member(ctx, "Ana"), make_member(ctx, "Ben"), make_member(ctx, "Eve")
+    connect(ctx, ana, ben)
+    connect(ctx, eve, ben)
+    service.tag_contact(ctx, ana, ben, "zanzibarmentor")
+    service.add_note(ctx, ana, ben, "Quillfeather project lead")
+    service.set_how_we_met(ctx, ana, ben, "Marmalade conference")
+    assert kith.network is not None
+    kith.network.poll()
+    for viewer in (ana, eve):  # not even the owner finds people by private words
+        for word in ("zanzibarmentor", "Quillfeather", "Marmalade"):
+            response = client.get(
+                "/api/v1/search/people", params={"q": word}, headers=bearer(ctx, viewer)
+            )
+            assert response.status_code == 200
+            assert response.json()["total"] == 0, (viewer.first_name, word)
+    found = client.get("/api/v1/search/people", params={"q": "Ben"}, headers=bearer(ctx, eve))
+    assert found.json()["total"] == 1
+    assert "zanzibarmentor" not in found.text

@@ -78,17 +78,17 @@ def search_people(
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         req = page_request(ctx, page, per_page)
-        query = service.SearchQuery(
+        query = service.SearchQuery.of(
             keywords=q,
             first_name=first_name,
             last_name=last_name,
             title=title,
-            company=tuple(company or ()),
-            past_company=tuple(past_company or ()),
-            school=tuple(school or ()),
-            location=tuple(location or ()),
-            industry=tuple(industry or ()),
-            network=tuple(network or ()),
+            company=company,
+            past_company=past_company,
+            school=school,
+            location=location,
+            industry=industry,
+            network=network,
             connections_of=connections_of,
         )
         return result_out(service.search_people(ctx, viewer, query, req))

@@ -161,17 +161,17 @@ def search(
     page: int = 1,
 ) -> Response:
     """People search with every filter in the URL."""
-    query = service.SearchQuery(
+    query = service.SearchQuery.of(
         keywords=q,
         first_name=first_name,
         last_name=last_name,
         title=title,
-        company=tuple(company or ()),
-        past_company=tuple(past_company or ()),
-        school=tuple(school or ()),
-        location=tuple(location or ()),
-        industry=tuple(industry or ()),
-        network=tuple(network or ()),
+        company=company,
+        past_company=past_company,
+        school=school,
+        location=location,
+        industry=industry,
+        network=network,
         connections_of=connections_of,
     )
     with kith.uow(write=False) as ctx:

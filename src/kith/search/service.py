@@ -79,6 +79,30 @@ class SearchQuery:
     network: tuple[str, ...] = ()  # "1", "2", "3" (3rd degree and beyond)
     connections_of: str = ""  # a member's handle
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        keywords: str = "",
+        first_name: str = "",
+        last_name: str = "",
+        title: str = "",
+        connections_of: str = "",
+        **lists: Sequence[str] | None,
+    ) -> SearchQuery:
+        """From request or command-line values, where an absent list filter is ``None``."""
+        unknown = set(lists) - set(LIST_FILTERS)
+        if unknown:
+            raise TypeError(f"unknown search filters: {', '.join(sorted(unknown))}")
+        return cls(
+            keywords=keywords,
+            first_name=first_name,
+            last_name=last_name,
+            title=title,
+            connections_of=connections_of,
+            **{name: tuple(lists.get(name) or ()) for name in LIST_FILTERS},
+        )
+
     def cleaned(self) -> SearchQuery:
         """Trimmed and checked; raises ``invalid_search`` / ``invalid_network``."""
         changes: dict[str, Any] = {}
