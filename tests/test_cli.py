@@ -173,3 +173,33 @@ def test_insights_member_and_community(url: str) -> None:
     assert "member_not_found" in unknown.output
     bare = runner.invoke(app, ["insights", "--url", url])
     assert bare.exit_code == 2
+
+
+def test_export_connections_to_a_file_or_stdout(url: str, tmp_path: Path) -> None:
+    from kith.relationships.service import tag_contact
+
+    kith = runtime(url)
+    with kith.uow() as ctx:
+        ana = make_member(ctx, "Ana", "Ruiz")
+        ben = make_member(ctx, "Ben", "Okafor")
+        connect(ctx, ana, ben)
+        tag_contact(ctx, ana, ben, "mentor")
+        handle = ana.handle
+    target = tmp_path / "ana.csv"
+    result = runner.invoke(app, ["export", "connections", handle, "-o", str(target), "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 connections" in result.output
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On,Tags"
+    )
+    assert lines[1].startswith("Ben,Okafor,")
+    assert ",mentor," in lines[1]
+    card = runner.invoke(app, ["export", "connections", handle, "--format", "vcard", "--url", url])
+    assert card.exit_code == 0, card.output
+    assert "FN:Ben Okafor" in card.output
+    bad = runner.invoke(app, ["export", "connections", handle, "--format", "xml", "--url", url])
+    assert bad.exit_code == 2
+    missing = runner.invoke(app, ["export", "connections", "nobody", "--url", url])
+    assert missing.exit_code == 1
+    assert "member_not_found" in missing.output

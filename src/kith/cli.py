@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,6 +13,10 @@ from rich.console import Console
 from kith.config import Settings, get_settings
 from kith.errors import KithError
 from kith.runtime import Kith
+
+if TYPE_CHECKING:
+    from kith.db import Ctx
+    from kith.models import Member
 
 app = typer.Typer(help="Kith: a self-hostable professional network.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -161,6 +167,59 @@ def invitations_expire(url: UrlOption = None) -> None:
     console.print(f"Expired {count} invitation{'s' if count != 1 else ''}.")
 
 
+export_app = typer.Typer(help="Export a member's data.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("connections")
+def export_connections(
+    member: Annotated[str, typer.Argument(help="The member's handle or email address")],
+    format: Annotated[
+        str, typer.Option(help="csv (LinkedIn's columns plus Kith's) or vcard")
+    ] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Write a member's connections with their private tags, tier and notes."""
+    from kith.portability.export import connections_csv, connections_vcard, exported_connections
+
+    writers = {"csv": connections_csv, "vcard": connections_vcard}
+    if format not in writers:
+        err.print("[red]error[/red] (invalid): --format is csv or vcard.")
+        raise typer.Exit(code=2)
+    kith = runtime(url)
+    with kith.uow(write=False) as ctx:
+        owner = _member_by_key(ctx, member)
+        rows = exported_connections(ctx, owner)
+        text = writers[format](rows)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8", newline="")
+        console.print(f"Wrote {len(rows):,} connections to {output}.")
+
+
+def _member_by_key(ctx: Ctx, member: str) -> Member:
+    """An active member by handle or email address; exits with a message otherwise."""
+    from sqlalchemy import func, or_, select
+
+    from kith.models import Member
+
+    key = member.strip().lower()
+    found = ctx.session.scalar(
+        select(Member).where(
+            or_(Member.handle == key, func.lower(Member.email) == key),
+            Member.is_active.is_(True),
+        )
+    )
+    if found is None:
+        err.print(f"[red]error[/red] (member_not_found): There is no member '{member}'.")
+        raise typer.Exit(code=1)
+    return found
+
+
 @app.command()
 def reminders(
     member: Annotated[str, typer.Argument(help="The member's handle or email address")],
@@ -168,24 +227,12 @@ def reminders(
     url: UrlOption = None,
 ) -> None:
     """Print who a member is due to reconnect with, most overdue first."""
-    from sqlalchemy import func, or_, select
-
-    from kith.models import Member
     from kith.pagination import PageRequest
     from kith.relationships.service import due_to_reconnect
 
     kith = runtime(url)
-    key = member.strip().lower()
     with kith.uow(write=False) as ctx:
-        owner = ctx.session.scalar(
-            select(Member).where(
-                or_(Member.handle == key, func.lower(Member.email) == key),
-                Member.is_active.is_(True),
-            )
-        )
-        if owner is None:
-            err.print(f"[red]error[/red] (member_not_found): There is no member '{member}'.")
-            raise typer.Exit(code=1)
+        owner = _member_by_key(ctx, member)
         due = due_to_reconnect(ctx, owner, PageRequest(1, max(1, min(limit, 10_000))))
         name = owner.name
         rows = [

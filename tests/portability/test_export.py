@@ -7,6 +7,7 @@ import importlib
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from kith.clock import FrozenClock
 from kith.db import Ctx
@@ -14,7 +15,8 @@ from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
 from kith.portability.linkedin import read_export
 from kith.relationships import service as rel
-from tests.factories import connect, make_member
+from kith.runtime import Kith
+from tests.factories import bearer, connect, make_member
 
 
 @pytest.mark.parametrize("module", ["kith.portability.linkedin", "kith.portability.export"])
@@ -84,3 +86,29 @@ def test_csv_and_vcard_carry_private_data_of_the_owner_only(ctx: Ctx, clock: Fro
     assert "NOTE:Tier: Inner circle\\nHow we met: Lisbon meetup\\nAsk about the platform" in (
         card.replace("\r\n ", "")
     )
+
+
+def test_download_through_the_api(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    ana = make_member(ctx, "Ana", "Ruiz", handle="ana-ruiz")
+    ben = make_member(ctx, "Ben", "Okafor")
+    connect(ctx, ana, ben)
+    rel.tag_contact(ctx, ana, ben, "mentor")
+    headers = bearer(ctx, ana)
+    csv_ = client.get("/api/v1/me/export/connections", headers=headers)
+    assert csv_.status_code == 200
+    assert csv_.headers["content-type"].startswith("text/csv")
+    assert 'filename="kith-ana-ruiz-connections.csv"' in csv_.headers["content-disposition"]
+    assert "Ben,Okafor," in csv_.text
+    card = client.get("/api/v1/me/export/connections?format=vcard", headers=headers)
+    assert card.headers["content-type"].startswith("text/vcard")
+    assert "CATEGORIES:mentor\r\n" in card.text
+    # Ben's download holds none of Ana's private words
+    assert (
+        "mentor" not in client.get("/api/v1/me/export/connections", headers=bearer(ctx, ben)).text
+    )
+    bad = client.get("/api/v1/me/export/connections?format=xml", headers=headers)
+    assert bad.status_code == 422
+    assert bad.json()["error"] == "invalid"
+    anonymous = client.get("/api/v1/me/export/connections")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"] == "not_authenticated"
