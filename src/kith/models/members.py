@@ -50,6 +50,7 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(20), default="member")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # account deleted
 
     # Profile
     first_name: Mapped[str] = mapped_column(String(100))

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -108,18 +109,43 @@ class Tag(Base):
 
 
 class Contact(Base):
-    """What ``owner`` privately keeps about ``other``: tier, how we met, cadence,
-    snooze, and the last interaction (kept up to date by messages and logs)."""
+    """What ``owner`` privately keeps about a person: tier, how we met, cadence,
+    snooze, and the last interaction (kept up to date by messages and logs).
+
+    The person is a member (``other_id``, a connection of the owner) or a *private
+    contact* the owner brought from elsewhere (``other_id`` is NULL; ``name``,
+    ``email``, ``company``, ``title`` and ``url`` describe them, ``source_key``
+    identifies them within the owner's imports so importing again changes nothing).
+    A private contact recognised as a member is ``matched_member_id`` (how: ``match``);
+    it turns into that member's contact once the two connect.
+    """
 
     __tablename__ = "contacts"
     __table_args__ = (
         UniqueConstraint("owner_id", "other_id"),
+        UniqueConstraint("owner_id", "source_key"),
         Index("ix_contacts_owner_tier", "owner_id", "tier_id"),
+        Index("ix_contacts_matched_member", "matched_member_id"),
+        Index("ix_contacts_email", "email"),
+        CheckConstraint("other_id IS NOT NULL OR source_key IS NOT NULL", name="someone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    other_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    # A private contact (other_id NULL): who they are, as the owner's source has it.
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    company: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(20), default="")  # "linkedin", or "" for Kith
+    source_key: Mapped[str | None] = mapped_column(String(400))
+    connected_elsewhere_on: Mapped[date | None] = mapped_column(Date)
+    matched_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    match: Mapped[str | None] = mapped_column(String(20))  # url | email | name_company | name
     tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"))
     how_we_met: Mapped[str] = mapped_column(String(500), default="")
     cadence_days: Mapped[int | None] = mapped_column(Integer)  # overrides tier and tags
@@ -130,6 +156,11 @@ class Contact(Base):
 
     tier: Mapped[Tier | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary="contact_tags", order_by="Tag.name")
+
+    @property
+    def is_private(self) -> bool:
+        """A person from elsewhere, not (yet) a connection on Kith."""
+        return self.other_id is None
 
 
 class ContactTag(Base):
@@ -201,3 +232,21 @@ class FollowUp(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))  # messaged | dismissed
 
     other: Mapped[Member] = relationship(foreign_keys=[other_id])
+
+
+class ImportRun(Base):
+    """One import of a LinkedIn export by ``owner``: what was in it and the report of
+    every row (``report`` is JSON), kept so the member can come back to it: invite
+    the matched members, apply profile changes (``profile`` holds the file's profile
+    part as JSON until then)."""
+
+    __tablename__ = "import_runs"
+    __table_args__ = (Index("ix_import_runs_owner_created", "owner_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    report: Mapped[str] = mapped_column(Text, default="{}")
+    profile: Mapped[str] = mapped_column(Text, default="{}")
