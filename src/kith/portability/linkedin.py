@@ -33,6 +33,8 @@ __all__ = [
     "EducationRow",
     "ImportRefused",
     "InvitationRow",
+    "KITH_COLUMNS",
+    "KithColumns",
     "LinkedInExport",
     "PositionRow",
     "ProfileRow",
@@ -70,6 +72,7 @@ class ConnectionRow:
     company: str
     position: str
     connected_on: dt.date
+    kith: KithColumns | None = None  # present when the file came from a Kith export
 
     @property
     def name(self) -> str:
@@ -79,6 +82,21 @@ class ConnectionRow:
     def profile_slug(self) -> str:
         """The ``/in/<slug>`` part of the profile URL, lower-cased, or ``""``."""
         return profile_slug(self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class KithColumns:
+    """What Kith's own export adds to a Connections.csv row: the owner's private data."""
+
+    tags: tuple[str, ...]
+    tier: str
+    how_we_met: str
+    notes: tuple[str, ...]
+    last_interaction: dt.date | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tags or self.tier or self.how_we_met or self.notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +156,10 @@ class LinkedInExport:
 
 
 # --------------------------------------------------------------------------- columns
+KITH_COLUMNS = ("Tags", "Tier", "How We Met", "Notes", "Last Interaction")
+"""The columns Kith's export adds after LinkedIn's in Connections.csv."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Layout:
     required: tuple[str, ...]
@@ -147,7 +169,7 @@ class _Layout:
 _LAYOUTS: dict[str, _Layout] = {
     "connections.csv": _Layout(
         ("First Name", "Last Name", "Connected On"),
-        ("URL", "Email Address", "Company", "Position"),
+        ("URL", "Email Address", "Company", "Position") + KITH_COLUMNS,
     ),
     "invitations.csv": _Layout(
         ("From", "To", "Sent At", "Direction"),
@@ -333,6 +355,7 @@ def _date(value: str, formats: Sequence[str]) -> dt.date | None:
     return None if moment is None else moment.date()
 
 
+_DAY = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y")
 _MONTH_YEAR = ("%b %Y", "%B %Y", "%Y", "%d %b %Y", "%m/%Y", "%Y-%m", "%Y-%m-%d")
 
 
@@ -342,7 +365,7 @@ def _connections(export: LinkedInExport, name: str, header: dict[str, int], rows
         g = {c: _cell(header, cells, c) for c in ("First Name", "Last Name", "URL")}
         email, company = _cell(header, cells, "Email Address"), _cell(header, cells, "Company")
         position, when = _cell(header, cells, "Position"), _cell(header, cells, "Connected On")
-        on = _date(when, ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y"))
+        on = _date(when, _DAY)
         if not (g["First Name"] or g["Last Name"] or g["URL"] or email):
             export.skipped.append(Skipped(name, line, "hidden profile: only the date is shared"))
         elif on is None:
@@ -358,8 +381,23 @@ def _connections(export: LinkedInExport, name: str, header: dict[str, int], rows
                     company,
                     position,
                     on,
+                    _kith_columns(header, cells),
                 )
             )
+
+
+def _kith_columns(header: dict[str, int], cells: list[str]) -> KithColumns | None:
+    if _key("Tags") not in header:
+        return None
+    tags = tuple(t.strip() for t in _cell(header, cells, "Tags").split(";") if t.strip())
+    notes = tuple(n.strip() for n in _cell(header, cells, "Notes").split("\n\n") if n.strip())
+    return KithColumns(
+        tags=tags,
+        tier=_cell(header, cells, "Tier"),
+        how_we_met=_cell(header, cells, "How We Met"),
+        notes=notes,
+        last_interaction=_date(_cell(header, cells, "Last Interaction"), _DAY),
+    )
 
 
 def _invitations(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
