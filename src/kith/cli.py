@@ -237,8 +237,8 @@ def reminders(
         name = owner.name
         rows = [
             (
-                e.member.name,
-                e.member.handle,
+                e.display_name,
+                e.member.handle if e.member else f"contact {e.contact_id}, {e.email or 'no email'}",
                 e.tier or "",
                 f"every {e.cadence_days} days",
                 f"{e.last_interaction_at:%d %b %Y}" if e.last_interaction_at else "never",

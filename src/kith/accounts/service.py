@@ -17,6 +17,7 @@ from kith.clock import as_utc
 from kith.db import Ctx
 from kith.errors import Conflict, Invalid, LimitReached, NotAuthenticated
 from kith.models import AuthToken, Member, SigninAttempt
+from kith.relationships.linking import match_new_member
 from kith.security import hash_password, needs_rehash, new_token, token_digest, verify_password
 
 HANDLE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
@@ -145,6 +146,7 @@ def sign_up(
                 "An account with this email address already exists.", code="email_taken"
             ) from exc
         raise Conflict(f"The handle '{handle}' is taken.", code="handle_taken") from exc
+    match_new_member(ctx, member)  # recognised in others' private contacts by address
     return member
 
 

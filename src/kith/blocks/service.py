@@ -14,6 +14,7 @@ from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
 from kith.models import OPEN_STATUSES, Block, Follow, Invitation, Member
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.relationships.linking import forget_matches
 
 
 def block(ctx: Ctx, blocker: Member, target: Member) -> Block:
@@ -70,6 +71,7 @@ def block(ctx: Ctx, blocker: Member, target: Member) -> Block:
     for invitation in open_invitations:
         invitation.status = "cancelled"
         invitation.responded_at = now
+    forget_matches(ctx, a, b)
     ctx.session.flush()
     return row
 

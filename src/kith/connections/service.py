@@ -35,6 +35,7 @@ from kith.models import OPEN_STATUSES, Connection, Follow, Invitation, Member, N
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.followups import open_follow_ups
+from kith.relationships.linking import link_private_contacts
 
 ConnectionSort = Literal["recent", "name"]
 
@@ -125,6 +126,7 @@ def _connect(
     ctx.session.flush()
     open_follow_ups(ctx, connection, invitation)
     ctx.session.flush()
+    link_private_contacts(ctx, inviter.id, invitee.id)
     return connection
 
 

@@ -10,7 +10,7 @@ from kith.errors import NotFound
 from kith.models import Member, Notification
 from kith.pagination import Page, PageRequest, paginate_rows
 
-KINDS = ("invitation_received", "invitation_accepted", "new_follower")
+KINDS = ("invitation_received", "invitation_accepted", "new_follower", "contact_joined")
 
 
 def notify(

@@ -13,13 +13,16 @@ from kith.errors import Invalid
 from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
-from kith.models import Interaction, Member, Tag, Tier
+from kith.models import ContactNote, Interaction, Member, Tag, Tier
 from kith.relationships import service
 from kith.relationships.schemas import (
+    BulkContactTagIn,
+    BulkContactUntagIn,
     BulkTagIn,
     BulkUntagIn,
     ContactOut,
     ContactPage,
+    ContactRef,
     ContactRowOut,
     ContactUpdate,
     DueOut,
@@ -32,6 +35,11 @@ from kith.relationships.schemas import (
     MomentOut,
     NoteIn,
     NoteOut,
+    PrivateContactIn,
+    PrivateContactOut,
+    PrivateContactPage,
+    PrivateContactRowOut,
+    PrivateContactUpdate,
     PruneIn,
     PruneOut,
     PrunePage,
@@ -297,28 +305,45 @@ def snooze(handle: str, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId) -
 # -- Lists ----------------------------------------------------------------------------------
 
 
+def _contact_ref(e: service.DueEntry) -> ContactRef:
+    assert e.contact_id is not None
+    return ContactRef(
+        id=e.contact_id,
+        name=e.name,
+        email=e.email,
+        company=e.company,
+        title=e.title,
+        url=f"/api/v1/relationships/contacts/{e.contact_id}",
+    )
+
+
 @router.get("/due")
 def due(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> DuePage:
-    """Due to reconnect: connections past their cadence, most overdue first."""
+    """Due to reconnect: connections and private contacts past their cadence, most
+    overdue first; ``kind`` says which."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
         result = service.due_to_reconnect(ctx, owner, page_request(ctx, page, per_page))
-        people = summarize(ctx, owner, [e.member for e in result.items])
+        members = [e.member for e in result.items if e.member is not None]
+        found = dict(zip((m.id for m in members), summarize(ctx, owner, members), strict=True))
         return DuePage.of(
             result,
             items=[
                 DueOut(
-                    member=who,
+                    kind=e.kind,
+                    member=found[e.member.id] if e.member is not None else None,
+                    contact=None if e.member is not None else _contact_ref(e),
                     tier=e.tier,
                     cadence_days=e.cadence_days,
-                    connected_since=e.connected_at,
+                    connected_since=e.connected_at if e.member is not None else None,
+                    added_at=None if e.member is not None else e.connected_at,
                     last_interaction_at=e.last_interaction_at,
                     due_at=e.due_at,
                     overdue_days=e.overdue_days,
                 )
-                for e, who in zip(result.items, people, strict=True)
+                for e in result.items
             ],
         )
 
@@ -507,3 +532,233 @@ def bulk_untag(body: BulkUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagO
         owner = me(ctx, member_id)
         tag = service.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+
+
+# -- Private contacts -----------------------------------------------------------------------
+
+
+def _note_out(n: ContactNote) -> NoteOut:
+    return NoteOut(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
+
+
+def private_contact_out(ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactOut:
+    view = service.private_contact_view(ctx, owner, contact_id)
+    c = view.contact
+    on_kith = summarize(ctx, owner, [view.on_kith])[0] if view.on_kith else None
+    return PrivateContactOut(
+        id=c.id,
+        name=c.name,
+        email=c.email,
+        company=c.company,
+        title=c.title,
+        url=c.url,
+        source=c.source,
+        connected_elsewhere_on=c.connected_elsewhere_on,
+        added_at=c.created_at,
+        on_kith=on_kith,
+        match=c.match if on_kith else None,
+        tier=_ref(view.tier),
+        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
+        how_we_met=c.how_we_met,
+        cadence_days=view.cadence_days,
+        cadence_source=view.cadence_source,
+        own_cadence_days=c.cadence_days,
+        due_at=view.due_at,
+        snoozed_until=c.snoozed_until,
+        last_interaction_at=c.last_interaction_at,
+        notes=[_note_out(n) for n in view.notes],
+    )
+
+
+@router.get("/contacts")
+def private_contacts(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+    tag: Annotated[int | None, Query(description="A tag id")] = None,
+    tier: Annotated[int | None, Query(description="A tier id")] = None,
+    company: Annotated[str, Query(max_length=100)] = "",
+    q: Annotated[str, Query(max_length=100, description="Words in the name or email")] = "",
+    on_kith: Annotated[bool, Query(description="Only those recognised as members")] = False,
+    sort: Annotated[
+        str,
+        Query(description="name, recent (added), oldest, last_interaction, least_interaction"),
+    ] = "name",
+) -> PrivateContactPage:
+    """Your private contacts (people from elsewhere) with your tags and tiers."""
+    with kith.uow(write=False) as ctx:
+        owner = me(ctx, member_id)
+        flt = service.PrivateContactFilter(
+            tag_id=tag, tier_id=tier, company=company, q=q, on_kith=on_kith, sort=sort
+        )
+        result = service.list_private_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
+        return PrivateContactPage.of(
+            result,
+            items=[
+                PrivateContactRowOut(
+                    id=c.id,
+                    name=c.name,
+                    email=c.email,
+                    company=c.company,
+                    title=c.title,
+                    source=c.source,
+                    added_at=c.created_at,
+                    on_kith=c.matched_member_id is not None,
+                    tier=_ref(c.tier),
+                    tags=[TagRef(id=t.id, name=t.name) for t in c.tags],
+                    last_interaction_at=c.last_interaction_at,
+                )
+                for c in result.items
+            ],
+        )
+
+
+@router.post("/contacts", status_code=status.HTTP_201_CREATED)
+def create_private_contact(
+    body: PrivateContactIn, kith: KithDep, member_id: ApiMemberId
+) -> PrivateContactOut:
+    """Add a private contact by hand: a name, and optionally email, company, title, url."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        contact = service.create_private_contact(
+            ctx,
+            owner,
+            name=body.name,
+            email=body.email,
+            company=body.company,
+            title=body.title,
+            url=body.url,
+        )
+        return private_contact_out(ctx, owner, contact.id)
+
+
+@router.post("/contacts/tag")
+def bulk_tag_contacts(body: BulkContactTagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
+    """Tag several private contacts at once (all or nothing)."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        chosen = service.private_contacts(ctx, owner, body.ids)
+        tag = service.bulk_tag(ctx, owner, chosen, body.tag)
+        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+
+
+@router.post("/contacts/untag")
+def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
+    """Remove a tag from several private contacts at once."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        chosen = service.private_contacts(ctx, owner, body.ids)
+        tag = service.bulk_untag(ctx, owner, chosen, body.tag_id)
+        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+
+
+@router.get("/contacts/{contact_id}")
+def private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> PrivateContactOut:
+    """What you keep about a private contact, and the member they were recognised as."""
+    with kith.uow(write=False) as ctx:
+        return private_contact_out(ctx, me(ctx, member_id), contact_id)
+
+
+@router.patch("/contacts/{contact_id}")
+def update_private_contact(
+    contact_id: int, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
+) -> PrivateContactOut:
+    """Correct their name, email, company or title; set the tier, how we met or their
+    own cadence."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        fields = body.model_fields_set
+        details = {
+            k: getattr(body, k) for k in ("name", "email", "company", "title") if k in fields
+        }
+        if details:
+            service.update_private_contact(ctx, owner, contact_id, **details)
+        contact = service.get_private_contact(ctx, owner, contact_id)
+        if "tier_id" in fields:
+            service.set_tier(ctx, owner, contact, body.tier_id)
+        if "how_we_met" in fields:
+            service.set_how_we_met(ctx, owner, contact, body.how_we_met or "")
+        if "cadence_days" in fields:
+            service.set_cadence(ctx, owner, contact, body.cadence_days)
+        return private_contact_out(ctx, owner, contact_id)
+
+
+@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+    """Forget a private contact with its tags, notes and interactions."""
+    with kith.uow() as ctx:
+        service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
+
+
+@router.post("/contacts/{contact_id}/tags", status_code=status.HTTP_201_CREATED)
+def tag_private_contact(
+    contact_id: int, body: TagAssign, kith: KithDep, member_id: ApiMemberId
+) -> TagRef:
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        contact = service.get_private_contact(ctx, owner, contact_id)
+        tag = service.tag_contact(ctx, owner, contact, body.name)
+        return TagRef(id=tag.id, name=tag.name)
+
+
+@router.delete("/contacts/{contact_id}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
+def untag_private_contact(
+    contact_id: int, tag_id: int, kith: KithDep, member_id: ApiMemberId
+) -> None:
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        contact = service.get_private_contact(ctx, owner, contact_id)
+        service.untag_contact(ctx, owner, contact, tag_id)
+
+
+@router.post("/contacts/{contact_id}/notes", status_code=status.HTTP_201_CREATED)
+def note_private_contact(
+    contact_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId
+) -> NoteOut:
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        contact = service.get_private_contact(ctx, owner, contact_id)
+        return _note_out(service.add_note(ctx, owner, contact, body.body))
+
+
+@router.get("/contacts/{contact_id}/interactions")
+def private_contact_interactions(
+    contact_id: int,
+    kith: KithDep,
+    member_id: ApiMemberId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
+) -> InteractionPage:
+    """The interaction log with a private contact, newest first."""
+    with kith.uow(write=False) as ctx:
+        owner = me(ctx, member_id)
+        contact = service.get_private_contact(ctx, owner, contact_id)
+        result = service.interactions(ctx, owner, contact, page_request(ctx, page, per_page))
+        return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
+
+
+@router.post("/contacts/{contact_id}/interactions", status_code=status.HTTP_201_CREATED)
+def log_private_contact_interaction(
+    contact_id: int, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
+) -> InteractionOut:
+    """Log a meeting, call or event with a private contact."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        contact = service.get_private_contact(ctx, owner, contact_id)
+        return interaction_out(
+            service.log_interaction(
+                ctx, owner, contact, body.kind, occurred_at=body.occurred_at, note=body.note
+            )
+        )
+
+
+@router.post("/contacts/{contact_id}/snooze")
+def snooze_private_contact(
+    contact_id: int, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId
+) -> PrivateContactOut:
+    """Leave them off "Due to reconnect" for a while."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        service.snooze(ctx, owner, service.get_private_contact(ctx, owner, contact_id), body.days)
+        return private_contact_out(ctx, owner, contact_id)

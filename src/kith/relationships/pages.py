@@ -53,7 +53,58 @@ def _optional_id(value: str, code: str, what: str) -> int | None:
         raise NotFound(f"There is no such {what}.", code=code) from None
 
 
+def _on_day(on: str) -> datetime | None:
+    """A logged interaction's calendar day from a form (noon UTC), or None for now."""
+    if not on.strip():
+        return None
+    try:
+        day = datetime.strptime(on.strip(), "%Y-%m-%d")  # noqa: DTZ007 - a calendar day
+    except ValueError:
+        raise Invalid("Enter the date as YYYY-MM-DD.", code="invalid_interaction") from None
+    return day.replace(hour=12, tzinfo=UTC)
+
+
 # -- Dashboard --------------------------------------------------------------------------------
+
+
+def _initials(name: str) -> str:
+    return "".join(w[:1] for w in name.split()[:2]).upper() or "?"
+
+
+def _contact_card(contact_id: int, name: str, company: str, title: str) -> dict[str, Any]:
+    """A private contact in a list: no profile, so the name leads to the private page."""
+    at = " at ".join(x for x in (title, company) if x)
+    return {
+        "private": True,
+        "name": name,
+        "initials": _initials(name),
+        "headline": at,
+        "link": f"/relationships/contacts/{contact_id}",
+        "actions": f"/relationships/contacts/{contact_id}",
+        "row": f"due-contact-{contact_id}",
+    }
+
+
+def _due_cards(ctx: Any, owner: Member, entries: list[service.DueEntry]) -> list[dict[str, Any]]:
+    """Cards for the due list: members with their degree badge (one engine call for the
+    page), private contacts with what the owner knows of them."""
+    members = [e.member for e in entries if e.member is not None]
+    cards = {m.id: card for m, card in zip(members, people(ctx, owner, members), strict=True)}
+    out = []
+    for e in entries:
+        if e.member is not None:
+            handle = e.member.handle
+            card = {
+                **cards[e.member.id],
+                "private": False,
+                "actions": f"/relationships/people/{handle}",
+                "row": f"due-{handle}",
+            }
+        else:
+            assert e.contact_id is not None
+            card = _contact_card(e.contact_id, e.name, e.company, e.title)
+        out.append({**card, "e": e})
+    return out
 
 
 @router.get("/relationships")
@@ -64,11 +115,10 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 
         due = service.due_to_reconnect(ctx, owner, _req(kith, page))
         follow = service.follow_ups(ctx, owner)
         found = service.moments(ctx, owner, limit=12)
-        due_cards = people(ctx, owner, [e.member for e in due.items])
         follow_cards = people(ctx, owner, [f.other for f in follow])
         moment_cards = people(ctx, owner, [m.member for m in found])
         context = {
-            "due": [{**card, "e": e} for e, card in zip(due.items, due_cards, strict=True)],
+            "due": _due_cards(ctx, owner, due.items),
             "page": due,
             "base": "/relationships?",
             "follow_ups": [{**card, "f": f} for f, card in zip(follow, follow_cards, strict=True)],
@@ -226,13 +276,7 @@ def log_interaction(
     on: Text = "",
     note: Text = "",
 ) -> Response:
-    when: datetime | None = None
-    if on.strip():
-        try:
-            day = datetime.strptime(on.strip(), "%Y-%m-%d")  # noqa: DTZ007 - a calendar day
-        except ValueError:
-            raise Invalid("Enter the date as YYYY-MM-DD.", code="invalid_interaction") from None
-        when = day.replace(hour=12, tzinfo=UTC)
+    when = _on_day(on)
     return _person_action(
         request,
         kith,
@@ -472,3 +516,265 @@ async def prune(request: Request, kith: KithDep, member_id: MemberId) -> Respons
         owner = me(ctx, member_id)
         removed = service.remove_connections(ctx, owner, _chosen(ctx, owner, handles))
     return redirect(request, f"/relationships/prune?removed={removed}")
+
+
+# -- Private contacts -------------------------------------------------------------------------
+
+
+@router.get("/relationships/contacts")
+def contacts_page(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    page: int = 1,
+    tag: str = "",
+    tier: str = "",
+    company: str = "",
+    q: str = "",
+    on_kith: str = "",
+    sort: str = "name",
+) -> Response:
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        service.ensure_default_tiers(ctx, owner)
+        flt = service.PrivateContactFilter(
+            tag_id=_optional_id(tag, "tag_not_found", "tag"),
+            tier_id=_optional_id(tier, "tier_not_found", "tier"),
+            company=company[:100],
+            q=q[:100],
+            on_kith=bool(on_kith),
+            sort=sort,
+        )
+        result = service.list_private_contacts(ctx, owner, flt, _req(kith, page))
+        f = {
+            "tag": tag,
+            "tier": tier,
+            "company": company,
+            "q": q,
+            "on_kith": "1" if on_kith else "",
+            "sort": sort,
+        }
+        query = {k: v for k, v in f.items() if v}
+        context = {
+            "rows": [
+                {**_contact_card(c.id, c.name, c.company, c.title), "c": c} for c in result.items
+            ],
+            "page": result,
+            "base": f"/relationships/contacts?{urlencode(query)}&",
+            "f": f,
+            "tiers": service.list_tiers(ctx, owner),
+            "tags": [t for t, _ in service.list_tags(ctx, owner)],
+        }
+        nav = nav_for(ctx, owner)
+    return render(request, "relationships/contacts.html", context, nav=nav)
+
+
+@router.post("/relationships/contacts")
+def create_contact(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    name: Text = "",
+    email: Text = "",
+    company: Text = "",
+    title: Text = "",
+) -> Response:
+    with kith.uow() as ctx:
+        contact = service.create_private_contact(
+            ctx, me(ctx, member_id), name=name, email=email, company=company, title=title
+        )
+        target = f"/relationships/contacts/{contact.id}"
+    return redirect(request, target)
+
+
+@router.post("/relationships/contacts/bulk")
+async def contacts_bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response:
+    """Tag or untag the chosen private contacts."""
+    form = await request.form()
+    action = str(form.get("action", ""))
+    ids = []
+    for value in form.getlist("contact"):
+        found = _optional_id(str(value), "contact_not_found", "contact")
+        if found is not None:
+            ids.append(found)
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        chosen = service.private_contacts(ctx, owner, ids)
+        if action == "tag":
+            service.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
+        elif action == "untag":
+            tag_id = _optional_id(str(form.get("tag_id", "")), "tag_not_found", "tag")
+            if tag_id is None:
+                raise NotFound("Choose a tag to remove.", code="tag_not_found")
+            service.bulk_untag(ctx, owner, chosen, tag_id)
+        else:
+            raise Invalid("Choose what to do with them.", code="invalid")
+    return redirect(request, back_to(request, "/relationships/contacts"))
+
+
+@router.get("/relationships/contacts/{contact_id}")
+def contact_page(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, page: int = 1
+) -> Response:
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        service.ensure_default_tiers(ctx, owner)
+        view = service.private_contact_view(ctx, owner, contact_id)
+        log = service.interactions(ctx, owner, view.contact, _req(kith, page))
+        c = view.contact
+        context = {
+            "who": _contact_card(c.id, c.name, c.company, c.title),
+            "v": view,
+            "c": c,
+            "on_kith": people(ctx, owner, [view.on_kith])[0] if view.on_kith else None,
+            "tiers": service.list_tiers(ctx, owner),
+            "all_tags": [t for t, _ in service.list_tags(ctx, owner)],
+            "log": log.items,
+            "page": log,
+            "base": f"/relationships/contacts/{c.id}?",
+            "kinds": service.INTERACTION_KINDS,
+            "today": ctx.clock.now().date().isoformat(),
+            "note_max": ctx.settings.note_max,
+        }
+        nav = nav_for(ctx, owner)
+    return render(request, "relationships/contact.html", context, nav=nav)
+
+
+def _contact_action(
+    request: Request, kith: Kith, member_id: int, contact_id: int, action: Any
+) -> Response:
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        action(ctx, owner, service.get_private_contact(ctx, owner, contact_id))
+    return redirect(request, back_to(request, f"/relationships/contacts/{contact_id}"))
+
+
+@router.post("/relationships/contacts/{contact_id}/details")
+def contact_details(
+    request: Request,
+    contact_id: int,
+    kith: KithDep,
+    member_id: MemberId,
+    name: Text = "",
+    email: Text = "",
+    company: Text = "",
+    title: Text = "",
+) -> Response:
+    return _contact_action(
+        request,
+        kith,
+        member_id,
+        contact_id,
+        lambda ctx, o, c: service.update_private_contact(
+            ctx, o, c.id, name=name, email=email, company=company, title=title
+        ),
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/delete")
+def delete_contact(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId
+) -> Response:
+    with kith.uow() as ctx:
+        service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
+    return redirect(request, "/relationships/contacts")
+
+
+@router.post("/relationships/contacts/{contact_id}/tier")
+def contact_tier(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, tier_id: Text = ""
+) -> Response:
+    tid = _optional_id(tier_id, "tier_not_found", "tier")
+    return _contact_action(
+        request, kith, member_id, contact_id, lambda ctx, o, c: service.set_tier(ctx, o, c, tid)
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/tags")
+def contact_add_tag(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, name: Text = ""
+) -> Response:
+    return _contact_action(
+        request, kith, member_id, contact_id, lambda ctx, o, c: service.tag_contact(ctx, o, c, name)
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/tags/{tag_id}/remove")
+def contact_remove_tag(
+    request: Request, contact_id: int, tag_id: int, kith: KithDep, member_id: MemberId
+) -> Response:
+    return _contact_action(
+        request,
+        kith,
+        member_id,
+        contact_id,
+        lambda ctx, o, c: service.untag_contact(ctx, o, c, tag_id),
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/how-we-met")
+def contact_how_we_met(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, text: Text = ""
+) -> Response:
+    return _contact_action(
+        request,
+        kith,
+        member_id,
+        contact_id,
+        lambda ctx, o, c: service.set_how_we_met(ctx, o, c, text),
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/cadence")
+def contact_cadence(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, days: Text = ""
+) -> Response:
+    value = _days(days)
+    return _contact_action(
+        request,
+        kith,
+        member_id,
+        contact_id,
+        lambda ctx, o, c: service.set_cadence(ctx, o, c, value),
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/snooze")
+def contact_snooze(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, days: Text = ""
+) -> Response:
+    value = _days(days)
+    return _contact_action(
+        request, kith, member_id, contact_id, lambda ctx, o, c: service.snooze(ctx, o, c, value)
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/notes")
+def contact_add_note(
+    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, body: Text = ""
+) -> Response:
+    return _contact_action(
+        request, kith, member_id, contact_id, lambda ctx, o, c: service.add_note(ctx, o, c, body)
+    )
+
+
+@router.post("/relationships/contacts/{contact_id}/interactions")
+def contact_log_interaction(
+    request: Request,
+    contact_id: int,
+    kith: KithDep,
+    member_id: MemberId,
+    kind: Text = "",
+    on: Text = "",
+    note: Text = "",
+) -> Response:
+    when = _on_day(on)
+    return _contact_action(
+        request,
+        kith,
+        member_id,
+        contact_id,
+        lambda ctx, o, c: service.log_interaction(
+            ctx, o, c, kind, occurred_at=min(when, ctx.clock.now()) if when else None, note=note
+        ),
+    )

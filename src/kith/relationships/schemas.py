@@ -115,11 +115,25 @@ class SnoozeIn(Strict):
     days: int | None = Field(None, description="Default: KITH_SNOOZE_DAYS (14)")
 
 
+class ContactRef(BaseModel):
+    """A private contact, as lists show it."""
+
+    id: int
+    name: str
+    email: str = Field(description="Write to them here; '' when unknown")
+    company: str
+    title: str
+    url: str = Field(description="/api/v1/relationships/contacts/{id}")
+
+
 class DueOut(BaseModel):
-    member: MemberSummary
+    kind: str = Field(description="member (a connection) or contact (a private contact)")
+    member: MemberSummary | None = Field(description="Set for a connection")
+    contact: ContactRef | None = Field(description="Set for a private contact")
     tier: str | None
     cadence_days: int
-    connected_since: datetime
+    connected_since: datetime | None = Field(description="A connection's date; null for a contact")
+    added_at: datetime | None = Field(description="When a private contact was added")
     last_interaction_at: datetime | None
     due_at: datetime
     overdue_days: int
@@ -205,3 +219,76 @@ class ContactRowOut(BaseModel):
 
 class ContactPage(Paged):
     items: list[ContactRowOut]
+
+
+class PrivateContactIn(Strict):
+    name: str = Field(description="Required, at most 200 characters")
+    email: str = ""
+    company: str = ""
+    title: str = ""
+    url: str = Field("", description="Where they are elsewhere, e.g. a profile URL")
+
+
+class PrivateContactUpdate(ContactUpdate):
+    name: str | None = None
+    email: str | None = Field(None, description="Send '' to forget it")
+    company: str | None = None
+    title: str | None = None
+
+
+class PrivateContactOut(BaseModel):
+    id: int
+    name: str
+    email: str
+    company: str
+    title: str
+    url: str
+    source: str = Field(description="linkedin for an import, '' when added on Kith")
+    connected_elsewhere_on: date | None
+    added_at: datetime
+    on_kith: MemberSummary | None = Field(
+        description="The member they were recognised as: connect to turn them into a connection"
+    )
+    match: str | None = Field(
+        description="How they were recognised: url, email, name_company, name"
+    )
+    tier: TagRef | None
+    tags: list[TagRef]
+    how_we_met: str
+    cadence_days: int | None = Field(description="The cadence in force (own, tier or tag)")
+    cadence_source: str = Field(description="person, tier, tag or '' for none")
+    own_cadence_days: int | None
+    due_at: datetime | None
+    snoozed_until: datetime | None
+    last_interaction_at: datetime | None
+    notes: list[NoteOut]
+
+
+class PrivateContactRowOut(BaseModel):
+    id: int
+    name: str
+    email: str
+    company: str
+    title: str
+    source: str
+    added_at: datetime
+    on_kith: bool = Field(description="Recognised as a member")
+    tier: TagRef | None
+    tags: list[TagRef]
+    last_interaction_at: datetime | None
+
+
+class PrivateContactPage(Paged):
+    items: list[PrivateContactRowOut]
+
+
+class ContactIds(Strict):
+    ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class BulkContactTagIn(ContactIds):
+    tag: str
+
+
+class BulkContactUntagIn(ContactIds):
+    tag_id: int

@@ -9,11 +9,13 @@ ids answer ``*_not_found`` exactly like ids that do not exist.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import (
     Select,
     and_,
@@ -32,7 +34,12 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.types import NullType
 
 from kith.clock import as_utc
-from kith.connections.queries import block_exists, connection_between, is_following
+from kith.connections.queries import (
+    block_exists,
+    blocked_between,
+    connection_between,
+    is_following,
+)
 from kith.connections.service import remove_connection
 from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
@@ -56,6 +63,9 @@ from kith.models import (
 )
 from kith.models.types import UTCDateTime
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.relationships.linking import forget_matches as forget_matches
+from kith.relationships.linking import link_private_contacts as link_private_contacts
+from kith.relationships.linking import match_new_member as match_new_member
 
 NAME_MAX = 60
 HOW_WE_MET_MAX = 500
@@ -68,6 +78,10 @@ CONTACT_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interact
 # pruning reads the dormant connections, shared companies and schools, then one page.
 DUE_QUERY_COUNT = 1
 PRUNE_QUERY_COUNT = 4
+CONTACT_NOT_FOUND = "There is no such contact."
+# Whom the relationship tools work on: a member (one of the owner's connections) or one
+# of the owner's private contacts (a Contact row without ``other_id``).
+Person = Member | Contact
 
 
 def default_tiers(ctx: Ctx) -> list[tuple[str, int | None]]:
@@ -193,6 +207,16 @@ def create_tier(ctx: Ctx, owner: Member, name: str, cadence_days: int | None = N
     ctx.session.add(tier)
     ctx.session.flush()
     return tier
+
+
+def tier_named(ctx: Ctx, owner: Member, name: str) -> Tier:
+    """The owner's tier with this name (as tiers are compared), created if missing."""
+    ensure_default_tiers(ctx, owner)
+    _, key = _name(name, "tier", "invalid_tier")
+    for tier in list_tiers(ctx, owner):
+        if tier.key == key:
+            return tier
+    return create_tier(ctx, owner, name)
 
 
 _UNSET: Any = object()
@@ -333,14 +357,30 @@ def _contact(ctx: Ctx, owner_id: int, other_id: int) -> Contact:
     return contact
 
 
-def contact_for_editing(ctx: Ctx, owner: Member, other: Member) -> Contact:
-    """Private data can be added about one's connections only."""
+def contact_for_editing(ctx: Ctx, owner: Member, other: Person) -> Contact:
+    """The record the relationship tools change: for a member, private data can be
+    added about one's connections only; a private contact must be the owner's (as
+    :func:`get_private_contact` resolves it)."""
+    if isinstance(other, Contact):
+        if other.owner_id != owner.id:
+            raise NotFound(CONTACT_NOT_FOUND, code="contact_not_found")
+        ensure_default_tiers(ctx, owner)
+        return other
     _require_connection(ctx, owner, other)
     ensure_default_tiers(ctx, owner)
     return _contact(ctx, owner.id, other.id)
 
 
-def set_tier(ctx: Ctx, owner: Member, other: Member, tier_id: int | None) -> Contact:
+def _existing(ctx: Ctx, owner: Member, other: Person) -> Contact | None:
+    """The owner's record about ``other`` if there is one (nothing is created)."""
+    if isinstance(other, Contact):
+        if other.owner_id != owner.id:
+            raise NotFound(CONTACT_NOT_FOUND, code="contact_not_found")
+        return other
+    return find_contact(ctx, owner.id, other.id)
+
+
+def set_tier(ctx: Ctx, owner: Member, other: Person, tier_id: int | None) -> Contact:
     contact = contact_for_editing(ctx, owner, other)
     contact.tier_id = None if tier_id is None else get_tier(ctx, owner, tier_id).id
     ctx.session.flush()
@@ -348,7 +388,7 @@ def set_tier(ctx: Ctx, owner: Member, other: Member, tier_id: int | None) -> Con
     return contact
 
 
-def set_how_we_met(ctx: Ctx, owner: Member, other: Member, text: str) -> Contact:
+def set_how_we_met(ctx: Ctx, owner: Member, other: Person, text: str) -> Contact:
     text = " ".join((text or "").split())
     if len(text) > HOW_WE_MET_MAX:
         raise Invalid(
@@ -360,7 +400,7 @@ def set_how_we_met(ctx: Ctx, owner: Member, other: Member, text: str) -> Contact
     return contact
 
 
-def set_cadence(ctx: Ctx, owner: Member, other: Member, days: int | None) -> Contact:
+def set_cadence(ctx: Ctx, owner: Member, other: Person, days: int | None) -> Contact:
     """Keep in touch with this person every ``days`` days (``None``: follow the tier and tags)."""
     contact = contact_for_editing(ctx, owner, other)
     contact.cadence_days = _cadence(days)
@@ -368,7 +408,7 @@ def set_cadence(ctx: Ctx, owner: Member, other: Member, days: int | None) -> Con
     return contact
 
 
-def snooze(ctx: Ctx, owner: Member, other: Member, days: int | None = None) -> Contact:
+def snooze(ctx: Ctx, owner: Member, other: Person, days: int | None = None) -> Contact:
     """Leave the person off the due-to-reconnect list for ``days`` (default ``snooze_days``)."""
     days = ctx.settings.snooze_days if days is None else days
     if not 1 <= days <= 365:
@@ -379,7 +419,7 @@ def snooze(ctx: Ctx, owner: Member, other: Member, days: int | None = None) -> C
     return contact
 
 
-def tag_contact(ctx: Ctx, owner: Member, other: Member, name: str) -> Tag:
+def tag_contact(ctx: Ctx, owner: Member, other: Person, name: str) -> Tag:
     contact = contact_for_editing(ctx, owner, other)
     tag = tag_named(ctx, owner, name)
     if ctx.session.get(ContactTag, {"contact_id": contact.id, "tag_id": tag.id}) is None:
@@ -389,9 +429,9 @@ def tag_contact(ctx: Ctx, owner: Member, other: Member, name: str) -> Tag:
     return tag
 
 
-def untag_contact(ctx: Ctx, owner: Member, other: Member, tag_id: int) -> None:
+def untag_contact(ctx: Ctx, owner: Member, other: Person, tag_id: int) -> None:
     tag = get_tag(ctx, owner, tag_id)
-    contact = find_contact(ctx, owner.id, other.id)
+    contact = _existing(ctx, owner, other)
     if contact is not None:
         ctx.session.execute(
             delete(ContactTag).where(
@@ -402,15 +442,15 @@ def untag_contact(ctx: Ctx, owner: Member, other: Member, tag_id: int) -> None:
     ctx.session.flush()
 
 
-def bulk_tag(ctx: Ctx, owner: Member, others: Sequence[Member], name: str) -> Tag:
-    """Tag several connections at once (all or nothing)."""
+def bulk_tag(ctx: Ctx, owner: Member, others: Sequence[Person], name: str) -> Tag:
+    """Tag several connections (or private contacts) at once (all or nothing)."""
     tag = tag_named(ctx, owner, name)
     for other in others:
         tag_contact(ctx, owner, other, tag.name)
     return tag
 
 
-def bulk_untag(ctx: Ctx, owner: Member, others: Sequence[Member], tag_id: int) -> Tag:
+def bulk_untag(ctx: Ctx, owner: Member, others: Sequence[Person], tag_id: int) -> Tag:
     tag = get_tag(ctx, owner, tag_id)
     for other in others:
         untag_contact(ctx, owner, other, tag.id)
@@ -428,7 +468,7 @@ def _note_body(ctx: Ctx, body: str) -> str:
     return body
 
 
-def add_note(ctx: Ctx, owner: Member, other: Member, body: str) -> ContactNote:
+def add_note(ctx: Ctx, owner: Member, other: Person, body: str) -> ContactNote:
     body = _note_body(ctx, body)
     contact = contact_for_editing(ctx, owner, other)
     now = ctx.clock.now()
@@ -470,13 +510,14 @@ def _touch(contact: Contact, when: datetime) -> None:
 def log_interaction(
     ctx: Ctx,
     owner: Member,
-    other: Member,
+    other: Person,
     kind: str,
     *,
     occurred_at: datetime | None = None,
     note: str = "",
 ) -> Interaction:
-    """Log a meeting, call or event with a connection (now, or on a past date)."""
+    """Log a meeting, call or event with a connection or a private contact (now, or
+    on a past date)."""
     if kind not in INTERACTION_KINDS:
         raise Invalid(
             "Log a meeting, a call, an event or something else ("
@@ -574,8 +615,8 @@ def record_message_interaction(ctx: Ctx, owner_id: int, other_id: int, when: dat
     ctx.session.flush()
 
 
-def interactions(ctx: Ctx, owner: Member, other: Member, req: PageRequest) -> Page[Interaction]:
-    contact = find_contact(ctx, owner.id, other.id)
+def interactions(ctx: Ctx, owner: Member, other: Person, req: PageRequest) -> Page[Interaction]:
+    contact = _existing(ctx, owner, other)
     if contact is None:
         return Page([], 0, req.page, req.per_page)
     stmt = (
@@ -619,6 +660,24 @@ def _effective_cadence(
     return days, source
 
 
+def _notes(ctx: Ctx, contact: Contact) -> list[ContactNote]:
+    return list(
+        ctx.session.scalars(
+            select(ContactNote)
+            .where(ContactNote.contact_id == contact.id)
+            .order_by(ContactNote.created_at.desc(), ContactNote.id.desc())
+        )
+    )
+
+
+def _cadence_of(contact: Contact) -> tuple[int | None, str]:
+    return _effective_cadence(
+        contact.cadence_days,
+        contact.tier.cadence_days if contact.tier else None,
+        [t.cadence_days for t in contact.tags],
+    )
+
+
 def contact_view(ctx: Ctx, owner: Member, other: Member) -> ContactView:
     """Everything the owner keeps about ``other`` (only the owner ever calls this for
     themself: the owner is the signed-in member)."""
@@ -633,22 +692,261 @@ def contact_view(ctx: Ctx, owner: Member, other: Member) -> ContactView:
     source = ""
     due_at = None
     if contact is not None:
-        notes = list(
-            ctx.session.scalars(
-                select(ContactNote)
-                .where(ContactNote.contact_id == contact.id)
-                .order_by(ContactNote.created_at.desc(), ContactNote.id.desc())
-            )
-        )
-        cadence, source = _effective_cadence(
-            contact.cadence_days,
-            contact.tier.cadence_days if contact.tier else None,
-            [t.cadence_days for t in contact.tags],
-        )
+        notes = _notes(ctx, contact)
+        cadence, source = _cadence_of(contact)
         if cadence is not None and connection is not None:
             base = contact.last_interaction_at or connection.created_at
             due_at = base + timedelta(days=cadence)
     return ContactView(other, connection, contact, notes, cadence, source, due_at)
+
+
+# -- Private contacts -----------------------------------------------------------------------
+# People the owner knows from elsewhere (an imported LinkedIn export, or added by hand):
+# a Contact row with ``other_id`` NULL. The same tools work on them (tier, tags, notes,
+# how we met, cadence, snooze, the interaction log), addressed by the contact's id.
+
+CONTACT_FIELDS_MAX = {"name": 200, "email": 320, "company": 200, "title": 200, "url": 500}
+PRIVATE_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")
+
+
+def fold_email(value: str) -> str:
+    """How a private contact's email address is stored: trimmed and in lower case, so
+    that matching a new member's address is one lookup in ``ix_contacts_email``."""
+    return (value or "").strip().lower()
+
+
+def _clean_field(value: str | None, what: str) -> str:
+    text = " ".join((value or "").split())
+    limit = CONTACT_FIELDS_MAX[what]
+    if len(text) > limit:
+        raise Invalid(
+            f"A contact's {what} can be at most {limit} characters.", code="invalid_contact"
+        )
+    return text
+
+
+def _clean_name(value: str | None) -> str:
+    name = _clean_field(value, "name")
+    if not name:
+        raise Invalid("A contact needs a name.", code="invalid_contact")
+    return name
+
+
+def _clean_email(value: str | None) -> str:
+    email = fold_email(value or "")
+    if not email:
+        return ""
+    if len(email) > CONTACT_FIELDS_MAX["email"]:
+        raise Invalid("That email address is too long.", code="invalid_email")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid(f"That is not a valid email address: {exc}", code="invalid_email") from exc
+    return email
+
+
+def _clean_url(value: str | None) -> str:
+    url = _clean_field(value, "url")
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise Invalid("A contact's URL starts with https:// or http://.", code="invalid_contact")
+    return url
+
+
+def get_private_contact(ctx: Ctx, owner: Member, contact_id: int) -> Contact:
+    """One of the owner's private contacts; anyone else's id (or a contact that has
+    become a connection's record) is ``contact_not_found``."""
+    contact = ctx.session.get(Contact, contact_id)
+    if contact is None or contact.owner_id != owner.id or contact.other_id is not None:
+        raise NotFound(CONTACT_NOT_FOUND, code="contact_not_found")
+    return contact
+
+
+def private_contacts(ctx: Ctx, owner: Member, contact_ids: Sequence[int]) -> list[Contact]:
+    """Several of the owner's private contacts (for bulk actions): all of them, or
+    ``contact_not_found`` if any id is not one."""
+    ids = list(dict.fromkeys(contact_ids))
+    if not ids:
+        raise Invalid("Choose at least one contact.", code="nothing_selected")
+    found = {
+        c.id: c
+        for c in ctx.session.scalars(
+            select(Contact).where(
+                Contact.id.in_(ids), Contact.owner_id == owner.id, Contact.other_id.is_(None)
+            )
+        )
+    }
+    if len(found) != len(ids):
+        raise NotFound(CONTACT_NOT_FOUND, code="contact_not_found")
+    return [found[i] for i in ids]
+
+
+def create_private_contact(
+    ctx: Ctx,
+    owner: Member,
+    *,
+    name: str,
+    email: str = "",
+    company: str = "",
+    title: str = "",
+    url: str = "",
+) -> Contact:
+    """Add someone the owner knows from elsewhere, by hand (``source`` "")."""
+    contact = Contact(
+        owner_id=owner.id,
+        other_id=None,
+        name=_clean_name(name),
+        email=_clean_email(email),
+        company=_clean_field(company, "company"),
+        title=_clean_field(title, "title"),
+        url=_clean_url(url),
+        source="",
+        source_key=f"manual:{uuid.uuid4().hex}",
+        created_at=ctx.clock.now(),
+    )
+    ensure_default_tiers(ctx, owner)
+    ctx.session.add(contact)
+    ctx.session.flush()
+    return contact
+
+
+def update_private_contact(
+    ctx: Ctx,
+    owner: Member,
+    contact_id: int,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+) -> Contact:
+    """Correct who a private contact is (``None`` leaves a field as it is). A changed
+    email address undoes a match that was made by the old one."""
+    contact = get_private_contact(ctx, owner, contact_id)
+    if name is not None:
+        contact.name = _clean_name(name)
+    if email is not None:
+        folded = _clean_email(email)
+        if folded != contact.email and contact.match == "email":
+            contact.matched_member_id, contact.match = None, None
+        contact.email = folded
+    if company is not None:
+        contact.company = _clean_field(company, "company")
+    if title is not None:
+        contact.title = _clean_field(title, "title")
+    ctx.session.flush()
+    return contact
+
+
+def delete_private_contact(ctx: Ctx, owner: Member, contact_id: int) -> None:
+    """Forget a private contact with its tags, notes and interactions."""
+    contact = get_private_contact(ctx, owner, contact_id)
+    ctx.session.execute(delete(ContactTag).where(ContactTag.contact_id == contact.id))
+    ctx.session.execute(delete(ContactNote).where(ContactNote.contact_id == contact.id))
+    ctx.session.execute(delete(Interaction).where(Interaction.contact_id == contact.id))
+    ctx.session.expire(contact, ["tags"])
+    ctx.session.delete(contact)
+    ctx.session.flush()
+
+
+@dataclass
+class PrivateContactView:
+    contact: Contact
+    notes: list[ContactNote]
+    cadence_days: int | None
+    cadence_source: str
+    due_at: datetime | None
+    on_kith: Member | None  # the member they were recognised as, if the owner may see them
+
+    @property
+    def tags(self) -> list[Tag]:
+        return list(self.contact.tags)
+
+    @property
+    def tier(self) -> Tier | None:
+        return self.contact.tier
+
+
+def _visible_match(ctx: Ctx, owner: Member, contact: Contact) -> Member | None:
+    if contact.matched_member_id is None or contact.matched_member_id == owner.id:
+        return None
+    member = ctx.session.get(Member, contact.matched_member_id)
+    if member is None or not member.is_active:
+        return None
+    if blocked_between(ctx.session, owner.id, member.id):
+        return None
+    return member
+
+
+def private_contact_view(ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactView:
+    """Everything the owner keeps about one private contact."""
+    contact = get_private_contact(ctx, owner, contact_id)
+    cadence, source = _cadence_of(contact)
+    due_at = None
+    if cadence is not None:
+        due_at = (contact.last_interaction_at or contact.created_at) + timedelta(days=cadence)
+    return PrivateContactView(
+        contact=contact,
+        notes=_notes(ctx, contact),
+        cadence_days=cadence,
+        cadence_source=source,
+        due_at=due_at,
+        on_kith=_visible_match(ctx, owner, contact),
+    )
+
+
+@dataclass
+class PrivateContactFilter:
+    tag_id: int | None = None
+    tier_id: int | None = None
+    company: str = ""
+    q: str = ""
+    on_kith: bool = False  # only those recognised as members
+    sort: str = "name"
+
+
+def list_private_contacts(
+    ctx: Ctx, owner: Member, flt: PrivateContactFilter, req: PageRequest
+) -> Page[Contact]:
+    """The owner's private contacts: filter by tag, tier, company, words in the name
+    (or email), recognised on Kith; sort by name, date added or last interaction."""
+    if flt.sort not in PRIVATE_SORTS:
+        raise Invalid(
+            "Sort by name, recent, oldest, last_interaction or least_interaction.",
+            code="invalid_sort",
+        )
+    stmt = (
+        select(Contact)
+        .where(Contact.owner_id == owner.id, Contact.other_id.is_(None))
+        .options(selectinload(Contact.tags), selectinload(Contact.tier))
+    )
+    if flt.tag_id is not None:
+        tag = get_tag(ctx, owner, flt.tag_id)
+        stmt = stmt.where(
+            select(ContactTag.contact_id)
+            .where(ContactTag.contact_id == Contact.id, ContactTag.tag_id == tag.id)
+            .exists()
+        )
+    if flt.tier_id is not None:
+        stmt = stmt.where(Contact.tier_id == get_tier(ctx, owner, flt.tier_id).id)
+    if flt.company.strip():
+        stmt = stmt.where(
+            func.lower(Contact.company).like(f"%{flt.company.strip().lower()[:100]}%")
+        )
+    if flt.q.strip():
+        like = f"%{flt.q.strip().lower()[:100]}%"
+        stmt = stmt.where(or_(func.lower(Contact.name).like(like), Contact.email.like(like)))
+    if flt.on_kith:
+        stmt = stmt.where(Contact.matched_member_id.is_not(None))
+    never = Contact.last_interaction_at.is_(None)
+    order = {
+        "name": (func.lower(Contact.name), Contact.id),
+        "recent": (Contact.created_at.desc(), Contact.id.desc()),
+        "oldest": (Contact.created_at.asc(), Contact.id),
+        "last_interaction": (never.asc(), Contact.last_interaction_at.desc(), Contact.id),
+        "least_interaction": (never.desc(), Contact.last_interaction_at.asc(), Contact.id),
+    }[flt.sort]
+    rows, total = paginate_rows(ctx.session, stmt.order_by(*order), req)
+    return Page([r[0] for r in rows], total, req.page, req.per_page)
 
 
 # -- Keep in touch --------------------------------------------------------------------------
@@ -656,13 +954,31 @@ def contact_view(ctx: Ctx, owner: Member, other: Member) -> ContactView:
 
 @dataclass
 class DueEntry:
-    member: Member
+    """Someone due to reconnect: a connection (``member``) or a private contact
+    (``member`` is None; ``contact_id``, ``name``, ``email``, ``company`` and ``title``
+    say who). ``connected_at`` is when the clock first started: the connection date,
+    or when the private contact was added."""
+
+    member: Member | None
     connected_at: datetime
     last_interaction_at: datetime | None
     cadence_days: int
     due_at: datetime
     overdue_days: int
     tier: str | None = None
+    contact_id: int | None = None
+    name: str = ""
+    email: str = ""
+    company: str = ""
+    title: str = ""
+
+    @property
+    def kind(self) -> Literal["member", "contact"]:
+        return "member" if self.member is not None else "contact"
+
+    @property
+    def display_name(self) -> str:
+        return self.member.name if self.member is not None else self.name
 
 
 def _tag_cadences(owner_id: int) -> Any:
@@ -746,35 +1062,44 @@ def _instant(ctx: Ctx, when: datetime) -> Any:
 
 
 def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry]:
-    """Connections whose keep-in-touch cadence has run out, most overdue first.
+    """Connections and private contacts whose keep-in-touch cadence has run out, most
+    overdue first.
 
     The cadence in force is the person's own, else the shortest of their tier's and
-    their tags'; it runs from the last interaction (or the connection date).
-    Filtered, ordered, counted (a window count) and paginated in the database: one
-    statement at any size.
+    their tags'; it runs from the last interaction (or the connection date; for a
+    private contact, the day they were added). Filtered, ordered, counted (a window
+    count) and paginated in the database: one statement at any size.
     """
     now = ctx.clock.now()
     tags = _tag_cadences(owner.id)
     mine = _owner_connections(owner.id)
-    since = func.coalesce(Contact.last_interaction_at, mine.c.connected_at)
-    # Each contact's figures once (a materialized CTE), then the due rule on top.
+    started = func.coalesce(mine.c.connected_at, Contact.created_at)
+    since = func.coalesce(Contact.last_interaction_at, started)
+    # Each contact's figures once (a materialized CTE), then the due rule on top. A
+    # member's contact counts while they are a connection; a private contact always.
     base = (
         select(
+            Contact.id.label("contact_id"),
             Contact.other_id.label("other_id"),
             Contact.last_interaction_at.label("last"),
             type_coerce(since, UTCDateTime()).label("since"),
-            mine.c.connected_at.label("connected"),
+            type_coerce(started, UTCDateTime()).label("connected"),
             Contact.cadence_days.label("own"),
             Tier.cadence_days.label("tier_cadence"),
             Tier.name.label("tier"),
             tags.c.cadence.label("tag_cadence"),
+            Contact.name.label("name"),
+            Contact.email.label("email"),
+            Contact.company.label("company"),
+            Contact.title.label("title"),
         )
         .select_from(Contact)
-        .join(mine, mine.c.other == Contact.other_id)
+        .outerjoin(mine, mine.c.other == Contact.other_id)
         .outerjoin(Tier, Tier.id == Contact.tier_id)
         .outerjoin(tags, tags.c.contact_id == Contact.id)
         .where(
             Contact.owner_id == owner.id,
+            or_(mine.c.other.is_not(None), Contact.other_id.is_(None)),
             or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
         )
         .cte("due_base")
@@ -783,10 +1108,11 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
     cadence = func.coalesce(base.c.own, _least(base.c.tier_cadence, base.c.tag_cadence))
     due_at = _plus_days(ctx, base.c.since, cadence)
     where = (
-        Member.is_active.is_(True),
+        or_(base.c.other_id.is_(None), Member.is_active.is_(True)),
         cadence.is_not(None),
         due_at <= _instant(ctx, now),
     )
+    private_last = case((base.c.other_id.is_(None), 1), else_=0)
     stmt = (
         select(
             Member,
@@ -796,11 +1122,16 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
             base.c.tier,
             func.count().over().label("total"),
             base.c.connected,
+            base.c.contact_id,
+            base.c.name,
+            base.c.email,
+            base.c.company,
+            base.c.title,
         )
         .select_from(base)
-        .join(Member, Member.id == base.c.other_id)
+        .outerjoin(Member, Member.id == base.c.other_id)
         .where(*where)
-        .order_by(due_at, Member.id)
+        .order_by(due_at, private_last, Member.id, base.c.contact_id)
         .limit(req.per_page)
         .offset(req.offset)
     )
@@ -812,7 +1143,7 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
             ctx.session.scalar(
                 select(func.count())
                 .select_from(base)
-                .join(Member, Member.id == base.c.other_id)
+                .outerjoin(Member, Member.id == base.c.other_id)
                 .where(*where)
             )
             or 0
@@ -820,17 +1151,24 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
     else:
         total = 0
     items = []
-    for member, last, since_at, days, tier, _total, connected_at in rows:
+    for row in rows:
+        member, last, since_at, days, tier, _total, connected_at = row[:7]
+        contact_id, name, email, company, title = row[7:]
         due = as_utc(since_at) + timedelta(days=int(days))
         items.append(
             DueEntry(
                 member=member,
                 connected_at=as_utc(connected_at),
-                last_interaction_at=last,
+                last_interaction_at=None if last is None else as_utc(last),
                 cadence_days=int(days),
                 due_at=due,
                 overdue_days=(now - due).days,
                 tier=tier,
+                contact_id=int(contact_id),
+                name=name if member is None else "",
+                email=email if member is None else "",
+                company=company if member is None else "",
+                title=title if member is None else "",
             )
         )
     return Page(items, total, req.page, req.per_page)
