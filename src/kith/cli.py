@@ -182,7 +182,8 @@ def export_connections(
     ] = None,
     url: UrlOption = None,
 ) -> None:
-    """Write a member's connections with their private tags, tier and notes."""
+    """Write a member's connections, then their private contacts, with their private
+    tags, tier and notes."""
     from kith.portability.export import connections_csv, connections_vcard, exported_connections
 
     writers = {"csv": connections_csv, "vcard": connections_vcard}
@@ -198,7 +199,30 @@ def export_connections(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8", newline="")
-        console.print(f"Wrote {len(rows):,} connections to {output}.")
+        private = sum(1 for r in rows if r.is_private)
+        also = f" and {private:,} private contacts" if private else ""
+        console.print(f"Wrote {len(rows) - private:,} connections{also} to {output}.")
+
+
+@export_app.command("archive")
+def export_archive(
+    member: Annotated[str, typer.Argument(help="The member's handle or email address")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Write everything a member owns as one JSON document (the full archive)."""
+    from kith.portability.archive import archive_download
+
+    kith = runtime(url)
+    with kith.uow(write=False) as ctx:
+        archive = archive_download(ctx, _member_by_key(ctx, member))
+    if output is None:
+        sys.stdout.write(archive.body)
+    else:
+        output.write_text(archive.body, encoding="utf-8", newline="")
+        console.print(f"Wrote the archive to {output}.")
 
 
 def _member_by_key(ctx: Ctx, member: str) -> Member:

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import doctest
 import importlib
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from kith.clock import FrozenClock
 from kith.db import Ctx
 from kith.members.service import PositionInput, ProfileInput, update_profile
-from kith.portability.export import connections_csv, connections_vcard, exported_connections
+from kith.portability.export import (
+    EXPORT_QUERY_COUNT,
+    connections_csv,
+    connections_vcard,
+    exported_connections,
+)
 from kith.portability.linkedin import read_export
 from kith.relationships import service as rel
 from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
+from tests.portability.helpers import meet_private, note_private, private_contact, tag_private
 
 
-@pytest.mark.parametrize("module", ["kith.portability.linkedin", "kith.portability.export"])
+@pytest.mark.parametrize(
+    "module", ["kith.portability.linkedin", "kith.portability.export", "kith.portability.archive"]
+)
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0
@@ -112,3 +122,119 @@ def test_download_through_the_api(client: TestClient, kith: Kith, ctx: Ctx) -> N
     anonymous = client.get("/api/v1/me/export/connections")
     assert anonymous.status_code == 401
     assert anonymous.json()["error"] == "not_authenticated"
+
+
+@pytest.fixture
+def counted(kith: Kith) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(kith.db.writer, "before_cursor_execute", count)
+    yield statements
+    event.remove(kith.db.writer, "before_cursor_execute", count)
+
+
+def test_private_contacts_follow_the_connections_in_csv_and_vcard(
+    ctx: Ctx, clock: FrozenClock
+) -> None:
+    ana = make_member(ctx, "Ana", "Ruiz")
+    ben = make_member(ctx, "Ben", "Okafor")
+    eve = make_member(ctx, "Eve", "Stone")
+    connect(ctx, ana, ben)
+    rel.ensure_default_tiers(ctx, ana)
+    inner = rel.list_tiers(ctx, ana)[0]
+    zoe = private_contact(
+        ctx,
+        ana,
+        "Zoe Martín López",
+        email="zoe@example.com",
+        company="Initech",
+        title="Founder",
+        connected=date(2024, 5, 1),
+    )
+    zoe.tier_id, zoe.how_we_met = inner.id, "Web Summit"
+    tag_private(ctx, ana, zoe, "founders")
+    note_private(ctx, zoe, "Invite to the spring dinner.")
+    meet_private(ctx, zoe, clock.now() - timedelta(days=2))
+    cal = private_contact(ctx, ana, "Cal Reyes")  # no date from the source
+    private_contact(ctx, eve, "Ivo Novak", email="ivo@example.com")  # Eve's, not Ana's
+
+    rows = exported_connections(ctx, ana)
+    assert [(r.first_name, r.last_name, r.source) for r in rows] == [
+        ("Ben", "Okafor", "kith"),
+        ("Cal", "Reyes", "linkedin"),
+        ("Zoe", "Martín López", "linkedin"),
+    ]
+    z = rows[2]
+    assert z.is_private
+    assert not rows[0].is_private
+    assert (z.email, z.company, z.position, z.connected_on) == (
+        "zoe@example.com",
+        "Initech",
+        "Founder",
+        date(2024, 5, 1),
+    )
+    assert (z.tags, z.tier, z.how_we_met) == (("founders",), "Inner circle", "Web Summit")
+    assert z.notes == ("Invite to the spring dinner.",)
+    assert z.last_interaction == clock.now() - timedelta(days=2)
+    assert rows[1].connected_on == cal.created_at.date()
+
+    text = connections_csv(rows)
+    header, *lines = text.splitlines()
+    assert header.endswith(",Tags,Tier,How We Met,Notes,Last Interaction,Source")
+    assert lines[0].startswith("Ben,Okafor,")
+    assert lines[0].split(",")[3] == ""
+    assert lines[2].startswith(
+        "Zoe,Martín López,https://www.linkedin.com/in/zoe-martín-lópez,zoe@example.com,"
+        "Initech,Founder,01 May 2024,founders,Inner circle,Web Summit,"
+        "Invite to the spring dinner.,"
+    )
+    assert lines[2].endswith(",linkedin")
+    assert "Ivo" not in text
+    assert "ivo@example.com" not in text
+    export = read_export([("Connections.csv", text.encode())])
+    assert export.skipped == []
+    assert [(c.name, c.email, c.company, c.connected_on) for c in export.connections] == [
+        ("Ben Okafor", "", "", date.fromordinal(rows[0].connected_on.toordinal())),
+        ("Cal Reyes", "", "", cal.created_at.date()),
+        ("Zoe Martín López", "zoe@example.com", "Initech", date(2024, 5, 1)),
+    ]
+
+    card = connections_vcard(rows).replace("\r\n ", "")
+    assert card.count("BEGIN:VCARD") == 3
+    zoe_card = card[card.index("FN:Zoe") :]
+    assert "EMAIL:zoe@example.com\r\n" in zoe_card
+    assert "CATEGORIES:founders\r\n" in zoe_card
+    assert "NOTE:Tier: Inner circle\\nHow we met: Web Summit\\nInvite to the spring dinner." in (
+        zoe_card
+    )
+    assert "ORG:Initech\r\nTITLE:Founder\r\n" in zoe_card
+    ben_card = card[: card.index("FN:Cal")]
+    assert "EMAIL" not in ben_card  # a member's address never goes out
+    assert "Ivo" not in card
+
+
+def test_export_reads_a_fixed_number_of_statements(
+    kith: Kith, ctx: Ctx, counted: list[str]
+) -> None:
+    ana = make_member(ctx, "Ana")
+    for size in (3, 30):
+        for n in range(size):
+            other = make_member(ctx, "Peer")
+            connect(ctx, ana, other)
+            rel.tag_contact(ctx, ana, other, "peers")
+            rel.add_note(ctx, ana, other, "a note")
+            update_profile(
+                ctx, other, ProfileInput(positions=[PositionInput("Acme", "Engineer", 2020)])
+            )
+            tag_private(ctx, ana, private_contact(ctx, ana, f"Private Person{size}x{n}"), "x")
+        ctx.session.expire_all()
+        ctx.session.refresh(ana)
+        counted.clear()
+        rows = exported_connections(ctx, ana)
+        assert len(counted) == EXPORT_QUERY_COUNT, counted
+        assert sum(r.is_private for r in rows) == len(rows) // 2
+    assert EXPORT_QUERY_COUNT == 5

@@ -1,8 +1,11 @@
 """A member's connections, exported: CSV in LinkedIn's columns plus Kith's, and vCard 4.0.
 
 Both formats come from one list of :class:`ExportedConnection` rows, read in a fixed
-number of statements whatever the size of the network. Email addresses are left
-out: members never agreed to hand theirs to their connections' address books.
+number of statements whatever the size of the network: the owner's connections by
+name, then their private contacts (people brought from elsewhere, not connections on
+Kith) by name. Members' email addresses are left out: members never agreed to hand
+theirs to their connections' address books. A private contact's email address is the
+one the owner's own source gave them, so it is the owner's data and is exported.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, union_all
 
@@ -38,7 +41,10 @@ LINKEDIN_COLUMNS = (
     "Position",
     "Connected On",
 )
-KITH_COLUMNS = ("Tags", "Tier", "How We Met", "Notes", "Last Interaction")
+KITH_COLUMNS = ("Tags", "Tier", "How We Met", "Notes", "Last Interaction", "Source")
+# Statements :func:`exported_connections` runs, whatever the number of connections.
+EXPORT_QUERY_COUNT = 5
+CONNECTION = "kith"  # the Source of a connection on Kith; a private contact has its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +54,34 @@ class ExportedConnection:
     url: str
     company: str
     position: str
-    connected_on: datetime
+    connected_on: date  # a connection's moment, or the day a private contact was connected
     tags: tuple[str, ...]
     tier: str
     how_we_met: str
     notes: tuple[str, ...]  # oldest first
     last_interaction: datetime | None
+    email: str = ""  # a private contact's, from the owner's source; never a member's
+    source: str = CONNECTION  # "kith" for a connection, else the private contact's source
+
+    @property
+    def is_private(self) -> bool:
+        """A private contact of the owner's, not a connection on Kith."""
+        return self.source != CONNECTION
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """A private contact's one name as first and last names (at the first space)."""
+    parts = name.split(None, 1)
+    return (parts[0] if parts else "", parts[1] if len(parts) > 1 else "")
 
 
 def exported_connections(ctx: Ctx, owner: Member) -> list[ExportedConnection]:
-    """``owner``'s active connections with what they privately keep about each, by name."""
+    """``owner``'s active connections with what they privately keep about each, by name,
+    followed by their private contacts by name, in :data:`EXPORT_QUERY_COUNT` statements.
+
+    A private contact's Connected On is the day its source gave, or the day it came to
+    Kith when the source gave none, so every row has a date a LinkedIn reader accepts.
+    """
     lo = select(Connection.member_hi_id.label("other"), Connection.created_at.label("since")).where(
         Connection.member_lo_id == owner.id
     )
@@ -97,6 +121,12 @@ def exported_connections(ctx: Ctx, owner: Member) -> list[ExportedConnection]:
         .order_by(ContactNote.created_at, ContactNote.id)
     ):
         notes[int(contact_id)].append(str(body))
+    private = ctx.session.execute(
+        select(Contact, Tier.name)
+        .outerjoin(Tier, Tier.id == Contact.tier_id)
+        .where(Contact.owner_id == owner.id, Contact.other_id.is_(None))
+        .order_by(Contact.name, Contact.id)
+    ).all()
     base = ctx.settings.base_url.rstrip("/")
     out = []
     for member, since, contact, tier in rows:
@@ -117,18 +147,44 @@ def exported_connections(ctx: Ctx, owner: Member) -> list[ExportedConnection]:
                 last_interaction=contact.last_interaction_at if contact is not None else None,
             )
         )
+    for contact, tier in private:
+        first, last = _split_name(contact.name)
+        out.append(
+            ExportedConnection(
+                first_name=first,
+                last_name=last,
+                url=contact.url,
+                company=contact.company,
+                position=contact.title,
+                connected_on=contact.connected_elsewhere_on or contact.created_at.date(),
+                tags=tuple(tags.get(contact.id, ())),
+                tier=tier or "",
+                how_we_met=contact.how_we_met,
+                notes=tuple(notes.get(contact.id, ())),
+                last_interaction=contact.last_interaction_at,
+                email=contact.email,
+                source=contact.source or "contact",
+            )
+        )
     return out
 
 
 def connections_csv(rows: Iterable[ExportedConnection]) -> str:
-    """LinkedIn's Connections.csv columns (dates as ``08 Feb 2026``) followed by Kith's.
+    """LinkedIn's Connections.csv columns (dates as ``08 Feb 2026``) followed by Kith's;
+    the last, ``Source``, is ``kith`` for a connection and the private contact's source
+    (``linkedin``) otherwise. Only a private contact has an Email Address.
 
     Examples
     --------
     >>> row = ExportedConnection("Ana", "Ruiz", "https://k.example/in/ana", "Acme, Inc.",
     ...     "CTO", datetime(2026, 2, 8), ("mentor",), "Inner circle", "", (), None)
     >>> print(connections_csv([row]).splitlines()[1])
-    Ana,Ruiz,https://k.example/in/ana,,"Acme, Inc.",CTO,08 Feb 2026,mentor,Inner circle,,,
+    Ana,Ruiz,https://k.example/in/ana,,"Acme, Inc.",CTO,08 Feb 2026,mentor,Inner circle,,,,kith
+    >>> elsewhere = ExportedConnection("Ben", "Okafor", "https://lnkd.example/in/ben",
+    ...     "Globex", "Analyst", date(2024, 5, 1), (), "", "", (), None,
+    ...     email="ben@example.com", source="linkedin")
+    >>> print(connections_csv([elsewhere]).splitlines()[1])
+    Ben,Okafor,https://lnkd.example/in/ben,ben@example.com,Globex,Analyst,01 May 2024,,,,,,linkedin
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -139,7 +195,7 @@ def connections_csv(rows: Iterable[ExportedConnection]) -> str:
                 r.first_name,
                 r.last_name,
                 r.url,
-                "",
+                r.email if r.is_private else "",
                 r.company,
                 r.position,
                 r.connected_on.strftime("%d %b %Y"),
@@ -148,6 +204,7 @@ def connections_csv(rows: Iterable[ExportedConnection]) -> str:
                 r.how_we_met,
                 "\n\n".join(r.notes),
                 r.last_interaction.strftime("%d %b %Y") if r.last_interaction else "",
+                r.source,
             )
         )
     return buf.getvalue()
@@ -182,7 +239,9 @@ def _fold(line: str) -> str:
 
 
 def connections_vcard(rows: Iterable[ExportedConnection]) -> str:
-    """One vCard 4.0 per connection; tags become CATEGORIES, tier and notes the NOTE.
+    """One vCard 4.0 per connection or private contact; tags become CATEGORIES, tier and
+    notes the NOTE. A private contact's card carries its EMAIL when its source gave one,
+    and a URL only when it has one.
 
     Examples
     --------
@@ -203,7 +262,10 @@ def connections_vcard(rows: Iterable[ExportedConnection]) -> str:
             card.append(f"ORG:{_escape(r.company)}")
         if r.position:
             card.append(f"TITLE:{_escape(r.position)}")
-        card.append(f"URL:{r.url}")
+        if r.is_private and r.email:
+            card.append(f"EMAIL:{_escape(r.email)}")
+        if r.url:
+            card.append(f"URL:{r.url}")
         if r.tags:
             card.append("CATEGORIES:" + ",".join(_escape(t) for t in r.tags))
         note = [f"Tier: {r.tier}"] if r.tier else []

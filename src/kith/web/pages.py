@@ -115,6 +115,7 @@ def install_pages(app: FastAPI) -> None:
     from kith.members.pages import router as members_pages
     from kith.messaging.pages import router as messaging_pages
     from kith.notifications.pages import router as notifications_pages
+    from kith.portability.downloads import router as portability_downloads
     from kith.relationships.pages import router as relationships_pages
     from kith.search.pages import router as search_pages
 
@@ -133,5 +134,6 @@ def install_pages(app: FastAPI) -> None:
         messaging_pages,
         relationships_pages,
         insights_pages,
+        portability_downloads,
     ):
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)
