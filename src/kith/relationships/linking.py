@@ -106,6 +106,7 @@ def _link_one_way(ctx: Ctx, owner_id: int, member_id: int) -> int:
     )
     if not matched:
         return 0
+    linked = len(matched)
     target = ctx.session.scalar(
         select(Contact).where(Contact.owner_id == owner_id, Contact.other_id == member_id)
     )
@@ -117,7 +118,7 @@ def _link_one_way(ctx: Ctx, owner_id: int, member_id: int) -> int:
         ctx.session.flush()
     for source in matched:
         _merge(ctx, source, target)
-    return len(matched) + 1
+    return linked
 
 
 def link_private_contacts(ctx: Ctx, owner_id: int, member_id: int) -> int:
