@@ -22,6 +22,7 @@ from kith.insights.jobs import CommunityRefresher
 from kith.members.api import router as members_api
 from kith.messaging.api import router as messaging_api
 from kith.notifications.api import router as notifications_api
+from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.relationships.api import router as relationships_api
 from kith.runtime import Kith
@@ -73,6 +74,7 @@ def api_router() -> APIRouter:
         relationships_api,
         insights_api,
         portability_api,
+        imports_api,
     ):
         api.include_router(router)
     return api

@@ -225,6 +225,105 @@ def export_archive(
         console.print(f"Wrote the archive to {output}.")
 
 
+import_app = typer.Typer(help="Import a member's data from elsewhere.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("linkedin")
+def import_linkedin(
+    files: Annotated[
+        list[Path], typer.Argument(help="The LinkedIn export zip, or CSV files from it")
+    ],
+    member: Annotated[str, typer.Option("--member", help="The member's handle or email")],
+    invite: Annotated[
+        str,
+        typer.Option(
+            help="Invite the matched members: none, certain (address or email) or likely "
+            "(also name and company); within the invitation limits"
+        ),
+    ] = "none",
+    profile: Annotated[
+        bool, typer.Option(help="Also fill empty profile fields and add positions, schools, skills")
+    ] = False,
+    take: Annotated[
+        list[str] | None,
+        typer.Option(help="With --profile: a conflicting field to overwrite (repeatable)"),
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Import a LinkedIn data export for a member: match people to members, keep the rest
+    as private contacts, print the report. Importing the same file again changes nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kith.pagination import PageRequest
+    from kith.portability import importing, service
+
+    levels = {"none": set(), "certain": {"certain"}, "likely": {"certain", "likely"}}
+    if invite not in levels:
+        err.print("[red]error[/red] (invalid): --invite is none, certain or likely.")
+        raise typer.Exit(code=2)
+    uploads = []
+    for path in files:
+        if not path.is_file():
+            err.print(f"[red]error[/red] (import_unreadable): {path} is not a file.")
+            raise typer.Exit(code=1)
+        uploads.append((path.name, path.read_bytes()))
+    kith = runtime(url)
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("Matching people", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            with kith.uow() as ctx:
+                owner = _member_by_key(ctx, member)
+                run = service.import_files(ctx, owner, uploads, progress=progress)
+                report = importing.report_of(run)
+                outcomes: list[importing.InviteOutcome] = []
+                if levels[invite]:
+                    matches = importing.imported_matches(
+                        ctx, owner, PageRequest(1, 100_000), import_id=run.id
+                    ).items
+                    wanted = [
+                        m.contact.id
+                        for m in matches
+                        if m.state == "invite" and m.confidence in levels[invite]
+                    ]
+                    outcomes = importing.invite_matches(ctx, owner, wanted)
+                applied = (
+                    service.apply_import(ctx, owner, run.id, take=take or []) if profile else None
+                )
+    except KithError as exc:
+        raise fail(exc) from exc
+    c = report.counts
+    console.print(
+        f"Import {report.id}: {report.total:,} rows in {report.seconds:.1f} s — "
+        f"{c.get('new', 0):,} new private contacts, {c.get('updated', 0):,} updated, "
+        f"{c.get('unchanged', 0):,} already imported, {c.get('connected', 0):,} already "
+        f"connected, {c.get('matched', 0):,} found on Kith, {c.get('skipped', 0):,} not used."
+    )
+    for r in report.rows:
+        if r.status == "skipped":
+            console.print(f"  [yellow]not used[/yellow] {r.file} line {r.line}: {r.detail}")
+    if outcomes:
+        sent = sum(1 for o in outcomes if o.status != "refused")
+        console.print(f"Invitations: {sent} of {len(outcomes)} sent.")
+        for o in outcomes:
+            if o.status == "refused":
+                console.print(f"  [yellow]not sent[/yellow] {o.name}: {o.detail}")
+    if applied is not None:
+        console.print(
+            f"Profile: {len(applied.fields)} fields, {len(applied.positions)} positions, "
+            f"{len(applied.education)} schools, {len(applied.skills)} skills added."
+        )
+
+
 def _member_by_key(ctx: Ctx, member: str) -> Member:
     """An active member by handle or email address; exits with a message otherwise."""
     from sqlalchemy import func, or_, select

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     max_tags: int = 200  # tags per owner
     max_tiers: int = 20  # tiers per owner
 
+    # Portability (docs/portability.md)
+    import_max_mb: int = Field(default=20, ge=1, le=200)  # largest upload, and file in a zip
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -1,14 +1,30 @@
-"""Downloads of one's own data."""
+"""One's own data over the API: downloads, and importing a LinkedIn export."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
+from kith.pagination import PageRequest
+from kith.portability import importing, service
 from kith.portability.archive import archive_download
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
+from kith.portability.importing import report_of
+from kith.portability.linkedin import ImportRefused
+from kith.portability.schemas import (
+    ImportList,
+    ImportOut,
+    ImportSummaryOut,
+    InviteIn,
+    InviteOutcomeOut,
+    MatchList,
+    MatchOut,
+    ProfileApplyIn,
+    ProfilePreviewOut,
+)
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(prefix="/me/export", tags=["portability"])
@@ -70,3 +86,128 @@ def export_archive(kith: KithDep, member_id: ApiMemberId) -> Response:
     """Everything you own on Kith as one JSON document: account, profile, connections,
     invitations, follows, blocks, messages, relationship data, notifications, imports."""
     return archive_response(kith, member_id)
+
+
+# -- Importing a LinkedIn export ---------------------------------------------------------------
+
+imports_router = APIRouter(prefix="/me/imports", tags=["portability"])
+
+
+def read_uploads(files: Sequence[UploadFile], max_mb: int) -> list[tuple[str, bytes]]:
+    """The uploaded files' names and bytes; a file over the limit is refused without
+    reading more of it than the limit."""
+    out = []
+    for upload in files:
+        name = upload.filename or "upload"
+        data = upload.file.read(max_mb * 2**20 + 1)
+        if len(data) > max_mb * 2**20:
+            raise ImportRefused(
+                f"{name} is larger than {max_mb} MB; files up to {max_mb} MB can be imported.",
+                code="import_too_large",
+            )
+        if data:
+            out.append((name, data))
+    if not out:
+        raise ImportRefused(
+            "Choose a file: the zip of your LinkedIn data export, or CSV files from it.",
+            code="import_empty",
+        )
+    return out
+
+
+def _req(kith: KithDep, page: int, per_page: int | None) -> PageRequest:
+    s = kith.settings
+    return PageRequest.of(page, per_page, default=s.page_size, maximum=s.max_page_size)
+
+
+@imports_router.post("", status_code=status.HTTP_201_CREATED)
+def create_import(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    files: Annotated[list[UploadFile], File(description="The export zip, or its CSV files")],
+) -> ImportOut:
+    """Import a LinkedIn data export ("Get a copy of your data"): every person is matched
+    to a member or kept as a private contact, and every row is in the report. Importing
+    the same file again changes nothing. The profile files wait for
+    ``GET/POST /me/imports/{id}/profile``."""
+    uploads = read_uploads(files, kith.settings.import_max_mb)
+    with kith.uow() as ctx:
+        run = service.import_files(ctx, me(ctx, member_id), uploads)
+        return ImportOut.full(report_of(run))
+
+
+@imports_router.get("")
+def list_imports(
+    kith: KithDep, member_id: ApiMemberId, page: int = 1, per_page: int | None = None
+) -> ImportList:
+    """Your imports, newest first."""
+    with kith.uow(write=False) as ctx:
+        found = importing.list_imports(ctx, me(ctx, member_id), _req(kith, page, per_page))
+        return ImportList.of(found, [ImportSummaryOut.of(report_of(r)) for r in found.items])
+
+
+@imports_router.get("/{import_id}")
+def get_import(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    import_id: int,
+    status: Literal["new", "updated", "unchanged", "connected", "profile", "skipped"] | None = None,
+) -> ImportOut:
+    """One import's report: every row, or the rows of one ``status``."""
+    with kith.uow(write=False) as ctx:
+        run = importing.get_import(ctx, me(ctx, member_id), import_id)
+        return ImportOut.full(report_of(run), status)
+
+
+@imports_router.get("/{import_id}/matches")
+def import_matches(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    import_id: int,
+    page: int = 1,
+    per_page: int | None = None,
+) -> MatchList:
+    """The people of this import who are members, surest match first, each with whether
+    an invitation can go to them now."""
+    with kith.uow(write=False) as ctx:
+        found = importing.imported_matches(
+            ctx, me(ctx, member_id), _req(kith, page, per_page), import_id=import_id
+        )
+        return MatchList.of(found, [MatchOut.of(m) for m in found.items])
+
+
+@imports_router.post("/{import_id}/invitations")
+def invite_from_import(
+    kith: KithDep, member_id: ApiMemberId, import_id: int, body: InviteIn
+) -> list[InviteOutcomeOut]:
+    """Invite the members behind these private contacts ("Connected on LinkedIn since
+    …"). Each follows the invitation rules; refusals are reported per person, and the
+    weekly limit stops the rest."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        importing.get_import(ctx, owner, import_id)
+        return [
+            InviteOutcomeOut.of(o) for o in importing.invite_matches(ctx, owner, body.contact_ids)
+        ]
+
+
+@imports_router.get("/{import_id}/profile")
+def import_profile_preview(
+    kith: KithDep, member_id: ApiMemberId, import_id: int
+) -> ProfilePreviewOut:
+    """What this import's Profile, Positions, Education and Skills files would change on
+    your profile (nothing is written)."""
+    with kith.uow(write=False) as ctx:
+        return ProfilePreviewOut.of(service.preview_import(ctx, me(ctx, member_id), import_id))
+
+
+@imports_router.post("/{import_id}/profile")
+def import_profile_apply(
+    kith: KithDep, member_id: ApiMemberId, import_id: int, body: ProfileApplyIn
+) -> ProfilePreviewOut:
+    """Fill your profile from this import: empty fields are filled, the conflicting
+    fields named in ``take`` overwritten; positions, education and skills are added.
+    Returns what was applied."""
+    with kith.uow() as ctx:
+        applied = service.apply_import(ctx, me(ctx, member_id), import_id, take=body.take)
+        return ProfilePreviewOut.of(applied)

@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import case, func, insert, or_, select, tuple_, update
 
+from kith.connections.queries import invitations_sent_since
 from kith.connections.service import policy_refusal, send_invitation
 from kith.db import Ctx
 from kith.errors import KithError, LimitReached, NotFound
@@ -81,6 +82,7 @@ __all__ = [
     "get_import",
     "import_linkedin",
     "imported_matches",
+    "invitations_left",
     "invite_matches",
     "list_imports",
     "report_of",
@@ -898,3 +900,10 @@ def invite_matches(ctx: Ctx, owner: Member, contact_ids: Sequence[int]) -> list[
         status = "connected" if result.connection is not None else "sent"
         out.append(InviteOutcome(cid, member.name, member.handle, status))
     return out
+
+
+def invitations_left(ctx: Ctx, owner: Member) -> int:
+    """How many more invitations ``owner`` may send in the current rolling week."""
+    s = ctx.settings
+    since = ctx.clock.now() - timedelta(days=s.invitation_window_days)
+    return max(0, s.invitations_per_week - invitations_sent_since(ctx.session, owner.id, since))

@@ -1,4 +1,5 @@
-"""Filling a member's own profile from a LinkedIn export: a preview, then the member's choices.
+"""Importing a LinkedIn export: the people (:mod:`kith.portability.importing`) at once,
+then the member's own profile after a preview and the member's choices.
 
 Simple fields that are empty on Kith are filled; a field that differs is a
 conflict the member decides (``take`` names the fields to overwrite). Positions,
@@ -9,10 +10,11 @@ so the profile rules (lengths, years, entities) are the same as for an edit.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from kith.db import Ctx
+from kith.errors import Invalid
 from kith.members.service import (
     EducationInput,
     PositionInput,
@@ -20,8 +22,9 @@ from kith.members.service import (
     entity_key,
     update_profile,
 )
-from kith.models import Member
-from kith.portability.linkedin import LinkedInExport, Skipped
+from kith.models import ImportRun, Member
+from kith.portability.importing import Progress, get_import, import_linkedin, stored_export
+from kith.portability.linkedin import LinkedInExport, Skipped, read_export
 
 PROFILE_FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -177,3 +180,37 @@ def import_profile(
     if not applied.empty:
         update_profile(ctx, member, data)
     return applied
+
+
+def import_files(
+    ctx: Ctx,
+    owner: Member,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Read uploaded export files (refused whole, with a reason, if unreadable) and
+    import the people in them; the profile part waits in the run for a preview."""
+    export = read_export(files, max_bytes=ctx.settings.import_max_mb * 2**20)
+    names = ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name, _ in files)
+    return import_linkedin(ctx, owner, export, filename=names, progress=progress)
+
+
+def preview_import(ctx: Ctx, owner: Member, import_id: int) -> ProfilePreview:
+    """What an import's profile files would change on ``owner``'s profile now."""
+    return preview_profile(owner, stored_export(get_import(ctx, owner, import_id)))
+
+
+def apply_import(
+    ctx: Ctx, owner: Member, import_id: int, *, take: Collection[str] = ()
+) -> ProfilePreview:
+    """Apply an import's profile files (see :func:`import_profile`)."""
+    unknown = sorted(set(take) - PROFILE_FIELDS.keys())
+    if unknown:
+        raise Invalid(
+            f"Unknown profile fields: {', '.join(unknown)}; choose among "
+            f"{', '.join(PROFILE_FIELDS)}.",
+            code="invalid_profile_field",
+        )
+    run = get_import(ctx, owner, import_id)
+    return import_profile(ctx, owner, stored_export(run), take=take)

@@ -71,3 +71,38 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (!form) return;
   form.querySelectorAll("[data-add]").forEach(function (field) { field.value = ""; });
 });
+
+// Uploads (<form data-upload-progress>, posted by htmx): a progress bar while the file
+// goes up, then a word while the server reads and matches it.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var form = event.detail && event.detail.elt;
+  if (!form || !form.matches || !form.matches("form[data-upload-progress]")) return;
+  var box = form.querySelector(".upload-progress");
+  if (box) box.hidden = false;
+  var button = form.querySelector("button[type=submit]");
+  if (button) button.setAttribute("aria-busy", "true");
+});
+document.addEventListener("htmx:xhr:progress", function (event) {
+  var form = event.target;
+  if (!form || !form.matches || !form.matches("form[data-upload-progress]")) return;
+  var bar = form.querySelector(".upload-progress progress");
+  var status = form.querySelector("[data-upload-status]");
+  if (!bar || !event.detail.lengthComputable) return;
+  var percent = Math.round((event.detail.loaded / event.detail.total) * 100);
+  bar.value = percent;
+  if (status) {
+    status.textContent = percent < 100
+      ? "Uploading… " + percent + "%"
+      : "Uploaded. Reading the files and finding your contacts…";
+  }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail && event.detail.elt;
+  if (!form || !form.matches || !form.matches("form[data-upload-progress]")) return;
+  var button = form.querySelector("button[type=submit]");
+  if (button) button.removeAttribute("aria-busy");
+  if (!event.detail.successful) {
+    var box = form.querySelector(".upload-progress");
+    if (box) box.hidden = true;
+  }
+});

@@ -116,6 +116,7 @@ def install_pages(app: FastAPI) -> None:
     from kith.messaging.pages import router as messaging_pages
     from kith.notifications.pages import router as notifications_pages
     from kith.portability.downloads import router as portability_downloads
+    from kith.portability.pages import router as portability_pages
     from kith.relationships.pages import router as relationships_pages
     from kith.search.pages import router as search_pages
 
@@ -135,5 +136,6 @@ def install_pages(app: FastAPI) -> None:
         relationships_pages,
         insights_pages,
         portability_downloads,
+        portability_pages,
     ):
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)

@@ -37,6 +37,7 @@ DOMAINS = (
     "messaging",
     "relationships",
     "insights",
+    "portability",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

@@ -1,0 +1,208 @@
+"""Request and response models for importing a LinkedIn export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kith.connections.schemas import Paged
+from kith.portability.importing import ImportedMatch, ImportReport, InviteOutcome, ReportRow
+from kith.portability.service import FieldChange, ProfilePreview
+
+
+class ReportRowOut(BaseModel):
+    file: str
+    line: int = Field(description="1-based line in its file")
+    status: str = Field(description="new | updated | unchanged | connected | profile | skipped")
+    detail: str = Field(description="What happened, or why the row was not used")
+    name: str
+    contact_id: int | None = Field(None, description="The private contact the row is kept as")
+    member_handle: str | None = Field(None, description="The member the person was matched to")
+    member_name: str | None = None
+    match: str | None = Field(None, description="url | email | name_company | handle | name")
+    confidence: str | None = Field(None, description="certain | likely | possible")
+
+    @classmethod
+    def of(cls, r: ReportRow) -> ReportRowOut:
+        return cls(
+            file=r.file,
+            line=r.line,
+            status=r.status,
+            detail=r.detail,
+            name=r.name,
+            contact_id=r.contact_id,
+            member_handle=r.member_handle or None,
+            member_name=r.member_name or None,
+            match=r.match,
+            confidence=r.confidence or None,
+        )
+
+
+class ImportSummaryOut(BaseModel):
+    id: int
+    created_at: datetime
+    filename: str
+    seconds: float
+    files: list[str]
+    counts: dict[str, int] = Field(
+        description="Rows by status, and `matched`: people found on Kith who are not "
+        "connections yet"
+    )
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportSummaryOut:
+        return cls(
+            id=report.id,
+            created_at=report.created_at,
+            filename=report.filename,
+            seconds=report.seconds,
+            files=report.files,
+            counts=report.counts,
+        )
+
+
+class ImportOut(ImportSummaryOut):
+    rows: list[ReportRowOut] = Field(description="Every row of every file, in file order")
+
+    @classmethod
+    def full(cls, report: ImportReport, status: str | None = None) -> ImportOut:
+        rows = [r for r in report.rows if status is None or r.status == status]
+        return cls(
+            **ImportSummaryOut.of(report).model_dump(), rows=[ReportRowOut.of(r) for r in rows]
+        )
+
+
+class ImportList(Paged):
+    items: list[ImportSummaryOut]
+
+
+class MatchOut(BaseModel):
+    contact_id: int
+    name: str = Field(description="The name in your export")
+    member_handle: str
+    member_name: str
+    match: str
+    confidence: str
+    state: str = Field(description="invite | pending | invited_you | refused")
+    detail: str = Field(description="Why an invitation would be refused (state refused)")
+    context: str = Field(description="The 'how do you know each other' an invitation carries")
+
+    @classmethod
+    def of(cls, m: ImportedMatch) -> MatchOut:
+        return cls(
+            contact_id=m.contact.id,
+            name=m.contact.name,
+            member_handle=m.member.handle,
+            member_name=m.member.name,
+            match=m.contact.match or "",
+            confidence=m.confidence,
+            state=m.state,
+            detail=m.detail,
+            context=m.context,
+        )
+
+
+class MatchList(Paged):
+    items: list[MatchOut]
+
+
+class InviteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class InviteOutcomeOut(BaseModel):
+    contact_id: int
+    member_handle: str
+    member_name: str
+    status: str = Field(description="sent | connected | refused")
+    detail: str
+
+    @classmethod
+    def of(cls, o: InviteOutcome) -> InviteOutcomeOut:
+        return cls(
+            contact_id=o.contact_id,
+            member_handle=o.handle,
+            member_name=o.name,
+            status=o.status,
+            detail=o.detail,
+        )
+
+
+class FieldChangeOut(BaseModel):
+    field: str
+    label: str
+    current: str
+    imported: str
+    conflict: bool = Field(description="Your profile has a different value: you choose")
+
+    @classmethod
+    def of(cls, c: FieldChange) -> FieldChangeOut:
+        return cls(
+            field=c.field,
+            label=c.label,
+            current=c.current,
+            imported=c.imported,
+            conflict=c.conflict,
+        )
+
+
+class PositionOut(BaseModel):
+    company: str
+    title: str
+    start_year: int
+    start_month: int | None
+    end_year: int | None
+    end_month: int | None
+
+
+class EducationOut(BaseModel):
+    school: str
+    degree: str
+    start_year: int | None
+    end_year: int | None
+
+
+class ProfilePreviewOut(BaseModel):
+    fields: list[FieldChangeOut]
+    positions: list[PositionOut]
+    education: list[EducationOut]
+    skills: list[str]
+    skipped: list[str] = Field(description="Rows of the profile files that add nothing")
+
+    @classmethod
+    def of(cls, p: ProfilePreview) -> ProfilePreviewOut:
+        return cls(
+            fields=[FieldChangeOut.of(c) for c in p.fields],
+            positions=[
+                PositionOut(
+                    company=x.company,
+                    title=x.title,
+                    start_year=x.start_year,
+                    start_month=x.start_month,
+                    end_year=x.end_year,
+                    end_month=x.end_month,
+                )
+                for x in p.positions
+            ],
+            education=[
+                EducationOut(
+                    school=e.school, degree=e.degree, start_year=e.start_year, end_year=e.end_year
+                )
+                for e in p.education
+            ],
+            skills=list(p.skills),
+            skipped=[f"{s.file} line {s.line}: {s.reason}" for s in p.skipped],
+        )
+
+
+class ProfileApplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    take: list[str] = Field(
+        default_factory=list,
+        description="Conflicting fields to overwrite with the file's value (empty fields "
+        "are always filled)",
+    )
