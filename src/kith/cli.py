@@ -155,6 +155,44 @@ def member_create(
         console.print(f"Password: [bold]{chosen}[/bold]")
 
 
+@member_app.command("delete")
+def member_delete(
+    member: Annotated[str, typer.Argument(help="The member's handle or email address")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: the deletion can't be undone")
+    ] = False,
+    url: UrlOption = None,
+) -> None:
+    """Delete a member's account: their profile, connections, follows, invitations,
+    relationship data and the text of their messages (see docs/portability.md)."""
+    from sqlalchemy import func, or_, select
+
+    from kith.accounts.deletion import delete_account
+    from kith.models import Member
+
+    if not yes:
+        err.print(
+            "[red]error[/red] (confirmation_required): Nothing was deleted. "
+            "Add --yes to delete the account; it can't be undone."
+        )
+        raise typer.Exit(code=1)
+    kith = runtime(url)
+    key = member.strip().lower()
+    try:
+        with kith.uow() as ctx:
+            found = ctx.session.scalar(
+                select(Member).where(or_(Member.handle == key, func.lower(Member.email) == key))
+            )
+            if found is None:
+                err.print(f"[red]error[/red] (member_not_found): There is no member '{member}'.")
+                raise typer.Exit(code=1)
+            name, handle = found.name, found.handle
+            delete_account(ctx, found, confirmed=True)
+    except KithError as exc:
+        raise fail(exc) from exc
+    console.print(f"Deleted the account of {name} ({handle}); they are now a former member.")
+
+
 @invitations_app.command("expire")
 def invitations_expire(url: UrlOption = None) -> None:
     """Mark invitations older than the expiry period as expired (optional tidy-up:

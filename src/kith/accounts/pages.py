@@ -1,4 +1,5 @@
-"""Pages for accounts: the landing page, sign up, sign in, sign out."""
+"""Pages for accounts: the landing page, sign up, sign in, sign out, and deleting
+one's account."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import service
+from kith.accounts.deletion import delete_account
+from kith.connections.queries import connection_count
 from kith.errors import KithError
-from kith.web.deps import SESSION_COOKIE, KithDep, PageMemberId, client_address
-from kith.web.render import local_path, render, session_cookie
+from kith.web.deps import SESSION_COOKIE, KithDep, PageMemberId, client_address, me
+from kith.web.render import MemberId, local_path, nav_for, render, session_cookie
 
 router = APIRouter()
 
@@ -99,3 +102,43 @@ def signout(request: Request, kith: KithDep) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _delete_page(
+    request: Request, kith: KithDep, member_id: int, *, error: str = "", status: int = 200
+) -> Response:
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        context = {
+            "email": member.email,
+            "handle": member.handle,
+            "connections": connection_count(ctx.session, member.id),
+            "error": error,
+        }
+        nav = nav_for(ctx, member)
+    return render(request, "accounts/delete.html", context, nav=nav, status=status)
+
+
+@router.get("/settings/delete-account")
+def delete_account_form(request: Request, kith: KithDep, member_id: MemberId) -> Response:
+    """What deleting one's account removes and keeps, and the password to confirm."""
+    return _delete_page(request, kith, member_id)
+
+
+@router.post("/settings/delete-account")
+def delete_account_confirmed(
+    request: Request, kith: KithDep, member_id: MemberId, password: Text = ""
+) -> Response:
+    try:
+        with kith.uow() as ctx:
+            delete_account(ctx, me(ctx, member_id), password=password)
+    except KithError as exc:
+        return _delete_page(request, kith, member_id, error=exc.message, status=exc.status)
+    response = RedirectResponse("/goodbye", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/goodbye")
+def goodbye(request: Request) -> Response:
+    return render(request, "accounts/goodbye.html")

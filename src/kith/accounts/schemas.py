@@ -35,3 +35,9 @@ class PasswordChange(BaseModel):
 
     current_password: str
     new_password: str
+
+
+class AccountDeletion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field("", description="Your current password, to confirm")

@@ -25,6 +25,11 @@ def initials(member: Member) -> str:
 
 
 def person(member: Member, badge: service.Badge | None = None) -> dict[str, Any]:
+    """A card's data. A former member (a deleted account) reads "Former member" and
+    has no profile to link to and no place in the viewer's network."""
+    former = member.deleted_at is not None
+    if former:
+        badge = None
     return {
         "handle": member.handle,
         "name": member.name,
@@ -34,6 +39,7 @@ def person(member: Member, badge: service.Badge | None = None) -> dict[str, Any]
         "degree": badge.degree if badge else None,
         "degree_label": badge.label if badge and badge.degree is not None else "",
         "mutual": badge.mutual if badge else 0,
+        "former": former,
     }
 
 

@@ -173,6 +173,32 @@ _parsed: dict[tuple[int, datetime, float, int, int], CommunityResult] = {}
 _parsed_lock = threading.Lock()
 
 
+def forget_member(ctx: Ctx, member_id: int) -> None:
+    """An account was deleted: take the member out of the lists of members in every
+    stored result (the welcome list, bridges), so no stored run names them. Names are
+    read from the members table when a report is shown; the counts and distributions
+    follow at the next refresh."""
+    changed = False
+    for row in ctx.session.scalars(select(CommunityInsightsResult)):
+        data = json.loads(row.payload or "{}")
+        welcome = [w for w in data.get("welcome", []) if int(w[0]) != member_id]
+        bridges = [b for b in data.get("bridges", []) if int(b["id"]) != member_id]
+        if len(welcome) != len(data.get("welcome", [])) or len(bridges) != len(
+            data.get("bridges", [])
+        ):
+            data["welcome"], data["bridges"] = welcome, bridges
+            row.payload = json.dumps(data, separators=(",", ":"))
+            changed = True
+    if changed:
+        ctx.session.flush()
+        ctx.on_commit(_forget_parsed)
+
+
+def _forget_parsed() -> None:
+    with _parsed_lock:
+        _parsed.clear()
+
+
 def latest_community(ctx: Ctx) -> CommunityResult | None:
     """The newest stored community result (parsed once per process and result)."""
     head = ctx.session.execute(

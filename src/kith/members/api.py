@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 
+from kith.accounts.deletion import delete_account
+from kith.accounts.schemas import AccountDeletion
 from kith.db import Ctx
 from kith.graph.service import badge, badges
 from kith.members import service
@@ -139,6 +141,16 @@ def update_me(body: ProfileUpdate, kith: KithDep, member_id: ApiMemberId) -> Pro
         service.update_profile(ctx, member, data)
         ctx.session.refresh(member)
         return profile_out(ctx, member, member)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+def delete_me(kith: KithDep, member_id: ApiMemberId, body: AccountDeletion | None = None) -> None:
+    """Delete your account, confirmed with your password: your profile, connections,
+    follows, invitations, relationship data and the text of your messages go, and
+    every token is revoked. Conversations stay for the other side, with you shown as
+    "Former member". See docs/portability.md for what goes and what stays."""
+    with kith.uow() as ctx:
+        delete_account(ctx, me(ctx, member_id), password=body.password if body else "")
 
 
 @router.get("/me/settings")

@@ -18,23 +18,33 @@ class MemberSummary(BaseModel):
     industry: str
     url: str
     degree: int | None = Field(
-        None, description="1, 2, 3, or 0 for out of network; null for yourself"
+        None,
+        description="1, 2, 3, or 0 for out of network; null for yourself and a former member",
     )
     degree_label: str = Field("", description="'1st', '2nd', '3rd', 'Out of network' or 'You'")
     mutual_connections: int = Field(0, description="Connections you share")
+    former_member: bool = Field(
+        False,
+        description="The member deleted their account: named 'Former member', with no "
+        "profile (url is empty) and no degree",
+    )
 
     @classmethod
     def of(cls, member: Member, badge: Badge | None = None) -> MemberSummary:
+        former = member.deleted_at is not None
+        if former:
+            badge = None
         return cls(
             handle=member.handle,
             name=member.name,
             headline=member.headline,
             location=member.location,
             industry=member.industry,
-            url=f"/in/{member.handle}",
+            url="" if former else f"/in/{member.handle}",
             degree=badge.degree if badge else None,
             degree_label=badge.label if badge else "",
             mutual_connections=badge.mutual if badge else 0,
+            former_member=former,
         )
 
 

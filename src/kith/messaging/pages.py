@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from kith.db import Ctx
 from kith.errors import KithError
 from kith.graph.pages import people, person
-from kith.members.service import get_member, view_member
+from kith.members.service import get_member
 from kith.messaging import service
 from kith.models import Member
 from kith.pagination import PageRequest
@@ -129,7 +129,7 @@ def conversation(
     """The conversation with a member (opening it marks it read), with the composer."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
-        other = view_member(ctx, member, handle)
+        other = service.partner(ctx, member, handle)
         context = _conversation_context(ctx, member, other, page, text)
         nav = nav_for(ctx, member)
     return render(request, "messaging/conversation.html", context, nav=nav)

@@ -7,6 +7,10 @@ else can message. Blocks, either way, stop messaging. A sender may send
 ``messages_per_hour`` messages per rolling hour and ``message_requests_per_day``
 new requests per rolling day.
 
+A member who deleted their account stays in their conversations as "Former member":
+the other side keeps their own messages (the former member's are emptied) and can
+read but not answer.
+
 Concurrency: sending locks both members (in id order, as the connection service
 does) and then the conversation row, so two messages sent at once to the same
 conversation are both stored, numbered one after the other.
@@ -16,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from kith.connections.queries import (
@@ -60,6 +64,11 @@ def shared_current_company(ctx: Ctx, a: int, b: int) -> Company | None:
         .limit(1)
     )
     return ctx.session.scalar(stmt)
+
+
+def _shown(member: Any) -> ColumnElement[bool]:
+    """SQL: a conversation partner that is listed: active, or a former member."""
+    return or_(member.is_active.is_(True), member.deleted_at.is_not(None))
 
 
 def is_blocked(ctx: Ctx, a: int, b: int) -> bool:
@@ -150,6 +159,12 @@ def permission(
     """Whether ``sender`` may write to ``recipient`` now, or the refusal (raised)."""
     if sender.id == recipient.id:
         raise Invalid("You can't send a message to yourself.", code="self_message")
+    if recipient.deleted_at is not None:
+        raise Forbidden(
+            "This member has deleted their account. Your conversation stays for you to "
+            "read, but it can't be answered.",
+            code="former_member",
+        )
     if not recipient.is_active:
         raise NotFound("There is no such member.", code="member_not_found")
     _refuse_blocked(ctx, sender, recipient)
@@ -242,7 +257,7 @@ def _participant(ctx: Ctx, member: Member, conversation_id: int) -> Conversation
     ):
         raise NotFound("There is no such conversation.", code="conversation_not_found")
     other = ctx.session.get(Member, conversation.other_id(member.id))
-    if other is None or not other.is_active:
+    if other is None or not (other.is_active or other.deleted_at is not None):
         raise NotFound("There is no such conversation.", code="conversation_not_found")
     if conversation.status == "declined" and conversation.requested_by_id != member.id:
         raise NotFound("There is no such conversation.", code="conversation_not_found")
@@ -350,7 +365,7 @@ def list_conversations(
         .where(
             visible,
             _box_filter(member.id, box),
-            other.is_active.is_(True),
+            _shown(other),
             ~block_exists(member.id, other.id),
         )
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
@@ -384,7 +399,7 @@ def unread_count(ctx: Ctx, member: Member) -> int:
         visible,
         or_(_box_filter(member.id, "inbox"), _box_filter(member.id, "requests")),
         ~block_exists(member.id, other_col),
-        exists().where(Member.id == other_col, Member.is_active.is_(True)),
+        exists().where(Member.id == other_col, _shown(Member)),
     )
     return int(ctx.session.scalar(stmt) or 0)
 
@@ -401,3 +416,43 @@ def request_count(ctx: Ctx, member: Member) -> int:
         )
     )
     return int(ctx.session.scalar(stmt) or 0)
+
+
+def partner(ctx: Ctx, member: Member, handle: str) -> Member:
+    """Whom a conversation page is with: a member ``member`` may see, or a former
+    member they had a conversation with (anyone else is ``member_not_found``)."""
+    from kith.members.service import view_member
+
+    try:
+        return view_member(ctx, member, handle)
+    except NotFound:
+        former = ctx.session.scalar(
+            select(Member).where(Member.handle == handle.lower(), Member.deleted_at.is_not(None))
+        )
+        if former is None or conversation_between(ctx, member.id, former.id) is None:
+            raise
+        return former
+
+
+def forget_sender(ctx: Ctx, member_id: int) -> None:
+    """Account deletion: empty every message the member sent, keep the conversations.
+
+    The other side keeps their own messages, has nothing unread from a former
+    member, and a message request from them that was never answered leaves the
+    recipient's requests (declined: only its sender would ever see it)."""
+    ctx.session.execute(update(Message).where(Message.sender_id == member_id).values(body=""))
+    ctx.session.execute(
+        update(Conversation)
+        .where(Conversation.member_lo_id == member_id)
+        .values(hi_read_seq=Conversation.last_seq)
+    )
+    ctx.session.execute(
+        update(Conversation)
+        .where(Conversation.member_hi_id == member_id)
+        .values(lo_read_seq=Conversation.last_seq)
+    )
+    ctx.session.execute(
+        update(Conversation)
+        .where(Conversation.requested_by_id == member_id, Conversation.status == "request")
+        .values(status="declined")
+    )

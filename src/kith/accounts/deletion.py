@@ -1,0 +1,239 @@
+"""Deleting one's account (DESIGN "Portability": delete one's account).
+
+One action in one transaction. What goes: the member's profile, connections,
+follows, blocks, notifications, suggestions, search document, sessions and tokens,
+sign-in attempts under their address, everything they keep about others (tiers,
+tags, contacts and private contacts, notes, interactions, follow-ups, import runs),
+the text of every invitation to or from them and of every message they sent.
+
+What stays: the member row itself, anonymised ("Former member", placeholder email
+and handle, an unusable password), so that the conversations the other side had
+with them keep their own messages, and what other members privately keep about
+them (their notes, tags, logged interactions) stays with those owners. Invitation
+rows stay too, closed and without their note, because invitation history is never
+deleted (the invitation limits count it).
+
+Everything is set-wise: a member with the maximum number of connections is deleted
+in a few dozen statements. Their connections leave every process's network engine
+through one ``remove_member`` outbox row, written in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kith.connections.queries import connection_count, lock_members
+from kith.connections.service import record_outbox
+from kith.db import Ctx
+from kith.errors import Conflict, Forbidden, Invalid
+from kith.insights.service import forget_member as forget_in_insights
+from kith.messaging.service import forget_sender
+from kith.models import (
+    OPEN_STATUSES,
+    AuthToken,
+    Block,
+    Company,
+    Connection,
+    Contact,
+    ContactNote,
+    ContactTag,
+    Education,
+    Follow,
+    FollowUp,
+    ImportRun,
+    Interaction,
+    Invitation,
+    Member,
+    MemberSkill,
+    Notification,
+    Position,
+    School,
+    SigninAttempt,
+    Skill,
+    SuggestionSeen,
+    Tag,
+    Tier,
+)
+from kith.search import index as search_index
+from kith.security import verify_password
+
+FORMER_MEMBER = "Former member"
+# Never a valid password hash: nothing verifies against it.
+UNUSABLE_PASSWORD = "!account-deleted"  # noqa: S105 - a marker, not a secret
+
+
+class WrongPassword(Forbidden):
+    code = "wrong_password"
+
+
+def placeholder_email(member_id: int) -> str:
+    """A unique address no one can sign up with (``.invalid`` is refused at sign-up)."""
+    return f"deleted-{member_id}@deleted.invalid"
+
+
+def placeholder_handle(member_id: int) -> str:
+    """A unique handle no one can choose (handles have no underscores)."""
+    return f"former_member_{member_id}"
+
+
+def is_former(member: Member) -> bool:
+    return member.deleted_at is not None
+
+
+def delete_account(
+    ctx: Ctx, member: Member, *, password: str | None = None, confirmed: bool = False
+) -> None:
+    """Delete ``member``'s account, confirmed by their current ``password`` (pages and
+    API) or by an operator (``confirmed=True``, the command line's ``--yes``).
+
+    Refusals: ``confirmation_required`` (neither given), ``wrong_password``,
+    ``account_deleted`` (already deleted). Nothing is written when refused.
+    """
+    lock_members(ctx.session, member.id)  # serializes with connection changes
+    ctx.session.refresh(member)
+    if member.deleted_at is not None:
+        raise Conflict("This account has already been deleted.", code="account_deleted")
+    if not confirmed and not password:
+        raise Invalid(
+            "Enter your password to confirm that you want to delete your account.",
+            code="confirmation_required",
+        )
+    if not confirmed and not verify_password(member.password_hash, password or "", ctx.settings):
+        raise WrongPassword("That password is not right; your account was not deleted.")
+
+    m = member.id
+    now = ctx.clock.now()
+    _drop_network(ctx, m)
+    _close_invitations(ctx, m, now)
+    _drop_relationship_data(ctx, m)
+    forget_sender(ctx, m)
+    forget_in_insights(ctx, m)
+    _drop_account_rows(ctx, member)
+    _drop_profile(ctx, m)
+    _anonymise(ctx, member, now)
+    ctx.session.flush()
+    # The flush above rewrote the search document from the anonymised row; a deleted
+    # member has none at all, and none of their words stay in the full-text index.
+    search_index.forget(ctx.session, m)
+
+
+def _either(left: Any, right: Any, member_id: int) -> Any:
+    return or_(left == member_id, right == member_id)
+
+
+def _drop_network(ctx: Ctx, m: int) -> None:
+    """Connections, follows and blocks, both ways. The connections go in one statement
+    and leave every engine through one ``remove_member`` outbox row (the per-pair
+    ``disconnect`` path would cost one engine update per connection)."""
+    if connection_count(ctx.session, m):
+        ctx.session.execute(
+            delete(Connection).where(_either(Connection.member_lo_id, Connection.member_hi_id, m))
+        )
+        record_outbox(ctx, "remove_member", m, 0)
+    ctx.session.execute(delete(Follow).where(_either(Follow.follower_id, Follow.followee_id, m)))
+    ctx.session.execute(delete(Block).where(_either(Block.blocker_id, Block.blocked_id, m)))
+    ctx.session.execute(
+        delete(SuggestionSeen).where(_either(SuggestionSeen.viewer_id, SuggestionSeen.member_id, m))
+    )
+    ctx.session.execute(
+        delete(Notification).where(_either(Notification.member_id, Notification.actor_id, m))
+    )
+
+
+def _close_invitations(ctx: Ctx, m: int, now: datetime) -> None:
+    """Open invitations to or from the member are cancelled (as a block cancels them);
+    every invitation between them and anyone loses its note and context."""
+    theirs = _either(Invitation.sender_id, Invitation.recipient_id, m)
+    ctx.session.execute(
+        update(Invitation)
+        .where(theirs, Invitation.status.in_(OPEN_STATUSES))
+        .values(status="cancelled", responded_at=now)
+    )
+    ctx.session.execute(update(Invitation).where(theirs).values(note="", context=""))
+
+
+def _drop_relationship_data(ctx: Ctx, m: int) -> None:
+    """Everything the member keeps about others goes; what others keep about the member
+    stays theirs, except that their private contacts stop pointing at the member."""
+    owned = select(Contact.id).where(Contact.owner_id == m)
+    for child in (ContactTag, ContactNote, Interaction):
+        ctx.session.execute(delete(child).where(child.contact_id.in_(owned)))
+    ctx.session.execute(delete(Contact).where(Contact.owner_id == m))
+    ctx.session.execute(delete(Tag).where(Tag.owner_id == m))
+    ctx.session.execute(delete(Tier).where(Tier.owner_id == m))
+    ctx.session.execute(delete(ImportRun).where(ImportRun.owner_id == m))
+    # A follow-up prompt about a former member has nothing left to follow up.
+    ctx.session.execute(delete(FollowUp).where(_either(FollowUp.owner_id, FollowUp.other_id, m)))
+    ctx.session.execute(
+        update(Contact)
+        .where(Contact.matched_member_id == m)
+        .values(matched_member_id=None, match=None)
+    )
+
+
+def _drop_account_rows(ctx: Ctx, member: Member) -> None:
+    """Sessions and API tokens (every one is signed out), and the sign-in attempts
+    recorded under their address."""
+    ctx.session.execute(delete(AuthToken).where(AuthToken.member_id == member.id))
+    ctx.session.execute(delete(SigninAttempt).where(SigninAttempt.email == member.email.lower()))
+
+
+def _drop_profile(ctx: Ctx, m: int) -> None:
+    """Positions, education and skills; then the companies, schools and skills no one
+    else refers to any more (a name like "Ana Ruiz Consulting" is personal too)."""
+    companies = set(ctx.session.scalars(select(Position.company_id).where(Position.member_id == m)))
+    schools = set(ctx.session.scalars(select(Education.school_id).where(Education.member_id == m)))
+    skills = set(
+        ctx.session.scalars(select(MemberSkill.skill_id).where(MemberSkill.member_id == m))
+    )
+    ctx.session.execute(delete(Position).where(Position.member_id == m))
+    ctx.session.execute(delete(Education).where(Education.member_id == m))
+    ctx.session.execute(delete(MemberSkill).where(MemberSkill.member_id == m))
+    entities: tuple[tuple[Any, Any, set[int]], ...] = (
+        (Company, Position.company_id, companies),
+        (School, Education.school_id, schools),
+        (Skill, MemberSkill.skill_id, skills),
+    )
+    for entity, column, ids in entities:
+        if not ids:
+            continue
+        unused = ~exists().where(column == entity.id)
+        try:
+            # Someone may be adding a position at that company right now: then it stays.
+            with ctx.session.begin_nested():
+                ctx.session.execute(delete(entity).where(entity.id.in_(ids), unused))
+        except IntegrityError:
+            pass
+
+
+def _anonymise(ctx: Ctx, member: Member, now: datetime) -> None:
+    ctx.session.expire(member, ["positions", "education", "skills"])
+    member.first_name = FORMER_MEMBER
+    member.last_name = ""
+    member.email = placeholder_email(member.id)
+    member.handle = placeholder_handle(member.id)
+    member.password_hash = UNUSABLE_PASSWORD
+    member.role = "member"
+    member.is_active = False
+    member.deleted_at = now
+    member.headline = ""
+    member.about = ""
+    member.location = ""
+    member.industry = ""
+    member.career_stage = None
+    member.invite_restricted_until = None
+    member.follow_primary = False
+
+
+__all__ = [
+    "FORMER_MEMBER",
+    "WrongPassword",
+    "delete_account",
+    "is_former",
+    "placeholder_email",
+    "placeholder_handle",
+]
