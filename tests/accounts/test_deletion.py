@@ -316,6 +316,11 @@ def test_the_engine_forgets_them_and_the_other_side_keeps_the_conversation(
     refused(client.get(f"{API}/members/{handle}", headers=ana), 404, "member_not_found")
     found = client.get(f"{API}/search/people", params={"q": FIRST}, headers=ana).json()
     assert found["items"] == []
+    for beginning in ("Gra", "Form"):
+        typed = client.get(f"{API}/search/typeahead", params={"q": beginning}, headers=ana)
+        assert typed.json()["items"] == [], beginning
+    suggested = client.get(f"{API}/suggestions", headers=bearer(ctx, w.ben)).json()
+    assert former not in json.dumps(suggested)
 
     # What Ana keeps about Grace stays Ana's, on the anonymised row; her private
     # contact no longer points at Grace.
