@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import insights, network, relationships, search
+from . import insights, network, portability, relationships, search
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
@@ -13,6 +13,7 @@ SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "search": search.main,
     "relationships": relationships.main,
     "insights": insights.main,
+    "portability": portability.main,
 }
 
 

@@ -41,7 +41,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import case, func, insert, or_, select, tuple_, update
+from sqlalchemy import Table, case, func, insert, or_, select, update
 
 from kith.connections.queries import invitations_sent_since
 from kith.connections.service import policy_refusal, send_invitation
@@ -103,6 +103,10 @@ HOW = {
     "name": "by name only",
 }
 CHUNK = 500
+# Rows are written with Core statements: one multi-row INSERT per chunk.
+CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
+CONTACT_TAGS: Table = ContactTag.__table__  # type: ignore[assignment]
+CONTACT_NOTES: Table = ContactNote.__table__  # type: ignore[assignment]
 Progress = Callable[[int, int], None]
 
 
@@ -262,7 +266,7 @@ class _Matcher:
         handles = {h for p in people if (h := self._kith_handle(p.url))}
         handles |= {s for p in people if (s := profile_slug(p.url))}
         emails = {p.email for p in people if p.email}
-        names = {(p.first_name.lower(), p.last_name.lower()) for p in people if p.last_name}
+        names = {_fold(p.name): p.last_name.lower() for p in people if p.last_name}
         active = Member.is_active.is_(True)
         cols = (Member.id, Member.handle, Member.first_name, Member.last_name)
         self.by_handle: dict[str, _Candidate] = {}
@@ -276,11 +280,13 @@ class _Matcher:
             ):
                 self.by_email[erow.email] = self._candidate(erow)
         self.by_name: dict[str, list[_Candidate]] = defaultdict(list)
-        for chunk in _chunks(sorted(names)):
-            pairs = tuple_(func.lower(Member.first_name), func.lower(Member.last_name))
-            for row in session.execute(select(*cols).where(pairs.in_(chunk), active)):
+        # By last name (one indexable IN list), then the whole name compared here.
+        for chunk in _chunks(sorted(set(names.values()))):
+            last = func.lower(Member.last_name)
+            for row in session.execute(select(*cols).where(last.in_(chunk), active)):
                 cand = self._candidate(row)
-                self.by_name[cand.folded].append(cand)
+                if cand.folded in names:
+                    self.by_name[cand.folded].append(cand)
         ids = sorted({c.id for cands in self.by_name.values() for c in cands})
         self.companies: dict[int, set[str]] = defaultdict(set)
         for chunk in _chunks(ids):
@@ -490,7 +496,7 @@ def import_linkedin(
 
     for chunk in _chunks(inserts):
         for contact_id, key in ctx.session.execute(
-            insert(Contact).returning(Contact.id, Contact.source_key), list(chunk)
+            insert(CONTACTS).returning(CONTACTS.c.id, CONTACTS.c.source_key), list(chunk)
         ):
             existing[str(key)] = {"id": int(contact_id)}
     for report, key in made:
@@ -561,7 +567,7 @@ def _apply_kith_columns(ctx: Ctx, owner: Member, extras: Sequence[_Extra]) -> No
     missing = [m for m in members if m not in record]
     for chunk in _chunks(missing):
         for cid, other in session.execute(
-            insert(Contact).returning(Contact.id, Contact.other_id),
+            insert(CONTACTS).returning(CONTACTS.c.id, CONTACTS.c.other_id),
             [{"owner_id": owner.id, "other_id": m, "created_at": now} for m in chunk],
         ):
             record[int(other or 0)] = int(cid)
@@ -670,9 +676,9 @@ def _apply_kith_columns(ctx: Ctx, owner: Member, extras: Sequence[_Extra]) -> No
     if updates:
         session.execute(update(Contact), updates)
     for chunk in _chunks(new_tags):
-        session.execute(insert(ContactTag), list(chunk))
+        session.execute(insert(CONTACT_TAGS), list(chunk))
     for chunk in _chunks(new_notes):
-        session.execute(insert(ContactNote), list(chunk))
+        session.execute(insert(CONTACT_NOTES), list(chunk))
 
 
 def _skipped_row(skipped: Skipped) -> ReportRow:
