@@ -334,3 +334,41 @@ def test_round_trip_into_a_fresh_instance_keeps_relationship_data(ctx: Ctx, tmp_
         assert [t.name for t in kept["Ben Okafor"].tags] == ["Acme, alumni"]
         assert fctx.session.scalar(select(func.count()).select_from(ImportRun)) == 1
     fresh_db.dispose()
+
+
+def test_an_earlier_private_contact_joins_the_connection_it_became(ctx: Ctx) -> None:
+    sam = make_member(ctx, "Sam", "Doe")
+    data = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Lee,Park,https://www.linkedin.com/in/lee-park,,Acme,,01 Jan 2020\n"
+    )
+    first = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", data)])))
+    assert (first.rows[0].status, first.rows[0].member_id) == ("new", None)
+    rel_contact = ctx.session.get_one(Contact, first.rows[0].contact_id)
+    rel.add_note(ctx, sam, rel_contact, "Met at the Acme offsite")
+    # Lee joins under another address, with Acme on the profile, and connects with Sam.
+    lee = make_member(ctx, "Lee", "Park")
+    update_profile(
+        ctx,
+        lee,
+        ProfileInput(positions=[PositionInput(company="Acme", title="CFO", start_year=2018)]),
+    )
+    connect(ctx, sam, lee)
+    again = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", data)])))
+    assert again.rows[0].status == "connected"
+    assert "earlier import joins it" in again.rows[0].detail
+    ctx.session.expire_all()
+    record = ctx.session.scalar(
+        select(Contact).where(Contact.owner_id == sam.id, Contact.other_id == lee.id)
+    )
+    assert record is not None
+    notes = ctx.session.scalars(
+        select(ContactNote.body).where(ContactNote.contact_id == record.id)
+    ).all()
+    assert notes == ["Met at the Acme offsite"]
+    assert (
+        ctx.session.scalar(
+            select(func.count()).where(Contact.owner_id == sam.id, Contact.other_id.is_(None))
+        )
+        == 0
+    )

@@ -71,6 +71,7 @@ from kith.portability.linkedin import (
     Skipped,
     profile_slug,
 )
+from kith.relationships.linking import link_private_contacts
 from kith.relationships.service import tag_named, tier_named
 
 __all__ = [
@@ -401,6 +402,7 @@ def import_linkedin(
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     made: list[tuple[ReportRow, str]] = []
+    to_link: list[int] = []
     extras: list[_Extra] = []
     for done, person in enumerate(people, 1):
         key = source_key(person)
@@ -437,6 +439,11 @@ def import_linkedin(
             continue
         if member_id is not None and member_id in connected:
             report.status, report.detail = "connected", "already connected on Kith"
+            earlier = existing.get(key)
+            if earlier is not None:  # kept privately by an earlier import: now one record
+                updates.append({"id": earlier["id"], "matched_member_id": member_id})
+                to_link.append(member_id)
+                report.detail += "; the private contact from an earlier import joins it"
             if person.kith is not None and not person.kith.empty:
                 extras.append(_Extra(report, person.kith, member_id=member_id))
             continue
@@ -503,6 +510,8 @@ def import_linkedin(
         report.contact_id = int(existing[key]["id"])
     if updates:
         ctx.session.execute(update(Contact), updates)
+    for member_id in to_link:
+        link_private_contacts(ctx, owner.id, member_id)
     _apply_kith_columns(ctx, owner, extras)
 
     for skipped in export.skipped:
