@@ -527,7 +527,11 @@ def import_linkedin(
         filename=filename[:300],
         seconds=round(time.perf_counter() - started, 3),
         report=json.dumps(
-            {"files": export.files, "counts": counts, "rows": [asdict(r) for r in rows]},
+            {
+                "files": [f.replace("\\", "/").rsplit("/", 1)[-1] for f in export.files],
+                "counts": counts,
+                "rows": [asdict(r) for r in rows],
+            },
             separators=(",", ":"),
         ),
         profile=json.dumps(_profile_payload(export), separators=(",", ":"), default=str),

@@ -21,6 +21,14 @@ from kith.web.render import MemberId, alert_fragment, is_htmx, nav_for, redirect
 
 router = APIRouter()
 ROWS_PER_PAGE = 100
+STATUS_TAGS = {
+    "new": "New",
+    "updated": "Updated",
+    "unchanged": "Unchanged",
+    "connected": "Connected",
+    "profile": "Profile",
+    "skipped": "Not used",
+}
 STATUS_LABELS = {
     "new": "New private contacts",
     "updated": "Updated",
@@ -106,6 +114,7 @@ def _report_page(
         "report": report,
         "status": status,
         "labels": STATUS_LABELS,
+        "tags": STATUS_TAGS,
         "rows": shown,
         "rows_total": len(rows),
         "rows_page": page,

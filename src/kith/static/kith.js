@@ -101,7 +101,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
   if (!form || !form.matches || !form.matches("form[data-upload-progress]")) return;
   var button = form.querySelector("button[type=submit]");
   if (button) button.removeAttribute("aria-busy");
-  if (!event.detail.successful) {
+  var xhr = event.detail.xhr;
+  if (!event.detail.successful || (xhr && xhr.status >= 400)) {
     var box = form.querySelector(".upload-progress");
     if (box) box.hidden = true;
   }
