@@ -372,3 +372,17 @@ def test_an_earlier_private_contact_joins_the_connection_it_became(ctx: Ctx) -> 
         )
         == 0
     )
+
+
+def test_reports_forget_a_member_who_left(ctx: Ctx) -> None:
+    from kith.portability.importing import forget_member_in_reports
+
+    m = community(ctx)
+    run = import_linkedin(ctx, m["sam"], people_export())
+    assert forget_member_in_reports(ctx, m["ana"].id) == 1
+    ctx.session.expire_all()
+    report = report_of(ctx.session.get_one(ImportRun, run.id))
+    ana_row = next(r for r in report.rows if r.name == "Ana Ruiz")  # Sam's own export row
+    assert (ana_row.member_id, ana_row.member_handle, ana_row.member_name) == (None, "", "")
+    assert m["ana"].handle not in ctx.session.get_one(ImportRun, run.id).report
+    assert report.counts["matched"] == 2

@@ -76,6 +76,7 @@ from kith.relationships.service import tag_named, tier_named
 
 __all__ = [
     "CONFIDENCE",
+    "forget_member_in_reports",
     "ImportReport",
     "ImportedMatch",
     "InviteOutcome",
@@ -926,3 +927,23 @@ def invitations_left(ctx: Ctx, owner: Member) -> int:
     s = ctx.settings
     since = ctx.clock.now() - timedelta(days=s.invitation_window_days)
     return max(0, s.invitations_per_week - invitations_sent_since(ctx.session, owner.id, since))
+
+
+def forget_member_in_reports(ctx: Ctx, member_id: int) -> int:
+    """A member deleted their account: other members' import reports no longer say who
+    on Kith a row was matched to (the row itself, the owner's own data, stays).
+    Returns how many reports were rewritten."""
+    needle = f'"member_id":{int(member_id)},'
+    changed = 0
+    for run in ctx.session.scalars(select(ImportRun).where(ImportRun.report.contains(needle))):
+        data = json.loads(run.report)
+        for row in data.get("rows", []):
+            if row.get("member_id") == member_id:
+                row.update(member_id=None, member_name="", member_handle="", match=None)
+        data["counts"]["matched"] = sum(
+            1 for r in data["rows"] if r.get("member_id") is not None and r["status"] != "connected"
+        )
+        run.report = json.dumps(data, separators=(",", ":"))
+        changed += 1
+    ctx.session.flush()
+    return changed
