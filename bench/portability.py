@@ -18,11 +18,8 @@ import argparse
 import csv
 import io
 import json
-import os
 import random
-import tempfile
 import time
-import uuid
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -41,9 +38,9 @@ from kith.portability.importing import imported_matches, invite_matches, report_
 from kith.portability.service import import_files
 from kith.runtime import Kith
 
+from .backends import on_backends
 from .network import machine_info
 
-PG_URL = os.environ.get("KITH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 BASE_URL = "https://kith.bench.example"
 COMPANIES = 300
@@ -323,22 +320,9 @@ def main(argv: Sequence[str]) -> int:
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"machine": machine_info(), "config": dict(vars(args)), "backends": {}}
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as scratch:
-            url = f"sqlite:///{scratch}/bench.db"
-            result["backends"]["sqlite"] = run_backend("sqlite", url, args)
-    if args.backend in ("postgresql", "both"):
-        schema = f"bench_port_{uuid.uuid4().hex[:8]}"
-        admin = Database(PG_URL)
-        with admin.writer.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-            result["backends"]["postgresql"] = run_backend("postgresql", url, args)
-        finally:
-            with admin.writer.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    result["backends"] = on_backends(
+        args.backend, "bench_port", lambda name, url: run_backend(name, url, args)
+    )
     result["date"] = datetime.now(UTC).date().isoformat()
     out.write_text(json.dumps(result, indent=2))
     log("")

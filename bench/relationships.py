@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,9 +48,9 @@ from kith.relationships.service import (
 )
 from kith.runtime import Kith
 
+from .backends import on_backends
 from .network import machine_info
 
-PG_URL = os.environ.get("KITH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2024, 1, 1, 12, tzinfo=UTC)
 NOW = START + timedelta(days=800)
 COMPANIES = 40
@@ -342,22 +339,9 @@ def main(argv: Sequence[str]) -> int:
         "config": dict(vars(args)),
         "backends": {},
     }
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as scratch:
-            url = f"sqlite:///{scratch}/bench.db"
-            result["backends"]["sqlite"] = run_backend("sqlite", url, args)
-    if args.backend in ("postgresql", "both"):
-        schema = f"bench_rel_{uuid.uuid4().hex[:8]}"
-        admin = Database(PG_URL)
-        with admin.writer.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-            result["backends"]["postgresql"] = run_backend("postgresql", url, args)
-        finally:
-            with admin.writer.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    result["backends"] = on_backends(
+        args.backend, "bench_rel", lambda name, url: run_backend(name, url, args)
+    )
     result["date"] = datetime.now(UTC).date().isoformat()
     out.write_text(json.dumps(result, indent=2))
     log("")

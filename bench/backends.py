@@ -1,0 +1,39 @@
+"""The two databases a benchmark runs on: a scratch SQLite file, and a scratch schema
+in the PostgreSQL at ``KITH_BENCH_POSTGRES_URL`` (dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import text
+
+from kith.db import Database
+
+PG_URL = os.environ.get("KITH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def on_backends(
+    backend: str, prefix: str, run: Callable[[str, str], dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """``run(name, url)`` on SQLite and/or PostgreSQL (``backend``: sqlite, postgresql
+    or both), each on a fresh database; returns the results by backend name."""
+    out: dict[str, dict[str, Any]] = {}
+    if backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as scratch:
+            out["sqlite"] = run("sqlite", f"sqlite:///{scratch}/bench.db")
+    if backend in ("postgresql", "both"):
+        schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        admin = Database(PG_URL)
+        with admin.writer.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            out["postgresql"] = run("postgresql", f"{PG_URL}?options=-csearch_path%3D{schema}")
+        finally:
+            with admin.writer.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    return out
