@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import func, select, text
 
 from kith.db import Ctx
 from kith.demo.service import DEMO_EMAIL, build_demo
@@ -26,3 +28,32 @@ def test_the_demo_member_has_relationships_to_manage(ctx: Ctx) -> None:
     )
     assert conversations == 3
     assert ctx.session.scalar(select(func.count()).select_from(Message)) == 6
+
+
+def test_bulk_columns_store_values_as_the_orm_does(ctx: Ctx) -> None:
+    import numpy as np
+
+    from kith.demo.service import _bulk_columns, _timestamps
+    from kith.models import Follow
+    from tests.factories import make_member
+
+    a, b, c = (make_member(ctx, f"Bulk{n}", "Writer") for n in range(3))
+    when = ctx.clock.now() - timedelta(days=3, minutes=7)
+    ctx.session.add(Follow(follower_id=a.id, followee_id=b.id, created_at=when))
+    ctx.session.flush()
+    _bulk_columns(
+        ctx,
+        Follow,
+        {
+            "follower_id": np.array([a.id], dtype=np.int64),
+            "followee_id": np.array([c.id], dtype=np.int64),
+            "created_at": _timestamps(ctx.clock.now(), [(3 * 1440 + 7) * 60_000_000]),
+        },
+    )
+    stored = ctx.session.execute(
+        text("SELECT followee_id, CAST(created_at AS TEXT) FROM follows ORDER BY followee_id")
+    ).all()
+    assert [r[1] for r in stored] == [stored[0][1]] * 2
+    ctx.session.expire_all()
+    follows = ctx.session.scalars(select(Follow).order_by(Follow.followee_id)).all()
+    assert [f.created_at for f in follows] == [when, when]

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -78,40 +78,101 @@ def _bulk(
     progress: Progress | None = None,
     step: str = "",
 ) -> None:
-    """Insert many rows straight through the driver (``COPY`` on PostgreSQL,
-    ``executemany`` on SQLite), in this unit of work's transaction. Values go through
-    each column's own type conversion, so they are stored exactly as the ORM would."""
-    if not rows:
-        return
+    """Insert many rows given as dicts (see :func:`_bulk_columns`)."""
+    if rows:
+        names = list(rows[0])
+        _bulk_columns(ctx, model, {c: [row[c] for row in rows] for c in names}, progress, step)
+
+
+def _timestamps(base: datetime, microseconds_before: Any) -> Any:
+    """``base`` minus each offset, as a numpy array of naive UTC ``datetime64[us]``."""
+    utc = base.astimezone(UTC).replace(tzinfo=None)
+    offsets = np.asarray(microseconds_before, dtype=np.int64).astype("timedelta64[us]")
+    return np.datetime64(utc, "us") - offsets
+
+
+class _Converter:
+    """One column's values as the driver receives them, converted as the ORM would
+    (each distinct value once). A ``datetime64`` array (naive UTC) is formatted in one
+    vectorized step, in the text the column's own conversion writes on SQLite."""
+
+    def __init__(self, column: Any, dialect: Any) -> None:
+        self.postgres = dialect.name == "postgresql"
+        self.convert = column.type._cached_bind_processor(dialect)
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, values: Any) -> list[Any]:
+        if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+            text = np.datetime_as_string(values.astype("datetime64[us]"), unit="us")
+            text = np.char.replace(text, "T", " ")
+            if self.postgres:
+                text = np.char.add(text, "+00:00")
+            return list(text.tolist())
+        if isinstance(values, np.ndarray):
+            return list(values.tolist())
+        if self.convert is None:
+            return list(values)
+        out = []
+        seen, convert = self.seen, self.convert
+        for value in values:
+            try:
+                out.append(seen[value])
+            except KeyError:
+                out.append(seen.setdefault(value, convert(value)))
+            except TypeError:  # unhashable
+                out.append(convert(value))
+        return out
+
+
+def _bulk_columns(
+    ctx: Ctx,
+    model: type[Any],
+    columns: dict[str, Any],
+    progress: Progress | None = None,
+    step: str = "",
+) -> None:
+    """Insert many rows, given column by column (lists or numpy arrays of equal
+    length), straight through the driver (``COPY`` on PostgreSQL, ``executemany`` on
+    SQLite), in this unit of work's transaction. Values go through each column's own
+    type conversion, so they are stored exactly as the ORM would."""
     table = model.__table__
     conn = ctx.session.connection()
     dialect = conn.dialect
-    columns = list(rows[0])
-    converters = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+    names = list(columns)
+    converters = [_Converter(table.c[c], dialect) for c in names]
+    total = len(columns[names[0]]) if names else 0
+    if not total:
+        return
 
-    def values(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            row[c] if convert is None else convert(row[c])
-            for c, convert in zip(columns, converters, strict=True)
-        )
+    def chunks() -> Iterable[tuple[int, Iterable[tuple[Any, ...]]]]:
+        for start in range(0, total, CHUNK):
+            part = [
+                convert(columns[c][start : start + CHUNK])
+                for c, convert in zip(names, converters, strict=True)
+            ]
+            yield len(part[0]), zip(*part, strict=True)
 
-    names = ", ".join(columns)
+    column_list = ", ".join(names)
     raw: Any = conn.connection.dbapi_connection
     if dialect.name == "postgresql":
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for start in range(0, len(rows), CHUNK):
-                for row in rows[start : start + CHUNK]:
-                    copy.write_row(values(row))
+        with (
+            raw.cursor() as cur,
+            cur.copy(f"COPY {table.name} ({column_list}) FROM STDIN") as copy,
+        ):
+            for size, rows in chunks():
+                for row in rows:
+                    copy.write_row(row)
                 if progress:
-                    progress(step, min(CHUNK, len(rows) - start))
+                    progress(step, size)
         return
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 - model column names
+    marks = ", ".join("?" * len(names))
+    sql = f"INSERT INTO {table.name} ({column_list}) VALUES ({marks})"  # noqa: S608 - model column names
     cur = raw.cursor()
     try:
-        for start in range(0, len(rows), CHUNK):
-            cur.executemany(sql, [values(row) for row in rows[start : start + CHUNK]])
+        for size, rows in chunks():
+            cur.executemany(sql, rows)
             if progress:
-                progress(step, min(CHUNK, len(rows) - start))
+                progress(step, size)
     finally:
         cur.close()
 
@@ -245,6 +306,7 @@ def build_demo(
     admin_index = int(np.argsort(degree)[int(members * 0.5)])
 
     password_hash = hash_password(DEMO_PASSWORD, ctx.settings)
+    primary_degree = np.percentile(degree, 99.5)
     member_rows: list[dict[str, Any]] = []
     position_rows: list[dict[str, Any]] = []
     handles: set[str] = set()
@@ -312,7 +374,7 @@ def build_demo(
                 "invite_policy": "everyone",
                 "follow_policy": "everyone",
                 "connections_visibility": "connections",
-                "follow_primary": bool(degree[i] > np.percentile(degree, 99.5)),
+                "follow_primary": bool(degree[i] > primary_degree),
                 "invite_restricted_until": None,
             }
         )
@@ -360,34 +422,46 @@ def build_demo(
     lo_ids, hi_ids = np.minimum(a, b), np.maximum(a, b)
     ages = rng.integers(1, 6 * 365, size=lo_ids.size)
     inviter_first = rng.random(lo_ids.size) < 0.5
-    connection_rows = [
+    minutes = np.arange(lo_ids.size, dtype=np.int64) % 1440
+    _bulk_columns(
+        ctx,
+        Connection,
         {
-            "member_lo_id": int(lo_ids[k]),
-            "member_hi_id": int(hi_ids[k]),
-            "inviter_id": int(lo_ids[k] if inviter_first[k] else hi_ids[k]),
-            "invitation_id": None,
-            "context": "",
-            "created_at": now - timedelta(days=int(ages[k]), minutes=int(k % 1440)),
-        }
-        for k in range(lo_ids.size)
-    ]
-    _bulk(ctx, Connection, connection_rows, progress, "connections")
+            "member_lo_id": lo_ids,
+            "member_hi_id": hi_ids,
+            "inviter_id": np.where(inviter_first, lo_ids, hi_ids),
+            "invitation_id": [None] * lo_ids.size,
+            "context": [""] * lo_ids.size,
+            "created_at": _timestamps(now, (ages * 1440 + minutes) * 60_000_000),
+        },
+        progress,
+        "connections",
+    )
 
-    follow_pairs = {(int(x), int(y)) for x, y in zip(lo_ids, hi_ids, strict=True)}
-    follow_pairs |= {(y, x) for x, y in follow_pairs}
-    # One-way follows of the most connected members (the community's voices).
+    # Follows: both ways along every connection, ...
+    span = np.int64(int(mid.max()) + 1)
+    keys = [lo_ids * span + hi_ids, hi_ids * span + lo_ids]
+    # ... and one-way follows of the most connected members (the community's voices).
     voices = mid[1 + np.argsort(degree)[-max(3, members // 200) :]]
+    one_way = []
     for follower in rng.choice(mid[1:], size=members // 3, replace=False):
         for voice in rng.choice(voices, size=min(2, voices.size), replace=False):
             if follower != voice:
-                follow_pairs.add((int(follower), int(voice)))
-    follow_rows = [
-        {"follower_id": f, "followee_id": t, "created_at": now - timedelta(days=int(d))}
-        for (f, t), d in zip(
-            sorted(follow_pairs), rng.integers(1, 1000, len(follow_pairs)), strict=True
-        )
-    ]
-    _bulk(ctx, Follow, follow_rows, progress, "follows")
+                one_way.append(int(follower) * int(span) + int(voice))
+    keys.append(np.asarray(one_way, dtype=np.int64))
+    follow_keys = np.unique(np.concatenate(keys))  # sorted by (follower, followee)
+    follow_days = rng.integers(1, 1000, follow_keys.size)
+    _bulk_columns(
+        ctx,
+        Follow,
+        {
+            "follower_id": follow_keys // span,
+            "followee_id": follow_keys % span,
+            "created_at": _timestamps(now, follow_days.astype(np.int64) * 86_400_000_000),
+        },
+        progress,
+        "follows",
+    )
 
     invitations = _invitations(
         ctx, net, mid, rng, now, demo_index, first_names, company_names, school_names
@@ -403,9 +477,9 @@ def build_demo(
         progress("search index", indexed)
     return DemoResult(
         members=members,
-        connections=len(connection_rows),
+        connections=int(lo_ids.size),
         invitations=invitations,
-        follows=len(follow_rows),
+        follows=int(follow_keys.size),
         demo_email=DEMO_EMAIL,
         admin_email=ADMIN_EMAIL,
         password=DEMO_PASSWORD,
