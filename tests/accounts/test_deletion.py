@@ -167,6 +167,25 @@ def build(ctx: Ctx, kith: Kith) -> World:
         created_at=now,
     )
     ctx.session.add(ana_private)
+    # Ana's import report says whom on Kith a row of her file was matched to.
+    row = {
+        "line": 2,
+        "name": "G. H.",
+        "member_id": grace.id,
+        "member_name": grace.name,
+        "member_handle": grace.handle,
+        "match": "name",
+        "status": "matched",
+    }
+    report = {"rows": [row], "counts": {"matched": 1}}
+    ctx.session.add(
+        ImportRun(
+            owner_id=ana.id,
+            created_at=now,
+            filename="Connections.csv",
+            report=json.dumps(report, separators=(",", ":")),
+        )
+    )
     # Suggestions both ways, sessions, tokens and sign-in attempts.
     ctx.session.add_all(
         [
@@ -333,6 +352,9 @@ def test_the_engine_forgets_them_and_the_other_side_keeps_the_conversation(
     assert notes.all() == ["Met at the compilers conference"]
     private = ctx.session.get_one(Contact, w.ana_private_id)
     assert (private.matched_member_id, private.match, private.name) == (None, None, "G. H.")
+    [report] = ctx.session.scalars(select(ImportRun.report).where(ImportRun.owner_id == w.ana.id))
+    [row] = json.loads(report)["rows"]
+    assert (row["name"], row["member_id"], row["member_name"]) == ("G. H.", None, "")
 
 
 def test_the_conversation_pages_show_a_former_member(

@@ -58,6 +58,7 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.portability.importing import forget_member_in_reports
 from kith.search import index as search_index
 from kith.security import verify_password
 
@@ -78,10 +79,6 @@ def placeholder_email(member_id: int) -> str:
 def placeholder_handle(member_id: int) -> str:
     """A unique handle no one can choose (handles have no underscores)."""
     return f"former_member_{member_id}"
-
-
-def is_former(member: Member) -> bool:
-    return member.deleted_at is not None
 
 
 def delete_account(
@@ -110,6 +107,7 @@ def delete_account(
     _drop_network(ctx, m)
     _close_invitations(ctx, m, now)
     _drop_relationship_data(ctx, m)
+    forget_member_in_reports(ctx, m)  # others' import reports: who a row matched
     forget_sender(ctx, m)
     forget_in_insights(ctx, m)
     _drop_account_rows(ctx, member)
@@ -233,7 +231,6 @@ __all__ = [
     "FORMER_MEMBER",
     "WrongPassword",
     "delete_account",
-    "is_former",
     "placeholder_email",
     "placeholder_handle",
 ]
