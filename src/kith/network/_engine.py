@@ -76,18 +76,25 @@ _PREFIX = 24
 # degrees(): a viewer whose connections hold more adjacency entries than this is answered
 # without a 2nd-degree set on a cache miss, and the set is built in the background.
 DEFAULT_INLINE_BALL_VOLUME = 400_000
-# Background 2-ball builds gather this many neighbour lists at a time and pause between
-# chunks, so a build never holds the interpreter long enough to delay a request.
-_BUILD_CHUNK = 32
-_BUILD_PAUSE_S = 0.0002
+# Background 2-ball builds scatter about this many adjacency entries per step (~0.1 ms,
+# of which the concatenation, ~30 us, holds the interpreter) and take a step only while
+# the engine is quiet; see NetworkEngine.background_quiet_s.
+_BUILD_CHUNK_ENTRIES = 32_768
+DEFAULT_BACKGROUND_QUIET_S = 0.001
+DEFAULT_BACKGROUND_MAX_WAIT_S = 0.05
 
 
 class _Ball:
-    """A cached distance-2 set: a little-endian bitset when dense, sorted ids when sparse."""
+    """A cached distance-2 set: a little-endian bitset when dense, sorted ids when sparse.
+
+    Sparse ids are kept as ``intp``, ready to be scattered into a mark array.
+    """
 
     __slots__ = ("bits", "ids", "size")
 
-    def __init__(self, bits: NDArray[np.uint8] | None, ids: I32 | None, size: int) -> None:
+    def __init__(
+        self, bits: NDArray[np.uint8] | None, ids: NDArray[np.intp] | None, size: int
+    ) -> None:
         self.bits = bits
         self.ids = ids
         self.size = size
@@ -100,7 +107,7 @@ class _Ball:
                 ok = q < nbits
                 out[ok] = self.contains(q[ok])
                 return out
-            return np.asarray((self.bits[q >> 3] & _BIT[q & 7]) != 0)
+            return np.asarray((self.bits.take(q >> 3) & _BIT.take(q & 7)) != 0)
         assert self.ids is not None
         return _member(self.ids, q)
 
@@ -140,13 +147,52 @@ def _intersect(x: I32, y: I32) -> I32:
     return x[_member(y, x)]
 
 
+def _segment_starts(lengths: I64) -> tuple[I64, B8 | None]:
+    """Start offsets of the non-empty segments, and which segments those are.
+
+    The mask is ``None`` when no segment is empty (the common case).
+    """
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    if int(lengths.min(initial=1)) > 0:
+        return starts, None
+    nonempty = lengths > 0
+    return starts[nonempty], nonempty
+
+
+def _segment_any(hits: B8, lengths: I64) -> B8:
+    """Whether each consecutive segment of the given lengths holds a true value.
+
+    ``logical_or.reduceat`` over the non-empty segments: one pass over ``hits``.
+    """
+    out = np.zeros(lengths.size, dtype=np.bool_)
+    if hits.size == 0:
+        return out
+    starts, nonempty = _segment_starts(lengths)
+    if nonempty is None:
+        return np.asarray(np.logical_or.reduceat(hits, starts))
+    out[nonempty] = np.logical_or.reduceat(hits, starts)
+    return out
+
+
 def _segment_any_count(hits: B8, lengths: I64) -> I64:
     """Number of true values in each consecutive segment of the given lengths."""
-    c = np.zeros(hits.size + 1, dtype=np.int64)
-    np.cumsum(hits, out=c[1:])
-    ends = np.cumsum(lengths)
-    out: I64 = c[ends] - c[ends - lengths]
+    out = np.zeros(lengths.size, dtype=np.int64)
+    if hits.size == 0:
+        return out
+    starts, nonempty = _segment_starts(lengths)
+    counts = np.add.reduceat(hits, starts, dtype=np.int64)
+    if nonempty is None:
+        return np.asarray(counts)
+    out[nonempty] = counts
     return out
+
+
+def _set(mark: B8, idx: NDArray[Any], value: bool) -> None:
+    """``mark[idx] = value``; int32 indices are widened first (numpy scatters intp faster)."""
+    if idx.dtype != np.intp and idx.size > 64:
+        idx = idx.astype(np.intp)
+    mark[idx] = value
 
 
 def _frozen(arr: I32) -> I32:
@@ -241,9 +287,17 @@ class NetworkEngine:
         """Above ``num_nodes * dense_fraction`` gathered entries, 2-balls use a full mark scan."""
         self.inline_ball_volume = DEFAULT_INLINE_BALL_VOLUME
         """Largest 2-ball (in gathered entries) :meth:`degrees` builds inside a call."""
+        self.background_quiet_s = DEFAULT_BACKGROUND_QUIET_S
+        """A background build step runs only when no query has run for this long..."""
+        self.background_max_wait_s = DEFAULT_BACKGROUND_MAX_WAIT_S
+        """...or when the previous step is this long ago (progress under constant load)."""
         self._builds: dict[int, None] = {}  # queued 2-ball builds, oldest first
         self._builds_cv = threading.Condition()
         self._builder: threading.Thread | None = None
+        # Queries in flight and when the last one ended: background builds wait for quiet.
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._last_query = 0.0
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -349,7 +403,22 @@ class NetworkEngine:
 
     # ------------------------------------------------------------------ plumbing
     def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a query on a consistent state (seqlock: retry if a write overlapped)."""
+        """Run a query, counted as in flight (background builds wait for quiet)."""
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            return self._consistent(fn, *args)
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+                self._last_query = time.monotonic()
+
+    def _quiet(self) -> bool:
+        """No query in flight and none for ``background_quiet_s``."""
+        return self._busy == 0 and time.monotonic() - self._last_query >= self.background_quiet_s
+
+    def _consistent(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` on a consistent state (seqlock: retry if a write overlapped)."""
         for _ in range(4):
             seq = self._seq
             if seq & 1:
@@ -377,12 +446,15 @@ class NetworkEngine:
         return EMPTY
 
     def _gather(
-        self, st: _State, nodes: NDArray[Any], limit: int | None = None, wide_above: int = -1
+        self, st: _State, nodes: NDArray[Any], limit: int | None = None, skip: int = 0
     ) -> tuple[I32, I64]:
-        """Concatenated neighbour lists of ``nodes`` (first ``limit`` of each) and lengths.
+        """Concatenated neighbour lists of ``nodes`` and their lengths.
 
-        With more than ``wide_above`` (>= 0) entries the result is intp rather than
-        int32: fancy indexing with intp skips numpy's internal index conversion.
+        With ``limit``, only the first ``limit`` entries of each list; with ``skip``,
+        all but the first ``skip``.
+
+        The result is int32: look marks up with ``mark.take(cat)`` (as fast as intp
+        indices) and scatter with :func:`_set` (which widens to intp first).
         """
         if nodes.size == 0:
             return EMPTY, np.zeros(0, dtype=np.int64)
@@ -398,6 +470,8 @@ class NetworkEngine:
             ends[inb] = st.indptr[nodes64[inb] + 1]
         if limit is not None:
             ends = np.minimum(ends, starts + limit)
+        if skip:
+            starts = np.minimum(starts + skip, ends)
         ind = st.indices
         parts = [ind[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
         lengths = ends - starts
@@ -406,11 +480,9 @@ class NetworkEngine:
             for i, x in enumerate(nodes64.tolist()):
                 row = ov.get(x)
                 if row is not None:
-                    row = row if limit is None else row[:limit]
+                    row = row[skip:limit]
                     parts[i] = row
                     lengths[i] = row.size
-        if 0 <= wide_above < int(lengths.sum()):
-            return np.concatenate(parts, dtype=np.intp), lengths
         if len(parts) == 1:
             return parts[0], lengths
         return np.concatenate(parts), lengths
@@ -720,22 +792,22 @@ class NetworkEngine:
         if self._volume(st, na) > self._volume(st, nb):
             na, nb = nb, na
         mark = self._scratch.get(st.num_nodes)
-        mark[nb] = True
+        _set(mark, nb, True)
         try:
             step = 16
             i = 0
             while i < na.size:
                 cat, _ = self._gather(st, na[i : i + step])
-                if mark[cat].any():
+                if mark.take(cat).any():
                     return 3
                 i += step
                 step *= 4
         finally:
-            mark[nb] = False
+            _set(mark, nb, False)
         return OUT_OF_NETWORK
 
     # 2-balls ---------------------------------------------------------------
-    def _second(self, st: _State, a: int, nv: I32) -> tuple[I32 | None, int, I32]:
+    def _second(self, st: _State, a: int, nv: I32) -> tuple[I32 | None, int, NDArray[np.intp]]:
         """Mark the distance-2 set of ``a`` in the scratch marks.
 
         Returns ``(sorted ids or None, size, gathered)``; when ids is None the set is
@@ -744,23 +816,24 @@ class NetworkEngine:
         """
         mark = self._scratch.get(st.num_nodes)
         dense_above = int(st.num_nodes * self.dense_fraction)
-        cat, _ = self._gather(st, nv, wide_above=dense_above)
-        mark[cat] = True
-        mark[nv] = False
+        cat, _ = self._gather(st, nv)
+        wide = cat.astype(np.intp)
+        mark[wide] = True
+        _set(mark, nv, False)
         mark[a] = False
         if cat.size > dense_above:
             size = int(np.count_nonzero(mark[: st.num_nodes]))
-            return None, size, cat
+            return None, size, wide
         vals, _ = _rle(np.sort(cat))
-        ids = vals[mark[vals]]
-        return ids, int(ids.size), cat
+        ids = vals[mark.take(vals)]
+        return ids, int(ids.size), wide
 
-    def _clear(self, st: _State, cat: I32) -> None:
+    def _clear(self, st: _State, cat: NDArray[Any]) -> None:
         mark = self._scratch.get(st.num_nodes)
         if cat.size > st.num_nodes // 4:
-            mark[:] = False
+            mark.fill(False)
         else:
-            mark[cat] = False
+            _set(mark, cat, False)
 
     def _cached_ball(self, v: int) -> _Ball | None:
         with self._cache_lock:
@@ -779,13 +852,12 @@ class NetworkEngine:
         try:
             if ids is None:
                 if size * 128 < st.num_nodes:
-                    ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
-                    ball = _Ball(None, ids, size)
+                    ball = _Ball(None, np.flatnonzero(mark[: st.num_nodes]), size)
                 else:
                     bits = np.packbits(mark[: st.num_nodes], bitorder="little")
                     ball = _Ball(bits, None, size)
             elif size * 128 < st.num_nodes:
-                ball = _Ball(None, ids, size)
+                ball = _Ball(None, ids.astype(np.intp), size)
             else:
                 bits = np.packbits(mark[: st.num_nodes], bitorder="little")
                 ball = _Ball(bits, None, size)
@@ -794,7 +866,7 @@ class NetworkEngine:
         self._store_ball(seq, v, ball)
         return ball
 
-    def _store_ball(self, seq: int, v: int, ball: _Ball) -> None:
+    def _store_ball(self, seq: int, v: int, ball: _Ball) -> bool:
         """Cache ``ball`` unless a change happened since ``seq`` was read."""
         if self._cache_size > 0:
             with self._cache_lock:
@@ -802,29 +874,76 @@ class NetworkEngine:
                     self._cache[v] = ball
                     while len(self._cache) > self._cache_size:
                         self._cache.popitem(last=False)
+                    return True
+        return False
 
-    def _k_ball_gently(self, st: _State, seq: int, v: int) -> None:
-        """Build and cache ``v``'s 2-ball in small chunks with pauses (background use)."""
-        if self._cached_ball(v) is not None:
-            return
+    def _wait_for_quiet(self, since: float) -> None:
+        """Sleep until the engine is quiet, or ``background_max_wait_s`` after ``since``."""
+        while not self._quiet():
+            if time.monotonic() - since >= self.background_max_wait_s:
+                return
+            time.sleep(self.background_quiet_s)
+
+    def _build_in_background(self, v: int) -> None:
+        """Build and cache ``v``'s 2-ball step by step, each step when the engine is quiet.
+
+        A change to the graph between two steps makes the partial set worthless: the
+        build starts over (at most three times; a later query queues it again).
+        """
+        for _ in range(3):
+            seq = self._seq
+            if seq & 1:
+                time.sleep(0)
+                continue
+            st = self._state
+            if self._cached_ball(v) is not None:
+                return
+            try:
+                ball = self._ball_in_steps(st, seq, v)
+            except Exception:
+                if self._seq == seq:
+                    raise
+                continue  # a torn read: the graph changed underneath
+            if ball is not None and self._store_ball(seq, v, ball):
+                return
+
+    def _ball_in_steps(self, st: _State, seq: int, v: int) -> _Ball | None:
+        """``v``'s 2-ball from ``st``, or ``None`` as soon as the graph changes."""
         nv = self._nbrs(st, v)
         n = st.num_nodes
         mark = self._scratch.get(n)
+        # Row boundaries so that each step scatters about _BUILD_CHUNK_ENTRIES entries
+        # (base degrees; an overlay row counts as its base row, which is close enough).
+        nv64 = nv.astype(np.int64)
+        inb = nv64 < st.n_base
+        deg = np.zeros(nv.size, dtype=np.int64)
+        deg[inb] = st.indptr[nv64[inb] + 1] - st.indptr[nv64[inb]]
+        cum = np.cumsum(deg)
+        total = int(cum[-1]) if cum.size else 0
+        cuts = np.searchsorted(cum, np.arange(_BUILD_CHUNK_ENTRIES, total, _BUILD_CHUNK_ENTRIES))
+        bounds = [0, *(cuts + 1).tolist(), int(nv.size)]
+        step_at = time.monotonic()
         try:
-            for i in range(0, nv.size, _BUILD_CHUNK):
-                cat, _ = self._gather(st, nv[i : i + _BUILD_CHUNK], wide_above=0)
-                mark[cat] = True
-                time.sleep(_BUILD_PAUSE_S)
-            mark[nv] = False
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                if lo >= hi:
+                    continue
+                self._wait_for_quiet(step_at)
+                if self._seq != seq:
+                    return None
+                cat, _ = self._gather(st, nv[lo:hi])
+                _set(mark, cat, True)
+                step_at = time.monotonic()
+            self._wait_for_quiet(step_at)
+            if self._seq != seq:
+                return None
+            _set(mark, nv, False)
             mark[v] = False
             size = int(np.count_nonzero(mark[:n]))
             if size * 128 < n:
-                ball = _Ball(None, np.flatnonzero(mark[:n]).astype(np.int32), size)
-            else:
-                ball = _Ball(np.packbits(mark[:n], bitorder="little"), None, size)
+                return _Ball(None, np.flatnonzero(mark[:n]), size)
+            return _Ball(np.packbits(mark[:n], bitorder="little"), None, size)
         finally:
-            mark[:n] = False
-        self._store_ball(seq, v, ball)
+            mark.fill(False)
 
     def _build_later(self, v: int) -> None:
         """Queue a background build of ``v``'s 2-ball (one worker thread while any are due)."""
@@ -846,7 +965,7 @@ class NetworkEngine:
                 if v is None:
                     return
                 try:
-                    self._read(self._k_ball_gently, v)
+                    self._build_in_background(v)
                 finally:
                     with self._builds_cv:
                         self._builds.pop(v, None)
@@ -898,6 +1017,10 @@ class NetworkEngine:
         nv = self._nbrs(st, v)
         if nv.size == 0 or t.size == 0:
             return out
+        if int(t.max()) >= st.num_nodes:  # ids never seen are out of network
+            known = np.flatnonzero(t < st.num_nodes)
+            out[known] = self._k_degrees(st, seq, v, t[known])
+            return out
         ball = self._cached_ball(v)
         if ball is None:
             if self._volume(st, nv) > self.inline_ball_volume:
@@ -909,12 +1032,7 @@ class NetworkEngine:
         if marked is not None:  # small S2: mark it, so lookups are gathers too
             mark = self._scratch.get(st.num_nodes)
             mark[marked] = True
-
-            def contains(q: NDArray[Any]) -> B8:
-                hit = np.zeros(q.size, dtype=np.bool_)
-                ok = q < mark.size
-                hit[ok] = mark[q[ok]]
-                return hit
+            contains: Callable[[NDArray[Any]], B8] = mark.take
         else:
             contains = ball.contains
         try:
@@ -925,15 +1043,15 @@ class NetworkEngine:
             rest = np.flatnonzero(~(d1 | d2) & (t != v))
             if rest.size:
                 # Distance 3 iff a neighbour of the target is in S2. Check each target's
-                # first few neighbours for all targets at once, then the full lists of
-                # the few targets still undecided.
+                # first few neighbours for all targets at once, then the rest of the
+                # lists of the few targets still undecided.
                 cat, lengths = self._gather(st, t[rest], _PREFIX)
-                found = _segment_any_count(contains(cat), lengths) > 0
+                found = _segment_any(contains(cat), lengths)
                 out[rest[found]] = 3
                 rest = rest[~found & (lengths == _PREFIX)]
                 if rest.size:
-                    cat, lengths = self._gather(st, t[rest])
-                    found = _segment_any_count(contains(cat), lengths) > 0
+                    cat, lengths = self._gather(st, t[rest], skip=_PREFIX)
+                    found = _segment_any(contains(cat), lengths)
                     out[rest[found]] = 3
         finally:
             if marked is not None:
@@ -951,7 +1069,8 @@ class NetworkEngine:
         neighbours are expanded in growing chunks (2, 8, 32, ...) per target.
         """
         mark = self._scratch.get(st.num_nodes)
-        mark[nv] = True
+        nvw = nv.astype(np.intp)
+        mark[nvw] = True
         try:
             d1 = _member(nv, t)
             out[d1] = 1
@@ -959,7 +1078,7 @@ class NetworkEngine:
             if rest.size == 0:
                 return out
             cat, lengths = self._gather(st, t[rest])
-            found = _segment_any_count(mark[cat], lengths) > 0
+            found = _segment_any(mark.take(cat), lengths)
             out[rest[found]] = 2
             starts = np.cumsum(lengths) - lengths
             keep = ~found
@@ -973,15 +1092,15 @@ class NetworkEngine:
                     break
                 first = np.cumsum(take) - take
                 picks = np.repeat(starts + lo - first, take) + np.arange(total)
-                cat2, lengths2 = self._gather(st, cat[picks])
-                via = _segment_any_count(mark[cat2], lengths2) > 0
-                found = _segment_any_count(via, take) > 0
+                cat2, lengths2 = self._gather(st, cat.take(picks))
+                via = _segment_any(mark.take(cat2), lengths2)
+                found = _segment_any(via, take)
                 out[rest[found]] = 3
                 more = ~found & (done + step < lengths)
                 rest, lengths, starts = rest[more], lengths[more], starts[more]
                 done, step = done + step, step * 4
         finally:
-            mark[nv] = False
+            mark[nvw] = False
         return out
 
     def mutual_count(self, a: int, b: int) -> int:
@@ -1023,12 +1142,12 @@ class NetworkEngine:
         if nv.size == 0 or t.size == 0:
             return np.zeros(t.size, dtype=np.int32)
         mark = self._scratch.get(st.num_nodes)
-        mark[nv] = True
+        _set(mark, nv, True)
         try:
             cat, lengths = self._gather(st, t)
-            counts = _segment_any_count(mark[cat], lengths)
+            counts = _segment_any_count(mark.take(cat), lengths)
         finally:
-            mark[nv] = False
+            _set(mark, nv, False)
         return counts.astype(np.int32)
 
     def mutual(self, a: int, b: int, *, offset: int = 0, limit: int = 20) -> I32:
@@ -1156,12 +1275,12 @@ class NetworkEngine:
         if d != 3:
             return []
         mark = self._scratch.get(st.num_nodes)
-        mark[nb] = True
+        _set(mark, nb, True)
         try:
             cat, lengths = self._gather(st, na)
-            touching = _segment_any_count(mark[cat], lengths) > 0
+            touching = _segment_any(mark.take(cat), lengths)
         finally:
-            mark[nb] = False
+            _set(mark, nb, False)
         xs = na[touching]
         mx = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
         order = np.lexsort((xs, -mx))
@@ -1213,11 +1332,11 @@ class NetworkEngine:
                 ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
             work = self._volume(st, ids)
             if work <= self.exact_reach_work:
-                mark[nv] = True
+                _set(mark, nv, True)
                 mark[a] = True
                 # The 2-ball is marked; mark its neighbours too and count the new marks.
                 cat3, _ = self._gather(st, ids)
-                mark[cat3] = True
+                _set(mark, cat3, True)
                 ball3 = int(np.count_nonzero(mark[: st.num_nodes]))
                 third = ball3 - (1 + int(nv.size) + second)
                 return Reach(int(nv.size), second, third, False, 0.0)
