@@ -620,3 +620,19 @@ def test_the_command_line_deletes_with_yes(tmp_path: Path) -> None:
     twice = runner.invoke(cli, ["member", "delete", "former_member_1", "--yes", "--url", url])
     assert twice.exit_code == 1
     assert "account_deleted" in twice.output
+
+
+def test_the_other_sides_archive_names_a_former_member_without_a_link(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    from kith.portability.archive import member_archive
+
+    w = build(ctx, kith)
+    assert delete_me(client, bearer(ctx, w.grace), {"password": PASSWORD}).status_code == 204
+    ctx.session.expire_all()
+    archive = member_archive(ctx, ctx.session.get_one(Member, w.ana.id))
+    others = [c["with"] for c in archive["conversations"]]
+    assert {"name": "Former member", "handle": None, "url": None} in others
+    assert HANDLE not in json.dumps(archive)
+    text = json.dumps(archive)
+    assert placeholder_handle(w.grace.id) not in text, text[max(0, text.find("former_member_") - 300) :][:500]

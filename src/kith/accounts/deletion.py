@@ -76,9 +76,17 @@ def placeholder_email(member_id: int) -> str:
     return f"deleted-{member_id}@deleted.invalid"
 
 
+FORMER_HANDLE_PREFIX = "former_member_"
+
+
 def placeholder_handle(member_id: int) -> str:
     """A unique handle no one can choose (handles have no underscores)."""
-    return f"former_member_{member_id}"
+    return f"{FORMER_HANDLE_PREFIX}{member_id}"
+
+
+def is_former_handle(handle: str) -> bool:
+    """The handle of a deleted account (it has no profile page)."""
+    return handle.startswith(FORMER_HANDLE_PREFIX)
 
 
 def delete_account(

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import case, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from kith.accounts.deletion import FORMER_MEMBER, is_former_handle
 from kith.connections.service import is_expired, status_for
 from kith.db import Ctx
 from kith.members.service import career_stage
@@ -96,6 +97,8 @@ class _People:
     def __call__(self, first: str | None, last: str | None, handle: str | None) -> Any:
         if handle is None:
             return None
+        if is_former_handle(handle):
+            return {"name": FORMER_MEMBER, "handle": None, "url": None}
         return {
             "name": f"{first or ''} {last or ''}".strip(),
             "handle": handle,
@@ -333,6 +336,12 @@ def _follows(ctx: Ctx, me: int, person: _People) -> dict[str, Any]:
     return out
 
 
+def _sender(handle: str) -> str:
+    """Who wrote a message that is not the member's: the other side's handle, or
+    "Former member" once that account is deleted."""
+    return FORMER_MEMBER if is_former_handle(handle) else handle
+
+
 def _conversations(ctx: Ctx, me: int, person: _People) -> list[dict[str, Any]]:
     other = aliased(Member)
     mine = or_(Conversation.member_lo_id == me, Conversation.member_hi_id == me)
@@ -361,7 +370,7 @@ def _conversations(ctx: Ctx, me: int, person: _People) -> list[dict[str, Any]]:
             "started_at": _when(started),
             "messages": [
                 {
-                    "from": "me" if sender_id == me else handle,
+                    "from": "me" if sender_id == me else _sender(handle),
                     "sent_at": _when(when),
                     "body": body,
                 }
