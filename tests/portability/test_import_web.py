@@ -324,3 +324,25 @@ def test_cli_import_with_progress_report_and_invitations(tmp_path: Path) -> None
     assert bad.exit_code == 1
     assert "import_bad_zip" in bad.output
     kith.db.dispose()
+
+
+def test_a_50_mb_upload_is_refused_whole(client: TestClient, ctx: Ctx) -> None:
+    sam, _ = setup(ctx)
+    row = b"Ana,Ruiz,https://www.linkedin.com/in/ana-ruiz,,Acme,CTO,08 Feb 2026\r\n"
+    big = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    big += row * (50 * 2**20 // len(row))
+    assert len(big) >= 49 * 2**20
+    body = refused(
+        client.post(
+            "/api/v1/me/imports",
+            headers=bearer(ctx, sam),
+            files={"files": ("Connections.csv", big, "text/csv")},
+        ),
+        422,
+        "import_too_large",
+    )
+    assert body["detail"] == (
+        "Connections.csv is larger than 20 MB; files up to 20 MB can be imported."
+    )
+    ctx.session.expire_all()
+    assert counted(ctx) == (0, 0)
