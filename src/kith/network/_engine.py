@@ -75,7 +75,7 @@ _BIT = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=np.uint8)
 _PREFIX = 24
 # degrees(): a viewer whose connections hold more adjacency entries than this is answered
 # without a 2nd-degree set on a cache miss, and the set is built in the background.
-DEFAULT_INLINE_BALL_VOLUME = 400_000
+DEFAULT_INLINE_BALL_VOLUME = 150_000
 # Background 2-ball builds scatter about this many adjacency entries per step (~0.1 ms,
 # of which the concatenation, ~30 us, holds the interpreter) and take a step only while
 # the engine is quiet; see NetworkEngine.background_quiet_s.
@@ -85,36 +85,30 @@ DEFAULT_BACKGROUND_MAX_WAIT_S = 0.05
 
 
 class _Ball:
-    """A cached distance-2 set: a little-endian bitset when dense, sorted ids when sparse.
+    """A cached distance-2 set as a little-endian bitset (``num_nodes / 8`` bytes).
 
-    Sparse ids are kept as ``intp``, ready to be scattered into a mark array.
+    A bitset even when the set is small: 125 KB at 1M members stays in the core's
+    cache while a page is answered, where scattering a small set into the 1 MB mark
+    array and clearing it again costs more than the lookups.
     """
 
-    __slots__ = ("bits", "ids", "size")
+    __slots__ = ("bits",)
 
-    def __init__(
-        self, bits: NDArray[np.uint8] | None, ids: NDArray[np.intp] | None, size: int
-    ) -> None:
+    def __init__(self, bits: NDArray[np.uint8]) -> None:
         self.bits = bits
-        self.ids = ids
-        self.size = size
 
     def contains(self, q: NDArray[Any]) -> B8:
-        if self.bits is not None:
-            nbits = self.bits.size * 8
-            if q.size and int(q.max()) >= nbits:
-                out = np.zeros(q.size, dtype=np.bool_)
-                ok = q < nbits
-                out[ok] = self.contains(q[ok])
-                return out
-            return np.asarray((self.bits.take(q >> 3) & _BIT.take(q & 7)) != 0)
-        assert self.ids is not None
-        return _member(self.ids, q)
+        nbits = self.bits.size * 8
+        if q.size and int(q.max()) >= nbits:  # ids added since the set was built
+            out = np.zeros(q.size, dtype=np.bool_)
+            ok = q < nbits
+            out[ok] = self.contains(q[ok])
+            return out
+        return np.asarray((self.bits.take(q >> 3) & _BIT.take(q & 7)) != 0)
 
     @property
     def nbytes(self) -> int:
-        arr = self.bits if self.bits is not None else self.ids
-        return 0 if arr is None else int(arr.nbytes)
+        return int(self.bits.nbytes)
 
 
 class _Scratch(threading.local):
@@ -847,22 +841,17 @@ class NetworkEngine:
         if ball is not None:
             return ball
         nv = self._nbrs(st, v)
-        mark = self._scratch.get(st.num_nodes)
-        ids, size, cat = self._second(st, v, nv)
+        n = st.num_nodes
+        mark = self._scratch.get(n)
+        cat, _ = self._gather(st, nv)
+        wide = cat.astype(np.intp)
         try:
-            if ids is None:
-                if size * 128 < st.num_nodes:
-                    ball = _Ball(None, np.flatnonzero(mark[: st.num_nodes]), size)
-                else:
-                    bits = np.packbits(mark[: st.num_nodes], bitorder="little")
-                    ball = _Ball(bits, None, size)
-            elif size * 128 < st.num_nodes:
-                ball = _Ball(None, ids.astype(np.intp), size)
-            else:
-                bits = np.packbits(mark[: st.num_nodes], bitorder="little")
-                ball = _Ball(bits, None, size)
+            mark[wide] = True
+            _set(mark, nv, False)
+            mark[v] = False
+            ball = _Ball(np.packbits(mark[:n], bitorder="little"))
         finally:
-            self._clear(st, cat)
+            self._clear(st, wide)
         self._store_ball(seq, v, ball)
         return ball
 
@@ -938,10 +927,7 @@ class NetworkEngine:
                 return None
             _set(mark, nv, False)
             mark[v] = False
-            size = int(np.count_nonzero(mark[:n]))
-            if size * 128 < n:
-                return _Ball(None, np.flatnonzero(mark[:n]), size)
-            return _Ball(np.packbits(mark[:n], bitorder="little"), None, size)
+            return _Ball(np.packbits(mark[:n], bitorder="little"))
         finally:
             mark.fill(False)
 
@@ -1028,34 +1014,24 @@ class NetworkEngine:
                     self._build_later(v)
                 return self._degrees_direct(st, v, nv, t, out)
             ball = self._ball(st, seq, v)
-        marked = ball.ids
-        if marked is not None:  # small S2: mark it, so lookups are gathers too
-            mark = self._scratch.get(st.num_nodes)
-            mark[marked] = True
-            contains: Callable[[NDArray[Any]], B8] = mark.take
-        else:
-            contains = ball.contains
-        try:
-            d1 = _member(nv, t)
-            d2 = contains(t) & ~d1
-            out[d1] = 1
-            out[d2] = 2
-            rest = np.flatnonzero(~(d1 | d2) & (t != v))
+        contains = ball.contains
+        d1 = _member(nv, t)
+        d2 = contains(t) & ~d1
+        out[d1] = 1
+        out[d2] = 2
+        rest = np.flatnonzero(~(d1 | d2) & (t != v))
+        if rest.size:
+            # Distance 3 iff a neighbour of the target is in S2. Check each target's
+            # first few neighbours for all targets at once, then the rest of the lists
+            # of the few targets still undecided.
+            cat, lengths = self._gather(st, t[rest], _PREFIX)
+            found = _segment_any(contains(cat), lengths)
+            out[rest[found]] = 3
+            rest = rest[~found & (lengths == _PREFIX)]
             if rest.size:
-                # Distance 3 iff a neighbour of the target is in S2. Check each target's
-                # first few neighbours for all targets at once, then the rest of the
-                # lists of the few targets still undecided.
-                cat, lengths = self._gather(st, t[rest], _PREFIX)
+                cat, lengths = self._gather(st, t[rest], skip=_PREFIX)
                 found = _segment_any(contains(cat), lengths)
                 out[rest[found]] = 3
-                rest = rest[~found & (lengths == _PREFIX)]
-                if rest.size:
-                    cat, lengths = self._gather(st, t[rest], skip=_PREFIX)
-                    found = _segment_any(contains(cat), lengths)
-                    out[rest[found]] = 3
-        finally:
-            if marked is not None:
-                mark[marked] = False
         return out
 
     def _degrees_direct(
