@@ -386,3 +386,18 @@ def test_reports_forget_a_member_who_left(ctx: Ctx) -> None:
     assert (ana_row.member_id, ana_row.member_handle, ana_row.member_name) == (None, "", "")
     assert m["ana"].handle not in ctx.session.get_one(ImportRun, run.id).report
     assert report.counts["matched"] == 2
+
+
+def test_the_same_person_twice_in_a_file_is_kept_once(ctx: Ctx) -> None:
+    sam = make_member(ctx, "Sam", "Doe")
+    data = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+        b"Lee,Park,https://www.linkedin.com/in/lee-park,,Acme,,01 Jan 2020\r\n"
+        b"Lee,Park,https://www.linkedin.com/in/Lee-Park/,,Acme,CFO,01 Jan 2020\r\n"
+    )
+    report = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", data)])))
+    assert [(r.line, r.status, r.detail) for r in report.rows] == [
+        (2, "new", "kept as a private contact"),
+        (3, "skipped", "the same person as line 2"),
+    ]
+    assert len(contacts_of(ctx, sam)) == 1

@@ -398,8 +398,8 @@ def import_linkedin(
         existing[str(row.source_key)] = dict(row._mapping)
 
     rows: list[ReportRow] = []
-    seen: dict[str, int] = {}
-    seen_members: dict[int, int] = {}
+    seen: dict[str, tuple[str, int]] = {}
+    seen_members: dict[int, tuple[str, int]] = {}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     made: list[tuple[ReportRow, str]] = []
@@ -425,18 +425,22 @@ def import_linkedin(
             )
             report.match = how
         if key in seen or (member_id is not None and member_id in seen_members):
-            first = seen.get(key) or seen_members[member_id or 0]
-            report.detail = f"the same person as line {first} of Connections.csv"
-            if person.file == "Invitations.csv":
-                report.detail = f"already in Connections.csv (line {first})"
-            report.member_id, report.match = None, None
+            file, line = seen.get(key) or seen_members[member_id or 0]
+            report.detail = (
+                f"already in {file} (line {line})"
+                if file != person.file
+                else f"the same person as line {line}"
+            )
+            report.member_id, report.member_name, report.member_handle = None, "", ""
+            report.match = None
             continue
-        seen[key] = person.line
+        seen[key] = (person.file, person.line)
         if member_id is not None:
-            seen_members[member_id] = person.line
+            seen_members[member_id] = (person.file, person.line)
         if member_id == owner.id:
             report.detail = "this is you"
-            report.member_id, report.match = None, None
+            report.member_id, report.member_name, report.member_handle = None, "", ""
+            report.match = None
             continue
         if member_id is not None and member_id in connected:
             report.status, report.detail = "connected", "already connected on Kith"
@@ -518,6 +522,7 @@ def import_linkedin(
     for skipped in export.skipped:
         rows.append(_skipped_row(skipped))
     rows.extend(_profile_rows(export))
+    rows.sort(key=lambda r: (r.file, r.line))
     counts = dict.fromkeys(STATUSES, 0)
     for r in rows:
         counts[r.status] += 1
@@ -796,7 +801,7 @@ def invitation_context(contact: Contact) -> str:
     """The "how do you know each other" an invitation from an import carries."""
     if contact.connected_elsewhere_on is not None:
         return f"Connected on LinkedIn since {contact.connected_elsewhere_on:%d %b %Y}"
-    return "Connected on LinkedIn"
+    return "From LinkedIn"
 
 
 def imported_matches(
