@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import networkx as nx
 import numpy as np
 import pytest
 
-from kith.network import NetworkEngine
+from kith.network import NetworkEngine, _engine
 
 from .oracle import Oracle
 
@@ -133,3 +134,115 @@ def test_a_query_sees_one_state() -> None:
     assert seen == {2}
     assert paths == {2}
     assert eng.mutual_count(1, 2) == 2
+
+
+def _large_viewer_engine() -> tuple[NetworkEngine, list[int]]:
+    """Viewer 0 with a neighbourhood that is always answered directly on a miss."""
+    rng = np.random.default_rng(21)
+    a, b = rng.integers(0, 300, 3000), rng.integers(0, 300, 3000)
+    eng = NetworkEngine.from_edges(a, b, cache_size=8)
+    eng.inline_ball_volume = 0
+    return eng, list(range(300))
+
+
+def test_background_build_waits_while_a_query_is_in_flight() -> None:
+    eng, everyone = _large_viewer_engine()
+    eng.background_max_wait_s = 60.0  # no forced progress in this test
+    gate, inside = threading.Event(), threading.Event()
+
+    def slow_query(_st: object, _seq: int) -> None:
+        inside.set()
+        gate.wait(10)
+
+    t = threading.Thread(target=eng._read, args=(slow_query,))
+    t.start()
+    assert inside.wait(10)
+    expected = eng.degrees(0, everyone).tolist()  # a miss: queues the build
+    assert not eng.wait_for_background(timeout=0.3)
+    assert eng.cache_info()["viewers"] == 0
+    gate.set()
+    t.join()
+    assert eng.wait_for_background(timeout=10)
+    assert eng.cache_info()["viewers"] == 1
+    assert eng.degrees(0, everyone).tolist() == expected
+
+
+def test_background_build_waits_for_the_quiet_period() -> None:
+    eng, everyone = _large_viewer_engine()
+    eng.background_quiet_s = 0.5
+    eng.background_max_wait_s = 60.0
+    eng.degrees(0, everyone)
+    time.sleep(0.2)  # the last query ended 0.2 s ago: not quiet yet
+    assert eng.cache_info()["viewers"] == 0
+    assert eng.wait_for_background(timeout=10)
+    assert eng.cache_info()["viewers"] == 1
+
+
+def test_background_build_progresses_under_constant_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The engine is never quiet: the build still takes one step per background_max_wait_s.
+    monkeypatch.setattr(_engine, "_BUILD_CHUNK_ENTRIES", 64)
+    eng, everyone = _large_viewer_engine()
+    eng.background_quiet_s = 0.01
+    eng.background_max_wait_s = 0.005
+    stop = threading.Event()
+
+    def load() -> None:
+        while not stop.is_set():
+            eng.degree(1, 2)
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for th in threads:
+        th.start()
+    try:
+        expected = eng.degrees(0, everyone).tolist()
+        assert eng.wait_for_background(timeout=30)
+        assert eng.cache_info()["viewers"] == 1
+        assert eng.degrees(0, everyone).tolist() == expected
+    finally:
+        stop.set()
+        for th in threads:
+            th.join()
+
+
+def test_a_change_during_a_stepwise_build_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many small steps; changes land between them; the cached set must match the end state.
+    monkeypatch.setattr(_engine, "_BUILD_CHUNK_ENTRIES", 16)
+    rng = np.random.default_rng(8)
+    n = 120
+    a, b = rng.integers(0, n, 900), rng.integers(0, n, 900)
+    eng = NetworkEngine.from_edges(a, b, cache_size=64)
+    eng.inline_ball_volume = 0
+    eng.background_quiet_s = 0.0
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from(zip(a.tolist(), b.tolist(), strict=True))
+    g.remove_edges_from(nx.selfloop_edges(g))
+    everyone = list(range(n))
+    for i in range(200):
+        x, y = (int(v) for v in rng.integers(0, n, 2))
+        eng.degrees(i % 10, everyone)  # queue builds for viewers 0..9
+        if x != y:
+            if g.has_edge(x, y):
+                eng.disconnect(x, y)
+                g.remove_edge(x, y)
+            else:
+                eng.connect(x, y)
+                g.add_edge(x, y)
+    assert eng.wait_for_background(timeout=30)
+    o = Oracle(g)
+    for v in range(10):
+        eng.degrees(v, everyone)
+        assert eng.wait_for_background(timeout=30)
+        assert eng.degrees(v, everyone).tolist() == [o.degree(v, t) for t in everyone]
+
+
+def test_queries_in_flight_are_counted_even_when_they_fail() -> None:
+    eng, _ = _large_viewer_engine()
+
+    def boom(_st: object, _seq: int) -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        eng._read(boom)
+    eng.degree(1, 2)
+    assert eng._busy == 0
