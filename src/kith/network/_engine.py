@@ -282,9 +282,9 @@ class NetworkEngine:
         self.inline_ball_volume = DEFAULT_INLINE_BALL_VOLUME
         """Largest 2-ball (in gathered entries) :meth:`degrees` builds inside a call."""
         self.background_quiet_s = DEFAULT_BACKGROUND_QUIET_S
-        """A background build step runs only when no query has run for this long..."""
+        """Background 2nd-degree builds step only with no query in flight for this long."""
         self.background_max_wait_s = DEFAULT_BACKGROUND_MAX_WAIT_S
-        """...or when the previous step is this long ago (progress under constant load)."""
+        """Under constant load a background build still takes a step this often."""
         self._builds: dict[int, None] = {}  # queued 2-ball builds, oldest first
         self._builds_cv = threading.Condition()
         self._builder: threading.Thread | None = None
@@ -985,8 +985,9 @@ class NetworkEngine:
         viewers, dropped when a change touches it). On a cache miss the set is built
         inside the call, unless the viewer's connections hold more than
         ``inline_ball_volume`` adjacency entries: then the page is answered directly
-        and the set is built in a background thread for the pages that follow
-        (:meth:`wait_for_background` waits for it). Same semantics as :meth:`degree`.
+        and the set is built for the pages that follow by a background thread that
+        works only while no query is running (:meth:`wait_for_background` waits for
+        it). Same semantics as :meth:`degree`.
 
         Examples
         --------
