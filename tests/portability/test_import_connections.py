@@ -394,10 +394,22 @@ def test_the_same_person_twice_in_a_file_is_kept_once(ctx: Ctx) -> None:
         b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
         b"Lee,Park,https://www.linkedin.com/in/lee-park,,Acme,,01 Jan 2020\r\n"
         b"Lee,Park,https://www.linkedin.com/in/Lee-Park/,,Acme,CFO,01 Jan 2020\r\n"
+        b"Lee,Park,https://www.linkedin.com/in/lee-park-2,,Acme,Intern,02 Jan 2020\r\n"
     )
     report = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", data)])))
     assert [(r.line, r.status, r.detail) for r in report.rows] == [
         (2, "new", "kept as a private contact"),
         (3, "skipped", "the same person as line 2"),
+        # the same name at the same company, another address: another person
+        (4, "new", "kept as a private contact"),
     ]
-    assert len(contacts_of(ctx, sam)) == 1
+    assert len(contacts_of(ctx, sam)) == 2
+    # An older export of the same people without URLs finds both names again, and
+    # since two contacts share the name and company, the first one is updated.
+    older = (
+        b"First Name,Last Name,Email Address,Company,Position,Connected On\r\n"
+        b"Lee,Park,,Acme,CFO,01 Jan 2020\r\n"
+    )
+    again = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", older)])))
+    assert again.rows[0].status == "updated"
+    assert len(contacts_of(ctx, sam)) == 2

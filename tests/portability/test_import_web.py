@@ -346,3 +346,58 @@ def test_a_50_mb_upload_is_refused_whole(client: TestClient, ctx: Ctx) -> None:
     )
     ctx.session.expire_all()
     assert counted(ctx) == (0, 0)
+
+
+GOOD_VARIANTS = {
+    "Connections.csv": 3,  # the current format, with the "Notes:" preamble
+    "Connections_bom_crlf.csv": None,  # a byte-order mark and Windows line endings
+    "Connections_no_preamble.csv": None,  # older exports
+    "Connections_no_url.csv": None,  # older exports without the URL column
+}
+BAD_VARIANTS = {
+    "Connections_latin1.csv": "import_bad_encoding",
+    "Connections_renamed.csv": "import_missing_columns",
+}
+
+
+def test_every_fixture_variant_through_the_api(client: TestClient, ctx: Ctx) -> None:
+    sam, _ = setup(ctx)
+    auth = bearer(ctx, sam)
+    for name in GOOD_VARIANTS:
+        r = client.post(
+            "/api/v1/me/imports",
+            headers=auth,
+            files={"files": ("Connections.csv", fixture(name), "text/csv")},
+        )
+        assert r.status_code == 201, (name, r.text)
+        rows = r.json()["rows"]
+        assert rows, name
+        assert all(x["file"] == "Connections.csv" for x in rows), name
+        assert {x["status"] for x in rows} <= {"new", "unchanged", "updated", "skipped"}, name
+        assert any(x["name"] == "Ana Ruiz" for x in rows), name
+    invitations = client.post(
+        "/api/v1/me/imports",
+        headers=auth,
+        files={"files": ("Invitations.csv", fixture("Invitations_old.csv"), "text/csv")},
+    )
+    assert invitations.status_code == 201, invitations.text
+    before = counted(ctx)
+    for name, code in BAD_VARIANTS.items():
+        refused(
+            client.post(
+                "/api/v1/me/imports",
+                headers=auth,
+                files={"files": ("Connections.csv", fixture(name), "text/csv")},
+            ),
+            422,
+            code,
+        )
+    ctx.session.expire_all()
+    assert counted(ctx) == before
+    # Ana Ruiz is in every good variant: she is one private contact, not four.
+    assert (
+        ctx.session.scalar(
+            select(func.count()).where(Contact.owner_id == sam.id, Contact.name == "Ana Ruiz")
+        )
+        == 1
+    )

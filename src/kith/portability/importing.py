@@ -25,8 +25,10 @@ one remembers the member, can be invited from the report, and turns into the
 connection's record when the two connect.
 
 Each person has a ``source_key`` (their LinkedIn address, else another URL, else the
-email address, else name and company), unique per owner, so importing the same file
-again finds every person already there and changes nothing.
+email address, else name and company), unique per owner, and is looked for among the
+owner's earlier contacts by each of those in turn, so importing the same file again
+changes nothing and an older export without URLs finds the same people. Name and
+company alone never join two people who have different profile addresses.
 """
 
 from __future__ import annotations
@@ -206,19 +208,41 @@ def _split_name(full: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
-def source_key(person: _Person) -> str | None:
-    """Who this person is within the owner's imports (see the module docstring)."""
-    slug = profile_slug(person.url)
+def _lookup(
+    index: dict[str, dict[str, Any]], keys: Sequence[str], address: str
+) -> dict[str, Any] | None:
+    """The first entry any of ``keys`` finds. Name and company alone identify someone
+    only when one side has no address: two people of the same name at the same company
+    with different profile addresses are two people."""
+    for k in keys:
+        hit = index.get(k)
+        if hit is None:
+            continue
+        if k.startswith("name:") and address:
+            theirs = person_keys(str(hit.get("url") or ""), "", "", "")
+            if theirs and theirs[0] != address:
+                continue
+        return hit
+    return None
+
+
+def person_keys(url: str, email: str, name: str, company: str) -> list[str]:
+    """Every way this person can be known within the owner's imports, surest first:
+    their LinkedIn address, another URL, the email address, name and company. The
+    first is their ``source_key``; the others find them again in an export that lacks
+    it (an older export without URLs, say)."""
+    keys = []
+    slug = profile_slug(url)
     if slug:
-        return f"linkedin:{slug}"[:400]
-    if person.url:
-        return f"url:{person.url.strip().rstrip('/').lower()}"[:400]
-    if person.email:
-        return f"email:{person.email}"[:400]
-    name = _fold(person.name)
-    if not name:
-        return None
-    return f"name:{name}|{entity_key(person.company)}"[:400]
+        keys.append(f"linkedin:{slug}")
+    elif url:
+        keys.append(f"url:{url.strip().rstrip('/').lower()}")
+    if email:
+        keys.append(f"email:{email.strip().lower()}")
+    folded = _fold(name)
+    if folded:
+        keys.append(f"name:{folded}|{entity_key(company)}")
+    return [k[:400] for k in keys]
 
 
 def _people(export: LinkedInExport) -> list[_Person]:
@@ -389,24 +413,30 @@ def import_linkedin(
     total = len(people)
     matcher = _Matcher(ctx, owner, people)
     connected = _connected_ids(ctx, owner.id)
-    existing: dict[str, dict[str, Any]] = {}
+    known: dict[str, dict[str, Any]] = {}  # earlier imports' contacts, by every key
     for row in ctx.session.execute(
         select(Contact.id, Contact.source_key, *(getattr(Contact, f) for f in _CONTACT_FIELDS))
         .where(Contact.owner_id == owner.id, Contact.source_key.is_not(None))
         .where(Contact.other_id.is_(None))
     ):
-        existing[str(row.source_key)] = dict(row._mapping)
+        kept = dict(row._mapping)
+        for k in [str(row.source_key), *person_keys(row.url, row.email, row.name, row.company)]:
+            known.setdefault(k, kept)
 
     rows: list[ReportRow] = []
-    seen: dict[str, tuple[str, int]] = {}
-    seen_members: dict[int, tuple[str, int]] = {}
+    seen: dict[str, dict[str, Any]] = {}  # every key of each person in this file
+    seen_members: dict[int, dict[str, Any]] = {}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     made: list[tuple[ReportRow, str]] = []
+    new_ids: dict[str, int] = {}
     to_link: list[int] = []
     extras: list[_Extra] = []
     for done, person in enumerate(people, 1):
-        key = source_key(person)
+        keys = person_keys(person.url, person.email, person.name, person.company)
+        address = keys[0] if keys and not keys[0].startswith(("email:", "name:")) else ""
+        earlier = _lookup(known, keys, address)
+        key = str(earlier["source_key"]) if earlier else (keys[0] if keys else None)
         report = ReportRow(person.file, person.line, "skipped", "", name=person.name)
         rows.append(report)
         if progress is not None and (done % CHUNK == 0 or done == total):
@@ -424,8 +454,11 @@ def import_linkedin(
                 cand.handle,
             )
             report.match = how
-        if key in seen or (member_id is not None and member_id in seen_members):
-            file, line = seen.get(key) or seen_members[member_id or 0]
+        repeated = _lookup(seen, [key, *keys], address)
+        if repeated is None and member_id is not None:
+            repeated = seen_members.get(member_id)
+        if repeated is not None:
+            file, line = repeated["file"], repeated["line"]
             report.detail = (
                 f"already in {file} (line {line})"
                 if file != person.file
@@ -434,9 +467,11 @@ def import_linkedin(
             report.member_id, report.member_name, report.member_handle = None, "", ""
             report.match = None
             continue
-        seen[key] = (person.file, person.line)
+        here = {"file": person.file, "line": person.line, "url": person.url}
+        for k in [key, *keys]:
+            seen.setdefault(k, here)
         if member_id is not None:
-            seen_members[member_id] = (person.file, person.line)
+            seen_members[member_id] = here
         if member_id == owner.id:
             report.detail = "this is you"
             report.member_id, report.member_name, report.member_handle = None, "", ""
@@ -444,7 +479,6 @@ def import_linkedin(
             continue
         if member_id is not None and member_id in connected:
             report.status, report.detail = "connected", "already connected on Kith"
-            earlier = existing.get(key)
             if earlier is not None:  # kept privately by an earlier import: now one record
                 updates.append({"id": earlier["id"], "matched_member_id": member_id})
                 to_link.append(member_id)
@@ -452,7 +486,7 @@ def import_linkedin(
             if person.kith is not None and not person.kith.empty:
                 extras.append(_Extra(report, person.kith, member_id=member_id))
             continue
-        if person.file == "Invitations.csv" and member_id is None and key not in existing:
+        if person.file == "Invitations.csv" and member_id is None and earlier is None:
             report.detail = (
                 "not found on Kith; invitations that were never accepted are not kept as contacts"
             )
@@ -467,7 +501,7 @@ def import_linkedin(
             "matched_member_id": member_id,
             "match": found[1] if found else None,
         }
-        before = existing.get(key)
+        before = earlier
         if before is None:
             inserts.append(
                 {
@@ -510,9 +544,9 @@ def import_linkedin(
         for contact_id, key in ctx.session.execute(
             insert(CONTACTS).returning(CONTACTS.c.id, CONTACTS.c.source_key), list(chunk)
         ):
-            existing[str(key)] = {"id": int(contact_id)}
+            new_ids[str(key)] = int(contact_id)
     for report, key in made:
-        report.contact_id = int(existing[key]["id"])
+        report.contact_id = new_ids[key]
     if updates:
         ctx.session.execute(update(Contact), updates)
     for member_id in to_link:
