@@ -401,3 +401,12 @@ def test_every_fixture_variant_through_the_api(client: TestClient, ctx: Ctx) -> 
         )
         == 1
     )
+
+
+def test_your_data_is_reachable_from_settings_and_relationships(
+    client: TestClient, ctx: Ctx
+) -> None:
+    sam, _ = setup(ctx)
+    sign_in_as(client, ctx, sam)
+    assert 'href="/me/data"' in client.get("/me/settings").text
+    assert 'href="/me/data#import"' in client.get("/relationships").text
