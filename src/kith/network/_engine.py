@@ -73,6 +73,10 @@ class _State:
 _BIT = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=np.uint8)
 # degrees(): neighbours per target examined before the rest (a hit usually comes early).
 _PREFIX = 24
+# degrees() without a 2nd-degree set: neighbours per target expanded first, and how the
+# number grows from one round to the next.
+_EXPAND_FIRST = 2
+_EXPAND_GROWTH = 2
 # degrees(): a viewer whose connections hold more adjacency entries than this is answered
 # without a 2nd-degree set on a cache miss, and the set is built in the background.
 DEFAULT_INLINE_BALL_VOLUME = 150_000
@@ -1036,14 +1040,21 @@ class NetworkEngine:
         return out
 
     def _degrees_direct(
-        self, st: _State, v: int, nv: I32, t: I64, out: NDArray[np.int8]
+        self,
+        st: _State,
+        v: int,
+        nv: I32,
+        t: I64,
+        out: NDArray[np.int8],
+        first: int = _EXPAND_FIRST,
+        growth: int = _EXPAND_GROWTH,
     ) -> NDArray[np.int8]:
         """A page of degrees without ``S2(v)``: cheap when ``v``'s neighbourhood is large.
 
         With ``N(v)`` marked, a target is at distance 2 when one of its neighbours is
         marked, and at distance 3 when a neighbour of one of its neighbours is. The
         larger ``S2(v)`` is, the sooner a target's neighbours hit it, so the targets'
-        neighbours are expanded in growing chunks (2, 8, 32, ...) per target.
+        neighbours are expanded in growing chunks (2, 4, 8, ...) per target.
         """
         mark = self._scratch.get(st.num_nodes)
         nvw = nv.astype(np.intp)
@@ -1060,7 +1071,7 @@ class NetworkEngine:
             starts = np.cumsum(lengths) - lengths
             keep = ~found
             rest, lengths, starts = rest[keep], lengths[keep], starts[keep]
-            done, step = 0, 2
+            done, step = 0, first
             while rest.size:
                 lo = np.minimum(lengths, done)
                 take = np.minimum(lengths, done + step) - lo
@@ -1075,7 +1086,7 @@ class NetworkEngine:
                 out[rest[found]] = 3
                 more = ~found & (done + step < lengths)
                 rest, lengths, starts = rest[more], lengths[more], starts[more]
-                done, step = done + step, step * 4
+                done, step = done + step, step * growth
         finally:
             mark[nvw] = False
         return out
