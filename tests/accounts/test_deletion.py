@@ -633,6 +633,6 @@ def test_the_other_sides_archive_names_a_former_member_without_a_link(
     archive = member_archive(ctx, ctx.session.get_one(Member, w.ana.id))
     others = [c["with"] for c in archive["conversations"]]
     assert {"name": "Former member", "handle": None, "url": None} in others
-    assert HANDLE not in json.dumps(archive)
     text = json.dumps(archive)
-    assert placeholder_handle(w.grace.id) not in text, text[max(0, text.find("former_member_") - 300) :][:500]
+    assert HANDLE not in text
+    assert placeholder_handle(w.grace.id) not in text
