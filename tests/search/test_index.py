@@ -66,3 +66,37 @@ def test_the_demo_community_is_searchable(client: TestClient, kith: Kith, ctx: C
     assert viewer is not None
     assert member.handle in found(kith, viewer, company=(company,))
     assert member.handle in found(kith, viewer, keywords=f"{member.first_name} {member.last_name}")
+
+
+def test_the_name_words_follow_the_name_on_postgresql(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    """Typeahead's name-only tsvector (migration 0006) holds the name's words, the
+    document's weight-A lexemes, and follows a rename; SQLite uses FTS5's name column."""
+    from sqlalchemy import text
+
+    from kith.search.service import typeahead
+
+    viewer = make_member(ctx, "Vera")
+    ana = make_member(ctx, "Ana", "Lindqvist", headline="Analyst at Andes")
+
+    def names(prefix: str) -> list[int]:
+        synced(kith)
+        with kith.uow(write=False) as c:
+            me = c.session.get(Member, viewer.id)
+            assert me is not None
+            return [m.id for m, _ in typeahead(c, me, prefix)]
+
+    assert names("an") == [ana.id]  # by the name, not by the headline
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        same = text(
+            "SELECT name_words = to_tsvector('simple', name), strip(name_words) :: text, "
+            "(name_words @@ to_tsquery('simple', 'li:*')) "
+            "= (document @@ to_tsquery('simple', 'li:*A')) "
+            "FROM search_documents WHERE member_id = :id"
+        )
+        row = ctx.session.execute(same, {"id": ana.id}).one()
+        assert tuple(row) == (True, "'ana' 'lindqvist'", True)
+    profile(ctx, ana, last_name="Berg")
+    assert names("li") == []
+    assert names("an be") == [ana.id]

@@ -11,19 +11,20 @@ import kith.models  # noqa: F401 - registers the tables
 from kith.db import Base
 
 # The full-text structures each database keeps over ``search_documents`` (SQLite's
-# FTS5 table and its shadow tables; PostgreSQL's generated tsvector column and its
-# GIN index) are written by hand in migration 0002: the models do not describe them.
+# FTS5 table and its shadow tables; PostgreSQL's generated tsvector columns and their
+# GIN indexes) are written by hand in migrations 0002 and 0006: the models do not
+# describe them.
 FULL_TEXT_TABLES = "search_fts"
-FULL_TEXT_COLUMN = ("search_documents", "document")
-FULL_TEXT_INDEX = "ix_search_documents_document"
+FULL_TEXT_COLUMNS = {("search_documents", "document"), ("search_documents", "name_words")}
+FULL_TEXT_INDEXES = {"ix_search_documents_document", "ix_search_documents_name_words"}
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
     if type_ == "table" and (name or "").startswith(FULL_TEXT_TABLES):
         return False
-    if type_ == "column" and (obj.table.name, name) == FULL_TEXT_COLUMN:
+    if type_ == "column" and (obj.table.name, name) in FULL_TEXT_COLUMNS:
         return False
-    return not (type_ == "index" and name == FULL_TEXT_INDEX)
+    return not (type_ == "index" and name in FULL_TEXT_INDEXES)
 
 
 config = context.config
