@@ -451,7 +451,25 @@ def _matches(
             without=exclude.tolist(),
             best=limit + 1 if plain else None,
         )
-        stmt = stmt.add_columns(rank.label("rel")).order_by(rank.desc(), Member.id)
+        if not plain and _is_postgres(ctx):
+            # All the conditions, then the cut, over (id, rank) only: the sort does not
+            # carry the documents the rank was computed from.
+            cut: Any = (
+                stmt.with_only_columns(Member.id.label("id"), rank.label("rank"))
+                .where(*conds)
+                .order_by(literal_column("rank").desc(), Member.id)
+                .limit(limit + 1)
+                .subquery("cut")
+            )
+            stmt = select(
+                Member.id, SearchDocument.name, Member.location, Member.industry, cut.c.rank
+            ).select_from(cut)
+            stmt = stmt.join(Member, Member.id == cut.c.id).join(
+                SearchDocument, SearchDocument.member_id == cut.c.id
+            )
+            rank, conds = cut.c.rank, []
+        stmt = stmt.add_columns(rank.label("rel")) if plain or not _is_postgres(ctx) else stmt
+        stmt = stmt.order_by(rank.desc(), Member.id)
     else:
         if scope is not None:
             conds.append(id_in(ctx, Member.id, scope.tolist()))
