@@ -30,6 +30,27 @@ def test_the_demo_member_has_relationships_to_manage(ctx: Ctx) -> None:
     assert ctx.session.scalar(select(func.count()).select_from(Message)) == 6
 
 
+def test_the_demo_member_brought_a_linkedin_network(ctx: Ctx) -> None:
+    from kith.models import Contact, ImportRun
+    from kith.portability.importing import imported_matches, report_of
+
+    build_demo(ctx, members=300, seed=3)
+    demo = ctx.session.scalars(select(Member).where(Member.email == DEMO_EMAIL)).one()
+    [run] = ctx.session.scalars(select(ImportRun).where(ImportRun.owner_id == demo.id)).all()
+    report = report_of(run)
+    assert report.counts["new"] >= 24
+    assert report.counts["skipped"] >= 1  # the hidden profile
+    assert imported_matches(ctx, demo, PageRequest(1, 50)).total >= 6
+    tagged = ctx.session.scalar(
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.owner_id == demo.id, Contact.other_id.is_(None), Contact.tags.any())
+    )
+    assert tagged == 3
+    due = due_to_reconnect(ctx, demo, PageRequest(1, 100))
+    assert any(getattr(e, "kind", "") == "contact" for e in due.items)
+
+
 def test_bulk_columns_store_values_as_the_orm_does(ctx: Ctx) -> None:
     import numpy as np
 

@@ -26,6 +26,7 @@ from kith.members.service import INDUSTRIES, entity_key
 from kith.models import (
     Company,
     Connection,
+    Contact,
     Education,
     Follow,
     Invitation,
@@ -469,6 +470,7 @@ def build_demo(
     if progress:
         progress("invitations", invitations)
     _relationships(ctx, int(mid[demo_index + 1]), rng, now)
+    _linkedin_import(ctx, int(mid[demo_index + 1]), rng, now, english)
     if progress:
         progress("relationships", 1)
     # Bulk inserts bypass the ORM flush that keeps search documents current.
@@ -543,6 +545,88 @@ def _relationships(ctx: Ctx, demo_id: int, rng: np.random.Generator, now: dateti
     for person, (ask, answer) in zip(people[8:], _DEMO_MESSAGES, strict=False):
         send_message(ctx, demo, person, ask)
         send_message(ctx, person, demo, answer)
+
+
+def _linkedin_import(
+    ctx: Ctx, demo_id: int, rng: np.random.Generator, now: datetime, fake: Faker
+) -> None:
+    """The demo member brought their LinkedIn network: an export (written here as
+    LinkedIn writes it) imported through the real importer, so Your data shows a
+    report, members found on Kith wait to be invited and a few private contacts are
+    tagged, one of them due for a catch-up."""
+    import csv
+    import io
+
+    from kith.portability.importing import import_linkedin
+    from kith.portability.linkedin import read_export
+    from kith.relationships import service as rel
+
+    demo = ctx.session.get(Member, demo_id)
+    assert demo is not None
+    connected = (
+        select(Connection.member_hi_id)
+        .where(Connection.member_lo_id == demo_id)
+        .union_all(select(Connection.member_lo_id).where(Connection.member_hi_id == demo_id))
+    )
+    on_kith = ctx.session.execute(
+        select(Member.first_name, Member.last_name, Company.name, Position.title)
+        .join(Position, Position.member_id == Member.id)
+        .join(Company, Company.id == Position.company_id)
+        .where(Position.end_year.is_(None), Member.id != demo_id, Member.id.not_in(connected))
+        .order_by(Member.id)
+        .limit(12)
+    ).all()
+    buf = io.StringIO()
+    buf.write(
+        'Notes:\n"When exporting your connection data, you may notice that some of the '
+        'email addresses are missing."\n\n'
+    )
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(
+        ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    )
+    for first, last, company, title in on_kith:
+        days = int(rng.integers(200, 3000))
+        out.writerow(
+            [first, last, "", "", company, title, f"{now - timedelta(days=days):%d %b %Y}"]
+        )
+    for _ in range(24):
+        first, last = fake.first_name(), fake.last_name()
+        slug = _slug(f"{first} {last}")
+        days = int(rng.integers(100, 4000))
+        out.writerow(
+            [
+                first,
+                last,
+                f"https://www.linkedin.com/in/{slug}-{int(rng.integers(100, 999))}",
+                f"{slug}@example.net" if rng.random() < 0.3 else "",
+                fake.company(),
+                fake.job(),
+                f"{now - timedelta(days=days):%d %b %Y}",
+            ]
+        )
+    out.writerow(["", "", "", "", "", "", f"{now - timedelta(days=30):%d %b %Y}"])  # hidden
+    export = read_export([("Connections.csv", buf.getvalue().encode())])
+    run = import_linkedin(ctx, demo, export, filename="Basic_LinkedInDataExport.zip")
+    kept = list(
+        ctx.session.scalars(
+            select(Contact)
+            .where(
+                Contact.owner_id == demo_id,
+                Contact.other_id.is_(None),
+                Contact.matched_member_id.is_(None),
+            )
+            .order_by(Contact.id)
+            .limit(3)
+        )
+    )
+    for contact, tag in zip(kept, ("investor", "former colleague", "investor"), strict=False):
+        rel.tag_contact(ctx, demo, contact, tag)
+    if kept:
+        rel.set_cadence(ctx, demo, kept[0], 60)
+        rel.log_interaction(ctx, demo, kept[0], "meeting", occurred_at=now - timedelta(days=75))
+        rel.add_note(ctx, demo, kept[0], "Angel investor; asked to hear when we raise.")
+    assert run.id
 
 
 def _invitations(
