@@ -245,4 +245,4 @@ def test_queries_in_flight_are_counted_even_when_they_fail() -> None:
     with pytest.raises(RuntimeError):
         eng._read(boom)
     eng.degree(1, 2)
-    assert eng._busy == 0
+    assert not eng._inflight

@@ -293,8 +293,7 @@ class NetworkEngine:
         self._builds_cv = threading.Condition()
         self._builder: threading.Thread | None = None
         # Queries in flight and when the last one ended: background builds wait for quiet.
-        self._busy = 0
-        self._busy_lock = threading.Lock()
+        self._inflight: list[None] = []
         self._last_query = 0.0
 
     # ------------------------------------------------------------------ building
@@ -401,38 +400,37 @@ class NetworkEngine:
 
     # ------------------------------------------------------------------ plumbing
     def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a query, counted as in flight (background builds wait for quiet)."""
-        with self._busy_lock:
-            self._busy += 1
+        """Run a query on a consistent state (seqlock: retry if a write overlapped).
+
+        The query is counted as in flight meanwhile (background builds wait for
+        quiet): one entry in ``_inflight``, whose append and pop are atomic.
+        """
+        inflight = self._inflight
+        inflight.append(None)
         try:
-            return self._consistent(fn, *args)
+            for _ in range(4):
+                seq = self._seq
+                if seq & 1:
+                    time.sleep(0)
+                    continue
+                st = self._state
+                try:
+                    result = fn(st, seq, *args)
+                except Exception:
+                    if self._seq == seq:
+                        raise
+                    continue
+                if self._seq == seq:
+                    return result
+            with self._write_lock:
+                return fn(self._state, self._seq, *args)
         finally:
-            with self._busy_lock:
-                self._busy -= 1
-                self._last_query = time.monotonic()
+            inflight.pop()
+            self._last_query = time.monotonic()
 
     def _quiet(self) -> bool:
         """No query in flight and none for ``background_quiet_s``."""
-        return self._busy == 0 and time.monotonic() - self._last_query >= self.background_quiet_s
-
-    def _consistent(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn`` on a consistent state (seqlock: retry if a write overlapped)."""
-        for _ in range(4):
-            seq = self._seq
-            if seq & 1:
-                time.sleep(0)
-                continue
-            st = self._state
-            try:
-                result = fn(st, seq, *args)
-            except Exception:
-                if self._seq == seq:
-                    raise
-                continue
-            if self._seq == seq:
-                return result
-        with self._write_lock:
-            return fn(self._state, self._seq, *args)
+        return not self._inflight and time.monotonic() - self._last_query >= self.background_quiet_s
 
     def _nbrs(self, st: _State, a: int) -> I32:
         row = st.overlay.get(a)
