@@ -21,10 +21,8 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
-    Text,
     any_,
     bindparam,
-    cast,
     exists,
     func,
     literal_column,
@@ -231,10 +229,9 @@ def _ints(ids: Sequence[int]) -> list[int]:
 
 
 def _pg_array(ids: Sequence[int]) -> Any:
-    """An int array parameter, sent as its text form (``{1,2,3}``) and cast: the
-    driver's own list adaptation checks every element (35 ms for 60,000 ids)."""
-    literal = "{" + ",".join(map(str, _ints(ids))) + "}"
-    return cast(bindparam(None, literal, type_=Text), ARRAY(Integer))
+    """An int array parameter (bound as one value, so the planner sees the array and
+    hashes a long ``= ANY``)."""
+    return bindparam(None, _ints(ids), type_=ARRAY(Integer))
 
 
 def _id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
