@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from kith.blocks.service import block
 from kith.db import Ctx
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
-from kith.search.service import SearchQuery, SearchResult, search_people, typeahead
+from kith.search.service import SearchQuery, SearchResult, id_in, search_people, typeahead
 from tests.factories import connect, make_member
 from tests.helpers import refusal
 from tests.search.conftest import profile, synced
@@ -351,3 +352,19 @@ def test_typeahead_finds_connections_beyond_the_pool(
     assert {m.handle for m, _ in got[:2]} == {late.handle, town["ana"].handle}
     assert [b.degree for _, b in got[:2]] == [1, 1]
     assert {m.handle for m, _ in got[2:]} <= {o.handle for o in others}
+
+
+def test_id_lists_bound_as_one_parameter_whatever_their_length(
+    kith: Kith, town: dict[str, Member]
+) -> None:
+    """Long id lists (a 2nd degree of tens of thousands) and empty ones travel as one
+    parameter (PostgreSQL: a binary integer[]) and mean exactly those ids."""
+    wanted = sorted([town["ana"].id, town["cleo"].id])
+    longer = list(range(10**6, 10**6 + 60_000)) + wanted
+    with kith.uow(write=False) as c:
+        got = c.session.scalars(
+            select(Member.id).where(id_in(c, Member.id, longer)).order_by(Member.id)
+        )
+        assert list(got) == wanted
+        assert list(c.session.scalars(select(Member.id).where(id_in(c, Member.id, [])))) == []
+        assert list(c.session.scalars(select(Member.id).where(~id_in(c, Member.id, [])))) != []

@@ -10,12 +10,16 @@ happen on the match set, so a page never needs one query per member.
 from __future__ import annotations
 
 import json
+import struct
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from sqlalchemy import (
     ColumnElement,
     Float,
@@ -31,7 +35,7 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import UserDefinedType
 
 from kith.connections.queries import block_exists
 from kith.connections.service import can_see_connections
@@ -228,10 +232,56 @@ def _ints(ids: Sequence[int]) -> list[int]:
     return ids if isinstance(ids, list) else [int(i) for i in ids]
 
 
+INT4_OID, INT4_ARRAY_OID = 23, 1007
+
+
+class _Int4Array:
+    """Member ids bound as one PostgreSQL ``integer[]`` parameter in binary form."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.ids = np.asarray(ids, dtype=np.int64)
+
+
+class _Int4ArrayDumper(Dumper):
+    """``integer[]`` in PostgreSQL's binary array format, written by numpy in one step:
+    psycopg's list dumper adapts and checks every element in Python (about 40 ms for
+    60,000 ids, more than the query that uses them)."""
+
+    format = Format.BINARY
+    oid = INT4_ARRAY_OID
+
+    def dump(self, obj: Any) -> bytes:
+        ids = obj.ids
+        if not ids.size:
+            return struct.pack(">iii", 0, 0, INT4_OID)
+        cells = np.empty((ids.size, 2), dtype=">i4")
+        cells[:, 0] = 4  # each element: its length in bytes, then its value
+        cells[:, 1] = ids
+        return struct.pack(">iiiii", 1, 0, INT4_OID, ids.size, 1) + cells.tobytes()
+
+
+psycopg.adapters.register_dumper(_Int4Array, _Int4ArrayDumper)
+
+
+class _Int4ArrayType(UserDefinedType[Any]):
+    """The bind type of an ``_Int4Array``: passed to psycopg as it is (its dumper
+    says ``integer[]``), so the planner sees a typed array parameter."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "INTEGER[]"
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
 def _pg_array(ids: Sequence[int]) -> Any:
-    """An int array parameter (bound as one value, so the planner sees the array and
-    hashes a long ``= ANY``)."""
-    return bindparam(None, _ints(ids), type_=ARRAY(Integer))
+    """An int array parameter (bound as one typed value, so the planner sees the array
+    and hashes a long ``= ANY``)."""
+    return bindparam(None, _Int4Array(ids), type_=_Int4ArrayType())
 
 
 def _id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
