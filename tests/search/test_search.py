@@ -368,3 +368,18 @@ def test_id_lists_bound_as_one_parameter_whatever_their_length(
         assert list(got) == wanted
         assert list(c.session.scalars(select(Member.id).where(id_in(c, Member.id, [])))) == []
         assert list(c.session.scalars(select(Member.id).where(~id_in(c, Member.id, [])))) != []
+
+
+def test_industry_is_the_whole_name_ignoring_case(kith: Kith, town: dict[str, Member]) -> None:
+    """An industry filter is the members of exactly that industry (any case), read by
+    index: no wildcards, no partial names, nobody for an industry no one has."""
+    v, ana, ben, dora = town["viewer"], town["ana"], town["ben"], town["dora"]
+    assert set(handles(run(kith, v, industry=("TECHNOLOGY",)))) == {
+        ana.handle,
+        ben.handle,
+        dora.handle,
+    }
+    for value in ("Tech", "Tech%", "Technolog_", "Mining"):
+        assert handles(run(kith, v, industry=(value,))) == []
+        assert handles(run(kith, v, keywords="engineer", industry=(value,))) == []
+    assert handles(run(kith, v, keywords="engineer", industry=("Mining", "technology"))) != []
