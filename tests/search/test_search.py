@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from kith.blocks.service import block
 from kith.db import Ctx
@@ -383,3 +383,20 @@ def test_industry_is_the_whole_name_ignoring_case(kith: Kith, town: dict[str, Me
         assert handles(run(kith, v, industry=(value,))) == []
         assert handles(run(kith, v, keywords="engineer", industry=(value,))) == []
     assert handles(run(kith, v, keywords="engineer", industry=("Mining", "technology"))) != []
+
+
+def test_search_leaves_the_planner_settings_of_the_unit_of_work_as_they_were(
+    kith: Kith, town: dict[str, Member]
+) -> None:
+    """PostgreSQL plans each search for its own words and ids (settings local to that
+    statement); the rest of the unit of work runs with the server's settings."""
+    with kith.uow(write=False) as c:
+        if c.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL planner settings")
+        before = c.session.execute(text("SHOW plan_cache_mode")).scalar()
+        me = c.session.get(Member, town["viewer"].id)
+        assert me is not None
+        found = search_people(c, me, SearchQuery(keywords="engineer"), PageRequest(1, 20))
+        assert found.page.total >= 1
+        assert c.session.execute(text("SHOW plan_cache_mode")).scalar() == before
+        assert c.session.execute(text("SHOW enable_indexscan")).scalar() == "on"
