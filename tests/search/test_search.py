@@ -385,14 +385,13 @@ def test_industry_is_the_whole_name_ignoring_case(kith: Kith, town: dict[str, Me
     assert handles(run(kith, v, keywords="engineer", industry=("Mining", "technology"))) != []
 
 
+@pytest.mark.postgres_only
 def test_search_leaves_the_planner_settings_of_the_unit_of_work_as_they_were(
     kith: Kith, town: dict[str, Member]
 ) -> None:
     """PostgreSQL plans each search for its own words and ids (settings local to that
     statement); the rest of the unit of work runs with the server's settings."""
     with kith.uow(write=False) as c:
-        if c.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL planner settings")
         before = c.session.execute(text("SHOW plan_cache_mode")).scalar()
         me = c.session.get(Member, town["viewer"].id)
         assert me is not None
