@@ -904,6 +904,21 @@ class PrivateContactFilter:
     sort: str = "name"
 
 
+def _by_tag_and_tier(ctx: Ctx, owner: Member, stmt: Any, flt: Any) -> Any:
+    """Keep the owner's contacts with ``flt.tag_id`` and in ``flt.tier_id`` (either may
+    be None); another owner's tag or tier is ``*_not_found``."""
+    if flt.tag_id is not None:
+        tag = get_tag(ctx, owner, flt.tag_id)
+        stmt = stmt.where(
+            select(ContactTag.contact_id)
+            .where(ContactTag.contact_id == Contact.id, ContactTag.tag_id == tag.id)
+            .exists()
+        )
+    if flt.tier_id is not None:
+        stmt = stmt.where(Contact.tier_id == get_tier(ctx, owner, flt.tier_id).id)
+    return stmt
+
+
 def list_private_contacts(
     ctx: Ctx, owner: Member, flt: PrivateContactFilter, req: PageRequest
 ) -> Page[Contact]:
@@ -919,15 +934,7 @@ def list_private_contacts(
         .where(Contact.owner_id == owner.id, Contact.other_id.is_(None))
         .options(selectinload(Contact.tags), selectinload(Contact.tier))
     )
-    if flt.tag_id is not None:
-        tag = get_tag(ctx, owner, flt.tag_id)
-        stmt = stmt.where(
-            select(ContactTag.contact_id)
-            .where(ContactTag.contact_id == Contact.id, ContactTag.tag_id == tag.id)
-            .exists()
-        )
-    if flt.tier_id is not None:
-        stmt = stmt.where(Contact.tier_id == get_tier(ctx, owner, flt.tier_id).id)
+    stmt = _by_tag_and_tier(ctx, owner, stmt, flt)
     if flt.company.strip():
         stmt = stmt.where(
             func.lower(Contact.company).like(f"%{flt.company.strip().lower()[:100]}%")
@@ -1542,15 +1549,7 @@ def list_contacts(
         )
         .options(selectinload(Contact.tags), selectinload(Contact.tier))
     )
-    if flt.tag_id is not None:
-        tag = get_tag(ctx, owner, flt.tag_id)
-        stmt = stmt.where(
-            select(ContactTag.contact_id)
-            .where(ContactTag.contact_id == Contact.id, ContactTag.tag_id == tag.id)
-            .exists()
-        )
-    if flt.tier_id is not None:
-        stmt = stmt.where(Contact.tier_id == get_tier(ctx, owner, flt.tier_id).id)
+    stmt = _by_tag_and_tier(ctx, owner, stmt, flt)
     if flt.company.strip():
         like = f"%{flt.company.strip().lower()[:100]}%"
         stmt = stmt.where(
