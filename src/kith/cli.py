@@ -333,7 +333,9 @@ def import_linkedin(
                         for m in matches
                         if m.state == "invite" and m.confidence in levels[invite]
                     ]
-                    outcomes = importing.invite_matches(ctx, owner, wanted)
+                    outcomes = importing.invite_matches(
+                        ctx, owner, wanted[: importing.INVITE_BATCH_MAX]
+                    )
                 applied = (
                     service.apply_import(ctx, owner, run.id, take=take or []) if profile else None
                 )

@@ -413,3 +413,13 @@ def test_the_same_person_twice_in_a_file_is_kept_once(ctx: Ctx) -> None:
     again = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", older)])))
     assert again.rows[0].status == "updated"
     assert len(contacts_of(ctx, sam)) == 2
+
+
+def test_too_many_people_at_once_is_refused_on_every_path(ctx: Ctx) -> None:
+    from kith.errors import Invalid
+    from kith.portability.importing import INVITE_BATCH_MAX
+
+    sam = make_member(ctx, "Sam", "Doe")
+    with pytest.raises(Invalid) as exc:
+        invite_matches(ctx, sam, list(range(1, INVITE_BATCH_MAX + 2)))
+    assert exc.value.code == "too_many_selected"

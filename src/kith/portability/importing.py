@@ -48,7 +48,7 @@ from sqlalchemy import Table, case, func, insert, or_, select, update
 from kith.connections.queries import invitations_sent_since
 from kith.connections.service import policy_refusal, send_invitation
 from kith.db import Ctx
-from kith.errors import KithError, LimitReached, NotFound
+from kith.errors import Invalid, KithError, LimitReached, NotFound
 from kith.members.service import entity_key
 from kith.models import (
     OPEN_STATUSES,
@@ -107,6 +107,7 @@ HOW = {
     "name": "by name only",
 }
 CHUNK = 500
+INVITE_BATCH_MAX = 500  # people invited from a report at once (pages, API, CLI)
 # Rows are written with Core statements: one multi-row INSERT per chunk.
 CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
 CONTACT_TAGS: Table = ContactTag.__table__  # type: ignore[assignment]
@@ -839,10 +840,16 @@ def invitation_context(contact: Contact) -> str:
 
 
 def imported_matches(
-    ctx: Ctx, owner: Member, req: PageRequest, *, import_id: int | None = None
+    ctx: Ctx,
+    owner: Member,
+    req: PageRequest,
+    *,
+    import_id: int | None = None,
+    report: ImportReport | None = None,
 ) -> Page[ImportedMatch]:
     """The owner's private contacts that are members (surest first, then by name), each
-    with whether an invitation can go to them now. ``import_id`` keeps those of one run."""
+    with whether an invitation can go to them now. ``import_id`` keeps those of one run
+    (``report``, that run's report when the caller has already read it)."""
     blocked = select(Block.blocked_id).where(
         Block.blocker_id == owner.id, Block.unblocked_at.is_(None)
     )
@@ -861,8 +868,9 @@ def imported_matches(
         )
     )
     if import_id is not None:
-        run = get_import(ctx, owner, import_id)
-        ids = [r.contact_id for r in report_of(run).rows if r.contact_id is not None]
+        if report is None or report.id != import_id:
+            report = report_of(get_import(ctx, owner, import_id))
+        ids = [r.contact_id for r in report.rows if r.contact_id is not None]
         stmt = stmt.where(Contact.id.in_(ids or [-1]))
     order = case(
         {"url": 0, "email": 0, "handle": 1, "name_company": 1}, value=Contact.match, else_=2
@@ -923,6 +931,13 @@ def invite_matches(ctx: Ctx, owner: Member, contact_ids: Sequence[int]) -> list[
     wanted = list(dict.fromkeys(contact_ids))
     if not wanted:
         return []
+    if len(wanted) > INVITE_BATCH_MAX:
+        raise Invalid(
+            f"Invite at most {INVITE_BATCH_MAX} people at a time "
+            f"(you chose {len(wanted):,}); you can send "
+            f"{ctx.settings.invitations_per_week} a week.",
+            code="too_many_selected",
+        )
     found = {
         c.id: (c, m)
         for c, m in ctx.session.execute(

@@ -100,7 +100,7 @@ def _report_page(
         owner = me(ctx, member_id)
         report = report_of(importing.get_import(ctx, owner, import_id))
         matches = importing.imported_matches(
-            ctx, owner, _req(kith, matches_page, 50), import_id=import_id
+            ctx, owner, _req(kith, matches_page, 50), import_id=import_id, report=report
         )
         preview = service.preview_import(ctx, owner, import_id)
         left = importing.invitations_left(ctx, owner)
