@@ -217,6 +217,58 @@ def _rle(sorted_vals: I32) -> tuple[I32, I64]:
     return sorted_vals[starts], counts.astype(np.int64)
 
 
+def _top_sorted(cat: I32, nv: I32, a: int, ex: I64 | None, limit: int) -> tuple[I32, I64]:
+    """At least the ``limit`` most frequent values of ``cat`` outside ``nv``, ``a``, ``ex``.
+
+    Sorts ``cat``: the cheaper way for a few thousand entries.
+    """
+    ids, counts = _rle(np.sort(cat))
+    drop = _member(nv, ids) | (ids == a)
+    if ex is not None and ex.size:
+        drop |= _member(ex, ids)
+    keep = ~drop
+    ids, counts = ids[keep], counts[keep]
+    if ids.size > limit:
+        kth = int(-np.partition(-counts, limit - 1)[limit - 1])
+        above = np.flatnonzero(counts > kth)
+        ties = np.flatnonzero(counts == kth)[: limit - above.size]
+        sel = np.concatenate([above, ties])
+        ids, counts = ids[sel], counts[sel]
+    return ids, counts
+
+
+def _top_counted(cat: I32, nv: I32, a: int, ex: I64 | None, limit: int) -> tuple[I32, I64]:
+    """What :func:`_top_sorted` returns, by counting instead of sorting.
+
+    ``bincount`` gives every id's frequency in two linear passes; a histogram of
+    those frequencies gives the count ``t`` of the ``limit``-th best id, and only
+    the entries at or above ``t`` are sorted (ties at ``t`` by smallest id).
+    """
+    cnt = np.bincount(cat)
+    m = cnt.size
+    cnt[nv[nv < m]] = 0
+    if a < m:
+        cnt[a] = 0
+    if ex is not None and ex.size:
+        cnt[ex[ex < m]] = 0
+    per_entry = cnt.take(cat)
+    hist = np.bincount(per_entry)  # entries whose id occurs k times; k ids per id
+    if hist.size <= 1:
+        return EMPTY, np.zeros(0, dtype=np.int64)
+    ids_with = hist[1:] // np.arange(1, hist.size)
+    at_least = np.cumsum(ids_with[::-1])[::-1]  # at_least[k - 1]: ids occurring >= k times
+    enough = np.flatnonzero(at_least >= limit)
+    t = int(enough[-1]) + 1 if enough.size else 1
+    above = np.unique(cat[per_entry > t])
+    need = limit - above.size  # >= 1: fewer than limit ids occur more than t times
+    tie = cat[per_entry == t]  # each of these ids occurs exactly t times here
+    if tie.size > need * t:
+        tie = np.partition(tie, need * t - 1)[: need * t]
+    tie = np.unique(tie)[:need]
+    ids = np.concatenate([above, tie]).astype(np.int32, copy=False)
+    return ids, cnt.take(ids)
+
+
 class NetworkEngine:
     """The connection graph of a community, held in memory and queried in microseconds.
 
@@ -282,7 +334,9 @@ class NetworkEngine:
         self.exact_reach_work = DEFAULT_EXACT_REACH_WORK
         """Adjacency entries reach() may scan exactly before switching to HyperLogLog."""
         self.dense_fraction = 1.0 / 16.0
-        """Above ``num_nodes * dense_fraction`` gathered entries, 2-balls use a full mark scan."""
+        """Above ``num_nodes * dense_fraction`` gathered entries, 2-balls use a full mark scan.
+
+        Suggestions count with ``bincount`` above an eighth of that, and sort below."""
         self.inline_ball_volume = DEFAULT_INLINE_BALL_VOLUME
         """Largest 2-ball (in gathered entries) :meth:`degrees` builds inside a call."""
         self.background_quiet_s = DEFAULT_BACKGROUND_QUIET_S
@@ -1106,9 +1160,16 @@ class NetworkEngine:
             x, y = y, x
         if x.size == 0:
             return 0
-        pos = np.searchsorted(y, x)
-        pos[pos == y.size] = 0
-        return int(np.count_nonzero(y[pos] == x))
+        if x.size * 16 < y.size:  # a few against many: binary search of the few
+            pos = np.searchsorted(y, x)
+            return int(np.count_nonzero(y.take(pos, mode="clip") == x))
+        # comparable sizes: mark one list, look the other up (two linear passes)
+        mark = self._scratch.get(st.num_nodes)
+        _set(mark, x, True)
+        try:
+            return int(np.count_nonzero(mark.take(y)))
+        finally:
+            _set(mark, x, False)
 
     def mutual_counts(self, viewer: int, targets: ArrayLike) -> NDArray[np.int32]:
         """Shared-connection counts between ``viewer`` and each target.
@@ -1212,18 +1273,10 @@ class NetworkEngine:
         if nv.size == 0:
             return []
         cat, _ = self._gather(st, nv)
-        ids, counts = _rle(np.sort(cat))
-        drop = _member(nv, ids) | (ids == a)
-        if ex is not None and ex.size:
-            drop |= _member(ex, ids)
-        keep = ~drop
-        ids, counts = ids[keep], counts[keep]
-        if ids.size > limit:
-            kth = int(-np.partition(-counts, limit - 1)[limit - 1])
-            above = np.flatnonzero(counts > kth)
-            ties = np.flatnonzero(counts == kth)[: limit - above.size]
-            sel = np.concatenate([above, ties])
-            ids, counts = ids[sel], counts[sel]
+        if cat.size > st.num_nodes * self.dense_fraction / 8:
+            ids, counts = _top_counted(cat, nv, a, ex, limit)
+        else:
+            ids, counts = _top_sorted(cat, nv, a, ex, limit)
         order = np.lexsort((ids, -counts))[:limit]
         return list(zip(ids[order].tolist(), counts[order].tolist(), strict=True))
 
