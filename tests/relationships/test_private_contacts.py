@@ -221,6 +221,13 @@ def test_list_filters_sorts_and_bulk_tags(client: TestClient, kith: Kith, ctx: C
     assert ids("company=ACME") == [bea.id, cal.id]
     assert ids("q=chen") == [cal.id]
     assert ids("q=bea@") == [bea.id]
+    # what is typed is matched literally: % and _ are not wildcards
+    pct = add(ctx, ana, "Dee 100% Davis", company="Ac_me")
+    assert ids("q=100%25") == [pct.id]
+    assert ids("q=%25") == [pct.id]
+    assert ids("company=ac_") == [pct.id]
+    assert ids("q=n_a") == []  # as a wildcard, "_" would find "Yan Adams"
+    assert client.delete(f"{API}/contacts/{pct.id}", headers=a).status_code == 204
     assert ids(f"tier={tier_id(ctx, ana, 'Inner circle')}") == [cal.id]
     assert ids("on_kith=true") == []
     refused(client.get(f"{API}/contacts?sort=size", headers=a), 422, "invalid_sort")

@@ -384,6 +384,9 @@ def test_organized_connections_filter_sort_and_bulk_tag(
     assert handles("industry=technology") == [cleo.handle, dev.handle]
     assert handles("location=lisbon") == [ben.handle, dev.handle]
     assert handles("company=acme") == [cleo.handle]
+    # typed % and _ are literal, not wildcards
+    assert handles("location=%25") == handles("location=l_sbon") == []
+    assert handles("q=n_a") == []  # as a wildcard, "_" would find "Ben Adams"
     refused(client.get(f"{API}/connections?sort=size", headers=a), 422, "invalid_sort")
     tagged = client.post(
         f"{API}/connections/tag",

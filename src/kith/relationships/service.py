@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import (
+    ColumnElement,
     Select,
     and_,
     case,
@@ -904,6 +905,14 @@ class PrivateContactFilter:
     sort: str = "name"
 
 
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    """``column`` holds ``text`` ignoring case; ``%`` and ``_`` typed are literal."""
+    cond: ColumnElement[bool] = func.lower(column).contains(
+        text.strip().lower()[:100], autoescape=True
+    )
+    return cond
+
+
 def _by_tag_and_tier(ctx: Ctx, owner: Member, stmt: Any, flt: Any) -> Any:
     """Keep the owner's contacts with ``flt.tag_id`` and in ``flt.tier_id`` (either may
     be None); another owner's tag or tier is ``*_not_found``."""
@@ -936,12 +945,9 @@ def list_private_contacts(
     )
     stmt = _by_tag_and_tier(ctx, owner, stmt, flt)
     if flt.company.strip():
-        stmt = stmt.where(
-            func.lower(Contact.company).like(f"%{flt.company.strip().lower()[:100]}%")
-        )
+        stmt = stmt.where(_contains(Contact.company, flt.company))
     if flt.q.strip():
-        like = f"%{flt.q.strip().lower()[:100]}%"
-        stmt = stmt.where(or_(func.lower(Contact.name).like(like), Contact.email.like(like)))
+        stmt = stmt.where(or_(_contains(Contact.name, flt.q), _contains(Contact.email, flt.q)))
     if flt.on_kith:
         stmt = stmt.where(Contact.matched_member_id.is_not(None))
     never = Contact.last_interaction_at.is_(None)
@@ -1551,29 +1557,25 @@ def list_contacts(
     )
     stmt = _by_tag_and_tier(ctx, owner, stmt, flt)
     if flt.company.strip():
-        like = f"%{flt.company.strip().lower()[:100]}%"
         stmt = stmt.where(
             select(Position.id)
             .join(Company, Company.id == Position.company_id)
             .where(
                 Position.member_id == Member.id,
                 Position.end_year.is_(None),
-                func.lower(Company.name).like(like),
+                _contains(Company.name, flt.company),
             )
             .exists()
         )
     if flt.industry.strip():
         stmt = stmt.where(func.lower(Member.industry) == flt.industry.strip().lower())
     if flt.location.strip():
-        stmt = stmt.where(
-            func.lower(Member.location).like(f"%{flt.location.strip().lower()[:100]}%")
-        )
+        stmt = stmt.where(_contains(Member.location, flt.location))
     if flt.q.strip():
-        like = f"%{flt.q.strip().lower()[:100]}%"
         stmt = stmt.where(
             or_(
-                func.lower(Member.first_name + literal(" ") + Member.last_name).like(like),
-                func.lower(Member.headline).like(like),
+                _contains(Member.first_name + literal(" ") + Member.last_name, flt.q),
+                _contains(Member.headline, flt.q),
             )
         )
     never = Contact.last_interaction_at.is_(None)
