@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -93,10 +94,58 @@ def test_the_name_words_follow_the_name_on_postgresql(
             "SELECT name_words = to_tsvector('simple', name), strip(name_words) :: text, "
             "(name_words @@ to_tsquery('simple', 'li:*')) "
             "= (document @@ to_tsquery('simple', 'li:*A')) "
-            "FROM search_documents WHERE member_id = :id"
+            "FROM search_documents JOIN search_vectors USING (member_id) WHERE member_id = :id"
         )
         row = ctx.session.execute(same, {"id": ana.id}).one()
         assert tuple(row) == (True, "'ana' 'lindqvist'", True)
     profile(ctx, ana, last_name="Berg")
     assert names("li") == []
     assert names("an be") == [ana.id]
+
+
+# The tsvector PostgreSQL ranks from, computed from a document row as migration 0007's
+# triggers do.
+EXPECTED_VECTOR = (
+    "setweight(to_tsvector('simple', d.name), 'A') || "
+    "setweight(to_tsvector('simple', d.headline || ' ' || d.work), 'B') || "
+    "setweight(to_tsvector('simple', d.study || ' ' || d.skills), 'C') || "
+    "setweight(to_tsvector('simple', d.about || ' ' || d.place), 'D')"
+)
+
+
+@pytest.mark.postgres_only
+def test_the_vectors_follow_every_write_on_postgresql(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    """search_vectors (migration 0007) holds exactly one current tsvector per document:
+    after single ORM writes, a bulk rebuild, and a deletion."""
+    from sqlalchemy import text
+
+    from kith.search.index import rebuild
+
+    viewer = make_member(ctx, "Vera")
+    zoe = make_member(ctx, "Zoé", "Ngata", headline="Welder")
+
+    def stale() -> list[int]:
+        ctx.session.flush()
+        rows = ctx.session.execute(
+            text(
+                "SELECT coalesce(d.member_id, v.member_id) FROM search_documents AS d "
+                "FULL JOIN search_vectors AS v USING (member_id) "
+                f"WHERE v.document IS DISTINCT FROM {EXPECTED_VECTOR}"
+            )
+        )
+        return [int(r[0]) for r in rows]
+
+    assert stale() == []
+    profile(ctx, zoe, positions=[("Initech", "Welder", 2020, 1)], about="Forges gates")
+    assert stale() == []
+    assert found(kith, viewer, keywords="forges initech") == [zoe.handle]
+    build_demo(ctx, members=30, seed=3)
+    assert stale() == []
+    assert rebuild(ctx.session) >= 32
+    assert stale() == []
+    ctx.session.execute(text("DELETE FROM search_documents WHERE member_id = :id"), {"id": zoe.id})
+    assert stale() == []
+    gone = text("SELECT count(*) FROM search_vectors WHERE member_id = :id")
+    assert ctx.session.execute(gone, {"id": zoe.id}).scalar() == 0

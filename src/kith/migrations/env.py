@@ -11,12 +11,12 @@ import kith.models  # noqa: F401 - registers the tables
 from kith.db import Base
 
 # The full-text structures each database keeps over ``search_documents`` (SQLite's
-# FTS5 table and its shadow tables; PostgreSQL's generated tsvector columns and their
-# GIN indexes) are written by hand in migrations 0002 and 0006: the models do not
-# describe them.
-FULL_TEXT_TABLES = "search_fts"
-FULL_TEXT_COLUMNS = {("search_documents", "document"), ("search_documents", "name_words")}
-FULL_TEXT_INDEXES = {"ix_search_documents_document", "ix_search_documents_name_words"}
+# FTS5 table and its shadow tables; PostgreSQL's table of tsvectors, the generated
+# name tsvector and their GIN indexes) are written by hand in migrations 0002, 0006
+# and 0007: the models do not describe them.
+FULL_TEXT_TABLES = ("search_fts", "search_vectors")
+FULL_TEXT_COLUMNS = {("search_documents", "name_words")}
+FULL_TEXT_INDEXES = {"ix_search_documents_name_words"}
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
