@@ -6,12 +6,14 @@ and a reason for every suggestion. See docs/search.md.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, or_, select, union_all
+from sqlalchemy import CompoundSelect, Integer, and_, bindparam, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kith.connections.queries import block_exists, expiry_cutoff
@@ -19,7 +21,7 @@ from kith.connections.service import policy_refusal
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.graph import service as graph
-from kith.members.service import view_member
+from kith.members.service import MAX_POSITIONS, view_member
 from kith.models import (
     OPEN_STATUSES,
     Education,
@@ -28,6 +30,7 @@ from kith.models import (
     Position,
     SuggestionSeen,
 )
+from kith.models.types import UTCDateTime
 
 ATTRIBUTE_CANDIDATES = 150  # per source: company, school, place
 
@@ -132,13 +135,13 @@ def _months(year: int, month: int | None, *, end: bool) -> int:
     return year * 12 + ((month or (12 if end else 1)) - 1)
 
 
-def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Overlap]:
-    """Members whose tenure at one of the viewer's companies overlapped the viewer's
-    (months, not just the same name); the longest overlap per member."""
-    mine = list(viewer.positions)
-    if not mine:
-        return {}
-    today = now.year * 12 + now.month - 1
+@functools.lru_cache(maxsize=MAX_POSITIONS)
+def _colleagues_statement(positions: int) -> CompoundSelect[Any]:
+    """Per position ``i`` of the viewer (parameters ``company_i``, ``start_i``,
+    ``last_i``, and ``viewer``): the colleagues still there (newest first), then
+    those who left during it (latest leavers first), each bounded and read in index
+    order (ix_positions_company_end), however large the company. Built once per
+    number of positions: the statement is the same for every viewer."""
     columns = (
         Position.member_id,
         Position.company_id,
@@ -147,13 +150,13 @@ def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Ove
         Position.end_year,
         Position.end_month,
     )
-    # Per position of the viewer: the colleagues still there (newest first), then
-    # those who left during it (latest leavers first), each bounded and read in
-    # index order (ix_positions_company_end), however large the company.
+    viewer = bindparam("viewer", type_=Integer)
     parts = []
-    for p in mine:
-        last = p.end_year or now.year
-        at = (Position.company_id == p.company_id, Position.member_id != viewer.id)
+    for i in range(positions):
+        company = bindparam(f"company_{i}", type_=Integer)
+        start = bindparam(f"start_{i}", type_=Integer)
+        last = bindparam(f"last_{i}", type_=Integer)
+        at = (Position.company_id == company, Position.member_id != viewer)
         parts.append(
             select(*columns)
             .where(*at, Position.end_year.is_(None), Position.start_year <= last)
@@ -163,12 +166,27 @@ def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Ove
         )
         parts.append(
             select(*columns)
-            .where(*at, Position.end_year >= p.start_year, Position.start_year <= last)
+            .where(*at, Position.end_year >= start, Position.start_year <= last)
             .order_by(Position.end_year.desc())
             .limit(ATTRIBUTE_CANDIDATES)
             .subquery()
         )
-    rows = ctx.session.execute(union_all(*(select(part) for part in parts))).all()
+    return union_all(*(select(part) for part in parts))
+
+
+def _company_overlaps(ctx: Ctx, viewer: Member, now: datetime) -> dict[int, _Overlap]:
+    """Members whose tenure at one of the viewer's companies overlapped the viewer's
+    (months, not just the same name); the longest overlap per member."""
+    mine = list(viewer.positions)
+    if not mine:
+        return {}
+    today = now.year * 12 + now.month - 1
+    params: dict[str, int] = {"viewer": viewer.id}
+    for i, p in enumerate(mine):
+        params[f"company_{i}"] = p.company_id
+        params[f"start_{i}"] = p.start_year
+        params[f"last_{i}"] = p.end_year or now.year
+    rows = ctx.session.execute(_colleagues_statement(len(mine)), params).all()
     names = {p.company_id: p.company.name for p in mine}
     # (company, first month, last month, current) of each of the viewer's positions
     spans: dict[int, list[tuple[int, int, bool]]] = {}
@@ -387,33 +405,42 @@ def people_you_may_know(
     return out
 
 
+@functools.cache
+def _showing_statement(dialect_name: str) -> Any:
+    """The upsert of one showing (parameters ``viewer``, ``member``, ``shown_at``,
+    ``cutoff``), run for many rows at once."""
+    seen = SuggestionSeen.__table__
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    shown_at = bindparam("shown_at", type_=UTCDateTime())
+    stmt = dialect.insert(seen).values(
+        viewer_id=bindparam("viewer"),
+        member_id=bindparam("member"),
+        shown=1,
+        first_shown_at=shown_at,
+        last_shown_at=shown_at,
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[seen.c.viewer_id, seen.c.member_id],
+        set_={"shown": seen.c.shown + 1, "last_shown_at": stmt.excluded.last_shown_at},
+        where=or_(
+            seen.c.last_shown_at.is_(None),
+            seen.c.last_shown_at <= bindparam("cutoff", type_=UTCDateTime()),
+        ),
+    )
+
+
 def _record_showing(ctx: Ctx, viewer: Member, member_ids: list[int], now: datetime) -> None:
     """One more showing of each (at most one per ``suggestion_impression_minutes``),
     written as one upsert."""
     if not member_ids:
         return
     ctx.session.flush()
-    seen = SuggestionSeen.__table__
-    dialect = postgresql if ctx.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(seen).values(
-        [
-            {
-                "viewer_id": viewer.id,
-                "member_id": member_id,
-                "shown": 1,
-                "first_shown_at": now,
-                "last_shown_at": now,
-            }
-            for member_id in member_ids
-        ]
-    )
     cutoff = now - timedelta(minutes=ctx.settings.suggestion_impression_minutes)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[seen.c.viewer_id, seen.c.member_id],
-        set_={"shown": seen.c.shown + 1, "last_shown_at": stmt.excluded.last_shown_at},
-        where=or_(seen.c.last_shown_at.is_(None), seen.c.last_shown_at <= cutoff),
-    )
-    ctx.session.execute(stmt)
+    rows = [
+        {"viewer": viewer.id, "member": member_id, "shown_at": now, "cutoff": cutoff}
+        for member_id in member_ids
+    ]
+    ctx.session.execute(_showing_statement(ctx.session.get_bind().dialect.name), rows)
     # rows of suggestions_seen already in the session now read from the database again
     for obj in list(ctx.session.identity_map.values()):
         if isinstance(obj, SuggestionSeen):
