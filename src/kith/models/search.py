@@ -16,9 +16,9 @@ class SearchDocument(Base):
 
     Written by :mod:`kith.search.index` whenever profile data is flushed. Each
     database keeps its own full-text structure equal to this table: SQLite an FTS5
-    table (``search_fts``, fed by triggers), PostgreSQL a generated ``tsvector``
-    column (``document``) with a GIN index. Both are created in migration 0002 and
-    are deliberately not part of the models.
+    table (``search_fts``, fed by triggers; migration 0002), PostgreSQL a table of
+    ``tsvector``s (``search_vectors``, written by statement triggers; migration 0007)
+    with a GIN index. Both are deliberately not part of the models.
     """
 
     __tablename__ = "search_documents"

@@ -10,7 +10,8 @@ transaction. Writers that bypass the ORM (the demo's bulk inserts, a core
 ``DELETE`` of skills) call :func:`refresh` or :func:`rebuild` themselves.
 
 From ``search_documents`` on, each database keeps its own full-text structure
-(SQLite FTS5 through triggers, a generated PostgreSQL tsvector; migration 0002).
+(SQLite FTS5 through triggers, migration 0002; PostgreSQL a table of tsvectors
+written by statement triggers, migration 0007).
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def rebuild(target: Session | Connection) -> int:
 
 def forget(target: Session | Connection, member_id: int) -> None:
     """Remove a deleted account's document, and every word of it from the full-text
-    index. PostgreSQL's tsvector lives in the row and goes with it; SQLite's FTS5 only
+    index. PostgreSQL's tsvector goes with the row (``ON DELETE CASCADE``); SQLite's FTS5 only
     marks a deleted document as deleted and keeps its words (and those of its earlier
     versions) inside the index's segments until they are merged, so the index is
     merged into one segment here (FTS5 ``optimize``: time in proportion to the index,
