@@ -430,8 +430,8 @@ def _showing_statement(dialect_name: str) -> Any:
 
 
 def _record_showing(ctx: Ctx, viewer: Member, member_ids: list[int], now: datetime) -> None:
-    """One more showing of each (at most one per ``suggestion_impression_minutes``),
-    written as one upsert."""
+    """One more showing of each (at most one per ``suggestion_impression_minutes``):
+    one cached upsert, executed for all the rows at once."""
     if not member_ids:
         return
     ctx.session.flush()
