@@ -49,6 +49,7 @@ from kith.connections.queries import invitations_sent_since
 from kith.connections.service import policy_refusal, send_invitation
 from kith.db import Ctx
 from kith.errors import Invalid, KithError, LimitReached, NotFound
+from kith.idlists import id_in
 from kith.members.service import entity_key
 from kith.models import (
     OPEN_STATUSES,
@@ -871,7 +872,7 @@ def imported_matches(
         if report is None or report.id != import_id:
             report = report_of(get_import(ctx, owner, import_id))
         ids = [r.contact_id for r in report.rows if r.contact_id is not None]
-        stmt = stmt.where(Contact.id.in_(ids or [-1]))
+        stmt = stmt.where(id_in(ctx, Contact.id, ids))  # up to a whole export's rows
     order = case(
         {"url": 0, "email": 0, "handle": 1, "name_company": 1}, value=Contact.match, else_=2
     )

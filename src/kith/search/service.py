@@ -9,24 +9,18 @@ happen on the match set, so a page never needs one query per member.
 
 from __future__ import annotations
 
-import json
-import struct
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import psycopg
-from psycopg.adapt import Dumper
-from psycopg.pq import Format
 from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
     Select,
     any_,
-    bindparam,
     column,
     exists,
     func,
@@ -36,13 +30,13 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.types import UserDefinedType
 
 from kith.connections.queries import block_exists
 from kith.connections.service import can_see_connections
 from kith.db import Ctx
 from kith.errors import Forbidden, Invalid
 from kith.graph import service as graph
+from kith.idlists import id_array, id_in
 from kith.members.service import entity_key, view_member
 from kith.models import Company, Education, Member, Position, School, SearchDocument
 from kith.pagination import Page, PageRequest
@@ -197,17 +191,6 @@ def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def id_in(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
-    """``column IN ids`` as one parameter, however many ids (a JSON array read by
-    ``json_each`` on SQLite, an int array on PostgreSQL)."""
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        cond: ColumnElement[bool] = column == any_(_pg_array(ids))
-        return cond
-    each = func.json_each(json.dumps(_ints(ids))).table_valued("value")
-    cond = column.in_(select(each.c.value))
-    return cond
-
-
 def _entity_ids(ctx: Ctx, model: type[Company] | type[School], values: Sequence[str]) -> list[int]:
     """The companies (or schools) a filter names: the exact entity, else those whose
     name starts with the words given."""
@@ -228,72 +211,6 @@ def _fts_query(words: list[str], *, column: str | None = None) -> str:
 
 def _ts_query(words: list[str]) -> str:
     return " & ".join(f"{w}:*" for w in words)
-
-
-def _ints(ids: Sequence[int]) -> list[int]:
-    """Ids as a list of Python ints (``ndarray.tolist()`` already is one)."""
-    return ids if isinstance(ids, list) else [int(i) for i in ids]
-
-
-INT4_OID, INT4_ARRAY_OID = 23, 1007
-
-
-class _Int4Array:
-    """Member ids bound as one PostgreSQL ``integer[]`` parameter in binary form."""
-
-    __slots__ = ("ids",)
-
-    def __init__(self, ids: Sequence[int]) -> None:
-        self.ids = np.asarray(ids, dtype=np.int64)
-
-
-class _Int4ArrayDumper(Dumper):
-    """``integer[]`` in PostgreSQL's binary array format, written by numpy in one step:
-    psycopg's list dumper adapts and checks every element in Python (about 40 ms for
-    60,000 ids, more than the query that uses them)."""
-
-    format = Format.BINARY
-    oid = INT4_ARRAY_OID
-
-    def dump(self, obj: Any) -> bytes:
-        ids = obj.ids
-        if not ids.size:
-            return struct.pack(">iii", 0, 0, INT4_OID)
-        cells = np.empty((ids.size, 2), dtype=">i4")
-        cells[:, 0] = 4  # each element: its length in bytes, then its value
-        cells[:, 1] = ids
-        return struct.pack(">iiiii", 1, 0, INT4_OID, ids.size, 1) + cells.tobytes()
-
-
-psycopg.adapters.register_dumper(_Int4Array, _Int4ArrayDumper)
-
-
-class _Int4ArrayType(UserDefinedType[Any]):
-    """The bind type of an ``_Int4Array``: passed to psycopg as it is (its dumper
-    says ``integer[]``), so the planner sees a typed array parameter."""
-
-    cache_ok = True
-
-    def get_col_spec(self, **kw: Any) -> str:
-        return "INTEGER[]"
-
-    def bind_processor(self, dialect: Any) -> None:
-        return None
-
-
-def _pg_array(ids: Sequence[int]) -> Any:
-    """An int array parameter (bound as one typed value, so the planner sees the array
-    and hashes a long ``= ANY``)."""
-    return bindparam(None, _Int4Array(ids), type_=_Int4ArrayType())
-
-
-def _id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
-    """Many ids as one parameter: a JSON array read by ``json_each`` on SQLite (a
-    subquery), an int array on PostgreSQL."""
-    if _is_postgres(ctx):
-        return _pg_array(ids)
-    each = func.json_each(json.dumps(_ints(ids))).table_valued("value")
-    return select(each.c.value)
 
 
 def _is_postgres(ctx: Ctx) -> bool:
@@ -335,9 +252,9 @@ def _text_match(
         rank = func.ts_rank(document, query).cast(Float)
         where: list[ColumnElement[bool]] = [document.op("@@")(query)]
         if within is not None:
-            where.append(member_id == any_(_id_array(ctx, within)))
+            where.append(member_id == any_(id_array(ctx, within)))
         if without:  # NOT IN a subquery is hashed; <> ALL (array) compares one by one
-            unnested = select(func.unnest(_id_array(ctx, without))).scalar_subquery()
+            unnested = select(func.unnest(id_array(ctx, without))).scalar_subquery()
             where.append(member_id.not_in(unnested))
         if best is None:
             if not name_only:
@@ -361,9 +278,9 @@ def _text_match(
         )
     ]
     if within is not None:
-        conds.append(rowid.in_(_id_array(ctx, within)))
+        conds.append(rowid.in_(id_array(ctx, within)))
     if without:
-        conds.append(rowid.not_in(_id_array(ctx, without)))
+        conds.append(rowid.not_in(id_array(ctx, without)))
     fts: Any = (
         select(
             literal_column("rowid", Integer).label("id"),
@@ -779,7 +696,6 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "SearchResult",
-    "id_in",
     "proximity",
     "search_people",
     "typeahead",
