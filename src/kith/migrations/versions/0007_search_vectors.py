@@ -53,7 +53,7 @@ def upgrade() -> None:
     )
     op.execute("CREATE INDEX ix_search_vectors_document ON search_vectors USING gin (document)")
     op.execute(
-        "CREATE FUNCTION search_vectors_write() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "CREATE FUNCTION search_vectors_write() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608 - constant SQL
         "BEGIN "
         "INSERT INTO search_vectors (member_id, document) "
         f"SELECT w.member_id, {VECTOR.format(p='w.')} FROM written AS w "
