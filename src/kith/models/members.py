@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kith.db import Base
@@ -109,6 +109,14 @@ class Position(Base):
         # current (end_year NULL) or recent tenures at a company, newest first, and
         # the member ids of a company filter without reading the rows
         Index("ix_positions_company_end", "company_id", "end_year", "start_year", "member_id"),
+        # the current companies of a set of members (search facets) from the index alone
+        Index(
+            "ix_positions_current_member",
+            "member_id",
+            "company_id",
+            sqlite_where=text("end_year IS NULL"),
+            postgresql_where=text("end_year IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
