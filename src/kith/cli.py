@@ -324,6 +324,7 @@ def import_linkedin(
                 run = service.import_files(ctx, owner, uploads, progress=progress)
                 report = importing.report_of(run)
                 outcomes: list[importing.InviteOutcome] = []
+                left_out = 0
                 if levels[invite]:
                     matches = importing.imported_matches(
                         ctx, owner, PageRequest(1, 100_000), import_id=run.id
@@ -333,6 +334,8 @@ def import_linkedin(
                         for m in matches
                         if m.state == "invite" and m.confidence in levels[invite]
                     ]
+                    # surest first: the best INVITE_BATCH_MAX, the rest said below
+                    left_out = max(0, len(wanted) - importing.INVITE_BATCH_MAX)
                     outcomes = importing.invite_matches(
                         ctx, owner, wanted[: importing.INVITE_BATCH_MAX]
                     )
@@ -357,6 +360,12 @@ def import_linkedin(
         for o in outcomes:
             if o.status == "refused":
                 console.print(f"  [yellow]not sent[/yellow] {o.name}: {o.detail}")
+    if left_out:
+        console.print(
+            f"  [yellow]not invited[/yellow] {left_out:,} more found on Kith: at most "
+            f"{importing.INVITE_BATCH_MAX} people are invited at a time; invite them "
+            "from the import report on Your data."
+        )
     if applied is not None:
         console.print(
             f"Profile: {len(applied.fields)} fields, {len(applied.positions)} positions, "

@@ -415,7 +415,7 @@ def test_the_same_person_twice_in_a_file_is_kept_once(ctx: Ctx) -> None:
     assert len(contacts_of(ctx, sam)) == 2
 
 
-def test_too_many_people_at_once_is_refused_on_every_path(ctx: Ctx) -> None:
+def test_too_many_people_at_once_is_refused_by_the_service(ctx: Ctx) -> None:
     from kith.errors import Invalid
     from kith.portability.importing import INVITE_BATCH_MAX
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kith.cli import app
 from kith.db import Ctx
 from kith.models import Contact, ImportRun, Invitation, Member
+from kith.portability.importing import INVITE_BATCH_MAX
 from kith.runtime import Kith
 from tests.factories import bearer, make_member
 from tests.helpers import refused
@@ -186,6 +187,16 @@ def test_api_someone_elses_import_is_not_found(client: TestClient, ctx: Ctx) -> 
         422,
         "invalid_profile_field",
     )
+    # the API refuses an over-large selection with the service's code, as the page does
+    refused(
+        client.post(
+            f"/api/v1/me/imports/{import_id}/invitations",
+            headers=bearer(ctx, sam),
+            json={"contact_ids": list(range(1, INVITE_BATCH_MAX + 2))},
+        ),
+        422,
+        "too_many_selected",
+    )
 
 
 def test_pages_upload_report_invite_and_profile(client: TestClient, ctx: Ctx, kith: Kith) -> None:
@@ -264,6 +275,35 @@ def test_page_refusal_reads_like_the_api(client: TestClient, ctx: Ctx, kith: Kit
     assert no_csrf.status_code == 403
     ctx.session.expire_all()
     assert counted(ctx) == (0, 0)
+
+
+def test_too_many_people_at_once_reads_alike_on_api_and_page(
+    client: TestClient, ctx: Ctx, kith: Kith
+) -> None:
+    sam, _ = setup(ctx)
+    sign_in_as(client, ctx, sam)
+    auth = bearer(ctx, sam)
+    upload = client.post(
+        "/api/v1/me/imports",
+        headers=auth,
+        files={"files": ("export.zip", export_zip(["Connections"]), "application/zip")},
+    )
+    import_id = upload.json()["id"]
+    many = list(range(1, INVITE_BATCH_MAX + 2))
+    api_refusal = refused(
+        client.post(
+            f"/api/v1/me/imports/{import_id}/invitations", headers=auth, json={"contact_ids": many}
+        ),
+        422,
+        "too_many_selected",
+    )
+    page_refusal = client.post(
+        f"/me/data/imports/{import_id}/invite",
+        data={"csrf_token": csrf(client, kith), "contact": [str(i) for i in many]},
+    )
+    assert page_refusal.status_code == 422
+    assert api_refusal["detail"] in alerts(page_refusal.text)
+    assert ctx.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
 def test_signed_out_visitors_sign_in_first(client: TestClient) -> None:

@@ -7,13 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.schemas import Paged
-from kith.portability.importing import (
-    INVITE_BATCH_MAX,
-    ImportedMatch,
-    ImportReport,
-    InviteOutcome,
-    ReportRow,
-)
+from kith.portability.importing import ImportedMatch, ImportReport, InviteOutcome, ReportRow
 from kith.portability.service import FieldChange, ProfilePreview
 
 
@@ -116,7 +110,8 @@ class MatchList(Paged):
 class InviteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    contact_ids: list[int] = Field(min_length=1, max_length=INVITE_BATCH_MAX)
+    # at most INVITE_BATCH_MAX: the service refuses more (too_many_selected), as on the page
+    contact_ids: list[int] = Field(min_length=1)
 
 
 class InviteOutcomeOut(BaseModel):
