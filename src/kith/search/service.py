@@ -233,8 +233,9 @@ def _text_match(
     ``within`` / ``without`` restrict the members considered before anything is
     ranked, so the database ranks only the matches a filter keeps: on SQLite the
     test runs on each FTS5 match before ``bm25`` (``+rowid`` keeps it from being
-    handed to FTS5 as one lookup per id); on PostgreSQL the id array lets the planner
-    intersect the primary key with the GIN index before reading any row.
+    handed to FTS5 as one lookup per id); on PostgreSQL the id array (one hashed
+    ``= ANY``) is tested on each GIN match before ``ts_rank``, or ANDed in as a primary
+    key bitmap where the planner finds that cheaper.
     ``best``: keep only that many best-ranked matches before joining the member rows
     (for a caller whose other conditions drop next to nobody).
     """
