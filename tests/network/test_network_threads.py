@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kith.network import NetworkEngine, _engine
+from kith.network import NetworkEngine, _engine, _state
 
 from .oracle import Oracle
 
@@ -43,7 +43,7 @@ def test_readers_never_see_a_torn_state() -> None:
     toggles = [(int(x), int(y)) for x, y in rng.integers(0, n, (300, 2)) if x != y]
 
     def symmetric(st: object, _seq: int, x: int, y: int) -> tuple[bool, bool]:
-        nx_, ny_ = eng._nbrs(st, x), eng._nbrs(st, y)  # type: ignore[arg-type]
+        nx_, ny_ = _state.nbrs(st, x), _state.nbrs(st, y)  # type: ignore[arg-type]
         return bool(np.isin(y, nx_)), bool(np.isin(x, ny_))
 
     def reader(seed: int) -> None:
@@ -64,7 +64,7 @@ def test_readers_never_see_a_torn_state() -> None:
                 assert all(c >= 1 for _, c in sugg)
                 assert eng.reach(x).first >= 0
                 # Within one query the adjacency is symmetric: no half-applied change.
-                xy, yx = eng._read(symmetric, x, y)
+                xy, yx = eng._store.read(symmetric, x, y)
                 assert xy == yx
                 checks[0] += 1
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -154,7 +154,7 @@ def test_background_build_waits_while_a_query_is_in_flight() -> None:
         inside.set()
         gate.wait(10)
 
-    t = threading.Thread(target=eng._read, args=(slow_query,))
+    t = threading.Thread(target=eng._store.read, args=(slow_query,))
     t.start()
     assert inside.wait(10)
     expected = eng.degrees(0, everyone).tolist()  # a miss: queues the build
@@ -243,6 +243,6 @@ def test_queries_in_flight_are_counted_even_when_they_fail() -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        eng._read(boom)
+        eng._store.read(boom)
     eng.degree(1, 2)
-    assert not eng._inflight
+    assert not eng._store.inflight

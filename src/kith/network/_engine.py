@@ -7,25 +7,23 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _csr, _hll, _snapshot
-from ._csr import EMPTY, I32, I64, MAX_ID
+from . import _csr, _hll
+from ._csr import EMPTY, I32, I64
+from ._state import State, Store, check_id, gather, nbrs, read_snapshot, volume
 
 __all__ = ["OUT_OF_NETWORK", "NetworkEngine", "Reach"]
 
 OUT_OF_NETWORK = 0
 """What :meth:`NetworkEngine.degree` returns beyond the 3rd degree (and for ``a == b``)."""
 
-T = TypeVar("T")
 B8 = NDArray[np.bool_]
 
-_SNAPSHOT_VERSION = 1
 # Above this many adjacency entries to scan, reach() estimates the 3rd degree.
 DEFAULT_EXACT_REACH_WORK = 4_000_000
 
@@ -56,18 +54,6 @@ class Reach:
     third: int
     third_estimated: bool
     third_relative_error: float
-
-
-@dataclass(frozen=True, slots=True)
-class _State:
-    """One consistent view: readers take a reference once and use only it."""
-
-    indptr: I64
-    indices: I32
-    n_base: int
-    overlay: dict[int, I32]
-    num_nodes: int
-    sketch: NDArray[np.uint8] | None = None
 
 
 _BIT = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=np.uint8)
@@ -193,18 +179,6 @@ def _set(mark: B8, idx: NDArray[Any], value: bool) -> None:
     mark[idx] = value
 
 
-def _frozen(arr: I32) -> I32:
-    arr.flags.writeable = False
-    return arr
-
-
-def _check_id(x: int, name: str = "member id") -> int:
-    v = int(x)
-    if v != x or v < 0 or v > MAX_ID:
-        raise ValueError(f"{name} must be an integer in 0..{MAX_ID}, got {x!r}")
-    return v
-
-
 def _rle(sorted_vals: I32) -> tuple[I32, I64]:
     """Distinct values of a sorted array and how often each occurs."""
     if sorted_vals.size == 0:
@@ -309,24 +283,14 @@ class NetworkEngine:
         cache_size: int = 4096,
         sketch: NDArray[np.uint8] | None = None,
     ) -> None:
-        n_base = int(indptr.size - 1)
-        # Rows are handed out as views: make sure callers cannot write through them.
-        for arr in (indptr, indices, sketch):
-            if arr is not None and arr.flags.writeable:
-                arr.flags.writeable = False
-        self._state = _State(
-            indptr=indptr,
-            indices=indices,
-            n_base=n_base,
-            overlay={},
-            num_nodes=max(n_base, int(num_nodes or 0)),
+        self._store = Store(
+            indptr,
+            indices,
+            num_edges=num_edges,
+            num_nodes=num_nodes,
             sketch=sketch,
+            on_change=self._invalidate,
         )
-        self._num_edges = int(indices.size // 2 if num_edges is None else num_edges)
-        self._seq = 0
-        self._write_lock = threading.RLock()
-        self._compact_lock = threading.Lock()
-        self._sketch_lock = threading.Lock()
         self._cache: OrderedDict[int, _Ball] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._cache_size = int(cache_size)
@@ -346,9 +310,6 @@ class NetworkEngine:
         self._builds: dict[int, None] = {}  # queued 2-ball builds, oldest first
         self._builds_cv = threading.Condition()
         self._builder: threading.Thread | None = None
-        # Queries in flight and when the last one ended: background builds wait for quiet.
-        self._inflight: list[None] = []
-        self._last_query = 0.0
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -408,9 +369,7 @@ class NetworkEngine:
         >>> NetworkEngine.load(d).neighbors(1).tolist()
         [2]
         """
-        arrays, meta = _snapshot.read(path, mmap=mmap)
-        if meta.get("format") != "kith-network" or meta.get("version") != _SNAPSHOT_VERSION:
-            raise ValueError("unsupported snapshot format")
+        arrays, meta = read_snapshot(path, mmap=mmap)
         return cls(
             arrays["indptr"],
             arrays["indices"],
@@ -436,114 +395,10 @@ class NetworkEngine:
         >>> NetworkEngine.load(os.path.join(d, "g.snapshot")).num_edges
         1
         """
-        with self._write_lock:
-            st = self._state
-            frozen = dict(st.overlay)
-            num_edges = self._num_edges
-        indptr, indices, sketch = self._merged(st, frozen)
-        arrays: dict[str, NDArray[Any]] = {"indptr": indptr, "indices": indices}
-        if sketch is not None:
-            arrays["sketch"] = sketch
-        meta = {
-            "format": "kith-network",
-            "version": _SNAPSHOT_VERSION,
-            "num_nodes": st.num_nodes,
-            "num_edges": num_edges,
-        }
-        _snapshot.write(path, arrays, meta)
-
-    # ------------------------------------------------------------------ plumbing
-    def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a query on a consistent state (seqlock: retry if a write overlapped).
-
-        The query is counted as in flight meanwhile (background builds wait for
-        quiet): one entry in ``_inflight``, whose append and pop are atomic.
-        """
-        inflight = self._inflight
-        inflight.append(None)
-        try:
-            for _ in range(4):
-                seq = self._seq
-                if seq & 1:
-                    time.sleep(0)
-                    continue
-                st = self._state
-                try:
-                    result = fn(st, seq, *args)
-                except Exception:
-                    if self._seq == seq:
-                        raise
-                    continue
-                if self._seq == seq:
-                    return result
-            with self._write_lock:
-                return fn(self._state, self._seq, *args)
-        finally:
-            inflight.pop()
-            self._last_query = time.monotonic()
-
-    def _quiet(self) -> bool:
-        """No query in flight and none for ``background_quiet_s``."""
-        return not self._inflight and time.monotonic() - self._last_query >= self.background_quiet_s
-
-    def _nbrs(self, st: _State, a: int) -> I32:
-        row = st.overlay.get(a)
-        if row is not None:
-            return row
-        if a < st.n_base:
-            ip = st.indptr
-            return st.indices[ip[a] : ip[a + 1]]
-        return EMPTY
-
-    def _gather(
-        self, st: _State, nodes: NDArray[Any], limit: int | None = None, skip: int = 0
-    ) -> tuple[I32, I64]:
-        """Concatenated neighbour lists of ``nodes`` and their lengths.
-
-        With ``limit``, only the first ``limit`` entries of each list; with ``skip``,
-        all but the first ``skip``.
-
-        The result is int32: look marks up with ``mark.take(cat)`` (as fast as intp
-        indices) and scatter with :func:`_set` (which widens to intp first).
-        """
-        if nodes.size == 0:
-            return EMPTY, np.zeros(0, dtype=np.int64)
-        nodes64 = nodes.astype(np.int64, copy=False)
-        inb = nodes64 < st.n_base
-        if inb.all():
-            starts = st.indptr[nodes64]
-            ends = st.indptr[nodes64 + 1]
-        else:
-            starts = np.zeros(nodes64.size, dtype=np.int64)
-            ends = np.zeros(nodes64.size, dtype=np.int64)
-            starts[inb] = st.indptr[nodes64[inb]]
-            ends[inb] = st.indptr[nodes64[inb] + 1]
-        if limit is not None:
-            ends = np.minimum(ends, starts + limit)
-        if skip:
-            starts = np.minimum(starts + skip, ends)
-        ind = st.indices
-        parts = [ind[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-        lengths = ends - starts
-        ov = st.overlay
-        if ov:
-            for i, x in enumerate(nodes64.tolist()):
-                row = ov.get(x)
-                if row is not None:
-                    row = row[skip:limit]
-                    parts[i] = row
-                    lengths[i] = row.size
-        if len(parts) == 1:
-            return parts[0], lengths
-        return np.concatenate(parts), lengths
-
-    def _volume(self, st: _State, nodes: I32) -> int:
-        """Approximate total degree of ``nodes`` (base degrees; used to pick a side)."""
-        x = nodes[nodes < st.n_base].astype(np.int64)
-        return int((st.indptr[x + 1] - st.indptr[x]).sum()) + int(nodes.size)
+        self._store.save(path)
 
     # ------------------------------------------------------------------ changes
-    def _invalidate(self, st: _State, affected_nodes: list[I32], singles: list[int]) -> None:
+    def _invalidate(self, affected_nodes: list[I32], singles: list[int]) -> None:
         """Drop cached 2-balls of viewers in ``singles`` or any ``affected_nodes`` array."""
         with self._cache_lock:
             if not self._cache:
@@ -554,18 +409,6 @@ class NetworkEngine:
                 hit |= _member(arr, keys)
             for k in keys[hit].tolist():
                 del self._cache[k]
-
-    def _begin(self) -> None:
-        self._seq += 1
-
-    def _end(self) -> None:
-        self._seq += 1
-
-    def _grow(self, st: _State, top: int) -> _State:
-        if top >= st.num_nodes:
-            st = replace(st, num_nodes=top + 1)
-            self._state = st
-        return st
 
     def connect(self, a: int, b: int) -> None:
         """Record the connection ``a - b`` (no-op if it exists).
@@ -582,27 +425,10 @@ class NetworkEngine:
         >>> eng.is_connected(7, 5), eng.num_nodes
         (True, 8)
         """
-        a, b = _check_id(a), _check_id(b)
+        a, b = check_id(a), check_id(b)
         if a == b:
             raise ValueError("a member cannot connect to themselves")
-        with self._write_lock:
-            st = self._state
-            na, nb = self._nbrs(st, a), self._nbrs(st, b)
-            pa = int(np.searchsorted(na, b))
-            if pa < na.size and na[pa] == b:
-                return
-            pb = int(np.searchsorted(nb, a))
-            new_a = _frozen(np.insert(na, pa, np.int32(b)))
-            new_b = _frozen(np.insert(nb, pb, np.int32(a)))
-            self._begin()
-            try:
-                st = self._grow(st, max(a, b))
-                st.overlay[a] = new_a
-                st.overlay[b] = new_b
-                self._num_edges += 1
-                self._invalidate(st, [na, nb], [a, b])
-            finally:
-                self._end()
+        self._store.connect(a, b)
 
     def disconnect(self, a: int, b: int) -> None:
         """Remove the connection ``a - b`` (no-op if absent). Blocks use this too.
@@ -614,24 +440,8 @@ class NetworkEngine:
         >>> eng.is_connected(1, 2)
         False
         """
-        a, b = _check_id(a), _check_id(b)
-        with self._write_lock:
-            st = self._state
-            na, nb = self._nbrs(st, a), self._nbrs(st, b)
-            pa = int(np.searchsorted(na, b))
-            if a == b or pa >= na.size or na[pa] != b:
-                return
-            pb = int(np.searchsorted(nb, a))
-            new_a = _frozen(np.delete(na, pa))
-            new_b = _frozen(np.delete(nb, pb))
-            self._begin()
-            try:
-                st.overlay[a] = new_a
-                st.overlay[b] = new_b
-                self._num_edges -= 1
-                self._invalidate(st, [na, nb], [a, b])
-            finally:
-                self._end()
+        a, b = check_id(a), check_id(b)
+        self._store.disconnect(a, b)
 
     def remove_node(self, a: int) -> None:
         """Drop every connection of ``a`` (account deletion).
@@ -643,44 +453,8 @@ class NetworkEngine:
         >>> eng.num_edges, eng.connection_count(2)
         (0, 0)
         """
-        a = _check_id(a)
-        with self._write_lock:
-            st = self._state
-            na = self._nbrs(st, a)
-            if na.size == 0:
-                return
-            rows = {}
-            for x in na.tolist():
-                nx_ = self._nbrs(st, x)
-                rows[x] = _frozen(np.delete(nx_, int(np.searchsorted(nx_, a))))
-            # Viewers within distance 2 of a lose 2nd-degree members.
-            second, _ = self._gather(st, na)
-            second = np.unique(second)
-            self._begin()
-            try:
-                st.overlay.update(rows)
-                st.overlay[a] = EMPTY
-                self._num_edges -= int(na.size)
-                self._invalidate(st, [na, second], [a])
-            finally:
-                self._end()
-
-    def _merged(
-        self, st: _State, frozen: dict[int, I32]
-    ) -> tuple[I64, I32, NDArray[np.uint8] | None]:
-        """Base and ``frozen`` overlay merged into a fresh CSR (and refreshed sketch)."""
-        if not frozen and st.num_nodes == st.n_base:
-            return st.indptr, st.indices, st.sketch
-        indptr, indices = _csr.merge(st.indptr, st.indices, frozen, st.num_nodes)
-        sketch = None
-        if st.sketch is not None:
-            sketch = np.zeros((st.num_nodes, _hll.M), dtype=np.uint8)
-            sketch[: st.sketch.shape[0]] = st.sketch
-            for node in range(st.sketch.shape[0], st.num_nodes):
-                sketch[node] = _hll.row_of(node, EMPTY)
-            for node, row in frozen.items():
-                sketch[node] = _hll.row_of(node, row)
-        return indptr, indices, sketch
+        a = check_id(a)
+        self._store.remove_node(a)
 
     def compact(self) -> None:
         """Merge the overlay into a fresh CSR base without blocking readers.
@@ -699,30 +473,7 @@ class NetworkEngine:
         >>> eng.overlay_size, eng.neighbors(2).tolist()
         (0, [1, 3])
         """
-        with self._compact_lock:
-            with self._write_lock:
-                st = self._state
-                frozen = dict(st.overlay)
-            if not frozen and st.num_nodes == st.n_base:
-                return
-            indptr, indices, sketch = self._merged(st, frozen)
-            for arr in (indptr, indices, sketch):
-                if arr is not None:
-                    arr.flags.writeable = False
-            with self._write_lock:
-                cur = self._state
-                rest = {k: v for k, v in cur.overlay.items() if frozen.get(k) is not v}
-                new = _State(
-                    indptr=indptr,
-                    indices=indices,
-                    n_base=int(indptr.size - 1),
-                    overlay=rest,
-                    num_nodes=cur.num_nodes,
-                    sketch=sketch,
-                )
-                self._begin()
-                self._state = new
-                self._end()
+        self._store.compact()
 
     # ------------------------------------------------------------------ properties
     @property
@@ -734,7 +485,7 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1], [2]).overlay_size
         0
         """
-        return len(self._state.overlay)
+        return len(self._store.state.overlay)
 
     @property
     def num_nodes(self) -> int:
@@ -745,7 +496,7 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1], [9]).num_nodes
         10
         """
-        return self._state.num_nodes
+        return self._store.state.num_nodes
 
     @property
     def num_edges(self) -> int:
@@ -756,7 +507,7 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1, 1], [2, 3]).num_edges
         2
         """
-        return self._num_edges
+        return self._store.num_edges
 
     @property
     def nbytes(self) -> int:
@@ -767,7 +518,7 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1], [2]).nbytes  # 4 int64 offsets + 2 int32 entries
         40
         """
-        st = self._state
+        st = self._store.state
         extra = 0 if st.sketch is None else int(st.sketch.nbytes)
         return int(st.indptr.nbytes + st.indices.nbytes) + extra
 
@@ -780,8 +531,8 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1, 1], [2, 3]).connection_count(1)
         2
         """
-        a = _check_id(a)
-        return self._read(lambda st, _seq: int(self._nbrs(st, a).size))
+        a = check_id(a)
+        return self._store.read(lambda st, _seq: int(nbrs(st, a).size))
 
     def neighbors(self, a: int) -> I32:
         """Connections of ``a``, sorted ascending (a read-only array).
@@ -791,8 +542,8 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([3, 1], [2, 2]).neighbors(2).tolist()
         [1, 3]
         """
-        a = _check_id(a)
-        return self._read(lambda st, _seq: self._nbrs(st, a))
+        a = check_id(a)
+        return self._store.read(lambda st, _seq: nbrs(st, a))
 
     def is_connected(self, a: int, b: int) -> bool:
         """Whether ``a`` and ``b`` are connected.
@@ -802,11 +553,11 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1], [2]).is_connected(2, 1)
         True
         """
-        a, b = _check_id(a), _check_id(b)
-        return self._read(self._k_is_connected, a, b)
+        a, b = check_id(a), check_id(b)
+        return self._store.read(self._k_is_connected, a, b)
 
-    def _k_is_connected(self, st: _State, _seq: int, a: int, b: int) -> bool:
-        na = self._nbrs(st, a)
+    def _k_is_connected(self, st: State, _seq: int, a: int, b: int) -> bool:
+        na = nbrs(st, a)
         p = int(np.searchsorted(na, b))
         return p < na.size and int(na[p]) == b
 
@@ -822,13 +573,13 @@ class NetworkEngine:
         >>> [eng.degree(1, x) for x in (1, 2, 3, 4, 5)]
         [0, 1, 2, 3, 0]
         """
-        a, b = _check_id(a), _check_id(b)
-        return self._read(self._k_degree, a, b)
+        a, b = check_id(a), check_id(b)
+        return self._store.read(self._k_degree, a, b)
 
-    def _k_degree(self, st: _State, _seq: int, a: int, b: int) -> int:
+    def _k_degree(self, st: State, _seq: int, a: int, b: int) -> int:
         if a == b:
             return OUT_OF_NETWORK
-        na, nb = self._nbrs(st, a), self._nbrs(st, b)
+        na, nb = nbrs(st, a), nbrs(st, b)
         if na.size == 0 or nb.size == 0:
             return OUT_OF_NETWORK
         p = int(np.searchsorted(na, b))
@@ -839,7 +590,7 @@ class NetworkEngine:
             return 2
         # Distance 3 iff some neighbour of one side's neighbours is a neighbour of the
         # other side: mark the side whose neighbourhood is cheaper to expand's opposite.
-        if self._volume(st, na) > self._volume(st, nb):
+        if volume(st, na) > volume(st, nb):
             na, nb = nb, na
         mark = self._scratch.get(st.num_nodes)
         _set(mark, nb, True)
@@ -847,7 +598,7 @@ class NetworkEngine:
             step = 16
             i = 0
             while i < na.size:
-                cat, _ = self._gather(st, na[i : i + step])
+                cat, _ = gather(st, na[i : i + step])
                 if mark.take(cat).any():
                     return 3
                 i += step
@@ -857,7 +608,7 @@ class NetworkEngine:
         return OUT_OF_NETWORK
 
     # 2-balls ---------------------------------------------------------------
-    def _second(self, st: _State, a: int, nv: I32) -> tuple[I32 | None, int, NDArray[np.intp]]:
+    def _second(self, st: State, a: int, nv: I32) -> tuple[I32 | None, int, NDArray[np.intp]]:
         """Mark the distance-2 set of ``a`` in the scratch marks.
 
         Returns ``(sorted ids or None, size, gathered)``; when ids is None the set is
@@ -866,7 +617,7 @@ class NetworkEngine:
         """
         mark = self._scratch.get(st.num_nodes)
         dense_above = int(st.num_nodes * self.dense_fraction)
-        cat, _ = self._gather(st, nv)
+        cat, _ = gather(st, nv)
         wide = cat.astype(np.intp)
         mark[wide] = True
         _set(mark, nv, False)
@@ -878,7 +629,7 @@ class NetworkEngine:
         ids = vals[mark.take(vals)]
         return ids, int(ids.size), wide
 
-    def _clear(self, st: _State, cat: NDArray[Any]) -> None:
+    def _clear(self, st: State, cat: NDArray[Any]) -> None:
         mark = self._scratch.get(st.num_nodes)
         if cat.size > st.num_nodes // 4:
             mark.fill(False)
@@ -892,14 +643,14 @@ class NetworkEngine:
                 self._cache.move_to_end(v)
             return ball
 
-    def _ball(self, st: _State, seq: int, v: int) -> _Ball:
+    def _ball(self, st: State, seq: int, v: int) -> _Ball:
         ball = self._cached_ball(v)
         if ball is not None:
             return ball
-        nv = self._nbrs(st, v)
+        nv = nbrs(st, v)
         n = st.num_nodes
         mark = self._scratch.get(n)
-        cat, _ = self._gather(st, nv)
+        cat, _ = gather(st, nv)
         wide = cat.astype(np.intp)
         try:
             mark[wide] = True
@@ -915,7 +666,7 @@ class NetworkEngine:
         """Cache ``ball`` unless a change happened since ``seq`` was read."""
         if self._cache_size > 0:
             with self._cache_lock:
-                if self._seq == seq:
+                if self._store.seq == seq:
                     self._cache[v] = ball
                     while len(self._cache) > self._cache_size:
                         self._cache.popitem(last=False)
@@ -924,7 +675,7 @@ class NetworkEngine:
 
     def _wait_for_quiet(self, since: float) -> None:
         """Sleep until the engine is quiet, or ``background_max_wait_s`` after ``since``."""
-        while not self._quiet():
+        while not self._store.quiet(self.background_quiet_s):
             if time.monotonic() - since >= self.background_max_wait_s:
                 return
             time.sleep(self.background_quiet_s)
@@ -936,25 +687,25 @@ class NetworkEngine:
         build starts over (at most three times; a later query queues it again).
         """
         for _ in range(3):
-            seq = self._seq
+            seq = self._store.seq
             if seq & 1:
                 time.sleep(0)
                 continue
-            st = self._state
+            st = self._store.state
             if self._cached_ball(v) is not None:
                 return
             try:
                 ball = self._ball_in_steps(st, seq, v)
             except Exception:
-                if self._seq == seq:
+                if self._store.seq == seq:
                     raise
                 continue  # a torn read: the graph changed underneath
             if ball is not None and self._store_ball(seq, v, ball):
                 return
 
-    def _ball_in_steps(self, st: _State, seq: int, v: int) -> _Ball | None:
+    def _ball_in_steps(self, st: State, seq: int, v: int) -> _Ball | None:
         """``v``'s 2-ball from ``st``, or ``None`` as soon as the graph changes."""
-        nv = self._nbrs(st, v)
+        nv = nbrs(st, v)
         n = st.num_nodes
         mark = self._scratch.get(n)
         # Row boundaries so that each step scatters about _BUILD_CHUNK_ENTRIES entries
@@ -973,13 +724,13 @@ class NetworkEngine:
                 if lo >= hi:
                     continue
                 self._wait_for_quiet(step_at)
-                if self._seq != seq:
+                if self._store.seq != seq:
                     return None
-                cat, _ = self._gather(st, nv[lo:hi])
+                cat, _ = gather(st, nv[lo:hi])
                 _set(mark, cat, True)
                 step_at = time.monotonic()
             self._wait_for_quiet(step_at)
-            if self._seq != seq:
+            if self._store.seq != seq:
                 return None
             _set(mark, nv, False)
             mark[v] = False
@@ -1051,13 +802,13 @@ class NetworkEngine:
         >>> eng.degrees(1, [2, 3, 4, 5, 1, 99]).tolist()
         [1, 2, 3, 0, 0, 0]
         """
-        v = _check_id(viewer)
+        v = check_id(viewer)
         t = _csr.as_ids(targets, "targets")
-        return self._read(self._k_degrees, v, t)
+        return self._store.read(self._k_degrees, v, t)
 
-    def _k_degrees(self, st: _State, seq: int, v: int, t: I64) -> NDArray[np.int8]:
+    def _k_degrees(self, st: State, seq: int, v: int, t: I64) -> NDArray[np.int8]:
         out = np.zeros(t.size, dtype=np.int8)
-        nv = self._nbrs(st, v)
+        nv = nbrs(st, v)
         if nv.size == 0 or t.size == 0:
             return out
         if int(t.max()) >= st.num_nodes:  # ids never seen are out of network
@@ -1066,7 +817,7 @@ class NetworkEngine:
             return out
         ball = self._cached_ball(v)
         if ball is None:
-            if self._volume(st, nv) > self.inline_ball_volume:
+            if volume(st, nv) > self.inline_ball_volume:
                 if self._cache_size > 0:
                     self._build_later(v)
                 return self._degrees_direct(st, v, nv, t, out)
@@ -1081,19 +832,19 @@ class NetworkEngine:
             # Distance 3 iff a neighbour of the target is in S2. Check each target's
             # first few neighbours for all targets at once, then the rest of the lists
             # of the few targets still undecided.
-            cat, lengths = self._gather(st, t[rest], _PREFIX)
+            cat, lengths = gather(st, t[rest], _PREFIX)
             found = _segment_any(contains(cat), lengths)
             out[rest[found]] = 3
             rest = rest[~found & (lengths == _PREFIX)]
             if rest.size:
-                cat, lengths = self._gather(st, t[rest], skip=_PREFIX)
+                cat, lengths = gather(st, t[rest], skip=_PREFIX)
                 found = _segment_any(contains(cat), lengths)
                 out[rest[found]] = 3
         return out
 
     def _degrees_direct(
         self,
-        st: _State,
+        st: State,
         v: int,
         nv: I32,
         t: I64,
@@ -1117,7 +868,7 @@ class NetworkEngine:
             rest = np.flatnonzero(~d1 & (t != v))
             if rest.size == 0:
                 return out
-            cat, lengths = self._gather(st, t[rest])
+            cat, lengths = gather(st, t[rest])
             found = _segment_any(mark.take(cat), lengths)
             out[rest[found]] = 2
             starts = np.cumsum(lengths) - lengths
@@ -1132,7 +883,7 @@ class NetworkEngine:
                     break
                 first = np.cumsum(take) - take
                 picks = np.repeat(starts + lo - first, take) + np.arange(total)
-                cat2, lengths2 = self._gather(st, cat.take(picks))
+                cat2, lengths2 = gather(st, cat.take(picks))
                 via = _segment_any(mark.take(cat2), lengths2)
                 found = _segment_any(via, take)
                 out[rest[found]] = 3
@@ -1151,11 +902,11 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1, 1, 2, 2], [3, 4, 3, 4]).mutual_count(1, 2)
         2
         """
-        a, b = _check_id(a), _check_id(b)
-        return self._read(self._k_mutual_count, a, b)
+        a, b = check_id(a), check_id(b)
+        return self._store.read(self._k_mutual_count, a, b)
 
-    def _k_mutual_count(self, st: _State, _seq: int, a: int, b: int) -> int:
-        x, y = self._nbrs(st, a), self._nbrs(st, b)
+    def _k_mutual_count(self, st: State, _seq: int, a: int, b: int) -> int:
+        x, y = nbrs(st, a), nbrs(st, b)
         if x.size > y.size:
             x, y = y, x
         if x.size == 0:
@@ -1180,18 +931,18 @@ class NetworkEngine:
         >>> eng.mutual_counts(1, [2, 5, 7]).tolist()
         [2, 1, 0]
         """
-        v = _check_id(viewer)
+        v = check_id(viewer)
         t = _csr.as_ids(targets, "targets")
-        return self._read(self._k_mutual_counts, v, t)
+        return self._store.read(self._k_mutual_counts, v, t)
 
-    def _k_mutual_counts(self, st: _State, _seq: int, v: int, t: I64) -> NDArray[np.int32]:
-        nv = self._nbrs(st, v)
+    def _k_mutual_counts(self, st: State, _seq: int, v: int, t: I64) -> NDArray[np.int32]:
+        nv = nbrs(st, v)
         if nv.size == 0 or t.size == 0:
             return np.zeros(t.size, dtype=np.int32)
         mark = self._scratch.get(st.num_nodes)
         _set(mark, nv, True)
         try:
-            cat, lengths = self._gather(st, t)
+            cat, lengths = gather(st, t)
             counts = _segment_any_count(mark.take(cat), lengths)
         finally:
             _set(mark, nv, False)
@@ -1206,13 +957,11 @@ class NetworkEngine:
         >>> eng.mutual(1, 2, offset=1, limit=5).tolist()
         [4, 5]
         """
-        a, b = _check_id(a), _check_id(b)
+        a, b = check_id(a), check_id(b)
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must be non-negative")
-        return self._read(
-            lambda st, _seq: _intersect(self._nbrs(st, a), self._nbrs(st, b))[
-                offset : offset + limit
-            ]
+        return self._store.read(
+            lambda st, _seq: _intersect(nbrs(st, a), nbrs(st, b))[offset : offset + limit]
         )
 
     def second_degree(self, a: int) -> I32:
@@ -1223,11 +972,11 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1, 2, 2, 3], [2, 3, 4, 5]).second_degree(1).tolist()
         [3, 4]
         """
-        a = _check_id(a)
-        return self._read(self._k_second_degree, a)
+        a = check_id(a)
+        return self._store.read(self._k_second_degree, a)
 
-    def _k_second_degree(self, st: _State, _seq: int, a: int) -> I32:
-        nv = self._nbrs(st, a)
+    def _k_second_degree(self, st: State, _seq: int, a: int) -> I32:
+        nv = nbrs(st, a)
         if nv.size == 0:
             return EMPTY
         ids, _, cat = self._second(st, a, nv)
@@ -1260,19 +1009,19 @@ class NetworkEngine:
         >>> eng.suggestions(1, exclude=[4])
         [(5, 1)]
         """
-        a = _check_id(a)
+        a = check_id(a)
         ex = None if exclude is None else np.sort(_csr.as_ids(exclude, "exclude"))
         if limit <= 0:
             return []
-        return self._read(self._k_suggestions, a, limit, ex)
+        return self._store.read(self._k_suggestions, a, limit, ex)
 
     def _k_suggestions(
-        self, st: _State, _seq: int, a: int, limit: int, ex: I64 | None
+        self, st: State, _seq: int, a: int, limit: int, ex: I64 | None
     ) -> list[tuple[int, int]]:
-        nv = self._nbrs(st, a)
+        nv = nbrs(st, a)
         if nv.size == 0:
             return []
-        cat, _ = self._gather(st, nv)
+        cat, _ = gather(st, nv)
         if cat.size > st.num_nodes * self.dense_fraction / 8:
             ids, counts = _top_counted(cat, nv, a, ex, limit)
         else:
@@ -1296,16 +1045,16 @@ class NetworkEngine:
         >>> eng.intro_paths(1, 6)
         [(1, 2, 4, 6)]
         """
-        a, b = _check_id(a), _check_id(b)
+        a, b = check_id(a), check_id(b)
         if limit <= 0:
             return []
-        return self._read(self._k_intro_paths, a, b, limit)
+        return self._store.read(self._k_intro_paths, a, b, limit)
 
     def _k_intro_paths(
-        self, st: _State, seq: int, a: int, b: int, limit: int
+        self, st: State, seq: int, a: int, b: int, limit: int
     ) -> list[tuple[int, ...]]:
         d = self._k_degree(st, seq, a, b)
-        na, nb = self._nbrs(st, a), self._nbrs(st, b)
+        na, nb = nbrs(st, a), nbrs(st, b)
         if d == 2:
             xs = _intersect(na, nb)
             m = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
@@ -1316,7 +1065,7 @@ class NetworkEngine:
         mark = self._scratch.get(st.num_nodes)
         _set(mark, nb, True)
         try:
-            cat, lengths = self._gather(st, na)
+            cat, lengths = gather(st, na)
             touching = _segment_any(mark.take(cat), lengths)
         finally:
             _set(mark, nb, False)
@@ -1333,7 +1082,7 @@ class NetworkEngine:
             px: list[I32] = []
             py: list[I32] = []
             for x in xs[i:j].tolist():
-                ys = _intersect(self._nbrs(st, x), nb)
+                ys = _intersect(nbrs(st, x), nb)
                 px.append(np.full(ys.size, x, dtype=np.int32))
                 py.append(ys)
             gx, gy = np.concatenate(px), np.concatenate(py)
@@ -1357,11 +1106,11 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1, 2, 2, 3], [2, 3, 4, 5]).reach(1)
         Reach(first=1, second=2, third=1, third_estimated=False, third_relative_error=0.0)
         """
-        a = _check_id(a)
-        return self._read(self._k_reach, a)
+        a = check_id(a)
+        return self._store.read(self._k_reach, a)
 
-    def _k_reach(self, st: _State, _seq: int, a: int) -> Reach:
-        nv = self._nbrs(st, a)
+    def _k_reach(self, st: State, _seq: int, a: int) -> Reach:
+        nv = nbrs(st, a)
         if nv.size == 0:
             return Reach(0, 0, 0, False, 0.0)
         mark = self._scratch.get(st.num_nodes)
@@ -1369,19 +1118,19 @@ class NetworkEngine:
         try:
             if ids is None:
                 ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
-            work = self._volume(st, ids)
+            work = volume(st, ids)
             if work <= self.exact_reach_work:
                 _set(mark, nv, True)
                 mark[a] = True
                 # The 2-ball is marked; mark its neighbours too and count the new marks.
-                cat3, _ = self._gather(st, ids)
+                cat3, _ = gather(st, ids)
                 _set(mark, cat3, True)
                 ball3 = int(np.count_nonzero(mark[: st.num_nodes]))
                 third = ball3 - (1 + int(nv.size) + second)
                 return Reach(int(nv.size), second, third, False, 0.0)
         finally:
             mark[:] = False
-        sketch = self._sketch(st)
+        sketch = self._store.sketch(st)
         ball2 = np.concatenate([ids, nv, np.array([a], dtype=np.int32)]).astype(np.int64)
         ov = st.overlay
         stale = np.zeros(ball2.size, dtype=np.bool_)
@@ -1390,28 +1139,13 @@ class NetworkEngine:
         stale |= ball2 >= sketch.shape[0]
         regs = _hll.union_rows(sketch, ball2[~stale])
         for x in ball2[stale].tolist():
-            np.maximum(regs, _hll.row_of(x, self._nbrs(st, x)), out=regs)
+            np.maximum(regs, _hll.row_of(x, nbrs(st, x)), out=regs)
         size2 = 1 + int(nv.size) + second
         # The 3-ball holds the 2-ball and cannot exceed the id space.
         est_ball3 = min(max(_hll.estimate(regs), float(size2)), float(st.num_nodes))
         third = max(0, round(est_ball3) - size2)
         rel = _hll.STD_ERROR * est_ball3 / max(third, 1)
         return Reach(int(nv.size), second, third, True, float(min(rel, math.inf)))
-
-    def _sketch(self, st: _State) -> NDArray[np.uint8]:
-        """The base's HyperLogLog sketches, built on first use (seconds at 1M members)."""
-        if st.sketch is not None:
-            return st.sketch
-        with self._sketch_lock:
-            cur = self._state
-            if cur.indices is st.indices and cur.sketch is not None:
-                return cur.sketch
-            sketch = _hll.build(st.indptr, st.indices)
-            sketch.flags.writeable = False
-            with self._write_lock:
-                if self._state.indices is st.indices:
-                    self._state = replace(self._state, sketch=sketch)
-            return sketch
 
     def build_sketches(self) -> None:
         """Build the HyperLogLog sketches now rather than on the first estimated reach.
@@ -1423,7 +1157,7 @@ class NetworkEngine:
         >>> eng.nbytes > 40
         True
         """
-        self._read(lambda st, _seq: self._sketch(st))
+        self._store.read(lambda st, _seq: self._store.sketch(st))
 
     def degree_histogram(self) -> I64:
         """``h[k]`` = number of node ids with exactly ``k`` connections.
@@ -1434,14 +1168,14 @@ class NetworkEngine:
         [1, 2, 1]
         """
 
-        def run(st: _State, _seq: int) -> I64:
+        def run(st: State, _seq: int) -> I64:
             deg = np.zeros(st.num_nodes, dtype=np.int64)
             deg[: st.n_base] = np.diff(st.indptr)
             for k, row in st.overlay.items():
                 deg[k] = row.size
             return np.bincount(deg).astype(np.int64)
 
-        return self._read(run)
+        return self._store.read(run)
 
     def csr(self) -> tuple[I64, I32]:
         """The whole graph at one moment as read-only CSR arrays ``(indptr, indices)``.
@@ -1460,15 +1194,7 @@ class NetworkEngine:
         >>> indptr.tolist(), indices.tolist()
         ([0, 0, 1, 3, 4], [2, 1, 3, 2])
         """
-        with self._write_lock:
-            st = self._state
-            frozen = dict(st.overlay)
-        if not frozen and st.num_nodes == st.n_base:
-            return st.indptr, st.indices
-        indptr, indices = _csr.merge(st.indptr, st.indices, frozen, st.num_nodes)
-        indptr.flags.writeable = False
-        indices.flags.writeable = False
-        return indptr, indices
+        return self._store.csr()
 
     def cache_info(self) -> dict[str, int]:
         """Cached viewers and their bytes.
