@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kith.network import NetworkEngine, _engine, _state
+from kith.network import NetworkEngine, _cache, _state
 
 from .oracle import Oracle
 
@@ -180,7 +180,7 @@ def test_background_build_waits_for_the_quiet_period() -> None:
 
 def test_background_build_progresses_under_constant_load(monkeypatch: pytest.MonkeyPatch) -> None:
     # The engine is never quiet: the build still takes one step per background_max_wait_s.
-    monkeypatch.setattr(_engine, "_BUILD_CHUNK_ENTRIES", 64)
+    monkeypatch.setattr(_cache, "_BUILD_CHUNK_ENTRIES", 64)
     eng, everyone = _large_viewer_engine()
     eng.background_quiet_s = 0.01
     eng.background_max_wait_s = 0.005
@@ -206,7 +206,7 @@ def test_background_build_progresses_under_constant_load(monkeypatch: pytest.Mon
 
 def test_a_change_during_a_stepwise_build_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
     # Many small steps; changes land between them; the cached set must match the end state.
-    monkeypatch.setattr(_engine, "_BUILD_CHUNK_ENTRIES", 16)
+    monkeypatch.setattr(_cache, "_BUILD_CHUNK_ENTRIES", 16)
     rng = np.random.default_rng(8)
     n = 120
     a, b = rng.integers(0, n, 900), rng.integers(0, n, 900)

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import math
 import os
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _csr, _hll
+from ._cache import BallCache, Builder
 from ._csr import EMPTY, I32, I64
+from ._sets import (
+    Scratch,
+    clear_marks,
+    intersect,
+    member,
+    rle,
+    segment_any,
+    segment_count,
+    set_marks,
+)
 from ._state import State, Store, check_id, gather, nbrs, read_snapshot, volume
 
 __all__ = ["OUT_OF_NETWORK", "NetworkEngine", "Reach"]
@@ -22,7 +29,6 @@ __all__ = ["OUT_OF_NETWORK", "NetworkEngine", "Reach"]
 OUT_OF_NETWORK = 0
 """What :meth:`NetworkEngine.degree` returns beyond the 3rd degree (and for ``a == b``)."""
 
-B8 = NDArray[np.bool_]
 
 # Above this many adjacency entries to scan, reach() estimates the 3rd degree.
 DEFAULT_EXACT_REACH_WORK = 4_000_000
@@ -56,7 +62,6 @@ class Reach:
     third_relative_error: float
 
 
-_BIT = np.array([1, 2, 4, 8, 16, 32, 64, 128], dtype=np.uint8)
 # degrees(): neighbours per target examined before the rest (a hit usually comes early).
 _PREFIX = 24
 # degrees() without a 2nd-degree set: neighbours per target expanded first, and how the
@@ -66,129 +71,6 @@ _EXPAND_GROWTH = 2
 # degrees(): a viewer whose connections hold more adjacency entries than this is answered
 # without a 2nd-degree set on a cache miss, and the set is built in the background.
 DEFAULT_INLINE_BALL_VOLUME = 150_000
-# Background 2-ball builds scatter about this many adjacency entries per step (~0.1 ms,
-# of which the concatenation, ~30 us, holds the interpreter) and take a step only while
-# the engine is quiet; see NetworkEngine.background_quiet_s.
-_BUILD_CHUNK_ENTRIES = 32_768
-DEFAULT_BACKGROUND_QUIET_S = 0.001
-DEFAULT_BACKGROUND_MAX_WAIT_S = 0.05
-
-
-class _Ball:
-    """A cached distance-2 set as a little-endian bitset (``num_nodes / 8`` bytes).
-
-    A bitset even when the set is small: 125 KB at 1M members stays in the core's
-    cache while a page is answered, where scattering a small set into the 1 MB mark
-    array and clearing it again costs more than the lookups.
-    """
-
-    __slots__ = ("bits",)
-
-    def __init__(self, bits: NDArray[np.uint8]) -> None:
-        self.bits = bits
-
-    def contains(self, q: NDArray[Any]) -> B8:
-        nbits = self.bits.size * 8
-        if q.size and int(q.max()) >= nbits:  # ids added since the set was built
-            out = np.zeros(q.size, dtype=np.bool_)
-            ok = q < nbits
-            out[ok] = self.contains(q[ok])
-            return out
-        return np.asarray((self.bits.take(q >> 3) & _BIT.take(q & 7)) != 0)
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.bits.nbytes)
-
-
-class _Scratch(threading.local):
-    """Per-thread mark array, kept all-False between calls."""
-
-    def __init__(self) -> None:
-        self.mark: B8 = np.zeros(0, dtype=np.bool_)
-
-    def get(self, n: int) -> B8:
-        if self.mark.size < n:
-            self.mark = np.zeros(max(n, int(self.mark.size * 1.25) + 1024), dtype=np.bool_)
-        return self.mark
-
-
-def _member(sorted_ids: NDArray[Any], q: NDArray[Any]) -> B8:
-    """``q[i] in sorted_ids`` for every i, by binary search."""
-    if sorted_ids.size == 0 or q.size == 0:
-        return np.zeros(q.size, dtype=np.bool_)
-    pos = np.searchsorted(sorted_ids, q)
-    pos[pos == sorted_ids.size] = 0
-    return np.asarray(sorted_ids[pos] == q)
-
-
-def _intersect(x: I32, y: I32) -> I32:
-    """Sorted intersection of two sorted unique arrays (binary search of the smaller)."""
-    if x.size > y.size:
-        x, y = y, x
-    if x.size == 0:
-        return EMPTY
-    return x[_member(y, x)]
-
-
-def _segment_starts(lengths: I64) -> tuple[I64, B8 | None]:
-    """Start offsets of the non-empty segments, and which segments those are.
-
-    The mask is ``None`` when no segment is empty (the common case).
-    """
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    if int(lengths.min(initial=1)) > 0:
-        return starts, None
-    nonempty = lengths > 0
-    return starts[nonempty], nonempty
-
-
-def _segment_any(hits: B8, lengths: I64) -> B8:
-    """Whether each consecutive segment of the given lengths holds a true value.
-
-    ``logical_or.reduceat`` over the non-empty segments: one pass over ``hits``.
-    """
-    out = np.zeros(lengths.size, dtype=np.bool_)
-    if hits.size == 0:
-        return out
-    starts, nonempty = _segment_starts(lengths)
-    if nonempty is None:
-        return np.asarray(np.logical_or.reduceat(hits, starts))
-    out[nonempty] = np.logical_or.reduceat(hits, starts)
-    return out
-
-
-def _segment_any_count(hits: B8, lengths: I64) -> I64:
-    """Number of true values in each consecutive segment of the given lengths."""
-    out = np.zeros(lengths.size, dtype=np.int64)
-    if hits.size == 0:
-        return out
-    starts, nonempty = _segment_starts(lengths)
-    counts = np.add.reduceat(hits, starts, dtype=np.int64)
-    if nonempty is None:
-        return np.asarray(counts)
-    out[nonempty] = counts
-    return out
-
-
-def _set(mark: B8, idx: NDArray[Any], value: bool) -> None:
-    """``mark[idx] = value``; int32 indices are widened first (numpy scatters intp faster)."""
-    if idx.dtype != np.intp and idx.size > 64:
-        idx = idx.astype(np.intp)
-    mark[idx] = value
-
-
-def _rle(sorted_vals: I32) -> tuple[I32, I64]:
-    """Distinct values of a sorted array and how often each occurs."""
-    if sorted_vals.size == 0:
-        return EMPTY, np.zeros(0, dtype=np.int64)
-    first = np.empty(sorted_vals.size, dtype=np.bool_)
-    first[0] = True
-    np.not_equal(sorted_vals[1:], sorted_vals[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    counts = np.diff(np.append(starts, sorted_vals.size))
-    return sorted_vals[starts], counts.astype(np.int64)
 
 
 def _top_sorted(cat: I32, nv: I32, a: int, ex: I64 | None, limit: int) -> tuple[I32, I64]:
@@ -196,10 +78,10 @@ def _top_sorted(cat: I32, nv: I32, a: int, ex: I64 | None, limit: int) -> tuple[
 
     Sorts ``cat``: the cheaper way for a few thousand entries.
     """
-    ids, counts = _rle(np.sort(cat))
-    drop = _member(nv, ids) | (ids == a)
+    ids, counts = rle(np.sort(cat))
+    drop = member(nv, ids) | (ids == a)
     if ex is not None and ex.size:
-        drop |= _member(ex, ids)
+        drop |= member(ex, ids)
     keep = ~drop
     ids, counts = ids[keep], counts[keep]
     if ids.size > limit:
@@ -283,18 +165,17 @@ class NetworkEngine:
         cache_size: int = 4096,
         sketch: NDArray[np.uint8] | None = None,
     ) -> None:
+        self._cache = BallCache(cache_size)
         self._store = Store(
             indptr,
             indices,
             num_edges=num_edges,
             num_nodes=num_nodes,
             sketch=sketch,
-            on_change=self._invalidate,
+            on_change=self._cache.invalidate,
         )
-        self._cache: OrderedDict[int, _Ball] = OrderedDict()
-        self._cache_lock = threading.Lock()
-        self._cache_size = int(cache_size)
-        self._scratch = _Scratch()
+        self._builder = Builder(self._store, self._cache)
+        self._scratch = Scratch()
         self.exact_reach_work = DEFAULT_EXACT_REACH_WORK
         """Adjacency entries reach() may scan exactly before switching to HyperLogLog."""
         self.dense_fraction = 1.0 / 16.0
@@ -303,13 +184,24 @@ class NetworkEngine:
         Suggestions count with ``bincount`` above an eighth of that, and sort below."""
         self.inline_ball_volume = DEFAULT_INLINE_BALL_VOLUME
         """Largest 2-ball (in gathered entries) :meth:`degrees` builds inside a call."""
-        self.background_quiet_s = DEFAULT_BACKGROUND_QUIET_S
+
+    @property
+    def background_quiet_s(self) -> float:
         """Background 2nd-degree builds step only with no query in flight for this long."""
-        self.background_max_wait_s = DEFAULT_BACKGROUND_MAX_WAIT_S
+        return self._builder.quiet_s
+
+    @background_quiet_s.setter
+    def background_quiet_s(self, seconds: float) -> None:
+        self._builder.quiet_s = seconds
+
+    @property
+    def background_max_wait_s(self) -> float:
         """Under constant load a background build still takes a step this often."""
-        self._builds: dict[int, None] = {}  # queued 2-ball builds, oldest first
-        self._builds_cv = threading.Condition()
-        self._builder: threading.Thread | None = None
+        return self._builder.max_wait_s
+
+    @background_max_wait_s.setter
+    def background_max_wait_s(self, seconds: float) -> None:
+        self._builder.max_wait_s = seconds
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -398,18 +290,6 @@ class NetworkEngine:
         self._store.save(path)
 
     # ------------------------------------------------------------------ changes
-    def _invalidate(self, affected_nodes: list[I32], singles: list[int]) -> None:
-        """Drop cached 2-balls of viewers in ``singles`` or any ``affected_nodes`` array."""
-        with self._cache_lock:
-            if not self._cache:
-                return
-            keys = np.fromiter(self._cache.keys(), dtype=np.int64, count=len(self._cache))
-            hit = np.isin(keys, np.asarray(singles, dtype=np.int64))
-            for arr in affected_nodes:
-                hit |= _member(arr, keys)
-            for k in keys[hit].tolist():
-                del self._cache[k]
-
     def connect(self, a: int, b: int) -> None:
         """Record the connection ``a - b`` (no-op if it exists).
 
@@ -586,14 +466,14 @@ class NetworkEngine:
         if p < na.size and int(na[p]) == b:
             return 1
         small, big = (na, nb) if na.size <= nb.size else (nb, na)
-        if _member(big, small).any():
+        if member(big, small).any():
             return 2
         # Distance 3 iff some neighbour of one side's neighbours is a neighbour of the
         # other side: mark the side whose neighbourhood is cheaper to expand's opposite.
         if volume(st, na) > volume(st, nb):
             na, nb = nb, na
         mark = self._scratch.get(st.num_nodes)
-        _set(mark, nb, True)
+        set_marks(mark, nb, True)
         try:
             step = 16
             i = 0
@@ -604,7 +484,7 @@ class NetworkEngine:
                 i += step
                 step *= 4
         finally:
-            _set(mark, nb, False)
+            set_marks(mark, nb, False)
         return OUT_OF_NETWORK
 
     # 2-balls ---------------------------------------------------------------
@@ -620,155 +500,14 @@ class NetworkEngine:
         cat, _ = gather(st, nv)
         wide = cat.astype(np.intp)
         mark[wide] = True
-        _set(mark, nv, False)
+        set_marks(mark, nv, False)
         mark[a] = False
         if cat.size > dense_above:
             size = int(np.count_nonzero(mark[: st.num_nodes]))
             return None, size, wide
-        vals, _ = _rle(np.sort(cat))
+        vals, _ = rle(np.sort(cat))
         ids = vals[mark.take(vals)]
         return ids, int(ids.size), wide
-
-    def _clear(self, st: State, cat: NDArray[Any]) -> None:
-        mark = self._scratch.get(st.num_nodes)
-        if cat.size > st.num_nodes // 4:
-            mark.fill(False)
-        else:
-            _set(mark, cat, False)
-
-    def _cached_ball(self, v: int) -> _Ball | None:
-        with self._cache_lock:
-            ball = self._cache.get(v)
-            if ball is not None:
-                self._cache.move_to_end(v)
-            return ball
-
-    def _ball(self, st: State, seq: int, v: int) -> _Ball:
-        ball = self._cached_ball(v)
-        if ball is not None:
-            return ball
-        nv = nbrs(st, v)
-        n = st.num_nodes
-        mark = self._scratch.get(n)
-        cat, _ = gather(st, nv)
-        wide = cat.astype(np.intp)
-        try:
-            mark[wide] = True
-            _set(mark, nv, False)
-            mark[v] = False
-            ball = _Ball(np.packbits(mark[:n], bitorder="little"))
-        finally:
-            self._clear(st, wide)
-        self._store_ball(seq, v, ball)
-        return ball
-
-    def _store_ball(self, seq: int, v: int, ball: _Ball) -> bool:
-        """Cache ``ball`` unless a change happened since ``seq`` was read."""
-        if self._cache_size > 0:
-            with self._cache_lock:
-                if self._store.seq == seq:
-                    self._cache[v] = ball
-                    while len(self._cache) > self._cache_size:
-                        self._cache.popitem(last=False)
-                    return True
-        return False
-
-    def _wait_for_quiet(self, since: float) -> None:
-        """Sleep until the engine is quiet, or ``background_max_wait_s`` after ``since``."""
-        while not self._store.quiet(self.background_quiet_s):
-            if time.monotonic() - since >= self.background_max_wait_s:
-                return
-            time.sleep(self.background_quiet_s)
-
-    def _build_in_background(self, v: int) -> None:
-        """Build and cache ``v``'s 2-ball step by step, each step when the engine is quiet.
-
-        A change to the graph between two steps makes the partial set worthless: the
-        build starts over (at most three times; a later query queues it again).
-        """
-        for _ in range(3):
-            seq = self._store.seq
-            if seq & 1:
-                time.sleep(0)
-                continue
-            st = self._store.state
-            if self._cached_ball(v) is not None:
-                return
-            try:
-                ball = self._ball_in_steps(st, seq, v)
-            except Exception:
-                if self._store.seq == seq:
-                    raise
-                continue  # a torn read: the graph changed underneath
-            if ball is not None and self._store_ball(seq, v, ball):
-                return
-
-    def _ball_in_steps(self, st: State, seq: int, v: int) -> _Ball | None:
-        """``v``'s 2-ball from ``st``, or ``None`` as soon as the graph changes."""
-        nv = nbrs(st, v)
-        n = st.num_nodes
-        mark = self._scratch.get(n)
-        # Row boundaries so that each step scatters about _BUILD_CHUNK_ENTRIES entries
-        # (base degrees; an overlay row counts as its base row, which is close enough).
-        nv64 = nv.astype(np.int64)
-        inb = nv64 < st.n_base
-        deg = np.zeros(nv.size, dtype=np.int64)
-        deg[inb] = st.indptr[nv64[inb] + 1] - st.indptr[nv64[inb]]
-        cum = np.cumsum(deg)
-        total = int(cum[-1]) if cum.size else 0
-        cuts = np.searchsorted(cum, np.arange(_BUILD_CHUNK_ENTRIES, total, _BUILD_CHUNK_ENTRIES))
-        bounds = [0, *(cuts + 1).tolist(), int(nv.size)]
-        step_at = time.monotonic()
-        try:
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-                if lo >= hi:
-                    continue
-                self._wait_for_quiet(step_at)
-                if self._store.seq != seq:
-                    return None
-                cat, _ = gather(st, nv[lo:hi])
-                _set(mark, cat, True)
-                step_at = time.monotonic()
-            self._wait_for_quiet(step_at)
-            if self._store.seq != seq:
-                return None
-            _set(mark, nv, False)
-            mark[v] = False
-            return _Ball(np.packbits(mark[:n], bitorder="little"))
-        finally:
-            mark.fill(False)
-
-    def _build_later(self, v: int) -> None:
-        """Queue a background build of ``v``'s 2-ball (one worker thread while any are due)."""
-        with self._builds_cv:
-            if v in self._builds or len(self._builds) >= self._cache_size:
-                return
-            self._builds[v] = None
-            if self._builder is None:
-                self._builder = threading.Thread(
-                    target=self._run_builds, name="kith-network-2nd-degree", daemon=True
-                )
-                self._builder.start()
-
-    def _run_builds(self) -> None:
-        try:
-            while True:
-                with self._builds_cv:
-                    v = next(iter(self._builds), None)
-                if v is None:
-                    return
-                try:
-                    self._build_in_background(v)
-                finally:
-                    with self._builds_cv:
-                        self._builds.pop(v, None)
-                        self._builds_cv.notify_all()
-        finally:
-            with self._builds_cv:
-                self._builder = None
-                if self._builds:  # a build failed: drop the rest, later queries retry
-                    self._builds.clear()
-                self._builds_cv.notify_all()
 
     def wait_for_background(self, timeout: float | None = None) -> bool:
         """Wait until queued 2nd-degree builds are done; ``False`` on timeout.
@@ -782,8 +521,7 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1], [2]).wait_for_background(timeout=1.0)
         True
         """
-        with self._builds_cv:
-            return self._builds_cv.wait_for(lambda: not self._builds, timeout)
+        return self._builder.wait(timeout)
 
     def degrees(self, viewer: int, targets: ArrayLike) -> NDArray[np.int8]:
         """Degrees of many targets from one viewer (a page of badges).
@@ -815,15 +553,15 @@ class NetworkEngine:
             known = np.flatnonzero(t < st.num_nodes)
             out[known] = self._k_degrees(st, seq, v, t[known])
             return out
-        ball = self._cached_ball(v)
+        ball = self._cache.get(v)
         if ball is None:
             if volume(st, nv) > self.inline_ball_volume:
-                if self._cache_size > 0:
-                    self._build_later(v)
+                if self._cache.size > 0:
+                    self._builder.queue(v)
                 return self._degrees_direct(st, v, nv, t, out)
-            ball = self._ball(st, seq, v)
+            ball = self._cache.get_or_build(self._store, st, seq, self._scratch, v)
         contains = ball.contains
-        d1 = _member(nv, t)
+        d1 = member(nv, t)
         d2 = contains(t) & ~d1
         out[d1] = 1
         out[d2] = 2
@@ -833,12 +571,12 @@ class NetworkEngine:
             # first few neighbours for all targets at once, then the rest of the lists
             # of the few targets still undecided.
             cat, lengths = gather(st, t[rest], _PREFIX)
-            found = _segment_any(contains(cat), lengths)
+            found = segment_any(contains(cat), lengths)
             out[rest[found]] = 3
             rest = rest[~found & (lengths == _PREFIX)]
             if rest.size:
                 cat, lengths = gather(st, t[rest], skip=_PREFIX)
-                found = _segment_any(contains(cat), lengths)
+                found = segment_any(contains(cat), lengths)
                 out[rest[found]] = 3
         return out
 
@@ -863,13 +601,13 @@ class NetworkEngine:
         nvw = nv.astype(np.intp)
         mark[nvw] = True
         try:
-            d1 = _member(nv, t)
+            d1 = member(nv, t)
             out[d1] = 1
             rest = np.flatnonzero(~d1 & (t != v))
             if rest.size == 0:
                 return out
             cat, lengths = gather(st, t[rest])
-            found = _segment_any(mark.take(cat), lengths)
+            found = segment_any(mark.take(cat), lengths)
             out[rest[found]] = 2
             starts = np.cumsum(lengths) - lengths
             keep = ~found
@@ -884,8 +622,8 @@ class NetworkEngine:
                 first = np.cumsum(take) - take
                 picks = np.repeat(starts + lo - first, take) + np.arange(total)
                 cat2, lengths2 = gather(st, cat.take(picks))
-                via = _segment_any(mark.take(cat2), lengths2)
-                found = _segment_any(via, take)
+                via = segment_any(mark.take(cat2), lengths2)
+                found = segment_any(via, take)
                 out[rest[found]] = 3
                 more = ~found & (done + step < lengths)
                 rest, lengths, starts = rest[more], lengths[more], starts[more]
@@ -916,11 +654,11 @@ class NetworkEngine:
             return int(np.count_nonzero(y.take(pos, mode="clip") == x))
         # comparable sizes: mark one list, look the other up (two linear passes)
         mark = self._scratch.get(st.num_nodes)
-        _set(mark, x, True)
+        set_marks(mark, x, True)
         try:
             return int(np.count_nonzero(mark.take(y)))
         finally:
-            _set(mark, x, False)
+            set_marks(mark, x, False)
 
     def mutual_counts(self, viewer: int, targets: ArrayLike) -> NDArray[np.int32]:
         """Shared-connection counts between ``viewer`` and each target.
@@ -940,12 +678,12 @@ class NetworkEngine:
         if nv.size == 0 or t.size == 0:
             return np.zeros(t.size, dtype=np.int32)
         mark = self._scratch.get(st.num_nodes)
-        _set(mark, nv, True)
+        set_marks(mark, nv, True)
         try:
             cat, lengths = gather(st, t)
-            counts = _segment_any_count(mark.take(cat), lengths)
+            counts = segment_count(mark.take(cat), lengths)
         finally:
-            _set(mark, nv, False)
+            set_marks(mark, nv, False)
         return counts.astype(np.int32)
 
     def mutual(self, a: int, b: int, *, offset: int = 0, limit: int = 20) -> I32:
@@ -961,7 +699,7 @@ class NetworkEngine:
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must be non-negative")
         return self._store.read(
-            lambda st, _seq: _intersect(nbrs(st, a), nbrs(st, b))[offset : offset + limit]
+            lambda st, _seq: intersect(nbrs(st, a), nbrs(st, b))[offset : offset + limit]
         )
 
     def second_degree(self, a: int) -> I32:
@@ -986,7 +724,7 @@ class NetworkEngine:
                     np.int32
                 )
         finally:
-            self._clear(st, cat)
+            clear_marks(self._scratch.get(st.num_nodes), cat, st.num_nodes)
         return ids
 
     def suggestions(
@@ -1056,19 +794,19 @@ class NetworkEngine:
         d = self._k_degree(st, seq, a, b)
         na, nb = nbrs(st, a), nbrs(st, b)
         if d == 2:
-            xs = _intersect(na, nb)
+            xs = intersect(na, nb)
             m = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
             order = np.lexsort((xs, -m))[:limit]
             return [(a, int(x), b) for x in xs[order].tolist()]
         if d != 3:
             return []
         mark = self._scratch.get(st.num_nodes)
-        _set(mark, nb, True)
+        set_marks(mark, nb, True)
         try:
             cat, lengths = gather(st, na)
-            touching = _segment_any(mark.take(cat), lengths)
+            touching = segment_any(mark.take(cat), lengths)
         finally:
-            _set(mark, nb, False)
+            set_marks(mark, nb, False)
         xs = na[touching]
         mx = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
         order = np.lexsort((xs, -mx))
@@ -1082,7 +820,7 @@ class NetworkEngine:
             px: list[I32] = []
             py: list[I32] = []
             for x in xs[i:j].tolist():
-                ys = _intersect(nbrs(st, x), nb)
+                ys = intersect(nbrs(st, x), nb)
                 px.append(np.full(ys.size, x, dtype=np.int32))
                 py.append(ys)
             gx, gy = np.concatenate(px), np.concatenate(py)
@@ -1120,11 +858,11 @@ class NetworkEngine:
                 ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
             work = volume(st, ids)
             if work <= self.exact_reach_work:
-                _set(mark, nv, True)
+                set_marks(mark, nv, True)
                 mark[a] = True
                 # The 2-ball is marked; mark its neighbours too and count the new marks.
                 cat3, _ = gather(st, ids)
-                _set(mark, cat3, True)
+                set_marks(mark, cat3, True)
                 ball3 = int(np.count_nonzero(mark[: st.num_nodes]))
                 third = ball3 - (1 + int(nv.size) + second)
                 return Reach(int(nv.size), second, third, False, 0.0)
@@ -1204,9 +942,4 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1], [2]).cache_info()
         {'viewers': 0, 'bytes': 0, 'capacity': 4096}
         """
-        with self._cache_lock:
-            return {
-                "viewers": len(self._cache),
-                "bytes": sum(b.nbytes for b in self._cache.values()),
-                "capacity": self._cache_size,
-            }
+        return self._cache.info()
