@@ -1,37 +1,31 @@
-"""The in-memory connection graph: CSR base + copy-on-write overlay, numpy kernels."""
+"""The network engine's public face: :class:`NetworkEngine` delegating to its parts.
+
+The state and its changes live in ``_state``, the 2nd-degree cache and its
+background builds in ``_cache``, the query kernels in ``_kernels`` (pairs and pages)
+and ``_reach`` (a member's wider network).
+"""
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _csr, _hll
+from . import _csr, _kernels, _reach
 from ._cache import BallCache, Builder
-from ._csr import EMPTY, I32, I64
-from ._sets import (
-    Scratch,
-    clear_marks,
-    intersect,
-    member,
-    rle,
-    segment_any,
-    segment_count,
-    set_marks,
-)
-from ._state import State, Store, check_id, gather, nbrs, read_snapshot, volume
+from ._csr import I32, I64
+from ._kernels import OUT_OF_NETWORK
+from ._reach import DEFAULT_EXACT_REACH_WORK
+from ._sets import Scratch
+from ._state import State, Store, check_id, degree_histogram, nbrs, read_snapshot, volume
 
 __all__ = ["OUT_OF_NETWORK", "NetworkEngine", "Reach"]
 
-OUT_OF_NETWORK = 0
-"""What :meth:`NetworkEngine.degree` returns beyond the 3rd degree (and for ``a == b``)."""
-
-
-# Above this many adjacency entries to scan, reach() estimates the 3rd degree.
-DEFAULT_EXACT_REACH_WORK = 4_000_000
+# degrees(): a viewer whose connections hold more adjacency entries than this is answered
+# without a 2nd-degree set on a cache miss, and the set is built in the background.
+DEFAULT_INLINE_BALL_VOLUME = 150_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,69 +54,6 @@ class Reach:
     third: int
     third_estimated: bool
     third_relative_error: float
-
-
-# degrees(): neighbours per target examined before the rest (a hit usually comes early).
-_PREFIX = 24
-# degrees() without a 2nd-degree set: neighbours per target expanded first, and how the
-# number grows from one round to the next.
-_EXPAND_FIRST = 2
-_EXPAND_GROWTH = 2
-# degrees(): a viewer whose connections hold more adjacency entries than this is answered
-# without a 2nd-degree set on a cache miss, and the set is built in the background.
-DEFAULT_INLINE_BALL_VOLUME = 150_000
-
-
-def _top_sorted(cat: I32, nv: I32, a: int, ex: I64 | None, limit: int) -> tuple[I32, I64]:
-    """At least the ``limit`` most frequent values of ``cat`` outside ``nv``, ``a``, ``ex``.
-
-    Sorts ``cat``: the cheaper way for a few thousand entries.
-    """
-    ids, counts = rle(np.sort(cat))
-    drop = member(nv, ids) | (ids == a)
-    if ex is not None and ex.size:
-        drop |= member(ex, ids)
-    keep = ~drop
-    ids, counts = ids[keep], counts[keep]
-    if ids.size > limit:
-        kth = int(-np.partition(-counts, limit - 1)[limit - 1])
-        above = np.flatnonzero(counts > kth)
-        ties = np.flatnonzero(counts == kth)[: limit - above.size]
-        sel = np.concatenate([above, ties])
-        ids, counts = ids[sel], counts[sel]
-    return ids, counts
-
-
-def _top_counted(cat: I32, nv: I32, a: int, ex: I64 | None, limit: int) -> tuple[I32, I64]:
-    """What :func:`_top_sorted` returns, by counting instead of sorting.
-
-    ``bincount`` gives every id's frequency in two linear passes; a histogram of
-    those frequencies gives the count ``t`` of the ``limit``-th best id, and only
-    the entries at or above ``t`` are sorted (ties at ``t`` by smallest id).
-    """
-    cnt = np.bincount(cat)
-    m = cnt.size
-    cnt[nv[nv < m]] = 0
-    if a < m:
-        cnt[a] = 0
-    if ex is not None and ex.size:
-        cnt[ex[ex < m]] = 0
-    per_entry = cnt.take(cat)
-    hist = np.bincount(per_entry)  # entries whose id occurs k times; k ids per id
-    if hist.size <= 1:
-        return EMPTY, np.zeros(0, dtype=np.int64)
-    ids_with = hist[1:] // np.arange(1, hist.size)
-    at_least = np.cumsum(ids_with[::-1])[::-1]  # at_least[k - 1]: ids occurring >= k times
-    enough = np.flatnonzero(at_least >= limit)
-    t = int(enough[-1]) + 1 if enough.size else 1
-    above = np.unique(cat[per_entry > t])
-    need = limit - above.size  # >= 1: fewer than limit ids occur more than t times
-    tie = cat[per_entry == t]  # each of these ids occurs exactly t times here
-    if tie.size > need * t:
-        tie = np.partition(tie, need * t - 1)[: need * t]
-    tie = np.unique(tie)[:need]
-    ids = np.concatenate([above, tie]).astype(np.int32, copy=False)
-    return ids, cnt.take(ids)
 
 
 class NetworkEngine:
@@ -434,12 +365,7 @@ class NetworkEngine:
         True
         """
         a, b = check_id(a), check_id(b)
-        return self._store.read(self._k_is_connected, a, b)
-
-    def _k_is_connected(self, st: State, _seq: int, a: int, b: int) -> bool:
-        na = nbrs(st, a)
-        p = int(np.searchsorted(na, b))
-        return p < na.size and int(na[p]) == b
+        return self._store.read(lambda st, _seq: _kernels.is_connected(st, a, b))
 
     def degree(self, a: int, b: int) -> int:
         """Degree of ``b`` from ``a``: 1, 2, 3 or :data:`OUT_OF_NETWORK` (0).
@@ -454,60 +380,7 @@ class NetworkEngine:
         [0, 1, 2, 3, 0]
         """
         a, b = check_id(a), check_id(b)
-        return self._store.read(self._k_degree, a, b)
-
-    def _k_degree(self, st: State, _seq: int, a: int, b: int) -> int:
-        if a == b:
-            return OUT_OF_NETWORK
-        na, nb = nbrs(st, a), nbrs(st, b)
-        if na.size == 0 or nb.size == 0:
-            return OUT_OF_NETWORK
-        p = int(np.searchsorted(na, b))
-        if p < na.size and int(na[p]) == b:
-            return 1
-        small, big = (na, nb) if na.size <= nb.size else (nb, na)
-        if member(big, small).any():
-            return 2
-        # Distance 3 iff some neighbour of one side's neighbours is a neighbour of the
-        # other side: mark the side whose neighbourhood is cheaper to expand's opposite.
-        if volume(st, na) > volume(st, nb):
-            na, nb = nb, na
-        mark = self._scratch.get(st.num_nodes)
-        set_marks(mark, nb, True)
-        try:
-            step = 16
-            i = 0
-            while i < na.size:
-                cat, _ = gather(st, na[i : i + step])
-                if mark.take(cat).any():
-                    return 3
-                i += step
-                step *= 4
-        finally:
-            set_marks(mark, nb, False)
-        return OUT_OF_NETWORK
-
-    # 2-balls ---------------------------------------------------------------
-    def _second(self, st: State, a: int, nv: I32) -> tuple[I32 | None, int, NDArray[np.intp]]:
-        """Mark the distance-2 set of ``a`` in the scratch marks.
-
-        Returns ``(sorted ids or None, size, gathered)``; when ids is None the set is
-        only in the marks (dense case). The caller must clear ``mark[gathered]`` (or
-        the whole mark array).
-        """
-        mark = self._scratch.get(st.num_nodes)
-        dense_above = int(st.num_nodes * self.dense_fraction)
-        cat, _ = gather(st, nv)
-        wide = cat.astype(np.intp)
-        mark[wide] = True
-        set_marks(mark, nv, False)
-        mark[a] = False
-        if cat.size > dense_above:
-            size = int(np.count_nonzero(mark[: st.num_nodes]))
-            return None, size, wide
-        vals, _ = rle(np.sort(cat))
-        ids = vals[mark.take(vals)]
-        return ids, int(ids.size), wide
+        return self._store.read(lambda st, _seq: _kernels.degree(st, self._scratch, a, b))
 
     def wait_for_background(self, timeout: float | None = None) -> bool:
         """Wait until queued 2nd-degree builds are done; ``False`` on timeout.
@@ -542,95 +415,26 @@ class NetworkEngine:
         """
         v = check_id(viewer)
         t = _csr.as_ids(targets, "targets")
-        return self._store.read(self._k_degrees, v, t)
+        return self._store.read(self._degrees, v, t)
 
-    def _k_degrees(self, st: State, seq: int, v: int, t: I64) -> NDArray[np.int8]:
-        out = np.zeros(t.size, dtype=np.int8)
+    def _degrees(self, st: State, seq: int, v: int, t: I64) -> NDArray[np.int8]:
+        """A page of degrees; on a cache miss, ``v``'s 2-ball is built now or later."""
         nv = nbrs(st, v)
         if nv.size == 0 or t.size == 0:
-            return out
+            return np.zeros(t.size, dtype=np.int8)
         if int(t.max()) >= st.num_nodes:  # ids never seen are out of network
+            out = np.zeros(t.size, dtype=np.int8)
             known = np.flatnonzero(t < st.num_nodes)
-            out[known] = self._k_degrees(st, seq, v, t[known])
+            out[known] = self._degrees(st, seq, v, t[known])
             return out
         ball = self._cache.get(v)
         if ball is None:
             if volume(st, nv) > self.inline_ball_volume:
                 if self._cache.size > 0:
                     self._builder.queue(v)
-                return self._degrees_direct(st, v, nv, t, out)
-            ball = self._cache.get_or_build(self._store, st, seq, self._scratch, v)
-        contains = ball.contains
-        d1 = member(nv, t)
-        d2 = contains(t) & ~d1
-        out[d1] = 1
-        out[d2] = 2
-        rest = np.flatnonzero(~(d1 | d2) & (t != v))
-        if rest.size:
-            # Distance 3 iff a neighbour of the target is in S2. Check each target's
-            # first few neighbours for all targets at once, then the rest of the lists
-            # of the few targets still undecided.
-            cat, lengths = gather(st, t[rest], _PREFIX)
-            found = segment_any(contains(cat), lengths)
-            out[rest[found]] = 3
-            rest = rest[~found & (lengths == _PREFIX)]
-            if rest.size:
-                cat, lengths = gather(st, t[rest], skip=_PREFIX)
-                found = segment_any(contains(cat), lengths)
-                out[rest[found]] = 3
-        return out
-
-    def _degrees_direct(
-        self,
-        st: State,
-        v: int,
-        nv: I32,
-        t: I64,
-        out: NDArray[np.int8],
-        first: int = _EXPAND_FIRST,
-        growth: int = _EXPAND_GROWTH,
-    ) -> NDArray[np.int8]:
-        """A page of degrees without ``S2(v)``: cheap when ``v``'s neighbourhood is large.
-
-        With ``N(v)`` marked, a target is at distance 2 when one of its neighbours is
-        marked, and at distance 3 when a neighbour of one of its neighbours is. The
-        larger ``S2(v)`` is, the sooner a target's neighbours hit it, so the targets'
-        neighbours are expanded in growing chunks (2, 4, 8, ...) per target.
-        """
-        mark = self._scratch.get(st.num_nodes)
-        nvw = nv.astype(np.intp)
-        mark[nvw] = True
-        try:
-            d1 = member(nv, t)
-            out[d1] = 1
-            rest = np.flatnonzero(~d1 & (t != v))
-            if rest.size == 0:
-                return out
-            cat, lengths = gather(st, t[rest])
-            found = segment_any(mark.take(cat), lengths)
-            out[rest[found]] = 2
-            starts = np.cumsum(lengths) - lengths
-            keep = ~found
-            rest, lengths, starts = rest[keep], lengths[keep], starts[keep]
-            done, step = 0, first
-            while rest.size:
-                lo = np.minimum(lengths, done)
-                take = np.minimum(lengths, done + step) - lo
-                total = int(take.sum())
-                if total == 0:
-                    break
-                first = np.cumsum(take) - take
-                picks = np.repeat(starts + lo - first, take) + np.arange(total)
-                cat2, lengths2 = gather(st, cat.take(picks))
-                via = segment_any(mark.take(cat2), lengths2)
-                found = segment_any(via, take)
-                out[rest[found]] = 3
-                more = ~found & (done + step < lengths)
-                rest, lengths, starts = rest[more], lengths[more], starts[more]
-                done, step = done + step, step * growth
-        finally:
-            mark[nvw] = False
-        return out
+            else:
+                ball = self._cache.get_or_build(self._store, st, seq, self._scratch, v)
+        return _kernels.degrees(st, self._scratch, v, nv, t, ball)
 
     def mutual_count(self, a: int, b: int) -> int:
         """Number of shared connections of ``a`` and ``b``.
@@ -641,24 +445,7 @@ class NetworkEngine:
         2
         """
         a, b = check_id(a), check_id(b)
-        return self._store.read(self._k_mutual_count, a, b)
-
-    def _k_mutual_count(self, st: State, _seq: int, a: int, b: int) -> int:
-        x, y = nbrs(st, a), nbrs(st, b)
-        if x.size > y.size:
-            x, y = y, x
-        if x.size == 0:
-            return 0
-        if x.size * 16 < y.size:  # a few against many: binary search of the few
-            pos = np.searchsorted(y, x)
-            return int(np.count_nonzero(y.take(pos, mode="clip") == x))
-        # comparable sizes: mark one list, look the other up (two linear passes)
-        mark = self._scratch.get(st.num_nodes)
-        set_marks(mark, x, True)
-        try:
-            return int(np.count_nonzero(mark.take(y)))
-        finally:
-            set_marks(mark, x, False)
+        return self._store.read(lambda st, _seq: _kernels.mutual_count(st, self._scratch, a, b))
 
     def mutual_counts(self, viewer: int, targets: ArrayLike) -> NDArray[np.int32]:
         """Shared-connection counts between ``viewer`` and each target.
@@ -671,20 +458,7 @@ class NetworkEngine:
         """
         v = check_id(viewer)
         t = _csr.as_ids(targets, "targets")
-        return self._store.read(self._k_mutual_counts, v, t)
-
-    def _k_mutual_counts(self, st: State, _seq: int, v: int, t: I64) -> NDArray[np.int32]:
-        nv = nbrs(st, v)
-        if nv.size == 0 or t.size == 0:
-            return np.zeros(t.size, dtype=np.int32)
-        mark = self._scratch.get(st.num_nodes)
-        set_marks(mark, nv, True)
-        try:
-            cat, lengths = gather(st, t)
-            counts = segment_count(mark.take(cat), lengths)
-        finally:
-            set_marks(mark, nv, False)
-        return counts.astype(np.int32)
+        return self._store.read(lambda st, _seq: _kernels.mutual_counts(st, self._scratch, v, t))
 
     def mutual(self, a: int, b: int, *, offset: int = 0, limit: int = 20) -> I32:
         """Shared connections of ``a`` and ``b``, sorted by id, one page.
@@ -698,9 +472,7 @@ class NetworkEngine:
         a, b = check_id(a), check_id(b)
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must be non-negative")
-        return self._store.read(
-            lambda st, _seq: intersect(nbrs(st, a), nbrs(st, b))[offset : offset + limit]
-        )
+        return self._store.read(lambda st, _seq: _kernels.mutual(st, a, b, offset, limit))
 
     def second_degree(self, a: int) -> I32:
         """Members at distance exactly 2 from ``a``, sorted.
@@ -711,21 +483,9 @@ class NetworkEngine:
         [3, 4]
         """
         a = check_id(a)
-        return self._store.read(self._k_second_degree, a)
-
-    def _k_second_degree(self, st: State, _seq: int, a: int) -> I32:
-        nv = nbrs(st, a)
-        if nv.size == 0:
-            return EMPTY
-        ids, _, cat = self._second(st, a, nv)
-        try:
-            if ids is None:
-                ids = np.flatnonzero(self._scratch.get(st.num_nodes)[: st.num_nodes]).astype(
-                    np.int32
-                )
-        finally:
-            clear_marks(self._scratch.get(st.num_nodes), cat, st.num_nodes)
-        return ids
+        return self._store.read(
+            lambda st, _seq: _reach.second_degree(st, self._scratch, a, self.dense_fraction)
+        )
 
     def suggestions(
         self, a: int, *, limit: int = 20, exclude: ArrayLike | None = None
@@ -751,21 +511,9 @@ class NetworkEngine:
         ex = None if exclude is None else np.sort(_csr.as_ids(exclude, "exclude"))
         if limit <= 0:
             return []
-        return self._store.read(self._k_suggestions, a, limit, ex)
-
-    def _k_suggestions(
-        self, st: State, _seq: int, a: int, limit: int, ex: I64 | None
-    ) -> list[tuple[int, int]]:
-        nv = nbrs(st, a)
-        if nv.size == 0:
-            return []
-        cat, _ = gather(st, nv)
-        if cat.size > st.num_nodes * self.dense_fraction / 8:
-            ids, counts = _top_counted(cat, nv, a, ex, limit)
-        else:
-            ids, counts = _top_sorted(cat, nv, a, ex, limit)
-        order = np.lexsort((ids, -counts))[:limit]
-        return list(zip(ids[order].tolist(), counts[order].tolist(), strict=True))
+        return self._store.read(
+            lambda st, _seq: _reach.suggestions(st, a, limit, ex, self.dense_fraction)
+        )
 
     def intro_paths(self, a: int, b: int, *, limit: int = 5) -> list[tuple[int, ...]]:
         """Shortest introduction paths ``(a, ..., b)`` to a 2nd or 3rd-degree member.
@@ -786,50 +534,9 @@ class NetworkEngine:
         a, b = check_id(a), check_id(b)
         if limit <= 0:
             return []
-        return self._store.read(self._k_intro_paths, a, b, limit)
-
-    def _k_intro_paths(
-        self, st: State, seq: int, a: int, b: int, limit: int
-    ) -> list[tuple[int, ...]]:
-        d = self._k_degree(st, seq, a, b)
-        na, nb = nbrs(st, a), nbrs(st, b)
-        if d == 2:
-            xs = intersect(na, nb)
-            m = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
-            order = np.lexsort((xs, -m))[:limit]
-            return [(a, int(x), b) for x in xs[order].tolist()]
-        if d != 3:
-            return []
-        mark = self._scratch.get(st.num_nodes)
-        set_marks(mark, nb, True)
-        try:
-            cat, lengths = gather(st, na)
-            touching = segment_any(mark.take(cat), lengths)
-        finally:
-            set_marks(mark, nb, False)
-        xs = na[touching]
-        mx = self._k_mutual_counts(st, seq, a, xs.astype(np.int64))
-        order = np.lexsort((xs, -mx))
-        xs, mx = xs[order], mx[order]
-        paths: list[tuple[int, ...]] = []
-        i = 0
-        while i < xs.size and len(paths) < limit:
-            j = i
-            while j < xs.size and mx[j] == mx[i]:
-                j += 1
-            px: list[I32] = []
-            py: list[I32] = []
-            for x in xs[i:j].tolist():
-                ys = intersect(nbrs(st, x), nb)
-                px.append(np.full(ys.size, x, dtype=np.int32))
-                py.append(ys)
-            gx, gy = np.concatenate(px), np.concatenate(py)
-            my = self._k_mutual_counts(st, seq, a, gy.astype(np.int64))
-            o = np.lexsort((gy, gx, -my))
-            for x, y in zip(gx[o].tolist(), gy[o].tolist(), strict=True):
-                paths.append((a, x, y, b))
-            i = j
-        return paths[:limit]
+        return self._store.read(
+            lambda st, _seq: _kernels.intro_paths(st, self._scratch, a, b, limit)
+        )
 
     def reach(self, a: int) -> Reach:
         """Sizes of ``a``'s 1st, 2nd and 3rd-degree networks.
@@ -845,45 +552,17 @@ class NetworkEngine:
         Reach(first=1, second=2, third=1, third_estimated=False, third_relative_error=0.0)
         """
         a = check_id(a)
-        return self._store.read(self._k_reach, a)
-
-    def _k_reach(self, st: State, _seq: int, a: int) -> Reach:
-        nv = nbrs(st, a)
-        if nv.size == 0:
-            return Reach(0, 0, 0, False, 0.0)
-        mark = self._scratch.get(st.num_nodes)
-        ids, second, cat = self._second(st, a, nv)
-        try:
-            if ids is None:
-                ids = np.flatnonzero(mark[: st.num_nodes]).astype(np.int32)
-            work = volume(st, ids)
-            if work <= self.exact_reach_work:
-                set_marks(mark, nv, True)
-                mark[a] = True
-                # The 2-ball is marked; mark its neighbours too and count the new marks.
-                cat3, _ = gather(st, ids)
-                set_marks(mark, cat3, True)
-                ball3 = int(np.count_nonzero(mark[: st.num_nodes]))
-                third = ball3 - (1 + int(nv.size) + second)
-                return Reach(int(nv.size), second, third, False, 0.0)
-        finally:
-            mark[:] = False
-        sketch = self._store.sketch(st)
-        ball2 = np.concatenate([ids, nv, np.array([a], dtype=np.int32)]).astype(np.int64)
-        ov = st.overlay
-        stale = np.zeros(ball2.size, dtype=np.bool_)
-        if ov:
-            stale = np.fromiter((x in ov for x in ball2.tolist()), dtype=np.bool_, count=ball2.size)
-        stale |= ball2 >= sketch.shape[0]
-        regs = _hll.union_rows(sketch, ball2[~stale])
-        for x in ball2[stale].tolist():
-            np.maximum(regs, _hll.row_of(x, nbrs(st, x)), out=regs)
-        size2 = 1 + int(nv.size) + second
-        # The 3-ball holds the 2-ball and cannot exceed the id space.
-        est_ball3 = min(max(_hll.estimate(regs), float(size2)), float(st.num_nodes))
-        third = max(0, round(est_ball3) - size2)
-        rel = _hll.STD_ERROR * est_ball3 / max(third, 1)
-        return Reach(int(nv.size), second, third, True, float(min(rel, math.inf)))
+        counts = self._store.read(
+            lambda st, _seq: _reach.reach(
+                st,
+                self._scratch,
+                a,
+                exact_work=self.exact_reach_work,
+                dense_fraction=self.dense_fraction,
+                sketch_of=self._store.sketch,
+            )
+        )
+        return Reach(*counts)
 
     def build_sketches(self) -> None:
         """Build the HyperLogLog sketches now rather than on the first estimated reach.
@@ -905,15 +584,7 @@ class NetworkEngine:
         >>> NetworkEngine.from_edges([1, 1], [2, 3]).degree_histogram().tolist()
         [1, 2, 1]
         """
-
-        def run(st: State, _seq: int) -> I64:
-            deg = np.zeros(st.num_nodes, dtype=np.int64)
-            deg[: st.n_base] = np.diff(st.indptr)
-            for k, row in st.overlay.items():
-                deg[k] = row.size
-            return np.bincount(deg).astype(np.int64)
-
-        return self._store.read(run)
+        return self._store.read(lambda st, _seq: degree_histogram(st))
 
     def csr(self) -> tuple[I64, I32]:
         """The whole graph at one moment as read-only CSR arrays ``(indptr, indices)``.

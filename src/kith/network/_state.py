@@ -361,3 +361,12 @@ class Store:
                 if self.state.indices is st.indices:
                     self.state = replace(self.state, sketch=sketch)
             return sketch
+
+
+def degree_histogram(st: State) -> I64:
+    """``h[k]`` = number of node ids with exactly ``k`` connections."""
+    deg = np.zeros(st.num_nodes, dtype=np.int64)
+    deg[: st.n_base] = np.diff(st.indptr)
+    for k, row in st.overlay.items():
+        deg[k] = row.size
+    return np.bincount(deg).astype(np.int64)
