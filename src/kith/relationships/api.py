@@ -14,7 +14,15 @@ from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
 from kith.models import ContactNote, Interaction, Member, Tag, Tier
-from kith.relationships import service
+from kith.relationships import (
+    connection_list,
+    contacts,
+    interactions,
+    pruning,
+    reconnect,
+    records,
+    tiers_tags,
+)
 from kith.relationships.schemas import (
     BulkContactTagIn,
     BulkContactUntagIn,
@@ -66,7 +74,7 @@ def _ref(item: Tag | Tier | None) -> TagRef | None:
 
 
 def contact_out(ctx: Ctx, owner: Member, other: Member) -> ContactOut:
-    view = service.contact_view(ctx, owner, other)
+    view = records.contact_view(ctx, owner, other)
     [who] = summarize(ctx, owner, [other])
     c = view.contact
     return ContactOut(
@@ -97,10 +105,10 @@ def _members(ctx: Ctx, owner: Member, handles: list[str]) -> list[Member]:
 
 
 def _tiers_out(ctx: Ctx, owner: Member) -> list[TierOut]:
-    counts = service.tier_counts(ctx, owner)
+    counts = tiers_tags.tier_counts(ctx, owner)
     return [
         TierOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=counts.get(t.id, 0))
-        for t in service.list_tiers(ctx, owner)
+        for t in tiers_tags.list_tiers(ctx, owner)
     ]
 
 
@@ -109,14 +117,14 @@ def tiers(kith: KithDep, member_id: ApiMemberId) -> list[TierOut]:
     """Your tiers in order, with their cadence (the defaults are created on first use)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
+        tiers_tags.ensure_default_tiers(ctx, owner)
         return _tiers_out(ctx, owner)
 
 
 @router.post("/tiers", status_code=status.HTTP_201_CREATED)
 def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
     with kith.uow() as ctx:
-        tier = service.create_tier(ctx, me(ctx, member_id), body.name, body.cadence_days)
+        tier = tiers_tags.create_tier(ctx, me(ctx, member_id), body.name, body.cadence_days)
         return TierOut(id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=0)
 
 
@@ -128,19 +136,19 @@ def update_tier(tier_id: int, body: TierUpdate, kith: KithDep, member_id: ApiMem
         extra = (
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
-        tier = service.update_tier(ctx, owner, tier_id, name=body.name, **extra)
+        tier = tiers_tags.update_tier(ctx, owner, tier_id, name=body.name, **extra)
         return TierOut(
             id=tier.id,
             name=tier.name,
             cadence_days=tier.cadence_days,
-            connections=service.tier_counts(ctx, owner).get(tier.id, 0),
+            connections=tiers_tags.tier_counts(ctx, owner).get(tier.id, 0),
         )
 
 
 @router.delete("/tiers/{tier_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tier(tier_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.delete_tier(ctx, me(ctx, member_id), tier_id)
+        tiers_tags.delete_tier(ctx, me(ctx, member_id), tier_id)
 
 
 @router.get("/tags")
@@ -148,14 +156,14 @@ def tags(kith: KithDep, member_id: ApiMemberId) -> list[TagOut]:
     with kith.uow(write=False) as ctx:
         return [
             TagOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=n)
-            for t, n in service.list_tags(ctx, me(ctx, member_id))
+            for t, n in tiers_tags.list_tags(ctx, me(ctx, member_id))
         ]
 
 
 @router.post("/tags", status_code=status.HTTP_201_CREATED)
 def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
-        tag = service.create_tag(ctx, me(ctx, member_id), body.name, body.cadence_days)
+        tag = tiers_tags.create_tag(ctx, me(ctx, member_id), body.name, body.cadence_days)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -165,14 +173,14 @@ def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMember
         extra = (
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
-        tag = service.update_tag(ctx, me(ctx, member_id), tag_id, name=body.name, **extra)
+        tag = tiers_tags.update_tag(ctx, me(ctx, member_id), tag_id, name=body.name, **extra)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
 @router.delete("/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tag(tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.delete_tag(ctx, me(ctx, member_id), tag_id)
+        tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
 
 
 # -- One person -----------------------------------------------------------------------------
@@ -196,13 +204,13 @@ def update_person(
         other = view_member(ctx, owner, handle)
         fields = body.model_fields_set
         if "tier_id" in fields:
-            service.set_tier(ctx, owner, other, body.tier_id)
+            records.set_tier(ctx, owner, other, body.tier_id)
         if "how_we_met" in fields:
-            service.set_how_we_met(ctx, owner, other, body.how_we_met or "")
+            records.set_how_we_met(ctx, owner, other, body.how_we_met or "")
         if "cadence_days" in fields:
-            service.set_cadence(ctx, owner, other, body.cadence_days)
+            records.set_cadence(ctx, owner, other, body.cadence_days)
         if not fields:
-            service.contact_for_editing(ctx, owner, other)
+            records.contact_for_editing(ctx, owner, other)
         return contact_out(ctx, owner, other)
 
 
@@ -211,7 +219,7 @@ def add_tag(handle: str, body: TagAssign, kith: KithDep, member_id: ApiMemberId)
     """Tag a connection (the tag is created if you have none by that name)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        tag = service.tag_contact(ctx, owner, view_member(ctx, owner, handle), body.name)
+        tag = records.tag_contact(ctx, owner, view_member(ctx, owner, handle), body.name)
         return TagRef(id=tag.id, name=tag.name)
 
 
@@ -219,14 +227,14 @@ def add_tag(handle: str, body: TagAssign, kith: KithDep, member_id: ApiMemberId)
 def remove_tag(handle: str, tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.untag_contact(ctx, owner, view_member(ctx, owner, handle), tag_id)
+        records.untag_contact(ctx, owner, view_member(ctx, owner, handle), tag_id)
 
 
 @router.post("/people/{handle}/notes", status_code=status.HTTP_201_CREATED)
 def add_note(handle: str, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        note = service.add_note(ctx, owner, view_member(ctx, owner, handle), body.body)
+        note = records.add_note(ctx, owner, view_member(ctx, owner, handle), body.body)
         return NoteOut(
             id=note.id, body=note.body, created_at=note.created_at, updated_at=note.updated_at
         )
@@ -235,7 +243,7 @@ def add_note(handle: str, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -
 @router.patch("/notes/{note_id}")
 def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
-        note = service.update_note(ctx, me(ctx, member_id), note_id, body.body)
+        note = records.update_note(ctx, me(ctx, member_id), note_id, body.body)
         return NoteOut(
             id=note.id, body=note.body, created_at=note.created_at, updated_at=note.updated_at
         )
@@ -244,7 +252,7 @@ def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberI
 @router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_note(note_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.delete_note(ctx, me(ctx, member_id), note_id)
+        records.delete_note(ctx, me(ctx, member_id), note_id)
 
 
 def interaction_out(i: Interaction) -> InteractionOut:
@@ -258,16 +266,16 @@ def interaction_out(i: Interaction) -> InteractionOut:
     )
 
 
-@router.get("/people/{handle}/interactions")
-def interactions(
+@router.get("/people/{handle}/interactions", name="interactions")
+def person_interactions(
     handle: str, kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> InteractionPage:
     """The interaction log, newest first: messages (one entry a day) and what you logged."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
         other = view_member(ctx, owner, handle)
-        service.contact_view(ctx, owner, other)  # not_connected for strangers
-        result = service.interactions(ctx, owner, other, page_request(ctx, page, per_page))
+        records.contact_view(ctx, owner, other)  # not_connected for strangers
+        result = interactions.interactions(ctx, owner, other, page_request(ctx, page, per_page))
         return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
 
 
@@ -280,7 +288,7 @@ def log_interaction(
         owner = me(ctx, member_id)
         other = view_member(ctx, owner, handle)
         return interaction_out(
-            service.log_interaction(
+            interactions.log_interaction(
                 ctx, owner, other, body.kind, occurred_at=body.occurred_at, note=body.note
             )
         )
@@ -289,7 +297,7 @@ def log_interaction(
 @router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_interaction(interaction_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.delete_interaction(ctx, me(ctx, member_id), interaction_id)
+        interactions.delete_interaction(ctx, me(ctx, member_id), interaction_id)
 
 
 @router.post("/people/{handle}/snooze")
@@ -298,14 +306,14 @@ def snooze(handle: str, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId) -
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         other = view_member(ctx, owner, handle)
-        service.snooze(ctx, owner, other, body.days)
+        records.snooze(ctx, owner, other, body.days)
         return contact_out(ctx, owner, other)
 
 
 # -- Lists ----------------------------------------------------------------------------------
 
 
-def _contact_ref(e: service.DueEntry) -> ContactRef:
+def _contact_ref(e: reconnect.DueEntry) -> ContactRef:
     assert e.contact_id is not None
     return ContactRef(
         id=e.contact_id,
@@ -325,7 +333,7 @@ def due(
     overdue first; ``kind`` says which."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        result = service.due_to_reconnect(ctx, owner, page_request(ctx, page, per_page))
+        result = reconnect.due_to_reconnect(ctx, owner, page_request(ctx, page, per_page))
         members = [e.member for e in result.items if e.member is not None]
         found = dict(zip((m.id for m in members), summarize(ctx, owner, members), strict=True))
         return DuePage.of(
@@ -353,7 +361,7 @@ def moments(kith: KithDep, member_id: ApiMemberId) -> list[MomentOut]:
     """Work anniversaries this month and new positions among your connections."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        found = service.moments(ctx, owner)
+        found = reconnect.moments(ctx, owner)
         people = summarize(ctx, owner, [m.member for m in found])
         return [
             MomentOut(
@@ -374,7 +382,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
     """New connections to thank or follow up with, with the invitation's note and context."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        found = service.follow_ups(ctx, owner)
+        found = reconnect.follow_ups(ctx, owner)
         people = summarize(ctx, owner, [f.other for f in found])
         return [
             FollowUpOut(
@@ -392,7 +400,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
 @router.post("/follow-ups/{follow_up_id}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
 def dismiss_follow_up(follow_up_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
+        reconnect.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
 
 
 @router.get("/prune")
@@ -402,7 +410,7 @@ def prune_suggestions(
     """Dormant connections, weakest first, each with its reasons."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        result = service.prune_suggestions(ctx, owner, page_request(ctx, page, per_page))
+        result = pruning.prune_suggestions(ctx, owner, page_request(ctx, page, per_page))
         return PrunePage.of(
             result,
             items=[
@@ -431,7 +439,7 @@ def prune_suggestions(
 
 
 def _preview(ctx: Ctx, owner: Member, handles: list[str]) -> PrunePreviewOut:
-    items = service.removal_preview(ctx, owner, _members(ctx, owner, handles))
+    items = pruning.removal_preview(ctx, owner, _members(ctx, owner, handles))
     people = summarize(ctx, owner, [i.member for i in items])
     return PrunePreviewOut(
         items=[
@@ -444,7 +452,7 @@ def _preview(ctx: Ctx, owner: Member, handles: list[str]) -> PrunePreviewOut:
             )
             for i, who in zip(items, people, strict=True)
         ],
-        explanation=service.PRUNE_EXPLANATION,
+        explanation=pruning.PRUNE_EXPLANATION,
     )
 
 
@@ -465,7 +473,7 @@ def prune(body: PruneIn, kith: KithDep, member_id: ApiMemberId) -> Removed:
                 "Read the preview (POST /relationships/prune/preview) and send confirm: true.",
                 code="confirmation_required",
             )
-        removed = service.remove_connections(ctx, owner, _members(ctx, owner, body.handles))
+        removed = pruning.remove_connections(ctx, owner, _members(ctx, owner, body.handles))
         return Removed(removed=removed)
 
 
@@ -488,7 +496,7 @@ def connections(
     """Your connections with your tags and tiers: filter and sort."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        flt = service.ContactFilter(
+        flt = connection_list.ContactFilter(
             tag_id=tag,
             tier_id=tier,
             company=company,
@@ -497,7 +505,7 @@ def connections(
             q=q,
             sort=sort,
         )
-        result = service.list_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
+        result = connection_list.list_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
         people = summarize(ctx, owner, [r.member for r in result.items])
         return ContactPage.of(
             result,
@@ -521,7 +529,7 @@ def bulk_tag(body: BulkTagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     """Tag several connections at once."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        tag = service.bulk_tag(ctx, owner, _members(ctx, owner, body.handles), body.tag)
+        tag = records.bulk_tag(ctx, owner, _members(ctx, owner, body.handles), body.tag)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -530,7 +538,7 @@ def bulk_untag(body: BulkUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagO
     """Remove a tag from several connections at once."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        tag = service.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
+        tag = records.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -542,7 +550,7 @@ def _note_out(n: ContactNote) -> NoteOut:
 
 
 def private_contact_out(ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactOut:
-    view = service.private_contact_view(ctx, owner, contact_id)
+    view = contacts.private_contact_view(ctx, owner, contact_id)
     c = view.contact
     on_kith = summarize(ctx, owner, [view.on_kith])[0] if view.on_kith else None
     return PrivateContactOut(
@@ -589,10 +597,10 @@ def private_contacts(
     """Your private contacts (people from elsewhere) with your tags and tiers."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        flt = service.PrivateContactFilter(
+        flt = contacts.PrivateContactFilter(
             tag_id=tag, tier_id=tier, company=company, q=q, on_kith=on_kith, sort=sort
         )
-        result = service.list_private_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
+        result = contacts.list_private_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
         return PrivateContactPage.of(
             result,
             items=[
@@ -621,7 +629,7 @@ def create_private_contact(
     """Add a private contact by hand: a name, and optionally email, company, title, url."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        contact = service.create_private_contact(
+        contact = contacts.create_private_contact(
             ctx,
             owner,
             name=body.name,
@@ -638,8 +646,8 @@ def bulk_tag_contacts(body: BulkContactTagIn, kith: KithDep, member_id: ApiMembe
     """Tag several private contacts at once (all or nothing)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        chosen = service.private_contacts(ctx, owner, body.ids)
-        tag = service.bulk_tag(ctx, owner, chosen, body.tag)
+        chosen = contacts.private_contacts(ctx, owner, body.ids)
+        tag = records.bulk_tag(ctx, owner, chosen, body.tag)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -648,8 +656,8 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
     """Remove a tag from several private contacts at once."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        chosen = service.private_contacts(ctx, owner, body.ids)
-        tag = service.bulk_untag(ctx, owner, chosen, body.tag_id)
+        chosen = contacts.private_contacts(ctx, owner, body.ids)
+        tag = records.bulk_untag(ctx, owner, chosen, body.tag_id)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -673,14 +681,14 @@ def update_private_contact(
             k: getattr(body, k) for k in ("name", "email", "company", "title") if k in fields
         }
         if details:
-            service.update_private_contact(ctx, owner, contact_id, **details)
-        contact = service.get_private_contact(ctx, owner, contact_id)
+            contacts.update_private_contact(ctx, owner, contact_id, **details)
+        contact = contacts.get_private_contact(ctx, owner, contact_id)
         if "tier_id" in fields:
-            service.set_tier(ctx, owner, contact, body.tier_id)
+            records.set_tier(ctx, owner, contact, body.tier_id)
         if "how_we_met" in fields:
-            service.set_how_we_met(ctx, owner, contact, body.how_we_met or "")
+            records.set_how_we_met(ctx, owner, contact, body.how_we_met or "")
         if "cadence_days" in fields:
-            service.set_cadence(ctx, owner, contact, body.cadence_days)
+            records.set_cadence(ctx, owner, contact, body.cadence_days)
         return private_contact_out(ctx, owner, contact_id)
 
 
@@ -688,7 +696,7 @@ def update_private_contact(
 def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     """Forget a private contact with its tags, notes and interactions."""
     with kith.uow() as ctx:
-        service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
+        contacts.delete_private_contact(ctx, me(ctx, member_id), contact_id)
 
 
 @router.post("/contacts/{contact_id}/tags", status_code=status.HTTP_201_CREATED)
@@ -697,8 +705,8 @@ def tag_private_contact(
 ) -> TagRef:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        tag = service.tag_contact(ctx, owner, contact, body.name)
+        contact = contacts.get_private_contact(ctx, owner, contact_id)
+        tag = records.tag_contact(ctx, owner, contact, body.name)
         return TagRef(id=tag.id, name=tag.name)
 
 
@@ -708,8 +716,8 @@ def untag_private_contact(
 ) -> None:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        service.untag_contact(ctx, owner, contact, tag_id)
+        contact = contacts.get_private_contact(ctx, owner, contact_id)
+        records.untag_contact(ctx, owner, contact, tag_id)
 
 
 @router.post("/contacts/{contact_id}/notes", status_code=status.HTTP_201_CREATED)
@@ -718,8 +726,8 @@ def note_private_contact(
 ) -> NoteOut:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        return _note_out(service.add_note(ctx, owner, contact, body.body))
+        contact = contacts.get_private_contact(ctx, owner, contact_id)
+        return _note_out(records.add_note(ctx, owner, contact, body.body))
 
 
 @router.get("/contacts/{contact_id}/interactions")
@@ -733,8 +741,8 @@ def private_contact_interactions(
     """The interaction log with a private contact, newest first."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        result = service.interactions(ctx, owner, contact, page_request(ctx, page, per_page))
+        contact = contacts.get_private_contact(ctx, owner, contact_id)
+        result = interactions.interactions(ctx, owner, contact, page_request(ctx, page, per_page))
         return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
 
 
@@ -745,9 +753,9 @@ def log_private_contact_interaction(
     """Log a meeting, call or event with a private contact."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
+        contact = contacts.get_private_contact(ctx, owner, contact_id)
         return interaction_out(
-            service.log_interaction(
+            interactions.log_interaction(
                 ctx, owner, contact, body.kind, occurred_at=body.occurred_at, note=body.note
             )
         )
@@ -760,5 +768,5 @@ def snooze_private_contact(
     """Leave them off "Due to reconnect" for a while."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.snooze(ctx, owner, service.get_private_contact(ctx, owner, contact_id), body.days)
+        records.snooze(ctx, owner, contacts.get_private_contact(ctx, owner, contact_id), body.days)
         return private_contact_out(ctx, owner, contact_id)

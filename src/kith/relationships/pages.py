@@ -16,7 +16,15 @@ from kith.graph.pages import people
 from kith.members.service import view_member
 from kith.models import Member
 from kith.pagination import PageRequest
-from kith.relationships import service
+from kith.relationships import (
+    connection_list,
+    contacts,
+    interactions,
+    pruning,
+    reconnect,
+    records,
+    tiers_tags,
+)
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
@@ -85,7 +93,7 @@ def _contact_card(contact_id: int, name: str, company: str, title: str) -> dict[
     }
 
 
-def _due_cards(ctx: Any, owner: Member, entries: list[service.DueEntry]) -> list[dict[str, Any]]:
+def _due_cards(ctx: Any, owner: Member, entries: list[reconnect.DueEntry]) -> list[dict[str, Any]]:
     """Cards for the due list: members with their degree badge (one engine call for the
     page), private contacts with what the owner knows of them."""
     members = [e.member for e in entries if e.member is not None]
@@ -111,10 +119,10 @@ def _due_cards(ctx: Any, owner: Member, entries: list[service.DueEntry]) -> list
 def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
-        due = service.due_to_reconnect(ctx, owner, _req(kith, page))
-        follow = service.follow_ups(ctx, owner)
-        found = service.moments(ctx, owner, limit=12)
+        tiers_tags.ensure_default_tiers(ctx, owner)
+        due = reconnect.due_to_reconnect(ctx, owner, _req(kith, page))
+        follow = reconnect.follow_ups(ctx, owner)
+        found = reconnect.moments(ctx, owner, limit=12)
         follow_cards = people(ctx, owner, [f.other for f in follow])
         moment_cards = people(ctx, owner, [m.member for m in found])
         context = {
@@ -130,7 +138,7 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 
                 }
                 for m, card in zip(found, moment_cards, strict=True)
             ],
-            "kinds": service.INTERACTION_KINDS,
+            "kinds": interactions.INTERACTION_KINDS,
             "snooze_days": ctx.settings.snooze_days,
         }
         nav = nav_for(ctx, owner)
@@ -140,7 +148,7 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 
 @router.post("/relationships/follow-ups/{follow_up_id}/dismiss")
 def dismiss(request: Request, follow_up_id: int, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
-        service.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
+        reconnect.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
     return redirect(request, back_to(request, "/relationships"))
 
 
@@ -154,19 +162,19 @@ def person_page(
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         other = view_member(ctx, owner, handle)
-        service.ensure_default_tiers(ctx, owner)
-        view = service.contact_view(ctx, owner, other)
-        log = service.interactions(ctx, owner, other, _req(kith, page))
+        tiers_tags.ensure_default_tiers(ctx, owner)
+        view = records.contact_view(ctx, owner, other)
+        log = interactions.interactions(ctx, owner, other, _req(kith, page))
         context = {
             "who": people(ctx, owner, [other])[0],
             "v": view,
             "c": view.contact,
-            "tiers": service.list_tiers(ctx, owner),
-            "all_tags": [t for t, _ in service.list_tags(ctx, owner)],
+            "tiers": tiers_tags.list_tiers(ctx, owner),
+            "all_tags": [t for t, _ in tiers_tags.list_tags(ctx, owner)],
             "log": log.items,
             "page": log,
             "base": f"/relationships/people/{other.handle}?",
-            "kinds": service.INTERACTION_KINDS,
+            "kinds": interactions.INTERACTION_KINDS,
             "today": ctx.clock.now().date().isoformat(),
             "note_max": ctx.settings.note_max,
         }
@@ -190,7 +198,7 @@ def set_tier(
 ) -> Response:
     tid = _optional_id(tier_id, "tier_not_found", "tier")
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.set_tier(ctx, o, m, tid)
+        request, kith, member_id, handle, lambda ctx, o, m: records.set_tier(ctx, o, m, tid)
     )
 
 
@@ -199,7 +207,7 @@ def add_tag(
     request: Request, handle: str, kith: KithDep, member_id: MemberId, name: Text = ""
 ) -> Response:
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.tag_contact(ctx, o, m, name)
+        request, kith, member_id, handle, lambda ctx, o, m: records.tag_contact(ctx, o, m, name)
     )
 
 
@@ -208,7 +216,7 @@ def remove_tag(
     request: Request, handle: str, tag_id: int, kith: KithDep, member_id: MemberId
 ) -> Response:
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.untag_contact(ctx, o, m, tag_id)
+        request, kith, member_id, handle, lambda ctx, o, m: records.untag_contact(ctx, o, m, tag_id)
     )
 
 
@@ -217,7 +225,7 @@ def how_we_met(
     request: Request, handle: str, kith: KithDep, member_id: MemberId, text: Text = ""
 ) -> Response:
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.set_how_we_met(ctx, o, m, text)
+        request, kith, member_id, handle, lambda ctx, o, m: records.set_how_we_met(ctx, o, m, text)
     )
 
 
@@ -227,7 +235,7 @@ def set_cadence(
 ) -> Response:
     value = _days(days)
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.set_cadence(ctx, o, m, value)
+        request, kith, member_id, handle, lambda ctx, o, m: records.set_cadence(ctx, o, m, value)
     )
 
 
@@ -237,7 +245,7 @@ def snooze(
 ) -> Response:
     value = _days(days)
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.snooze(ctx, o, m, value)
+        request, kith, member_id, handle, lambda ctx, o, m: records.snooze(ctx, o, m, value)
     )
 
 
@@ -246,7 +254,7 @@ def add_note(
     request: Request, handle: str, kith: KithDep, member_id: MemberId, body: Text = ""
 ) -> Response:
     return _person_action(
-        request, kith, member_id, handle, lambda ctx, o, m: service.add_note(ctx, o, m, body)
+        request, kith, member_id, handle, lambda ctx, o, m: records.add_note(ctx, o, m, body)
     )
 
 
@@ -255,14 +263,14 @@ def edit_note(
     request: Request, note_id: int, kith: KithDep, member_id: MemberId, body: Text = ""
 ) -> Response:
     with kith.uow() as ctx:
-        service.update_note(ctx, me(ctx, member_id), note_id, body)
+        records.update_note(ctx, me(ctx, member_id), note_id, body)
     return redirect(request, back_to(request, "/relationships"))
 
 
 @router.post("/relationships/notes/{note_id}/delete")
 def delete_note(request: Request, note_id: int, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
-        service.delete_note(ctx, me(ctx, member_id), note_id)
+        records.delete_note(ctx, me(ctx, member_id), note_id)
     return redirect(request, back_to(request, "/relationships"))
 
 
@@ -282,7 +290,7 @@ def log_interaction(
         kith,
         member_id,
         handle,
-        lambda ctx, o, m: service.log_interaction(
+        lambda ctx, o, m: interactions.log_interaction(
             ctx, o, m, kind, occurred_at=min(when, ctx.clock.now()) if when else None, note=note
         ),
     )
@@ -293,7 +301,7 @@ def delete_interaction(
     request: Request, interaction_id: int, kith: KithDep, member_id: MemberId
 ) -> Response:
     with kith.uow() as ctx:
-        service.delete_interaction(ctx, me(ctx, member_id), interaction_id)
+        interactions.delete_interaction(ctx, me(ctx, member_id), interaction_id)
     return redirect(request, back_to(request, "/relationships"))
 
 
@@ -304,11 +312,11 @@ def delete_interaction(
 def tiers_page(request: Request, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
-        counts = service.tier_counts(ctx, owner)
+        tiers_tags.ensure_default_tiers(ctx, owner)
+        counts = tiers_tags.tier_counts(ctx, owner)
         context = {
-            "tiers": [(t, counts.get(t.id, 0)) for t in service.list_tiers(ctx, owner)],
-            "tags": service.list_tags(ctx, owner),
+            "tiers": [(t, counts.get(t.id, 0)) for t in tiers_tags.list_tiers(ctx, owner)],
+            "tags": tiers_tags.list_tags(ctx, owner),
         }
         nav = nav_for(ctx, owner)
     return render(request, "relationships/tiers.html", context, nav=nav)
@@ -319,7 +327,7 @@ def create_tier(
     request: Request, kith: KithDep, member_id: MemberId, name: Text = "", days: Text = ""
 ) -> Response:
     with kith.uow() as ctx:
-        service.create_tier(ctx, me(ctx, member_id), name, _days(days))
+        tiers_tags.create_tier(ctx, me(ctx, member_id), name, _days(days))
     return redirect(request, "/relationships/tiers")
 
 
@@ -333,14 +341,16 @@ def update_tier(
     days: Text = "",
 ) -> Response:
     with kith.uow() as ctx:
-        service.update_tier(ctx, me(ctx, member_id), tier_id, name=name, cadence_days=_days(days))
+        tiers_tags.update_tier(
+            ctx, me(ctx, member_id), tier_id, name=name, cadence_days=_days(days)
+        )
     return redirect(request, back_to(request, "/relationships/tiers"))
 
 
 @router.post("/relationships/tiers/{tier_id}/delete")
 def delete_tier(request: Request, tier_id: int, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
-        service.delete_tier(ctx, me(ctx, member_id), tier_id)
+        tiers_tags.delete_tier(ctx, me(ctx, member_id), tier_id)
     return redirect(request, "/relationships/tiers")
 
 
@@ -349,7 +359,7 @@ def create_tag(
     request: Request, kith: KithDep, member_id: MemberId, name: Text = "", days: Text = ""
 ) -> Response:
     with kith.uow() as ctx:
-        service.create_tag(ctx, me(ctx, member_id), name, _days(days))
+        tiers_tags.create_tag(ctx, me(ctx, member_id), name, _days(days))
     return redirect(request, "/relationships/tiers")
 
 
@@ -363,14 +373,14 @@ def update_tag(
     days: Text = "",
 ) -> Response:
     with kith.uow() as ctx:
-        service.update_tag(ctx, me(ctx, member_id), tag_id, name=name, cadence_days=_days(days))
+        tiers_tags.update_tag(ctx, me(ctx, member_id), tag_id, name=name, cadence_days=_days(days))
     return redirect(request, "/relationships/tiers")
 
 
 @router.post("/relationships/tags/{tag_id}/delete")
 def delete_tag(request: Request, tag_id: int, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
-        service.delete_tag(ctx, me(ctx, member_id), tag_id)
+        tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
     return redirect(request, "/relationships/tiers")
 
 
@@ -393,8 +403,8 @@ def organized(
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
-        flt = service.ContactFilter(
+        tiers_tags.ensure_default_tiers(ctx, owner)
+        flt = connection_list.ContactFilter(
             tag_id=_optional_id(tag, "tag_not_found", "tag"),
             tier_id=_optional_id(tier, "tier_not_found", "tier"),
             company=company[:100],
@@ -403,7 +413,7 @@ def organized(
             q=q[:100],
             sort=sort,
         )
-        result = service.list_contacts(ctx, owner, flt, _req(kith, page))
+        result = connection_list.list_contacts(ctx, owner, flt, _req(kith, page))
         cards = people(ctx, owner, [r.member for r in result.items])
         query = {
             k: v
@@ -431,8 +441,8 @@ def organized(
                 "q": q,
                 "sort": sort,
             },
-            "tiers": service.list_tiers(ctx, owner),
-            "tags": [t for t, _ in service.list_tags(ctx, owner)],
+            "tiers": tiers_tags.list_tiers(ctx, owner),
+            "tags": [t for t, _ in tiers_tags.list_tags(ctx, owner)],
         }
         nav = nav_for(ctx, owner)
     return render(request, "relationships/connections.html", context, nav=nav)
@@ -463,12 +473,12 @@ async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response
         owner = me(ctx, member_id)
         chosen = _chosen(ctx, owner, handles)
         if action == "tag":
-            service.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
+            records.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
         elif action == "untag":
             tag_id = _optional_id(str(form.get("tag_id", "")), "tag_not_found", "tag")
             if tag_id is None:
                 raise NotFound("Choose a tag to remove.", code="tag_not_found")
-            service.bulk_untag(ctx, owner, chosen, tag_id)
+            records.bulk_untag(ctx, owner, chosen, tag_id)
         else:
             raise Invalid("Choose what to do with them.", code="invalid")
     return redirect(request, back_to(request, "/relationships/connections"))
@@ -481,7 +491,7 @@ async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response
 def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        result = service.prune_suggestions(ctx, owner, _req(kith, page))
+        result = pruning.prune_suggestions(ctx, owner, _req(kith, page))
         context = {
             "candidates": result.items,
             "page": result,
@@ -500,10 +510,10 @@ def prune_review(request: Request, kith: KithDep, member_id: MemberId) -> Respon
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
         chosen = _chosen(ctx, owner, handles)
-        preview = service.removal_preview(ctx, owner, chosen)
+        preview = pruning.removal_preview(ctx, owner, chosen)
         context = {
             "items": preview,
-            "explanation": service.PRUNE_EXPLANATION,
+            "explanation": pruning.PRUNE_EXPLANATION,
         }
         nav = nav_for(ctx, owner)
     return render(request, "relationships/review.html", context, nav=nav)
@@ -514,7 +524,7 @@ async def prune(request: Request, kith: KithDep, member_id: MemberId) -> Respons
     handles = await _handles(request)
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        removed = service.remove_connections(ctx, owner, _chosen(ctx, owner, handles))
+        removed = pruning.remove_connections(ctx, owner, _chosen(ctx, owner, handles))
     return redirect(request, f"/relationships/prune?removed={removed}")
 
 
@@ -536,8 +546,8 @@ def contacts_page(
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
-        flt = service.PrivateContactFilter(
+        tiers_tags.ensure_default_tiers(ctx, owner)
+        flt = contacts.PrivateContactFilter(
             tag_id=_optional_id(tag, "tag_not_found", "tag"),
             tier_id=_optional_id(tier, "tier_not_found", "tier"),
             company=company[:100],
@@ -545,7 +555,7 @@ def contacts_page(
             on_kith=bool(on_kith),
             sort=sort,
         )
-        result = service.list_private_contacts(ctx, owner, flt, _req(kith, page))
+        result = contacts.list_private_contacts(ctx, owner, flt, _req(kith, page))
         f = {
             "tag": tag,
             "tier": tier,
@@ -562,8 +572,8 @@ def contacts_page(
             "page": result,
             "base": f"/relationships/contacts?{urlencode(query)}&",
             "f": f,
-            "tiers": service.list_tiers(ctx, owner),
-            "tags": [t for t, _ in service.list_tags(ctx, owner)],
+            "tiers": tiers_tags.list_tiers(ctx, owner),
+            "tags": [t for t, _ in tiers_tags.list_tags(ctx, owner)],
         }
         nav = nav_for(ctx, owner)
     return render(request, "relationships/contacts.html", context, nav=nav)
@@ -580,7 +590,7 @@ def create_contact(
     title: Text = "",
 ) -> Response:
     with kith.uow() as ctx:
-        contact = service.create_private_contact(
+        contact = contacts.create_private_contact(
             ctx, me(ctx, member_id), name=name, email=email, company=company, title=title
         )
         target = f"/relationships/contacts/{contact.id}"
@@ -599,14 +609,14 @@ async def contacts_bulk(request: Request, kith: KithDep, member_id: MemberId) ->
             ids.append(found)
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        chosen = service.private_contacts(ctx, owner, ids)
+        chosen = contacts.private_contacts(ctx, owner, ids)
         if action == "tag":
-            service.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
+            records.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
         elif action == "untag":
             tag_id = _optional_id(str(form.get("tag_id", "")), "tag_not_found", "tag")
             if tag_id is None:
                 raise NotFound("Choose a tag to remove.", code="tag_not_found")
-            service.bulk_untag(ctx, owner, chosen, tag_id)
+            records.bulk_untag(ctx, owner, chosen, tag_id)
         else:
             raise Invalid("Choose what to do with them.", code="invalid")
     return redirect(request, back_to(request, "/relationships/contacts"))
@@ -618,21 +628,21 @@ def contact_page(
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
-        view = service.private_contact_view(ctx, owner, contact_id)
-        log = service.interactions(ctx, owner, view.contact, _req(kith, page))
+        tiers_tags.ensure_default_tiers(ctx, owner)
+        view = contacts.private_contact_view(ctx, owner, contact_id)
+        log = interactions.interactions(ctx, owner, view.contact, _req(kith, page))
         c = view.contact
         context = {
             "who": _contact_card(c.id, c.name, c.company, c.title),
             "v": view,
             "c": c,
             "on_kith": people(ctx, owner, [view.on_kith])[0] if view.on_kith else None,
-            "tiers": service.list_tiers(ctx, owner),
-            "all_tags": [t for t, _ in service.list_tags(ctx, owner)],
+            "tiers": tiers_tags.list_tiers(ctx, owner),
+            "all_tags": [t for t, _ in tiers_tags.list_tags(ctx, owner)],
             "log": log.items,
             "page": log,
             "base": f"/relationships/contacts/{c.id}?",
-            "kinds": service.INTERACTION_KINDS,
+            "kinds": interactions.INTERACTION_KINDS,
             "today": ctx.clock.now().date().isoformat(),
             "note_max": ctx.settings.note_max,
         }
@@ -645,7 +655,7 @@ def _contact_action(
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        action(ctx, owner, service.get_private_contact(ctx, owner, contact_id))
+        action(ctx, owner, contacts.get_private_contact(ctx, owner, contact_id))
     return redirect(request, back_to(request, f"/relationships/contacts/{contact_id}"))
 
 
@@ -665,7 +675,7 @@ def contact_details(
         kith,
         member_id,
         contact_id,
-        lambda ctx, o, c: service.update_private_contact(
+        lambda ctx, o, c: contacts.update_private_contact(
             ctx, o, c.id, name=name, email=email, company=company, title=title
         ),
     )
@@ -676,7 +686,7 @@ def delete_contact(
     request: Request, contact_id: int, kith: KithDep, member_id: MemberId
 ) -> Response:
     with kith.uow() as ctx:
-        service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
+        contacts.delete_private_contact(ctx, me(ctx, member_id), contact_id)
     return redirect(request, "/relationships/contacts")
 
 
@@ -686,7 +696,7 @@ def contact_tier(
 ) -> Response:
     tid = _optional_id(tier_id, "tier_not_found", "tier")
     return _contact_action(
-        request, kith, member_id, contact_id, lambda ctx, o, c: service.set_tier(ctx, o, c, tid)
+        request, kith, member_id, contact_id, lambda ctx, o, c: records.set_tier(ctx, o, c, tid)
     )
 
 
@@ -695,7 +705,7 @@ def contact_add_tag(
     request: Request, contact_id: int, kith: KithDep, member_id: MemberId, name: Text = ""
 ) -> Response:
     return _contact_action(
-        request, kith, member_id, contact_id, lambda ctx, o, c: service.tag_contact(ctx, o, c, name)
+        request, kith, member_id, contact_id, lambda ctx, o, c: records.tag_contact(ctx, o, c, name)
     )
 
 
@@ -708,7 +718,7 @@ def contact_remove_tag(
         kith,
         member_id,
         contact_id,
-        lambda ctx, o, c: service.untag_contact(ctx, o, c, tag_id),
+        lambda ctx, o, c: records.untag_contact(ctx, o, c, tag_id),
     )
 
 
@@ -721,7 +731,7 @@ def contact_how_we_met(
         kith,
         member_id,
         contact_id,
-        lambda ctx, o, c: service.set_how_we_met(ctx, o, c, text),
+        lambda ctx, o, c: records.set_how_we_met(ctx, o, c, text),
     )
 
 
@@ -735,7 +745,7 @@ def contact_cadence(
         kith,
         member_id,
         contact_id,
-        lambda ctx, o, c: service.set_cadence(ctx, o, c, value),
+        lambda ctx, o, c: records.set_cadence(ctx, o, c, value),
     )
 
 
@@ -745,7 +755,7 @@ def contact_snooze(
 ) -> Response:
     value = _days(days)
     return _contact_action(
-        request, kith, member_id, contact_id, lambda ctx, o, c: service.snooze(ctx, o, c, value)
+        request, kith, member_id, contact_id, lambda ctx, o, c: records.snooze(ctx, o, c, value)
     )
 
 
@@ -754,7 +764,7 @@ def contact_add_note(
     request: Request, contact_id: int, kith: KithDep, member_id: MemberId, body: Text = ""
 ) -> Response:
     return _contact_action(
-        request, kith, member_id, contact_id, lambda ctx, o, c: service.add_note(ctx, o, c, body)
+        request, kith, member_id, contact_id, lambda ctx, o, c: records.add_note(ctx, o, c, body)
     )
 
 
@@ -774,7 +784,7 @@ def contact_log_interaction(
         kith,
         member_id,
         contact_id,
-        lambda ctx, o, c: service.log_interaction(
+        lambda ctx, o, c: interactions.log_interaction(
             ctx, o, c, kind, occurred_at=min(when, ctx.clock.now()) if when else None, note=note
         ),
     )
