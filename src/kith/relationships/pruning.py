@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, func, select, type_coerce
 from sqlalchemy.types import NullType
@@ -85,8 +86,44 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
     schools, and the members on the requested page.
     """
     now = ctx.clock.now()
-    cutoff = now - timedelta(days=ctx.settings.dormant_days)
     mine = owner_connections(owner.id)
+    rows = _dormant(ctx, owner, mine, now - timedelta(days=ctx.settings.dormant_days))
+    if not rows:
+        return Page([], 0, req.page, req.per_page)
+    mutual = mutual_counts(ctx, owner, [int(r[0]) for r in rows])
+    common = _in_common(ctx, owner, mine)
+    ranked = sorted(
+        (common.score(mid, ind), mutual.get(mid, 0), bool(messaged), since, mid, ind)
+        for mid, ind, since, messaged in rows
+    )
+    window = ranked[req.offset : req.offset + req.per_page]
+    details = _page_details(ctx, owner, mine, [w[4] for w in window])
+    items = []
+    for _, m, messaged, _since, mid, ind in window:
+        member, connected, last_at = details[mid]
+        shared = common.shared_with(mid, ind)
+        items.append(
+            PruneCandidate(
+                member_id=mid,
+                name=member.name,
+                handle=member.handle,
+                headline=member.headline,
+                connected_at=connected,
+                last_interaction_at=last_at,
+                mutual=m,
+                shared=shared,
+                messaged=messaged,
+                reasons=_reasons(
+                    now - (last_at or connected), last_at is None, m, shared, messaged
+                ),
+            )
+        )
+    return Page(items, len(ranked), req.page, req.per_page)
+
+
+def _dormant(ctx: Ctx, owner: Member, mine: Any, cutoff: datetime) -> list[Any]:
+    """(member id, industry, silent since, ever messaged) for each connection silent
+    since ``cutoff`` or longer."""
     silent_since = silent_since_expr(mine)
     stmt = (
         select(
@@ -101,11 +138,34 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
         .outerjoin(Contact, and_(Contact.owner_id == owner.id, Contact.other_id == Member.id))
         .where(Member.is_active.is_(True), silent_since <= cutoff)
     )
-    rows = ctx.session.execute(stmt).all()
-    if not rows:
-        return Page([], 0, req.page, req.per_page)
-    ids = [int(r[0]) for r in rows]
-    mutual = mutual_counts(ctx, owner, ids)
+    return list(ctx.session.execute(stmt).all())
+
+
+@dataclass
+class _InCommon:
+    """What the owner shares with their dormant connections: a company worked at, a
+    school attended (by member id, one name each), the owner's industry."""
+
+    companies: dict[int, str]
+    schools: dict[int, str]
+    industry: str
+
+    def score(self, mid: int, their_industry: str) -> int:
+        return len(self.shared_with(mid, their_industry))
+
+    def shared_with(self, mid: int, their_industry: str) -> list[str]:
+        shared = []
+        if mid in self.companies:
+            shared.append(f"Both worked at {self.companies[mid]}")
+        if mid in self.schools:
+            shared.append(f"Both studied at {self.schools[mid]}")
+        if self.industry and their_industry == self.industry:
+            shared.append(f"Both in {self.industry}")
+        return shared
+
+
+def _in_common(ctx: Ctx, owner: Member, mine: Any) -> _InCommon:
+    """Shared companies and schools of the owner's connections (two statements)."""
     dormant = select(mine.c.other)
     company_rows = ctx.session.execute(
         select(Position.member_id, func.min(Company.name))
@@ -118,7 +178,6 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
         )
         .group_by(Position.member_id)
     )
-    companies = {int(m): str(n) for m, n in company_rows}
     school_rows = ctx.session.execute(
         select(Education.member_id, func.min(School.name))
         .join(School, School.id == Education.school_id)
@@ -130,78 +189,46 @@ def prune_suggestions(ctx: Ctx, owner: Member, req: PageRequest) -> Page[PruneCa
         )
         .group_by(Education.member_id)
     )
-    schools = {int(m): str(n) for m, n in school_rows}
-    industry = owner.industry
-
-    def shared_with(mid: int, their_industry: str) -> list[str]:
-        shared = []
-        if mid in companies:
-            shared.append(f"Both worked at {companies[mid]}")
-        if mid in schools:
-            shared.append(f"Both studied at {schools[mid]}")
-        if industry and their_industry == industry:
-            shared.append(f"Both in {industry}")
-        return shared
-
-    ranked = sorted(
-        (
-            (
-                (mid in companies) + (mid in schools) + bool(industry and ind == industry),
-                mutual.get(mid, 0),
-                bool(messaged),
-                since,
-                mid,
-                ind,
-            )
-            for mid, ind, since, messaged in rows
-        )
+    return _InCommon(
+        companies={int(m): str(n) for m, n in company_rows},
+        schools={int(m): str(n) for m, n in school_rows},
+        industry=owner.industry,
     )
-    window = ranked[req.offset : req.offset + req.per_page]
-    page_rows = ctx.session.execute(
+
+
+def _page_details(
+    ctx: Ctx, owner: Member, mine: Any, ids: list[int]
+) -> dict[int, tuple[Member, datetime, datetime | None]]:
+    """The members on one page: each with when they connected and the last interaction."""
+    rows = ctx.session.execute(
         select(Member, mine.c.connected_at, Contact.last_interaction_at)
         .select_from(mine)
         .join(Member, Member.id == mine.c.other)
         .outerjoin(Contact, and_(Contact.owner_id == owner.id, Contact.other_id == Member.id))
-        .where(Member.id.in_([w[4] for w in window]))
+        .where(Member.id.in_(ids))
     ).all()
-    details = {row[0].id: (row[0], row[1], row[2]) for row in page_rows}
-    items = []
-    for _, m, messaged, _since, mid, ind in window:
-        member, connected, last_at = details[mid]
-        connected = as_utc(connected)
-        reasons = []
-        if last_at is None:
-            reasons.append(
-                f"No interaction since you connected {_months(now - connected)} months ago"
-            )
-        else:
-            reasons.append(f"No interaction for {_months(now - last_at)} months")
-        if m == 0:
-            reasons.append("No shared connections")
-        elif m < 5:
-            reasons.append(f"Only {m} shared connection{'s' if m != 1 else ''}")
-        else:
-            reasons.append(f"{m} shared connections")
-        shared = shared_with(mid, ind)
-        if not shared:
-            reasons.append("No shared company, school or industry")
-        if not messaged:
-            reasons.append("You have never messaged each other")
-        items.append(
-            PruneCandidate(
-                member_id=mid,
-                name=member.name,
-                handle=member.handle,
-                headline=member.headline,
-                connected_at=connected,
-                last_interaction_at=last_at,
-                mutual=m,
-                shared=shared,
-                messaged=bool(messaged),
-                reasons=reasons,
-            )
-        )
-    return Page(items, len(ranked), req.page, req.per_page)
+    return {member.id: (member, as_utc(connected), last) for member, connected, last in rows}
+
+
+def _reasons(
+    silent: timedelta, never: bool, mutual: int, shared: list[str], messaged: bool
+) -> list[str]:
+    """Why a dormant connection is suggested, in words."""
+    if never:
+        reasons = [f"No interaction since you connected {_months(silent)} months ago"]
+    else:
+        reasons = [f"No interaction for {_months(silent)} months"]
+    if mutual == 0:
+        reasons.append("No shared connections")
+    elif mutual < 5:
+        reasons.append(f"Only {mutual} shared connection{'s' if mutual != 1 else ''}")
+    else:
+        reasons.append(f"{mutual} shared connections")
+    if not shared:
+        reasons.append("No shared company, school or industry")
+    if not messaged:
+        reasons.append("You have never messaged each other")
+    return reasons
 
 
 @dataclass

@@ -108,40 +108,7 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
     count) and paginated in the database: one statement at any size.
     """
     now = ctx.clock.now()
-    tags = _tag_cadences(owner.id)
-    mine = owner_connections(owner.id)
-    started = func.coalesce(mine.c.connected_at, Contact.created_at)
-    since = func.coalesce(Contact.last_interaction_at, started)
-    # Each contact's figures once (a materialized CTE), then the due rule on top. A
-    # member's contact counts while they are a connection; a private contact always.
-    base = (
-        select(
-            Contact.id.label("contact_id"),
-            Contact.other_id.label("other_id"),
-            Contact.last_interaction_at.label("last"),
-            type_coerce(since, UTCDateTime()).label("since"),
-            type_coerce(started, UTCDateTime()).label("connected"),
-            Contact.cadence_days.label("own"),
-            Tier.cadence_days.label("tier_cadence"),
-            Tier.name.label("tier"),
-            tags.c.cadence.label("tag_cadence"),
-            Contact.name.label("name"),
-            Contact.email.label("email"),
-            Contact.company.label("company"),
-            Contact.title.label("title"),
-        )
-        .select_from(Contact)
-        .outerjoin(mine, mine.c.other == Contact.other_id)
-        .outerjoin(Tier, Tier.id == Contact.tier_id)
-        .outerjoin(tags, tags.c.contact_id == Contact.id)
-        .where(
-            Contact.owner_id == owner.id,
-            or_(mine.c.other.is_not(None), Contact.other_id.is_(None)),
-            or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
-        )
-        .cte("due_base")
-        .prefix_with("MATERIALIZED")
-    )
+    base = _due_base(owner, now)
     cadence = func.coalesce(base.c.own, _least(base.c.tier_cadence, base.c.tag_cadence))
     due_at = _plus_days(ctx, base.c.since, cadence)
     where = (
@@ -187,28 +154,66 @@ def due_to_reconnect(ctx: Ctx, owner: Member, req: PageRequest) -> Page[DueEntry
         )
     else:
         total = 0
-    items = []
-    for row in rows:
-        member, last, since_at, days, tier, _total, connected_at = row[:7]
-        contact_id, name, email, company, title = row[7:]
-        due = as_utc(since_at) + timedelta(days=int(days))
-        items.append(
-            DueEntry(
-                member=member,
-                connected_at=as_utc(connected_at),
-                last_interaction_at=None if last is None else as_utc(last),
-                cadence_days=int(days),
-                due_at=due,
-                overdue_days=(now - due).days,
-                tier=tier,
-                contact_id=int(contact_id),
-                name=name if member is None else "",
-                email=email if member is None else "",
-                company=company if member is None else "",
-                title=title if member is None else "",
-            )
+    return Page([_due_entry(row, now) for row in rows], total, req.page, req.per_page)
+
+
+def _due_base(owner: Member, now: datetime) -> Any:
+    """SQL: each of the owner's records with its figures once (a materialized CTE), for
+    the due rule on top. A member's record counts while they are a connection; a private
+    contact always; a snoozed one not until the snooze ends."""
+    tags = _tag_cadences(owner.id)
+    mine = owner_connections(owner.id)
+    started = func.coalesce(mine.c.connected_at, Contact.created_at)
+    since = func.coalesce(Contact.last_interaction_at, started)
+    return (
+        select(
+            Contact.id.label("contact_id"),
+            Contact.other_id.label("other_id"),
+            Contact.last_interaction_at.label("last"),
+            type_coerce(since, UTCDateTime()).label("since"),
+            type_coerce(started, UTCDateTime()).label("connected"),
+            Contact.cadence_days.label("own"),
+            Tier.cadence_days.label("tier_cadence"),
+            Tier.name.label("tier"),
+            tags.c.cadence.label("tag_cadence"),
+            Contact.name.label("name"),
+            Contact.email.label("email"),
+            Contact.company.label("company"),
+            Contact.title.label("title"),
         )
-    return Page(items, total, req.page, req.per_page)
+        .select_from(Contact)
+        .outerjoin(mine, mine.c.other == Contact.other_id)
+        .outerjoin(Tier, Tier.id == Contact.tier_id)
+        .outerjoin(tags, tags.c.contact_id == Contact.id)
+        .where(
+            Contact.owner_id == owner.id,
+            or_(mine.c.other.is_not(None), Contact.other_id.is_(None)),
+            or_(Contact.snoozed_until.is_(None), Contact.snoozed_until <= now),
+        )
+        .cte("due_base")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _due_entry(row: Any, now: datetime) -> DueEntry:
+    """One row of the due statement as an entry."""
+    member, last, since_at, days, tier, _total, connected_at = row[:7]
+    contact_id, name, email, company, title = row[7:]
+    due = as_utc(since_at) + timedelta(days=int(days))
+    return DueEntry(
+        member=member,
+        connected_at=as_utc(connected_at),
+        last_interaction_at=None if last is None else as_utc(last),
+        cadence_days=int(days),
+        due_at=due,
+        overdue_days=(now - due).days,
+        tier=tier,
+        contact_id=int(contact_id),
+        name=name if member is None else "",
+        email=email if member is None else "",
+        company=company if member is None else "",
+        title=title if member is None else "",
+    )
 
 
 @dataclass
