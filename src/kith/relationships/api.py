@@ -13,49 +13,40 @@ from kith.errors import Invalid
 from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
-from kith.models import ContactNote, Interaction, Member, Tag, Tier
+from kith.models import Member
 from kith.relationships import (
     connection_list,
     contacts,
-    interactions,
     pruning,
     reconnect,
+    record_api,
     records,
     tiers_tags,
 )
+from kith.relationships.record_api import private_contact_out, ref
 from kith.relationships.schemas import (
     BulkContactTagIn,
     BulkContactUntagIn,
     BulkTagIn,
     BulkUntagIn,
-    ContactOut,
     ContactPage,
     ContactRef,
     ContactRowOut,
-    ContactUpdate,
     DueOut,
     DuePage,
     FollowUpOut,
     Handles,
-    InteractionIn,
-    InteractionOut,
-    InteractionPage,
     MomentOut,
-    NoteIn,
-    NoteOut,
     PrivateContactIn,
     PrivateContactOut,
     PrivateContactPage,
     PrivateContactRowOut,
-    PrivateContactUpdate,
     PruneIn,
     PruneOut,
     PrunePage,
     PrunePreviewOut,
     RemovalOut,
     Removed,
-    SnoozeIn,
-    TagAssign,
     TagIn,
     TagOut,
     TagRef,
@@ -67,34 +58,6 @@ from kith.relationships.schemas import (
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(prefix="/relationships", tags=["relationships"])
-
-
-def _ref(item: Tag | Tier | None) -> TagRef | None:
-    return None if item is None else TagRef(id=item.id, name=item.name)
-
-
-def contact_out(ctx: Ctx, owner: Member, other: Member) -> ContactOut:
-    view = records.contact_view(ctx, owner, other)
-    [who] = summarize(ctx, owner, [other])
-    c = view.contact
-    return ContactOut(
-        member=who,
-        connected=view.connection is not None,
-        connected_since=view.connection.created_at if view.connection else None,
-        tier=_ref(view.tier),
-        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
-        how_we_met=c.how_we_met if c else "",
-        cadence_days=view.cadence_days,
-        cadence_source=view.cadence_source,
-        own_cadence_days=c.cadence_days if c else None,
-        due_at=view.due_at,
-        snoozed_until=c.snoozed_until if c else None,
-        last_interaction_at=c.last_interaction_at if c else None,
-        notes=[
-            NoteOut(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
-            for n in view.notes
-        ],
-    )
 
 
 def _members(ctx: Ctx, owner: Member, handles: list[str]) -> list[Member]:
@@ -181,133 +144,6 @@ def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMember
 def delete_tag(tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
-
-
-# -- One person -----------------------------------------------------------------------------
-
-
-@router.get("/people/{handle}")
-def person(handle: str, kith: KithDep, member_id: ApiMemberId) -> ContactOut:
-    """What you keep about a connection: tier, tags, how you met, cadence, notes."""
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        return contact_out(ctx, owner, view_member(ctx, owner, handle))
-
-
-@router.patch("/people/{handle}")
-def update_person(
-    handle: str, body: ContactUpdate, kith: KithDep, member_id: ApiMemberId
-) -> ContactOut:
-    """Set the tier, "how we met" or this person's own cadence."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        fields = body.model_fields_set
-        if "tier_id" in fields:
-            records.set_tier(ctx, owner, other, body.tier_id)
-        if "how_we_met" in fields:
-            records.set_how_we_met(ctx, owner, other, body.how_we_met or "")
-        if "cadence_days" in fields:
-            records.set_cadence(ctx, owner, other, body.cadence_days)
-        if not fields:
-            records.contact_for_editing(ctx, owner, other)
-        return contact_out(ctx, owner, other)
-
-
-@router.post("/people/{handle}/tags", status_code=status.HTTP_201_CREATED)
-def add_tag(handle: str, body: TagAssign, kith: KithDep, member_id: ApiMemberId) -> TagRef:
-    """Tag a connection (the tag is created if you have none by that name)."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        tag = records.tag_contact(ctx, owner, view_member(ctx, owner, handle), body.name)
-        return TagRef(id=tag.id, name=tag.name)
-
-
-@router.delete("/people/{handle}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_tag(handle: str, tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        records.untag_contact(ctx, owner, view_member(ctx, owner, handle), tag_id)
-
-
-@router.post("/people/{handle}/notes", status_code=status.HTTP_201_CREATED)
-def add_note(handle: str, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        note = records.add_note(ctx, owner, view_member(ctx, owner, handle), body.body)
-        return NoteOut(
-            id=note.id, body=note.body, created_at=note.created_at, updated_at=note.updated_at
-        )
-
-
-@router.patch("/notes/{note_id}")
-def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
-    with kith.uow() as ctx:
-        note = records.update_note(ctx, me(ctx, member_id), note_id, body.body)
-        return NoteOut(
-            id=note.id, body=note.body, created_at=note.created_at, updated_at=note.updated_at
-        )
-
-
-@router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_note(note_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    with kith.uow() as ctx:
-        records.delete_note(ctx, me(ctx, member_id), note_id)
-
-
-def interaction_out(i: Interaction) -> InteractionOut:
-    return InteractionOut(
-        id=i.id,
-        kind=i.kind,
-        note=i.note,
-        occurred_at=i.occurred_at,
-        automatic=i.automatic,
-        count=i.count,
-    )
-
-
-@router.get("/people/{handle}/interactions", name="interactions")
-def person_interactions(
-    handle: str, kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
-) -> InteractionPage:
-    """The interaction log, newest first: messages (one entry a day) and what you logged."""
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        records.contact_view(ctx, owner, other)  # not_connected for strangers
-        result = interactions.interactions(ctx, owner, other, page_request(ctx, page, per_page))
-        return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
-
-
-@router.post("/people/{handle}/interactions", status_code=status.HTTP_201_CREATED)
-def log_interaction(
-    handle: str, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
-) -> InteractionOut:
-    """Log a meeting, call or event."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        return interaction_out(
-            interactions.log_interaction(
-                ctx, owner, other, body.kind, occurred_at=body.occurred_at, note=body.note
-            )
-        )
-
-
-@router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_interaction(interaction_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    with kith.uow() as ctx:
-        interactions.delete_interaction(ctx, me(ctx, member_id), interaction_id)
-
-
-@router.post("/people/{handle}/snooze")
-def snooze(handle: str, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId) -> ContactOut:
-    """Leave them off "Due to reconnect" for a while."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        records.snooze(ctx, owner, other, body.days)
-        return contact_out(ctx, owner, other)
 
 
 # -- Lists ----------------------------------------------------------------------------------
@@ -513,7 +349,7 @@ def connections(
                 ContactRowOut(
                     member=who,
                     connected_since=r.connected_at,
-                    tier=_ref(r.contact.tier if r.contact else None),
+                    tier=ref(r.contact.tier if r.contact else None),
                     tags=[
                         TagRef(id=t.id, name=t.name) for t in (r.contact.tags if r.contact else [])
                     ],
@@ -543,39 +379,6 @@ def bulk_untag(body: BulkUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagO
 
 
 # -- Private contacts -----------------------------------------------------------------------
-
-
-def _note_out(n: ContactNote) -> NoteOut:
-    return NoteOut(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
-
-
-def private_contact_out(ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactOut:
-    view = contacts.private_contact_view(ctx, owner, contact_id)
-    c = view.contact
-    on_kith = summarize(ctx, owner, [view.on_kith])[0] if view.on_kith else None
-    return PrivateContactOut(
-        id=c.id,
-        name=c.name,
-        email=c.email,
-        company=c.company,
-        title=c.title,
-        url=c.url,
-        source=c.source,
-        connected_elsewhere_on=c.connected_elsewhere_on,
-        added_at=c.created_at,
-        on_kith=on_kith,
-        match=c.match if on_kith else None,
-        tier=_ref(view.tier),
-        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
-        how_we_met=c.how_we_met,
-        cadence_days=view.cadence_days,
-        cadence_source=view.cadence_source,
-        own_cadence_days=c.cadence_days,
-        due_at=view.due_at,
-        snoozed_until=c.snoozed_until,
-        last_interaction_at=c.last_interaction_at,
-        notes=[_note_out(n) for n in view.notes],
-    )
 
 
 @router.get("/contacts")
@@ -613,7 +416,7 @@ def private_contacts(
                     source=c.source,
                     added_at=c.created_at,
                     on_kith=c.matched_member_id is not None,
-                    tier=_ref(c.tier),
+                    tier=ref(c.tier),
                     tags=[TagRef(id=t.id, name=t.name) for t in c.tags],
                     last_interaction_at=c.last_interaction_at,
                 )
@@ -661,112 +464,4 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.get("/contacts/{contact_id}")
-def private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> PrivateContactOut:
-    """What you keep about a private contact, and the member they were recognised as."""
-    with kith.uow(write=False) as ctx:
-        return private_contact_out(ctx, me(ctx, member_id), contact_id)
-
-
-@router.patch("/contacts/{contact_id}")
-def update_private_contact(
-    contact_id: int, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
-) -> PrivateContactOut:
-    """Correct their name, email, company or title; set the tier, how we met or their
-    own cadence."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        fields = body.model_fields_set
-        details = {
-            k: getattr(body, k) for k in ("name", "email", "company", "title") if k in fields
-        }
-        if details:
-            contacts.update_private_contact(ctx, owner, contact_id, **details)
-        contact = contacts.get_private_contact(ctx, owner, contact_id)
-        if "tier_id" in fields:
-            records.set_tier(ctx, owner, contact, body.tier_id)
-        if "how_we_met" in fields:
-            records.set_how_we_met(ctx, owner, contact, body.how_we_met or "")
-        if "cadence_days" in fields:
-            records.set_cadence(ctx, owner, contact, body.cadence_days)
-        return private_contact_out(ctx, owner, contact_id)
-
-
-@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    """Forget a private contact with its tags, notes and interactions."""
-    with kith.uow() as ctx:
-        contacts.delete_private_contact(ctx, me(ctx, member_id), contact_id)
-
-
-@router.post("/contacts/{contact_id}/tags", status_code=status.HTTP_201_CREATED)
-def tag_private_contact(
-    contact_id: int, body: TagAssign, kith: KithDep, member_id: ApiMemberId
-) -> TagRef:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = contacts.get_private_contact(ctx, owner, contact_id)
-        tag = records.tag_contact(ctx, owner, contact, body.name)
-        return TagRef(id=tag.id, name=tag.name)
-
-
-@router.delete("/contacts/{contact_id}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def untag_private_contact(
-    contact_id: int, tag_id: int, kith: KithDep, member_id: ApiMemberId
-) -> None:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = contacts.get_private_contact(ctx, owner, contact_id)
-        records.untag_contact(ctx, owner, contact, tag_id)
-
-
-@router.post("/contacts/{contact_id}/notes", status_code=status.HTTP_201_CREATED)
-def note_private_contact(
-    contact_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId
-) -> NoteOut:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = contacts.get_private_contact(ctx, owner, contact_id)
-        return _note_out(records.add_note(ctx, owner, contact, body.body))
-
-
-@router.get("/contacts/{contact_id}/interactions")
-def private_contact_interactions(
-    contact_id: int,
-    kith: KithDep,
-    member_id: ApiMemberId,
-    page: PageNo = 1,
-    per_page: PerPage = None,
-) -> InteractionPage:
-    """The interaction log with a private contact, newest first."""
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        contact = contacts.get_private_contact(ctx, owner, contact_id)
-        result = interactions.interactions(ctx, owner, contact, page_request(ctx, page, per_page))
-        return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
-
-
-@router.post("/contacts/{contact_id}/interactions", status_code=status.HTTP_201_CREATED)
-def log_private_contact_interaction(
-    contact_id: int, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
-) -> InteractionOut:
-    """Log a meeting, call or event with a private contact."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = contacts.get_private_contact(ctx, owner, contact_id)
-        return interaction_out(
-            interactions.log_interaction(
-                ctx, owner, contact, body.kind, occurred_at=body.occurred_at, note=body.note
-            )
-        )
-
-
-@router.post("/contacts/{contact_id}/snooze")
-def snooze_private_contact(
-    contact_id: int, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId
-) -> PrivateContactOut:
-    """Leave them off "Due to reconnect" for a while."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        records.snooze(ctx, owner, contacts.get_private_contact(ctx, owner, contact_id), body.days)
-        return private_contact_out(ctx, owner, contact_id)
+router.include_router(record_api.router)

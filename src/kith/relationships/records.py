@@ -274,3 +274,10 @@ def contact_view(ctx: Ctx, owner: Member, other: Member) -> ContactView:
             base = contact.last_interaction_at or connection.created_at
             due_at = base + timedelta(days=cadence)
     return ContactView(other, connection, contact, notes, cadence, source, due_at)
+
+
+def require_known(ctx: Ctx, owner: Member, other: Person) -> None:
+    """``not_connected`` for a member who is neither a connection nor someone the owner
+    kept a record about (a private contact, once resolved, is the owner's)."""
+    if isinstance(other, Member):
+        contact_view(ctx, owner, other)
