@@ -5,12 +5,15 @@ signed-in member's own data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
+from kith.db import Ctx
 from kith.errors import Invalid, NotFound
 from kith.graph.pages import people
 from kith.members.service import view_member
@@ -251,6 +254,21 @@ def _chosen(ctx: Any, owner: Member, handles: list[str]) -> list[Member]:
     return [view_member(ctx, owner, h) for h in dict.fromkeys(handles)]
 
 
+def _tag_chosen(
+    ctx: Ctx, owner: Member, chosen: Sequence[records.Person], action: str, form: FormData
+) -> None:
+    """The bulk bar's tag or untag, on the chosen connections or private contacts."""
+    if action == "tag":
+        records.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
+    elif action == "untag":
+        tag_id = optional_id(str(form.get("tag_id", "")), "tag_not_found", "tag")
+        if tag_id is None:
+            raise NotFound("Choose a tag to remove.", code="tag_not_found")
+        records.bulk_untag(ctx, owner, chosen, tag_id)
+    else:
+        raise Invalid("Choose what to do with them.", code="invalid")
+
+
 @router.post("/relationships/connections/bulk")
 async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response:
     """Tag, untag or review the removal of the chosen connections."""
@@ -264,15 +282,7 @@ async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         chosen = _chosen(ctx, owner, handles)
-        if action == "tag":
-            records.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
-        elif action == "untag":
-            tag_id = optional_id(str(form.get("tag_id", "")), "tag_not_found", "tag")
-            if tag_id is None:
-                raise NotFound("Choose a tag to remove.", code="tag_not_found")
-            records.bulk_untag(ctx, owner, chosen, tag_id)
-        else:
-            raise Invalid("Choose what to do with them.", code="invalid")
+        _tag_chosen(ctx, owner, chosen, action, form)
     return redirect(request, back_to(request, "/relationships/connections"))
 
 
@@ -402,15 +412,7 @@ async def contacts_bulk(request: Request, kith: KithDep, member_id: MemberId) ->
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         chosen = contacts.private_contacts(ctx, owner, ids)
-        if action == "tag":
-            records.bulk_tag(ctx, owner, chosen, str(form.get("tag", "")))
-        elif action == "untag":
-            tag_id = optional_id(str(form.get("tag_id", "")), "tag_not_found", "tag")
-            if tag_id is None:
-                raise NotFound("Choose a tag to remove.", code="tag_not_found")
-            records.bulk_untag(ctx, owner, chosen, tag_id)
-        else:
-            raise Invalid("Choose what to do with them.", code="invalid")
+        _tag_chosen(ctx, owner, chosen, action, form)
     return redirect(request, back_to(request, "/relationships/contacts"))
 
 
