@@ -1,5 +1,7 @@
-"""REST endpoints for private relationship management. Everything answers for the
-signed-in member's own data only."""
+"""REST endpoints for private relationship management: tiers and tags, the due list,
+moments, follow-ups, pruning, the organized connection list and the private contacts
+list; one person's record is in :mod:`kith.relationships.record_api` (included here).
+Everything answers for the signed-in member's own data only."""
 
 from __future__ import annotations
 
@@ -464,4 +466,5 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
+# One person's record: a connection or a private contact.
 router.include_router(record_api.router)

@@ -416,4 +416,5 @@ async def contacts_bulk(request: Request, kith: KithDep, member_id: MemberId) ->
     return redirect(request, back_to(request, "/relationships/contacts"))
 
 
+# One person's record: a connection or a private contact.
 router.include_router(record_pages.router)

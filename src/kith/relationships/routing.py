@@ -22,14 +22,15 @@ from kith.relationships.subject import Subject
 
 @dataclass(frozen=True)
 class PersonPath:
-    """One way a URL names a person: the path prefix, its parameter and the type."""
+    """One way a URL names a person: the path prefix, its parameter (named as the
+    :class:`Subject` field it fills: ``handle`` or ``contact_id``) and its type."""
 
     prefix: str
     param: str
     kind: Any
 
     def subject(self, value: Any) -> Subject:
-        return Subject(contact_id=value) if self.param == "contact_id" else Subject(handle=value)
+        return Subject(**{self.param: value})
 
 
 @dataclass(frozen=True)
