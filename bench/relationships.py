@@ -40,12 +40,8 @@ from kith.models import (
     Tier,
 )
 from kith.pagination import PageRequest
-from kith.relationships.service import (
-    DUE_QUERY_COUNT,
-    PRUNE_QUERY_COUNT,
-    due_to_reconnect,
-    prune_suggestions,
-)
+from kith.relationships.pruning import PRUNE_QUERY_COUNT, prune_suggestions
+from kith.relationships.reconnect import DUE_QUERY_COUNT, due_to_reconnect
 from kith.runtime import Kith
 
 from .backends import on_backends

@@ -117,7 +117,8 @@ def test_invitations_expire(url: str) -> None:
 
 
 def test_reminders_prints_who_is_due(url: str) -> None:
-    from kith.relationships.service import ensure_default_tiers, list_tiers, set_tier
+    from kith.relationships.records import set_tier
+    from kith.relationships.tiers_tags import ensure_default_tiers, list_tiers
     from tests.factories import connect
 
     kith = runtime(url, FrozenClock(datetime(2020, 1, 1, tzinfo=UTC)))
@@ -176,7 +177,7 @@ def test_insights_member_and_community(url: str) -> None:
 
 
 def test_export_connections_to_a_file_or_stdout(url: str, tmp_path: Path) -> None:
-    from kith.relationships.service import tag_contact
+    from kith.relationships.records import tag_contact
 
     kith = runtime(url)
     with kith.uow() as ctx:

@@ -10,7 +10,8 @@ from kith.db import Ctx
 from kith.demo.service import DEMO_EMAIL, build_demo
 from kith.models import Conversation, Member, Message
 from kith.pagination import PageRequest
-from kith.relationships.service import due_to_reconnect, interaction_counts
+from kith.relationships.pruning import interaction_counts
+from kith.relationships.reconnect import due_to_reconnect
 
 
 def test_the_demo_member_has_relationships_to_manage(ctx: Ctx) -> None:

@@ -400,7 +400,7 @@ def reminders(
 ) -> None:
     """Print who a member is due to reconnect with, most overdue first."""
     from kith.pagination import PageRequest
-    from kith.relationships.service import due_to_reconnect
+    from kith.relationships.reconnect import due_to_reconnect
 
     kith = runtime(url)
     with kith.uow(write=False) as ctx:

@@ -43,14 +43,9 @@ from kith.models import (
     SigninAttempt,
     SuggestionSeen,
 )
-from kith.relationships.service import (
-    add_note,
-    create_tier,
-    log_interaction,
-    set_how_we_met,
-    set_tier,
-    tag_contact,
-)
+from kith.relationships.interactions import log_interaction
+from kith.relationships.records import add_note, set_how_we_met, set_tier, tag_contact
+from kith.relationships.tiers_tags import create_tier
 from kith.runtime import Kith
 from tests.factories import PASSWORD, bearer, connect, make_member
 from tests.helpers import refusal, refused

@@ -26,7 +26,7 @@ from kith.members.service import (
 )
 from kith.messaging.service import send_message
 from kith.models import CommunityInsightsResult, Connection, Member
-from kith.relationships.service import log_interaction
+from kith.relationships.interactions import log_interaction
 from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refused

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from kith.db import Ctx
 from kith.models import Contact, ContactNote, ContactTag, Interaction, Member
-from kith.relationships.service import tag_named
+from kith.relationships.tiers_tags import tag_named
 
 
 def private_contact(

@@ -36,7 +36,7 @@ from kith.portability.archive import (
     archive_json,
     member_archive,
 )
-from kith.relationships import service as rel
+from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from kith.web.deps import SESSION_COOKIE
 from tests.conftest import CHEAP_ARGON2, TEST_SECRET
@@ -129,13 +129,13 @@ def a_bit_of_everything(ctx: Ctx, clock: FrozenClock) -> dict[str, Member]:
     follow(ctx, m["nia"], ana)
     block(ctx, ana, m["ola"])
     # Ana's relationship data
-    rel.ensure_default_tiers(ctx, ana)
-    inner = rel.list_tiers(ctx, ana)[0]
-    rel.set_tier(ctx, ana, m["ben"], inner.id)
-    rel.tag_contact(ctx, ana, m["ben"], "mentor")
-    rel.set_how_we_met(ctx, ana, m["ben"], "Lisbon meetup")
-    rel.add_note(ctx, ana, m["ben"], "Ask about the platform team.")
-    rel.log_interaction(ctx, ana, m["ben"], "call", note="Quarterly catch-up")
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    inner = tiers_tags.list_tiers(ctx, ana)[0]
+    records.set_tier(ctx, ana, m["ben"], inner.id)
+    records.tag_contact(ctx, ana, m["ben"], "mentor")
+    records.set_how_we_met(ctx, ana, m["ben"], "Lisbon meetup")
+    records.add_note(ctx, ana, m["ben"], "Ask about the platform team.")
+    interactions.log_interaction(ctx, ana, m["ben"], "call", note="Quarterly catch-up")
     zoe = private_contact(
         ctx,
         ana,
@@ -165,9 +165,9 @@ def a_bit_of_everything(ctx: Ctx, clock: FrozenClock) -> dict[str, Member]:
         )
     )
     # what Ben keeps about Ana is his alone
-    rel.tag_contact(ctx, m["ben"], ana, "bens-secret-tag")
-    rel.add_note(ctx, m["ben"], ana, "Ben's note about Ana")
-    rel.set_how_we_met(ctx, m["ben"], ana, "Ben met Ana at a conference")
+    records.tag_contact(ctx, m["ben"], ana, "bens-secret-tag")
+    records.add_note(ctx, m["ben"], ana, "Ben's note about Ana")
+    records.set_how_we_met(ctx, m["ben"], ana, "Ben met Ana at a conference")
     ctx.session.flush()
     return m
 
@@ -340,15 +340,15 @@ def test_archive_reads_a_fixed_number_of_statements(
 ) -> None:
     ana = make_member(ctx, "Ana")
     update_profile(ctx, ana, ProfileInput(positions=[PositionInput("Acme", "Engineer", 2020)]))
-    rel.ensure_default_tiers(ctx, ana)
+    tiers_tags.ensure_default_tiers(ctx, ana)
     for size in (3, 30):
         for n in range(size):
             other = make_member(ctx, "Peer")
             connect(ctx, ana, other)
             send_message(ctx, ana, other, "Hello")
             send_message(ctx, other, ana, "Hi")
-            rel.tag_contact(ctx, ana, other, "peers")
-            rel.add_note(ctx, ana, other, "a note")
+            records.tag_contact(ctx, ana, other, "peers")
+            records.add_note(ctx, ana, other, "a note")
             send_invitation(ctx, make_member(ctx, "Stranger"), ana)
             contact = private_contact(ctx, ana, f"Private Person{size}x{n}")
             tag_private(ctx, ana, contact, "elsewhere")
@@ -386,7 +386,7 @@ def test_page_downloads_for_the_signed_in_member(client: TestClient, ctx: Ctx) -
     ana = make_member(ctx, "Ana", "Ruiz", handle="ana-ruiz")
     ben = make_member(ctx, "Ben", "Okafor")
     connect(ctx, ana, ben)
-    rel.tag_contact(ctx, ana, ben, "mentor")
+    records.tag_contact(ctx, ana, ben, "mentor")
     tag_private(ctx, ana, private_contact(ctx, ana, "Zoe Martin", email="zoe@example.com"), "vc")
     for path in (
         "/me/data/export/connections.csv",

@@ -21,7 +21,7 @@ from kith.portability.export import (
     exported_connections,
 )
 from kith.portability.linkedin import read_export
-from kith.relationships import service as rel
+from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
 from tests.portability.helpers import meet_private, note_private, private_contact, tag_private
@@ -55,16 +55,16 @@ def test_csv_and_vcard_carry_private_data_of_the_owner_only(ctx: Ctx, clock: Fro
     clock.advance(days=3)
     connect(ctx, cleo, ana)
     connect(ctx, eve, ben)
-    rel.ensure_default_tiers(ctx, ana)
-    inner = rel.list_tiers(ctx, ana)[0]
-    rel.set_tier(ctx, ana, ben, inner.id)
-    rel.tag_contact(ctx, ana, ben, "mentor")
-    rel.tag_contact(ctx, ana, ben, "acme")
-    rel.set_how_we_met(ctx, ana, ben, "Lisbon meetup")
-    rel.add_note(ctx, ana, ben, "Ask about the platform team,\nnext quarter.")
-    rel.log_interaction(ctx, ana, ben, "call", occurred_at=clock.now() - timedelta(days=1))
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    inner = tiers_tags.list_tiers(ctx, ana)[0]
+    records.set_tier(ctx, ana, ben, inner.id)
+    records.tag_contact(ctx, ana, ben, "mentor")
+    records.tag_contact(ctx, ana, ben, "acme")
+    records.set_how_we_met(ctx, ana, ben, "Lisbon meetup")
+    records.add_note(ctx, ana, ben, "Ask about the platform team,\nnext quarter.")
+    interactions.log_interaction(ctx, ana, ben, "call", occurred_at=clock.now() - timedelta(days=1))
     # what Eve keeps about Ben is hers alone
-    rel.tag_contact(ctx, eve, ben, "eves-private-tag")
+    records.tag_contact(ctx, eve, ben, "eves-private-tag")
 
     rows = exported_connections(ctx, ana)
     assert [(r.first_name, r.company, r.position) for r in rows] == [
@@ -102,7 +102,7 @@ def test_download_through_the_api(client: TestClient, kith: Kith, ctx: Ctx) -> N
     ana = make_member(ctx, "Ana", "Ruiz", handle="ana-ruiz")
     ben = make_member(ctx, "Ben", "Okafor")
     connect(ctx, ana, ben)
-    rel.tag_contact(ctx, ana, ben, "mentor")
+    records.tag_contact(ctx, ana, ben, "mentor")
     headers = bearer(ctx, ana)
     csv_ = client.get("/api/v1/me/export/connections", headers=headers)
     assert csv_.status_code == 200
@@ -144,8 +144,8 @@ def test_private_contacts_follow_the_connections_in_csv_and_vcard(
     ben = make_member(ctx, "Ben", "Okafor")
     eve = make_member(ctx, "Eve", "Stone")
     connect(ctx, ana, ben)
-    rel.ensure_default_tiers(ctx, ana)
-    inner = rel.list_tiers(ctx, ana)[0]
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    inner = tiers_tags.list_tiers(ctx, ana)[0]
     zoe = private_contact(
         ctx,
         ana,
@@ -225,8 +225,8 @@ def test_export_reads_a_fixed_number_of_statements(
         for n in range(size):
             other = make_member(ctx, "Peer")
             connect(ctx, ana, other)
-            rel.tag_contact(ctx, ana, other, "peers")
-            rel.add_note(ctx, ana, other, "a note")
+            records.tag_contact(ctx, ana, other, "peers")
+            records.add_note(ctx, ana, other, "a note")
             update_profile(
                 ctx, other, ProfileInput(positions=[PositionInput("Acme", "Engineer", 2020)])
             )

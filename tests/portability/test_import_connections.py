@@ -26,7 +26,7 @@ from kith.portability.importing import (
     report_of,
 )
 from kith.portability.linkedin import read_export
-from kith.relationships import service as rel
+from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from tests.factories import connect, make_member
 
@@ -277,7 +277,7 @@ def test_kith_columns_go_onto_an_existing_connection(ctx: Ctx) -> None:
     first = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", data)])))
     assert first.rows[0].status == "connected"
     assert first.rows[0].detail.startswith("already connected on Kith; added tier, how we met")
-    view = rel.contact_view(ctx, sam, ana)
+    view = records.contact_view(ctx, sam, ana)
     assert [t.name for t in view.tags] == ["climbing", "mentor"]
     assert view.tier is not None
     assert view.tier.name == "Inner circle"
@@ -297,12 +297,12 @@ def test_round_trip_into_a_fresh_instance_keeps_relationship_data(ctx: Ctx, tmp_
     ana, ben = make_member(ctx, "Ana", "Ruiz"), make_member(ctx, "Ben", "Okafor")
     connect(ctx, sam, ana)
     connect(ctx, sam, ben)
-    rel.set_tier(ctx, sam, ana, rel.tier_named(ctx, sam, "Inner circle").id)
-    rel.tag_contact(ctx, sam, ana, "mentor")
-    rel.tag_contact(ctx, sam, ben, "Acme, alumni")
-    rel.set_how_we_met(ctx, sam, ana, "Climbing gym, 2019")
-    rel.add_note(ctx, sam, ana, "Moving to Lisbon in spring.\nAsk about the new role.")
-    rel.log_interaction(
+    records.set_tier(ctx, sam, ana, tiers_tags.tier_named(ctx, sam, "Inner circle").id)
+    records.tag_contact(ctx, sam, ana, "mentor")
+    records.tag_contact(ctx, sam, ben, "Acme, alumni")
+    records.set_how_we_met(ctx, sam, ana, "Climbing gym, 2019")
+    records.add_note(ctx, sam, ana, "Moving to Lisbon in spring.\nAsk about the new role.")
+    interactions.log_interaction(
         ctx, sam, ana, "meeting", occurred_at=ctx.clock.now() - dt.timedelta(days=3)
     )
     csv_text = connections_csv(exported_connections(ctx, sam))
@@ -345,7 +345,7 @@ def test_an_earlier_private_contact_joins_the_connection_it_became(ctx: Ctx) -> 
     first = report_of(import_linkedin(ctx, sam, read_export([("Connections.csv", data)])))
     assert (first.rows[0].status, first.rows[0].member_id) == ("new", None)
     rel_contact = ctx.session.get_one(Contact, first.rows[0].contact_id)
-    rel.add_note(ctx, sam, rel_contact, "Met at the Acme offsite")
+    records.add_note(ctx, sam, rel_contact, "Met at the Acme offsite")
     # Lee joins under another address, with Acme on the profile, and connects with Sam.
     lee = make_member(ctx, "Lee", "Park")
     update_profile(

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from kith.db import Ctx
 from kith.models import Contact
-from kith.relationships import service
+from kith.relationships import contacts, records, tiers_tags
 from kith.runtime import Kith
 from tests.factories import connect, make_member
 from tests.web.test_pages import HTMX, alerts, csrf, post, sign_in_as
@@ -41,7 +41,7 @@ def test_contact_pages_render_and_forms_work(client: TestClient, kith: Kith, ctx
     assert page.status_code == 200
     for text in ("Zoe Quinn", "CTO at Acme", "mailto:zoe@example.org", "Delete Zoe Quinn"):
         assert text in page.text, text
-    inner = next(t.id for t in service.list_tiers(ctx, ana) if t.name == "Inner circle")
+    inner = next(t.id for t in tiers_tags.list_tiers(ctx, ana) if t.name == "Inner circle")
     for url, data in (
         (f"{base}/tier", {"tier_id": str(inner)}),
         (f"{base}/tags", {"name": "climbers"}),
@@ -79,7 +79,7 @@ def test_contact_pages_render_and_forms_work(client: TestClient, kith: Kith, ctx
     assert alerts(bad.text) == ["A contact needs a name."]
     bad = post(client, kith, f"{base}/tier", {"tier_id": "999999"}, headers=HTMX)
     assert bad.status_code == 404
-    assert service.private_contact_view(ctx, ana, cid).contact.cadence_days == 14
+    assert contacts.private_contact_view(ctx, ana, cid).contact.cadence_days == 14
     # the list shows them with their tags; filters work
     listing = client.get("/relationships/contacts?q=quinn").text
     assert "Zoe Q. Quinn" in listing
@@ -96,9 +96,9 @@ def test_contact_pages_render_and_forms_work(client: TestClient, kith: Kith, ctx
 
 def test_bulk_tag_contacts_from_the_list(client: TestClient, kith: Kith, ctx: Ctx) -> None:
     ana, eve = make_member(ctx, "Ana"), make_member(ctx, "Eve")
-    one = service.create_private_contact(ctx, ana, name="One")
-    two = service.create_private_contact(ctx, ana, name="Two")
-    eves = service.create_private_contact(ctx, eve, name="Eve's")
+    one = contacts.create_private_contact(ctx, ana, name="One")
+    two = contacts.create_private_contact(ctx, ana, name="Two")
+    eves = contacts.create_private_contact(ctx, eve, name="Eve's")
     sign_in_as(client, ctx, ana)
     assert 'name="contact"' in client.get("/relationships/contacts").text
 
@@ -111,7 +111,7 @@ def test_bulk_tag_contacts_from_the_list(client: TestClient, kith: Kith, ctx: Ct
         return response.status_code
 
     assert bulk({"action": "tag", "tag": "alumni", "contact": [str(one.id), str(two.id)]}) == 303
-    [(tag, _)] = service.list_tags(ctx, ana)
+    [(tag, _)] = tiers_tags.list_tags(ctx, ana)
     assert [t.name for t in one.tags] == ["alumni"]
     assert (
         bulk({"action": "untag", "tag_id": str(tag.id), "contact": [str(one.id), str(eves.id)]})
@@ -119,8 +119,8 @@ def test_bulk_tag_contacts_from_the_list(client: TestClient, kith: Kith, ctx: Ct
     )
     assert bulk({"action": "untag", "tag_id": str(tag.id), "contact": [str(one.id)]}) == 303
     ctx.session.expire_all()
-    assert [t.name for t in service.get_private_contact(ctx, ana, one.id).tags] == []
-    assert [t.name for t in service.get_private_contact(ctx, ana, two.id).tags] == ["alumni"]
+    assert [t.name for t in contacts.get_private_contact(ctx, ana, one.id).tags] == []
+    assert [t.name for t in contacts.get_private_contact(ctx, ana, two.id).tags] == ["alumni"]
     assert bulk({"action": "tag", "tag": "x"}) == 422
     assert bulk({"action": "dance", "contact": [str(one.id)]}) == 422
 
@@ -129,9 +129,9 @@ def test_pages_never_reach_another_members_contacts(
     client: TestClient, kith: Kith, ctx: Ctx
 ) -> None:
     ana, eve = make_member(ctx, "Ana"), make_member(ctx, "Eve")
-    zoe = service.create_private_contact(ctx, ana, name="Zoe secret")
-    service.add_note(ctx, ana, zoe, "secret note")
-    tag = service.tag_contact(ctx, ana, zoe, "secret-tag")
+    zoe = contacts.create_private_contact(ctx, ana, name="Zoe secret")
+    records.add_note(ctx, ana, zoe, "secret note")
+    tag = records.tag_contact(ctx, ana, zoe, "secret-tag")
     sign_in_as(client, ctx, eve)
     assert "secret" not in client.get("/relationships/contacts").text
     response = client.get(f"/relationships/contacts/{zoe.id}")
@@ -153,7 +153,7 @@ def test_pages_never_reach_another_members_contacts(
         response = post(client, kith, url, data)
         assert response.status_code == 404, (url, response.status_code)
         assert "secret" not in response.text
-    view = service.private_contact_view(ctx, ana, zoe.id)
+    view = contacts.private_contact_view(ctx, ana, zoe.id)
     assert view.contact.name == "Zoe secret"
     assert [n.body for n in view.notes] == ["secret note"]
     assert [t.name for t in view.tags] == ["secret-tag"]
@@ -162,13 +162,13 @@ def test_pages_never_reach_another_members_contacts(
 def test_due_list_offers_the_right_actions(client: TestClient, kith: Kith, ctx: Ctx) -> None:
     ana, ben = make_member(ctx, "Ana"), make_member(ctx, "Ben")
     connect(ctx, ana, ben)
-    service.ensure_default_tiers(ctx, ana)
-    inner = service.list_tiers(ctx, ana)[0]
-    service.set_tier(ctx, ana, ben, inner.id)
-    zoe = service.create_private_contact(ctx, ana, name="Zoe Quinn", email="zoe@example.org")
-    yan = service.create_private_contact(ctx, ana, name="Yan Wu")
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    inner = tiers_tags.list_tiers(ctx, ana)[0]
+    records.set_tier(ctx, ana, ben, inner.id)
+    zoe = contacts.create_private_contact(ctx, ana, name="Zoe Quinn", email="zoe@example.org")
+    yan = contacts.create_private_contact(ctx, ana, name="Yan Wu")
     for contact in (zoe, yan):
-        service.set_tier(ctx, ana, contact, inner.id)
+        records.set_tier(ctx, ana, contact, inner.id)
     kith.clock.advance(days=40)  # type: ignore[attr-defined]
     poll(kith)
     sign_in_as(client, ctx, ana)
@@ -198,7 +198,7 @@ def test_contact_page_shows_the_member_and_the_notification_links_there(
     client: TestClient, kith: Kith, ctx: Ctx
 ) -> None:
     ana = make_member(ctx, "Ana")
-    imported = service.create_private_contact(
+    imported = contacts.create_private_contact(
         ctx, ana, name="Zoe (LinkedIn)", email="zoe@example.org"
     )
     zoe = make_member(ctx, "Zoe", "Quinn", email="zoe@example.org")

@@ -10,7 +10,7 @@ from kith.connections.queries import connection_between
 from kith.db import Ctx
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.models import Member
-from kith.relationships import service
+from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from tests.factories import connect, make_member
 from tests.web.test_pages import HTMX, alerts, post, sign_in_as
@@ -85,7 +85,7 @@ def test_relationship_pages_render_and_forms_work(client: TestClient, kith: Kith
     ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text[:500])
-    tiers = {t.name: t for t in service.list_tiers(ctx, ana)}
+    tiers = {t.name: t for t in tiers_tags.list_tiers(ctx, ana)}
     inner = tiers["Inner circle"].id
     base = f"/relationships/people/{ben.handle}"
     for url, data in (
@@ -107,7 +107,7 @@ def test_relationship_pages_render_and_forms_work(client: TestClient, kith: Kith
     assert "between 1 and 3650 days" in alerts(bad.text)[0]
     bad = post(client, kith, f"{base}/cadence", {"days": "soon"}, headers=HTMX)
     assert bad.status_code == 422
-    assert service.contact_view(ctx, ana, ben).contact.cadence_days == 14  # type: ignore[union-attr]
+    assert records.contact_view(ctx, ana, ben).contact.cadence_days == 14  # type: ignore[union-attr]
     organized = client.get(f"/relationships/connections?tier={inner}").text
     assert ben.name in organized
 
@@ -118,10 +118,10 @@ def test_pages_never_show_or_change_another_members_private_data(
     ana, ben, eve = make_member(ctx, "Ana"), make_member(ctx, "Ben"), make_member(ctx, "Eve")
     connect(ctx, ana, ben)
     connect(ctx, eve, ben)
-    tag = service.tag_contact(ctx, ana, ben, "secret-tag")
-    tier = service.create_tier(ctx, ana, "Secret tier", 10)
-    note = service.add_note(ctx, ana, ben, "secret note")
-    interaction = service.log_interaction(ctx, ana, ben, "meeting", note="secret meeting")
+    tag = records.tag_contact(ctx, ana, ben, "secret-tag")
+    tier = tiers_tags.create_tier(ctx, ana, "Secret tier", 10)
+    note = records.add_note(ctx, ana, ben, "secret note")
+    interaction = interactions.log_interaction(ctx, ana, ben, "meeting", note="secret meeting")
     poll(kith)
     sign_in_as(client, ctx, eve)
     for path in (
@@ -153,10 +153,10 @@ def test_pages_never_show_or_change_another_members_private_data(
         response = post(client, kith, url, data)
         assert response.status_code == 404, (url, response.status_code)
         assert "secret" not in response.text
-    view = service.contact_view(ctx, ana, ben)
+    view = records.contact_view(ctx, ana, ben)
     assert [t.name for t in view.tags] == ["secret-tag"]
     assert [n.body for n in view.notes] == ["secret note"]
-    assert service.get_tier(ctx, ana, tier.id).name == "Secret tier"
+    assert tiers_tags.get_tier(ctx, ana, tier.id).name == "Secret tier"
 
 
 def test_pruning_on_the_pages_confirms_exactly_what_goes(
@@ -209,7 +209,7 @@ def test_bulk_tag_from_the_organized_list(client: TestClient, kith: Kith, ctx: C
         follow_redirects=False,
     )
     assert done.status_code == 303
-    [(tag, count)] = service.list_tags(ctx, ana)
+    [(tag, count)] = tiers_tags.list_tags(ctx, ana)
     assert (tag.name, count) == ("alumni", 2)
     assert isinstance(ana, Member)
 

@@ -18,7 +18,16 @@ from kith.messaging.service import send_message
 from kith.models import Contact, ContactNote, Interaction, Member, Notification
 from kith.notifications.service import list_notifications
 from kith.pagination import PageRequest
-from kith.relationships import service
+from kith.relationships import (
+    connection_list,
+    contacts,
+    interactions,
+    linking,
+    pruning,
+    reconnect,
+    records,
+    tiers_tags,
+)
 from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused, with_settings
@@ -32,12 +41,12 @@ def poll(kith: Kith) -> None:
 
 
 def add(ctx: Ctx, owner: Member, name: str, **fields: str) -> Contact:
-    return service.create_private_contact(ctx, owner, name=name, **fields)
+    return contacts.create_private_contact(ctx, owner, name=name, **fields)
 
 
 def tier_id(ctx: Ctx, owner: Member, name: str) -> int:
-    service.ensure_default_tiers(ctx, owner)
-    return next(t.id for t in service.list_tiers(ctx, owner) if t.name == name)
+    tiers_tags.ensure_default_tiers(ctx, owner)
+    return next(t.id for t in tiers_tags.list_tiers(ctx, owner) if t.name == name)
 
 
 # -- One private contact ---------------------------------------------------------------------
@@ -60,7 +69,7 @@ def test_create_read_correct_and_delete_a_contact(client: TestClient, ctx: Ctx) 
     )
     assert (body["source"], body["on_kith"], body["tags"], body["notes"]) == ("", None, [], [])
     cid = body["id"]
-    stored = service.get_private_contact(ctx, ana, cid)
+    stored = contacts.get_private_contact(ctx, ana, cid)
     assert stored.source_key is not None
     assert stored.source_key.startswith("manual:")
     assert stored.other_id is None
@@ -127,7 +136,7 @@ def test_the_tools_work_on_a_private_contact(client: TestClient, kith: Kith, ctx
     assert client.get(base, headers=a).json()["last_interaction_at"] is None
     # refusals, the same codes as the people routes
     with_settings(ctx, note_max=20)
-    refusal("note_too_long", service.add_note, ctx, ana, zoe, "x" * 21)
+    refusal("note_too_long", records.add_note, ctx, ana, zoe, "x" * 21)
     for response, status, code in (
         (client.post(f"{base}/notes", json={"body": " "}, headers=a), 422, "empty_note"),
         (client.patch(base, json={"tier_id": 999_999}, headers=a), 404, "tier_not_found"),
@@ -156,8 +165,8 @@ def test_the_tools_work_on_a_private_contact(client: TestClient, kith: Kith, ctx
 def test_another_owners_contact_is_not_found_everywhere(client: TestClient, ctx: Ctx) -> None:
     ana, eve = make_member(ctx, "Ana"), make_member(ctx, "Eve")
     zoe = add(ctx, ana, "Zoe secret", email="zoe@example.org")
-    service.add_note(ctx, ana, zoe, "secret note")
-    tag = service.tag_contact(ctx, ana, zoe, "secret-tag")
+    records.add_note(ctx, ana, zoe, "secret note")
+    tag = records.tag_contact(ctx, ana, zoe, "secret-tag")
     eves_tier = tier_id(ctx, eve, "Inner circle")
     e = bearer(ctx, eve)
     base = f"{API}/contacts/{zoe.id}"
@@ -180,9 +189,9 @@ def test_another_owners_contact_is_not_found_everywhere(client: TestClient, ctx:
             assert "secret" not in response.text
     assert client.get(f"{API}/contacts", headers=e).json()["total"] == 0
     # a contact handed to the tools directly is checked against the owner too
-    refusal("contact_not_found", service.set_tier, ctx, eve, zoe, eves_tier)
-    refusal("contact_not_found", service.interactions, ctx, eve, zoe, PageRequest(1, 10))
-    refusal("contact_not_found", service.private_contact_view, ctx, eve, zoe.id)
+    refusal("contact_not_found", records.set_tier, ctx, eve, zoe, eves_tier)
+    refusal("contact_not_found", interactions.interactions, ctx, eve, zoe, PageRequest(1, 10))
+    refusal("contact_not_found", contacts.private_contact_view, ctx, eve, zoe.id)
     # and Ana's tier id is not Eve's
     ana_tier = tier_id(ctx, ana, "Inner circle")
     eves_own = add(ctx, eve, "Eve's friend")
@@ -191,7 +200,7 @@ def test_another_owners_contact_is_not_found_everywhere(client: TestClient, ctx:
         404,
         "tier_not_found",
     )
-    view = service.private_contact_view(ctx, ana, zoe.id)
+    view = contacts.private_contact_view(ctx, ana, zoe.id)
     assert [n.body for n in view.notes] == ["secret note"]
     assert zoe.name == "Zoe secret"
 
@@ -204,8 +213,8 @@ def test_list_filters_sorts_and_bulk_tags(client: TestClient, kith: Kith, ctx: C
     kith.clock.advance(days=1)  # type: ignore[attr-defined]
     cal = add(ctx, ana, "Cal Chen", company="acme")
     eves = add(ctx, eve, "Eve's contact")
-    service.log_interaction(ctx, ana, yan, "meeting")
-    service.set_tier(ctx, ana, cal, tier_id(ctx, ana, "Inner circle"))
+    interactions.log_interaction(ctx, ana, yan, "meeting")
+    records.set_tier(ctx, ana, cal, tier_id(ctx, ana, "Inner circle"))
     a = bearer(ctx, ana)
 
     def ids(query: str = "") -> list[int]:
@@ -270,18 +279,23 @@ def test_pruning_counts_and_insights_leave_private_contacts_out(
     inner = tier_id(ctx, ana, "Inner circle")
     for n in range(3):
         zoe = add(ctx, ana, f"Zoe {n}")
-        service.set_tier(ctx, ana, zoe, inner)
-        service.tag_contact(ctx, ana, zoe, "old friends")
+        records.set_tier(ctx, ana, zoe, inner)
+        records.tag_contact(ctx, ana, zoe, "old friends")
     kith.clock.advance(days=400)  # type: ignore[attr-defined]
     poll(kith)
     ctx.graph = kith.network
-    pruned = service.prune_suggestions(ctx, ana, PageRequest(1, 20))
+    pruned = pruning.prune_suggestions(ctx, ana, PageRequest(1, 20))
     assert [c.member_id for c in pruned.items] == [ben.id]
-    counts = service.interaction_counts(ctx, ana, recent_days=90)
+    counts = pruning.interaction_counts(ctx, ana, recent_days=90)
     assert (counts.connections, counts.dormant) == (1, 1)
-    assert service.tier_counts(ctx, ana).get(inner, 0) == 0
-    assert [(t.name, n) for t, n in service.list_tags(ctx, ana)] == [("old friends", 0)]
-    assert service.list_contacts(ctx, ana, service.ContactFilter(), PageRequest(1, 20)).total == 1
+    assert tiers_tags.tier_counts(ctx, ana).get(inner, 0) == 0
+    assert [(t.name, n) for t, n in tiers_tags.list_tags(ctx, ana)] == [("old friends", 0)]
+    assert (
+        connection_list.list_contacts(
+            ctx, ana, connection_list.ContactFilter(), PageRequest(1, 20)
+        ).total
+        == 1
+    )
     quality = member_insights(ctx, ana).quality
     assert (quality.dormant, quality.dormant_share) == (1, 1.0)
     a = bearer(ctx, ana)
@@ -299,15 +313,15 @@ def test_due_list_mixes_members_and_private_contacts(
     connect(ctx, ana, ben)
     connect(ctx, ana, cleo)
     inner = tier_id(ctx, ana, "Inner circle")  # 30 days
-    service.set_tier(ctx, ana, ben, inner)
+    records.set_tier(ctx, ana, ben, inner)
     kith.clock.advance(days=5)  # type: ignore[attr-defined]
     zoe = add(ctx, ana, "Zoe Quinn", email="zoe@example.org", company="Acme", title="CTO")
-    service.set_tier(ctx, ana, zoe, inner)  # due 5 days after Ben
+    records.set_tier(ctx, ana, zoe, inner)  # due 5 days after Ben
     yan = add(ctx, ana, "Yan Wu")
-    tag = service.tag_contact(ctx, ana, yan, "climbers")
-    service.update_tag(ctx, ana, tag.id, cadence_days=10)  # due first
+    tag = records.tag_contact(ctx, ana, yan, "climbers")
+    tiers_tags.update_tag(ctx, ana, tag.id, cadence_days=10)  # due first
     add(ctx, ana, "No cadence")
-    service.set_cadence(ctx, ana, cleo, 60)
+    records.set_cadence(ctx, ana, cleo, 60)
     poll(kith)
     a = bearer(ctx, ana)
     assert client.get(f"{API}/due", headers=a).json()["total"] == 0
@@ -339,12 +353,12 @@ def test_due_list_mixes_members_and_private_contacts(
     past = client.get(f"{API}/due?per_page=5&page=3", headers=a).json()
     assert (past["items"], past["total"]) == ([], 3)
     # logging resets a contact's clock; snoozing hides them
-    service.log_interaction(ctx, ana, yan, "meeting")
-    service.snooze(ctx, ana, zoe, 20)
-    due = service.due_to_reconnect(ctx, ana, PageRequest(1, 20))
+    interactions.log_interaction(ctx, ana, yan, "meeting")
+    records.snooze(ctx, ana, zoe, 20)
+    due = reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 20))
     assert [e.kind for e in due.items] == ["member"]
     kith.clock.advance(days=21)  # type: ignore[attr-defined]  # day 66
-    due = service.due_to_reconnect(ctx, ana, PageRequest(1, 20))
+    due = reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 20))
     assert [(e.kind, e.display_name) for e in due.items] == [
         ("member", ben.name),
         ("contact", "Zoe Quinn"),
@@ -353,8 +367,8 @@ def test_due_list_mixes_members_and_private_contacts(
     ]
     assert [e.overdue_days for e in due.items] == [36, 31, 11, 6]
     # a deleted contact leaves the list
-    service.delete_private_contact(ctx, ana, yan.id)
-    assert service.due_to_reconnect(ctx, ana, PageRequest(1, 20)).total == 3
+    contacts.delete_private_contact(ctx, ana, yan.id)
+    assert reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 20)).total == 3
 
 
 def test_due_statement_count_holds_with_private_contacts(kith: Kith, ctx: Ctx) -> None:
@@ -371,10 +385,10 @@ def test_due_statement_count_holds_with_private_contacts(kith: Kith, ctx: Ctx) -
         for n in range(size):
             other = make_member(ctx, "Peer")
             connect(ctx, ana, other)
-            service.set_tier(ctx, ana, other, inner)
+            records.set_tier(ctx, ana, other, inner)
             zoe = add(ctx, ana, f"Zoe {n}")
-            service.set_tier(ctx, ana, zoe, inner)
-            service.tag_contact(ctx, ana, zoe, "peers")
+            records.set_tier(ctx, ana, zoe, inner)
+            records.tag_contact(ctx, ana, zoe, "peers")
         poll(kith)
         kith.clock.advance(days=400)  # type: ignore[attr-defined]
         ctx.session.expire_all()
@@ -382,12 +396,12 @@ def test_due_statement_count_holds_with_private_contacts(kith: Kith, ctx: Ctx) -
         event.listen(kith.db.writer, "before_cursor_execute", count)
         try:
             statements.clear()
-            due = service.due_to_reconnect(ctx, ana, PageRequest(1, 50))
+            due = reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 50))
         finally:
             event.remove(kith.db.writer, "before_cursor_execute", count)
         assert due.total >= 2 * size
         assert {e.kind for e in due.items} == {"member", "contact"}
-        assert len(statements) == service.DUE_QUERY_COUNT, statements
+        assert len(statements) == reconnect.DUE_QUERY_COUNT, statements
 
 
 # -- Turning into connections ----------------------------------------------------------------
@@ -437,7 +451,7 @@ def test_sign_up_recognises_contacts_by_address_and_tells_their_owners(
     ctx.session.refresh(strong)
     assert (strong.matched_member_id, strong.match) == (ben.id, "url")
     # a changed address undoes an address match
-    service.update_private_contact(ctx, ana, anas.id, email="zoe@elsewhere.org")
+    contacts.update_private_contact(ctx, ana, anas.id, email="zoe@elsewhere.org")
     assert (anas.matched_member_id, anas.match) == (None, None)
 
 
@@ -447,21 +461,21 @@ def test_connecting_turns_a_private_contact_into_the_connections_record(
     ana = make_member(ctx, "Ana")
     zoe_contact = add(ctx, ana, "Zoe Quinn", email="zoe@example.org", company="Acme", title="CTO")
     inner = tier_id(ctx, ana, "Inner circle")
-    service.set_tier(ctx, ana, zoe_contact, inner)
-    service.set_how_we_met(ctx, ana, zoe_contact, "Climbing gym")
-    service.tag_contact(ctx, ana, zoe_contact, "climbers")
-    service.add_note(ctx, ana, zoe_contact, "Owes me a coffee")
-    service.log_interaction(ctx, ana, zoe_contact, "meeting", note="Coffee")
+    records.set_tier(ctx, ana, zoe_contact, inner)
+    records.set_how_we_met(ctx, ana, zoe_contact, "Climbing gym")
+    records.tag_contact(ctx, ana, zoe_contact, "climbers")
+    records.add_note(ctx, ana, zoe_contact, "Owes me a coffee")
+    interactions.log_interaction(ctx, ana, zoe_contact, "meeting", note="Coffee")
     cid = zoe_contact.id
     zoe = make_member(ctx, "Zoe", "Quinn", email="zoe@example.org")
     # Zoe has Ana among her own private contacts, recognised by another rule
     zoes = add(ctx, zoe, "Ana from LinkedIn")
     zoes.matched_member_id, zoes.match = ana.id, "name_company"
-    service.add_note(ctx, zoe, zoes, "Ask about the climbing gym")
+    records.add_note(ctx, zoe, zoes, "Ask about the climbing gym")
     ctx.session.flush()
     connect(ctx, zoe, ana)
     poll(kith)
-    record = service.find_contact(ctx, ana.id, zoe.id)
+    record = records.find_contact(ctx, ana.id, zoe.id)
     assert record is not None
     assert record.id == cid
     assert (record.name, record.email, record.company, record.title) == (
@@ -470,19 +484,19 @@ def test_connecting_turns_a_private_contact_into_the_connections_record(
         "Acme",
         "CTO",
     )  # kept as history
-    view = service.contact_view(ctx, ana, zoe)
+    view = records.contact_view(ctx, ana, zoe)
     assert view.tier is not None
     assert view.tier.id == inner
     assert [t.name for t in view.tags] == ["climbers"]
     assert [n.body for n in view.notes] == ["Owes me a coffee"]
     assert view.contact is not None
     assert view.contact.how_we_met == "Climbing gym"
-    log = service.interactions(ctx, ana, zoe, PageRequest(1, 10))
+    log = interactions.interactions(ctx, ana, zoe, PageRequest(1, 10))
     assert [i.note for i in log.items] == ["Coffee"]
     # both sides
-    zoes_view = service.contact_view(ctx, zoe, ana)
+    zoes_view = records.contact_view(ctx, zoe, ana)
     assert [n.body for n in zoes_view.notes] == ["Ask about the climbing gym"]
-    assert service.find_contact(ctx, zoe.id, ana.id).id == zoes.id  # type: ignore[union-attr]
+    assert records.find_contact(ctx, zoe.id, ana.id).id == zoes.id  # type: ignore[union-attr]
     # it is no longer a private contact
     a = bearer(ctx, ana)
     refused(client.get(f"{API}/contacts/{cid}", headers=a), 404, "contact_not_found")
@@ -498,26 +512,26 @@ def test_connecting_merges_into_an_existing_record(
     ana, zoe = make_member(ctx, "Ana"), make_member(ctx, "Zoe", email="zoe@example.org")
     connect(ctx, ana, zoe)
     experts = tier_id(ctx, ana, "Industry experts")
-    service.tag_contact(ctx, ana, zoe, "climbers")
-    service.add_note(ctx, ana, zoe, "Kept from before")
+    records.tag_contact(ctx, ana, zoe, "climbers")
+    records.add_note(ctx, ana, zoe, "Kept from before")
     kith.clock.advance(days=3)  # type: ignore[attr-defined]
     send_message(ctx, ana, zoe, "hi")
     remove_connection(ctx, ana, zoe)  # Ana's notes about Zoe stay with her
     kith.clock.advance(days=10)  # type: ignore[attr-defined]
     imported = add(ctx, ana, "Zoe (LinkedIn)", email="zoe@example.org")
     imported.matched_member_id, imported.match = zoe.id, "email"
-    service.set_tier(ctx, ana, imported, experts)
-    service.set_how_we_met(ctx, ana, imported, "Conference")
-    service.tag_contact(ctx, ana, imported, "climbers")
-    service.tag_contact(ctx, ana, imported, "speakers")
-    service.add_note(ctx, ana, imported, "From the import")
+    records.set_tier(ctx, ana, imported, experts)
+    records.set_how_we_met(ctx, ana, imported, "Conference")
+    records.tag_contact(ctx, ana, imported, "climbers")
+    records.tag_contact(ctx, ana, imported, "speakers")
+    records.add_note(ctx, ana, imported, "From the import")
     later = kith.clock.now() - timedelta(days=1)
-    service.log_interaction(ctx, ana, imported, "call", occurred_at=later, note="Phone")
+    interactions.log_interaction(ctx, ana, imported, "call", occurred_at=later, note="Phone")
     extra = add(ctx, ana, "Zoe, twice")
     extra.matched_member_id, extra.match = zoe.id, "name"
-    service.add_note(ctx, ana, extra, "Duplicate row")
+    records.add_note(ctx, ana, extra, "Duplicate row")
     ctx.session.flush()
-    existing = service.find_contact(ctx, ana.id, zoe.id)
+    existing = records.find_contact(ctx, ana.id, zoe.id)
     assert existing is not None
     existing_id = existing.id
     ids = (imported.id, extra.id)
@@ -526,7 +540,7 @@ def test_connecting_merges_into_an_existing_record(
     crossed = send_invitation(ctx, ana, zoe)
     assert crossed.connection is not None
     ctx.session.expire_all()
-    record = service.find_contact(ctx, ana.id, zoe.id)
+    record = records.find_contact(ctx, ana.id, zoe.id)
     assert record is not None
     assert record.id == existing_id
     assert record.tier_id == experts
@@ -548,7 +562,7 @@ def test_connecting_merges_into_an_existing_record(
     for gone in ids:
         assert ctx.session.get(Contact, gone) is None
     # an existing how we met and tier are kept over the imported ones
-    assert service.link_private_contacts(ctx, ana.id, zoe.id) == 0  # nothing left to link
+    assert linking.link_private_contacts(ctx, ana.id, zoe.id) == 0  # nothing left to link
 
 
 def test_link_needs_a_connection_and_keeps_the_existing_fields(ctx: Ctx) -> None:
@@ -556,23 +570,23 @@ def test_link_needs_a_connection_and_keeps_the_existing_fields(ctx: Ctx) -> None
     imported = add(ctx, ana, "Zoe")
     imported.matched_member_id, imported.match = zoe.id, "url"
     ctx.session.flush()
-    assert service.link_private_contacts(ctx, ana.id, zoe.id) == 0
+    assert linking.link_private_contacts(ctx, ana.id, zoe.id) == 0
     assert imported.other_id is None
-    assert service.link_private_contacts(ctx, ana.id, ana.id) == 0
+    assert linking.link_private_contacts(ctx, ana.id, ana.id) == 0
     connect(ctx, ana, zoe)  # links on connect
     assert imported.other_id == zoe.id
     # the importer can call it again for members already connected: nothing more to do
-    assert service.link_private_contacts(ctx, ana.id, zoe.id) == 0
+    assert linking.link_private_contacts(ctx, ana.id, zoe.id) == 0
     inner = tier_id(ctx, ana, "Inner circle")
-    service.set_tier(ctx, ana, zoe, inner)
-    service.set_how_we_met(ctx, ana, zoe, "School")
+    records.set_tier(ctx, ana, zoe, inner)
+    records.set_how_we_met(ctx, ana, zoe, "School")
     again = add(ctx, ana, "Zoe again")
-    service.set_tier(ctx, ana, again, tier_id(ctx, ana, "Casual acquaintances"))
-    service.set_how_we_met(ctx, ana, again, "Work")
+    records.set_tier(ctx, ana, again, tier_id(ctx, ana, "Casual acquaintances"))
+    records.set_how_we_met(ctx, ana, again, "Work")
     again.matched_member_id, again.match = zoe.id, "name"
     ctx.session.flush()
-    assert service.link_private_contacts(ctx, ana.id, zoe.id) == 1  # the importer's call
-    record = service.find_contact(ctx, ana.id, zoe.id)
+    assert linking.link_private_contacts(ctx, ana.id, zoe.id) == 1  # the importer's call
+    record = records.find_contact(ctx, ana.id, zoe.id)
     assert record is not None
     assert (record.tier_id, record.how_we_met) == (inner, "School")
 

@@ -15,7 +15,7 @@ from kith.members.service import EducationInput, PositionInput, ProfileInput, up
 from kith.messaging.service import send_message
 from kith.models import Member, NetworkOutbox
 from kith.pagination import PageRequest
-from kith.relationships import service
+from kith.relationships import interactions, pruning, reconnect, records, tiers_tags
 from kith.runtime import Kith
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused
@@ -147,11 +147,11 @@ def test_another_member_can_never_read_or_change_private_data(
     ana, ben, eve = make_member(ctx, "Ana"), make_member(ctx, "Ben"), make_member(ctx, "Eve")
     connect(ctx, ana, ben)
     connect(ctx, eve, ben)
-    tag = service.tag_contact(ctx, ana, ben, "secret-tag")
-    tier = service.create_tier(ctx, ana, "Secret tier", 10)
-    service.set_tier(ctx, ana, ben, tier.id)
-    note = service.add_note(ctx, ana, ben, "secret note")
-    interaction = service.log_interaction(ctx, ana, ben, "meeting", note="secret meeting")
+    tag = records.tag_contact(ctx, ana, ben, "secret-tag")
+    tier = tiers_tags.create_tier(ctx, ana, "Secret tier", 10)
+    records.set_tier(ctx, ana, ben, tier.id)
+    note = records.add_note(ctx, ana, ben, "secret note")
+    interaction = interactions.log_interaction(ctx, ana, ben, "meeting", note="secret meeting")
     poll(kith)
     e = bearer(ctx, eve)
     attempts = [
@@ -198,7 +198,7 @@ def test_another_member_can_never_read_or_change_private_data(
     assert "secret" not in client.get(f"/api/v1/members/{ben.handle}", headers=e).text
     assert "secret" not in client.get(f"{API}/connections", headers=e).text
     # Ana's data is untouched
-    view = service.contact_view(ctx, ana, ben)
+    view = records.contact_view(ctx, ana, ben)
     assert [t.name for t in view.tags] == ["secret-tag"]
     assert view.tier is not None
     assert [n.body for n in view.notes] == ["secret note"]
@@ -211,13 +211,13 @@ def test_messages_are_logged_as_interactions(ctx: Ctx, kith: Kith) -> None:
     send_message(ctx, ben, ana, "two")
     kith.clock.advance(days=1)  # type: ignore[attr-defined]
     send_message(ctx, ana, ben, "three")
-    log = service.interactions(ctx, ana, ben, PageRequest(1, 10))
+    log = interactions.interactions(ctx, ana, ben, PageRequest(1, 10))
     assert [(i.kind, i.count, i.automatic) for i in log.items] == [
         ("message", 1, True),
         ("message", 2, True),
     ]
-    refusal("interaction_automatic", service.delete_interaction, ctx, ana, log.items[0].id)
-    assert service.contact_view(ctx, ben, ana).contact.last_interaction_at == kith.clock.now()  # type: ignore[union-attr]
+    refusal("interaction_automatic", interactions.delete_interaction, ctx, ana, log.items[0].id)
+    assert records.contact_view(ctx, ben, ana).contact.last_interaction_at == kith.clock.now()  # type: ignore[union-attr]
 
 
 def test_due_to_reconnect_ordered_by_how_overdue(client: TestClient, kith: Kith, ctx: Ctx) -> None:
@@ -225,13 +225,13 @@ def test_due_to_reconnect_ordered_by_how_overdue(client: TestClient, kith: Kith,
     ben, cleo, dev, eve = (make_member(ctx, n) for n in ("Ben", "Cleo", "Dev", "Eve"))
     for other in (ben, cleo, dev, eve):
         connect(ctx, ana, other)
-    service.ensure_default_tiers(ctx, ana)
-    tiers = {t.name: t for t in service.list_tiers(ctx, ana)}
-    service.set_tier(ctx, ana, ben, tiers["Inner circle"].id)  # 30 days
-    service.set_tier(ctx, ana, cleo, tiers["Industry experts"].id)  # 90 days
-    service.set_tier(ctx, ana, dev, tiers["Casual acquaintances"].id)  # never
-    tag = service.tag_contact(ctx, ana, eve, "investors")
-    service.update_tag(ctx, ana, tag.id, cadence_days=10)
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    tiers = {t.name: t for t in tiers_tags.list_tiers(ctx, ana)}
+    records.set_tier(ctx, ana, ben, tiers["Inner circle"].id)  # 30 days
+    records.set_tier(ctx, ana, cleo, tiers["Industry experts"].id)  # 90 days
+    records.set_tier(ctx, ana, dev, tiers["Casual acquaintances"].id)  # never
+    tag = records.tag_contact(ctx, ana, eve, "investors")
+    tiers_tags.update_tag(ctx, ana, tag.id, cadence_days=10)
     poll(kith)
     a = bearer(ctx, ana)
     assert client.get(f"{API}/due", headers=a).json()["total"] == 0
@@ -422,32 +422,32 @@ def counted(kith: Kith) -> list[str]:
 
 
 # The query counts the benchmark pins too: they do not grow with the network.
-DUE_QUERIES = service.DUE_QUERY_COUNT
-PRUNE_QUERIES = service.PRUNE_QUERY_COUNT
+DUE_QUERIES = reconnect.DUE_QUERY_COUNT
+PRUNE_QUERIES = pruning.PRUNE_QUERY_COUNT
 
 
 def test_due_and_prune_query_counts_do_not_grow(kith: Kith, ctx: Ctx, counted: list[str]) -> None:
     kith.start_network(thread=False)
     ana = make_member(ctx, "Ana")
-    service.ensure_default_tiers(ctx, ana)
-    inner = service.list_tiers(ctx, ana)[0]
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    inner = tiers_tags.list_tiers(ctx, ana)[0]
     for size in (3, 12):
         for _ in range(size):
             other = make_member(ctx, "Peer")
             connect(ctx, ana, other)
-            service.set_tier(ctx, ana, other, inner.id)
-            service.tag_contact(ctx, ana, other, "peers")
+            records.set_tier(ctx, ana, other, inner.id)
+            records.tag_contact(ctx, ana, other, "peers")
         poll(kith)
         kith.clock.advance(days=400)  # type: ignore[attr-defined]
         ctx.session.expire_all()
         ctx.session.refresh(ana)
         counted.clear()
-        due = service.due_to_reconnect(ctx, ana, PageRequest(1, 20))
+        due = reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 20))
         assert due.total >= size
         assert len(counted) == DUE_QUERIES, counted
         counted.clear()
         ctx.graph = kith.network
-        pruned = service.prune_suggestions(ctx, ana, PageRequest(1, 20))
+        pruned = pruning.prune_suggestions(ctx, ana, PageRequest(1, 20))
         assert pruned.total >= size
         assert len(counted) == PRUNE_QUERIES, counted
 
@@ -458,16 +458,16 @@ def test_members_deactivated_or_blocked_leave_the_lists(ctx: Ctx, kith: Kith) ->
     ana, ben, cleo = (make_member(ctx, n) for n in ("Ana", "Ben", "Cleo"))
     connect(ctx, ana, ben)
     connect(ctx, ana, cleo)
-    service.ensure_default_tiers(ctx, ana)
-    inner = service.list_tiers(ctx, ana)[0]
-    service.set_tier(ctx, ana, ben, inner.id)
-    service.set_tier(ctx, ana, cleo, inner.id)
+    tiers_tags.ensure_default_tiers(ctx, ana)
+    inner = tiers_tags.list_tiers(ctx, ana)[0]
+    records.set_tier(ctx, ana, ben, inner.id)
+    records.set_tier(ctx, ana, cleo, inner.id)
     block(ctx, ben, ana)
     cleo.is_active = False
     ctx.session.flush()
     kith.clock.advance(days=400)  # type: ignore[attr-defined]
-    assert service.due_to_reconnect(ctx, ana, PageRequest(1, 20)).total == 0
-    assert service.follow_ups(ctx, ana) == []
+    assert reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 20)).total == 0
+    assert reconnect.follow_ups(ctx, ana) == []
     assert isinstance(ben, Member)
 
 
@@ -475,9 +475,9 @@ def test_private_words_never_reach_people_search(client: TestClient, kith: Kith,
     ana, ben, eve = make_member(ctx, "Ana"), make_member(ctx, "Ben"), make_member(ctx, "Eve")
     connect(ctx, ana, ben)
     connect(ctx, eve, ben)
-    service.tag_contact(ctx, ana, ben, "zanzibarmentor")
-    service.add_note(ctx, ana, ben, "Quillfeather project lead")
-    service.set_how_we_met(ctx, ana, ben, "Marmalade conference")
+    records.tag_contact(ctx, ana, ben, "zanzibarmentor")
+    records.add_note(ctx, ana, ben, "Quillfeather project lead")
+    records.set_how_we_met(ctx, ana, ben, "Marmalade conference")
     assert kith.network is not None
     kith.network.poll()
     for viewer in (ana, eve):  # not even the owner finds people by private words

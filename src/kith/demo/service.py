@@ -500,7 +500,7 @@ def _relationships(ctx: Ctx, demo_id: int, rng: np.random.Generator, now: dateti
     and tags on some connections, a few notes, logged interactions spread over the
     past months (so some people are due to reconnect), and a few conversations."""
     from kith.messaging.service import send_message
-    from kith.relationships import service as rel
+    from kith.relationships import interactions, records, tiers_tags
 
     demo = ctx.session.get(Member, demo_id)
     assert demo is not None
@@ -516,8 +516,8 @@ def _relationships(ctx: Ctx, demo_id: int, rng: np.random.Generator, now: dateti
         return
     chosen = [int(x) for x in rng.choice(others, size=min(16, len(others)), replace=False)]
     people = [m for m in (ctx.session.get(Member, i) for i in chosen) if m is not None]
-    rel.ensure_default_tiers(ctx, demo)
-    tiers = rel.list_tiers(ctx, demo)
+    tiers_tags.ensure_default_tiers(ctx, demo)
+    tiers = tiers_tags.list_tiers(ctx, demo)
     plan = [
         (0, "mentor", "call", 45),
         (0, "former colleague", "meeting", 12),
@@ -529,9 +529,11 @@ def _relationships(ctx: Ctx, demo_id: int, rng: np.random.Generator, now: dateti
         (2, "alumni", "other", 500),
     ]
     for person, (tier, tag, kind, days_ago) in zip(people, plan, strict=False):
-        rel.set_tier(ctx, demo, person, tiers[tier].id)
-        rel.tag_contact(ctx, demo, person, tag)
-        rel.log_interaction(ctx, demo, person, kind, occurred_at=now - timedelta(days=days_ago))
+        records.set_tier(ctx, demo, person, tiers[tier].id)
+        records.tag_contact(ctx, demo, person, tag)
+        interactions.log_interaction(
+            ctx, demo, person, kind, occurred_at=now - timedelta(days=days_ago)
+        )
     for person, note in zip(
         people,
         (
@@ -540,8 +542,8 @@ def _relationships(ctx: Ctx, demo_id: int, rng: np.random.Generator, now: dateti
         ),
         strict=False,
     ):
-        rel.add_note(ctx, demo, person, note)
-        rel.set_how_we_met(ctx, demo, person, note.split(";")[0].split(" on ")[0])
+        records.add_note(ctx, demo, person, note)
+        records.set_how_we_met(ctx, demo, person, note.split(";")[0].split(" on ")[0])
     for person, (ask, answer) in zip(people[8:], _DEMO_MESSAGES, strict=False):
         send_message(ctx, demo, person, ask)
         send_message(ctx, person, demo, answer)
@@ -559,7 +561,7 @@ def _linkedin_import(
 
     from kith.portability.importing import import_linkedin
     from kith.portability.linkedin import read_export
-    from kith.relationships import service as rel
+    from kith.relationships import interactions, records
 
     demo = ctx.session.get(Member, demo_id)
     assert demo is not None
@@ -621,11 +623,13 @@ def _linkedin_import(
         )
     )
     for contact, tag in zip(kept, ("investor", "former colleague", "investor"), strict=False):
-        rel.tag_contact(ctx, demo, contact, tag)
+        records.tag_contact(ctx, demo, contact, tag)
     if kept:
-        rel.set_cadence(ctx, demo, kept[0], 60)
-        rel.log_interaction(ctx, demo, kept[0], "meeting", occurred_at=now - timedelta(days=75))
-        rel.add_note(ctx, demo, kept[0], "Angel investor; asked to hear when we raise.")
+        records.set_cadence(ctx, demo, kept[0], 60)
+        interactions.log_interaction(
+            ctx, demo, kept[0], "meeting", occurred_at=now - timedelta(days=75)
+        )
+        records.add_note(ctx, demo, kept[0], "Angel investor; asked to hear when we raise.")
 
 
 def _invitations(

@@ -46,7 +46,7 @@ from kith.models import (
     School,
 )
 from kith.network import Reach
-from kith.relationships.service import interaction_counts
+from kith.relationships.pruning import interaction_counts
 
 log = logging.getLogger("kith.insights")
 

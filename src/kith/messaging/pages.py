@@ -14,7 +14,7 @@ from kith.members.service import get_member
 from kith.messaging import service
 from kith.models import Member
 from kith.pagination import PageRequest
-from kith.relationships.service import follow_up_with
+from kith.relationships.reconnect import follow_up_with
 from kith.web.deps import KithDep, me
 from kith.web.render import MemberId, nav_for, redirect, render
 

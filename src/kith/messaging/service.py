@@ -36,7 +36,7 @@ from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
 from kith.models import Company, Conversation, FollowUp, Member, Message, Position
 from kith.pagination import Page, PageRequest, paginate_rows
-from kith.relationships.service import record_message_interaction
+from kith.relationships.interactions import record_message_interaction
 
 Box = Literal["inbox", "requests"]
 # Conversation states in which both members may write (given no block).

@@ -75,7 +75,7 @@ from kith.portability.linkedin import (
     profile_slug,
 )
 from kith.relationships.linking import link_private_contacts
-from kith.relationships.service import tag_named, tier_named
+from kith.relationships.tiers_tags import tag_named, tier_named
 
 __all__ = [
     "CONFIDENCE",

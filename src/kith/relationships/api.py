@@ -1,5 +1,7 @@
-"""REST endpoints for private relationship management. Everything answers for the
-signed-in member's own data only."""
+"""REST endpoints for private relationship management: tiers and tags, the due list,
+moments, follow-ups, pruning, the organized connection list and the private contacts
+list; one person's record is in :mod:`kith.relationships.record_api` (included here).
+Everything answers for the signed-in member's own data only."""
 
 from __future__ import annotations
 
@@ -13,41 +15,40 @@ from kith.errors import Invalid
 from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
-from kith.models import ContactNote, Interaction, Member, Tag, Tier
-from kith.relationships import service
+from kith.models import Member
+from kith.relationships import (
+    connection_list,
+    contacts,
+    pruning,
+    reconnect,
+    record_api,
+    records,
+    tiers_tags,
+)
+from kith.relationships.record_api import private_contact_out, ref
 from kith.relationships.schemas import (
     BulkContactTagIn,
     BulkContactUntagIn,
     BulkTagIn,
     BulkUntagIn,
-    ContactOut,
     ContactPage,
     ContactRef,
     ContactRowOut,
-    ContactUpdate,
     DueOut,
     DuePage,
     FollowUpOut,
     Handles,
-    InteractionIn,
-    InteractionOut,
-    InteractionPage,
     MomentOut,
-    NoteIn,
-    NoteOut,
     PrivateContactIn,
     PrivateContactOut,
     PrivateContactPage,
     PrivateContactRowOut,
-    PrivateContactUpdate,
     PruneIn,
     PruneOut,
     PrunePage,
     PrunePreviewOut,
     RemovalOut,
     Removed,
-    SnoozeIn,
-    TagAssign,
     TagIn,
     TagOut,
     TagRef,
@@ -61,34 +62,6 @@ from kith.web.deps import ApiMemberId, KithDep, me
 router = APIRouter(prefix="/relationships", tags=["relationships"])
 
 
-def _ref(item: Tag | Tier | None) -> TagRef | None:
-    return None if item is None else TagRef(id=item.id, name=item.name)
-
-
-def contact_out(ctx: Ctx, owner: Member, other: Member) -> ContactOut:
-    view = service.contact_view(ctx, owner, other)
-    [who] = summarize(ctx, owner, [other])
-    c = view.contact
-    return ContactOut(
-        member=who,
-        connected=view.connection is not None,
-        connected_since=view.connection.created_at if view.connection else None,
-        tier=_ref(view.tier),
-        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
-        how_we_met=c.how_we_met if c else "",
-        cadence_days=view.cadence_days,
-        cadence_source=view.cadence_source,
-        own_cadence_days=c.cadence_days if c else None,
-        due_at=view.due_at,
-        snoozed_until=c.snoozed_until if c else None,
-        last_interaction_at=c.last_interaction_at if c else None,
-        notes=[
-            NoteOut(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
-            for n in view.notes
-        ],
-    )
-
-
 def _members(ctx: Ctx, owner: Member, handles: list[str]) -> list[Member]:
     return [view_member(ctx, owner, h) for h in dict.fromkeys(handles)]
 
@@ -97,10 +70,10 @@ def _members(ctx: Ctx, owner: Member, handles: list[str]) -> list[Member]:
 
 
 def _tiers_out(ctx: Ctx, owner: Member) -> list[TierOut]:
-    counts = service.tier_counts(ctx, owner)
+    counts = tiers_tags.tier_counts(ctx, owner)
     return [
         TierOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=counts.get(t.id, 0))
-        for t in service.list_tiers(ctx, owner)
+        for t in tiers_tags.list_tiers(ctx, owner)
     ]
 
 
@@ -109,14 +82,14 @@ def tiers(kith: KithDep, member_id: ApiMemberId) -> list[TierOut]:
     """Your tiers in order, with their cadence (the defaults are created on first use)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        service.ensure_default_tiers(ctx, owner)
+        tiers_tags.ensure_default_tiers(ctx, owner)
         return _tiers_out(ctx, owner)
 
 
 @router.post("/tiers", status_code=status.HTTP_201_CREATED)
 def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
     with kith.uow() as ctx:
-        tier = service.create_tier(ctx, me(ctx, member_id), body.name, body.cadence_days)
+        tier = tiers_tags.create_tier(ctx, me(ctx, member_id), body.name, body.cadence_days)
         return TierOut(id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=0)
 
 
@@ -128,19 +101,19 @@ def update_tier(tier_id: int, body: TierUpdate, kith: KithDep, member_id: ApiMem
         extra = (
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
-        tier = service.update_tier(ctx, owner, tier_id, name=body.name, **extra)
+        tier = tiers_tags.update_tier(ctx, owner, tier_id, name=body.name, **extra)
         return TierOut(
             id=tier.id,
             name=tier.name,
             cadence_days=tier.cadence_days,
-            connections=service.tier_counts(ctx, owner).get(tier.id, 0),
+            connections=tiers_tags.tier_counts(ctx, owner).get(tier.id, 0),
         )
 
 
 @router.delete("/tiers/{tier_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tier(tier_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.delete_tier(ctx, me(ctx, member_id), tier_id)
+        tiers_tags.delete_tier(ctx, me(ctx, member_id), tier_id)
 
 
 @router.get("/tags")
@@ -148,14 +121,14 @@ def tags(kith: KithDep, member_id: ApiMemberId) -> list[TagOut]:
     with kith.uow(write=False) as ctx:
         return [
             TagOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=n)
-            for t, n in service.list_tags(ctx, me(ctx, member_id))
+            for t, n in tiers_tags.list_tags(ctx, me(ctx, member_id))
         ]
 
 
 @router.post("/tags", status_code=status.HTTP_201_CREATED)
 def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
-        tag = service.create_tag(ctx, me(ctx, member_id), body.name, body.cadence_days)
+        tag = tiers_tags.create_tag(ctx, me(ctx, member_id), body.name, body.cadence_days)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -165,147 +138,20 @@ def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMember
         extra = (
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
-        tag = service.update_tag(ctx, me(ctx, member_id), tag_id, name=body.name, **extra)
+        tag = tiers_tags.update_tag(ctx, me(ctx, member_id), tag_id, name=body.name, **extra)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
 @router.delete("/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tag(tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.delete_tag(ctx, me(ctx, member_id), tag_id)
-
-
-# -- One person -----------------------------------------------------------------------------
-
-
-@router.get("/people/{handle}")
-def person(handle: str, kith: KithDep, member_id: ApiMemberId) -> ContactOut:
-    """What you keep about a connection: tier, tags, how you met, cadence, notes."""
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        return contact_out(ctx, owner, view_member(ctx, owner, handle))
-
-
-@router.patch("/people/{handle}")
-def update_person(
-    handle: str, body: ContactUpdate, kith: KithDep, member_id: ApiMemberId
-) -> ContactOut:
-    """Set the tier, "how we met" or this person's own cadence."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        fields = body.model_fields_set
-        if "tier_id" in fields:
-            service.set_tier(ctx, owner, other, body.tier_id)
-        if "how_we_met" in fields:
-            service.set_how_we_met(ctx, owner, other, body.how_we_met or "")
-        if "cadence_days" in fields:
-            service.set_cadence(ctx, owner, other, body.cadence_days)
-        if not fields:
-            service.contact_for_editing(ctx, owner, other)
-        return contact_out(ctx, owner, other)
-
-
-@router.post("/people/{handle}/tags", status_code=status.HTTP_201_CREATED)
-def add_tag(handle: str, body: TagAssign, kith: KithDep, member_id: ApiMemberId) -> TagRef:
-    """Tag a connection (the tag is created if you have none by that name)."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        tag = service.tag_contact(ctx, owner, view_member(ctx, owner, handle), body.name)
-        return TagRef(id=tag.id, name=tag.name)
-
-
-@router.delete("/people/{handle}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_tag(handle: str, tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        service.untag_contact(ctx, owner, view_member(ctx, owner, handle), tag_id)
-
-
-@router.post("/people/{handle}/notes", status_code=status.HTTP_201_CREATED)
-def add_note(handle: str, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        note = service.add_note(ctx, owner, view_member(ctx, owner, handle), body.body)
-        return NoteOut(
-            id=note.id, body=note.body, created_at=note.created_at, updated_at=note.updated_at
-        )
-
-
-@router.patch("/notes/{note_id}")
-def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
-    with kith.uow() as ctx:
-        note = service.update_note(ctx, me(ctx, member_id), note_id, body.body)
-        return NoteOut(
-            id=note.id, body=note.body, created_at=note.created_at, updated_at=note.updated_at
-        )
-
-
-@router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_note(note_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    with kith.uow() as ctx:
-        service.delete_note(ctx, me(ctx, member_id), note_id)
-
-
-def interaction_out(i: Interaction) -> InteractionOut:
-    return InteractionOut(
-        id=i.id,
-        kind=i.kind,
-        note=i.note,
-        occurred_at=i.occurred_at,
-        automatic=i.automatic,
-        count=i.count,
-    )
-
-
-@router.get("/people/{handle}/interactions")
-def interactions(
-    handle: str, kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
-) -> InteractionPage:
-    """The interaction log, newest first: messages (one entry a day) and what you logged."""
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        service.contact_view(ctx, owner, other)  # not_connected for strangers
-        result = service.interactions(ctx, owner, other, page_request(ctx, page, per_page))
-        return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
-
-
-@router.post("/people/{handle}/interactions", status_code=status.HTTP_201_CREATED)
-def log_interaction(
-    handle: str, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
-) -> InteractionOut:
-    """Log a meeting, call or event."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        return interaction_out(
-            service.log_interaction(
-                ctx, owner, other, body.kind, occurred_at=body.occurred_at, note=body.note
-            )
-        )
-
-
-@router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_interaction(interaction_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    with kith.uow() as ctx:
-        service.delete_interaction(ctx, me(ctx, member_id), interaction_id)
-
-
-@router.post("/people/{handle}/snooze")
-def snooze(handle: str, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId) -> ContactOut:
-    """Leave them off "Due to reconnect" for a while."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        other = view_member(ctx, owner, handle)
-        service.snooze(ctx, owner, other, body.days)
-        return contact_out(ctx, owner, other)
+        tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
 
 
 # -- Lists ----------------------------------------------------------------------------------
 
 
-def _contact_ref(e: service.DueEntry) -> ContactRef:
+def _contact_ref(e: reconnect.DueEntry) -> ContactRef:
     assert e.contact_id is not None
     return ContactRef(
         id=e.contact_id,
@@ -325,7 +171,7 @@ def due(
     overdue first; ``kind`` says which."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        result = service.due_to_reconnect(ctx, owner, page_request(ctx, page, per_page))
+        result = reconnect.due_to_reconnect(ctx, owner, page_request(ctx, page, per_page))
         members = [e.member for e in result.items if e.member is not None]
         found = dict(zip((m.id for m in members), summarize(ctx, owner, members), strict=True))
         return DuePage.of(
@@ -353,7 +199,7 @@ def moments(kith: KithDep, member_id: ApiMemberId) -> list[MomentOut]:
     """Work anniversaries this month and new positions among your connections."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        found = service.moments(ctx, owner)
+        found = reconnect.moments(ctx, owner)
         people = summarize(ctx, owner, [m.member for m in found])
         return [
             MomentOut(
@@ -374,7 +220,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
     """New connections to thank or follow up with, with the invitation's note and context."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        found = service.follow_ups(ctx, owner)
+        found = reconnect.follow_ups(ctx, owner)
         people = summarize(ctx, owner, [f.other for f in found])
         return [
             FollowUpOut(
@@ -392,7 +238,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
 @router.post("/follow-ups/{follow_up_id}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
 def dismiss_follow_up(follow_up_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
-        service.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
+        reconnect.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
 
 
 @router.get("/prune")
@@ -402,7 +248,7 @@ def prune_suggestions(
     """Dormant connections, weakest first, each with its reasons."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        result = service.prune_suggestions(ctx, owner, page_request(ctx, page, per_page))
+        result = pruning.prune_suggestions(ctx, owner, page_request(ctx, page, per_page))
         return PrunePage.of(
             result,
             items=[
@@ -431,7 +277,7 @@ def prune_suggestions(
 
 
 def _preview(ctx: Ctx, owner: Member, handles: list[str]) -> PrunePreviewOut:
-    items = service.removal_preview(ctx, owner, _members(ctx, owner, handles))
+    items = pruning.removal_preview(ctx, owner, _members(ctx, owner, handles))
     people = summarize(ctx, owner, [i.member for i in items])
     return PrunePreviewOut(
         items=[
@@ -444,7 +290,7 @@ def _preview(ctx: Ctx, owner: Member, handles: list[str]) -> PrunePreviewOut:
             )
             for i, who in zip(items, people, strict=True)
         ],
-        explanation=service.PRUNE_EXPLANATION,
+        explanation=pruning.PRUNE_EXPLANATION,
     )
 
 
@@ -465,7 +311,7 @@ def prune(body: PruneIn, kith: KithDep, member_id: ApiMemberId) -> Removed:
                 "Read the preview (POST /relationships/prune/preview) and send confirm: true.",
                 code="confirmation_required",
             )
-        removed = service.remove_connections(ctx, owner, _members(ctx, owner, body.handles))
+        removed = pruning.remove_connections(ctx, owner, _members(ctx, owner, body.handles))
         return Removed(removed=removed)
 
 
@@ -488,7 +334,7 @@ def connections(
     """Your connections with your tags and tiers: filter and sort."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        flt = service.ContactFilter(
+        flt = connection_list.ContactFilter(
             tag_id=tag,
             tier_id=tier,
             company=company,
@@ -497,7 +343,7 @@ def connections(
             q=q,
             sort=sort,
         )
-        result = service.list_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
+        result = connection_list.list_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
         people = summarize(ctx, owner, [r.member for r in result.items])
         return ContactPage.of(
             result,
@@ -505,7 +351,7 @@ def connections(
                 ContactRowOut(
                     member=who,
                     connected_since=r.connected_at,
-                    tier=_ref(r.contact.tier if r.contact else None),
+                    tier=ref(r.contact.tier if r.contact else None),
                     tags=[
                         TagRef(id=t.id, name=t.name) for t in (r.contact.tags if r.contact else [])
                     ],
@@ -521,7 +367,7 @@ def bulk_tag(body: BulkTagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     """Tag several connections at once."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        tag = service.bulk_tag(ctx, owner, _members(ctx, owner, body.handles), body.tag)
+        tag = records.bulk_tag(ctx, owner, _members(ctx, owner, body.handles), body.tag)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -530,44 +376,11 @@ def bulk_untag(body: BulkUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagO
     """Remove a tag from several connections at once."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        tag = service.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
+        tag = records.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
 # -- Private contacts -----------------------------------------------------------------------
-
-
-def _note_out(n: ContactNote) -> NoteOut:
-    return NoteOut(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
-
-
-def private_contact_out(ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactOut:
-    view = service.private_contact_view(ctx, owner, contact_id)
-    c = view.contact
-    on_kith = summarize(ctx, owner, [view.on_kith])[0] if view.on_kith else None
-    return PrivateContactOut(
-        id=c.id,
-        name=c.name,
-        email=c.email,
-        company=c.company,
-        title=c.title,
-        url=c.url,
-        source=c.source,
-        connected_elsewhere_on=c.connected_elsewhere_on,
-        added_at=c.created_at,
-        on_kith=on_kith,
-        match=c.match if on_kith else None,
-        tier=_ref(view.tier),
-        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
-        how_we_met=c.how_we_met,
-        cadence_days=view.cadence_days,
-        cadence_source=view.cadence_source,
-        own_cadence_days=c.cadence_days,
-        due_at=view.due_at,
-        snoozed_until=c.snoozed_until,
-        last_interaction_at=c.last_interaction_at,
-        notes=[_note_out(n) for n in view.notes],
-    )
 
 
 @router.get("/contacts")
@@ -589,10 +402,10 @@ def private_contacts(
     """Your private contacts (people from elsewhere) with your tags and tiers."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        flt = service.PrivateContactFilter(
+        flt = contacts.PrivateContactFilter(
             tag_id=tag, tier_id=tier, company=company, q=q, on_kith=on_kith, sort=sort
         )
-        result = service.list_private_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
+        result = contacts.list_private_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
         return PrivateContactPage.of(
             result,
             items=[
@@ -605,7 +418,7 @@ def private_contacts(
                     source=c.source,
                     added_at=c.created_at,
                     on_kith=c.matched_member_id is not None,
-                    tier=_ref(c.tier),
+                    tier=ref(c.tier),
                     tags=[TagRef(id=t.id, name=t.name) for t in c.tags],
                     last_interaction_at=c.last_interaction_at,
                 )
@@ -621,7 +434,7 @@ def create_private_contact(
     """Add a private contact by hand: a name, and optionally email, company, title, url."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        contact = service.create_private_contact(
+        contact = contacts.create_private_contact(
             ctx,
             owner,
             name=body.name,
@@ -638,8 +451,8 @@ def bulk_tag_contacts(body: BulkContactTagIn, kith: KithDep, member_id: ApiMembe
     """Tag several private contacts at once (all or nothing)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        chosen = service.private_contacts(ctx, owner, body.ids)
-        tag = service.bulk_tag(ctx, owner, chosen, body.tag)
+        chosen = contacts.private_contacts(ctx, owner, body.ids)
+        tag = records.bulk_tag(ctx, owner, chosen, body.tag)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
@@ -648,117 +461,10 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
     """Remove a tag from several private contacts at once."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        chosen = service.private_contacts(ctx, owner, body.ids)
-        tag = service.bulk_untag(ctx, owner, chosen, body.tag_id)
+        chosen = contacts.private_contacts(ctx, owner, body.ids)
+        tag = records.bulk_untag(ctx, owner, chosen, body.tag_id)
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.get("/contacts/{contact_id}")
-def private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> PrivateContactOut:
-    """What you keep about a private contact, and the member they were recognised as."""
-    with kith.uow(write=False) as ctx:
-        return private_contact_out(ctx, me(ctx, member_id), contact_id)
-
-
-@router.patch("/contacts/{contact_id}")
-def update_private_contact(
-    contact_id: int, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
-) -> PrivateContactOut:
-    """Correct their name, email, company or title; set the tier, how we met or their
-    own cadence."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        fields = body.model_fields_set
-        details = {
-            k: getattr(body, k) for k in ("name", "email", "company", "title") if k in fields
-        }
-        if details:
-            service.update_private_contact(ctx, owner, contact_id, **details)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        if "tier_id" in fields:
-            service.set_tier(ctx, owner, contact, body.tier_id)
-        if "how_we_met" in fields:
-            service.set_how_we_met(ctx, owner, contact, body.how_we_met or "")
-        if "cadence_days" in fields:
-            service.set_cadence(ctx, owner, contact, body.cadence_days)
-        return private_contact_out(ctx, owner, contact_id)
-
-
-@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
-    """Forget a private contact with its tags, notes and interactions."""
-    with kith.uow() as ctx:
-        service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
-
-
-@router.post("/contacts/{contact_id}/tags", status_code=status.HTTP_201_CREATED)
-def tag_private_contact(
-    contact_id: int, body: TagAssign, kith: KithDep, member_id: ApiMemberId
-) -> TagRef:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        tag = service.tag_contact(ctx, owner, contact, body.name)
-        return TagRef(id=tag.id, name=tag.name)
-
-
-@router.delete("/contacts/{contact_id}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def untag_private_contact(
-    contact_id: int, tag_id: int, kith: KithDep, member_id: ApiMemberId
-) -> None:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        service.untag_contact(ctx, owner, contact, tag_id)
-
-
-@router.post("/contacts/{contact_id}/notes", status_code=status.HTTP_201_CREATED)
-def note_private_contact(
-    contact_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId
-) -> NoteOut:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        return _note_out(service.add_note(ctx, owner, contact, body.body))
-
-
-@router.get("/contacts/{contact_id}/interactions")
-def private_contact_interactions(
-    contact_id: int,
-    kith: KithDep,
-    member_id: ApiMemberId,
-    page: PageNo = 1,
-    per_page: PerPage = None,
-) -> InteractionPage:
-    """The interaction log with a private contact, newest first."""
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        result = service.interactions(ctx, owner, contact, page_request(ctx, page, per_page))
-        return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
-
-
-@router.post("/contacts/{contact_id}/interactions", status_code=status.HTTP_201_CREATED)
-def log_private_contact_interaction(
-    contact_id: int, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
-) -> InteractionOut:
-    """Log a meeting, call or event with a private contact."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        contact = service.get_private_contact(ctx, owner, contact_id)
-        return interaction_out(
-            service.log_interaction(
-                ctx, owner, contact, body.kind, occurred_at=body.occurred_at, note=body.note
-            )
-        )
-
-
-@router.post("/contacts/{contact_id}/snooze")
-def snooze_private_contact(
-    contact_id: int, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId
-) -> PrivateContactOut:
-    """Leave them off "Due to reconnect" for a while."""
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        service.snooze(ctx, owner, service.get_private_contact(ctx, owner, contact_id), body.days)
-        return private_contact_out(ctx, owner, contact_id)
+# One person's record: a connection or a private contact.
+router.include_router(record_api.router)

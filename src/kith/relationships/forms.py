@@ -1,0 +1,71 @@
+"""What the relationship pages share: reading their forms (ids, day counts, dates), the
+page of a list, and a private contact as a card."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Form
+
+from kith.errors import Invalid, NotFound
+from kith.pagination import PageRequest
+from kith.runtime import Kith
+
+Text = Annotated[str, Form()]
+
+
+def page_of(kith: Kith, page: int) -> PageRequest:
+    s = kith.settings
+    return PageRequest.of(page, None, default=s.page_size, maximum=s.max_page_size)
+
+
+def day_count(value: str, *, allow_empty: bool = True) -> int | None:
+    value = value.strip()
+    if not value and allow_empty:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Invalid(
+            "Enter the cadence as a whole number of days.", code="invalid_cadence"
+        ) from None
+
+
+def optional_id(value: str, code: str, what: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound(f"There is no such {what}.", code=code) from None
+
+
+def on_day(on: str) -> datetime | None:
+    """A logged interaction's calendar day from a form (noon UTC), or None for now."""
+    if not on.strip():
+        return None
+    try:
+        day = datetime.strptime(on.strip(), "%Y-%m-%d")  # noqa: DTZ007 - a calendar day
+    except ValueError:
+        raise Invalid("Enter the date as YYYY-MM-DD.", code="invalid_interaction") from None
+    return day.replace(hour=12, tzinfo=UTC)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[:1] for w in name.split()[:2]).upper() or "?"
+
+
+def contact_card(contact_id: int, name: str, company: str, title: str) -> dict[str, Any]:
+    """A private contact in a list: no profile, so the name leads to the private page."""
+    at = " at ".join(x for x in (title, company) if x)
+    return {
+        "private": True,
+        "name": name,
+        "initials": _initials(name),
+        "headline": at,
+        "link": f"/relationships/contacts/{contact_id}",
+        "actions": f"/relationships/contacts/{contact_id}",
+        "row": f"due-contact-{contact_id}",
+    }
