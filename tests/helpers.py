@@ -35,3 +35,23 @@ def refusal(code: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Kit
 def with_settings(ctx: Ctx, **changes: Any) -> None:
     """Change settings for the rest of this unit of work (every number is a setting)."""
     ctx.settings = ctx.settings.model_copy(update=changes)
+
+
+def page_as(client: Any, ctx: Ctx, member: Any) -> None:
+    """Make ``client`` a browser signed in as ``member`` (a page session cookie)."""
+    from kith.accounts.service import issue_token
+    from kith.web.deps import SESSION_COOKIE
+
+    client.cookies.set(SESSION_COOKIE, issue_token(ctx, member, kind="session"))
+
+
+def page_post(client: Any, url: str, data: dict[str, str] | None = None) -> Any:
+    """A form post from ``client``'s browser, with its CSRF token."""
+    from kith.security import csrf_token
+    from kith.web.deps import CSRF_COOKIE
+
+    if CSRF_COOKIE not in client.cookies:
+        client.get("/signin")
+    secret = client.app.state.kith.settings.secret_key
+    token = csrf_token(secret, client.cookies[CSRF_COOKIE])
+    return client.post(url, data={"csrf_token": token, **(data or {})}, follow_redirects=False)
