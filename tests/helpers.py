@@ -55,3 +55,30 @@ def page_post(client: Any, url: str, data: dict[str, str] | None = None) -> Any:
     secret = client.app.state.kith.settings.secret_key
     token = csrf_token(secret, client.cookies[CSRF_COOKIE])
     return client.post(url, data={"csrf_token": token, **(data or {})}, follow_redirects=False)
+
+
+def at_once(actions: list[Callable[[], str]]) -> list[str]:
+    """Run each action in its own thread, all released together by one barrier; the
+    outcomes (a result, or the code of the refusal), in no particular order."""
+    import threading
+
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(action: Callable[[], str]) -> None:
+        barrier.wait(timeout=60)
+        try:
+            outcome = action()
+        except KithError as exc:
+            outcome = exc.code
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert len(outcomes) == len(actions), "a thread failed with an unexpected error"
+    return outcomes
