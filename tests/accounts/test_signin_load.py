@@ -251,3 +251,8 @@ def test_no_password_is_hashed_inside_a_write_transaction(
     assert hashes_outside_transactions[-2:] == ["verify", "hash"]
     with kith.uow(write=False) as ctx:
         assert ctx.session.scalar(select(func.count()).select_from(SigninAttempt)) == 2
+    # Deleting the account checks the password first, too.
+    hashes_outside_transactions.clear()
+    gone = client.request("DELETE", f"{API}/me", json={"password": "a new password"}, headers=auth)
+    assert gone.status_code == 204, gone.text
+    assert hashes_outside_transactions == ["verify"]

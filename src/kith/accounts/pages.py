@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import credentials, service
-from kith.accounts.deletion import delete_account
+from kith.accounts.deletion import check_password_first, delete_account
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.web.deps import (
@@ -141,8 +141,9 @@ def delete_account_confirmed(
     request: Request, kith: KithDep, member_id: MemberId, password: Text = ""
 ) -> Response:
     try:
+        checked = check_password_first(kith, member_id, password) if password else None
         with kith.uow() as ctx:
-            delete_account(ctx, me(ctx, member_id), password=password)
+            delete_account(ctx, me(ctx, member_id), password=password, checked=checked)
     except KithError as exc:
         return _delete_page(request, kith, member_id, error=exc.message, status=exc.status)
     response = RedirectResponse("/goodbye", status_code=303)
