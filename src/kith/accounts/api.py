@@ -10,8 +10,16 @@ from kith.web.deps import ApiMemberId, KithDep, bearer_secret, client_address, m
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
+# Every password check waits for one of the process's argon2 turns (kith.security).
+BUSY = {
+    503: {
+        "description": "Too many passwords are being checked at this moment: "
+        "`signin_busy`, with Retry-After"
+    }
+}
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED)
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=BUSY)
 def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
     """Create an account and receive an API token for it."""
     password = service.NewPassword.of(kith.settings, body.password)  # before the transaction
@@ -28,7 +36,7 @@ def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
         return TokenOut(access_token=token, handle=member.handle)
 
 
-@router.post("/token")
+@router.post("/token", responses=BUSY)
 def token(body: TokenIn, request: Request, kith: KithDep) -> TokenOut:
     """Exchange email and password for a bearer token (throttled after repeated
     failures; 503 ``signin_busy`` when too many passwords are being checked at once)."""
@@ -52,7 +60,7 @@ def logout(request: Request, kith: KithDep, member_id: ApiMemberId) -> None:
             service.revoke_token(ctx, secret)
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=BUSY)
 def change_password(
     body: PasswordChange, request: Request, kith: KithDep, member_id: ApiMemberId
 ) -> None:

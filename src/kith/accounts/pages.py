@@ -65,6 +65,7 @@ def signup(
             "accounts/signup.html",
             {"form": form, "error": exc.message, "next": local_path(next, "")},
             status=exc.status,
+            headers=exc.headers,
         )
     response = RedirectResponse(local_path(next, "/me/edit?welcome=1"), status_code=303)
     session_cookie(response, kith, token)
