@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, status
 
 from kith.accounts import credentials, service, sessions
@@ -11,7 +13,7 @@ from kith.web.deps import ApiMemberId, KithDep, bearer_secret, client_address, m
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
 # Every password check waits for one of the process's argon2 turns (kith.security).
-BUSY = {
+BUSY: dict[int | str, dict[str, Any]] = {
     503: {
         "description": "Too many passwords are being checked at this moment: "
         "`signin_busy`, with Retry-After"
