@@ -22,7 +22,8 @@ from kith.db import Ctx
 from kith.models import Contact, Invitation, Member, Notification
 from kith.pagination import PageRequest
 from kith.portability.importing import imported_matches, invite_matches
-from tests.factories import bearer, make_member
+from kith.runtime import Kith
+from tests.factories import bearer, connect, make_member
 from tests.helpers import page_as, page_post, refused
 
 API = "/api/v1"
@@ -243,3 +244,29 @@ def test_inviting_from_an_import_report_reads_the_same(ctx: Ctx, clock: FrozenCl
         )
     )
     assert undelivered == 1
+
+
+def test_suggestions_read_the_same_and_the_reporter_is_spared(
+    ctx: Ctx, client: TestClient, kith: Kith, clock: FrozenClock
+) -> None:
+    worlds = _worlds(ctx)
+    for w in worlds.values():  # a shared connection makes each a suggestion for the other
+        connect(ctx, make_member(ctx, "Cy"), w.sender)
+        friend = ctx.session.scalars(select(Member).order_by(Member.id.desc())).first()
+        assert friend is not None
+        connect(ctx, friend, w.recipient)
+    assert kith.network is not None
+    kith.network.poll()
+
+    def suggested(viewer: Member) -> list[str]:
+        got = client.get(f"{API}/suggestions", headers=bearer(ctx, viewer)).json()
+        return [i["member"]["handle"] for i in got["items"]]
+
+    for w in worlds.values():
+        assert suggested(w.sender) == []  # pending to the sender, either way
+    clock.advance(days=181)
+    assert suggested(worlds["ignore"].sender) == [worlds["ignore"].recipient.handle]
+    assert suggested(worlds["report"].sender) == [worlds["report"].recipient.handle]
+    # The one who said "I don't know this person" is not offered the sender again.
+    assert suggested(worlds["ignore"].recipient) == [worlds["ignore"].sender.handle]
+    assert suggested(worlds["report"].recipient) == []
