@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+    # Password hashes in flight per process (each holds argon2_memory_kib), and how
+    # long a sign-in waits for a turn before it is answered 503 signin_busy.
+    argon2_max_in_flight: int = Field(default=4, ge=1)
+    argon2_wait_seconds: float = Field(default=3.0, ge=0)
     session_days: int = 30
     token_days: int = 90
     signin_max_failures: int = 10

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from kith.accounts.credentials import sign_in
 from kith.accounts.service import (
-    authenticate,
     issue_token,
     member_for_token,
     sign_up,
@@ -18,6 +18,7 @@ from kith.clock import FrozenClock
 from kith.config import Settings
 from kith.db import Ctx
 from kith.models import AuthToken, Member, SigninAttempt
+from kith.runtime import Kith
 from kith.security import verify_password
 from tests.factories import PASSWORD, bearer, make_member
 from tests.helpers import refusal, refused, with_settings
@@ -170,14 +171,17 @@ def test_failures_are_recorded_although_the_request_fails(ctx: Ctx, client: Test
     assert {r.address for r in rows} == {"testclient"}
 
 
-def test_throttled_per_account(ctx: Ctx, client: TestClient, clock: FrozenClock) -> None:
+def test_throttled_per_account(
+    ctx: Ctx, kith: Kith, client: TestClient, clock: FrozenClock
+) -> None:
     make_member(ctx, "Ana", email="ana@example.org")
     for i in range(10):
         # From ten different addresses: only the account is over the limit.
         refusal(
             "invalid_credentials",
-            authenticate,
-            ctx,
+            sign_in,
+            kith,
+            kind="api",
             email="ana@example.org",
             password="x",
             address=f"10.0.0.{i}",
@@ -186,8 +190,9 @@ def test_throttled_per_account(ctx: Ctx, client: TestClient, clock: FrozenClock)
     # Even the right password is refused now, from anywhere.
     err = refusal(
         "signin_throttled",
-        authenticate,
-        ctx,
+        sign_in,
+        kith,
+        kind="api",
         email="ana@example.org",
         password=PASSWORD,
         address="10.9.9.9",
@@ -200,12 +205,14 @@ def test_throttled_per_account(ctx: Ctx, client: TestClient, clock: FrozenClock)
     assert retry == 5 * 60
     # Other accounts are not affected.
     make_member(ctx, "Ben", email="ben@example.org")
-    assert authenticate(ctx, email="ben@example.org", password=PASSWORD, address="10.9.9.9")
+    assert sign_in(kith, kind="api", email="ben@example.org", password=PASSWORD, address="10.9.9.9")
     clock.advance(seconds=retry)
     assert token(client, "ana@example.org").status_code == 200
 
 
-def test_throttled_per_address(ctx: Ctx, client: TestClient, clock: FrozenClock) -> None:
+def test_throttled_per_address(
+    ctx: Ctx, kith: Kith, client: TestClient, clock: FrozenClock
+) -> None:
     make_member(ctx, "Ana", email="ana@example.org")
     for i in range(10):
         refused(token(client, f"guess{i}@example.org", "x"), 401, "invalid_credentials")
@@ -213,37 +220,39 @@ def test_throttled_per_address(ctx: Ctx, client: TestClient, clock: FrozenClock)
     refused(response, 429, "signin_throttled")
     assert int(response.headers["Retry-After"]) == 15 * 60
     # The same account from another address is fine.
-    assert authenticate(ctx, email="ana@example.org", password=PASSWORD, address="10.1.1.1")
+    assert sign_in(kith, kind="api", email="ana@example.org", password=PASSWORD, address="10.1.1.1")
     clock.advance(minutes=14)
     refused(token(client, "ana@example.org"), 429, "signin_throttled")
     clock.advance(minutes=1, seconds=1)
     assert token(client, "ana@example.org").status_code == 200
 
 
-def test_nine_failures_do_not_throttle(ctx: Ctx, clock: FrozenClock) -> None:
+def test_nine_failures_do_not_throttle(ctx: Ctx, kith: Kith, clock: FrozenClock) -> None:
     make_member(ctx, "Ana", email="ana@example.org")
     for _ in range(9):
         refusal(
             "invalid_credentials",
-            authenticate,
-            ctx,
+            sign_in,
+            kith,
+            kind="api",
             email="ana@example.org",
             password="x",
             address="a",
         )
-    assert authenticate(ctx, email="ana@example.org", password=PASSWORD, address="a")
+    assert sign_in(kith, kind="api", email="ana@example.org", password=PASSWORD, address="a")
     # Failures older than the window do not count.
     clock.advance(minutes=15)
     for _ in range(9):
         refusal(
             "invalid_credentials",
-            authenticate,
-            ctx,
+            sign_in,
+            kith,
+            kind="api",
             email="ana@example.org",
             password="x",
             address="a",
         )
-    assert authenticate(ctx, email="ana@example.org", password=PASSWORD, address="a")
+    assert sign_in(kith, kind="api", email="ana@example.org", password=PASSWORD, address="a")
 
 
 # --- API tokens ----------------------------------------------------------------------------
@@ -357,12 +366,14 @@ def test_every_number_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert defaults.reblock_wait_hours == 48
 
 
-def test_a_hash_made_at_another_cost_is_upgraded_at_sign_in(ctx: Ctx) -> None:
+def test_a_hash_made_at_another_cost_is_upgraded_at_sign_in(ctx: Ctx, kith: Kith) -> None:
     member = make_member(ctx, "Ana", email="ana@example.org")
     old_hash = member.password_hash
     assert "t=1," in old_hash  # the tests' cheap cost
     with_settings(ctx, argon2_time_cost=2)
-    authenticate(ctx, email="ana@example.org", password=PASSWORD, address="10.0.0.1")
+    kith.settings = ctx.settings
+    sign_in(kith, email="ana@example.org", password=PASSWORD, address="10.0.0.1", kind="api")
+    ctx.session.refresh(member)
     assert member.password_hash != old_hash
     assert "t=2," in member.password_hash
     assert verify_password(member.password_hash, PASSWORD, ctx.settings)

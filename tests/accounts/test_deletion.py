@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, Table, func, insert, inspect, select
 from typer.testing import CliRunner
 
+from kith.accounts.credentials import sign_in
 from kith.accounts.deletion import delete_account, placeholder_handle
-from kith.accounts.service import SigninFailed, authenticate, issue_token
+from kith.accounts.service import SigninFailed, issue_token
 from kith.blocks.service import block
 from kith.cli import app as cli
 from kith.connections.service import send_invitation
@@ -191,8 +192,8 @@ def build(ctx: Ctx, kith: Kith) -> World:
     issue_token(ctx, grace, kind="session")
     issue_token(ctx, grace, kind="api")
     with pytest.raises(SigninFailed):
-        authenticate(ctx, email=EMAIL, password="not it", address="10.0.0.9")
-    authenticate(ctx, email=EMAIL, password=PASSWORD, address="10.0.0.9")
+        sign_in(kith, email=EMAIL, password="not it", address="10.0.0.9", kind="api")
+    sign_in(kith, email=EMAIL, password=PASSWORD, address="10.0.0.9", kind="api")
     ctx.session.flush()
     assert kith.network is not None
     kith.network.poll()

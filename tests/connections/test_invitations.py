@@ -430,7 +430,7 @@ def test_ignore_by_the_sender_is_not_found(ctx: Ctx) -> None:
 # --- "I don't know this person" ----------------------------------------------------------
 
 
-def test_dont_know_this_person_refuses_forever(
+def test_dont_know_this_person_is_silent_and_forever(
     ctx: Ctx, client: TestClient, clock: FrozenClock
 ) -> None:
     a, b = make_member(ctx, "Ana"), make_member(ctx, "Ben")
@@ -438,21 +438,27 @@ def test_dont_know_this_person_refuses_forever(
     response = client.post(f"{API}/invitations/{sent.id}/report", headers=bearer(ctx, b))
     assert response.status_code == 200
     assert response.json()["status"] == "declined_unknown"
-    # Silent to the sender, like ignoring.
+    # Silent to the sender, like ignoring (tests/connections/test_unknown_is_silent.py
+    # compares the two everywhere).
     got = client.get(f"{API}/invitations/{sent.id}", headers=bearer(ctx, a)).json()
     assert got["status"] == "pending"
     assert client.get(f"{API}/invitations/received", headers=bearer(ctx, b)).json()["total"] == 0
-    refused(invite(client, bearer(ctx, a), b.handle), 403, "invitation_refused")
+    refused(invite(client, bearer(ctx, a), b.handle), 409, "invitation_pending")
     ctx.session.expire_all()
-    # Withdrawing the reported invitation does not lift it ...
+    # Withdrawing the reported invitation does not lift it, nor does time: every later
+    # invitation reads as sent and never reaches Ben.
     withdraw_invitation(ctx, a, sent.id)
     assert sent.status == "declined_unknown"
-    refusal("invitation_refused", send_invitation, ctx, a, b)
-    # ... nor does time.
+    clock.advance(days=22)
+    later = send_invitation(ctx, a, b).invitation
+    assert later.status == "undelivered"
+    assert status_for(ctx, later, a.id) == "pending"
     clock.advance(days=1000)
-    refusal("invitation_refused", send_invitation, ctx, a, b)
-    # The one who reported may still invite the other.
-    assert send_invitation(ctx, b, a).connection is None
+    assert send_invitation(ctx, a, b).invitation.status == "undelivered"
+    assert len(notes(ctx, b, "invitation_received")) == 1  # the first one only
+    # The one who reported may still invite the other: as with an ignored invitation,
+    # that accepts the one still pending to its sender.
+    assert send_invitation(ctx, b, a).connection is not None
 
 
 def test_five_reports_in_30_days_restrict_the_sender(

@@ -589,6 +589,6 @@ def test_query_counts_do_not_grow_with_connections(
         counts[size] = (profile, own_profile, network)
     assert counts[3] == counts[30]
     profile, own_profile, network = counts[30]
-    assert profile <= 18, profile
+    assert profile <= 19, profile  # one of them: the viewer's blocks, for the degree
     assert own_profile <= profile
-    assert network <= 14, network
+    assert network <= 15, network  # one of them: the viewer's blocks, for the reach

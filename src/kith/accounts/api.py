@@ -1,54 +1,98 @@
-"""REST endpoints for accounts."""
+"""REST endpoints for accounts: sign up, sign in, passwords and sessions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, status
 
-from kith.accounts import service
-from kith.accounts.schemas import PasswordChange, SignupIn, TokenIn, TokenOut
-from kith.web.deps import ApiMemberId, KithDep, client_address, me
+from kith.accounts import credentials, service, sessions
+from kith.accounts.schemas import PasswordChange, SessionOut, SignupIn, TokenIn, TokenOut
+from kith.web.deps import ApiMemberId, KithDep, bearer_secret, client_address, me, user_agent
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
+# Every password check waits for one of the process's argon2 turns (kith.security).
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "Too many passwords are being checked at this moment: "
+        "`signin_busy`, with Retry-After"
+    }
+}
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED)
-def signup(body: SignupIn, kith: KithDep) -> TokenOut:
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=BUSY)
+def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
     """Create an account and receive an API token for it."""
+    password = service.NewPassword.of(kith.settings, body.password)  # before the transaction
     with kith.uow() as ctx:
         member = service.sign_up(
             ctx,
             email=body.email,
-            password=body.password,
+            password=password,
             first_name=body.first_name,
             last_name=body.last_name,
             handle=body.handle,
         )
-        token = service.issue_token(ctx, member, kind="api")
+        token = service.issue_token(ctx, member, kind="api", user_agent=user_agent(request))
         return TokenOut(access_token=token, handle=member.handle)
 
 
-@router.post("/token")
+@router.post("/token", responses=BUSY)
 def token(body: TokenIn, request: Request, kith: KithDep) -> TokenOut:
-    """Exchange email and password for a bearer token (throttled after repeated failures)."""
-    with kith.uow() as ctx:
-        member = service.authenticate(
-            ctx, email=body.email, password=body.password, address=client_address(request)
-        )
-        secret = service.issue_token(ctx, member, kind="api")
-        return TokenOut(access_token=secret, handle=member.handle)
+    """Exchange email and password for a bearer token (throttled after repeated
+    failures; 503 ``signin_busy`` when too many passwords are being checked at once)."""
+    signed_in = credentials.sign_in(
+        kith,
+        email=body.email,
+        password=body.password,
+        address=client_address(request),
+        kind="api",
+        user_agent=user_agent(request),
+    )
+    return TokenOut(access_token=signed_in.token, handle=signed_in.handle)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(request: Request, kith: KithDep, member_id: ApiMemberId) -> None:
     """Revoke the token this request was made with."""
-    secret = request.headers["authorization"].split(" ", 1)[1]
     with kith.uow() as ctx:
-        service.revoke_token(ctx, secret)
+        secret = bearer_secret(request)
+        if secret:
+            service.revoke_token(ctx, secret)
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(body: PasswordChange, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=BUSY)
+def change_password(
+    body: PasswordChange, request: Request, kith: KithDep, member_id: ApiMemberId
+) -> None:
+    """Change your password. Every other session and API token ends; this token stays."""
+    credentials.change_password(
+        kith,
+        member_id,
+        current=body.current_password,
+        new=body.new_password,
+        keep=bearer_secret(request),
+    )
+
+
+@router.get("/sessions")
+def list_sessions(request: Request, kith: KithDep, member_id: ApiMemberId) -> list[SessionOut]:
+    """Your browser sessions and API tokens that still work, most recently used first."""
+    with kith.uow(write=False) as ctx:
+        found = sessions.list_sessions(ctx, me(ctx, member_id))
+        return [SessionOut.of(t, bearer_secret(request)) for t in found]
+
+
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_session(session_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+    """End one of your sessions or API tokens (this one too, if you name it)."""
     with kith.uow() as ctx:
-        service.change_password(
-            ctx, me(ctx, member_id), current=body.current_password, new=body.new_password
-        )
+        sessions.revoke_session(ctx, me(ctx, member_id), session_id)
+
+
+@router.post("/signout-everywhere", status_code=status.HTTP_204_NO_CONTENT)
+def signout_everywhere(kith: KithDep, member_id: ApiMemberId) -> None:
+    """End every session and API token of yours, this one included."""
+    with kith.uow() as ctx:
+        sessions.end_sessions(ctx, me(ctx, member_id))

@@ -20,12 +20,14 @@ through one ``remove_member`` outbox row, written in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kith.accounts.credentials import Units
 from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
 from kith.db import Ctx
@@ -89,14 +91,39 @@ def is_former_handle(handle: str) -> bool:
     return handle.startswith(FORMER_HANDLE_PREFIX)
 
 
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password checked before the write transaction: against which stored hash,
+    and whether it matched (the deletion then only compares hashes)."""
+
+    hash: str | None
+    ok: bool
+
+
+def check_password_first(units: Units, member_id: int, password: str) -> PasswordCheck:
+    """Check ``password`` outside any transaction: argon2 must not run inside the
+    deletion's write transaction."""
+    with units.uow(write=False) as ctx:
+        stored = ctx.session.scalar(select(Member.password_hash).where(Member.id == member_id))
+    ok = bool(password) and verify_password(stored, password, units.settings)
+    return PasswordCheck(stored, ok)
+
+
 def delete_account(
-    ctx: Ctx, member: Member, *, password: str | None = None, confirmed: bool = False
+    ctx: Ctx,
+    member: Member,
+    *,
+    password: str | None = None,
+    confirmed: bool = False,
+    checked: PasswordCheck | None = None,
 ) -> None:
     """Delete ``member``'s account, confirmed by their current ``password`` (pages and
     API) or by an operator (``confirmed=True``, the command line's ``--yes``).
 
     Refusals: ``confirmation_required`` (neither given), ``wrong_password``,
-    ``account_deleted`` (already deleted). Nothing is written when refused.
+    ``account_deleted`` (already deleted). Nothing is written when refused. The API
+    and the pages check the password first (``checked``, from
+    :func:`check_password_first`), so no hash is computed here.
     """
     lock_members(ctx.session, member.id)  # serializes with connection changes
     ctx.session.refresh(member)
@@ -107,7 +134,11 @@ def delete_account(
             "Enter your password to confirm that you want to delete your account.",
             code="confirmation_required",
         )
-    if not confirmed and not verify_password(member.password_hash, password or "", ctx.settings):
+    if checked is not None:
+        right = checked.ok and checked.hash == member.password_hash
+    else:
+        right = confirmed or verify_password(member.password_hash, password or "", ctx.settings)
+    if not confirmed and not right:
         raise WrongPassword("That password is not right; your account was not deleted.")
 
     m = member.id

@@ -8,11 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kith.accounts import service
-from kith.accounts.deletion import delete_account
+from kith.accounts import credentials, service
+from kith.accounts.deletion import check_password_first, delete_account
 from kith.connections.queries import connection_count
 from kith.errors import KithError
-from kith.web.deps import SESSION_COOKIE, KithDep, PageMemberId, client_address, me
+from kith.web.deps import (
+    SESSION_COOKIE,
+    KithDep,
+    PageMemberId,
+    client_address,
+    me,
+    user_agent,
+)
 from kith.web.render import MemberId, local_path, nav_for, render, session_cookie
 
 router = APIRouter()
@@ -46,17 +53,19 @@ def signup(
 ) -> Response:
     form = {"first_name": first_name, "last_name": last_name, "email": email}
     try:
+        hashed = service.NewPassword.of(kith.settings, password)  # before the transaction
         with kith.uow() as ctx:
             member = service.sign_up(
-                ctx, email=email, password=password, first_name=first_name, last_name=last_name
+                ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
             )
-            token = service.issue_token(ctx, member, kind="session")
+            token = service.issue_token(ctx, member, kind="session", user_agent=user_agent(request))
     except KithError as exc:
         return render(
             request,
             "accounts/signup.html",
             {"form": form, "error": exc.message, "next": local_path(next, "")},
             status=exc.status,
+            headers=exc.headers,
         )
     response = RedirectResponse(local_path(next, "/me/edit?welcome=1"), status_code=303)
     session_cookie(response, kith, token)
@@ -75,11 +84,14 @@ def signin(
     request: Request, kith: KithDep, email: Text = "", password: Text = "", next: Text = ""
 ) -> Response:
     try:
-        with kith.uow() as ctx:
-            member = service.authenticate(
-                ctx, email=email, password=password, address=client_address(request)
-            )
-            token = service.issue_token(ctx, member, kind="session")
+        token = credentials.sign_in(
+            kith,
+            email=email,
+            password=password,
+            address=client_address(request),
+            kind="session",
+            user_agent=user_agent(request),
+        ).token
     except KithError as exc:
         return render(
             request,
@@ -130,8 +142,9 @@ def delete_account_confirmed(
     request: Request, kith: KithDep, member_id: MemberId, password: Text = ""
 ) -> Response:
     try:
+        checked = check_password_first(kith, member_id, password) if password else None
         with kith.uow() as ctx:
-            delete_account(ctx, me(ctx, member_id), password=password)
+            delete_account(ctx, me(ctx, member_id), password=password, checked=checked)
     except KithError as exc:
         return _delete_page(request, kith, member_id, error=exc.message, status=exc.status)
     response = RedirectResponse("/goodbye", status_code=303)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from kith.models import AuthToken
+from kith.security import token_digest
 
 
 class SignupIn(BaseModel):
@@ -41,3 +46,27 @@ class AccountDeletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field("", description="Your current password, to confirm")
+
+
+class SessionOut(BaseModel):
+    """A browser session or an API token that still works."""
+
+    id: int
+    kind: str = Field(description="'session' (a browser) or 'api' (a bearer token)")
+    user_agent: str = Field(description="The client that signed in, as it named itself")
+    created_at: datetime
+    last_seen_at: datetime | None = Field(description="Its latest use (to within minutes)")
+    expires_at: datetime
+    current: bool = Field(description="The session or token this request was made with")
+
+    @classmethod
+    def of(cls, token: AuthToken, current: str | None) -> SessionOut:
+        return cls(
+            id=token.id,
+            kind=token.kind,
+            user_agent=token.user_agent,
+            created_at=token.created_at,
+            last_seen_at=token.last_seen_at,
+            expires_at=token.expires_at,
+            current=current is not None and token.digest == token_digest(current),
+        )

@@ -1,24 +1,28 @@
-"""Account actions."""
+"""Account actions: signing up, and the tokens behind sessions.
+
+Signing in and changing a password check argon2 hashes, which are slow: they live in
+:mod:`kith.accounts.credentials`, which runs them outside every write transaction.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped
 
-from kith.clock import as_utc
+from kith.config import Settings
 from kith.db import Ctx
-from kith.errors import Conflict, Invalid, LimitReached, NotAuthenticated
-from kith.models import AuthToken, Member, SigninAttempt
+from kith.errors import Conflict, Invalid, NotAuthenticated
+from kith.models import AuthToken, Member
 from kith.relationships.linking import match_new_member
-from kith.security import hash_password, needs_rehash, new_token, token_digest, verify_password
+from kith.security import hash_password, new_token, token_digest
+
+USER_AGENT_MAX = 300
 
 HANDLE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
 RESERVED_HANDLES = frozenset({"me", "admin", "api", "new", "edit", "settings", "static"})
@@ -26,10 +30,9 @@ ROLES = ("member", "admin")
 
 
 class SigninFailed(NotAuthenticated):
-    """Wrong email or password. The attempt is recorded, so the unit of work keeps it."""
+    """Wrong email or password (the attempt was recorded before the check)."""
 
     code = "invalid_credentials"
-    persist = True
 
 
 def normalize_email(email: str) -> str:
@@ -75,14 +78,27 @@ def suggest_handle(ctx: Ctx, first_name: str, last_name: str) -> str:
     return f"{base}-{n}"
 
 
-def validate_password(ctx: Ctx, password: str) -> None:
-    if len(password) < ctx.settings.password_min_length:
+def validate_password(settings: Settings, password: str) -> None:
+    if len(password) < settings.password_min_length:
         raise Invalid(
-            f"Choose a password of at least {ctx.settings.password_min_length} characters.",
+            f"Choose a password of at least {settings.password_min_length} characters.",
             code="weak_password",
         )
     if len(password) > 1024:
         raise Invalid("That password is too long.", code="weak_password")
+
+
+@dataclass(frozen=True)
+class NewPassword:
+    """A valid new password, already hashed: made before the write transaction begins,
+    so that no slow argon2 work holds the database's write lock."""
+
+    hash: str
+
+    @classmethod
+    def of(cls, settings: Settings, password: str) -> NewPassword:
+        validate_password(settings, password)
+        return cls(hash_password(password, settings))
 
 
 def _clean_name(value: str, what: str) -> str:
@@ -98,17 +114,21 @@ def sign_up(
     ctx: Ctx,
     *,
     email: str,
-    password: str,
+    password: str | NewPassword,
     first_name: str,
     last_name: str,
     handle: str | None = None,
     role: str = "member",
 ) -> Member:
-    """Create an account. The email and handle must be free."""
+    """Create an account. The email and handle must be free.
+
+    The API and the pages hash the password first (:meth:`NewPassword.of`); given as
+    text (the CLI, the demo), it is hashed here."""
     email = normalize_email(email)
     first_name = _clean_name(first_name, "first name")
     last_name = _clean_name(last_name, "last name")
-    validate_password(ctx, password)
+    if isinstance(password, str):
+        validate_password(ctx.settings, password)
     if role not in ROLES:
         raise Invalid(f"Unknown role '{role}'.", code="invalid_role")
     if ctx.session.scalar(select(Member.id).where(Member.email == email)) is not None:
@@ -122,7 +142,11 @@ def sign_up(
     member = Member(
         email=email,
         handle=handle,
-        password_hash=hash_password(password, ctx.settings),
+        password_hash=(
+            password.hash
+            if isinstance(password, NewPassword)
+            else hash_password(password, ctx.settings)
+        ),
         role=role,
         is_active=True,
         first_name=first_name,
@@ -150,61 +174,9 @@ def sign_up(
     return member
 
 
-@dataclass(frozen=True)
-class Throttle:
-    failures: int
-    retry_after: int
-
-
-def _throttle(ctx: Ctx, column: Mapped[str], value: str, now: datetime) -> Throttle:
-    window = timedelta(minutes=ctx.settings.signin_window_minutes)
-    since = now - window
-    rows = ctx.session.execute(
-        select(func.count(), func.min(SigninAttempt.at)).where(
-            column == value,
-            SigninAttempt.at > since,
-            SigninAttempt.success.is_(False),
-        )
-    ).one()
-    failures = int(rows[0] or 0)
-    oldest = as_utc(rows[1]) if rows[1] is not None else now
-    retry = math.ceil((oldest + window - now).total_seconds())
-    return Throttle(failures, max(retry, 1))
-
-
-def authenticate(ctx: Ctx, *, email: str, password: str, address: str) -> Member:
-    """Check credentials, throttled per account and per address.
-
-    After ``signin_max_failures`` failures within ``signin_window_minutes`` for the
-    email or for the client address, attempts are refused with 429 and Retry-After.
-    """
-    now = ctx.clock.now()
-    email_key = email.strip().lower()
-    limit = ctx.settings.signin_max_failures
-    for column, value in ((SigninAttempt.email, email_key), (SigninAttempt.address, address)):
-        throttle = _throttle(ctx, column, value, now)
-        if throttle.failures >= limit:
-            minutes = -(-throttle.retry_after // 60)
-            raise LimitReached(
-                f"Too many failed sign-in attempts. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
-                code="signin_throttled",
-                headers={"Retry-After": str(throttle.retry_after)},
-            )
-    member = ctx.session.scalar(select(Member).where(Member.email == email_key))
-    ok = verify_password(member.password_hash if member else None, password, ctx.settings)
-    ok = ok and member is not None and member.is_active
-    ctx.session.add(SigninAttempt(email=email_key, address=address, at=now, success=ok))
-    ctx.session.flush()
-    if not ok or member is None:
-        raise SigninFailed("The email address or password is not right.")
-    if needs_rehash(member.password_hash, ctx.settings):
-        member.password_hash = hash_password(password, ctx.settings)
-    return member
-
-
-def issue_token(ctx: Ctx, member: Member, *, kind: str) -> str:
-    """Create a session (``kind='session'``) or API token (``kind='api'``); returns the secret."""
+def issue_token(ctx: Ctx, member: Member, *, kind: str, user_agent: str = "") -> str:
+    """Create a session (``kind='session'``) or API token (``kind='api'``) for the client
+    ``user_agent``; returns the secret."""
     assert kind in ("session", "api")
     days = ctx.settings.session_days if kind == "session" else ctx.settings.token_days
     token = new_token()
@@ -217,6 +189,8 @@ def issue_token(ctx: Ctx, member: Member, *, kind: str) -> str:
             created_at=now,
             expires_at=now + timedelta(days=days),
             revoked=False,
+            user_agent=user_agent[:USER_AGENT_MAX],
+            last_seen_at=now,
         )
     )
     ctx.session.flush()
@@ -224,6 +198,12 @@ def issue_token(ctx: Ctx, member: Member, *, kind: str) -> str:
 
 
 def member_for_token(ctx: Ctx, token: str | None, *, kind: str) -> Member | None:
+    found = token_in_use(ctx, token, kind=kind)
+    return found[1] if found else None
+
+
+def token_in_use(ctx: Ctx, token: str | None, *, kind: str) -> tuple[AuthToken, Member] | None:
+    """The live token behind the secret ``token`` and its (active) member."""
     if not token:
         return None
     row = ctx.session.execute(
@@ -237,17 +217,10 @@ def member_for_token(ctx: Ctx, token: str | None, *, kind: str) -> Member | None
             Member.is_active.is_(True),
         )
     ).first()
-    return row[1] if row else None
+    return (row[0], row[1]) if row else None
 
 
 def revoke_token(ctx: Ctx, token: str) -> None:
     ctx.session.execute(
         update(AuthToken).where(AuthToken.digest == token_digest(token)).values(revoked=True)
     )
-
-
-def change_password(ctx: Ctx, member: Member, *, current: str, new: str) -> None:
-    if not verify_password(member.password_hash, current, ctx.settings):
-        raise Invalid("Your current password is not right.", code="invalid_credentials")
-    validate_password(ctx, new)
-    member.password_hash = hash_password(new, ctx.settings)

@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from kith.models import OPEN_STATUSES, Block, Connection, Follow, Invitation, Member
+from kith.models import (
+    OPEN_STATUSES,
+    SENDER_PENDING_STATUSES,
+    Block,
+    Connection,
+    Follow,
+    Invitation,
+    Member,
+)
 
 
 def pair(a: int, b: int) -> tuple[int, int]:
@@ -107,6 +115,37 @@ def open_invitation(session: Session, sender: int, recipient: int) -> Invitation
             Invitation.sender_id == sender,
             Invitation.status.in_(OPEN_STATUSES),
         )
+    )
+
+
+def reads_pending_to_sender(cutoff: datetime) -> ColumnElement[bool]:
+    """SQL: the invitation reads "pending" to its sender (see ``status_for``): not
+    withdrawn, not past its expiry date (``cutoff`` from :func:`expiry_cutoff`), and
+    pending, ignored, declined as unknown or undelivered. Every list, count and button
+    the sender sees uses this one test, so ignoring and "I don't know this person"
+    can't be told apart."""
+    return and_(
+        Invitation.status.in_(SENDER_PENDING_STATUSES),
+        Invitation.withdrawn_at.is_(None),
+        Invitation.created_at > cutoff,
+    )
+
+
+def pending_from(
+    session: Session, sender: int, recipient: int, cutoff: datetime
+) -> Invitation | None:
+    """The invitation from ``sender`` to ``recipient`` that reads pending to its sender."""
+    lo, hi = pair(sender, recipient)
+    return session.scalar(
+        select(Invitation)
+        .where(
+            Invitation.pair_lo == lo,
+            Invitation.pair_hi == hi,
+            Invitation.sender_id == sender,
+            reads_pending_to_sender(cutoff),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(1)
     )
 
 

@@ -27,11 +27,21 @@ from kith.connections.queries import (
     lock_members,
     open_invitation,
     pair,
+    pending_from,
+    reads_pending_to_sender,
     share_a_connection,
 )
 from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
-from kith.models import OPEN_STATUSES, Connection, Follow, Invitation, Member, NetworkOutbox
+from kith.models import (
+    OPEN_STATUSES,
+    SILENT_STATUSES,
+    Connection,
+    Follow,
+    Invitation,
+    Member,
+    NetworkOutbox,
+)
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.followups import open_follow_ups
@@ -51,17 +61,29 @@ def is_expired(ctx: Ctx, invitation: Invitation) -> bool:
 
 
 def status_for(ctx: Ctx, invitation: Invitation, viewer_id: int) -> str:
-    """The status as ``viewer_id`` may see it: ignoring and "I don't know this person"
-    are silent, so the sender still sees pending until the invitation expires."""
+    """The status as ``viewer_id`` may see it: ignoring, "I don't know this person"
+    and an undelivered invitation are silent, so the sender sees pending until the
+    invitation expires, whichever it was."""
     status = invitation.status
     if status in OPEN_STATUSES and is_expired(ctx, invitation):
         return "expired"
     if viewer_id == invitation.sender_id:
         if invitation.withdrawn_at is not None:
             return "withdrawn"
-        if status in ("ignored", "declined_unknown"):
+        if status in SILENT_STATUSES:
             return "expired" if is_expired(ctx, invitation) else "pending"
     return status
+
+
+def _cutoff(ctx: Ctx) -> datetime:
+    return expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)
+
+
+def _pending_from(ctx: Ctx, sender: Member, recipient: Member) -> Invitation | None:
+    """``sender``'s invitation to ``recipient`` that reads pending to ``sender``, after
+    closing a stored-open one whose expiry date has passed."""
+    _expire_if_due(ctx, open_invitation(ctx.session, sender.id, recipient.id))
+    return pending_from(ctx.session, sender.id, recipient.id, _cutoff(ctx))
 
 
 def _expire_if_due(ctx: Ctx, invitation: Invitation | None) -> Invitation | None:
@@ -180,9 +202,10 @@ def send_invitation(
     if connection_between(ctx.session, sender.id, recipient.id) is not None:
         raise Conflict(f"You are already connected to {recipient.name}.", code="already_connected")
 
-    theirs = _expire_if_due(ctx, open_invitation(ctx.session, recipient.id, sender.id))
+    theirs = _pending_from(ctx, recipient, sender)
     if theirs is not None:
-        # Crossing invitations: accept theirs.
+        # Crossing invitations: accept theirs (also one the sender ignored or declined
+        # as unknown: to its sender it still reads pending, as an ignored one does).
         _check_capacity(ctx, sender, recipient)
         theirs.status = "accepted"
         theirs.responded_at = now
@@ -192,14 +215,14 @@ def send_invitation(
         )
         return InvitationResult(theirs, connection)
 
-    mine = _expire_if_due(ctx, open_invitation(ctx.session, sender.id, recipient.id))
-    if mine is not None:
+    mine = _pending_from(ctx, sender, recipient)
+    if mine is not None:  # pending, ignored or declined: the sender can't tell which
         raise Conflict(
             f"You invited {recipient.name} on {_fmt_day(mine.created_at)}; "
             "that invitation is still pending.",
             code="invitation_pending",
         )
-    _check_history(ctx, sender, recipient, now)
+    silenced = _check_history(ctx, sender, recipient, now)
     _check_recipient_policy(ctx, sender, recipient, email)
     _check_restriction(ctx, sender, recipient, email, now)
     window = timedelta(days=settings.invitation_window_days)
@@ -228,14 +251,21 @@ def send_invitation(
         pair_hi=hi,
         note=note,
         context=context,
-        status="pending",
+        # After "I don't know this person" a new invitation is made and answered like
+        # any other, but never reaches the recipient.
+        status="undelivered" if silenced else "pending",
         created_at=now,
     )
     ctx.session.add(invitation)
     ctx.session.flush()
-    notify(
-        ctx, recipient.id, "invitation_received", actor_id=sender.id, invitation_id=invitation.id
-    )
+    if not silenced:
+        notify(
+            ctx,
+            recipient.id,
+            "invitation_received",
+            actor_id=sender.id,
+            invitation_id=invitation.id,
+        )
     return InvitationResult(invitation, None)
 
 
@@ -243,7 +273,10 @@ def _blocks(ctx: Ctx, blocker: int, blocked: int) -> bool:
     return active_block(ctx.session, blocker, blocked) is not None
 
 
-def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -> None:
+def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -> bool:
+    """Refuse within the cooldown after a withdrawal; return whether ``recipient`` ever
+    said they don't know ``sender`` (their next invitations are then never delivered,
+    silently: nothing in the answer differs)."""
     previous = ctx.session.scalars(
         select(Invitation).where(
             Invitation.sender_id == sender.id,
@@ -251,11 +284,6 @@ def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -
             or_(Invitation.status == "declined_unknown", Invitation.withdrawn_at.is_not(None)),
         )
     ).all()
-    if any(inv.status == "declined_unknown" for inv in previous):
-        raise Forbidden(
-            f"{recipient.name} said they don't know you, so you can't invite them again.",
-            code="invitation_refused",
-        )
     cooldown = timedelta(days=ctx.settings.withdraw_cooldown_days)
     recent = [
         inv.withdrawn_at
@@ -269,6 +297,7 @@ def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -
             f"you can invite them again from {_fmt_day(until)}.",
             code="withdraw_cooldown",
         )
+    return any(inv.status == "declined_unknown" for inv in previous)
 
 
 def _check_recipient_policy(ctx: Ctx, sender: Member, recipient: Member, email: str | None) -> None:
@@ -334,9 +363,14 @@ def _check_restriction(
 def _invitation_for(ctx: Ctx, member: Member, invitation_id: int, role: str) -> Invitation:
     invitation = ctx.session.get(Invitation, invitation_id)
     owner = None if invitation is None else getattr(invitation, f"{role}_id")
-    if invitation is None or owner != member.id:
+    if invitation is None or owner != member.id or _hidden_from(invitation, member):
         raise NotFound("There is no such invitation.", code="invitation_not_found")
     return invitation
+
+
+def _hidden_from(invitation: Invitation, member: Member) -> bool:
+    """An undelivered invitation does not exist for its recipient."""
+    return invitation.status == "undelivered" and invitation.recipient_id == member.id
 
 
 def _closed(ctx: Ctx, invitation: Invitation, viewer: Member) -> Conflict:
@@ -438,7 +472,11 @@ def withdraw_invitation(ctx: Ctx, member: Member, invitation_id: int) -> Invitat
 
 def get_invitation(ctx: Ctx, member: Member, invitation_id: int) -> Invitation:
     invitation = ctx.session.get(Invitation, invitation_id)
-    if invitation is None or member.id not in (invitation.sender_id, invitation.recipient_id):
+    if (
+        invitation is None
+        or member.id not in (invitation.sender_id, invitation.recipient_id)
+        or _hidden_from(invitation, member)
+    ):
         raise NotFound("There is no such invitation.", code="invitation_not_found")
     return invitation
 
@@ -460,15 +498,10 @@ def received_invitations(ctx: Ctx, member: Member, req: PageRequest) -> Page[Inv
 
 
 def sent_invitations(ctx: Ctx, member: Member, req: PageRequest) -> Page[Invitation]:
-    cutoff = expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)
+    """The member's invitations that read pending to them (ignored ones too)."""
     stmt = (
         select(Invitation)
-        .where(
-            Invitation.sender_id == member.id,
-            Invitation.status.in_((*OPEN_STATUSES, "declined_unknown")),
-            Invitation.withdrawn_at.is_(None),
-            Invitation.created_at > cutoff,
-        )
+        .where(Invitation.sender_id == member.id, reads_pending_to_sender(_cutoff(ctx)))
         .options(selectinload(Invitation.recipient))
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
@@ -610,16 +643,7 @@ class Relationship:
 
 
 def relationship(ctx: Ctx, viewer: Member, other: Member) -> Relationship:
-    sent = ctx.session.scalar(
-        select(Invitation).where(
-            Invitation.sender_id == viewer.id,
-            Invitation.recipient_id == other.id,
-            Invitation.status.in_((*OPEN_STATUSES, "declined_unknown")),
-            Invitation.withdrawn_at.is_(None),
-            Invitation.created_at
-            > expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days),
-        )
-    )
+    sent = pending_from(ctx.session, viewer.id, other.id, _cutoff(ctx))
     received = ctx.session.scalar(
         select(Invitation).where(
             Invitation.sender_id == other.id,

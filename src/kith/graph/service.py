@@ -3,6 +3,13 @@
 The engine knows only the graph; this module applies the product's rules on top:
 blocked and deactivated members are never shown, and shared connections follow
 the owner's connection-list visibility.
+
+Blocks take members out of the viewer's network, for degrees, paths and reach alike
+(docs/network.md, "Blocks"): a member blocked by or blocking the viewer has no
+degree for them, is not counted in their reach, and no degree, path or reach count
+runs through them. Only the 3rd degree can: the viewer is never connected to such a
+member, so every 2nd-degree path goes through one of the viewer's connections. A
+member who is 3rd only through a hidden one is out of the viewer's network.
 """
 
 from __future__ import annotations
@@ -12,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from numpy.typing import NDArray
+from sqlalchemy import func, select, union_all
 
 from kith.connections.queries import block_exists, connection_between
 from kith.db import Ctx
 from kith.errors import Forbidden, KithError
-from kith.models import Member
+from kith.models import Block, Member
 from kith.network import NetworkEngine, Reach
 from kith.pagination import Page, PageRequest, paginate_rows
 
@@ -49,20 +57,55 @@ def engine(ctx: Ctx) -> NetworkEngine:
     return ctx.graph.engine
 
 
+def hidden_ids(ctx: Ctx, viewer_id: int) -> NDArray[np.int64]:
+    """Members blocked by ``viewer_id`` or blocking them, sorted: out of their network."""
+    stmt = union_all(
+        select(Block.blocked_id).where(Block.blocker_id == viewer_id, Block.unblocked_at.is_(None)),
+        select(Block.blocker_id).where(Block.blocked_id == viewer_id, Block.unblocked_at.is_(None)),
+    )
+    return np.unique(np.fromiter(ctx.session.scalars(stmt), dtype=np.int64))
+
+
+def _third_without(
+    eng: NetworkEngine, viewer_id: int, target: int, hidden: NDArray[np.int64]
+) -> bool:
+    """Whether ``target`` has a neighbour at distance 2 from the viewer that is not hidden."""
+    via = np.setdiff1d(eng.neighbors(target).astype(np.int64), hidden, assume_unique=True)
+    return bool(via.size) and bool((eng.degrees(viewer_id, via) == 2).any())
+
+
+def degrees(ctx: Ctx, viewer: Member, targets: NDArray[np.int64]) -> NDArray[np.int8]:
+    """The engine's degrees with the viewer's blocks taken out of the network (see the
+    module docstring): hidden members read 0 and so do members 3rd only through them.
+    The engine's vectorized answer stands when the viewer has no block."""
+    eng = engine(ctx)
+    found = eng.degrees(viewer.id, targets)
+    hidden = hidden_ids(ctx, viewer.id)
+    if hidden.size == 0 or targets.size == 0:
+        return found
+    out = found.copy()
+    out[np.isin(targets, hidden)] = 0
+    for i in np.flatnonzero(out == 3).tolist():
+        if not _third_without(eng, viewer.id, int(targets[i]), hidden):
+            out[i] = 0
+    return out
+
+
 def badges(ctx: Ctx, viewer: Member, member_ids: Sequence[int]) -> dict[int, Badge]:
-    """Degree and mutual count for a page of members, in two vectorized engine calls."""
+    """Degree and mutual count for a page of members, in two vectorized engine calls
+    (and one question about blocks)."""
     if not member_ids:
         return {}
     eng = engine(ctx)
     targets = np.asarray(member_ids, dtype=np.int64)
-    degrees = eng.degrees(viewer.id, targets)
+    degrees_found = degrees(ctx, viewer, targets)
     mutual = eng.mutual_counts(viewer.id, targets)
     out: dict[int, Badge] = {}
     for i, member_id in enumerate(member_ids):
         if member_id == viewer.id:
             out[member_id] = Badge(None, 0)
         else:
-            out[member_id] = Badge(int(degrees[i]), int(mutual[i]))
+            out[member_id] = Badge(int(degrees_found[i]), int(mutual[i]))
     return out
 
 
@@ -158,21 +201,57 @@ def intro_paths(ctx: Ctx, viewer: Member, target: Member, *, limit: int = 5) -> 
     """Who can introduce ``viewer`` to a 2nd/3rd-degree ``target``, best first.
 
     Paths through members blocked either way with the viewer, or deactivated, are
-    left out.
+    left out; when the engine's best ones all run through such members, more are
+    looked at, so a member with a degree always has a path.
     """
     eng = engine(ctx)
     raw = eng.intro_paths(viewer.id, target.id, limit=limit * 3)
+    paths = _shown_paths(ctx, viewer, target, raw)
+    if len(paths) < limit and len(raw) == limit * 3:
+        paths = _shown_paths(
+            ctx, viewer, target, eng.intro_paths(viewer.id, target.id, limit=MAX_PATHS_LOOKED_AT)
+        )
+    return paths[:limit]
+
+
+MAX_PATHS_LOOKED_AT = 10_000
+
+
+def _shown_paths(
+    ctx: Ctx, viewer: Member, target: Member, raw: list[tuple[int, ...]]
+) -> list[Path]:
     inner = {i for p in raw for i in p[1:-1]}
     visible = visible_ids(ctx, viewer, inner)
     by_id = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(visible)))}
     by_id[viewer.id] = viewer
     by_id[target.id] = target
-    paths = [Path([by_id[i] for i in p]) for p in raw if all(i in by_id for i in p)]
-    return paths[:limit]
+    return [Path([by_id[i] for i in p]) for p in raw if all(i in by_id for i in p)]
 
 
 def reach(ctx: Ctx, viewer: Member) -> Reach:
-    return engine(ctx).reach(viewer.id)
+    """The sizes of the viewer's 2nd and 3rd degree, without the members their blocks
+    take out of their network (the same rule as :func:`degrees`)."""
+    eng = engine(ctx)
+    found = eng.reach(viewer.id)
+    hidden = hidden_ids(ctx, viewer.id)
+    if hidden.size == 0:
+        return found
+    at = eng.degrees(viewer.id, hidden)
+    lost_third = int((at == 3).sum())
+    hubs = hidden[at == 2]  # 3rd-degree members may hang on these alone
+    if hubs.size:
+        near = np.unique(np.concatenate([eng.neighbors(int(h)) for h in hubs]).astype(np.int64))
+        near = np.setdiff1d(near, hidden, assume_unique=True)
+        if near.size:
+            near = near[eng.degrees(viewer.id, near) == 3]
+        lost_third += sum(1 for c in near.tolist() if not _third_without(eng, viewer.id, c, hidden))
+    return Reach(
+        first=found.first,
+        second=found.second - int((at == 2).sum()),
+        third=max(found.third - lost_third, 0),
+        third_estimated=found.third_estimated,
+        third_relative_error=found.third_relative_error,
+    )
 
 
 def neighbors(ctx: Ctx, member_id: int) -> np.ndarray[Any, np.dtype[np.int32]]:

@@ -675,7 +675,7 @@ def member_insights(ctx: Ctx, member: Member) -> MemberInsights:
         standing=standing,
         composition=_composition(ctx, neighbours),
         growth=_growth(ctx, dates),
-        reach=eng.reach(member.id),
+        reach=graph.reach(ctx, member),  # blocks taken out, as everywhere
         invitations=_invitations(ctx, member),
         quality=quality,
         actions=_actions(ctx, count_figures, standing, quality, dates),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, status
 
-from kith.accounts.deletion import delete_account
+from kith.accounts.deletion import check_password_first, delete_account
 from kith.accounts.schemas import AccountDeletion
 from kith.db import Ctx
 from kith.graph.service import badge, badges
@@ -149,8 +149,10 @@ def delete_me(kith: KithDep, member_id: ApiMemberId, body: AccountDeletion | Non
     follows, invitations, relationship data and the text of your messages go, and
     every token is revoked. Conversations stay for the other side, with you shown as
     "Former member". See docs/portability.md for what goes and what stays."""
+    password = body.password if body else ""
+    checked = check_password_first(kith, member_id, password) if password else None
     with kith.uow() as ctx:
-        delete_account(ctx, me(ctx, member_id), password=body.password if body else "")
+        delete_account(ctx, me(ctx, member_id), password=password, checked=checked)
 
 
 @router.get("/me/settings")

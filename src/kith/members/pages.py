@@ -12,7 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kith.accounts.service import change_password
+from kith.accounts import credentials, sessions
+from kith.accounts.schemas import SessionOut
 from kith.blocks import service as blocks
 from kith.connections import service as connections
 from kith.db import Ctx
@@ -22,7 +23,7 @@ from kith.graph.pages import initials, network_context
 from kith.members import service
 from kith.models import Member
 from kith.pagination import PageRequest
-from kith.web.deps import KithDep, me
+from kith.web.deps import SESSION_COOKIE, KithDep, me
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
@@ -456,10 +457,27 @@ def save_edit(request: Request, kith: KithDep, member_id: MemberId, values: Form
 # -- Settings ----------------------------------------------------------------------------
 
 
+def _sessions(ctx: Ctx, member: Member, request: Request) -> list[dict[str, Any]]:
+    """The member's sessions and API tokens, for the Settings page."""
+    current = request.cookies.get(SESSION_COOKIE)
+    return [
+        {
+            "id": out.id,
+            "kind": "Browser" if out.kind == "session" else "API token",
+            "device": out.user_agent or "Unknown client",
+            "created_at": out.created_at,
+            "last_seen_at": out.last_seen_at,
+            "current": out.current,
+        }
+        for out in (SessionOut.of(t, current) for t in sessions.list_sessions(ctx, member))
+    ]
+
+
 def _settings_page(
     request: Request,
     member: Member,
     nav: Any,
+    active: list[dict[str, Any]],
     *,
     error: str | None = None,
     saved: str | None = None,
@@ -480,6 +498,7 @@ def _settings_page(
             "invite_policies": service.INVITE_POLICIES,
             "follow_policies": service.FOLLOW_POLICIES,
             "visibility": service.VISIBILITY,
+            "sessions": active,
             "error": error,
             "saved": saved,
         },
@@ -488,7 +507,11 @@ def _settings_page(
     )
 
 
-SAVED = {"settings": "Your settings are saved.", "password": "Your password is changed."}
+SAVED = {
+    "settings": "Your settings are saved.",
+    "password": "Your password is changed. Every other session and API token is signed out.",
+    "session": "That session is signed out.",
+}
 
 
 @router.get("/me/settings")
@@ -496,7 +519,8 @@ def settings(request: Request, kith: KithDep, member_id: MemberId, saved: str = 
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         nav = nav_for(ctx, member)
-    return _settings_page(request, member, nav, saved=SAVED.get(saved))
+        active = _sessions(ctx, member, request)
+    return _settings_page(request, member, nav, active, saved=SAVED.get(saved))
 
 
 @router.post("/me/settings")
@@ -532,15 +556,52 @@ def save_password(
     new_password: Text = "",
 ) -> Response:
     try:
-        with kith.uow() as ctx:
-            change_password(ctx, me(ctx, member_id), current=current_password, new=new_password)
+        credentials.change_password(
+            kith,
+            member_id,
+            current=current_password,
+            new=new_password,
+            keep=request.cookies.get(SESSION_COOKIE),
+        )
     except KithError as exc:
         return _settings_failed(request, kith, member_id, exc)
     return RedirectResponse("/me/settings?saved=password", status_code=303)
+
+
+@router.post("/me/sessions/{session_id}/revoke")
+def revoke_session(
+    request: Request, session_id: int, kith: KithDep, member_id: MemberId
+) -> Response:
+    """Sign out one session or API token; revoking this browser's own signs it out."""
+    try:
+        with kith.uow() as ctx:
+            member = me(ctx, member_id)
+            current = [s["id"] for s in _sessions(ctx, member, request) if s["current"]]
+            sessions.revoke_session(ctx, member, session_id)
+    except KithError as exc:
+        return _settings_failed(request, kith, member_id, exc)
+    if session_id in current:
+        return _signed_out()
+    return RedirectResponse("/me/settings?saved=session", status_code=303)
+
+
+@router.post("/me/signout-everywhere")
+def signout_everywhere(request: Request, kith: KithDep, member_id: MemberId) -> Response:
+    """End every session and API token, this browser's included."""
+    with kith.uow() as ctx:
+        sessions.end_sessions(ctx, me(ctx, member_id))
+    return _signed_out()
+
+
+def _signed_out() -> Response:
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 def _settings_failed(request: Request, kith: KithDep, member_id: int, exc: KithError) -> Response:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         nav = nav_for(ctx, member)
-    return _settings_page(request, member, nav, error=exc.message, status=exc.status)
+        active = _sessions(ctx, member, request)
+    return _settings_page(request, member, nav, active, error=exc.message, status=exc.status)

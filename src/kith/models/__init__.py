@@ -3,6 +3,8 @@
 from kith.models.auth import AuthToken, SigninAttempt
 from kith.models.connections import (
     OPEN_STATUSES,
+    SENDER_PENDING_STATUSES,
+    SILENT_STATUSES,
     Block,
     Connection,
     Follow,
@@ -38,6 +40,8 @@ __all__ = [
     "Tag",
     "Tier",
     "OPEN_STATUSES",
+    "SENDER_PENDING_STATUSES",
+    "SILENT_STATUSES",
     "AuthToken",
     "Block",
     "CommunityInsightsResult",

@@ -14,7 +14,9 @@ from kith.models.types import UTCDateTime
 class AuthToken(Base):
     """A browser session (``kind='session'``) or an API bearer token (``kind='api'``).
 
-    Only a SHA-256 digest of the secret is stored.
+    Only a SHA-256 digest of the secret is stored. ``user_agent`` is the client that
+    signed in and ``last_seen_at`` its latest use (kept to within a few minutes), for
+    the list of active sessions in Settings.
     """
 
     __tablename__ = "auth_tokens"
@@ -26,6 +28,8 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SigninAttempt(Base):

@@ -12,16 +12,22 @@ from kith.models.members import Member
 from kith.models.types import UTCDateTime
 
 OPEN_STATUSES = ("pending", "ignored")
+# Closed or never delivered, yet read "pending" by the sender until the expiry date:
+# ignoring, "I don't know this person" and an invitation sent after that one
+# ("undelivered": the recipient never sees it) must all look alike to the sender.
+SILENT_STATUSES = ("ignored", "declined_unknown", "undelivered")
+SENDER_PENDING_STATUSES = ("pending", *SILENT_STATUSES)
 
 
 class Invitation(Base):
     """An invitation to connect. History is kept: rows are never deleted.
 
     ``status`` is one of pending, accepted, ignored, withdrawn, expired,
-    declined_unknown ("I don't know this person") and cancelled (closed by a
-    block). Expiry is decided from ``created_at``; the stored status may still
-    say pending or ignored after the expiry date until a sweep or a new
-    invitation between the two closes it.
+    declined_unknown ("I don't know this person"), undelivered (sent after a
+    "don't know": it reads pending to its sender and never reaches the
+    recipient) and cancelled (closed by a block). Expiry is decided from
+    ``created_at``; the stored status may still say pending or ignored after the
+    expiry date until a sweep or a new invitation between the two closes it.
     """
 
     __tablename__ = "invitations"

@@ -276,7 +276,13 @@ def _invitations_and_blocks(
         )
         .join(sender, sender.id == Invitation.sender_id)
         .join(recipient, recipient.id == Invitation.recipient_id)
-        .where(or_(Invitation.sender_id == me, Invitation.recipient_id == me))
+        .where(
+            or_(
+                Invitation.sender_id == me,
+                # one sent after "I don't know this person" never reached the recipient
+                (Invitation.recipient_id == me) & (Invitation.status != "undelivered"),
+            )
+        )
         .order_by(Invitation.created_at, Invitation.id)
     ).all()
     sent: list[dict[str, Any]] = []

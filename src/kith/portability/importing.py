@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Table, case, func, insert, or_, select, update
 
-from kith.connections.queries import invitations_sent_since
+from kith.connections.queries import invitations_sent_since, reads_pending_to_sender
 from kith.connections.service import policy_refusal, send_invitation
 from kith.db import Ctx
 from kith.errors import Invalid, KithError, LimitReached, NotFound
@@ -886,11 +886,14 @@ def imported_matches(
         cutoff = ctx.clock.now() - timedelta(days=ctx.settings.invitation_expiry_days)
         for sender, recipient in ctx.session.execute(
             select(Invitation.sender_id, Invitation.recipient_id).where(
-                Invitation.status.in_(OPEN_STATUSES),
-                Invitation.created_at > cutoff,
                 or_(
-                    (Invitation.sender_id == owner.id) & Invitation.recipient_id.in_(ids),
-                    (Invitation.recipient_id == owner.id) & Invitation.sender_id.in_(ids),
+                    (Invitation.sender_id == owner.id)
+                    & Invitation.recipient_id.in_(ids)
+                    & reads_pending_to_sender(cutoff),
+                    (Invitation.recipient_id == owner.id)
+                    & Invitation.sender_id.in_(ids)
+                    & Invitation.status.in_(OPEN_STATUSES)
+                    & (Invitation.created_at > cutoff),
                 ),
             )
         ):

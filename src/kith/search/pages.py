@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import or_, select
 
 from kith.connections import service as connections
-from kith.connections.queries import expiry_cutoff
+from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
 from kith.db import Ctx
 from kith.graph.pages import person
 from kith.members.service import INDUSTRIES, get_member
@@ -35,12 +35,14 @@ def _open_invitations(ctx: Ctx, viewer: Member, ids: list[int]) -> dict[int, str
     rows = ctx.session.execute(
         select(Invitation.sender_id, Invitation.recipient_id).where(
             or_(
-                (Invitation.sender_id == viewer.id) & Invitation.recipient_id.in_(ids),
-                (Invitation.recipient_id == viewer.id) & Invitation.sender_id.in_(ids),
+                (Invitation.sender_id == viewer.id)
+                & Invitation.recipient_id.in_(ids)
+                & reads_pending_to_sender(cutoff),
+                (Invitation.recipient_id == viewer.id)
+                & Invitation.sender_id.in_(ids)
+                & Invitation.status.in_(OPEN_STATUSES)
+                & (Invitation.created_at > cutoff),
             ),
-            Invitation.status.in_((*OPEN_STATUSES, "declined_unknown")),
-            Invitation.withdrawn_at.is_(None),
-            Invitation.created_at > cutoff,
         )
     ).all()
     out: dict[int, str] = {}

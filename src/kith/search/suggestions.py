@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import CompoundSelect, Integer, and_, bindparam, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kith.connections.queries import block_exists, expiry_cutoff
+from kith.connections.queries import block_exists, expiry_cutoff, reads_pending_to_sender
 from kith.connections.service import policy_refusal
 from kith.db import Ctx
 from kith.errors import Invalid
@@ -97,9 +97,10 @@ def score(
 
 
 def _hidden(ctx: Ctx, viewer: Member) -> set[int]:
-    """Members never suggested: open invitations either way (and those the viewer can't
-    invite again: declined as unknown, or withdrawn within the cooldown), dismissed
-    suggestions and faded ones."""
+    """Members never suggested: invitations open either way (the viewer's own as long as
+    they read pending to the viewer, so an ignored and a declined one look alike),
+    members the viewer said they don't know, those the viewer withdrew an invitation
+    from within the cooldown, dismissed suggestions and faded ones."""
     now = ctx.clock.now()
     cutoff = expiry_cutoff(now, ctx.settings.invitation_expiry_days)
     cooldown = now - timedelta(days=ctx.settings.withdraw_cooldown_days)
@@ -107,9 +108,14 @@ def _hidden(ctx: Ctx, viewer: Member) -> set[int]:
         select(Invitation.sender_id, Invitation.recipient_id).where(
             or_(Invitation.sender_id == viewer.id, Invitation.recipient_id == viewer.id),
             or_(
-                and_(Invitation.status.in_(OPEN_STATUSES), Invitation.created_at > cutoff),
+                and_(Invitation.sender_id == viewer.id, reads_pending_to_sender(cutoff)),
                 and_(
-                    Invitation.sender_id == viewer.id,
+                    Invitation.recipient_id == viewer.id,
+                    Invitation.status.in_(OPEN_STATUSES),
+                    Invitation.created_at > cutoff,
+                ),
+                and_(
+                    Invitation.recipient_id == viewer.id,
                     Invitation.status == "declined_unknown",
                 ),
                 and_(Invitation.sender_id == viewer.id, Invitation.withdrawn_at > cooldown),

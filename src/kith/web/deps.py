@@ -8,7 +8,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
-from kith.accounts.service import member_for_token
+from kith.accounts.service import token_in_use
+from kith.accounts.sessions import mark_seen, seen_long_ago
 from kith.db import Ctx
 from kith.errors import NotAuthenticated
 from kith.models import Member
@@ -29,20 +30,34 @@ KithDep = Annotated[Kith, Depends(get_kith)]
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token")
 
 
+def signed_in_member_id(kith: Kith, token: str | None, *, kind: str) -> int | None:
+    """The member behind a session or API token secret; notes the token's use (at most
+    every few minutes, in a write of its own)."""
+    with kith.uow(write=False) as ctx:
+        found = token_in_use(ctx, token, kind=kind)
+        if found is None:
+            return None
+        row, member = found
+        stale = seen_long_ago(ctx, row)
+    if stale:
+        with kith.uow() as ctx:
+            mark_seen(ctx, row.id)
+    return member.id
+
+
 def api_member_id(
     kith: KithDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> int:
     """The member behind the bearer token, or 401."""
     token = credentials.credentials if credentials else None
-    with kith.uow(write=False) as ctx:
-        member = member_for_token(ctx, token, kind="api")
-        if member is None:
-            raise NotAuthenticated(
-                "Sign in first: send 'Authorization: Bearer <token>' with a token from "
-                "POST /api/v1/auth/token."
-            )
-        return member.id
+    member_id = signed_in_member_id(kith, token, kind="api")
+    if member_id is None:
+        raise NotAuthenticated(
+            "Sign in first: send 'Authorization: Bearer <token>' with a token from "
+            "POST /api/v1/auth/token."
+        )
+    return member_id
 
 
 ApiMemberId = Annotated[int, Depends(api_member_id)]
@@ -53,9 +68,7 @@ def page_member_id(request: Request, kith: KithDep) -> int | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    with kith.uow(write=False) as ctx:
-        member = member_for_token(ctx, token, kind="session")
-        return member.id if member else None
+    return signed_in_member_id(kith, token, kind="session")
 
 
 PageMemberId = Annotated[int | None, Depends(page_member_id)]
@@ -73,3 +86,14 @@ def me(ctx: Ctx, member_id: int) -> Member:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def user_agent(request: Request) -> str:
+    """The client's own name (``User-Agent``), kept with its session for Settings."""
+    return request.headers.get("user-agent", "")
+
+
+def bearer_secret(request: Request) -> str | None:
+    """The API token this request was made with (after ``ApiMemberId`` checked it)."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None

@@ -1,0 +1,187 @@
+"""Checking and changing passwords, with the slow argon2 work outside every write
+transaction.
+
+An argon2 check takes a large share of a second and ``argon2_memory_kib`` of memory.
+SQLite has one write lock, so a check inside a write transaction would hold every
+other writer up; and a throttle that counts failures only after checking lets
+parallel guesses through. So a sign-in runs in three steps:
+
+1. *reserve*, in a short write transaction: refuse if the account or the address is
+   throttled, else record the attempt as a failure — atomically (PostgreSQL:
+   transaction-scoped advisory locks on the email and the address; SQLite: the write
+   transaction itself), so parallel guesses are counted before any of them is checked;
+2. *check* the password, in no transaction, within one of the process's
+   ``argon2_max_in_flight`` turns (:func:`kith.security.password_slot`);
+3. *complete*, in a second short write transaction: mark the attempt a success,
+   upgrade an outdated hash, and issue the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import InstrumentedAttribute
+
+from kith.accounts.service import (
+    NewPassword,
+    SigninFailed,
+    issue_token,
+    validate_password,
+)
+from kith.accounts.sessions import end_sessions
+from kith.clock import as_utc
+from kith.config import Settings
+from kith.db import Ctx
+from kith.errors import Conflict, Invalid, LimitReached, NotAuthenticated
+from kith.models import Member, SigninAttempt
+from kith.security import hash_password, needs_rehash, password_slot, verify_password
+
+
+class Units(Protocol):
+    """What runs the steps: the settings and units of work (a :class:`kith.runtime.Kith`)."""
+
+    settings: Settings
+
+    def uow(self, *, write: bool = True) -> AbstractContextManager[Ctx]: ...
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    member_id: int
+    handle: str
+    token: str
+
+
+@dataclass(frozen=True)
+class _Stored:
+    attempt_id: int
+    member_id: int | None
+    password_hash: str | None
+
+
+def _lock_key(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+def _serialize(ctx: Ctx, *keys: str) -> None:
+    """Make the count-then-record of attempts for these keys atomic across processes.
+    SQLite write transactions already run one at a time (``BEGIN IMMEDIATE``)."""
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        return
+    for key in sorted(set(keys)):  # one order everywhere: no deadlock between two keys
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(key)})
+
+
+def _failures(
+    ctx: Ctx, column: InstrumentedAttribute[str], value: str, now: datetime
+) -> tuple[int, int]:
+    """Failed (or still unchecked) attempts in the window, and seconds until the
+    oldest of them leaves it."""
+    window = timedelta(minutes=ctx.settings.signin_window_minutes)
+    count, oldest = ctx.session.execute(
+        select(func.count(), func.min(SigninAttempt.at)).where(
+            column == value, SigninAttempt.at > now - window, SigninAttempt.success.is_(False)
+        )
+    ).one()
+    first = as_utc(oldest) if oldest is not None else now
+    return int(count or 0), max(math.ceil((first + window - now).total_seconds()), 1)
+
+
+def reserve_attempt(ctx: Ctx, *, email: str, address: str) -> _Stored:
+    """Step 1: refuse a throttled sign-in, or record the attempt (as a failure until
+    the check says otherwise) and read the stored hash.
+
+    After ``signin_max_failures`` failures within ``signin_window_minutes`` for the
+    email or for the client address, attempts are refused with 429 and Retry-After.
+    """
+    now = ctx.clock.now()
+    email_key = email.strip().lower()
+    _serialize(ctx, f"signin:email:{email_key}", f"signin:address:{address}")
+    for column, value in ((SigninAttempt.email, email_key), (SigninAttempt.address, address)):
+        failures, retry_after = _failures(ctx, column, value, now)
+        if failures >= ctx.settings.signin_max_failures:
+            minutes = -(-retry_after // 60)
+            raise LimitReached(
+                f"Too many failed sign-in attempts. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}.",
+                code="signin_throttled",
+                headers={"Retry-After": str(retry_after)},
+            )
+    attempt = SigninAttempt(email=email_key, address=address, at=now, success=False)
+    ctx.session.add(attempt)
+    ctx.session.flush()
+    row = ctx.session.execute(
+        select(Member.id, Member.password_hash).where(
+            Member.email == email_key, Member.is_active.is_(True)
+        )
+    ).first()
+    return _Stored(attempt.id, row[0] if row else None, row[1] if row else None)
+
+
+def sign_in(
+    units: Units, *, email: str, password: str, address: str, kind: str, user_agent: str = ""
+) -> SignedIn:
+    """Check credentials (throttled per account and per address) and issue a session
+    (``kind='session'``) or an API token (``kind='api'``)."""
+    settings = units.settings
+    with password_slot(settings):  # a turn first: a busy refusal records no attempt
+        with units.uow() as ctx:
+            stored = reserve_attempt(ctx, email=email, address=address)
+        ok = verify_password(stored.password_hash, password, settings)
+        if not ok or stored.member_id is None:
+            raise SigninFailed("The email address or password is not right.")
+        assert stored.password_hash is not None
+        upgraded = (
+            hash_password(password, settings)
+            if needs_rehash(stored.password_hash, settings)
+            else None
+        )
+    with units.uow() as ctx:
+        ctx.session.execute(
+            update(SigninAttempt).where(SigninAttempt.id == stored.attempt_id).values(success=True)
+        )
+        member = ctx.session.scalar(
+            select(Member).where(Member.id == stored.member_id, Member.is_active.is_(True))
+        )
+        if member is None or member.password_hash != stored.password_hash:
+            # Deactivated, or the password changed, while the check ran.
+            raise SigninFailed("The email address or password is not right.")
+        if upgraded is not None:
+            member.password_hash = upgraded
+        token = issue_token(ctx, member, kind=kind, user_agent=user_agent)
+        return SignedIn(member.id, member.handle, token)
+
+
+def change_password(
+    units: Units, member_id: int, *, current: str, new: str, keep: str | None
+) -> None:
+    """Change the member's password, checked against the current one, and end every
+    other session and API token (``keep`` is the secret of the one in use)."""
+    settings = units.settings
+    with units.uow(write=False) as ctx:
+        old_hash = ctx.session.scalar(
+            select(Member.password_hash).where(Member.id == member_id, Member.is_active.is_(True))
+        )
+    if old_hash is None:
+        raise NotAuthenticated("Your account is no longer active.")
+    with password_slot(settings):
+        if not verify_password(old_hash, current, settings):
+            raise Invalid("Your current password is not right.", code="invalid_credentials")
+        validate_password(settings, new)
+        fresh = NewPassword.of(settings, new)
+    with units.uow() as ctx:
+        member = ctx.session.get_one(Member, member_id)
+        if member.password_hash != old_hash:
+            raise Conflict(
+                "Your password was changed at the same moment from elsewhere; "
+                "nothing was saved. Please try again.",
+                code="conflict",
+            )
+        member.password_hash = fresh.hash
+        end_sessions(ctx, member, keep=keep)
