@@ -30,7 +30,7 @@ from kith.web import errors
 from kith.web.headers import SecurityHeadersMiddleware
 from kith.web.limits import BodyLimitMiddleware
 from kith.web.pages import install_pages
-from kith.web.retry import install_retry
+from kith.web.retry import RetryMiddleware
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
 UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
@@ -142,9 +142,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api_router())
     install_pages(app)
-    install_retry(app)
-    app.add_middleware(
-        BodyLimitMiddleware, kith=runtime, routes=app.router.routes, upload_paths=UPLOAD_PATHS
-    )
+    app.add_middleware(RetryMiddleware)
+    app.add_middleware(BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

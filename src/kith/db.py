@@ -181,11 +181,13 @@ def is_unavailable(exc: BaseException) -> bool:
 
 @dataclass
 class Attempt:
-    """One try at a request: did any of its units of work commit a write? A request
-    whose units of work committed nothing can safely be run again from the start
-    (side effects run only after a commit)."""
+    """One try at a request: did any of its units of work commit a write, and was it
+    refused only because of a concurrent transaction? A request whose units of work
+    committed nothing can safely be run again from the start (side effects run only
+    after a commit)."""
 
     committed: bool = False
+    retryable: bool = False
 
 
 _attempt: ContextVar[Attempt | None] = ContextVar("kith_attempt", default=None)
@@ -201,6 +203,13 @@ def attempt() -> Iterator[Attempt]:
         yield current
     finally:
         _attempt.reset(token)
+
+
+def note_failure(exc: BaseException) -> None:
+    """Tell the current attempt that the database refused it (see :func:`is_retryable`)."""
+    current = _attempt.get()
+    if current is not None and is_retryable(exc):
+        current.retryable = True
 
 
 def _committed() -> None:

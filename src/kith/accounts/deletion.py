@@ -98,7 +98,8 @@ def delete_account(
     Refusals: ``confirmation_required`` (neither given), ``wrong_password``,
     ``account_deleted`` (already deleted). Nothing is written when refused.
     """
-    lock_members(ctx.session, member.id)  # serializes with connection changes
+    # Serializes with connection changes; the strong lock, as the email and handle change.
+    lock_members(ctx.session, member.id, deleting=True)
     ctx.session.refresh(member)
     if member.deleted_at is not None:
         raise Conflict("This account has already been deleted.", code="account_deleted")

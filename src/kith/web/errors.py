@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kith.db import is_unavailable
+from kith.db import is_unavailable, note_failure
 from kith.errors import KithError
 from kith.web.headers import security_headers
 
@@ -87,6 +87,7 @@ def install(app: FastAPI) -> None:
     def _database(request: Request, exc: Exception) -> Response:
         # Registered for these classes (not left to the catch-all) so that the
         # answer keeps the connection open like any other refusal.
+        note_failure(exc)  # a deadlock is run once more (see kith.web.retry)
         if not is_unavailable(exc):
             return _unexpected(request, exc)
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)

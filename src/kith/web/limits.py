@@ -6,7 +6,8 @@ A request is refused before any of its body is read when
 - its ``Content-Length`` is over the ceiling, or
 - its route needs a member (an API route behind a bearer token, a page behind the
   session cookie) and the request carries no valid credentials (401, or the page's
-  redirect to sign in).
+  redirect to sign in). This is checked when the route first asks for the body,
+  once the router has chosen the route.
 
 Otherwise the body is counted as it arrives and the request is refused the moment
 it passes the ceiling, whatever the route was doing with it.
@@ -14,16 +15,13 @@ it passes the ceiling, whatever the route was doing with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kith.accounts.service import member_for_token
@@ -39,12 +37,13 @@ API_SIGN_IN = (
 )
 
 
-class BodyTooLarge(Exception):
-    """Raised into the application when a body passes its ceiling."""
+class BodyRefused(Exception):
+    """Raised into the application when it asks for a body it may not have."""
 
 
-def _needs(dependant: Dependant, calls: tuple[Callable[..., Any], ...]) -> bool:
-    return any(d.call in calls or _needs(d, calls) for d in dependant.dependencies)
+def _needs(dependant: Any, call: Callable[..., Any]) -> bool:
+    """Does this route (its FastAPI ``dependant``) depend on ``call``, at any depth?"""
+    return any(d.call is call or _needs(d, call) for d in getattr(dependant, "dependencies", ()))
 
 
 def _megabytes(limit: int) -> str:
@@ -60,12 +59,10 @@ class BodyLimitMiddleware:
         app: ASGIApp,
         *,
         kith: Kith,
-        routes: Sequence[BaseRoute],
         upload_paths: frozenset[str],
     ) -> None:
         self.app = app
         self.kith = kith
-        self.routes = routes
         self.upload_paths = upload_paths
 
     def limit(self, scope: Scope) -> int:
@@ -85,36 +82,34 @@ class BodyLimitMiddleware:
         except ValueError:
             length = None
         if length is not None and length > limit:
-            await self._too_large(scope, send, limit)
+            await self._send(await self._too_large(scope, limit), scope, send)
             return
-        has_body = bool(length) or "chunked" in headers.get("transfer-encoding", "").lower()
-        if has_body:
-            refusal = await self._unauthenticated(scope)
-            if refusal is not None:
-                refusal.headers["Connection"] = "close"
-                await refusal(scope, receive, send)
-                return
-
         received = 0
-        exceeded = False
+        checked = False
+        refusal: Response | None = None
         started = False
 
         async def counted() -> Message:
-            nonlocal received, exceeded
-            if exceeded:
-                raise BodyTooLarge
+            nonlocal received, checked, refusal
+            if refusal is not None:
+                raise BodyRefused
+            if not checked:
+                checked = True
+                refusal = await self._unauthenticated(scope)
+                if refusal is not None:
+                    raise BodyRefused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    exceeded = True
-                    raise BodyTooLarge
+                    refusal = await self._too_large(scope, limit)
+                    raise BodyRefused
             return message
 
         async def guarded(message: Message) -> None:
             nonlocal started
-            if exceeded:
-                return  # whatever the route made of the interruption: the 413 replaces it
+            if refusal is not None:
+                return  # whatever the route made of the interruption: the refusal replaces it
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -122,15 +117,13 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, counted, guarded)
         except Exception:
-            if not exceeded or started:
+            if refusal is None or started:
                 raise
-        if exceeded and not started:
-            await self._too_large(scope, send, limit)
+        if refusal is not None and not started:
+            await self._send(refusal, scope, send)
 
-    async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
-        request = Request(scope)
-        message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
-        response = await run_in_threadpool(render_error, request, 413, BODY_TOO_LARGE, message)
+    @staticmethod
+    async def _send(response: Response, scope: Scope, send: Send) -> None:
         response.headers["Connection"] = "close"  # the rest of the body is not read
 
         async def nothing() -> Message:
@@ -138,19 +131,22 @@ class BodyLimitMiddleware:
 
         await response(scope, nothing, send)
 
-    async def _unauthenticated(self, scope: Scope) -> Response | None:
-        """The refusal for a route that needs a member when nobody valid is signed in."""
-        routes = (r for r in self.routes if isinstance(r, APIRoute))
-        route = next((r for r in routes if r.matches(scope)[0] == Match.FULL), None)
-        if route is None:
-            return None
+    async def _too_large(self, scope: Scope, limit: int) -> Response:
         request = Request(scope)
-        if _needs(route.dependant, (api_member_id,)):
+        message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
+        return await run_in_threadpool(render_error, request, 413, BODY_TOO_LARGE, message)
+
+    async def _unauthenticated(self, scope: Scope) -> Response | None:
+        """The refusal for a route that needs a member when nobody valid is signed in
+        (the router has put the route it chose in the scope)."""
+        dependant = getattr(scope.get("route"), "dependant", None)
+        request = Request(scope)
+        if _needs(dependant, api_member_id):
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
             if scheme.lower() == "bearer" and token and await self._valid(token, "api"):
                 return None
             return render_error(request, 401, "not_authenticated", API_SIGN_IN)
-        if _needs(route.dependant, (required_member,)):
+        if _needs(dependant, required_member):
             cookie = request.cookies.get(SESSION_COOKIE)
             if cookie and await self._valid(cookie, "session"):
                 return None

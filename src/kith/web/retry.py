@@ -3,55 +3,64 @@ concurrent one (a deadlock or a serialization failure).
 
 This is safe because the request is run again from the start and only when none of
 its units of work committed a write (side effects run only after a commit, so none
-ran either). Uploads are not run again: their files were consumed by the first try.
-A second refusal is answered 503 ``database_unavailable`` with Retry-After.
+ran either). The refusal of the first try is held back, never sent; the body the
+first try read is handed to the second again. Uploads (multipart bodies, which may
+be large) are not run again. A second refusal is answered 503
+``database_unavailable`` with Retry-After.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
 
-from fastapi import FastAPI
-from fastapi.routing import APIRoute, request_response
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kith.db import attempt, is_retryable
+from kith.db import attempt
 
 log = logging.getLogger("kith.web")
 
-Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
+class RetryMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-def retrying(handler: Handler) -> Handler:
-    async def handle(request: Request) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or Headers(scope=scope).get("content-type", "").startswith(
+            "multipart/"
+        ):
+            await self.app(scope, receive, send)
+            return
+        read: list[Message] = []
+        held = False
+
+        async def recording() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                read.append(message)
+            return message
+
         with attempt() as first:
-            try:
-                return await handler(request)
-            except Exception as exc:
-                content_type = request.headers.get("content-type", "")
-                if (
-                    not is_retryable(exc)
-                    or first.committed
-                    or content_type.startswith("multipart/")
-                ):
-                    raise
-                log.warning(
-                    "%s %s ran into a concurrent transaction (%s); running it again",
-                    request.method,
-                    request.url.path,
-                    getattr(getattr(exc, "orig", None), "sqlstate", "?"),
-                )
+
+            async def holding(message: Message) -> None:
+                nonlocal held
+                if message["type"] == "http.response.start":
+                    held = first.retryable and not first.committed
+                if not held:
+                    await send(message)
+
+            await self.app(scope, recording, holding)
+        if not held:
+            return
+        log.warning(
+            "%s %s met a concurrent transaction; running it once more",
+            scope["method"],
+            scope["path"],
+        )
+        replay = list(read)
+
+        async def replaying() -> Message:
+            return replay.pop(0) if replay else await receive()
+
         with attempt():
-            return await handler(request)
-
-    return handle
-
-
-def install_retry(app: FastAPI) -> None:
-    """Make every route of ``app`` run once more on a deadlock or serialization failure."""
-    for route in app.router.routes:
-        if isinstance(route, APIRoute):
-            route.app = request_response(retrying(route.get_route_handler()))
+            await self.app(scope, replaying, send)
