@@ -146,3 +146,40 @@ def test_a_request_that_meets_a_deadlock_runs_once_more(committed_kith: Kith) ->
     assert answers[0].status_code == 200, answers[0].text
     with committed_kith.uow(write=False) as ctx:
         assert ctx.session.scalar(select(func.count()).select_from(Connection)) == 1
+
+
+def test_bulk_removal_takes_its_locks_in_id_order(committed_kith: Kith) -> None:
+    from kith.models import Member
+    from kith.relationships.service import remove_connections
+    from tests.factories import connect
+
+    with committed_kith.uow() as ctx:
+        owner, low, high = (make_member(ctx, n) for n in ("Ana", "Ben", "Cleo"))
+        connect(ctx, owner, low)
+        connect(ctx, owner, high)
+        ids = owner.id, low.id, high.id
+    assert ids[0] < ids[1] < ids[2]
+    errors: list[BaseException] = []
+
+    def prune() -> None:
+        try:
+            with committed_kith.uow() as ctx:
+                chosen = [ctx.session.get_one(Member, i) for i in (ids[2], ids[1])]
+                remove_connections(ctx, ctx.session.get_one(Member, ids[0]), chosen)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    lock_row = text("SELECT id FROM members WHERE id = :id FOR NO KEY UPDATE")
+    with committed_kith.db.writer.connect() as conn:
+        conn.execute(text("SET deadlock_timeout = '60s'"))
+        # Another action on the pair (Ben, Cleo), in id order: Ben first.
+        conn.execute(lock_row, {"id": ids[1]})
+        thread = threading.Thread(target=prune)
+        thread.start()
+        wait_for_lock_waiter(committed_kith)
+        conn.execute(lock_row, {"id": ids[2]})  # Cleo: free unless the pruning took her
+        conn.commit()
+        thread.join(timeout=60)
+    assert errors == []
+    with committed_kith.uow(write=False) as ctx:
+        assert ctx.session.scalar(select(func.count()).select_from(Connection)) == 0

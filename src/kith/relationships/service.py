@@ -40,6 +40,7 @@ from kith.connections.queries import (
     blocked_between,
     connection_between,
     is_following,
+    lock_members,
 )
 from kith.connections.service import remove_connection
 from kith.db import Ctx
@@ -1500,6 +1501,9 @@ def remove_connections(ctx: Ctx, owner: Member, others: Sequence[Member]) -> int
     work (all or nothing)."""
     if not others:
         raise Invalid("Choose at least one connection to remove.", code="nothing_selected")
+    # Every row lock up front, in id order: taken pair by pair in the order chosen,
+    # they could cross another action's locks and deadlock.
+    lock_members(ctx.session, owner.id, *(other.id for other in others))
     seen: set[int] = set()
     for other in others:
         if other.id in seen:
