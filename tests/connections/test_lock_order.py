@@ -183,3 +183,49 @@ def test_bulk_removal_takes_its_locks_in_id_order(committed_kith: Kith) -> None:
     assert errors == []
     with committed_kith.uow(write=False) as ctx:
         assert ctx.session.scalar(select(func.count()).select_from(Connection)) == 0
+
+
+def test_inviting_imported_matches_takes_its_locks_in_id_order(committed_kith: Kith) -> None:
+    from kith.models import Contact, Member
+    from kith.portability.importing import import_linkedin, invite_matches
+    from kith.portability.linkedin import read_export
+
+    with committed_kith.uow() as ctx:
+        owner, low, high = (make_member(ctx, n) for n in ("Ana", "Ben", "Cleo"))
+        base = ctx.settings.base_url.rstrip("/")
+        data = (
+            b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            + (
+                f"Cleo,X,{base}/in/{high.handle},,,,01 Jan 2020\n"
+                f"Ben,Y,{base}/in/{low.handle},,,,01 Jan 2020\n"
+            ).encode()
+        )
+        import_linkedin(ctx, owner, read_export([("Connections.csv", data)]))
+        ids = owner.id, low.id, high.id
+        contacts = dict(
+            ctx.session.execute(
+                select(Contact.matched_member_id, Contact.id).where(Contact.owner_id == owner.id)
+            ).all()
+        )
+    assert ids[0] < ids[1] < ids[2]
+    errors: list[BaseException] = []
+
+    def invite() -> None:
+        try:
+            with committed_kith.uow() as ctx:
+                chosen = [contacts[ids[2]], contacts[ids[1]]]  # Cleo first
+                invite_matches(ctx, ctx.session.get_one(Member, ids[0]), chosen)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    lock_row = text("SELECT id FROM members WHERE id = :id FOR NO KEY UPDATE")
+    with committed_kith.db.writer.connect() as conn:
+        conn.execute(text("SET deadlock_timeout = '60s'"))
+        conn.execute(lock_row, {"id": ids[1]})  # another action on (Ben, Cleo), Ben first
+        thread = threading.Thread(target=invite)
+        thread.start()
+        wait_for_lock_waiter(committed_kith)
+        conn.execute(lock_row, {"id": ids[2]})
+        conn.commit()
+        thread.join(timeout=60)
+    assert errors == []
