@@ -56,6 +56,8 @@ def test_an_outage_answers_503_on_the_api_and_the_pages(
                 "/api/v1/auth/token", json={"email": "x@example.org", "password": "whatever1"}
             )
             _assert_unavailable(signin, committed_kith)
+            invite = client.post("/api/v1/invitations", json={"to": "ben"}, headers=auth)
+            _assert_unavailable(invite, committed_kith)  # a body behind sign-in
             client.cookies.set("kith_session", "some-session")
             page = client.get("/mynetwork")
             _assert_unavailable(page, committed_kith)
