@@ -160,7 +160,11 @@ def test_uploads_take_the_import_ceiling(
         "/api/v1/me/imports", files={"files": ("Connections.csv", over)}, headers=signed_in
     )
     assert refused.status_code == 413
-    assert refused.json()["error"] == "body_too_large"
+    limit = kith.settings.import_max_mb
+    assert refused.json() == {
+        "error": "body_too_large",
+        "detail": f"That upload is too large: files up to {limit} MB in all can be imported.",
+    }
     # The same body on a route that takes no files is over the small ceiling.
     elsewhere = client.patch("/api/v1/me", content=between, headers=signed_in)
     assert elsewhere.status_code == 413

@@ -134,7 +134,11 @@ class BodyLimitMiddleware:
 
     async def _too_large(self, scope: Scope, limit: int) -> Response:
         request = Request(scope)
-        message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
+        if scope["path"] in self.upload_paths:
+            size = f"{self.kith.settings.import_max_mb} MB"
+            message = f"That upload is too large: files up to {size} in all can be imported."
+        else:
+            message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
         return await run_in_threadpool(render_error, request, 413, BODY_TOO_LARGE, message)
 
     async def _unauthenticated(self, scope: Scope) -> Response | None:
