@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -28,7 +27,31 @@ from kith.relationships.api import router as relationships_api
 from kith.runtime import Kith
 from kith.search.api import router as search_api
 from kith.web import errors
+from kith.web.headers import SecurityHeadersMiddleware
+from kith.web.limits import BodyLimitMiddleware
 from kith.web.pages import install_pages
+from kith.web.retry import RetryMiddleware
+
+# The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
+UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
+
+# Swagger UI from vendored files, started by a script file (the pages' policy
+# allows no inline script).
+API_EXPLORER = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Kith API</title>
+  <link rel="stylesheet" href="/static/vendor/swagger-ui.css">
+  <link rel="icon" href="data:,">
+</head>
+<body>
+  <div id="swagger-ui" data-openapi-url="/api/v1/openapi.json"></div>
+  <script src="/static/vendor/swagger-ui-bundle.js"></script>
+  <script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
 
 
 class ErrorOut(BaseModel):
@@ -113,16 +136,13 @@ def create_app(kith: Kith | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def api_explorer() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json",
-            title="Kith API",
-            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui.css",
-            swagger_favicon_url="data:,",
-        )
+        return HTMLResponse(API_EXPLORER)
 
     app.state.kith = runtime
     errors.install(app)
     app.include_router(api_router())
     install_pages(app)
+    app.add_middleware(RetryMiddleware)
+    app.add_middleware(BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app

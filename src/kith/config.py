@@ -24,6 +24,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     community_name: str = "Kith"
 
+    # Database and requests
+    # A SQLite writer waits this long for the write lock, then the request is
+    # answered 503 database_unavailable.
+    database_busy_timeout_seconds: float = Field(default=30.0, gt=0)
+    database_retry_after_seconds: int = Field(default=5, ge=1)  # Retry-After on a 503
+    # Largest request body, in bytes, outside the upload routes (those take
+    # import_max_mb); a larger body is refused with 413 body_too_large as it arrives.
+    request_max_bytes: int = Field(default=1_048_576, ge=1024)
+
     # Accounts
     password_min_length: int = 8
     # argon2id cost (argon2-cffi's defaults); hashes made with another cost are

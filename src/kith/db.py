@@ -8,15 +8,18 @@ units of work start a plain deferred transaction and never block writers.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from kith.clock import Clock
@@ -24,6 +27,11 @@ from kith.config import Settings
 
 if TYPE_CHECKING:
     from kith.graph.sync import NetworkSync
+
+log = logging.getLogger("kith.db")
+
+# PostgreSQL's "try the transaction again" states: serialization_failure, deadlock_detected.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,11 +46,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _sqlite_engine(url: str, *, immediate: bool, **kwargs: Any) -> Engine:
+def _sqlite_engine(
+    url: str, *, immediate: bool, busy_timeout: float = 30.0, **kwargs: Any
+) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": busy_timeout}, **kwargs
+    )
+    busy_ms = int(busy_timeout * 1000)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -53,7 +66,7 @@ def _sqlite_engine(url: str, *, immediate: bool, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
         cur.close()
 
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -65,12 +78,15 @@ def _sqlite_engine(url: str, *, immediate: bool, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_engines(url: str, **kwargs: Any) -> tuple[Engine, Engine]:
-    """Return ``(writer, reader)`` engines for ``url`` (the same engine on PostgreSQL)."""
+def make_engines(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> tuple[Engine, Engine]:
+    """Return ``(writer, reader)`` engines for ``url`` (the same engine on PostgreSQL).
+
+    ``busy_timeout`` is how long a SQLite writer waits for the write lock before
+    "database is locked" (PostgreSQL waits for row locks as long as it must)."""
     if url.startswith("sqlite"):
         return (
-            _sqlite_engine(url, immediate=True, **kwargs),
-            _sqlite_engine(url, immediate=False, **kwargs),
+            _sqlite_engine(url, immediate=True, busy_timeout=busy_timeout, **kwargs),
+            _sqlite_engine(url, immediate=False, busy_timeout=busy_timeout, **kwargs),
         )
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -98,9 +114,9 @@ class Ctx:
 class Database:
     """Engines plus session factories for one database URL."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, busy_timeout: float = 30.0, **engine_kwargs: Any) -> None:
         self.url = url
-        self.writer, self.reader = make_engines(url, **engine_kwargs)
+        self.writer, self.reader = make_engines(url, busy_timeout=busy_timeout, **engine_kwargs)
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.reader, expire_on_commit=False)
         self.bound = False
@@ -128,6 +144,91 @@ class Database:
             self.reader.dispose()
 
 
+def is_retryable(exc: BaseException) -> bool:
+    """Did the database refuse the transaction only because of a concurrent one
+    (a deadlock or a serialization failure), so that running it again may succeed?"""
+    return isinstance(exc, DBAPIError) and (
+        getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    )
+
+
+# PostgreSQL states that mean "not reachable now": connection exceptions (class 08),
+# an administrator or crash shutdown, starting up, too many connections.
+UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+SQLITE_BUSY = ("database is locked", "database is busy", "unable to open database file")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Is ``exc`` the database being out of reach or too busy (an outage, a killed
+    connection, SQLite's write lock still held after the busy timeout, a deadlock
+    that persisted), rather than a defect in a query?"""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        return any(phrase in str(orig).lower() for phrase in SQLITE_BUSY)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is None:  # no answer from a server at all: the connection failed
+        return True
+    return (
+        sqlstate.startswith("08")
+        or sqlstate in UNAVAILABLE_SQLSTATES
+        or sqlstate in RETRYABLE_SQLSTATES
+    )
+
+
+@dataclass
+class Attempt:
+    """One try at a request: did any of its units of work commit a write, and was it
+    refused only because of a concurrent transaction? A request whose units of work
+    committed nothing can safely be run again from the start (side effects run only
+    after a commit)."""
+
+    committed: bool = False
+    retryable: bool = False
+
+
+_attempt: ContextVar[Attempt | None] = ContextVar("kith_attempt", default=None)
+
+
+@contextmanager
+def attempt() -> Iterator[Attempt]:
+    """Record the commits made inside this block (in this thread or threads that
+    copy its context, as FastAPI's thread pool does)."""
+    current = Attempt()
+    token = _attempt.set(current)
+    try:
+        yield current
+    finally:
+        _attempt.reset(token)
+
+
+def note_failure(exc: BaseException) -> None:
+    """Tell the current attempt that the database refused it (see :func:`is_retryable`)."""
+    current = _attempt.get()
+    if current is not None and is_retryable(exc):
+        current.retryable = True
+
+
+def _committed() -> None:
+    current = _attempt.get()
+    if current is not None:
+        current.committed = True
+
+
+def run_after_commit(steps: list[Callable[[], None]]) -> None:
+    """Run side effects after a commit. The change is saved whatever happens here:
+    a failing step is logged, never raised (the network engine catches up from
+    the outbox on its next poll)."""
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("a step after commit failed (%r); the change itself is saved", step)
+
+
 @contextmanager
 def unit_of_work(
     db: Database,
@@ -150,14 +251,16 @@ def unit_of_work(
     try:
         yield ctx
         session.commit()
+        if write:
+            _committed()
     except BaseException as exc:
         # A refusal that must still be recorded (a failed sign-in) says so.
         if getattr(exc, "persist", False):
             session.commit()
+            _committed()
         else:
             session.rollback()
         raise
     finally:
         session.close()
-    for fn in ctx.after_commit:
-        fn()
+    run_after_commit(ctx.after_commit)

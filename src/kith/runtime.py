@@ -25,7 +25,9 @@ class Kith:
     def from_settings(cls, settings: Settings | None = None, clock: Clock | None = None) -> Kith:
         settings = settings or get_settings()
         return cls(
-            settings=settings, clock=clock or SystemClock(), db=Database(settings.database_url)
+            settings=settings,
+            clock=clock or SystemClock(),
+            db=Database(settings.database_url, busy_timeout=settings.database_busy_timeout_seconds),
         )
 
     @contextmanager

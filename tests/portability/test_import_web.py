@@ -142,8 +142,8 @@ def test_api_refusals_change_nothing(client: TestClient, ctx: Ctx, kith: Kith) -
             headers=auth,
             files={"files": ("Connections.csv", big, "text/csv")},
         ),
-        422,
-        "import_too_large",
+        413,
+        "body_too_large",  # refused as it arrives, before the import reads it
     )
     assert "up to 1 MB" in body["detail"]
     refused(client.post("/api/v1/me/imports", headers=auth), 422, "invalid")
@@ -378,12 +378,10 @@ def test_a_50_mb_upload_is_refused_whole(client: TestClient, ctx: Ctx) -> None:
             headers=bearer(ctx, sam),
             files={"files": ("Connections.csv", big, "text/csv")},
         ),
-        422,
-        "import_too_large",
+        413,
+        "body_too_large",  # refused as it arrives, never read whole
     )
-    assert body["detail"] == (
-        "Connections.csv is larger than 20 MB; files up to 20 MB can be imported."
-    )
+    assert body["detail"] == ("That upload is too large: files up to 20 MB in all can be imported.")
     ctx.session.expire_all()
     assert counted(ctx) == (0, 0)
 

@@ -125,7 +125,8 @@ def delete_account(
     and the pages check the password first (``checked``, from
     :func:`check_password_first`), so no hash is computed here.
     """
-    lock_members(ctx.session, member.id)  # serializes with connection changes
+    # Serializes with connection changes; the strong lock, as the email and handle change.
+    lock_members(ctx.session, member.id, deleting=True)
     ctx.session.refresh(member)
     if member.deleted_at is not None:
         raise Conflict("This account has already been deleted.", code="account_deleted")

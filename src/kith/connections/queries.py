@@ -23,14 +23,25 @@ def pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def lock_members(session: Session, *member_ids: int) -> None:
-    """Serialize actions on these members (row locks on PostgreSQL, taken in id order
-    so that two actions on the same pair never deadlock; SQLite write transactions
-    are already serialized by ``BEGIN IMMEDIATE``)."""
+def lock_members(session: Session, *member_ids: int, deleting: bool = False) -> None:
+    """Serialize actions on these members: row locks on PostgreSQL, taken in id order,
+    the one order every path uses, so that two actions on the same members never
+    deadlock (SQLite write transactions are already serialized by ``BEGIN IMMEDIATE``).
+
+    The lock is ``FOR NO KEY UPDATE``: it excludes the same lock from another
+    transaction but not the ``KEY SHARE`` locks that PostgreSQL takes on member rows
+    for every inserted row that refers to them (a follow, a notification, a message).
+    Those are taken in no particular order, so a lock that conflicted with them
+    (``FOR UPDATE``) could deadlock against a transaction that inserted first and
+    locked second. Deleting an account takes ``FOR UPDATE`` (``deleting=True``), as
+    the delete itself would.
+    """
     if session.get_bind().dialect.name == "sqlite":
         return
     for member_id in sorted(set(member_ids)):
-        session.execute(select(Member.id).where(Member.id == member_id).with_for_update())
+        stmt = select(Member.id).where(Member.id == member_id)
+        # key_share=True renders FOR NO KEY UPDATE on PostgreSQL.
+        session.execute(stmt.with_for_update(key_share=not deleting))
 
 
 def blocked_between(session: Session, a: int, b: int) -> bool:

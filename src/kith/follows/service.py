@@ -6,7 +6,13 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from kith.connections.queries import block_exists, blocked_between, connection_between, is_following
+from kith.connections.queries import (
+    block_exists,
+    blocked_between,
+    connection_between,
+    is_following,
+    lock_members,
+)
 from kith.db import Ctx
 from kith.errors import Forbidden, Invalid, NotFound
 from kith.models import Follow, Member
@@ -18,6 +24,9 @@ def follow(ctx: Ctx, follower: Member, followee: Member) -> bool:
     """Follow ``followee``; returns False when already following (nothing changes)."""
     if follower.id == followee.id:
         raise Invalid("You can't follow yourself.", code="self_follow")
+    # The pair's lock, as for invitations and blocks: a block cannot slip in between
+    # the check below and the insert.
+    lock_members(ctx.session, follower.id, followee.id)
     if not followee.is_active or blocked_between(ctx.session, follower.id, followee.id):
         raise NotFound("There is no such member.", code="member_not_found")
     if is_following(ctx.session, follower.id, followee.id):

@@ -45,7 +45,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Table, case, func, insert, or_, select, update
 
-from kith.connections.queries import invitations_sent_since, reads_pending_to_sender
+from kith.connections.queries import (
+    invitations_sent_since,
+    lock_members,
+    reads_pending_to_sender,
+)
 from kith.connections.service import policy_refusal, send_invitation
 from kith.db import Ctx
 from kith.errors import Invalid, KithError, LimitReached, NotFound
@@ -950,6 +954,9 @@ def invite_matches(ctx: Ctx, owner: Member, contact_ids: Sequence[int]) -> list[
             .where(Contact.owner_id == owner.id, Contact.id.in_(wanted))
         )
     }
+    # Every row lock up front, in id order (invitation by invitation they would be
+    # taken in the order chosen, and could cross another action's locks).
+    lock_members(ctx.session, owner.id, *(m.id for _, m in found.values()))
     out: list[InviteOutcome] = []
     stop: LimitReached | None = None
     for cid in wanted:

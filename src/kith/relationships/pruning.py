@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, select, type_coerce
 from sqlalchemy.types import NullType
 
 from kith.clock import as_utc
-from kith.connections.queries import is_following
+from kith.connections.queries import is_following, lock_members
 from kith.connections.service import remove_connection
 from kith.db import Ctx
 from kith.errors import Invalid
@@ -282,6 +282,9 @@ def remove_connections(ctx: Ctx, owner: Member, others: Sequence[Member]) -> int
     work (all or nothing)."""
     if not others:
         raise Invalid("Choose at least one connection to remove.", code="nothing_selected")
+    # Every row lock up front, in id order: taken pair by pair in the order chosen,
+    # they could cross another action's locks and deadlock.
+    lock_members(ctx.session, owner.id, *(other.id for other in others))
     seen: set[int] = set()
     for other in others:
         if other.id in seen:

@@ -7,10 +7,12 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kith.db import is_unavailable, note_failure
 from kith.errors import KithError
+from kith.web.headers import security_headers
 
 log = logging.getLogger("kith")
 
@@ -82,9 +84,34 @@ def install(app: FastAPI) -> None:
             "Please try again.",
         )
 
+    def _database(request: Request, exc: Exception) -> Response:
+        # Registered for these classes (not left to the catch-all) so that the
+        # answer keeps the connection open like any other refusal.
+        note_failure(exc)  # a deadlock is run once more (see kith.web.retry)
+        if not is_unavailable(exc):
+            return _unexpected(request, exc)
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        kith = request.app.state.kith
+        response = render_error(
+            request,
+            503,
+            "database_unavailable",
+            "The database can't be reached or is too busy right now; nothing was saved. "
+            "Please try again in a moment.",
+        )
+        response.headers["Retry-After"] = str(kith.settings.database_retry_after_seconds)
+        return response
+
+    app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(InterfaceError, _database)
+
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return render_error(
+        response = render_error(
             request, 500, "internal_error", "Something went wrong on our side; nothing was saved."
         )
+        # This answer is made outside the middleware that adds these to all others.
+        for name, value in security_headers(request.url.path):
+            response.headers[name.decode()] = value.decode()
+        return response

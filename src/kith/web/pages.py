@@ -88,9 +88,11 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     409: "That can't be done",
+    413: "Too large",
     422: "Please check your input",
     429: "Please wait",
     500: "Something went wrong",
+    503: "Please try again in a moment",
 }
 
 
