@@ -34,7 +34,8 @@ from kith.db import Database
 from kith.migrations import upgrade
 from kith.models import Company, Connection, Contact, Member, Position
 from kith.pagination import PageRequest
-from kith.portability.importing import imported_matches, invite_matches, report_of
+from kith.portability.inviting import imported_matches, invite_matches
+from kith.portability.reports import report_of
 from kith.portability.service import import_files
 from kith.runtime import Kith
 

@@ -32,7 +32,8 @@ def test_the_demo_member_has_relationships_to_manage(ctx: Ctx) -> None:
 
 def test_the_demo_member_brought_a_linkedin_network(ctx: Ctx) -> None:
     from kith.models import Contact, ImportRun
-    from kith.portability.importing import imported_matches, report_of
+    from kith.portability.inviting import imported_matches
+    from kith.portability.reports import report_of
 
     build_demo(ctx, members=300, seed=3)
     demo = ctx.session.scalars(select(Member).where(Member.email == DEMO_EMAIL)).one()

@@ -42,14 +42,19 @@ def test_current_connections_file() -> None:
         ("Ana Ruiz", "Acme, Inc.", "Chief Technology Officer", dt.date(2026, 2, 8)),
         ("Ben Okafor", "Globex", "Engineer, Platform", dt.date(2025, 1, 15)),
         ("Chloé Dubois", "Initech", "Designer", dt.date(2024, 3, 3)),
+        ("Dan Lee", "Umbrella", "Analyst", None),
     ]
+    # an unreadable date keeps the person, with the date empty and a warning
+    assert export.connections[3].line == 9
+    assert export.connections[3].warning == (
+        "Connected On 'sometime in 2023' could not be read: kept without a date"
+    )
     ana = export.connections[0]
     assert ana.email == "ana.ruiz@example.com"
     assert ana.profile_slug == "ana-ruiz"
     assert ana.line == 5  # after the three preamble lines (the note spans one line) and header
     assert export.skipped == [
         Skipped("Connections.csv", 7, "hidden profile: only the date is shared"),
-        Skipped("Connections.csv", 9, "unreadable date 'sometime in 2023' in Connected On"),
     ]
 
 
@@ -127,7 +132,7 @@ def test_whole_zip_as_downloaded() -> None:
     files = {f"Basic_LinkedInDataExport_11-22-2026/{n}.csv": fixture(f"{n}.csv") for n in ALL}
     files["Basic_LinkedInDataExport_11-22-2026/messages.csv"] = b"CONVERSATION ID,FROM\n1,x\n"
     export = read_export([("export.zip", as_zip(files))])
-    assert len(export.connections) == 3
+    assert len(export.connections) == 4
     assert len(export.invitations) == 2
     assert export.profile is not None
     assert len(export.positions) == 2

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kith.db import Base
 from kith.models.types import UTCDateTime
+from kith.names import NAME_KEY_LENGTH, name_key
 
 
 class Company(Base):
@@ -38,10 +41,20 @@ class Skill(Base):
     key: Mapped[str] = mapped_column(String(100), unique=True)
 
 
+def _name_key_default(context: DefaultExecutionContext) -> str:
+    """``name_key`` for rows inserted without the ORM (bulk inserts of members)."""
+    params = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return name_key(params.get("first_name"), params.get("last_name"))
+
+
 class Member(Base):
     __tablename__ = "members"
-    # People you may know: members in the same industry and location.
-    __table_args__ = (Index("ix_members_industry_location", "industry", "location"),)
+    __table_args__ = (
+        # People you may know: members in the same industry and location.
+        Index("ix_members_industry_location", "industry", "location"),
+        # Imports find members by name, case and accents aside.
+        Index("ix_members_name_key", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -55,6 +68,10 @@ class Member(Base):
     # Profile
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # The whole name folded (kith.names.name_key), kept up to date with the names.
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_KEY_LENGTH), default=_name_key_default, server_default=""
+    )
     headline: Mapped[str] = mapped_column(String(220), default="")
     about: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(120), default="")
@@ -81,6 +98,13 @@ class Member(Base):
         order_by="Education.start_year.desc()",
     )
     skills: Mapped[list[Skill]] = relationship(secondary="member_skills", order_by="Skill.name")
+
+    @validates("first_name", "last_name")
+    def _keep_name_key(self, key: str, value: Any) -> Any:
+        first = value if key == "first_name" else self.first_name
+        last = value if key == "last_name" else self.last_name
+        self.name_key = name_key(first, last)
+        return value
 
     @property
     def name(self) -> str:

@@ -10,9 +10,10 @@ so the profile rules (lengths, years, entities) are the same as for an edit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
+from kith.config import Settings
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.service import (
@@ -23,8 +24,10 @@ from kith.members.service import (
     update_profile,
 )
 from kith.models import ImportRun, Member
-from kith.portability.importing import Progress, get_import, import_linkedin, stored_export
-from kith.portability.linkedin import LinkedInExport, Skipped, read_export
+from kith.portability.importing import Progress, plan_import, write_import
+from kith.portability.linkedin import Limits, LinkedInExport, Skipped, read_export
+from kith.portability.reports import get_import, stored_export
+from kith.runtime import Kith
 
 PROFILE_FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -182,6 +185,24 @@ def import_profile(
     return applied
 
 
+def read_upload(settings: Settings, files: Sequence[tuple[str, bytes]]) -> LinkedInExport:
+    """Read uploaded export files within the settings' bounds (refused whole, with a
+    reason, if unreadable or too large). Touches no database."""
+    return read_export(
+        files,
+        limits=Limits(
+            max_bytes=settings.import_max_mb * 2**20,
+            max_unpacked_bytes=settings.import_max_unpacked_mb * 2**20,
+            max_entries=settings.import_max_files,
+            max_rows=settings.import_max_rows,
+        ),
+    )
+
+
+def upload_name(files: Sequence[tuple[str, bytes]]) -> str:
+    return ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name, _ in files)
+
+
 def import_files(
     ctx: Ctx,
     owner: Member,
@@ -189,11 +210,32 @@ def import_files(
     *,
     progress: Progress | None = None,
 ) -> ImportRun:
-    """Read uploaded export files (refused whole, with a reason, if unreadable) and
-    import the people in them; the profile part waits in the run for a preview."""
-    export = read_export(files, max_bytes=ctx.settings.import_max_mb * 2**20)
-    names = ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name, _ in files)
-    return import_linkedin(ctx, owner, export, filename=names, progress=progress)
+    """Read uploaded export files and import the people in them in one unit of work;
+    the profile part waits in the run for a preview. (:func:`run_import` does the same
+    with the reading and matching outside the write transaction.)"""
+    export = read_upload(ctx.settings, files)
+    plan = plan_import(ctx, owner, export, progress=progress)
+    return write_import(ctx, owner, plan, filename=upload_name(files))
+
+
+def run_import(
+    kith: Kith,
+    owner_of: Callable[[Ctx], Member],
+    files: Sequence[tuple[str, bytes]],
+    *,
+    progress: Progress | None = None,
+) -> int:
+    """Import uploaded files for the member ``owner_of`` finds; returns the run's id.
+
+    Only the writes hold the write transaction (SQLite's one write lock): the files
+    are read with no database at all, and matched in a read-only unit of work.
+    """
+    export = read_upload(kith.settings, files)
+    with kith.uow(write=False) as ctx:
+        plan = plan_import(ctx, owner_of(ctx), export, progress=progress)
+    with kith.uow() as ctx:
+        run = write_import(ctx, owner_of(ctx), plan, filename=upload_name(files))
+        return run.id
 
 
 def preview_import(ctx: Ctx, owner: Member, import_id: int) -> ProfilePreview:
