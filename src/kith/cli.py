@@ -505,9 +505,14 @@ def demo(
     pending invitations, follows) into an empty database."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kith.demo.service import DEMO_PASSWORD, build_demo, is_empty
+    from kith.demo.service import DEMO_PASSWORD, build_demo, is_empty, refuse_in_production
 
-    kith = runtime(url)
+    settings = _settings(url)
+    try:
+        refuse_in_production(settings)
+    except KithError as exc:
+        raise fail(exc) from exc
+    kith = Kith.from_settings(settings)
     with kith.uow(write=False) as ctx:
         empty = is_empty(ctx)
     if not empty:

@@ -26,7 +26,15 @@ from kith.members.service import entity_key
 from kith.names import fold_name
 from kith.portability.linkedin import KithColumns, LinkedInExport, profile_slug
 
-__all__ = ["Person", "address_key", "people_of", "person_keys"]
+__all__ = [
+    "Person",
+    "address_key",
+    "is_invitation",
+    "people_of",
+    "person_keys",
+    "same_invitee",
+    "whole_row",
+]
 
 MIN_SLUG = 3  # LinkedIn's public profile addresses have 3 to 100 characters
 
@@ -154,6 +162,17 @@ def _weigh_evidence(people: Sequence[Person]) -> None:
                 if p.occurrence > 1:
                     keys[-1] = f"{keys[-1]}#{p.occurrence}"[:400]
             p.keys = keys
+
+
+def is_invitation(p: Person) -> bool:
+    return p.file.lower().startswith("invitations")
+
+
+def same_invitee(p: Person) -> str:
+    """Invitations.csv lists one invitation a row, and an invitation sent again repeats
+    the person: two of its rows with the same name behind the same address (a
+    placeholder that is no evidence, such as ``/in/x``) are one person."""
+    return f"{p.file}|{p.folded}|{p.url.strip().lower()}" if is_invitation(p) else ""
 
 
 def whole_row(p: Person) -> str:

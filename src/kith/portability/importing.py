@@ -45,7 +45,14 @@ from kith.models import (
     Interaction,
     Member,
 )
-from kith.portability.identity import Person, people_of, person_keys, whole_row
+from kith.portability.identity import (
+    Person,
+    is_invitation,
+    people_of,
+    person_keys,
+    same_invitee,
+    whole_row,
+)
 from kith.portability.linkedin import KithColumns, LinkedInExport, MessageTally, Skipped
 from kith.portability.matching import CHUNK, Matcher, chunks
 from kith.portability.reports import STATUSES, ReportRow
@@ -170,8 +177,8 @@ def plan_import(
     started = time.perf_counter()
     plan = ImportPlan(export, _state(ctx, owner.id))
     people = people_of(export)
-    total = len(people)
-    matcher = Matcher(ctx, owner, people)
+    distinct = _distinct(plan, people, progress, len(people))
+    matcher = Matcher(ctx, owner, [p for p, _ in distinct])
     connected = _connected_ids(ctx, owner.id)
     known: dict[str, dict[str, Any]] = {}  # earlier imports' contacts, by every key
     taken: set[str] = set()  # every source_key the owner has
@@ -185,7 +192,6 @@ def plan_import(
         for k in [str(row.source_key), *person_keys(row.url, row.email, row.name, row.company)]:
             known.setdefault(k, kept)
 
-    distinct = _distinct(plan, people, progress, total)
     # Earlier contacts: by each row's own key and address first, then by name.
     claimed: set[int] = set()
     earlier: dict[int, dict[str, Any]] = {}
@@ -199,8 +205,9 @@ def plan_import(
                 earlier[i] = hit
                 claimed.add(int(hit["id"]))
     tallies = _tallies(export.messages)
+    matched_by: dict[int, Person] = {}  # the connection rows that found each member
     for i, (p, report) in enumerate(distinct):
-        _decide(plan, owner, p, report, earlier.get(i), matcher, connected, taken)
+        _decide(plan, owner, p, report, earlier.get(i), matcher, connected, taken, matched_by)
         tally = _tally_for(tallies, p, matcher)
         if tally is not None and report.status != "skipped":
             plan.messages.append(
@@ -217,6 +224,7 @@ def _distinct(
     files, whole row) is an earlier row's is reported as that row."""
     seen: dict[str, Person] = {}
     rows_seen: dict[str, Person] = {}
+    invitees: dict[str, Person] = {}
     out: list[tuple[Person, ReportRow]] = []
     for done, p in enumerate(people, 1):
         report = ReportRow(p.file, p.line, "skipped", "", name=p.name, warning=p.warning)
@@ -236,6 +244,8 @@ def _distinct(
             hit = rows_seen.get(whole_row(p))
             if hit is not None and hit.file != p.file:
                 repeated = hit
+            elif same_invitee(p):
+                repeated = invitees.get(same_invitee(p))
         if repeated is not None:
             report.detail = (
                 f"already in {repeated.file} (line {repeated.line})"
@@ -247,6 +257,8 @@ def _distinct(
             seen.setdefault(k, p)
         if not _evidence(p):
             rows_seen.setdefault(whole_row(p), p)
+            if same_invitee(p):
+                invitees.setdefault(same_invitee(p), p)
         out.append((p, report))
     return out
 
@@ -260,10 +272,19 @@ def _decide(
     matcher: Matcher,
     connected: set[int],
     taken: set[str],
+    matched_by: dict[int, Person],
 ) -> None:
     """What becomes of one person: a connection, a private contact, or a reason."""
     found = matcher.match(p)
     member_id = found[0].id if found else None
+    if member_id is not None and is_invitation(p) and member_id in matched_by:
+        # an invitation row is kept only for the member it finds, whom a row of
+        # Connections.csv found already
+        row = matched_by[member_id]
+        report.detail = f"already in {row.file} (line {row.line}): found on Kith as the same member"
+        return
+    if member_id is not None and not is_invitation(p):
+        matched_by.setdefault(member_id, p)
     if found is not None:
         cand, how = found
         report.member_id, report.member_name, report.member_handle = cand.id, cand.name, cand.handle

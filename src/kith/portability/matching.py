@@ -33,7 +33,7 @@ from sqlalchemy import or_, select
 from kith.db import Ctx
 from kith.members.service import entity_key
 from kith.models import Block, Company, Member, Position
-from kith.portability.identity import Person
+from kith.portability.identity import Person, is_invitation
 from kith.portability.linkedin import profile_slug
 
 __all__ = ["CHUNK", "Candidate", "Matcher", "chunks"]
@@ -64,7 +64,14 @@ class Matcher:
         handles = {h for p in people if p.url_ok and (h := self._kith_handle(p.url))}
         handles |= {s for p in people if p.url_ok and (s := profile_slug(p.url))}
         emails = {p.email for p in people if p.email_ok}
-        self.names = Counter(p.folded for p in people if p.folded)
+        # A name two people of the upload share matches nobody by name alone; an
+        # invitation row with the name of a connection row is not a second person here.
+        in_connections = {p.folded for p in people if not is_invitation(p)}
+        self.names = Counter(
+            p.folded
+            for p in people
+            if p.folded and not (is_invitation(p) and p.folded in in_connections)
+        )
         self.names_at = Counter((p.folded, entity_key(p.company)) for p in people if p.company)
         active = Member.is_active.is_(True)
         cols = (Member.id, Member.handle, Member.first_name, Member.last_name, Member.name_key)
@@ -130,7 +137,7 @@ class Matcher:
                 found = at[0], "name_company"
             elif slug in self.by_handle and self.by_handle[slug].folded == folded:
                 found = self.by_handle[slug], "handle"
-            elif len(same) == 1 and self.names[folded] == 1:
+            elif len(same) == 1 and self.names[folded] <= 1:
                 found = same[0], "name"
         if found is None or found[0].id in self.blocked:
             return None
