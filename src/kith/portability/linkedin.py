@@ -336,6 +336,7 @@ _NOT_USED: dict[str, str] = {
     "whatsapp phone numbers.csv": "your phone numbers",
 }
 
+ALL_ROWS_FACTOR = 10  # rows of every file together: ten times the people rows
 HEADER_SEARCH_ROWS = 50  # a header further down than this is not looked for
 _PROFILE_URL = re.compile(r"linkedin\.com/in/([^/?#\s,]+)", re.IGNORECASE)
 _RENAMED = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
@@ -403,6 +404,7 @@ class _Reader:
     def __init__(self, export: LinkedInExport, limits: Limits) -> None:
         self.export, self.limits = export, limits
         self.people_rows = 0
+        self.all_rows = 0
         self.labels: set[str] = set()
         self.tallies: dict[str, MessageTally] = {}
         self.message_rows: dict[str, int] = {}
@@ -525,8 +527,7 @@ class _Reader:
                         f"{label} holds binary data, not CSV text.", code="import_bad_encoding"
                     )
                 source.rows += 1
-                if layout.people:
-                    self._count_person(label)
+                self._count_row(label, layout.people)
                 if kith:
                     cells = [unguard(c) for c in cells]
                 handle(self, label, header, line, cells)
@@ -539,7 +540,16 @@ class _Reader:
         if source.skipped or warned:
             source.status = "read_in_part"
 
-    def _count_person(self, label: str) -> None:
+    def _count_row(self, label: str, person: bool) -> None:
+        self.all_rows += 1
+        if self.all_rows > self.limits.max_rows * ALL_ROWS_FACTOR:
+            raise ImportRefused(
+                f"This export holds more than {self.limits.max_rows * ALL_ROWS_FACTOR:,} rows "
+                f"in all ({label} goes past it); an import reads up to that many.",
+                code="import_too_many_rows",
+            )
+        if not person:
+            return
         self.people_rows += 1
         if self.people_rows > self.limits.max_rows:
             raise ImportRefused(
