@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -77,6 +77,13 @@ class Member(Base):
     location: Mapped[str] = mapped_column(String(120), default="")
     industry: Mapped[str] = mapped_column(String(100), default="")
     career_stage: Mapped[str | None] = mapped_column(String(30))  # explicit; None = derived
+    # Short lists shown on the profile (as LinkedIn's export has them): web addresses,
+    # languages ("French (Native or bilingual)"), certifications ("AWS Architect, Amazon")
+    websites: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    certifications: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
     # Settings
     invite_policy: Mapped[str] = mapped_column(String(30), default="everyone")

@@ -55,6 +55,7 @@ def _data_page(
             "more_runs": runs.total > len(runs.items),
             "error": error,
             "max_mb": kith.settings.import_max_mb,
+            "max_rows": kith.settings.import_max_rows,
         }
         nav = nav_for(ctx, owner)
     return render(request, "portability/data.html", context, nav=nav, status=status)

@@ -17,6 +17,7 @@ from kith.config import Settings
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.service import (
+    PROFILE_LISTS,
     EducationInput,
     PositionInput,
     ProfileInput,
@@ -29,7 +30,7 @@ from kith.portability.linkedin import Limits, LinkedInExport, Skipped, read_expo
 from kith.portability.reports import get_import, stored_export
 from kith.runtime import Kith
 
-PROFILE_FIELDS: dict[str, str] = {
+SIMPLE_FIELDS: dict[str, str] = {
     "first_name": "First name",
     "last_name": "Last name",
     "headline": "Headline",
@@ -37,6 +38,12 @@ PROFILE_FIELDS: dict[str, str] = {
     "industry": "Industry",
     "location": "Location",
 }
+LIST_FIELDS: dict[str, str] = {
+    "websites": "Websites",
+    "languages": "Languages",
+    "certifications": "Licenses and certifications",
+}
+PROFILE_FIELDS: dict[str, str] = SIMPLE_FIELDS | LIST_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,7 @@ class FieldChange:
     label: str
     current: str
     imported: str
+    values: tuple[str, ...] = ()  # a list field: what it holds once this is taken
 
     @property
     def conflict(self) -> bool:
@@ -84,10 +92,11 @@ def preview_profile(member: Member, export: LinkedInExport) -> ProfilePreview:
             "industry": p.industry,
             "location": p.location,
         }
-        for name, label in PROFILE_FIELDS.items():
+        for name, label in SIMPLE_FIELDS.items():
             new, current = imported[name].strip(), str(getattr(member, name) or "").strip()
             if new and new != current:
                 out.fields.append(FieldChange(name, label, current, new))
+    out.fields.extend(_list_changes(member, export))
     have = {_position_key(x.company.name, x.title, x.start_year) for x in member.positions}
     for row in export.positions:
         if row.started_on is None:
@@ -132,6 +141,30 @@ def preview_profile(member: Member, export: LinkedInExport) -> ProfilePreview:
     return out
 
 
+def _list_changes(member: Member, export: LinkedInExport) -> list[FieldChange]:
+    """Websites, languages and certifications: what the file adds to each list (the
+    member's entries are kept; taking the field appends the file's new ones)."""
+    imported = {
+        "websites": list(export.profile.websites) if export.profile is not None else [],
+        "languages": [
+            f"{x.name} ({x.proficiency})" if x.proficiency else x.name for x in export.languages
+        ],
+        "certifications": [
+            f"{x.name}, {x.authority}" if x.authority else x.name for x in export.certifications
+        ],
+    }
+    out = []
+    for name, label in LIST_FIELDS.items():
+        current = list(getattr(member, name) or [])
+        have = {v.casefold() for v in current}
+        new = [v for v in dict.fromkeys(imported[name]) if v.casefold() not in have]
+        most = PROFILE_LISTS[name][0]
+        if new and len(current) < most:
+            values = tuple((current + new)[:most])
+            out.append(FieldChange(name, label, "; ".join(current), "; ".join(new), values))
+    return out
+
+
 def import_profile(
     ctx: Ctx, member: Member, export: LinkedInExport, *, take: Collection[str] = ()
 ) -> ProfilePreview:
@@ -151,7 +184,8 @@ def import_profile(
     data = ProfileInput()
     for change in preview.fields:
         if not change.conflict or change.field in take:
-            setattr(data, change.field, change.imported)
+            value = list(change.values) if change.field in LIST_FIELDS else change.imported
+            setattr(data, change.field, value)
             applied.fields.append(change)
     if preview.positions:
         data.positions = [

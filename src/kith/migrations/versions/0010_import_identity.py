@@ -1,4 +1,5 @@
-"""imports: members found by name case and accents aside
+"""imports: members found by name case and accents aside; websites, languages and
+certifications on the profile
 
 Revision ID: 0010
 Revises: 0008
@@ -9,6 +10,10 @@ marks dropped, casefolded, ß/ø/ł spelled out), indexed, so that an import fin
 "Dmitri Müller" for "Dmitri Muller" and "ANAÏS MÜLLER" for "Anaïs Müller" on SQLite
 as on PostgreSQL. Existing members are backfilled here; the folding is copied (not
 imported) so that this revision means the same thing whatever the code becomes.
+
+``websites``, ``languages`` and ``certifications`` (JSON lists of short strings) take
+what a LinkedIn export's Profile.csv (Websites), Languages.csv and Certifications.csv
+hold, through the import's profile preview.
 """
 
 import unicodedata
@@ -51,6 +56,10 @@ def upgrade() -> None:
             sa.Column("name_key", sa.String(length=201), server_default="", nullable=False)
         )
         batch_op.create_index("ix_members_name_key", ["name_key"], unique=False)
+        for column in ("websites", "languages", "certifications"):
+            batch_op.add_column(
+                sa.Column(column, sa.JSON(), server_default=sa.text("'[]'"), nullable=False)
+            )
     conn = op.get_bind()
     members = sa.table(
         "members",
@@ -86,5 +95,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("members", schema=None) as batch_op:
+        for column in ("certifications", "languages", "websites"):
+            batch_op.drop_column(column)
         batch_op.drop_index("ix_members_name_key")
         batch_op.drop_column("name_key")
