@@ -453,3 +453,39 @@ def test_your_data_is_reachable_from_settings_and_relationships(
     sign_in_as(client, ctx, sam)
     assert 'href="/me/data"' in client.get("/me/settings").text
     assert 'href="/me/data#import"' in client.get("/relationships").text
+
+
+def test_report_page_lists_every_file_and_pages_its_rows(
+    client: TestClient, ctx: Ctx, kith: Kith
+) -> None:
+    sam, _ = setup(ctx)
+    sign_in_as(client, ctx, sam)
+    people = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + "".join(
+        f"P,N{i},https://www.linkedin.com/in/p-n{i},,Acme,,01 Jan 2024\n" for i in range(230)
+    )
+    people += "Late,Date,,,Acme,,sometime\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Export/Connections.csv", people)
+        zf.writestr("Export/Honors.csv", "Title,Description\n")
+    r = client.post(
+        "/me/data/import",
+        data={"csrf_token": csrf(client, kith)},
+        files={"files": ("export.zip", buf.getvalue(), "application/zip")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    url = r.headers["location"]
+    first = client.get(url).text
+    assert "Honors.csv" in first
+    assert "not used by Kith yet: your honors and awards" in first
+    assert "read in part: your connections" in first
+    assert "Page 1 of 3" in first
+    assert first.count('<tr class="row-') == 100
+    last = client.get(f"{url}?page=3").text
+    assert "Page 3 of 3" in last
+    assert last.count('<tr class="row-') == 31
+    assert "Late Date" in last
+    assert "could not be read: kept without a date" in last
+    # a page past the end shows the last one
+    assert "Page 3 of 3" in client.get(f"{url}?page=99").text
