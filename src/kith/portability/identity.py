@@ -57,6 +57,9 @@ class Person:
     email_ok: bool = True
     occurrence: int = 1  # among address-less rows of this name and company in the file
     keys: list[str] = field(default_factory=list)
+    slug: str = ""  # the LinkedIn /in/ part of the URL, lower-cased
+    url_key: str = ""  # address_key(url), whether or not it is evidence
+    evidence: list[str] = field(default_factory=list)  # keys other than name and company
 
     @property
     def name(self) -> str:
@@ -69,8 +72,7 @@ class Person:
     @property
     def address(self) -> str:
         """The key of their profile address, when it is evidence, else ``""``."""
-        k = self.source_key
-        return k if k.startswith(("linkedin:", "url:")) else ""
+        return self.url_key[:400] if self.url_ok else ""
 
 
 def address_key(url: str) -> str:
@@ -131,6 +133,12 @@ def people_of(export: LinkedInExport) -> list[Person]:
         people.append(Person(inv.file, inv.line, first, last, url, "", "", "", None))
     for p in people:
         p.folded = fold_name(p.name)
+        p.slug = profile_slug(p.url)
+        p.url_key = (
+            f"linkedin:{p.slug}"
+            if p.slug
+            else (f"url:{p.url.strip().rstrip('/').lower()}" if p.url.strip() else "")
+        )
     _weigh_evidence(people)
     return people
 
@@ -143,25 +151,28 @@ def _weigh_evidence(people: Sequence[Person]) -> None:
         names_at: dict[str, set[str]] = defaultdict(set)
         emails_at: dict[str, set[str]] = defaultdict(set)
         for p in rows:
-            if a := address_key(p.url):
-                names_at[a].add(p.folded)
+            if p.url_key:
+                names_at[p.url_key].add(p.folded)
             if p.email:
                 emails_at[p.email.lower()].add(p.folded)
         occurrences: Counter[str] = Counter()
         for p in rows:
-            a = address_key(p.url)
-            slug = profile_slug(p.url)
+            a, slug = p.url_key, p.slug
             p.url_ok = bool(a) and len(names_at[a]) == 1 and (not slug or len(slug) >= MIN_SLUG)
             p.email_ok = bool(p.email) and len(emails_at[p.email.lower()]) == 1
-            keys = person_keys(
-                p.url if p.url_ok else "", p.email if p.email_ok else "", p.name, p.company
-            )
-            if not (p.url_ok or p.email_ok) and keys:
-                occurrences[keys[-1]] += 1
-                p.occurrence = occurrences[keys[-1]]
-                if p.occurrence > 1:
-                    keys[-1] = f"{keys[-1]}#{p.occurrence}"[:400]
-            p.keys = keys
+            evidence = [a[:400]] if p.url_ok else []
+            if p.email_ok:
+                evidence.append(f"email:{p.email.strip().lower()}"[:400])
+            keys = list(evidence)
+            if p.folded:
+                name = f"name:{p.folded}|{entity_key(p.company)}"[:400]
+                if not evidence:
+                    occurrences[name] += 1
+                    p.occurrence = occurrences[name]
+                    if p.occurrence > 1:
+                        name = f"{name}#{p.occurrence}"[:400]
+                keys.append(name)
+            p.keys, p.evidence = keys, evidence
 
 
 def is_invitation(p: Person) -> bool:

@@ -163,10 +163,6 @@ def _lookup(
 
 
 # --------------------------------------------------------------------------- planning
-def _evidence(p: Person) -> list[str]:
-    return [k for k in p.keys if not k.startswith("name:")]
-
-
 def plan_import(
     ctx: Ctx, owner: Member, export: LinkedInExport, *, progress: Progress | None = None
 ) -> ImportPlan:
@@ -199,7 +195,7 @@ def plan_import(
         for i, (p, _) in enumerate(distinct):
             if i in earlier:
                 continue
-            keys = [p.source_key, *_evidence(p)] if strong else p.keys
+            keys = [p.source_key, *p.evidence] if strong else p.keys
             hit = _lookup(known, keys, p.address, claimed)
             if hit is not None:
                 earlier[i] = hit
@@ -235,12 +231,12 @@ def _distinct(
             report.detail = "no name, address or email to know the person by"
             continue
         repeated: Person | None = None
-        for k in _evidence(p):
+        for k in p.evidence:
             hit = seen.get(k)
             if hit is not None and not (hit.address and p.address and hit.address != p.address):
                 repeated = hit
                 break
-        if repeated is None and not _evidence(p):
+        if repeated is None and not p.evidence:
             hit = rows_seen.get(whole_row(p))
             if hit is not None and hit.file != p.file:
                 repeated = hit
@@ -253,9 +249,9 @@ def _distinct(
                 else f"the same person as line {repeated.line}"
             )
             continue
-        for k in _evidence(p):
+        for k in p.evidence:
             seen.setdefault(k, p)
-        if not _evidence(p):
+        if not p.evidence:
             rows_seen.setdefault(whole_row(p), p)
             if same_invitee(p):
                 invitees.setdefault(same_invitee(p), p)

@@ -470,10 +470,6 @@ class _Reader:
             for i, cells in enumerate(reader):
                 if i >= HEADER_SEARCH_ROWS:
                     break
-                if any("\x00" in c for c in cells):
-                    raise ImportRefused(
-                        f"{label} holds binary data, not CSV text.", code="import_bad_encoding"
-                    )
                 keys = {_key(c): j for j, c in enumerate(cells)}
                 if wanted <= keys.keys():
                     self._rows(label, layout, keys, reader)
@@ -522,14 +518,10 @@ class _Reader:
                 line, start = start, int(getattr(reader, "line_num", 0)) + 1
                 if not any(c.strip() for c in cells):
                     continue
-                if any("\x00" in c for c in cells):
-                    raise ImportRefused(
-                        f"{label} holds binary data, not CSV text.", code="import_bad_encoding"
-                    )
                 source.rows += 1
                 self._count_row(label, layout.people)
                 if kith:
-                    cells = [unguard(c) for c in cells]
+                    cells = [unguard(c) if c[:1] == "'" else c for c in cells]
                 handle(self, label, header, line, cells)
         except UnicodeDecodeError as exc:
             raise _not_utf8(label, exc) from exc
@@ -761,14 +753,37 @@ def _unknown(name: str) -> ImportRefused:
     )
 
 
+class _Text(io.RawIOBase):
+    """The bytes of one file, refused if it is UTF-16 or as soon as a byte is NUL
+    (binary data, not text)."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self.raw, self.name, self.first = raw, name, True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.raw.read(len(buffer))
+        if self.first:
+            self.first = False
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise ImportRefused(
+                    f"{self.name} is UTF-16 text; LinkedIn exports are UTF-8, so save it as "
+                    "UTF-8 CSV or upload the file as downloaded.",
+                    code="import_bad_encoding",
+                )
+        if b"\x00" in data:
+            raise ImportRefused(
+                f"{self.name} holds binary data, not CSV text.", code="import_bad_encoding"
+            )
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
 def _text(name: str, raw: IO[bytes]) -> io.TextIOWrapper:
-    stream = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
-    if stream.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise ImportRefused(
-            f"{name} is UTF-16 text; LinkedIn exports are UTF-8, so save it as UTF-8 CSV "
-            "or upload the file as downloaded.",
-            code="import_bad_encoding",
-        )
+    stream = io.BufferedReader(_Text(raw, name), buffer_size=64 * 1024)
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 

@@ -34,7 +34,6 @@ from kith.db import Ctx
 from kith.members.service import entity_key
 from kith.models import Block, Company, Member, Position
 from kith.portability.identity import Person, is_invitation
-from kith.portability.linkedin import profile_slug
 
 __all__ = ["CHUNK", "Candidate", "Matcher", "chunks"]
 
@@ -62,7 +61,7 @@ class Matcher:
         self.host = urlsplit(ctx.settings.base_url).netloc.lower()
         session = ctx.session
         handles = {h for p in people if p.url_ok and (h := self._kith_handle(p.url))}
-        handles |= {s for p in people if p.url_ok and (s := profile_slug(p.url))}
+        handles |= {p.slug for p in people if p.url_ok and p.slug}
         emails = {p.email for p in people if p.email_ok}
         # A name two people of the upload share matches nobody by name alone; an
         # invitation row with the name of a connection row is not a second person here.
@@ -113,7 +112,7 @@ class Matcher:
         return Candidate(int(row.id), str(row.handle), name, str(row.name_key))
 
     def _kith_handle(self, url: str) -> str:
-        if not url:
+        if not url or (self.host not in url.lower()):
             return ""
         parts = urlsplit(url.strip() if "//" in url else f"//{url.strip()}")
         if parts.netloc.lower() != self.host or not parts.path.startswith("/in/"):
@@ -123,7 +122,7 @@ class Matcher:
     def match(self, person: Person) -> tuple[Candidate, str] | None:
         found: tuple[Candidate, str] | None = None
         handle = self._kith_handle(person.url) if person.url_ok else ""
-        slug = profile_slug(person.url) if person.url_ok else ""
+        slug = person.slug if person.url_ok else ""
         folded = person.folded
         if handle and handle in self.by_handle:
             found = self.by_handle[handle], "url"
