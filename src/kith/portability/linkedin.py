@@ -23,12 +23,37 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import IO
 
 from kith.names import fold_name
+from kith.portability.layouts import (
+    ALL_ROWS_FACTOR,
+    HEADER_SEARCH_ROWS,
+    KITH_COLUMNS,
+    LAYOUTS,
+    NOT_USED,
+    WEB_ADDRESS,
+    Layout,
+    canonical_name,
+    column_key,
+    profile_slug,
+    unguard,
+)
+from kith.portability.records import (
+    Certification,
+    ConnectionRow,
+    EducationRow,
+    InvitationRow,
+    KithColumns,
+    Language,
+    LinkedInExport,
+    MessageTally,
+    PositionRow,
+    ProfileRow,
+    Skipped,
+    SourceFile,
+)
 from kith.portability.uploads import (
     DEFAULT_MAX_BYTES,
     ImportRefused,
@@ -59,307 +84,6 @@ __all__ = [
     "read_export",
     "unguard",
 ]
-
-
-# --------------------------------------------------------------------------- records
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A row that was not used, and why (``line`` is 1-based, in its file)."""
-
-    file: str
-    line: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class KithColumns:
-    """What Kith's own export adds to a Connections.csv row: the owner's private data."""
-
-    tags: tuple[str, ...]
-    tier: str
-    how_we_met: str
-    notes: tuple[str, ...]
-    last_interaction: dt.date | None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.tags or self.tier or self.how_we_met or self.notes)
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionRow:
-    line: int
-    first_name: str
-    last_name: str
-    url: str
-    email: str
-    company: str
-    position: str
-    connected_on: dt.date | None  # None: the file's date could not be read (see warning)
-    kith: KithColumns | None = None  # present when the file came from a Kith export
-    file: str = "Connections.csv"
-    warning: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def profile_slug(self) -> str:
-        """The ``/in/<slug>`` part of the profile URL, lower-cased, or ``""``."""
-        return profile_slug(self.url)
-
-
-@dataclass(frozen=True, slots=True)
-class InvitationRow:
-    line: int
-    sender: str
-    recipient: str
-    sent_at: dt.datetime
-    message: str
-    direction: str  # "incoming" | "outgoing"
-    inviter_url: str
-    invitee_url: str
-    file: str = "Invitations.csv"
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileRow:
-    first_name: str
-    last_name: str
-    headline: str
-    summary: str
-    industry: str
-    location: str
-    websites: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PositionRow:
-    line: int
-    company: str
-    title: str
-    description: str
-    location: str
-    started_on: dt.date | None
-    finished_on: dt.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class EducationRow:
-    line: int
-    school: str
-    degree: str
-    start_year: int | None
-    end_year: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Language:
-    name: str
-    proficiency: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Certification:
-    name: str
-    authority: str = ""
-    url: str = ""
-
-
-@dataclass(slots=True)
-class MessageTally:
-    """The messages exchanged with one person: how many, and the last one's time."""
-
-    name: str
-    url: str
-    count: int
-    last_at: dt.datetime
-
-
-@dataclass(slots=True)
-class SourceFile:
-    """One file of the upload and what became of it.
-
-    ``status``: ``read`` (every row used), ``read_in_part`` (some rows not used: the
-    report says which and why) or ``not_used`` (Kith has no place for it yet;
-    ``holds`` says what it holds).
-    """
-
-    name: str
-    holds: str
-    status: str = "read"
-    rows: int = 0
-    skipped: int = 0
-    note: str = ""
-
-
-@dataclass
-class LinkedInExport:
-    """Everything usable in an export; files that were absent stay empty."""
-
-    files: list[str] = field(default_factory=list)
-    connections: list[ConnectionRow] = field(default_factory=list)
-    invitations: list[InvitationRow] = field(default_factory=list)
-    profile: ProfileRow | None = None
-    positions: list[PositionRow] = field(default_factory=list)
-    education: list[EducationRow] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-    languages: list[Language] = field(default_factory=list)
-    certifications: list[Certification] = field(default_factory=list)
-    messages: list[MessageTally] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    sources: list[SourceFile] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- columns
-KITH_COLUMNS = ("Tags", "Tier", "How We Met", "Notes", "Last Interaction")
-"""The columns Kith's export adds after LinkedIn's in Connections.csv."""
-
-GUARDED = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def unguard(value: str) -> str:
-    """A cell of Kith's own export as it was before the export's formula guard
-    (``'=1+2`` -> ``=1+2``; see :func:`kith.portability.export.guard`)."""
-    return value[1:] if GUARDED.match(value) else value
-
-
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    kind: str
-    holds: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    signature: tuple[str, ...] = ()  # the columns that recognise a renamed file
-    people: bool = False  # rows count towards the ceiling of rows per import
-    essential: bool = True  # a file lacking columns refuses the upload (else: not used)
-
-
-_LAYOUTS: dict[str, _Layout] = {
-    "connections.csv": _Layout(
-        "connections",
-        "your connections",
-        ("First Name", "Last Name", "Connected On"),
-        ("URL", "Email Address", "Company", "Position") + KITH_COLUMNS,
-        signature=("First Name", "Last Name", "Connected On"),
-        people=True,
-    ),
-    "invitations.csv": _Layout(
-        "invitations",
-        "invitations you sent and received",
-        ("From", "To", "Sent At", "Direction"),
-        ("Message", "inviterProfileUrl", "inviteeProfileUrl"),
-        signature=("From", "To", "Sent At", "Direction"),
-        people=True,
-    ),
-    "profile.csv": _Layout(
-        "profile",
-        "your profile",
-        ("First Name", "Last Name"),
-        ("Headline", "Summary", "Industry", "Geo Location", "Websites"),
-        signature=("First Name", "Last Name", "Headline", "Summary"),
-    ),
-    "positions.csv": _Layout(
-        "positions",
-        "your positions",
-        ("Company Name", "Title"),
-        ("Description", "Location", "Started On", "Finished On"),
-        signature=("Company Name", "Title", "Started On"),
-    ),
-    "education.csv": _Layout(
-        "education",
-        "your education",
-        ("School Name",),
-        ("Start Date", "End Date", "Degree Name"),
-        signature=("School Name", "Degree Name"),
-    ),
-    "skills.csv": _Layout("skills", "your skills", ("Name",)),
-    "messages.csv": _Layout(
-        "messages",
-        "your LinkedIn messages (Kith keeps the last date and count per person, not the text)",
-        ("From", "To", "Date"),
-        ("Sender Profile URL", "Recipient Profile URLs", "Conversation ID"),
-        signature=("Conversation ID", "From", "To", "Date", "Content"),
-        essential=False,
-    ),
-    "languages.csv": _Layout(
-        "languages", "the languages you speak", ("Name",), ("Proficiency",), essential=False
-    ),
-    "certifications.csv": _Layout(
-        "certifications",
-        "your licenses and certifications",
-        ("Name",),
-        ("Authority", "Url"),
-        signature=("Name", "Authority", "License Number"),
-        essential=False,
-    ),
-}
-
-_NOT_USED: dict[str, str] = {
-    "endorsement_received_info.csv": "endorsements you received",
-    "endorsement_given_info.csv": "endorsements you gave",
-    "recommendations_received.csv": "recommendations you received",
-    "recommendations_given.csv": "recommendations you gave",
-    "projects.csv": "your projects",
-    "courses.csv": "your courses",
-    "honors.csv": "your honors and awards",
-    "volunteering.csv": "your volunteering",
-    "email addresses.csv": "your email addresses",
-    "phonenumbers.csv": "your phone numbers",
-    "phone numbers.csv": "your phone numbers",
-    "publications.csv": "your publications",
-    "patents.csv": "your patents",
-    "organizations.csv": "organizations you belong to",
-    "test scores.csv": "your test scores",
-    "causes you care about.csv": "causes you care about",
-    "company follows.csv": "companies you follow",
-    "member_follows.csv": "members you follow",
-    "registration.csv": "when and how you joined LinkedIn",
-    "rich_media.csv": "media on your profile",
-    "recommendations.csv": "recommendations",
-    "ad_targeting.csv": "LinkedIn's advertising profile of you",
-    "inferences_about_you.csv": "what LinkedIn infers about you",
-    "learning.csv": "your LinkedIn Learning courses",
-    "saved_jobs.csv": "jobs you saved",
-    "job applications.csv": "your job applications",
-    "shares.csv": "your posts",
-    "comments.csv": "your comments",
-    "reactions.csv": "your reactions",
-    "votes.csv": "your poll votes",
-    "receipts.csv": "your LinkedIn payments",
-    "searchqueries.csv": "your LinkedIn searches",
-    "logins.csv": "your sign-ins to LinkedIn",
-    "events.csv": "events",
-    "guide_messages.csv": "messages with LinkedIn's assistant",
-    "learning_coach_messages.csv": "messages with LinkedIn's coach",
-    "whatsapp phone numbers.csv": "your phone numbers",
-}
-
-ALL_ROWS_FACTOR = 10  # rows of every file together: ten times the people rows
-HEADER_SEARCH_ROWS = 50  # a header further down than this is not looked for
-_PROFILE_URL = re.compile(r"linkedin\.com/in/([^/?#\s,]+)", re.IGNORECASE)
-_RENAMED = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)")
-_URL = re.compile(r"https?://[^\s,\]\[]+", re.IGNORECASE)
-
-
-def profile_slug(url: str) -> str:
-    """``https://www.linkedin.com/in/ana-ruiz/`` -> ``ana-ruiz`` (``""`` if not a profile).
-
-    >>> profile_slug("https://www.linkedin.com/in/Ana-Ruiz/?trk=x")
-    'ana-ruiz'
-    """
-    m = _PROFILE_URL.search(url or "")
-    return m.group(1).lower() if m else ""
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower())
-
-
-def _canonical(name: str) -> str:
-    """``Connections (1).csv`` -> ``connections.csv``: a browser's renamed download."""
-    return _RENAMED.sub("", base_name(name)).lower()
 
 
 # --------------------------------------------------------------------------- reading
@@ -423,8 +147,8 @@ class _Reader:
         return label
 
     def read(self, upload: UploadedFile) -> None:
-        canonical = _canonical(upload.name)
-        layout = _LAYOUTS.get(canonical)
+        canonical = canonical_name(upload.name)
+        layout = LAYOUTS.get(canonical)
         label = self._label(upload.name)
         if layout is None and not canonical.endswith(".csv"):
             if not upload.in_zip:
@@ -440,7 +164,7 @@ class _Reader:
     def _sniffed(self, upload: UploadedFile, label: str, canonical: str, raw: IO[bytes]) -> None:
         """A CSV whose name Kith does not know: read it if its header says what it is."""
         source = SourceFile(label, _holds(canonical), "not_used")
-        if canonical in _NOT_USED:
+        if canonical in NOT_USED:
             self.export.sources.append(source)
             return
         try:
@@ -449,10 +173,10 @@ class _Reader:
             for i, cells in enumerate(reader):
                 if i >= HEADER_SEARCH_ROWS:
                     break
-                keys = {_key(c) for c in cells}
-                for layout in _LAYOUTS.values():
-                    if layout.signature and {_key(c) for c in layout.signature} <= keys:
-                        header = {_key(c): j for j, c in enumerate(cells)}
+                keys = {column_key(c) for c in cells}
+                for layout in LAYOUTS.values():
+                    if layout.signature and {column_key(c) for c in layout.signature} <= keys:
+                        header = {column_key(c): j for j, c in enumerate(cells)}
                         self._rows(label, layout, header, reader)
                         return
         except (csv.Error, UnicodeDecodeError):
@@ -461,16 +185,16 @@ class _Reader:
             raise _unknown(upload.name)
         self.export.sources.append(source)
 
-    def _read(self, label: str, layout: _Layout, raw: IO[bytes]) -> None:
+    def _read(self, label: str, layout: Layout, raw: IO[bytes]) -> None:
         try:
             text = _text(label, raw)
             reader = csv.reader(text)
-            wanted = {_key(c) for c in layout.required}
+            wanted = {column_key(c) for c in layout.required}
             best: set[str] = set()
             for i, cells in enumerate(reader):
                 if i >= HEADER_SEARCH_ROWS:
                     break
-                keys = {_key(c): j for j, c in enumerate(cells)}
+                keys = {column_key(c): j for j, c in enumerate(cells)}
                 if wanted <= keys.keys():
                     self._rows(label, layout, keys, reader)
                     return
@@ -479,7 +203,7 @@ class _Reader:
             raise _not_utf8(label, exc) from exc
         except csv.Error as exc:
             raise _bad_csv(label, exc) from exc
-        missing = [c for c in layout.required if _key(c) not in best]
+        missing = [c for c in layout.required if column_key(c) not in best]
         if not layout.essential:
             self.export.sources.append(
                 SourceFile(
@@ -499,7 +223,7 @@ class _Reader:
     def _rows(
         self,
         label: str,
-        layout: _Layout,
+        layout: Layout,
         header: dict[str, int],
         reader: Iterable[list[str]],
     ) -> None:
@@ -508,7 +232,7 @@ class _Reader:
         self.export.sources.append(source)
         self.export.files.append(label)
         handle = _ROW_READERS[layout.kind]
-        kith = _key("Tags") in header and layout.kind == "connections"
+        kith = column_key("Tags") in header and layout.kind == "connections"
         skipped_before = len(self.export.skipped)
         connections_before = len(self.export.connections)
         line_num = getattr(reader, "line_num", 0)
@@ -625,7 +349,7 @@ class _Reader:
             _cell(header, cells, "Summary"),
             _cell(header, cells, "Industry"),
             _cell(header, cells, "Geo Location"),
-            tuple(dict.fromkeys(_URL.findall(_cell(header, cells, "Websites")))),
+            tuple(dict.fromkeys(WEB_ADDRESS.findall(_cell(header, cells, "Websites")))),
         )
 
     def positions(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
@@ -741,7 +465,7 @@ _ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]],
 
 
 def _holds(canonical: str) -> str:
-    return _NOT_USED.get(canonical, "a file Kith does not read")
+    return NOT_USED.get(canonical, "a file Kith does not read")
 
 
 def _unknown(name: str) -> ImportRefused:
@@ -803,7 +527,7 @@ def _bad_csv(name: str, exc: csv.Error) -> ImportRefused:
 
 
 def _cell(header: dict[str, int], cells: list[str], column: str) -> str:
-    i = header.get(_key(column))
+    i = header.get(column_key(column))
     return cells[i].strip() if i is not None and i < len(cells) else ""
 
 
@@ -827,7 +551,7 @@ _MONTH_YEAR = ("%b %Y", "%B %Y", "%Y", "%d %b %Y", "%m/%Y", "%Y-%m", "%Y-%m-%d")
 
 
 def _kith_columns(header: dict[str, int], cells: list[str]) -> KithColumns | None:
-    if _key("Tags") not in header:
+    if column_key("Tags") not in header:
         return None
     tags = tuple(t.strip() for t in _cell(header, cells, "Tags").split(";") if t.strip())
     notes = tuple(n.strip() for n in _cell(header, cells, "Notes").split("\n\n") if n.strip())
