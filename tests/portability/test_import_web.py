@@ -343,6 +343,18 @@ def test_cli_import_with_progress_report_and_invitations(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
     assert "18 rows" in out
+    # the summary's outcomes add up to the rows read (the profile rows included)
+    import re
+
+    summary = re.search(
+        r"([\d,]+) rows in .*? — ([\d,]+) new private contacts, ([\d,]+) updated, ([\d,]+) "
+        r"already imported, ([\d,]+) already connected, ([\d,]+) of your own profile, "
+        r"([\d,]+) not used;",
+        out,
+    )
+    assert summary is not None, out
+    numbers = [int(x.replace(",", "")) for x in summary.groups()]
+    assert sum(numbers[1:]) == numbers[0] == 18
     assert "4 new private contacts" in out
     assert "1 of the private contacts found on Kith" in out
     assert "line 7: hidden profile" in out
