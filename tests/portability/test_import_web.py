@@ -4,6 +4,7 @@ refusals that change nothing, invitations and the profile from an import."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -344,8 +345,6 @@ def test_cli_import_with_progress_report_and_invitations(tmp_path: Path) -> None
     out = " ".join(result.output.split())
     assert "18 rows" in out
     # the summary's outcomes add up to the rows read (the profile rows included)
-    import re
-
     summary = re.search(
         r"([\d,]+) rows in .*? — ([\d,]+) new private contacts, ([\d,]+) updated, ([\d,]+) "
         r"already imported, ([\d,]+) already connected, ([\d,]+) of your own profile, "
