@@ -89,13 +89,16 @@ def test_every_row_is_matched_kept_or_skipped_with_a_reason(ctx: Ctx) -> None:
     dan = next(r for r in report.rows if r.line == 9 and r.file == "Connections.csv")
     assert dan.name == "Dan Lee"
     assert dan.warning == "Connected On 'sometime in 2023' could not be read: kept without a date"
-    assert report.counts["warnings"] == 1
+    assert report.counts["warnings"] == 2
     # Invitations.csv: Ana is in Connections.csv already; Eve is not on Kith.
     assert rows[("Invitations.csv", 2)][0] == "skipped"
     assert details[("Invitations.csv", 2)] == "already in Connections.csv (line 5)"
     assert rows[("Invitations.csv", 3)][0] == "skipped"
     assert "not found on Kith" in details[("Invitations.csv", 3)]
-    assert "unreadable date" in details[("Invitations.csv", 4)]
+    zed = next(r for r in report.rows if (r.file, r.line) == ("Invitations.csv", 4))
+    assert (zed.name, zed.status) == ("Zed Q", "skipped")
+    assert "not found on Kith" in zed.detail
+    assert zed.warning == "Sent At 'yesterday' could not be read: kept without a date"
     assert len(report.rows) == 8  # every data row of both files, no more, no less
     assert report.counts["new"] == 4
     assert report.counts["skipped"] == 4

@@ -89,9 +89,11 @@ def test_invitations_current_and_old() -> None:
     assert first.sent_at == dt.datetime(2026, 1, 29, 14, 37, tzinfo=dt.UTC)
     assert first.message == "Great to meet you at the summit, Sam!"
     assert export.invitations[1].direction == "incoming"
-    assert export.skipped == [
-        Skipped("Invitations.csv", 4, "unreadable date 'yesterday' in Sent At")
-    ]
+    # an unreadable date keeps the invitation, with a warning
+    assert export.skipped == []
+    zed = export.invitations[2]
+    assert (zed.sender, zed.sent_at) == ("Zed Q", None)
+    assert zed.warning == "Sent At 'yesterday' could not be read: kept without a date"
     old = read_export([("Invitations.csv", fixture("Invitations_old.csv"))]).invitations
     assert old[0].inviter_url == ""
     assert old[0].message == "Hello"
@@ -133,7 +135,7 @@ def test_whole_zip_as_downloaded() -> None:
     files["Basic_LinkedInDataExport_11-22-2026/messages.csv"] = b"CONVERSATION ID,FROM\n1,x\n"
     export = read_export([("export.zip", as_zip(files))])
     assert len(export.connections) == 4
-    assert len(export.invitations) == 2
+    assert len(export.invitations) == 3
     assert export.profile is not None
     assert len(export.positions) == 2
     assert len(export.skills) == 3

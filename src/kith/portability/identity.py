@@ -130,7 +130,9 @@ def people_of(export: LinkedInExport) -> list[Person]:
             else (inv.sender, inv.inviter_url)
         )
         first, last = _split_name(other)
-        people.append(Person(inv.file, inv.line, first, last, url, "", "", "", None))
+        people.append(
+            Person(inv.file, inv.line, first, last, url, "", "", "", None, warning=inv.warning)
+        )
     for p in people:
         p.folded = fold_name(p.name)
         p.slug = profile_slug(p.url)

@@ -282,7 +282,7 @@ def _decide(
         if p.kith is not None and not p.kith.empty:
             plan.extras.append(Extra(report, p.kith, member_id=member_id))
         return
-    if p.file.startswith("Invitations") and member_id is None and before is None:
+    if is_invitation(p) and member_id is None and before is None:
         report.detail = (
             "not found on Kith; invitations that were never accepted are not kept as contacts"
         )
@@ -432,7 +432,7 @@ def import_linkedin(
 
 
 def _skipped_row(skipped: Skipped) -> ReportRow:
-    return ReportRow(skipped.file, skipped.line, "skipped", skipped.reason)
+    return ReportRow(skipped.file, skipped.line, "skipped", skipped.reason, name=skipped.name)
 
 
 def _profile_rows(export: LinkedInExport) -> list[ReportRow]:

@@ -235,6 +235,7 @@ class _Reader:
         kith = column_key("Tags") in header and layout.kind == "connections"
         skipped_before = len(self.export.skipped)
         connections_before = len(self.export.connections)
+        invitations_before = len(self.export.invitations)
         line_num = getattr(reader, "line_num", 0)
         start = int(line_num) + 1
         try:
@@ -253,6 +254,7 @@ class _Reader:
             raise _bad_csv(label, exc) from exc
         source.skipped = len(self.export.skipped) - skipped_before
         warned = sum(1 for c in self.export.connections[connections_before:] if c.warning)
+        warned += sum(1 for i in self.export.invitations[invitations_before:] if i.warning)
         if source.skipped or warned:
             source.status = "read_in_part"
 
@@ -316,11 +318,10 @@ class _Reader:
         when = _cell(header, cells, "Sent At")
         sent_at = _moment(when, ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%Y-%m-%d %H:%M:%S"))
         direction = _cell(header, cells, "Direction").lower()
-        if sent_at is None:
-            export.skipped.append(Skipped(name, line, f"unreadable date {when!r} in Sent At"))
-        elif direction not in ("incoming", "outgoing"):
+        who = " → ".join(x for x in (_cell(header, cells, "From"), _cell(header, cells, "To")) if x)
+        if direction not in ("incoming", "outgoing"):
             export.skipped.append(
-                Skipped(name, line, f"Direction is {direction!r}, not INCOMING or OUTGOING")
+                Skipped(name, line, f"Direction is {direction!r}, not INCOMING or OUTGOING", who)
             )
         else:
             export.invitations.append(
@@ -334,6 +335,9 @@ class _Reader:
                     _cell(header, cells, "inviterProfileUrl"),
                     _cell(header, cells, "inviteeProfileUrl"),
                     file=name,
+                    warning=""
+                    if sent_at is not None or not when
+                    else f"Sent At {when!r} could not be read: kept without a date",
                 )
             )
 

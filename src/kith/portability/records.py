@@ -31,6 +31,7 @@ class Skipped:
     file: str
     line: int
     reason: str
+    name: str = ""  # the person the row is about, when it names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +78,13 @@ class InvitationRow:
     line: int
     sender: str
     recipient: str
-    sent_at: dt.datetime
+    sent_at: dt.datetime | None  # None: the file's date could not be read (see warning)
     message: str
     direction: str  # "incoming" | "outgoing"
     inviter_url: str
     invitee_url: str
     file: str = "Invitations.csv"
+    warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
