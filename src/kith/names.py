@@ -45,6 +45,8 @@ _LETTERS = str.maketrans(
 def fold_name(text: str) -> str:
     """``text`` without case, accents or extra spaces (NFKD, combining marks dropped,
     casefolded; ß, ø, ł and the like spelled out)."""
+    if text.isascii():  # nothing to decompose: the common case, kept fast
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(kept.casefold().translate(_LETTERS).split())
