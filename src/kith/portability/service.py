@@ -24,7 +24,7 @@ from kith.members.service import (
     entity_key,
     update_profile,
 )
-from kith.models import ImportRun, Member
+from kith.models import Member
 from kith.portability.importing import Progress, plan_import, write_import
 from kith.portability.linkedin import Limits, LinkedInExport, Skipped, read_export
 from kith.portability.reports import get_import, stored_export
@@ -235,21 +235,6 @@ def read_upload(settings: Settings, files: Sequence[tuple[str, bytes]]) -> Linke
 
 def upload_name(files: Sequence[tuple[str, bytes]]) -> str:
     return ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name, _ in files)
-
-
-def import_files(
-    ctx: Ctx,
-    owner: Member,
-    files: Sequence[tuple[str, bytes]],
-    *,
-    progress: Progress | None = None,
-) -> ImportRun:
-    """Read uploaded export files and import the people in them in one unit of work;
-    the profile part waits in the run for a preview. (:func:`run_import` does the same
-    with the reading and matching outside the write transaction.)"""
-    export = read_upload(ctx.settings, files)
-    plan = plan_import(ctx, owner, export, progress=progress)
-    return write_import(ctx, owner, plan, filename=upload_name(files))
 
 
 def run_import(
