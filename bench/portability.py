@@ -32,10 +32,11 @@ from kith.clock import FrozenClock
 from kith.config import Settings
 from kith.db import Database
 from kith.migrations import upgrade
-from kith.models import Company, Connection, Contact, Member, Position
+from kith.models import Company, Connection, Contact, ImportRun, Member, Position
 from kith.pagination import PageRequest
-from kith.portability.importing import imported_matches, invite_matches, report_of
-from kith.portability.service import import_files
+from kith.portability.inviting import imported_matches, invite_matches
+from kith.portability.reports import report_of
+from kith.portability.service import run_import
 from kith.runtime import Kith
 
 from .backends import on_backends
@@ -234,11 +235,13 @@ def build_export(people: list[dict[str, Any]], *, connections: int, seed: int) -
 
 def timed_import(kith: Kith, owner_id: int, data: bytes) -> tuple[float, dict[str, int]]:
     t0 = time.perf_counter()
-    with kith.uow() as ctx:
-        owner = ctx.session.get_one(Member, owner_id)
-        run = import_files(ctx, owner, [("export.zip", data)])
-        counts = report_of(run).counts
-    return time.perf_counter() - t0, counts
+    run_id = run_import(
+        kith, lambda ctx: ctx.session.get_one(Member, owner_id), [("export.zip", data)]
+    )
+    seconds = time.perf_counter() - t0
+    with kith.uow(write=False) as ctx:
+        counts = report_of(ctx.session.get_one(ImportRun, run_id)).counts
+    return seconds, counts
 
 
 def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 
 from kith.db import Ctx
@@ -33,7 +35,8 @@ def test_the_demo_member_has_relationships_to_manage(ctx: Ctx) -> None:
 
 def test_the_demo_member_brought_a_linkedin_network(ctx: Ctx) -> None:
     from kith.models import Contact, ImportRun
-    from kith.portability.importing import imported_matches, report_of
+    from kith.portability.inviting import imported_matches
+    from kith.portability.reports import report_of
 
     build_demo(ctx, members=300, seed=3)
     demo = ctx.session.scalars(select(Member).where(Member.email == DEMO_EMAIL)).one()
@@ -79,3 +82,29 @@ def test_bulk_columns_store_values_as_the_orm_does(ctx: Ctx) -> None:
     ctx.session.expire_all()
     follows = ctx.session.scalars(select(Follow).order_by(Follow.followee_id)).all()
     assert [f.created_at for f in follows] == [when, when]
+
+
+def test_the_demo_refuses_to_run_in_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its members share a published password: `kith demo` says so and stops, with an
+    exit code, before it touches any database."""
+    from typer.testing import CliRunner
+
+    from kith.cli import app
+    from kith.config import get_settings
+    from tests.conftest import TEST_SECRET
+
+    db = tmp_path / "production.db"
+    monkeypatch.setenv("KITH_ENV", "production")
+    monkeypatch.setenv("KITH_SECRET_KEY", TEST_SECRET)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["demo", "--members", "20", "--url", f"sqlite:///{db}"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "(demo_in_production)" in out
+    assert "not loaded in production" in out
+    assert not db.exists()

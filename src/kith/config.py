@@ -82,6 +82,9 @@ class Settings(BaseSettings):
 
     # Portability (docs/portability.md)
     import_max_mb: int = Field(default=20, ge=1, le=200)  # largest upload, and file in a zip
+    import_max_unpacked_mb: int = Field(default=100, ge=1, le=2000)  # unpacked from zips
+    import_max_files: int = Field(default=1_000, ge=1)  # entries in one zip
+    import_max_rows: int = Field(default=30_000, ge=1)  # people rows (LinkedIn's own cap)
 
     # Lists
     page_size: int = 20

@@ -66,3 +66,54 @@ def meet_private(ctx: Ctx, contact: Contact, when: datetime, note: str = "") -> 
     )
     contact.last_interaction_at = when
     ctx.session.flush()
+
+
+# --------------------------------------------------------------------------- export files
+# LinkedIn's Connections.csv layouts over the years: today's (URL and email), 2022's
+# (email, no URL) and 2020's (neither).
+PREAMBLE = (
+    'Notes:\n"When exporting your connection data, you may notice that some of the email '
+    "addresses are missing. You will only see email addresses for connections who have "
+    'allowed their connections to see or download their email address."\n\n'
+)
+LAYOUT_NOW = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position")
+LAYOUT_2022 = ("First Name", "Last Name", "Email Address", "Company", "Position")
+LAYOUT_2020 = ("First Name", "Last Name", "Company", "Position")
+CONNECTED_ON = "Connected On"
+
+
+def connections_file(
+    rows: list[dict[str, str]],
+    *,
+    layout: tuple[str, ...] = LAYOUT_NOW,
+    preamble: bool = True,
+    bom: bool = False,
+    crlf: bool = False,
+) -> bytes:
+    """A Connections.csv in one of LinkedIn's layouts; each row names its cells by
+    column (``Connected On`` defaults to 01 Jan 2024)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if preamble:
+        buf.write(PREAMBLE)
+    writer = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow((*layout, CONNECTED_ON))
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in layout] + [row.get(CONNECTED_ON, "01 Jan 2024")])
+    text = buf.getvalue()
+    if crlf and preamble:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

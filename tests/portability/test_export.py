@@ -28,7 +28,14 @@ from tests.portability.helpers import meet_private, note_private, private_contac
 
 
 @pytest.mark.parametrize(
-    "module", ["kith.portability.linkedin", "kith.portability.export", "kith.portability.archive"]
+    "module",
+    [
+        "kith.portability.linkedin",
+        "kith.portability.layouts",
+        "kith.portability.export",
+        "kith.portability.archive",
+        "kith.names",
+    ],
 )
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))

@@ -17,15 +17,10 @@ from kith.migrations import upgrade
 from kith.models import Contact, ContactNote, ContactTag, ImportRun, Invitation, Member, Tier
 from kith.pagination import PageRequest
 from kith.portability.export import connections_csv, exported_connections
-from kith.portability.importing import (
-    ImportReport,
-    get_import,
-    import_linkedin,
-    imported_matches,
-    invite_matches,
-    report_of,
-)
+from kith.portability.importing import import_linkedin
+from kith.portability.inviting import imported_matches, invite_matches
 from kith.portability.linkedin import read_export
+from kith.portability.reports import ImportReport, get_import, report_of
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from tests.factories import connect, make_member
@@ -89,16 +84,24 @@ def test_every_row_is_matched_kept_or_skipped_with_a_reason(ctx: Ctx) -> None:
     assert rows[("Connections.csv", 8)] == ("new", m["chloe"].handle, "name_company")
     details = {(r.file, r.line): r.detail for r in report.rows}
     assert details[("Connections.csv", 7)] == "hidden profile: only the date is shared"
-    assert "unreadable date" in details[("Connections.csv", 9)]
+    # an unreadable date keeps the person, without a date, with a warning naming them
+    assert rows[("Connections.csv", 9)][0] == "new"
+    dan = next(r for r in report.rows if r.line == 9 and r.file == "Connections.csv")
+    assert dan.name == "Dan Lee"
+    assert dan.warning == "Connected On 'sometime in 2023' could not be read: kept without a date"
+    assert report.counts["warnings"] == 2
     # Invitations.csv: Ana is in Connections.csv already; Eve is not on Kith.
     assert rows[("Invitations.csv", 2)][0] == "skipped"
     assert details[("Invitations.csv", 2)] == "already in Connections.csv (line 5)"
     assert rows[("Invitations.csv", 3)][0] == "skipped"
     assert "not found on Kith" in details[("Invitations.csv", 3)]
-    assert "unreadable date" in details[("Invitations.csv", 4)]
+    zed = next(r for r in report.rows if (r.file, r.line) == ("Invitations.csv", 4))
+    assert (zed.name, zed.status) == ("Zed Q", "skipped")
+    assert "not found on Kith" in zed.detail
+    assert zed.warning == "Sent At 'yesterday' could not be read: kept without a date"
     assert len(report.rows) == 8  # every data row of both files, no more, no less
-    assert report.counts["new"] == 3
-    assert report.counts["skipped"] == 5
+    assert report.counts["new"] == 4
+    assert report.counts["skipped"] == 4
     assert report.counts["matched"] == 3
     assert report.files == ["Connections.csv", "Invitations.csv"]
 
@@ -107,7 +110,9 @@ def test_every_row_is_matched_kept_or_skipped_with_a_reason(ctx: Ctx) -> None:
         ("Ana Ruiz", None, m["ana"].id, "linkedin"),
         ("Ben Okafor", None, m["ben"].id, "linkedin"),
         ("Chloé Dubois", None, m["chloe"].id, "linkedin"),
+        ("Dan Lee", None, None, "linkedin"),
     ]
+    assert kept[3].connected_elsewhere_on is None
     ana = kept[0]
     assert (ana.email, ana.company, ana.title) == (
         "ana.ruiz@example.com",
@@ -140,8 +145,10 @@ def test_importing_the_same_file_again_changes_nothing(ctx: Ctx) -> None:
         (c.id, c.name, c.company, c.matched_member_id) for c in contacts_of(ctx, m["sam"])
     ] == snapshot
     assert again.counts["new"] == 0
-    assert again.counts["unchanged"] == 3
-    assert {r.detail for r in again.rows if r.status == "unchanged"} == {"already imported"}
+    assert again.counts["unchanged"] == 4
+    assert {r.detail.split(";")[0] for r in again.rows if r.status == "unchanged"} == {
+        "already imported"
+    }
     # the second report still says who is on Kith
     assert again.counts["matched"] == 3
 
@@ -375,7 +382,7 @@ def test_an_earlier_private_contact_joins_the_connection_it_became(ctx: Ctx) -> 
 
 
 def test_reports_forget_a_member_who_left(ctx: Ctx) -> None:
-    from kith.portability.importing import forget_member_in_reports
+    from kith.portability.reports import forget_member_in_reports
 
     m = community(ctx)
     run = import_linkedin(ctx, m["sam"], people_export())
@@ -417,7 +424,7 @@ def test_the_same_person_twice_in_a_file_is_kept_once(ctx: Ctx) -> None:
 
 def test_too_many_people_at_once_is_refused_by_the_service(ctx: Ctx) -> None:
     from kith.errors import Invalid
-    from kith.portability.importing import INVITE_BATCH_MAX
+    from kith.portability.inviting import INVITE_BATCH_MAX
 
     sam = make_member(ctx, "Sam", "Doe")
     with pytest.raises(Invalid) as exc:

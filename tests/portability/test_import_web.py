@@ -4,6 +4,7 @@ refusals that change nothing, invitations and the profile from an import."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from typer.testing import CliRunner
 from kith.cli import app
 from kith.db import Ctx
 from kith.models import Contact, ImportRun, Invitation, Member
-from kith.portability.importing import INVITE_BATCH_MAX
+from kith.portability.inviting import INVITE_BATCH_MAX
+from kith.portability.reports import STATUSES
 from kith.runtime import Kith
 from tests.factories import bearer, make_member
 from tests.helpers import refused
@@ -57,19 +59,20 @@ def test_api_import_report_matches_invite_and_profile(client: TestClient, ctx: C
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["filename"] == "export.zip"
-    assert body["counts"]["new"] == 3
+    assert body["counts"]["new"] == 4
     assert body["counts"]["matched"] == 1
-    ana_row = next(x for x in body["rows"] if x["name"] == "Ana Ruiz")
+    assert sum(body["counts"][s] for s in STATUSES) == body["total"] == body["rows"]["total"]
+    ana_row = next(x for x in body["rows"]["items"] if x["name"] == "Ana Ruiz")
     assert ana_row["member_handle"] == ana.handle
     assert ana_row["confidence"] == "certain"
-    assert {x["status"] for x in body["rows"]} == {"new", "skipped", "profile"}
+    assert {x["status"] for x in body["rows"]["items"]} == {"new", "skipped", "profile"}
     import_id = body["id"]
 
     listed = client.get("/api/v1/me/imports", headers=auth).json()
     assert [x["id"] for x in listed["items"]] == [import_id]
     only = client.get(f"/api/v1/me/imports/{import_id}?status=skipped", headers=auth).json()
-    assert only["rows"]
-    assert {x["status"] for x in only["rows"]} == {"skipped"}
+    assert only["rows"]["items"]
+    assert {x["status"] for x in only["rows"]["items"]} == {"skipped"}
 
     matches = client.get(f"/api/v1/me/imports/{import_id}/matches", headers=auth).json()
     assert [(m["member_handle"], m["state"]) for m in matches["items"]] == [(ana.handle, "invite")]
@@ -111,7 +114,7 @@ def test_api_import_report_matches_invite_and_profile(client: TestClient, ctx: C
         files={"files": ("export.zip", export_zip(), "application/zip")},
     ).json()
     assert second["counts"]["new"] == 0
-    assert second["counts"]["unchanged"] == 3
+    assert second["counts"]["unchanged"] == 4
 
 
 def test_api_refusals_change_nothing(client: TestClient, ctx: Ctx, kith: Kith) -> None:
@@ -340,8 +343,19 @@ def test_cli_import_with_progress_report_and_invitations(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "3 new private contacts" in out
-    assert "1 found on Kith" in out
+    assert "18 rows" in out
+    # the summary's outcomes add up to the rows read (the profile rows included)
+    summary = re.search(
+        r"([\d,]+) rows in .*? — ([\d,]+) new private contacts, ([\d,]+) updated, ([\d,]+) "
+        r"already imported, ([\d,]+) already connected, ([\d,]+) of your own profile, "
+        r"([\d,]+) not used;",
+        out,
+    )
+    assert summary is not None, out
+    numbers = [int(x.replace(",", "")) for x in summary.groups()]
+    assert sum(numbers[1:]) == numbers[0] == 18
+    assert "4 new private contacts" in out
+    assert "1 of the private contacts found on Kith" in out
     assert "line 7: hidden profile" in out
     assert "Invitations: 1 of 1 sent." in out
     assert "Profile:" in out
@@ -355,7 +369,7 @@ def test_cli_import_with_progress_report_and_invitations(tmp_path: Path) -> None
     assert second.exit_code == 0, second.output
     out = " ".join(second.output.split())
     assert "0 new private contacts" in out
-    assert "3 already imported" in out
+    assert "4 already imported" in out
     broken = tmp_path / "broken.zip"
     broken.write_bytes(export_zip()[:100])
     bad = runner.invoke(
@@ -408,7 +422,7 @@ def test_every_fixture_variant_through_the_api(client: TestClient, ctx: Ctx) -> 
             files={"files": ("Connections.csv", fixture(name), "text/csv")},
         )
         assert r.status_code == 201, (name, r.text)
-        rows = r.json()["rows"]
+        rows = r.json()["rows"]["items"]
         assert rows, name
         assert all(x["file"] == "Connections.csv" for x in rows), name
         assert {x["status"] for x in rows} <= {"new", "unchanged", "updated", "skipped"}, name
@@ -448,3 +462,39 @@ def test_your_data_is_reachable_from_settings_and_relationships(
     sign_in_as(client, ctx, sam)
     assert 'href="/me/data"' in client.get("/me/settings").text
     assert 'href="/me/data#import"' in client.get("/relationships").text
+
+
+def test_report_page_lists_every_file_and_pages_its_rows(
+    client: TestClient, ctx: Ctx, kith: Kith
+) -> None:
+    sam, _ = setup(ctx)
+    sign_in_as(client, ctx, sam)
+    people = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + "".join(
+        f"P,N{i},https://www.linkedin.com/in/p-n{i},,Acme,,01 Jan 2024\n" for i in range(230)
+    )
+    people += "Late,Date,,,Acme,,sometime\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Export/Connections.csv", people)
+        zf.writestr("Export/Honors.csv", "Title,Description\n")
+    r = client.post(
+        "/me/data/import",
+        data={"csrf_token": csrf(client, kith)},
+        files={"files": ("export.zip", buf.getvalue(), "application/zip")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    url = r.headers["location"]
+    first = client.get(url).text
+    assert "Honors.csv" in first
+    assert "not used by Kith yet: your honors and awards" in first
+    assert "read in part: your connections" in first
+    assert "Page 1 of 3" in first
+    assert first.count('<tr class="row-') == 100
+    last = client.get(f"{url}?page=3").text
+    assert "Page 3 of 3" in last
+    assert last.count('<tr class="row-') == 31
+    assert "Late Date" in last
+    assert "could not be read: kept without a date" in last
+    # a page past the end shows the last one
+    assert "Page 3 of 3" in client.get(f"{url}?page=99").text

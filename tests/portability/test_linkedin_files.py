@@ -42,14 +42,19 @@ def test_current_connections_file() -> None:
         ("Ana Ruiz", "Acme, Inc.", "Chief Technology Officer", dt.date(2026, 2, 8)),
         ("Ben Okafor", "Globex", "Engineer, Platform", dt.date(2025, 1, 15)),
         ("Chloé Dubois", "Initech", "Designer", dt.date(2024, 3, 3)),
+        ("Dan Lee", "Umbrella", "Analyst", None),
     ]
+    # an unreadable date keeps the person, with the date empty and a warning
+    assert export.connections[3].line == 9
+    assert export.connections[3].warning == (
+        "Connected On 'sometime in 2023' could not be read: kept without a date"
+    )
     ana = export.connections[0]
     assert ana.email == "ana.ruiz@example.com"
     assert ana.profile_slug == "ana-ruiz"
     assert ana.line == 5  # after the three preamble lines (the note spans one line) and header
     assert export.skipped == [
         Skipped("Connections.csv", 7, "hidden profile: only the date is shared"),
-        Skipped("Connections.csv", 9, "unreadable date 'sometime in 2023' in Connected On"),
     ]
 
 
@@ -84,9 +89,11 @@ def test_invitations_current_and_old() -> None:
     assert first.sent_at == dt.datetime(2026, 1, 29, 14, 37, tzinfo=dt.UTC)
     assert first.message == "Great to meet you at the summit, Sam!"
     assert export.invitations[1].direction == "incoming"
-    assert export.skipped == [
-        Skipped("Invitations.csv", 4, "unreadable date 'yesterday' in Sent At")
-    ]
+    # an unreadable date keeps the invitation, with a warning
+    assert export.skipped == []
+    zed = export.invitations[2]
+    assert (zed.sender, zed.sent_at) == ("Zed Q", None)
+    assert zed.warning == "Sent At 'yesterday' could not be read: kept without a date"
     old = read_export([("Invitations.csv", fixture("Invitations_old.csv"))]).invitations
     assert old[0].inviter_url == ""
     assert old[0].message == "Hello"
@@ -127,8 +134,8 @@ def test_whole_zip_as_downloaded() -> None:
     files = {f"Basic_LinkedInDataExport_11-22-2026/{n}.csv": fixture(f"{n}.csv") for n in ALL}
     files["Basic_LinkedInDataExport_11-22-2026/messages.csv"] = b"CONVERSATION ID,FROM\n1,x\n"
     export = read_export([("export.zip", as_zip(files))])
-    assert len(export.connections) == 3
-    assert len(export.invitations) == 2
+    assert len(export.connections) == 4
+    assert len(export.invitations) == 3
     assert export.profile is not None
     assert len(export.positions) == 2
     assert len(export.skills) == 3

@@ -91,3 +91,52 @@ def test_a_field_the_profile_rules_refuse_changes_nothing(ctx: Ctx) -> None:
     ctx.session.expire_all()
     assert sam.headline == ""
     assert sam.skills == []
+
+
+def test_websites_languages_and_certifications_fill_the_profile(ctx: Ctx) -> None:
+    profile = (
+        b"First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,"
+        b"Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers\n"
+        b'Sam,Doe,,,,,,,,,,"[PORTFOLIO:https://sam.example,COMPANY:https://acme.example/]",\n'
+    )
+    languages = b"Name,Proficiency\nFrench,Native or bilingual proficiency\nGerman,\n"
+    certifications = (
+        b"Name,Url,Authority,Started On,Finished On,License Number\n"
+        b"Cloud Architect,https://c.example/1,Amazon Web Services,Jan 2024,,X1\n"
+    )
+    export = read_export(
+        [
+            ("Profile.csv", profile),
+            ("Languages.csv", languages),
+            ("Certifications.csv", certifications),
+        ]
+    )
+    sam = make_member(ctx, "Sam", "Doe")
+    sam.languages = ["German"]
+    ctx.session.flush()
+    preview = preview_profile(sam, export)
+    changes = {c.field: (c.current, c.imported, c.conflict) for c in preview.fields}
+    assert changes == {
+        "websites": ("", "https://sam.example; https://acme.example/", False),
+        # German is there already: only French is new, and Sam chooses
+        "languages": ("German", "French (Native or bilingual proficiency)", True),
+        "certifications": ("", "Cloud Architect, Amazon Web Services", False),
+    }
+    import_profile(ctx, sam, export)
+    ctx.session.refresh(sam)
+    assert sam.websites == ["https://sam.example", "https://acme.example/"]
+    assert sam.languages == ["German"]  # the conflict was not taken
+    assert sam.certifications == ["Cloud Architect, Amazon Web Services"]
+    import_profile(ctx, sam, export, take=["languages"])
+    ctx.session.refresh(sam)
+    assert sam.languages == ["German", "French (Native or bilingual proficiency)"]
+    assert preview_profile(sam, export).fields == []  # nothing left to add
+
+
+def test_profile_lists_are_validated(ctx: Ctx) -> None:
+    sam = make_member(ctx, "Sam", "Doe")
+    with pytest.raises(Invalid) as info:
+        update_profile(ctx, sam, ProfileInput(websites=["javascript:alert(1)"]))
+    assert info.value.code == "invalid_profile"
+    with pytest.raises(Invalid):
+        update_profile(ctx, sam, ProfileInput(languages=[f"L{i}" for i in range(21)]))

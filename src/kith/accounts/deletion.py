@@ -60,7 +60,7 @@ from kith.models import (
     Tag,
     Tier,
 )
-from kith.portability.importing import forget_member_in_reports
+from kith.portability.reports import forget_member_in_reports
 from kith.search import index as search_index
 from kith.security import verify_password
 

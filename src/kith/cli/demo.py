@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kith.cli._common import UrlOption, console, err, runtime
+from kith.cli._common import UrlOption, _settings, console, err, fail
+from kith.errors import KithError
+from kith.runtime import Kith
 
 
 def demo(
@@ -25,9 +27,14 @@ def demo(
     pending invitations, follows) into an empty database."""
     # imported here, not at the top: Faker adds ~100 ms to every start of `kith`, `--help` and
     # shell completion included (measured with python -X importtime)
-    from kith.demo.service import DEMO_PASSWORD, build_demo, is_empty
+    from kith.demo.service import DEMO_PASSWORD, build_demo, is_empty, refuse_in_production
 
-    kith = runtime(url)
+    settings = _settings(url)
+    try:
+        refuse_in_production(settings)
+    except KithError as exc:
+        raise fail(exc) from exc
+    kith = Kith.from_settings(settings)
     with kith.uow(write=False) as ctx:
         empty = is_empty(ctx)
     if not empty:

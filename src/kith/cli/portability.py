@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from kith.cli._common import UrlOption, _member_by_key, console, err, fail, runtime
 from kith.errors import KithError
 from kith.pagination import PageRequest
-from kith.portability import importing, service
+from kith.portability import inviting, reports, service
 from kith.portability.archive import archive_download
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
 
@@ -117,41 +117,49 @@ def import_linkedin(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            with kith.uow() as ctx:
-                owner = _member_by_key(ctx, member)
-                run = service.import_files(ctx, owner, uploads, progress=progress)
-                report = importing.report_of(run)
-                outcomes: list[importing.InviteOutcome] = []
-                left_out = 0
-                if levels[invite]:
-                    matches = importing.imported_matches(
-                        ctx, owner, PageRequest(1, 100_000), import_id=run.id
-                    ).items
-                    wanted = [
-                        m.contact.id
-                        for m in matches
-                        if m.state == "invite" and m.confidence in levels[invite]
-                    ]
-                    # surest first: the best INVITE_BATCH_MAX, the rest said below
-                    left_out = max(0, len(wanted) - importing.INVITE_BATCH_MAX)
-                    outcomes = importing.invite_matches(
-                        ctx, owner, wanted[: importing.INVITE_BATCH_MAX]
-                    )
-                applied = (
-                    service.apply_import(ctx, owner, run.id, take=take or []) if profile else None
-                )
+            run_id = service.run_import(
+                kith, lambda ctx: _member_by_key(ctx, member), uploads, progress=progress
+            )
+        with kith.uow() as ctx:
+            owner = _member_by_key(ctx, member)
+            report = reports.report_of(reports.get_import(ctx, owner, run_id))
+            outcomes: list[inviting.InviteOutcome] = []
+            left_out = 0
+            if levels[invite]:
+                matches = inviting.imported_matches(
+                    ctx, owner, PageRequest(1, 100_000), import_id=run_id
+                ).items
+                wanted = [
+                    m.contact.id
+                    for m in matches
+                    if m.state == "invite" and m.confidence in levels[invite]
+                ]
+                # surest first: the best INVITE_BATCH_MAX, the rest said below
+                left_out = max(0, len(wanted) - inviting.INVITE_BATCH_MAX)
+                outcomes = inviting.invite_matches(ctx, owner, wanted[: inviting.INVITE_BATCH_MAX])
+            applied = service.apply_import(ctx, owner, run_id, take=take or []) if profile else None
     except KithError as exc:
         raise fail(exc) from exc
     c = report.counts
+    # every row is in exactly one of these, so they add up to the rows read
     console.print(
         f"Import {report.id}: {report.total:,} rows in {report.seconds:.1f} s — "
         f"{c.get('new', 0):,} new private contacts, {c.get('updated', 0):,} updated, "
         f"{c.get('unchanged', 0):,} already imported, {c.get('connected', 0):,} already "
-        f"connected, {c.get('matched', 0):,} found on Kith, {c.get('skipped', 0):,} not used."
+        f"connected, {c.get('profile', 0):,} of your own profile, {c.get('skipped', 0):,} "
+        f"not used; {c.get('matched', 0):,} of the private contacts found on Kith."
     )
+    for source in report.sources:
+        if source.status == "not_used":
+            console.print(f"  [dim]not used by Kith yet[/dim] {source.name}: {source.holds}")
     for r in report.rows:
         if r.status == "skipped":
-            console.print(f"  [yellow]not used[/yellow] {r.file} line {r.line}: {r.detail}")
+            who = f" ({r.name})" if r.name else ""
+            console.print(f"  [yellow]not used[/yellow] {r.file} line {r.line}{who}: {r.detail}")
+        elif r.warning:
+            console.print(
+                f"  [yellow]warning[/yellow] {r.file} line {r.line} ({r.name}): {r.warning}"
+            )
     if outcomes:
         sent = sum(1 for o in outcomes if o.status != "refused")
         console.print(f"Invitations: {sent} of {len(outcomes)} sent.")
@@ -161,7 +169,7 @@ def import_linkedin(
     if left_out:
         console.print(
             f"  [yellow]not invited[/yellow] {left_out:,} more found on Kith: at most "
-            f"{importing.INVITE_BATCH_MAX} people are invited at a time; invite them "
+            f"{inviting.INVITE_BATCH_MAX} people are invited at a time; invite them "
             "from the import report on Your data."
         )
     if applied is not None:

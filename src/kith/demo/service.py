@@ -20,8 +20,10 @@ from faker import Faker
 from sqlalchemy import func, insert, select
 
 from kith import synthetic
+from kith.config import Settings
 from kith.db import Ctx
 from kith.demo import vocabulary as vocab
+from kith.errors import Forbidden
 from kith.members.service import INDUSTRIES, entity_key
 from kith.models import (
     Company,
@@ -223,6 +225,16 @@ def _about(rng: np.random.Generator, industry: str, career: int, place: str) -> 
     return text[0].upper() + text[1:]
 
 
+def refuse_in_production(settings: Settings) -> None:
+    """Demo members share one published password: never in a production deployment."""
+    if settings.env == "production":
+        raise Forbidden(
+            "The demo community is not loaded in production (KITH_ENV=production): its "
+            "members share a published password. Use a dev or test deployment for a demo.",
+            code="demo_in_production",
+        )
+
+
 def build_demo(
     ctx: Ctx,
     *,
@@ -231,7 +243,9 @@ def build_demo(
     mean_connections: float | None = None,
     progress: Progress | None = None,
 ) -> DemoResult:
-    """Write a demo community of ``members`` into an empty database."""
+    """Write a demo community of ``members`` into an empty database (never in
+    production: :func:`refuse_in_production`)."""
+    refuse_in_production(ctx.settings)
     if members < 10:
         raise ValueError("a demo community needs at least 10 members")
     now = ctx.clock.now()

@@ -78,6 +78,9 @@ def profile_out(ctx: Ctx, viewer: Member, member: Member) -> ProfileOut:
             for e in member.education
         ],
         skills=[s.name for s in member.skills],
+        websites=list(member.websites or []),
+        languages=list(member.languages or []),
+        certifications=list(member.certifications or []),
         follow_primary=member.follow_primary,
         followers=view.followers,
         following=view.following,
@@ -137,6 +140,9 @@ def update_me(body: ProfileUpdate, kith: KithDep, member_id: ApiMemberId) -> Pro
             if body.education is None
             else [service.EducationInput(**e.model_dump()) for e in body.education],
             skills=body.skills,
+            websites=body.websites,
+            languages=body.languages,
+            certifications=body.certifications,
         )
         service.update_profile(ctx, member, data)
         ctx.session.refresh(member)

@@ -103,6 +103,9 @@ def profile_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
                 for e in member.education
             ],
             "skills": [s.name for s in member.skills],
+            "websites": list(member.websites or []),
+            "languages": list(member.languages or []),
+            "certifications": list(member.certifications or []),
         },
         "a": actions_context(ctx, viewer, view),
         "net": network_context(ctx, viewer, member),

@@ -96,6 +96,9 @@ class ProfileOut(BaseModel):
     positions: list[PositionOut]
     education: list[EducationOut]
     skills: list[str]
+    websites: list[str]
+    languages: list[str]
+    certifications: list[str]
     follow_primary: bool
     followers: int
     following: int
@@ -146,6 +149,9 @@ class ProfileUpdate(BaseModel):
     positions: list[PositionIn] | None = None
     education: list[EducationIn] | None = None
     skills: list[str] | None = None
+    websites: list[str] | None = Field(None, max_length=10, description="https:// addresses")
+    languages: list[str] | None = Field(None, max_length=20)
+    certifications: list[str] | None = Field(None, max_length=50)
 
 
 class SettingsUpdate(BaseModel):

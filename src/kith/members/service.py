@@ -197,6 +197,9 @@ class ProfileInput:
     positions: list[PositionInput] | None = None
     education: list[EducationInput] | None = None
     skills: list[str] | None = None
+    websites: list[str] | None = None
+    languages: list[str] | None = None
+    certifications: list[str] | None = None
     settings: dict[str, object] = field(default_factory=dict)
 
 
@@ -229,6 +232,27 @@ def _check_years(start: int | None, end: int | None, now: datetime, what: str) -
 def _check_month(month: int | None) -> None:
     if month is not None and not 1 <= month <= 12:
         raise Invalid("Months run from 1 to 12.", code="invalid_position")
+
+
+# The profile's short lists: how many entries, how long each, and what each is.
+PROFILE_LISTS = {
+    "websites": (10, 300, "web address"),
+    "languages": (20, 100, "language"),
+    "certifications": (50, 200, "certification"),
+}
+
+
+def _short_list(values: list[str], name: str) -> list[str]:
+    most, longest, what = PROFILE_LISTS[name]
+    out = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+    if len(out) > most:
+        raise Invalid(f"At most {most} {name}.", code="invalid_profile")
+    for value in out:
+        if len(value) > longest:
+            raise Invalid(f"A {what} can be at most {longest} characters.", code="invalid_profile")
+        if name == "websites" and not value.lower().startswith(("https://", "http://")):
+            raise Invalid(f"{value!r} is not a web address (https://...).", code="invalid_profile")
+    return out
 
 
 def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
@@ -289,9 +313,16 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
             raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
         skills = list(seen.values())
     settings = _validated_settings(data.settings)
+    lists = {
+        name: _short_list(values, name)
+        for name in PROFILE_LISTS
+        if (values := getattr(data, name)) is not None
+    }
 
     for key, value in simple.items():
         setattr(member, key, value)
+    for name, entries in lists.items():
+        setattr(member, name, entries)
     member.career_stage = stage
     for name, setting in settings.items():
         setattr(member, name, setting)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kith.db import Base
 from kith.models.types import UTCDateTime
+from kith.names import NAME_KEY_LENGTH, name_key
 
 
 class Company(Base):
@@ -38,10 +41,20 @@ class Skill(Base):
     key: Mapped[str] = mapped_column(String(100), unique=True)
 
 
+def _name_key_default(context: DefaultExecutionContext) -> str:
+    """``name_key`` for rows inserted without the ORM (bulk inserts of members)."""
+    params = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return name_key(params.get("first_name"), params.get("last_name"))
+
+
 class Member(Base):
     __tablename__ = "members"
-    # People you may know: members in the same industry and location.
-    __table_args__ = (Index("ix_members_industry_location", "industry", "location"),)
+    __table_args__ = (
+        # People you may know: members in the same industry and location.
+        Index("ix_members_industry_location", "industry", "location"),
+        # Imports find members by name, case and accents aside.
+        Index("ix_members_name_key", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -55,11 +68,22 @@ class Member(Base):
     # Profile
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # The whole name folded (kith.names.name_key), kept up to date with the names.
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_KEY_LENGTH), default=_name_key_default, server_default=""
+    )
     headline: Mapped[str] = mapped_column(String(220), default="")
     about: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(120), default="")
     industry: Mapped[str] = mapped_column(String(100), default="")
     career_stage: Mapped[str | None] = mapped_column(String(30))  # explicit; None = derived
+    # Short lists shown on the profile (as LinkedIn's export has them): web addresses,
+    # languages ("French (Native or bilingual)"), certifications ("AWS Architect, Amazon")
+    websites: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    certifications: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
     # Settings
     invite_policy: Mapped[str] = mapped_column(String(30), default="everyone")
@@ -81,6 +105,13 @@ class Member(Base):
         order_by="Education.start_year.desc()",
     )
     skills: Mapped[list[Skill]] = relationship(secondary="member_skills", order_by="Skill.name")
+
+    @validates("first_name", "last_name")
+    def _keep_name_key(self, key: str, value: Any) -> Any:
+        first = value if key == "first_name" else self.first_name
+        last = value if key == "last_name" else self.last_name
+        self.name_key = name_key(first, last)
+        return value
 
     @property
     def name(self) -> str:

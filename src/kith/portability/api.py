@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
 from kith.pagination import PageRequest
-from kith.portability import importing, service
+from kith.portability import inviting, reports, service
 from kith.portability.archive import archive_download
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
-from kith.portability.importing import report_of
 from kith.portability.linkedin import ImportRefused
+from kith.portability.reports import report_of, report_rows
 from kith.portability.schemas import (
     ImportList,
     ImportOut,
@@ -24,6 +24,8 @@ from kith.portability.schemas import (
     MatchOut,
     ProfileApplyIn,
     ProfilePreviewOut,
+    ReportRowOut,
+    ReportRowPage,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
 
@@ -91,6 +93,7 @@ def export_archive(kith: KithDep, member_id: ApiMemberId) -> Response:
 # -- Importing a LinkedIn export ---------------------------------------------------------------
 
 imports_router = APIRouter(prefix="/me/imports", tags=["portability"])
+RowStatus = Literal["new", "updated", "unchanged", "connected", "profile", "skipped"]
 
 
 def read_uploads(files: Sequence[UploadFile], max_mb: int) -> list[tuple[str, bytes]]:
@@ -127,13 +130,15 @@ def create_import(
     files: Annotated[list[UploadFile], File(description="The export zip, or its CSV files")],
 ) -> ImportOut:
     """Import a LinkedIn data export ("Get a copy of your data"): every person is matched
-    to a member or kept as a private contact, and every row is in the report. Importing
-    the same file again changes nothing. The profile files wait for
-    ``GET/POST /me/imports/{id}/profile``."""
+    to a member or kept as a private contact, and every row is in the report (the first
+    page here; the rest from ``GET /me/imports/{id}/rows``). Importing the same file
+    again changes nothing. At most ``import_max_rows`` people rows (30,000) per import.
+    The profile files wait for ``GET/POST /me/imports/{id}/profile``."""
     uploads = read_uploads(files, kith.settings.import_max_mb)
-    with kith.uow() as ctx:
-        run = service.import_files(ctx, me(ctx, member_id), uploads)
-        return ImportOut.full(report_of(run))
+    run_id = service.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
+    with kith.uow(write=False) as ctx:
+        report = report_of(reports.get_import(ctx, me(ctx, member_id), run_id))
+        return ImportOut.page(report, report_rows(report, _req(kith, 1, None)))
 
 
 @imports_router.get("")
@@ -142,7 +147,7 @@ def list_imports(
 ) -> ImportList:
     """Your imports, newest first."""
     with kith.uow(write=False) as ctx:
-        found = importing.list_imports(ctx, me(ctx, member_id), _req(kith, page, per_page))
+        found = reports.list_imports(ctx, me(ctx, member_id), _req(kith, page, per_page))
         return ImportList.of(found, [ImportSummaryOut.of(report_of(r)) for r in found.items])
 
 
@@ -151,12 +156,30 @@ def get_import(
     kith: KithDep,
     member_id: ApiMemberId,
     import_id: int,
-    status: Literal["new", "updated", "unchanged", "connected", "profile", "skipped"] | None = None,
+    status: RowStatus | None = None,
+    page: int = 1,
+    per_page: int | None = None,
 ) -> ImportOut:
-    """One import's report: every row, or the rows of one ``status``."""
+    """One import's summary and a page of its rows (of one ``status``, or all)."""
     with kith.uow(write=False) as ctx:
-        run = importing.get_import(ctx, me(ctx, member_id), import_id)
-        return ImportOut.full(report_of(run), status)
+        report = report_of(reports.get_import(ctx, me(ctx, member_id), import_id))
+        return ImportOut.page(report, report_rows(report, _req(kith, page, per_page), status))
+
+
+@imports_router.get("/{import_id}/rows")
+def import_rows(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    import_id: int,
+    status: RowStatus | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+) -> ReportRowPage:
+    """A page of one import's rows (of one ``status``, or all), in file order."""
+    with kith.uow(write=False) as ctx:
+        report = report_of(reports.get_import(ctx, me(ctx, member_id), import_id))
+        rows = report_rows(report, _req(kith, page, per_page), status)
+        return ReportRowPage.of(rows, [ReportRowOut.of(r) for r in rows.items])
 
 
 @imports_router.get("/{import_id}/matches")
@@ -170,7 +193,7 @@ def import_matches(
     """The people of this import who are members, surest match first, each with whether
     an invitation can go to them now."""
     with kith.uow(write=False) as ctx:
-        found = importing.imported_matches(
+        found = inviting.imported_matches(
             ctx, me(ctx, member_id), _req(kith, page, per_page), import_id=import_id
         )
         return MatchList.of(found, [MatchOut.of(m) for m in found.items])
@@ -185,9 +208,9 @@ def invite_from_import(
     weekly limit stops the rest."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        importing.get_import(ctx, owner, import_id)
+        reports.get_import(ctx, owner, import_id)
         return [
-            InviteOutcomeOut.of(o) for o in importing.invite_matches(ctx, owner, body.contact_ids)
+            InviteOutcomeOut.of(o) for o in inviting.invite_matches(ctx, owner, body.contact_ids)
         ]
 
 

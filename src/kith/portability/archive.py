@@ -212,6 +212,9 @@ def _profile(ctx: Ctx, member: Member) -> dict[str, Any]:
             )
         ],
         "skills": [s.name for s in member.skills],
+        "websites": list(member.websites or []),
+        "languages": list(member.languages or []),
+        "certifications": list(member.certifications or []),
     }
 
 

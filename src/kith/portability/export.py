@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -169,10 +170,27 @@ def exported_connections(ctx: Ctx, owner: Member) -> list[ExportedConnection]:
     return out
 
 
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def guard(value: str) -> str:
+    """A cell a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return) with ``'`` before it, as OWASP advises; a cell
+    that is such a cell already guarded gets one more, so that Kith's importer, which
+    takes one off (:func:`kith.portability.linkedin.unguard`), reads back exactly what
+    was written.
+
+    >>> guard("=SUM(A1:A9)"), guard("-5"), guard("'=1"), guard("Ana")
+    ("'=SUM(A1:A9)", "'-5", "''=1", 'Ana')
+    """
+    return f"'{value}" if _FORMULA.match(value) else value
+
+
 def connections_csv(rows: Iterable[ExportedConnection]) -> str:
     """LinkedIn's Connections.csv columns (dates as ``08 Feb 2026``) followed by Kith's;
     the last, ``Source``, is ``kith`` for a connection and the private contact's source
-    (``linkedin``) otherwise. Only a private contact has an Email Address.
+    (``linkedin``) otherwise. Only a private contact has an Email Address. Every cell is
+    guarded against spreadsheet formulas (:func:`guard`).
 
     Examples
     --------
@@ -191,7 +209,8 @@ def connections_csv(rows: Iterable[ExportedConnection]) -> str:
     writer.writerow(LINKEDIN_COLUMNS + KITH_COLUMNS)
     for r in rows:
         writer.writerow(
-            (
+            guard(cell)
+            for cell in (
                 r.first_name,
                 r.last_name,
                 r.url,

@@ -1,9 +1,12 @@
 """Read a LinkedIn data export ("Get a copy of your data"): the zip or its CSV files.
 
-Only reading happens here: every file is decoded, its header found by column
-names, and every row turned into a typed record or into a :class:`Skipped` entry
-that says why. A file that cannot be read at all raises :class:`ImportRefused`
-with a stable code, before anything is written anywhere.
+Only reading happens here: every file is recognised (by its name, or by its header
+when a browser renamed it, as in ``Connections (1).csv``), decoded as it streams, its
+header found by column names, and every row turned into a typed record or into a
+:class:`Skipped` entry that says why. Every file of the upload is listed in
+:attr:`LinkedInExport.sources`: read, read in part, or not used by Kith yet (and what
+it holds). A file that cannot be read at all raises :class:`ImportRefused` with a
+stable code, before anything is written anywhere.
 
 Examples
 --------
@@ -20,323 +23,515 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO
 
-from kith.errors import Invalid
+from kith.names import fold_name
+from kith.portability.layouts import (
+    ALL_ROWS_FACTOR,
+    HEADER_SEARCH_ROWS,
+    KITH_COLUMNS,
+    LAYOUTS,
+    NOT_USED,
+    WEB_ADDRESS,
+    Layout,
+    canonical_name,
+    column_key,
+    profile_slug,
+    unguard,
+)
+from kith.portability.records import (
+    Certification,
+    ConnectionRow,
+    EducationRow,
+    InvitationRow,
+    KithColumns,
+    Language,
+    LinkedInExport,
+    MessageTally,
+    PositionRow,
+    ProfileRow,
+    Skipped,
+    SourceFile,
+)
+from kith.portability.uploads import (
+    DEFAULT_MAX_BYTES,
+    ImportRefused,
+    Limits,
+    UploadedFile,
+    base_name,
+    uploaded_files,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "Certification",
     "ConnectionRow",
     "EducationRow",
     "ImportRefused",
     "InvitationRow",
     "KITH_COLUMNS",
     "KithColumns",
+    "Language",
     "LinkedInExport",
+    "Limits",
+    "MessageTally",
     "PositionRow",
     "ProfileRow",
     "Skipped",
+    "SourceFile",
+    "profile_slug",
     "read_export",
+    "unguard",
 ]
-
-DEFAULT_MAX_BYTES = 20 * 2**20
-"""Largest upload, and largest CSV inside a zip, that is read (20 MiB)."""
-
-
-class ImportRefused(Invalid):
-    """A file that cannot be imported at all; nothing was read from it."""
-
-    code = "import_unreadable"
-
-
-# --------------------------------------------------------------------------- records
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A row that was not used, and why (``line`` is 1-based, in its file)."""
-
-    file: str
-    line: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionRow:
-    line: int
-    first_name: str
-    last_name: str
-    url: str
-    email: str
-    company: str
-    position: str
-    connected_on: dt.date
-    kith: KithColumns | None = None  # present when the file came from a Kith export
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def profile_slug(self) -> str:
-        """The ``/in/<slug>`` part of the profile URL, lower-cased, or ``""``."""
-        return profile_slug(self.url)
-
-
-@dataclass(frozen=True, slots=True)
-class KithColumns:
-    """What Kith's own export adds to a Connections.csv row: the owner's private data."""
-
-    tags: tuple[str, ...]
-    tier: str
-    how_we_met: str
-    notes: tuple[str, ...]
-    last_interaction: dt.date | None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.tags or self.tier or self.how_we_met or self.notes)
-
-
-@dataclass(frozen=True, slots=True)
-class InvitationRow:
-    line: int
-    sender: str
-    recipient: str
-    sent_at: dt.datetime
-    message: str
-    direction: str  # "incoming" | "outgoing"
-    inviter_url: str
-    invitee_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileRow:
-    first_name: str
-    last_name: str
-    headline: str
-    summary: str
-    industry: str
-    location: str
-
-
-@dataclass(frozen=True, slots=True)
-class PositionRow:
-    line: int
-    company: str
-    title: str
-    description: str
-    location: str
-    started_on: dt.date | None
-    finished_on: dt.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class EducationRow:
-    line: int
-    school: str
-    degree: str
-    start_year: int | None
-    end_year: int | None
-
-
-@dataclass
-class LinkedInExport:
-    """Everything usable in an export; files that were absent stay empty."""
-
-    files: list[str] = field(default_factory=list)
-    connections: list[ConnectionRow] = field(default_factory=list)
-    invitations: list[InvitationRow] = field(default_factory=list)
-    profile: ProfileRow | None = None
-    positions: list[PositionRow] = field(default_factory=list)
-    education: list[EducationRow] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- columns
-KITH_COLUMNS = ("Tags", "Tier", "How We Met", "Notes", "Last Interaction")
-"""The columns Kith's export adds after LinkedIn's in Connections.csv."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-
-
-_LAYOUTS: dict[str, _Layout] = {
-    "connections.csv": _Layout(
-        ("First Name", "Last Name", "Connected On"),
-        ("URL", "Email Address", "Company", "Position") + KITH_COLUMNS,
-    ),
-    "invitations.csv": _Layout(
-        ("From", "To", "Sent At", "Direction"),
-        ("Message", "inviterProfileUrl", "inviteeProfileUrl"),
-    ),
-    "profile.csv": _Layout(
-        ("First Name", "Last Name"),
-        ("Headline", "Summary", "Industry", "Geo Location", "Maiden Name", "Zip Code"),
-    ),
-    "positions.csv": _Layout(
-        ("Company Name", "Title"), ("Description", "Location", "Started On", "Finished On")
-    ),
-    "education.csv": _Layout(("School Name",), ("Start Date", "End Date", "Degree Name")),
-    "skills.csv": _Layout(("Name",)),
-}
-
-_PROFILE_URL = re.compile(r"linkedin\.com/in/([^/?#\s]+)", re.IGNORECASE)
-
-
-def profile_slug(url: str) -> str:
-    """``https://www.linkedin.com/in/ana-ruiz/`` -> ``ana-ruiz`` (``""`` if not a profile).
-
-    >>> profile_slug("https://www.linkedin.com/in/Ana-Ruiz/?trk=x")
-    'ana-ruiz'
-    """
-    m = _PROFILE_URL.search(url or "")
-    return m.group(1).lower() if m else ""
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower())
 
 
 # --------------------------------------------------------------------------- reading
 def read_export(
-    files: Iterable[tuple[str, bytes]], *, max_bytes: int = DEFAULT_MAX_BYTES
+    files: Iterable[tuple[str, bytes]],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits | None = None,
 ) -> LinkedInExport:
     """Read uploaded files: one zip as downloaded from LinkedIn, or any of its CSVs.
 
-    Files are recognised by name (case-insensitive, in any folder of the zip);
-    other files are ignored. Raises :class:`ImportRefused` when an upload is too
-    large, a zip is damaged, a known CSV is not UTF-8 text or lacks a required
-    column, or nothing usable was uploaded.
+    Files are recognised by name (case-insensitive, in any folder of the zip, renamed
+    as ``Connections (1).csv``) or, failing that, by their header; other files of a
+    zip are listed as not used. Several files of one kind are all read. Raises
+    :class:`ImportRefused` when an upload is too large (see :class:`Limits`), holds
+    more people rows than an import takes, a zip is damaged, a file Kith reads is not
+    UTF-8 text or lacks a required column, an uploaded file is not part of an export,
+    or nothing usable was uploaded.
     """
-    found: dict[str, tuple[str, bytes]] = {}
-    for name, data in files:
-        if len(data) > max_bytes:
-            raise ImportRefused(
-                f"{name} is {len(data) / 2**20:.0f} MB; files up to "
-                f"{max_bytes // 2**20} MB can be imported.",
-                code="import_too_large",
-            )
-        if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
-            for inner, content in _unzip(name, data, max_bytes):
-                found.setdefault(_base(inner), (inner, content))
-        elif _base(name) in _LAYOUTS:
-            found[_base(name)] = (name, data)
-        else:
-            raise ImportRefused(
-                f"{name} is not part of a LinkedIn data export: upload the zip as "
-                "downloaded, or Connections.csv, Invitations.csv, Profile.csv, "
-                "Positions.csv, Education.csv or Skills.csv.",
-                code="import_unknown_file",
-            )
-    if not found:
+    limits = limits or Limits(max_bytes=max_bytes)
+    export = LinkedInExport()
+    reader = _Reader(export, limits)
+    for upload in uploaded_files(files, limits):
+        reader.read(upload)
+    reader.finish()
+    if not export.files:
         raise ImportRefused(
-            "The zip holds none of the files Kith reads (Connections.csv, Invitations.csv, "
-            "Profile.csv, Positions.csv, Education.csv, Skills.csv).",
+            "The upload holds none of the files Kith reads (Connections.csv, "
+            "Invitations.csv, Profile.csv, Positions.csv, Education.csv, Skills.csv, "
+            "messages.csv, Languages.csv, Certifications.csv).",
             code="import_empty",
         )
-    export = LinkedInExport(files=sorted(name for name, _ in found.values()))
-    for base, (name, data) in sorted(found.items()):
-        header, rows = _table(name, data, _LAYOUTS[base])
-        _READERS[base](export, name, header, rows)
     return export
 
 
-def _base(name: str) -> str:
-    return name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+Row = tuple[int, list[str]]
 
 
-def _unzip(name: str, data: bytes, max_bytes: int) -> list[tuple[str, bytes]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            out = []
-            for info in zf.infolist():
-                if info.is_dir() or _base(info.filename) not in _LAYOUTS:
-                    continue
-                if info.file_size > max_bytes:
-                    raise ImportRefused(
-                        f"{info.filename} in {name} is {info.file_size / 2**20:.0f} MB "
-                        f"unpacked; files up to {max_bytes // 2**20} MB can be imported.",
-                        code="import_too_large",
-                    )
-                out.append((info.filename, zf.read(info)))
-            return out
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise ImportRefused(
-            f"{name} is not a complete zip file ({exc}); download the export again.",
-            code="import_bad_zip",
-        ) from exc
+class _Reader:
+    """Reads the files of one upload into one :class:`LinkedInExport`."""
 
+    def __init__(self, export: LinkedInExport, limits: Limits) -> None:
+        self.export, self.limits = export, limits
+        self.people_rows = 0
+        self.all_rows = 0
+        self.labels: set[str] = set()
+        self.tallies: dict[str, MessageTally] = {}
+        self.message_rows: dict[str, int] = {}
+        self.skills_seen: set[str] = set()
 
-def _decode(name: str, data: bytes) -> str:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise ImportRefused(
-            f"{name} is UTF-16 text; LinkedIn exports are UTF-8, so save it as UTF-8 CSV "
-            "or upload the file as downloaded.",
-            code="import_bad_encoding",
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            f"{name} is not UTF-8 text (byte {exc.start + 1} cannot be read); LinkedIn "
-            "exports are UTF-8, so the file was probably re-saved by another program.",
-            code="import_bad_encoding",
-        ) from exc
-    if "\x00" in text:
-        raise ImportRefused(f"{name} holds binary data, not CSV text.", code="import_bad_encoding")
-    return text
+    def _label(self, name: str) -> str:
+        """The file's name in the report: its own name, or its path in the zip when
+        two files of the upload share a name."""
+        label = base_name(name)
+        if label in self.labels:
+            label = name.replace("\\", "/")
+        n = 2
+        while label in self.labels:
+            label, n = f"{base_name(name)} #{n}", n + 1
+        self.labels.add(label)
+        return label
 
+    def read(self, upload: UploadedFile) -> None:
+        canonical = canonical_name(upload.name)
+        layout = LAYOUTS.get(canonical)
+        label = self._label(upload.name)
+        if layout is None and not canonical.endswith(".csv"):
+            if not upload.in_zip:
+                raise _unknown(upload.name)
+            self.export.sources.append(SourceFile(label, _holds(canonical), "not_used"))
+            return
+        with upload.open() as raw:
+            if layout is None:
+                self._sniffed(upload, label, canonical, raw)
+            else:
+                self._read(label, layout, raw)
 
-Rows = list[tuple[int, list[str]]]
+    def _sniffed(self, upload: UploadedFile, label: str, canonical: str, raw: IO[bytes]) -> None:
+        """A CSV whose name Kith does not know: read it if its header says what it is."""
+        source = SourceFile(label, _holds(canonical), "not_used")
+        if canonical in NOT_USED:
+            self.export.sources.append(source)
+            return
+        try:
+            text = _text(label, raw)
+            reader = csv.reader(text)
+            for i, cells in enumerate(reader):
+                if i >= HEADER_SEARCH_ROWS:
+                    break
+                keys = {column_key(c) for c in cells}
+                for layout in LAYOUTS.values():
+                    if layout.signature and {column_key(c) for c in layout.signature} <= keys:
+                        header = {column_key(c): j for j, c in enumerate(cells)}
+                        self._rows(label, layout, header, reader)
+                        return
+        except (csv.Error, UnicodeDecodeError):
+            pass
+        if not upload.in_zip:
+            raise _unknown(upload.name)
+        self.export.sources.append(source)
 
-
-def _table(name: str, data: bytes, layout: _Layout) -> tuple[dict[str, int], Rows]:
-    """Find the header row by its column names (any preamble before it is skipped).
-
-    Returns the column positions by normalized name and the non-blank rows after
-    the header, each with the 1-based line it starts on.
-    """
-    text = _decode(name, data)
-    wanted = {_key(c) for c in layout.required}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: Rows = []
-    header: dict[str, int] | None = None
-    best: set[str] = set()
-    start = 1
-    try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if header is None:
-                keys = {_key(c): i for i, c in enumerate(cells)}
+    def _read(self, label: str, layout: Layout, raw: IO[bytes]) -> None:
+        try:
+            text = _text(label, raw)
+            reader = csv.reader(text)
+            wanted = {column_key(c) for c in layout.required}
+            best: set[str] = set()
+            for i, cells in enumerate(reader):
+                if i >= HEADER_SEARCH_ROWS:
+                    break
+                keys = {column_key(c): j for j, c in enumerate(cells)}
                 if wanted <= keys.keys():
-                    header = keys
-                elif len(wanted & keys.keys()) > len(best):
-                    best = wanted & keys.keys()
-            elif any(c.strip() for c in cells):
-                rows.append((line, cells))
-    except csv.Error as exc:
+                    self._rows(label, layout, keys, reader)
+                    return
+                best = max(best, wanted & keys.keys(), key=len)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(label, exc) from exc
+        except csv.Error as exc:
+            raise _bad_csv(label, exc) from exc
+        missing = [c for c in layout.required if column_key(c) not in best]
+        if not layout.essential:
+            self.export.sources.append(
+                SourceFile(
+                    label,
+                    layout.holds,
+                    "not_used",
+                    note=f"no header with the columns {', '.join(layout.required)}",
+                )
+            )
+            return
         raise ImportRefused(
-            f"{name} is not a readable CSV file (line {reader.line_num}: {exc}).",
-            code="import_bad_csv",
-        ) from exc
-    if header is None:
-        missing = [c for c in layout.required if _key(c) not in best]
-        raise ImportRefused(
-            f"{name} has no header with the columns {', '.join(layout.required)}; "
+            f"{label} has no header with the columns {', '.join(layout.required)}; "
             f"missing: {', '.join(missing)}.",
             code="import_missing_columns",
         )
-    return header, rows
+
+    def _rows(
+        self,
+        label: str,
+        layout: Layout,
+        header: dict[str, int],
+        reader: Iterable[list[str]],
+    ) -> None:
+        """Every non-blank row after the header, to the file's reader, as it streams."""
+        source = SourceFile(label, layout.holds)
+        self.export.sources.append(source)
+        self.export.files.append(label)
+        handle = _ROW_READERS[layout.kind]
+        kith = column_key("Tags") in header and layout.kind == "connections"
+        skipped_before = len(self.export.skipped)
+        connections_before = len(self.export.connections)
+        invitations_before = len(self.export.invitations)
+        line_num = getattr(reader, "line_num", 0)
+        start = int(line_num) + 1
+        try:
+            for cells in reader:
+                line, start = start, int(getattr(reader, "line_num", 0)) + 1
+                if not any(c.strip() for c in cells):
+                    continue
+                source.rows += 1
+                self._count_row(label, layout.people)
+                if kith:
+                    cells = [unguard(c) if c[:1] == "'" else c for c in cells]
+                handle(self, label, header, line, cells)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(label, exc) from exc
+        except csv.Error as exc:
+            raise _bad_csv(label, exc) from exc
+        source.skipped = len(self.export.skipped) - skipped_before
+        warned = sum(1 for c in self.export.connections[connections_before:] if c.warning)
+        warned += sum(1 for i in self.export.invitations[invitations_before:] if i.warning)
+        if source.skipped or warned:
+            source.status = "read_in_part"
+
+    def _count_row(self, label: str, person: bool) -> None:
+        self.all_rows += 1
+        if self.all_rows > self.limits.max_rows * ALL_ROWS_FACTOR:
+            raise ImportRefused(
+                f"This export holds more than {self.limits.max_rows * ALL_ROWS_FACTOR:,} rows "
+                f"in all ({label} goes past it); an import reads up to that many.",
+                code="import_too_many_rows",
+            )
+        if not person:
+            return
+        self.people_rows += 1
+        if self.people_rows > self.limits.max_rows:
+            raise ImportRefused(
+                f"This export lists more than {self.limits.max_rows:,} people (the rows of "
+                f"Connections.csv and Invitations.csv; {label} goes past it); an import "
+                f"takes up to {self.limits.max_rows:,}, LinkedIn's own limit of "
+                "connections. Upload fewer files at a time.",
+                code="import_too_many_rows",
+            )
+
+    def finish(self) -> None:
+        """What needs the whole upload: who, in messages.csv, is the member themself."""
+        if self.tallies:
+            owner = max(self.message_rows, key=lambda k: self.message_rows[k])
+            self.export.messages = [t for k, t in self.tallies.items() if k != owner]
+
+    # -- files --------------------------------------------------------------------------
+    def connections(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        export = self.export
+        g = {c: _cell(header, cells, c) for c in ("First Name", "Last Name", "URL")}
+        email, company = _cell(header, cells, "Email Address"), _cell(header, cells, "Company")
+        position, when = _cell(header, cells, "Position"), _cell(header, cells, "Connected On")
+        on = _date(when, _DAY)
+        if not (g["First Name"] or g["Last Name"] or g["URL"] or email):
+            export.skipped.append(Skipped(name, line, "hidden profile: only the date is shared"))
+            return
+        warning = ""
+        if on is None and when:
+            warning = f"Connected On {when!r} could not be read: kept without a date"
+        export.connections.append(
+            ConnectionRow(
+                line,
+                g["First Name"],
+                g["Last Name"],
+                g["URL"],
+                email.lower(),
+                company,
+                position,
+                on,
+                _kith_columns(header, cells),
+                file=name,
+                warning=warning,
+            )
+        )
+
+    def invitations(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        export = self.export
+        when = _cell(header, cells, "Sent At")
+        sent_at = _moment(when, ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%Y-%m-%d %H:%M:%S"))
+        direction = _cell(header, cells, "Direction").lower()
+        who = " → ".join(x for x in (_cell(header, cells, "From"), _cell(header, cells, "To")) if x)
+        if direction not in ("incoming", "outgoing"):
+            export.skipped.append(
+                Skipped(name, line, f"Direction is {direction!r}, not INCOMING or OUTGOING", who)
+            )
+        else:
+            export.invitations.append(
+                InvitationRow(
+                    line,
+                    _cell(header, cells, "From"),
+                    _cell(header, cells, "To"),
+                    sent_at,
+                    _cell(header, cells, "Message"),
+                    direction,
+                    _cell(header, cells, "inviterProfileUrl"),
+                    _cell(header, cells, "inviteeProfileUrl"),
+                    file=name,
+                    warning=""
+                    if sent_at is not None or not when
+                    else f"Sent At {when!r} could not be read: kept without a date",
+                )
+            )
+
+    def profile(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        export = self.export
+        if export.profile is not None:
+            export.skipped.append(Skipped(name, line, "a second profile row"))
+            return
+        export.profile = ProfileRow(
+            _cell(header, cells, "First Name"),
+            _cell(header, cells, "Last Name"),
+            _cell(header, cells, "Headline"),
+            _cell(header, cells, "Summary"),
+            _cell(header, cells, "Industry"),
+            _cell(header, cells, "Geo Location"),
+            tuple(dict.fromkeys(WEB_ADDRESS.findall(_cell(header, cells, "Websites")))),
+        )
+
+    def positions(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        export = self.export
+        company, title = _cell(header, cells, "Company Name"), _cell(header, cells, "Title")
+        start, end = _cell(header, cells, "Started On"), _cell(header, cells, "Finished On")
+        started, finished = _date(start, _MONTH_YEAR), _date(end, _MONTH_YEAR)
+        if not company:
+            export.skipped.append(Skipped(name, line, "no company name"))
+        elif (start and started is None) or (end and finished is None):
+            export.skipped.append(Skipped(name, line, f"unreadable dates {start!r} - {end!r}"))
+        else:
+            export.positions.append(
+                PositionRow(
+                    line,
+                    company,
+                    title,
+                    _cell(header, cells, "Description"),
+                    _cell(header, cells, "Location"),
+                    started,
+                    finished,
+                )
+            )
+
+    def education(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        export = self.export
+        school = _cell(header, cells, "School Name")
+        start, end = _cell(header, cells, "Start Date"), _cell(header, cells, "End Date")
+        started, ended = _date(start, _MONTH_YEAR), _date(end, _MONTH_YEAR)
+        if not school:
+            export.skipped.append(Skipped(name, line, "no school name"))
+        elif (start and started is None) or (end and ended is None):
+            export.skipped.append(Skipped(name, line, f"unreadable dates {start!r} - {end!r}"))
+        else:
+            export.education.append(
+                EducationRow(
+                    line,
+                    school,
+                    _cell(header, cells, "Degree Name"),
+                    started.year if started else None,
+                    ended.year if ended else None,
+                )
+            )
+
+    def skills(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        skill = _cell(header, cells, "Name")
+        if not skill:
+            return
+        if skill.lower() in self.skills_seen:
+            self.export.skipped.append(Skipped(name, line, f"{skill!r} listed twice"))
+            return
+        self.skills_seen.add(skill.lower())
+        self.export.skills.append(skill)
+
+    def languages(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        language = _cell(header, cells, "Name")
+        if language and all(x.name.lower() != language.lower() for x in self.export.languages):
+            self.export.languages.append(
+                Language(language[:100], _cell(header, cells, "Proficiency")[:100])
+            )
+
+    def certifications(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        title = _cell(header, cells, "Name")
+        if title:
+            self.export.certifications.append(
+                Certification(
+                    title[:200],
+                    _cell(header, cells, "Authority")[:200],
+                    _cell(header, cells, "Url")[:500],
+                )
+            )
+
+    def messages(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        when = _cell(header, cells, "Date").removesuffix(" UTC")
+        at = _moment(when, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%y, %I:%M %p"))
+        if at is None:
+            self.export.skipped.append(Skipped(name, line, f"unreadable date {when!r} in DATE"))
+            return
+        names = [_cell(header, cells, "From")]
+        urls = [_cell(header, cells, "Sender Profile URL")]
+        to = _cell(header, cells, "To")
+        to_urls = [u.strip() for u in _cell(header, cells, "Recipient Profile URLs").split(",")]
+        to_names = [n.strip() for n in to.split(",")] if len(to_urls) > 1 else [to]
+        names += to_names
+        urls += to_urls + [""] * (len(to_names) - len(to_urls))
+        for who, url in zip(names, urls, strict=False):
+            slug = profile_slug(url)
+            key = f"linkedin:{slug}" if slug else f"name:{fold_name(who)}"
+            if key == "name:":
+                continue
+            self.message_rows[key] = self.message_rows.get(key, 0) + 1
+            tally = self.tallies.get(key)
+            if tally is None:
+                self.tallies[key] = MessageTally(who, url if slug else "", 1, at)
+            else:
+                tally.count += 1
+                tally.last_at = max(tally.last_at, at)
+
+
+_ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]], None]] = {
+    "connections": _Reader.connections,
+    "invitations": _Reader.invitations,
+    "profile": _Reader.profile,
+    "positions": _Reader.positions,
+    "education": _Reader.education,
+    "skills": _Reader.skills,
+    "messages": _Reader.messages,
+    "languages": _Reader.languages,
+    "certifications": _Reader.certifications,
+}
+
+
+def _holds(canonical: str) -> str:
+    return NOT_USED.get(canonical, "a file Kith does not read")
+
+
+def _unknown(name: str) -> ImportRefused:
+    return ImportRefused(
+        f"{name} is not part of a LinkedIn data export: upload the zip as downloaded, or "
+        "Connections.csv, Invitations.csv, Profile.csv, Positions.csv, Education.csv, "
+        "Skills.csv, messages.csv, Languages.csv or Certifications.csv.",
+        code="import_unknown_file",
+    )
+
+
+class _Text(io.RawIOBase):
+    """The bytes of one file, refused if it is UTF-16 or as soon as a byte is NUL
+    (binary data, not text)."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self.raw, self.name, self.first = raw, name, True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.raw.read(len(buffer))
+        if self.first:
+            self.first = False
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise ImportRefused(
+                    f"{self.name} is UTF-16 text; LinkedIn exports are UTF-8, so save it as "
+                    "UTF-8 CSV or upload the file as downloaded.",
+                    code="import_bad_encoding",
+                )
+        if b"\x00" in data:
+            raise ImportRefused(
+                f"{self.name} holds binary data, not CSV text.", code="import_bad_encoding"
+            )
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
+def _text(name: str, raw: IO[bytes]) -> io.TextIOWrapper:
+    stream = io.BufferedReader(_Text(raw, name), buffer_size=64 * 1024)
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+
+
+def _not_utf8(name: str, exc: UnicodeDecodeError) -> ImportRefused:
+    return ImportRefused(
+        f"{name} is not UTF-8 text (a byte near position {exc.start + 1} of a block cannot "
+        "be read); LinkedIn exports are UTF-8, so the file was probably re-saved by another "
+        "program.",
+        code="import_bad_encoding",
+    )
+
+
+def _bad_csv(name: str, exc: csv.Error) -> ImportRefused:
+    if "NUL" in str(exc):
+        return ImportRefused(f"{name} holds binary data, not CSV text.", code="import_bad_encoding")
+    return ImportRefused(f"{name} is not a readable CSV file ({exc}).", code="import_bad_csv")
 
 
 def _cell(header: dict[str, int], cells: list[str], column: str) -> str:
-    i = header.get(_key(column))
+    i = header.get(column_key(column))
     return cells[i].strip() if i is not None and i < len(cells) else ""
 
 
@@ -359,35 +554,8 @@ _DAY = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y")
 _MONTH_YEAR = ("%b %Y", "%B %Y", "%Y", "%d %b %Y", "%m/%Y", "%Y-%m", "%Y-%m-%d")
 
 
-# --------------------------------------------------------------------------- files
-def _connections(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
-    for line, cells in rows:
-        g = {c: _cell(header, cells, c) for c in ("First Name", "Last Name", "URL")}
-        email, company = _cell(header, cells, "Email Address"), _cell(header, cells, "Company")
-        position, when = _cell(header, cells, "Position"), _cell(header, cells, "Connected On")
-        on = _date(when, _DAY)
-        if not (g["First Name"] or g["Last Name"] or g["URL"] or email):
-            export.skipped.append(Skipped(name, line, "hidden profile: only the date is shared"))
-        elif on is None:
-            export.skipped.append(Skipped(name, line, f"unreadable date {when!r} in Connected On"))
-        else:
-            export.connections.append(
-                ConnectionRow(
-                    line,
-                    g["First Name"],
-                    g["Last Name"],
-                    g["URL"],
-                    email.lower(),
-                    company,
-                    position,
-                    on,
-                    _kith_columns(header, cells),
-                )
-            )
-
-
 def _kith_columns(header: dict[str, int], cells: list[str]) -> KithColumns | None:
-    if _key("Tags") not in header:
+    if column_key("Tags") not in header:
         return None
     tags = tuple(t.strip() for t in _cell(header, cells, "Tags").split(";") if t.strip())
     notes = tuple(n.strip() for n in _cell(header, cells, "Notes").split("\n\n") if n.strip())
@@ -398,113 +566,3 @@ def _kith_columns(header: dict[str, int], cells: list[str]) -> KithColumns | Non
         notes=notes,
         last_interaction=_date(_cell(header, cells, "Last Interaction"), _DAY),
     )
-
-
-def _invitations(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
-    for line, cells in rows:
-        when = _cell(header, cells, "Sent At")
-        sent_at = _moment(when, ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%Y-%m-%d %H:%M:%S"))
-        direction = _cell(header, cells, "Direction").lower()
-        if sent_at is None:
-            export.skipped.append(Skipped(name, line, f"unreadable date {when!r} in Sent At"))
-        elif direction not in ("incoming", "outgoing"):
-            export.skipped.append(
-                Skipped(name, line, f"Direction is {direction!r}, not INCOMING or OUTGOING")
-            )
-        else:
-            export.invitations.append(
-                InvitationRow(
-                    line,
-                    _cell(header, cells, "From"),
-                    _cell(header, cells, "To"),
-                    sent_at,
-                    _cell(header, cells, "Message"),
-                    direction,
-                    _cell(header, cells, "inviterProfileUrl"),
-                    _cell(header, cells, "inviteeProfileUrl"),
-                )
-            )
-
-
-def _profile(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
-    if not rows:
-        export.skipped.append(Skipped(name, 1, "the file has a header but no profile row"))
-        return
-    cells = rows[0][1]
-    export.profile = ProfileRow(
-        _cell(header, cells, "First Name"),
-        _cell(header, cells, "Last Name"),
-        _cell(header, cells, "Headline"),
-        _cell(header, cells, "Summary"),
-        _cell(header, cells, "Industry"),
-        _cell(header, cells, "Geo Location"),
-    )
-    for line, _ in rows[1:]:
-        export.skipped.append(Skipped(name, line, "a second profile row"))
-
-
-def _positions(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
-    for line, cells in rows:
-        company, title = _cell(header, cells, "Company Name"), _cell(header, cells, "Title")
-        start, end = _cell(header, cells, "Started On"), _cell(header, cells, "Finished On")
-        started, finished = _date(start, _MONTH_YEAR), _date(end, _MONTH_YEAR)
-        if not company:
-            export.skipped.append(Skipped(name, line, "no company name"))
-        elif (start and started is None) or (end and finished is None):
-            export.skipped.append(Skipped(name, line, f"unreadable dates {start!r} - {end!r}"))
-        else:
-            export.positions.append(
-                PositionRow(
-                    line,
-                    company,
-                    title,
-                    _cell(header, cells, "Description"),
-                    _cell(header, cells, "Location"),
-                    started,
-                    finished,
-                )
-            )
-
-
-def _education(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
-    for line, cells in rows:
-        school = _cell(header, cells, "School Name")
-        start, end = _cell(header, cells, "Start Date"), _cell(header, cells, "End Date")
-        started, ended = _date(start, _MONTH_YEAR), _date(end, _MONTH_YEAR)
-        if not school:
-            export.skipped.append(Skipped(name, line, "no school name"))
-        elif (start and started is None) or (end and ended is None):
-            export.skipped.append(Skipped(name, line, f"unreadable dates {start!r} - {end!r}"))
-        else:
-            export.education.append(
-                EducationRow(
-                    line,
-                    school,
-                    _cell(header, cells, "Degree Name"),
-                    started.year if started else None,
-                    ended.year if ended else None,
-                )
-            )
-
-
-def _skills(export: LinkedInExport, name: str, header: dict[str, int], rows: Rows) -> None:
-    seen: set[str] = set()
-    for line, cells in rows:
-        skill = _cell(header, cells, "Name")
-        if not skill:
-            continue
-        if skill.lower() in seen:
-            export.skipped.append(Skipped(name, line, f"{skill!r} listed twice"))
-            continue
-        seen.add(skill.lower())
-        export.skills.append(skill)
-
-
-_READERS = {
-    "connections.csv": _connections,
-    "invitations.csv": _invitations,
-    "profile.csv": _profile,
-    "positions.csv": _positions,
-    "education.csv": _education,
-    "skills.csv": _skills,
-}

@@ -10,10 +10,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from kith.errors import KithError
-from kith.pagination import PageRequest
-from kith.portability import importing, service
+from kith.pagination import Page, PageRequest
+from kith.portability import inviting, reports, service
 from kith.portability.api import read_uploads
-from kith.portability.importing import report_of
+from kith.portability.reports import ReportRow, report_of, report_rows
 from kith.portability.service import PROFILE_FIELDS
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
@@ -49,12 +49,13 @@ def _data_page(
 ) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        runs = importing.list_imports(ctx, owner, _req(kith, 1, 10))
+        runs = reports.list_imports(ctx, owner, _req(kith, 1, 10))
         context = {
             "runs": [report_of(r) for r in runs.items],
             "more_runs": runs.total > len(runs.items),
             "error": error,
             "max_mb": kith.settings.import_max_mb,
+            "max_rows": kith.settings.import_max_rows,
         }
         nav = nav_for(ctx, owner)
     return render(request, "portability/data.html", context, nav=nav, status=status)
@@ -74,9 +75,7 @@ def upload(
 ) -> Response:
     try:
         uploads = read_uploads(files or [], kith.settings.import_max_mb)
-        with kith.uow() as ctx:
-            run = service.import_files(ctx, me(ctx, member_id), uploads)
-            run_id = run.id
+        run_id = service.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
     except KithError as exc:
         if is_htmx(request):
             return alert_fragment(request, exc.message, status=exc.status)
@@ -93,32 +92,33 @@ def _report_page(
     status: str = "",
     page: int = 1,
     matches_page: int = 1,
-    outcomes: list[importing.InviteOutcome] | None = None,
+    outcomes: list[inviting.InviteOutcome] | None = None,
     applied: service.ProfilePreview | None = None,
 ) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        report = report_of(importing.get_import(ctx, owner, import_id))
-        matches = importing.imported_matches(
+        report = report_of(reports.get_import(ctx, owner, import_id))
+        matches = inviting.imported_matches(
             ctx, owner, _req(kith, matches_page, 50), import_id=import_id, report=report
         )
         preview = service.preview_import(ctx, owner, import_id)
-        left = importing.invitations_left(ctx, owner)
+        left = inviting.invitations_left(ctx, owner)
         nav = nav_for(ctx, owner)
-    rows = [r for r in report.rows if not status or r.status == status]
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    shown = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
+    rows: Page[ReportRow] = report_rows(
+        report, PageRequest(max(page, 1), ROWS_PER_PAGE), status or None
+    )
+    if rows.page > rows.pages:
+        rows = report_rows(report, PageRequest(rows.pages, ROWS_PER_PAGE), status or None)
     base = f"/me/data/imports/{import_id}"
     context = {
         "report": report,
         "status": status,
         "labels": STATUS_LABELS,
         "tags": STATUS_TAGS,
-        "rows": shown,
-        "rows_total": len(rows),
-        "rows_page": page,
-        "rows_pages": pages,
+        "rows": rows.items,
+        "rows_total": rows.total,
+        "rows_page": rows.page,
+        "rows_pages": rows.pages,
         "rows_link": lambda p: f"{base}?{urlencode({'status': status, 'page': p})}#rows",
         "matches": matches,
         "matches_link": lambda p: f"{base}?{urlencode({'mpage': p})}#matches",
@@ -159,8 +159,8 @@ def invite(
         return _report_page(request, kith, member_id, import_id, outcomes=[])
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        importing.get_import(ctx, owner, import_id)
-        outcomes = importing.invite_matches(ctx, owner, contact)
+        reports.get_import(ctx, owner, import_id)
+        outcomes = inviting.invite_matches(ctx, owner, contact)
     return _report_page(request, kith, member_id, import_id, outcomes=outcomes)
 
 

@@ -7,7 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.schemas import Paged
-from kith.portability.importing import ImportedMatch, ImportReport, InviteOutcome, ReportRow
+from kith.pagination import Page
+from kith.portability.inviting import ImportedMatch, InviteOutcome
+from kith.portability.linkedin import SourceFile
+from kith.portability.reports import ImportReport, ReportRow
 from kith.portability.service import FieldChange, ProfilePreview
 
 
@@ -22,6 +25,9 @@ class ReportRowOut(BaseModel):
     member_name: str | None = None
     match: str | None = Field(None, description="url | email | name_company | handle | name")
     confidence: str | None = Field(None, description="certain | likely | possible")
+    warning: str | None = Field(
+        None, description="What could not be read in a row that was used (a date, say)"
+    )
 
     @classmethod
     def of(cls, r: ReportRow) -> ReportRowOut:
@@ -36,6 +42,22 @@ class ReportRowOut(BaseModel):
             member_name=r.member_name or None,
             match=r.match,
             confidence=r.confidence or None,
+            warning=r.warning or None,
+        )
+
+
+class SourceFileOut(BaseModel):
+    name: str = Field(description="The file, as named in the upload")
+    status: str = Field(description="read | read_in_part | not_used")
+    holds: str = Field(description="What the file holds")
+    rows: int = Field(description="Rows read from it")
+    skipped: int = Field(description="Rows not used (the report says why)")
+    note: str
+
+    @classmethod
+    def of(cls, s: SourceFile) -> SourceFileOut:
+        return cls(
+            name=s.name, status=s.status, holds=s.holds, rows=s.rows, skipped=s.skipped, note=s.note
         )
 
 
@@ -44,10 +66,14 @@ class ImportSummaryOut(BaseModel):
     created_at: datetime
     filename: str
     seconds: float
-    files: list[str]
+    files: list[str] = Field(description="The files that were read")
+    sources: list[SourceFileOut] = Field(
+        description="Every file of the upload: read, read in part, or not used by Kith yet"
+    )
+    total: int = Field(description="Rows in the report")
     counts: dict[str, int] = Field(
-        description="Rows by status, and `matched`: people found on Kith who are not "
-        "connections yet"
+        description="Rows by status (they add up to `total`), `matched`: people found on "
+        "Kith who are not connections yet, and `warnings`: rows used with a warning"
     )
 
     @classmethod
@@ -58,18 +84,26 @@ class ImportSummaryOut(BaseModel):
             filename=report.filename,
             seconds=report.seconds,
             files=report.files,
+            sources=[SourceFileOut.of(x) for x in report.sources],
+            total=report.total,
             counts=report.counts,
         )
 
 
+class ReportRowPage(Paged):
+    items: list[ReportRowOut]
+
+
 class ImportOut(ImportSummaryOut):
-    rows: list[ReportRowOut] = Field(description="Every row of every file, in file order")
+    rows: ReportRowPage = Field(
+        description="One page of the rows (of one status, or all), in file order"
+    )
 
     @classmethod
-    def full(cls, report: ImportReport, status: str | None = None) -> ImportOut:
-        rows = [r for r in report.rows if status is None or r.status == status]
+    def page(cls, report: ImportReport, rows: Page[ReportRow]) -> ImportOut:
         return cls(
-            **ImportSummaryOut.of(report).model_dump(), rows=[ReportRowOut.of(r) for r in rows]
+            **ImportSummaryOut.of(report).model_dump(),
+            rows=ReportRowPage.of(rows, [ReportRowOut.of(r) for r in rows.items]),
         )
 
 

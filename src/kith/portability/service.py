@@ -10,23 +10,27 @@ so the profile rules (lengths, years, entities) are the same as for an edit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
+from kith.config import Settings
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.service import (
+    PROFILE_LISTS,
     EducationInput,
     PositionInput,
     ProfileInput,
     entity_key,
     update_profile,
 )
-from kith.models import ImportRun, Member
-from kith.portability.importing import Progress, get_import, import_linkedin, stored_export
-from kith.portability.linkedin import LinkedInExport, Skipped, read_export
+from kith.models import Member
+from kith.portability.importing import Progress, plan_import, write_import
+from kith.portability.linkedin import Limits, LinkedInExport, Skipped, read_export
+from kith.portability.reports import get_import, stored_export
+from kith.runtime import Kith
 
-PROFILE_FIELDS: dict[str, str] = {
+SIMPLE_FIELDS: dict[str, str] = {
     "first_name": "First name",
     "last_name": "Last name",
     "headline": "Headline",
@@ -34,6 +38,12 @@ PROFILE_FIELDS: dict[str, str] = {
     "industry": "Industry",
     "location": "Location",
 }
+LIST_FIELDS: dict[str, str] = {
+    "websites": "Websites",
+    "languages": "Languages",
+    "certifications": "Licenses and certifications",
+}
+PROFILE_FIELDS: dict[str, str] = SIMPLE_FIELDS | LIST_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,7 @@ class FieldChange:
     label: str
     current: str
     imported: str
+    values: tuple[str, ...] = ()  # a list field: what it holds once this is taken
 
     @property
     def conflict(self) -> bool:
@@ -81,10 +92,11 @@ def preview_profile(member: Member, export: LinkedInExport) -> ProfilePreview:
             "industry": p.industry,
             "location": p.location,
         }
-        for name, label in PROFILE_FIELDS.items():
+        for name, label in SIMPLE_FIELDS.items():
             new, current = imported[name].strip(), str(getattr(member, name) or "").strip()
             if new and new != current:
                 out.fields.append(FieldChange(name, label, current, new))
+    out.fields.extend(_list_changes(member, export))
     have = {_position_key(x.company.name, x.title, x.start_year) for x in member.positions}
     for row in export.positions:
         if row.started_on is None:
@@ -129,6 +141,30 @@ def preview_profile(member: Member, export: LinkedInExport) -> ProfilePreview:
     return out
 
 
+def _list_changes(member: Member, export: LinkedInExport) -> list[FieldChange]:
+    """Websites, languages and certifications: what the file adds to each list (the
+    member's entries are kept; taking the field appends the file's new ones)."""
+    imported = {
+        "websites": list(export.profile.websites) if export.profile is not None else [],
+        "languages": [
+            f"{x.name} ({x.proficiency})" if x.proficiency else x.name for x in export.languages
+        ],
+        "certifications": [
+            f"{x.name}, {x.authority}" if x.authority else x.name for x in export.certifications
+        ],
+    }
+    out = []
+    for name, label in LIST_FIELDS.items():
+        current = list(getattr(member, name) or [])
+        have = {v.casefold() for v in current}
+        new = [v for v in dict.fromkeys(imported[name]) if v.casefold() not in have]
+        most = PROFILE_LISTS[name][0]
+        if new and len(current) < most:
+            values = tuple((current + new)[:most])
+            out.append(FieldChange(name, label, "; ".join(current), "; ".join(new), values))
+    return out
+
+
 def import_profile(
     ctx: Ctx, member: Member, export: LinkedInExport, *, take: Collection[str] = ()
 ) -> ProfilePreview:
@@ -148,7 +184,8 @@ def import_profile(
     data = ProfileInput()
     for change in preview.fields:
         if not change.conflict or change.field in take:
-            setattr(data, change.field, change.imported)
+            value = list(change.values) if change.field in LIST_FIELDS else change.imported
+            setattr(data, change.field, value)
             applied.fields.append(change)
     if preview.positions:
         data.positions = [
@@ -182,18 +219,42 @@ def import_profile(
     return applied
 
 
-def import_files(
-    ctx: Ctx,
-    owner: Member,
+def read_upload(settings: Settings, files: Sequence[tuple[str, bytes]]) -> LinkedInExport:
+    """Read uploaded export files within the settings' bounds (refused whole, with a
+    reason, if unreadable or too large). Touches no database."""
+    return read_export(
+        files,
+        limits=Limits(
+            max_bytes=settings.import_max_mb * 2**20,
+            max_unpacked_bytes=settings.import_max_unpacked_mb * 2**20,
+            max_entries=settings.import_max_files,
+            max_rows=settings.import_max_rows,
+        ),
+    )
+
+
+def upload_name(files: Sequence[tuple[str, bytes]]) -> str:
+    return ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name, _ in files)
+
+
+def run_import(
+    kith: Kith,
+    owner_of: Callable[[Ctx], Member],
     files: Sequence[tuple[str, bytes]],
     *,
     progress: Progress | None = None,
-) -> ImportRun:
-    """Read uploaded export files (refused whole, with a reason, if unreadable) and
-    import the people in them; the profile part waits in the run for a preview."""
-    export = read_export(files, max_bytes=ctx.settings.import_max_mb * 2**20)
-    names = ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name, _ in files)
-    return import_linkedin(ctx, owner, export, filename=names, progress=progress)
+) -> int:
+    """Import uploaded files for the member ``owner_of`` finds; returns the run's id.
+
+    Only the writes hold the write transaction (SQLite's one write lock): the files
+    are read with no database at all, and matched in a read-only unit of work.
+    """
+    export = read_upload(kith.settings, files)
+    with kith.uow(write=False) as ctx:
+        plan = plan_import(ctx, owner_of(ctx), export, progress=progress)
+    with kith.uow() as ctx:
+        run = write_import(ctx, owner_of(ctx), plan, filename=upload_name(files))
+        return run.id
 
 
 def preview_import(ctx: Ctx, owner: Member, import_id: int) -> ProfilePreview:
