@@ -11,6 +11,7 @@ from kith.connections import service
 from kith.connections.schemas import (
     ConnectionOut,
     ConnectionPage,
+    InvitationId,
     InvitationIn,
     InvitationOut,
     InvitationPage,
@@ -23,12 +24,9 @@ from kith.members.service import get_member, view_member
 from kith.models import Invitation, Member
 from kith.pagination import Page, PageRequest
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["connections"])
-
-# Bounds are checked by PageRequest.of, so that a bad page is refused as invalid_page.
-PageNo = Annotated[int, Query(description="Page number, from 1")]
-PerPage = Annotated[int | None, Query(description="Items per page, 1 to max_page_size")]
 
 
 def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
@@ -108,14 +106,16 @@ def sent(
 
 
 @router.get("/invitations/{invitation_id}")
-def get_invitation(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+def get_invitation(
+    invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId
+) -> InvitationOut:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         return invitation_out(ctx, service.get_invitation(ctx, member, invitation_id), member)
 
 
 @router.post("/invitations/{invitation_id}/accept")
-def accept(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> ConnectionOut:
+def accept(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> ConnectionOut:
     with kith.uow() as ctx:
         member = me(ctx, member_id)
         connection = service.accept_invitation(ctx, member, invitation_id)
@@ -133,7 +133,7 @@ def accept(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> Connect
 
 
 @router.post("/invitations/{invitation_id}/ignore")
-def ignore(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+def ignore(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
     """Ignore silently: the sender keeps seeing it as pending until it expires."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
@@ -141,7 +141,7 @@ def ignore(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> Invitat
 
 
 @router.post("/invitations/{invitation_id}/report")
-def report(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+def report(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
     """ "I don't know this person": the sender can never invite you again."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
@@ -149,7 +149,7 @@ def report(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> Invitat
 
 
 @router.post("/invitations/{invitation_id}/withdraw")
-def withdraw(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+def withdraw(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
     """Withdraw your invitation; you can invite the same member again after 21 days."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)

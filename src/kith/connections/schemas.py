@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.members.schemas import MemberSummary
 from kith.pagination import Page
+from kith.web.params import id_path
+
+InvitationId = Annotated[int, id_path("invitation")]
 
 
 class InvitationIn(BaseModel):

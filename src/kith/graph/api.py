@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.connections.schemas import MemberPage
 from kith.graph import service
 from kith.graph.schemas import PathOut, PathsOut, ReachOut
 from kith.members.api import summarize
 from kith.members.service import view_member
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["network"])
 

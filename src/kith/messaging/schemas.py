@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
+from kith.web.params import id_path
+
+ConversationId = Annotated[int, id_path("conversation")]
 
 
 class MessageIn(BaseModel):

@@ -15,6 +15,7 @@ from kith.portability.export import connections_csv, connections_vcard, exported
 from kith.portability.importing import report_of
 from kith.portability.linkedin import ImportRefused
 from kith.portability.schemas import (
+    ImportId,
     ImportList,
     ImportOut,
     ImportSummaryOut,
@@ -26,6 +27,7 @@ from kith.portability.schemas import (
     ProfilePreviewOut,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(prefix="/me/export", tags=["portability"])
 
@@ -138,7 +140,7 @@ def create_import(
 
 @imports_router.get("")
 def list_imports(
-    kith: KithDep, member_id: ApiMemberId, page: int = 1, per_page: int | None = None
+    kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> ImportList:
     """Your imports, newest first."""
     with kith.uow(write=False) as ctx:
@@ -150,7 +152,7 @@ def list_imports(
 def get_import(
     kith: KithDep,
     member_id: ApiMemberId,
-    import_id: int,
+    import_id: ImportId,
     status: Literal["new", "updated", "unchanged", "connected", "profile", "skipped"] | None = None,
 ) -> ImportOut:
     """One import's report: every row, or the rows of one ``status``."""
@@ -163,9 +165,9 @@ def get_import(
 def import_matches(
     kith: KithDep,
     member_id: ApiMemberId,
-    import_id: int,
-    page: int = 1,
-    per_page: int | None = None,
+    import_id: ImportId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
 ) -> MatchList:
     """The people of this import who are members, surest match first, each with whether
     an invitation can go to them now."""
@@ -178,7 +180,7 @@ def import_matches(
 
 @imports_router.post("/{import_id}/invitations")
 def invite_from_import(
-    kith: KithDep, member_id: ApiMemberId, import_id: int, body: InviteIn
+    kith: KithDep, member_id: ApiMemberId, import_id: ImportId, body: InviteIn
 ) -> list[InviteOutcomeOut]:
     """Invite the members behind these private contacts ("Connected on LinkedIn since
     …"). Each follows the invitation rules; refusals are reported per person, and the
@@ -193,7 +195,7 @@ def invite_from_import(
 
 @imports_router.get("/{import_id}/profile")
 def import_profile_preview(
-    kith: KithDep, member_id: ApiMemberId, import_id: int
+    kith: KithDep, member_id: ApiMemberId, import_id: ImportId
 ) -> ProfilePreviewOut:
     """What this import's Profile, Positions, Education and Skills files would change on
     your profile (nothing is written)."""
@@ -203,7 +205,7 @@ def import_profile_preview(
 
 @imports_router.post("/{import_id}/profile")
 def import_profile_apply(
-    kith: KithDep, member_id: ApiMemberId, import_id: int, body: ProfileApplyIn
+    kith: KithDep, member_id: ApiMemberId, import_id: ImportId, body: ProfileApplyIn
 ) -> ProfilePreviewOut:
     """Fill your profile from this import: empty fields are filled, the conflicting
     fields named in ``take`` overwritten; positions, education and skills are added.

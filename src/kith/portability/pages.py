@@ -14,9 +14,11 @@ from kith.pagination import PageRequest
 from kith.portability import importing, service
 from kith.portability.api import read_uploads
 from kith.portability.importing import report_of
+from kith.portability.schemas import ImportId
 from kith.portability.service import PROFILE_FIELDS
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, alert_fragment, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
@@ -134,12 +136,12 @@ def _report_page(
 @router.get("/me/data/imports/{import_id}")
 def report_page(
     request: Request,
-    import_id: int,
+    import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
     status: str = "",
-    page: int = 1,
-    mpage: int = 1,
+    page: PageNo = 1,
+    mpage: PageNo = 1,
 ) -> Response:
     status = status if status in STATUS_LABELS else ""
     return _report_page(
@@ -150,7 +152,7 @@ def report_page(
 @router.post("/me/data/imports/{import_id}/invite")
 def invite(
     request: Request,
-    import_id: int,
+    import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
     contact: Annotated[list[int] | None, Form()] = None,
@@ -167,7 +169,7 @@ def invite(
 @router.post("/me/data/imports/{import_id}/profile")
 def apply_profile(
     request: Request,
-    import_id: int,
+    import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
     take: Annotated[list[str] | None, Form()] = None,

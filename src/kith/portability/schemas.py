@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.schemas import Paged
 from kith.portability.importing import ImportedMatch, ImportReport, InviteOutcome, ReportRow
 from kith.portability.service import FieldChange, ProfilePreview
+from kith.web.params import id_path
+
+ImportId = Annotated[int, id_path("import")]
 
 
 class ReportRowOut(BaseModel):

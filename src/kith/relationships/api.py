@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.api import summarize
@@ -20,6 +20,7 @@ from kith.relationships.schemas import (
     BulkContactUntagIn,
     BulkTagIn,
     BulkUntagIn,
+    ContactId,
     ContactOut,
     ContactPage,
     ContactRef,
@@ -27,12 +28,15 @@ from kith.relationships.schemas import (
     ContactUpdate,
     DueOut,
     DuePage,
+    FollowUpId,
     FollowUpOut,
     Handles,
+    InteractionId,
     InteractionIn,
     InteractionOut,
     InteractionPage,
     MomentOut,
+    NoteId,
     NoteIn,
     NoteOut,
     PrivateContactIn,
@@ -48,15 +52,18 @@ from kith.relationships.schemas import (
     Removed,
     SnoozeIn,
     TagAssign,
+    TagId,
     TagIn,
     TagOut,
     TagRef,
     TagUpdate,
+    TierId,
     TierIn,
     TierOut,
     TierUpdate,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(prefix="/relationships", tags=["relationships"])
 
@@ -121,7 +128,9 @@ def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
 
 
 @router.patch("/tiers/{tier_id}")
-def update_tier(tier_id: int, body: TierUpdate, kith: KithDep, member_id: ApiMemberId) -> TierOut:
+def update_tier(
+    tier_id: TierId, body: TierUpdate, kith: KithDep, member_id: ApiMemberId
+) -> TierOut:
     """Rename a tier or change its cadence."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -138,7 +147,7 @@ def update_tier(tier_id: int, body: TierUpdate, kith: KithDep, member_id: ApiMem
 
 
 @router.delete("/tiers/{tier_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_tier(tier_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def delete_tier(tier_id: TierId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.delete_tier(ctx, me(ctx, member_id), tier_id)
 
@@ -160,7 +169,7 @@ def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
 
 
 @router.patch("/tags/{tag_id}")
-def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMemberId) -> TagOut:
+def update_tag(tag_id: TagId, body: TagUpdate, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         extra = (
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
@@ -170,7 +179,7 @@ def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMember
 
 
 @router.delete("/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_tag(tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def delete_tag(tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.delete_tag(ctx, me(ctx, member_id), tag_id)
 
@@ -216,7 +225,7 @@ def add_tag(handle: str, body: TagAssign, kith: KithDep, member_id: ApiMemberId)
 
 
 @router.delete("/people/{handle}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_tag(handle: str, tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def remove_tag(handle: str, tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         service.untag_contact(ctx, owner, view_member(ctx, owner, handle), tag_id)
@@ -233,7 +242,7 @@ def add_note(handle: str, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -
 
 
 @router.patch("/notes/{note_id}")
-def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
+def update_note(note_id: NoteId, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
         note = service.update_note(ctx, me(ctx, member_id), note_id, body.body)
         return NoteOut(
@@ -242,7 +251,7 @@ def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberI
 
 
 @router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_note(note_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def delete_note(note_id: NoteId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.delete_note(ctx, me(ctx, member_id), note_id)
 
@@ -287,7 +296,9 @@ def log_interaction(
 
 
 @router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_interaction(interaction_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def delete_interaction(
+    interaction_id: InteractionId, kith: KithDep, member_id: ApiMemberId
+) -> None:
     with kith.uow() as ctx:
         service.delete_interaction(ctx, me(ctx, member_id), interaction_id)
 
@@ -390,7 +401,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
 
 
 @router.post("/follow-ups/{follow_up_id}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
-def dismiss_follow_up(follow_up_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def dismiss_follow_up(follow_up_id: FollowUpId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
 
@@ -654,7 +665,9 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
 
 
 @router.get("/contacts/{contact_id}")
-def private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> PrivateContactOut:
+def private_contact(
+    contact_id: ContactId, kith: KithDep, member_id: ApiMemberId
+) -> PrivateContactOut:
     """What you keep about a private contact, and the member they were recognised as."""
     with kith.uow(write=False) as ctx:
         return private_contact_out(ctx, me(ctx, member_id), contact_id)
@@ -662,7 +675,7 @@ def private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> P
 
 @router.patch("/contacts/{contact_id}")
 def update_private_contact(
-    contact_id: int, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
 ) -> PrivateContactOut:
     """Correct their name, email, company or title; set the tier, how we met or their
     own cadence."""
@@ -685,7 +698,7 @@ def update_private_contact(
 
 
 @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def delete_private_contact(contact_id: ContactId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Forget a private contact with its tags, notes and interactions."""
     with kith.uow() as ctx:
         service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
@@ -693,7 +706,7 @@ def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberI
 
 @router.post("/contacts/{contact_id}/tags", status_code=status.HTTP_201_CREATED)
 def tag_private_contact(
-    contact_id: int, body: TagAssign, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, body: TagAssign, kith: KithDep, member_id: ApiMemberId
 ) -> TagRef:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -704,7 +717,7 @@ def tag_private_contact(
 
 @router.delete("/contacts/{contact_id}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
 def untag_private_contact(
-    contact_id: int, tag_id: int, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, tag_id: TagId, kith: KithDep, member_id: ApiMemberId
 ) -> None:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -714,7 +727,7 @@ def untag_private_contact(
 
 @router.post("/contacts/{contact_id}/notes", status_code=status.HTTP_201_CREATED)
 def note_private_contact(
-    contact_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, body: NoteIn, kith: KithDep, member_id: ApiMemberId
 ) -> NoteOut:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -724,7 +737,7 @@ def note_private_contact(
 
 @router.get("/contacts/{contact_id}/interactions")
 def private_contact_interactions(
-    contact_id: int,
+    contact_id: ContactId,
     kith: KithDep,
     member_id: ApiMemberId,
     page: PageNo = 1,
@@ -740,7 +753,7 @@ def private_contact_interactions(
 
 @router.post("/contacts/{contact_id}/interactions", status_code=status.HTTP_201_CREATED)
 def log_private_contact_interaction(
-    contact_id: int, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
 ) -> InteractionOut:
     """Log a meeting, call or event with a private contact."""
     with kith.uow() as ctx:
@@ -755,7 +768,7 @@ def log_private_contact_interaction(
 
 @router.post("/contacts/{contact_id}/snooze")
 def snooze_private_contact(
-    contact_id: int, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId
 ) -> PrivateContactOut:
     """Leave them off "Due to reconnect" for a while."""
     with kith.uow() as ctx:

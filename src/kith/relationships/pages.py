@@ -17,8 +17,10 @@ from kith.members.service import view_member
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.relationships import service
+from kith.relationships.schemas import ContactId, FollowUpId, InteractionId, NoteId, TagId, TierId
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
 
 router = APIRouter()
@@ -108,7 +110,7 @@ def _due_cards(ctx: Any, owner: Member, entries: list[service.DueEntry]) -> list
 
 
 @router.get("/relationships")
-def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         service.ensure_default_tiers(ctx, owner)
@@ -138,7 +140,9 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 
 
 
 @router.post("/relationships/follow-ups/{follow_up_id}/dismiss")
-def dismiss(request: Request, follow_up_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def dismiss(
+    request: Request, follow_up_id: FollowUpId, kith: KithDep, member_id: MemberId
+) -> Response:
     with kith.uow() as ctx:
         service.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
     return redirect(request, back_to(request, "/relationships"))
@@ -149,7 +153,7 @@ def dismiss(request: Request, follow_up_id: int, kith: KithDep, member_id: Membe
 
 @router.get("/relationships/people/{handle}")
 def person_page(
-    request: Request, handle: str, kith: KithDep, member_id: MemberId, page: int = 1
+    request: Request, handle: str, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -205,7 +209,7 @@ def add_tag(
 
 @router.post("/relationships/people/{handle}/tags/{tag_id}/remove")
 def remove_tag(
-    request: Request, handle: str, tag_id: int, kith: KithDep, member_id: MemberId
+    request: Request, handle: str, tag_id: TagId, kith: KithDep, member_id: MemberId
 ) -> Response:
     return _person_action(
         request, kith, member_id, handle, lambda ctx, o, m: service.untag_contact(ctx, o, m, tag_id)
@@ -252,7 +256,7 @@ def add_note(
 
 @router.post("/relationships/notes/{note_id}")
 def edit_note(
-    request: Request, note_id: int, kith: KithDep, member_id: MemberId, body: Text = ""
+    request: Request, note_id: NoteId, kith: KithDep, member_id: MemberId, body: Text = ""
 ) -> Response:
     with kith.uow() as ctx:
         service.update_note(ctx, me(ctx, member_id), note_id, body)
@@ -260,7 +264,7 @@ def edit_note(
 
 
 @router.post("/relationships/notes/{note_id}/delete")
-def delete_note(request: Request, note_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def delete_note(request: Request, note_id: NoteId, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         service.delete_note(ctx, me(ctx, member_id), note_id)
     return redirect(request, back_to(request, "/relationships"))
@@ -290,7 +294,7 @@ def log_interaction(
 
 @router.post("/relationships/interactions/{interaction_id}/delete")
 def delete_interaction(
-    request: Request, interaction_id: int, kith: KithDep, member_id: MemberId
+    request: Request, interaction_id: InteractionId, kith: KithDep, member_id: MemberId
 ) -> Response:
     with kith.uow() as ctx:
         service.delete_interaction(ctx, me(ctx, member_id), interaction_id)
@@ -326,7 +330,7 @@ def create_tier(
 @router.post("/relationships/tiers/{tier_id}")
 def update_tier(
     request: Request,
-    tier_id: int,
+    tier_id: TierId,
     kith: KithDep,
     member_id: MemberId,
     name: Text = "",
@@ -338,7 +342,7 @@ def update_tier(
 
 
 @router.post("/relationships/tiers/{tier_id}/delete")
-def delete_tier(request: Request, tier_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def delete_tier(request: Request, tier_id: TierId, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         service.delete_tier(ctx, me(ctx, member_id), tier_id)
     return redirect(request, "/relationships/tiers")
@@ -356,7 +360,7 @@ def create_tag(
 @router.post("/relationships/tags/{tag_id}")
 def update_tag(
     request: Request,
-    tag_id: int,
+    tag_id: TagId,
     kith: KithDep,
     member_id: MemberId,
     name: Text = "",
@@ -368,7 +372,7 @@ def update_tag(
 
 
 @router.post("/relationships/tags/{tag_id}/delete")
-def delete_tag(request: Request, tag_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def delete_tag(request: Request, tag_id: TagId, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         service.delete_tag(ctx, me(ctx, member_id), tag_id)
     return redirect(request, "/relationships/tiers")
@@ -382,7 +386,7 @@ def organized(
     request: Request,
     kith: KithDep,
     member_id: MemberId,
-    page: int = 1,
+    page: PageNo = 1,
     tag: str = "",
     tier: str = "",
     company: str = "",
@@ -478,7 +482,7 @@ async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response
 
 
 @router.get("/relationships/prune")
-def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
         result = service.prune_suggestions(ctx, owner, _req(kith, page))
@@ -526,7 +530,7 @@ def contacts_page(
     request: Request,
     kith: KithDep,
     member_id: MemberId,
-    page: int = 1,
+    page: PageNo = 1,
     tag: str = "",
     tier: str = "",
     company: str = "",
@@ -614,7 +618,7 @@ async def contacts_bulk(request: Request, kith: KithDep, member_id: MemberId) ->
 
 @router.get("/relationships/contacts/{contact_id}")
 def contact_page(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, page: int = 1
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -652,7 +656,7 @@ def _contact_action(
 @router.post("/relationships/contacts/{contact_id}/details")
 def contact_details(
     request: Request,
-    contact_id: int,
+    contact_id: ContactId,
     kith: KithDep,
     member_id: MemberId,
     name: Text = "",
@@ -673,7 +677,7 @@ def contact_details(
 
 @router.post("/relationships/contacts/{contact_id}/delete")
 def delete_contact(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId
 ) -> Response:
     with kith.uow() as ctx:
         service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
@@ -682,7 +686,7 @@ def delete_contact(
 
 @router.post("/relationships/contacts/{contact_id}/tier")
 def contact_tier(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, tier_id: Text = ""
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, tier_id: Text = ""
 ) -> Response:
     tid = _optional_id(tier_id, "tier_not_found", "tier")
     return _contact_action(
@@ -692,7 +696,7 @@ def contact_tier(
 
 @router.post("/relationships/contacts/{contact_id}/tags")
 def contact_add_tag(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, name: Text = ""
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, name: Text = ""
 ) -> Response:
     return _contact_action(
         request, kith, member_id, contact_id, lambda ctx, o, c: service.tag_contact(ctx, o, c, name)
@@ -701,7 +705,7 @@ def contact_add_tag(
 
 @router.post("/relationships/contacts/{contact_id}/tags/{tag_id}/remove")
 def contact_remove_tag(
-    request: Request, contact_id: int, tag_id: int, kith: KithDep, member_id: MemberId
+    request: Request, contact_id: ContactId, tag_id: TagId, kith: KithDep, member_id: MemberId
 ) -> Response:
     return _contact_action(
         request,
@@ -714,7 +718,7 @@ def contact_remove_tag(
 
 @router.post("/relationships/contacts/{contact_id}/how-we-met")
 def contact_how_we_met(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, text: Text = ""
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, text: Text = ""
 ) -> Response:
     return _contact_action(
         request,
@@ -727,7 +731,7 @@ def contact_how_we_met(
 
 @router.post("/relationships/contacts/{contact_id}/cadence")
 def contact_cadence(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, days: Text = ""
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, days: Text = ""
 ) -> Response:
     value = _days(days)
     return _contact_action(
@@ -741,7 +745,7 @@ def contact_cadence(
 
 @router.post("/relationships/contacts/{contact_id}/snooze")
 def contact_snooze(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, days: Text = ""
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, days: Text = ""
 ) -> Response:
     value = _days(days)
     return _contact_action(
@@ -751,7 +755,7 @@ def contact_snooze(
 
 @router.post("/relationships/contacts/{contact_id}/notes")
 def contact_add_note(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, body: Text = ""
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, body: Text = ""
 ) -> Response:
     return _contact_action(
         request, kith, member_id, contact_id, lambda ctx, o, c: service.add_note(ctx, o, c, body)
@@ -761,7 +765,7 @@ def contact_add_note(
 @router.post("/relationships/contacts/{contact_id}/interactions")
 def contact_log_interaction(
     request: Request,
-    contact_id: int,
+    contact_id: ContactId,
     kith: KithDep,
     member_id: MemberId,
     kind: Text = "",

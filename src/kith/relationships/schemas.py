@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
+from kith.web.params import id_path
+
+TierId = Annotated[int, id_path("tier")]
+TagId = Annotated[int, id_path("tag")]
+NoteId = Annotated[int, id_path("note")]
+InteractionId = Annotated[int, id_path("interaction")]
+FollowUpId = Annotated[int, id_path("follow-up")]
+ContactId = Annotated[int, id_path("contact")]
 
 
 class Strict(BaseModel):

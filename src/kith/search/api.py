@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.members.schemas import MemberSummary
 from kith.search import service, suggestions
 from kith.search.schemas import (
@@ -20,6 +20,7 @@ from kith.search.schemas import (
     TypeaheadOut,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["search"])
 
