@@ -64,10 +64,11 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 def operation_id(route: APIRoute) -> str:
     """A short id for an operation, as generated clients name their functions:
     the first segment of its path, then the endpoint's name unless that already
-    says it (``invitations_accept``, ``member_connections``)."""
+    says it (``invitations_accept``, ``invitations_send``, ``member_connections``)."""
     segment = route.path_format.removeprefix("/api/v1/").split("/")[0].replace("-", "_")
-    name = route.name
-    if name.startswith((segment, segment.rstrip("s"))):
+    one = segment.removesuffix("s")
+    name = route.name.removesuffix(f"_{one}")
+    if name.startswith((segment, one)):
         return name
     return f"{segment}_{name}"
 

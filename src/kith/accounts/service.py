@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped
 
 from kith.clock import as_utc
 from kith.db import Ctx
-from kith.errors import Conflict, Invalid, LimitReached, NotAuthenticated
+from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotAuthenticated
 from kith.models import AuthToken, Member, SigninAttempt
 from kith.relationships.linking import match_new_member
 from kith.security import hash_password, needs_rehash, new_token, token_digest, verify_password
@@ -248,6 +248,10 @@ def revoke_token(ctx: Ctx, token: str) -> None:
 
 def change_password(ctx: Ctx, member: Member, *, current: str, new: str) -> None:
     if not verify_password(member.password_hash, current, ctx.settings):
-        raise Invalid("Your current password is not right.", code="invalid_credentials")
+        # 403, not 401: the caller is signed in, and a client must not take this
+        # for a lost session; the same code as a wrong password when deleting.
+        raise Forbidden(
+            "Your current password is not right; it was not changed.", code="wrong_password"
+        )
     validate_password(ctx, new)
     member.password_hash = hash_password(new, ctx.settings)

@@ -23,7 +23,7 @@ from kith.messaging.schemas import (
 )
 from kith.models import Conversation, Member, Message
 from kith.web.deps import ApiMemberId, KithDep, me
-from kith.web.params import PageNo, PerPage
+from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["messaging"])
 
@@ -63,7 +63,11 @@ def conversations(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    box: Annotated[service.Box, Query(description="inbox, or requests waiting for you")] = "inbox",
+    box: Annotated[
+        service.Box,
+        Query(description="inbox, or requests waiting for you"),
+        Refusal("invalid_box", "Choose the inbox or requests."),
+    ] = "inbox",
 ) -> ConversationPage:
     """Your conversations, most recent first."""
     with kith.uow(write=False) as ctx:
@@ -112,7 +116,7 @@ def _can_write(ctx: Ctx, member: Member, other: Member, conversation: Conversati
     return True
 
 
-@router.get("/messages/{conversation_id}")
+@router.get("/messages/{conversation_id:int}")
 def conversation(
     conversation_id: ConversationId,
     kith: KithDep,
@@ -135,7 +139,7 @@ def conversation(
         )
 
 
-@router.post("/messages/{conversation_id}/read")
+@router.post("/messages/{conversation_id:int}/read")
 def read(conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId) -> Unread:
     """Mark the conversation read; answers the new unread counts."""
     with kith.uow() as ctx:
@@ -147,7 +151,7 @@ def read(conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId)
         )
 
 
-@router.post("/messages/{conversation_id}/accept")
+@router.post("/messages/{conversation_id:int}/accept")
 def accept(
     conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId
 ) -> ConversationSummary:
@@ -159,7 +163,7 @@ def accept(
         return summary_out(ctx, member, conv, other, None)
 
 
-@router.post("/messages/{conversation_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/messages/{conversation_id:int}/decline", status_code=status.HTTP_204_NO_CONTENT)
 def decline(conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Decline a message request silently."""
     with kith.uow() as ctx:

@@ -75,7 +75,7 @@ def mark_all_read(kith: KithDep, member_id: ApiMemberId) -> Marked:
         return Marked(marked=service.mark_read(ctx, me(ctx, member_id)))
 
 
-@router.post("/notifications/{notification_id}/read")
+@router.post("/notifications/{notification_id:int}/read")
 def mark_read(notification_id: NotificationId, kith: KithDep, member_id: ApiMemberId) -> Marked:
     with kith.uow() as ctx:
         return Marked(marked=service.mark_read(ctx, me(ctx, member_id), notification_id))

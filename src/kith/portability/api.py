@@ -148,7 +148,7 @@ def list_imports(
         return ImportList.of(found, [ImportSummaryOut.of(report_of(r)) for r in found.items])
 
 
-@imports_router.get("/{import_id}")
+@imports_router.get("/{import_id:int}")
 def get_import(
     kith: KithDep,
     member_id: ApiMemberId,
@@ -161,7 +161,7 @@ def get_import(
         return ImportOut.full(report_of(run), status)
 
 
-@imports_router.get("/{import_id}/matches")
+@imports_router.get("/{import_id:int}/matches")
 def import_matches(
     kith: KithDep,
     member_id: ApiMemberId,
@@ -178,7 +178,7 @@ def import_matches(
         return MatchList.of(found, [MatchOut.of(m) for m in found.items])
 
 
-@imports_router.post("/{import_id}/invitations")
+@imports_router.post("/{import_id:int}/invitations")
 def invite_from_import(
     kith: KithDep, member_id: ApiMemberId, import_id: ImportId, body: InviteIn
 ) -> list[InviteOutcomeOut]:
@@ -193,7 +193,7 @@ def invite_from_import(
         ]
 
 
-@imports_router.get("/{import_id}/profile")
+@imports_router.get("/{import_id:int}/profile")
 def import_profile_preview(
     kith: KithDep, member_id: ApiMemberId, import_id: ImportId
 ) -> ProfilePreviewOut:
@@ -203,7 +203,7 @@ def import_profile_preview(
         return ProfilePreviewOut.of(service.preview_import(ctx, me(ctx, member_id), import_id))
 
 
-@imports_router.post("/{import_id}/profile")
+@imports_router.post("/{import_id:int}/profile")
 def import_profile_apply(
     kith: KithDep, member_id: ApiMemberId, import_id: ImportId, body: ProfileApplyIn
 ) -> ProfilePreviewOut:

@@ -63,7 +63,11 @@ from kith.relationships.schemas import (
     TierUpdate,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
-from kith.web.params import PageNo, PerPage
+from kith.web.params import PageNo, PerPage, Refusal, id_query
+
+SORT_REFUSAL = Refusal(
+    "invalid_sort", "Sort by name, recent, oldest, last_interaction or least_interaction."
+)
 
 router = APIRouter(prefix="/relationships", tags=["relationships"])
 
@@ -127,7 +131,7 @@ def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
         return TierOut(id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=0)
 
 
-@router.patch("/tiers/{tier_id}")
+@router.patch("/tiers/{tier_id:int}")
 def update_tier(
     tier_id: TierId, body: TierUpdate, kith: KithDep, member_id: ApiMemberId
 ) -> TierOut:
@@ -146,7 +150,7 @@ def update_tier(
         )
 
 
-@router.delete("/tiers/{tier_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/tiers/{tier_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tier(tier_id: TierId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.delete_tier(ctx, me(ctx, member_id), tier_id)
@@ -168,7 +172,7 @@ def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.patch("/tags/{tag_id}")
+@router.patch("/tags/{tag_id:int}")
 def update_tag(tag_id: TagId, body: TagUpdate, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         extra = (
@@ -178,7 +182,7 @@ def update_tag(tag_id: TagId, body: TagUpdate, kith: KithDep, member_id: ApiMemb
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.delete("/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tag(tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.delete_tag(ctx, me(ctx, member_id), tag_id)
@@ -224,7 +228,7 @@ def add_tag(handle: str, body: TagAssign, kith: KithDep, member_id: ApiMemberId)
         return TagRef(id=tag.id, name=tag.name)
 
 
-@router.delete("/people/{handle}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/people/{handle}/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_tag(handle: str, tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -241,7 +245,7 @@ def add_note(handle: str, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -
         )
 
 
-@router.patch("/notes/{note_id}")
+@router.patch("/notes/{note_id:int}")
 def update_note(note_id: NoteId, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
         note = service.update_note(ctx, me(ctx, member_id), note_id, body.body)
@@ -250,7 +254,7 @@ def update_note(note_id: NoteId, body: NoteIn, kith: KithDep, member_id: ApiMemb
         )
 
 
-@router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/notes/{note_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_note(note_id: NoteId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.delete_note(ctx, me(ctx, member_id), note_id)
@@ -295,7 +299,7 @@ def log_interaction(
         )
 
 
-@router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/interactions/{interaction_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_interaction(
     interaction_id: InteractionId, kith: KithDep, member_id: ApiMemberId
 ) -> None:
@@ -400,7 +404,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
         ]
 
 
-@router.post("/follow-ups/{follow_up_id}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/follow-ups/{follow_up_id:int}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
 def dismiss_follow_up(follow_up_id: FollowUpId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
@@ -486,15 +490,13 @@ def connections(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    tag: Annotated[int | None, Query(description="A tag id")] = None,
-    tier: Annotated[int | None, Query(description="A tier id")] = None,
+    tag: Annotated[int | None, id_query("tag")] = None,
+    tier: Annotated[int | None, id_query("tier")] = None,
     company: Annotated[str, Query(max_length=100)] = "",
     industry: Annotated[str, Query(max_length=100)] = "",
     location: Annotated[str, Query(max_length=100)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
-    sort: Annotated[
-        str, Query(description="name, recent, oldest, last_interaction, least_interaction")
-    ] = "name",
+    sort: Annotated[service.ContactSort, Query(), SORT_REFUSAL] = "name",
 ) -> ContactPage:
     """Your connections with your tags and tiers: filter and sort."""
     with kith.uow(write=False) as ctx:
@@ -587,14 +589,13 @@ def private_contacts(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    tag: Annotated[int | None, Query(description="A tag id")] = None,
-    tier: Annotated[int | None, Query(description="A tier id")] = None,
+    tag: Annotated[int | None, id_query("tag")] = None,
+    tier: Annotated[int | None, id_query("tier")] = None,
     company: Annotated[str, Query(max_length=100)] = "",
     q: Annotated[str, Query(max_length=100, description="Words in the name or email")] = "",
     on_kith: Annotated[bool, Query(description="Only those recognised as members")] = False,
     sort: Annotated[
-        str,
-        Query(description="name, recent (added), oldest, last_interaction, least_interaction"),
+        service.ContactSort, Query(description="recent and oldest: when added"), SORT_REFUSAL
     ] = "name",
 ) -> PrivateContactPage:
     """Your private contacts (people from elsewhere) with your tags and tiers."""
@@ -664,7 +665,7 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.get("/contacts/{contact_id}")
+@router.get("/contacts/{contact_id:int}")
 def private_contact(
     contact_id: ContactId, kith: KithDep, member_id: ApiMemberId
 ) -> PrivateContactOut:
@@ -673,7 +674,7 @@ def private_contact(
         return private_contact_out(ctx, me(ctx, member_id), contact_id)
 
 
-@router.patch("/contacts/{contact_id}")
+@router.patch("/contacts/{contact_id:int}")
 def update_private_contact(
     contact_id: ContactId, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
 ) -> PrivateContactOut:
@@ -697,14 +698,14 @@ def update_private_contact(
         return private_contact_out(ctx, owner, contact_id)
 
 
-@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/contacts/{contact_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_private_contact(contact_id: ContactId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Forget a private contact with its tags, notes and interactions."""
     with kith.uow() as ctx:
         service.delete_private_contact(ctx, me(ctx, member_id), contact_id)
 
 
-@router.post("/contacts/{contact_id}/tags", status_code=status.HTTP_201_CREATED)
+@router.post("/contacts/{contact_id:int}/tags", status_code=status.HTTP_201_CREATED)
 def tag_private_contact(
     contact_id: ContactId, body: TagAssign, kith: KithDep, member_id: ApiMemberId
 ) -> TagRef:
@@ -715,7 +716,7 @@ def tag_private_contact(
         return TagRef(id=tag.id, name=tag.name)
 
 
-@router.delete("/contacts/{contact_id}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/contacts/{contact_id:int}/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def untag_private_contact(
     contact_id: ContactId, tag_id: TagId, kith: KithDep, member_id: ApiMemberId
 ) -> None:
@@ -725,7 +726,7 @@ def untag_private_contact(
         service.untag_contact(ctx, owner, contact, tag_id)
 
 
-@router.post("/contacts/{contact_id}/notes", status_code=status.HTTP_201_CREATED)
+@router.post("/contacts/{contact_id:int}/notes", status_code=status.HTTP_201_CREATED)
 def note_private_contact(
     contact_id: ContactId, body: NoteIn, kith: KithDep, member_id: ApiMemberId
 ) -> NoteOut:
@@ -735,7 +736,7 @@ def note_private_contact(
         return _note_out(service.add_note(ctx, owner, contact, body.body))
 
 
-@router.get("/contacts/{contact_id}/interactions")
+@router.get("/contacts/{contact_id:int}/interactions")
 def private_contact_interactions(
     contact_id: ContactId,
     kith: KithDep,
@@ -751,7 +752,7 @@ def private_contact_interactions(
         return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
 
 
-@router.post("/contacts/{contact_id}/interactions", status_code=status.HTTP_201_CREATED)
+@router.post("/contacts/{contact_id:int}/interactions", status_code=status.HTTP_201_CREATED)
 def log_private_contact_interaction(
     contact_id: ContactId, body: InteractionIn, kith: KithDep, member_id: ApiMemberId
 ) -> InteractionOut:
@@ -766,7 +767,7 @@ def log_private_contact_interaction(
         )
 
 
-@router.post("/contacts/{contact_id}/snooze")
+@router.post("/contacts/{contact_id:int}/snooze")
 def snooze_private_contact(
     contact_id: ContactId, body: SnoozeIn, kith: KithDep, member_id: ApiMemberId
 ) -> PrivateContactOut:

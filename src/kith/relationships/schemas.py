@@ -7,9 +7,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kith.config import Settings
 from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
-from kith.web.params import id_path
+from kith.relationships.service import (
+    CADENCE_MAX_DAYS,
+    CONTACT_FIELDS_MAX,
+    HOW_WE_MET_MAX,
+    INTERACTION_KINDS,
+    INTERACTION_NOTE_MAX,
+    NAME_MAX,
+    SNOOZE_MAX_DAYS,
+)
+from kith.web.params import WORDS, Count, Flag, Id, id_path, stated
 
 TierId = Annotated[int, id_path("tier")]
 TagId = Annotated[int, id_path("tag")]
@@ -23,14 +33,26 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: A note's length (``KITH_NOTE_MAX``, as set by default).
+NOTE_MAX: int = Settings.model_fields["note_max"].default
+#: A tier or tag name (spaces collapse; refused as invalid_tier / invalid_tag).
+NAME = stated(min_length=1, max_length=NAME_MAX, pattern=WORDS)
+#: A keep-in-touch cadence in days (refused as invalid_cadence).
+CADENCE = stated(ge=1, le=CADENCE_MAX_DAYS)
+
+
 class TierIn(Strict):
-    name: str
-    cadence_days: int | None = Field(None, description="Keep in touch every N days; null: never")
+    name: str = Field(json_schema_extra=NAME)
+    cadence_days: Count | None = Field(
+        None, description="Keep in touch every N days; null: never", json_schema_extra=CADENCE
+    )
 
 
 class TierUpdate(Strict):
-    name: str | None = None
-    cadence_days: int | None = Field(None, description="Send null to stop reminders")
+    name: str | None = Field(None, json_schema_extra=NAME)
+    cadence_days: Count | None = Field(
+        None, description="Send null to stop reminders", json_schema_extra=CADENCE
+    )
 
 
 class TierOut(BaseModel):
@@ -41,13 +63,13 @@ class TierOut(BaseModel):
 
 
 class TagIn(Strict):
-    name: str
-    cadence_days: int | None = None
+    name: str = Field(json_schema_extra=NAME)
+    cadence_days: Count | None = Field(None, json_schema_extra=CADENCE)
 
 
 class TagUpdate(Strict):
-    name: str | None = None
-    cadence_days: int | None = None
+    name: str | None = Field(None, json_schema_extra=NAME)
+    cadence_days: Count | None = Field(None, json_schema_extra=CADENCE)
 
 
 class TagOut(BaseModel):
@@ -63,7 +85,11 @@ class TagRef(BaseModel):
 
 
 class NoteIn(Strict):
-    body: str
+    body: str = Field(
+        json_schema_extra=stated(
+            min_length=1, max_length=Settings.model_fields["note_max"].default, pattern=WORDS
+        )
+    )
 
 
 class NoteOut(BaseModel):
@@ -74,9 +100,12 @@ class NoteOut(BaseModel):
 
 
 class InteractionIn(Strict):
-    kind: str = Field(description="meeting, call, event or other")
-    occurred_at: datetime | None = Field(None, description="Default: now")
-    note: str = ""
+    kind: str = Field(
+        description="meeting, call, event or other",
+        json_schema_extra={"enum": list(INTERACTION_KINDS)},
+    )
+    occurred_at: datetime | None = Field(None, description="Default: now; never in the future")
+    note: str = Field("", json_schema_extra=stated(max_length=INTERACTION_NOTE_MAX))
 
 
 class InteractionOut(BaseModel):
@@ -93,10 +122,12 @@ class InteractionPage(Paged):
 
 
 class ContactUpdate(Strict):
-    tier_id: int | None = Field(None, description="Send null for no tier")
-    how_we_met: str | None = None
-    cadence_days: int | None = Field(
-        None, description="This person's own cadence; null: follow their tier and tags"
+    tier_id: Id | None = Field(None, description="Send null for no tier")
+    how_we_met: str | None = Field(None, json_schema_extra=stated(max_length=HOW_WE_MET_MAX))
+    cadence_days: Count | None = Field(
+        None,
+        description="This person's own cadence; null: follow their tier and tags",
+        json_schema_extra=CADENCE,
     )
 
 
@@ -117,11 +148,15 @@ class ContactOut(BaseModel):
 
 
 class TagAssign(Strict):
-    name: str
+    name: str = Field(json_schema_extra=NAME)
 
 
 class SnoozeIn(Strict):
-    days: int | None = Field(None, description="Default: KITH_SNOOZE_DAYS (14)")
+    days: Count | None = Field(
+        None,
+        description="Default: KITH_SNOOZE_DAYS (14)",
+        json_schema_extra=stated(ge=1, le=SNOOZE_MAX_DAYS),
+    )
 
 
 class ContactRef(BaseModel):
@@ -190,7 +225,7 @@ class Handles(Strict):
 
 
 class PruneIn(Handles):
-    confirm: bool = Field(False, description="Must be true: you have read the preview")
+    confirm: Flag = Field(False, description="Must be true: you have read the preview")
 
 
 class RemovalOut(BaseModel):
@@ -211,11 +246,11 @@ class Removed(BaseModel):
 
 
 class BulkTagIn(Handles):
-    tag: str
+    tag: str = Field(json_schema_extra=NAME)
 
 
 class BulkUntagIn(Handles):
-    tag_id: int
+    tag_id: Id
 
 
 class ContactRowOut(BaseModel):
@@ -231,11 +266,20 @@ class ContactPage(Paged):
 
 
 class PrivateContactIn(Strict):
-    name: str = Field(description="Required, at most 200 characters")
-    email: str = ""
-    company: str = ""
-    title: str = ""
-    url: str = Field("", description="Where they are elsewhere, e.g. a profile URL")
+    name: str = Field(
+        description="Required",
+        json_schema_extra=stated(
+            min_length=1, max_length=CONTACT_FIELDS_MAX["name"], pattern=WORDS
+        ),
+    )
+    email: str = Field("", json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["email"]))
+    company: str = Field("", json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["company"]))
+    title: str = Field("", json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["title"]))
+    url: str = Field(
+        "",
+        description="Where they are elsewhere, e.g. a profile URL (http or https)",
+        json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["url"]),
+    )
 
 
 class PrivateContactUpdate(ContactUpdate):
@@ -292,12 +336,12 @@ class PrivateContactPage(Paged):
 
 
 class ContactIds(Strict):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class BulkContactTagIn(ContactIds):
-    tag: str
+    tag: str = Field(json_schema_extra=NAME)
 
 
 class BulkContactUntagIn(ContactIds):
-    tag_id: int
+    tag_id: Id

@@ -71,6 +71,8 @@ from kith.relationships.linking import match_new_member as match_new_member
 NAME_MAX = 60
 HOW_WE_MET_MAX = 500
 CADENCE_MAX_DAYS = 3650
+SNOOZE_MAX_DAYS = 365
+INTERACTION_NOTE_MAX = 1000
 INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "other": "Other"}
 ContactSort = Literal["name", "recent", "oldest", "last_interaction", "least_interaction"]
 CONTACT_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")
@@ -412,8 +414,8 @@ def set_cadence(ctx: Ctx, owner: Member, other: Person, days: int | None) -> Con
 def snooze(ctx: Ctx, owner: Member, other: Person, days: int | None = None) -> Contact:
     """Leave the person off the due-to-reconnect list for ``days`` (default ``snooze_days``)."""
     days = ctx.settings.snooze_days if days is None else days
-    if not 1 <= days <= 365:
-        raise Invalid("Snooze for 1 to 365 days.", code="invalid_snooze")
+    if not 1 <= days <= SNOOZE_MAX_DAYS:
+        raise Invalid(f"Snooze for 1 to {SNOOZE_MAX_DAYS} days.", code="invalid_snooze")
     contact = contact_for_editing(ctx, owner, other)
     contact.snoozed_until = ctx.clock.now() + timedelta(days=days)
     ctx.session.flush()
@@ -533,8 +535,11 @@ def log_interaction(
     if when > now + timedelta(minutes=5):
         raise Invalid("An interaction can't be in the future.", code="invalid_interaction")
     note = (note or "").strip()
-    if len(note) > 1000:
-        raise Invalid("Describe it in at most 1,000 characters.", code="invalid_interaction")
+    if len(note) > INTERACTION_NOTE_MAX:
+        raise Invalid(
+            f"Describe it in at most {INTERACTION_NOTE_MAX:,} characters.",
+            code="invalid_interaction",
+        )
     contact = contact_for_editing(ctx, owner, other)
     interaction = Interaction(
         contact_id=contact.id,

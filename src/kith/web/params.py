@@ -78,6 +78,14 @@ def id_path(thing: str) -> Any:
     return path
 
 
+def id_query(thing: str) -> Any:
+    """The ``Query`` of an optional filter by ``thing``'s id: bounded, and outside
+    the bound the same 404 as an id that does not exist."""
+    query = Query(ge=1, le=MAX_ID, description=f"A {thing} id")
+    query.metadata.append(Refusal.not_found(thing))
+    return query
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -113,3 +121,23 @@ async def reject_nul(request: Request) -> None:
             for key, value in form.multi_items()
         ):
             raise Invalid(NUL_REFUSED)
+
+
+_KEYWORDS = {
+    "min_length": "minLength",
+    "max_length": "maxLength",
+    "ge": "minimum",
+    "le": "maximum",
+    "pattern": "pattern",
+    "min_items": "minItems",
+    "max_items": "maxItems",
+}
+#: Some text that is not only spaces.
+WORDS = r"\S"
+
+
+def stated(**bounds: Any) -> dict[str, Any]:
+    """The JSON Schema keywords of limits that a service checks itself, with its
+    own code (``invalid_tag``, ``invalid_cadence``), for ``Field(json_schema_extra=...)``:
+    the OpenAPI document states every limit, and the refusal keeps its code."""
+    return {_KEYWORDS[name]: value for name, value in bounds.items()}
