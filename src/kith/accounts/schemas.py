@@ -13,8 +13,9 @@ NAME = stated(min_length=1, max_length=100, pattern=WORDS)
 NEW_PASSWORD = stated(
     min_length=Settings.model_fields["password_min_length"].default, max_length=1024
 )
-#: 3 to 60 letters, digits or single hyphens (refused as invalid_handle).
-HANDLE = stated(pattern=r"^[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?!-)){1,58}[a-zA-Z0-9]$")
+#: 3 to 60 letters, digits or single hyphens (refused as invalid_handle); "" or
+#: none: made from the name.
+HANDLE = stated(pattern=r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?!-)){1,58}[a-zA-Z0-9])?$")
 
 
 class SignupIn(BaseModel):

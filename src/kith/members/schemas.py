@@ -122,8 +122,8 @@ NAME = stated(min_length=1, max_length=100, pattern=WORDS)
 #: A plausible year (the service also refuses one more than ten years ahead).
 YEAR = stated(ge=1900)
 MONTH = stated(ge=1, le=12)
-#: A skill: 1 to 100 characters (refused as invalid_skill).
-SKILL = stated(min_length=1, max_length=100, pattern=WORDS)
+#: A skill: at most 100 characters (refused as invalid_skill; a blank one is skipped).
+SKILL = stated(max_length=100)
 
 
 class PositionIn(BaseModel):

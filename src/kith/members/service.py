@@ -276,6 +276,8 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
             _check_years(e.start_year, e.end_year, now, "Education")
     skills: list[str] | None = None
     if data.skills is not None:
+        if len(data.skills) > MAX_SKILLS:
+            raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
         seen: dict[str, str] = {}
         for raw in data.skills:
             name = " ".join(raw.split())
@@ -285,8 +287,6 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
                 raise Invalid("A skill can be at most 100 characters.", code="invalid_skill")
             _entity_name(name, "skill", "skill")
             seen.setdefault(entity_key(name), name)
-        if len(seen) > MAX_SKILLS:
-            raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
         skills = list(seen.values())
     settings = _validated_settings(data.settings)
 

@@ -716,7 +716,9 @@ def tag_private_contact(
         return TagRef(id=tag.id, name=tag.name)
 
 
-@router.delete("/contacts/{contact_id:int}/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/contacts/{contact_id:int}/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT
+)
 def untag_private_contact(
     contact_id: ContactId, tag_id: TagId, kith: KithDep, member_id: ApiMemberId
 ) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
-from pydantic import Field, Strict
+from pydantic import BeforeValidator, Field, Strict
 
 from kith.errors import Invalid
 
@@ -52,10 +52,18 @@ PAGE_REFUSAL = Refusal(
     "invalid_page", f"Ask for a page from 1 to {MAX_PAGE}, with 1 to {MAX_PER_PAGE} items."
 )
 
-#: An id in a JSON body: a whole number, never a string or a boolean.
-Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
-#: A count in a JSON body (days, a limit): a whole number, never a boolean.
-Count = Annotated[int, Strict()]
+
+def _number(value: Any) -> Any:
+    """JSON numbers only: ``true`` and ``"5"`` are not numbers (``5.0`` is 5)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a number, not a string or a boolean")
+    return value
+
+
+#: A count in a JSON body (days, a year): a whole number, never a string or a boolean.
+Count = Annotated[int, BeforeValidator(_number)]
+#: An id in a JSON body.
+Id = Annotated[Count, Field(ge=1, le=MAX_ID)]
 #: A yes or no in a JSON body: ``true`` or ``false``, never 0, 1 or "yes".
 Flag = Annotated[bool, Strict()]
 
