@@ -17,6 +17,7 @@ PATTERNS = [
     re.compile(r'\bRefusal\(\s*"([a-z_]+)"'),  # refusals of parameters
     re.compile(r'render_error\(\s*request,\s*\d{3},\s*"([a-z_]+)"'),
     re.compile(r'"(invalid_[a-z_]+|[a-z_]+_not_found)"'),  # codes passed along
+    re.compile(r'HTTP_CODES\.get\([^,]+,\s*"([a-z_]+)"\)'),  # any other status
 ]
 # An id in a path or a filter refuses as "<thing>_not_found".
 NOT_FOUND_OF = re.compile(r'\bid_(?:path|query)\(\s*"([a-z -]+)"')
