@@ -18,7 +18,7 @@ from kith.portability.schemas import ImportId
 from kith.portability.service import PROFILE_FIELDS
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
-from kith.web.params import PageNo
+from kith.web.params import FormId, PageNo
 from kith.web.render import MemberId, alert_fragment, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
@@ -155,7 +155,7 @@ def invite(
     import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
-    contact: Annotated[list[int] | None, Form()] = None,
+    contact: Annotated[list[FormId] | None, Form()] = None,
 ) -> Response:
     if not contact:
         return _report_page(request, kith, member_id, import_id, outcomes=[])

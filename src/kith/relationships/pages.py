@@ -20,7 +20,7 @@ from kith.relationships import service
 from kith.relationships.schemas import ContactId, FollowUpId, InteractionId, NoteId, TagId, TierId
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
-from kith.web.params import PageNo
+from kith.web.params import PageNo, id_in_range
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
 
 router = APIRouter()
@@ -50,9 +50,12 @@ def _optional_id(value: str, code: str, what: str) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise NotFound(f"There is no such {what}.", code=code) from None
+    if not id_in_range(number):
+        raise NotFound(f"There is no such {what}.", code=code)
+    return number
 
 
 def _on_day(on: str) -> datetime | None:

@@ -62,8 +62,15 @@ def _number(value: Any) -> Any:
 
 #: A count in a JSON body (days, a year): a whole number, never a string or a boolean.
 Count = Annotated[int, BeforeValidator(_number)]
+#: An id in a form (text that reads as a whole number).
+FormId = Annotated[int, Field(ge=1, le=MAX_ID)]
 #: An id in a JSON body.
 Id = Annotated[Count, Field(ge=1, le=MAX_ID)]
+
+
+def id_in_range(value: int) -> bool:
+    """Whether ``value`` can be an id at all (parsed by hand from a form)."""
+    return 1 <= value <= MAX_ID
 #: A yes or no in a JSON body: ``true`` or ``false``, never 0, 1 or "yes".
 Flag = Annotated[bool, Strict()]
 
