@@ -149,7 +149,7 @@ def test_bad_parameters_have_their_documented_codes(
     refused(client.get(f"{API}/search/people?network=4", headers=ana), 422, "invalid_network")
     refused(client.get(f"{API}/search/people?q={'x' * 101}", headers=ana), 422, "invalid_search")
     refused(client.get(f"{API}/search/typeahead?limit=51", headers=ana), 422, "invalid_search")
-    refused(client.get(f"{API}/suggestions?limit=0", headers=ana), 422, "invalid_search")
+    refused(client.get(f"{API}/suggestions?limit=0", headers=ana), 422, "invalid_page")
 
 
 def test_a_wrong_current_password_is_403_and_keeps_the_session(

@@ -135,7 +135,7 @@ def people_you_may_know(
     limit: Annotated[
         int | None,
         Query(ge=1, le=100, description="At most this many (default 12)"),
-        Refusal("invalid_search", "Ask for between 1 and 100 suggestions."),
+        Refusal("invalid_page", "Ask for between 1 and 100 suggestions."),
     ] = None,
 ) -> SuggestionList:
     """People you may know, best first, each with its reasons. Each call counts as one

@@ -71,6 +71,8 @@ Id = Annotated[Count, Field(ge=1, le=MAX_ID)]
 def id_in_range(value: int) -> bool:
     """Whether ``value`` can be an id at all (parsed by hand from a form)."""
     return 1 <= value <= MAX_ID
+
+
 #: A yes or no in a JSON body: ``true`` or ``false``, never 0, 1 or "yes".
 Flag = Annotated[bool, Strict()]
 
