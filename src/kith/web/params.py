@@ -48,9 +48,8 @@ class Refusal:
         return cls(f"{code}_not_found", f"There is no such {thing}.", 404)
 
 
-PAGE_REFUSAL = Refusal(
-    "invalid_page", f"Ask for a page from 1 to {MAX_PAGE}, with 1 to {MAX_PER_PAGE} items."
-)
+PAGE_REFUSAL = Refusal("invalid_page", f"Page numbers start at 1. The last is {MAX_PAGE:,}.")
+PER_PAGE_REFUSAL = Refusal("invalid_page", f"Ask for between 1 and {MAX_PER_PAGE} items per page.")
 
 
 def _number(value: Any) -> Any:
@@ -64,8 +63,8 @@ def _number(value: Any) -> Any:
 Count = Annotated[int, BeforeValidator(_number)]
 #: An id in a form (text that reads as a whole number).
 FormId = Annotated[int, Field(ge=1, le=MAX_ID)]
-#: An id in a JSON body.
-Id = Annotated[Count, Field(ge=1, le=MAX_ID)]
+#: An id in a JSON body (the bounds before the validator, so that the schema shows them).
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_number)]
 
 
 def id_in_range(value: int) -> bool:
@@ -82,7 +81,7 @@ PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 
 PerPage = Annotated[
     int | None,
     Query(ge=1, le=MAX_PER_PAGE, description="Items per page (default 20)"),
-    PAGE_REFUSAL,
+    PER_PAGE_REFUSAL,
 ]
 
 
