@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 
 from kith.accounts.service import issue_token
 from kith.db import Ctx
+from kith.pagination import PageRequest
 from kith.web.deps import SESSION_COOKIE
 from kith.web.params import MAX_ID, NUL_REFUSED
 from tests.factories import bearer, connect, make_member
-from tests.helpers import refused
+from tests.helpers import refusal, refused
 
 API = "/api/v1"
 BEYOND = [MAX_ID + 1, 2**63, 10**30]
@@ -222,3 +223,9 @@ def test_the_openapi_document_states_the_limits(client: TestClient) -> None:
     assert schemas["SettingsUpdate"]["properties"]["follow_primary"]["anyOf"][0] == {
         "type": "boolean"
     }
+
+
+def test_the_cli_and_services_bound_pages_too() -> None:
+    for page in (0, 1_000_001, 10**30):
+        refusal("invalid_page", PageRequest.of, page, None, default=20, maximum=100)
+    assert PageRequest.of(1_000_000, 100, default=20, maximum=100).offset < 2**31 * 100

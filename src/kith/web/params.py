@@ -22,11 +22,10 @@ from fastapi import Path, Query, Request
 from pydantic import BeforeValidator, Field, Strict
 
 from kith.errors import Invalid
+from kith.pagination import MAX_PAGE
 
 #: The largest id: PostgreSQL's ``integer`` (SQLite's ids could go further).
 MAX_ID = 2**31 - 1
-#: The largest page number: far beyond any list, and its offset fits every database.
-MAX_PAGE = 1_000_000
 #: The most items a page may hold (``KITH_MAX_PAGE_SIZE`` may only lower it).
 MAX_PER_PAGE = 100
 #: The sentence for any text with a NUL character.
