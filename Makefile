@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_MEMBERS ?= 2000
 
-.PHONY: install install-dev browser run serve test lint bench vendor clean
+.PHONY: install install-dev browser run serve test fuzz lint bench vendor clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ serve: install
 
 test: install-dev browser
 	$(PY) -m pytest
+
+## Schemathesis at length against a live server, on SQLite and PostgreSQL
+## (`make test` runs the same with a few cases per operation and a fixed seed).
+FUZZ_EXAMPLES ?= 100
+fuzz: install-dev
+	KITH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) KITH_FUZZ_SEED=$${KITH_FUZZ_SEED:-$$RANDOM} \
+	  $(PY) -m pytest tests/web/test_fuzz.py -p no:cacheprovider
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests bench

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from kith import __version__
@@ -30,6 +31,7 @@ from kith.web import errors
 from kith.web.headers import SecurityHeadersMiddleware
 from kith.web.limits import BodyLimitMiddleware
 from kith.web.pages import install_pages
+from kith.web.params import reject_nul
 from kith.web.retry import RetryMiddleware
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
@@ -82,8 +84,20 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def operation_id(route: APIRoute) -> str:
+    """A short id for an operation, as generated clients name their functions:
+    the first segment of its path, then the endpoint's name unless that already
+    says it (``invitations_accept``, ``invitations_send``, ``member_connections``)."""
+    segment = route.path_format.removeprefix("/api/v1/").split("/")[0].replace("-", "_")
+    one = segment.removesuffix("s")
+    name = route.name.removesuffix(f"_{one}")
+    if name.startswith((segment, one)):
+        return name
+    return f"{segment}_{name}"
+
+
 def api_router() -> APIRouter:
-    api = APIRouter(prefix="/api/v1", responses=REFUSALS)
+    api = APIRouter(prefix="/api/v1", responses=REFUSALS, generate_unique_id_function=operation_id)
     for router in (
         accounts_api,
         members_api,
@@ -132,6 +146,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
         docs_url=None,  # served below from vendored files, not from a CDN
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(reject_nul)],
     )
 
     @app.get("/docs", include_in_schema=False)

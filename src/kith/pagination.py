@@ -12,6 +12,9 @@ from kith.errors import Invalid
 
 T = TypeVar("T")
 
+#: The largest page number: far beyond any list, and its offset fits every database.
+MAX_PAGE = 1_000_000
+
 
 @dataclass(frozen=True)
 class PageRequest:
@@ -24,8 +27,10 @@ class PageRequest:
     ) -> PageRequest:
         page = 1 if page is None else page
         per_page = default if per_page is None else per_page
-        if page < 1:
-            raise Invalid("Page numbers start at 1.", code="invalid_page")
+        if not 1 <= page <= MAX_PAGE:
+            raise Invalid(
+                f"Page numbers start at 1. The last is {MAX_PAGE:,}.", code="invalid_page"
+            )
         if not 1 <= per_page <= maximum:
             raise Invalid(f"Ask for between 1 and {maximum} items per page.", code="invalid_page")
         return cls(page, per_page)

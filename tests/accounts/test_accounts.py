@@ -321,8 +321,8 @@ def test_change_password(ctx: Ctx, client: TestClient) -> None:
         client.post(
             url, json={"current_password": "wrong", "new_password": "a new secret"}, headers=headers
         ),
-        422,
-        "invalid_credentials",
+        403,
+        "wrong_password",
     )
     refused(
         client.post(

@@ -54,8 +54,8 @@ def test_changing_the_password_ends_every_other_session_and_token(
     wrong = {"current_password": "not it", "new_password": "another one!"}
     refused(
         client.post(f"{API}/auth/password", json=wrong, headers=_bearer(current)),
-        422,
-        "invalid_credentials",
+        403,
+        "wrong_password",
     )
     assert _works_api(client, again)
 

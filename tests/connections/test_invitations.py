@@ -662,7 +662,7 @@ def test_connection_list_by_recent_and_by_name(
     assert ordered == ["Bea adams", "Zoe Adams", "Cal Marsh", "Al Young"]
     filtered = client.get(f"{API}/connections?q=marsh", headers=headers).json()
     assert [i["member"]["name"] for i in filtered["items"]] == ["Cal Marsh"]
-    refused(client.get(f"{API}/connections?sort=age", headers=headers), 422, "invalid")
+    refused(client.get(f"{API}/connections?sort=age", headers=headers), 422, "invalid_sort")
     page = list_connections(ctx, me, me, PageRequest(2, 3), sort="recent")
     assert [e.member.id for e in page.items] == [people[0].id]
     refusal("invalid_sort", list_connections, ctx, me, me, ALL, sort="age")

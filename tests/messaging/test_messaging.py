@@ -88,7 +88,7 @@ def test_each_refusal_has_its_code(client: TestClient, kith: Kith, ctx: Ctx) -> 
         "member_not_found",
     )
     refused(client.get("/api/v1/messages/999999", headers=a), 404, "conversation_not_found")
-    refused(client.get("/api/v1/messages?box=spam", headers=a), 422, "invalid")
+    refused(client.get("/api/v1/messages?box=spam", headers=a), 422, "invalid_box")
     # nothing was stored by any refusal
     assert client.get("/api/v1/messages", headers=a).json()["total"] == 0
 

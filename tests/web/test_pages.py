@@ -454,8 +454,8 @@ def test_settings_and_password(client: TestClient, kith: Kith, ctx: Ctx) -> None
     wrong = post(
         client, kith, "/me/password", {"current_password": "nope", "new_password": "x" * 12}
     )
-    assert wrong.status_code == 422
-    assert alerts(wrong.text) == ["Your current password is not right."]
+    assert wrong.status_code == 403
+    assert alerts(wrong.text) == ["Your current password is not right; it was not changed."]
     changed = post(
         client,
         kith,

@@ -38,7 +38,7 @@ from kith.accounts.sessions import end_sessions
 from kith.clock import as_utc
 from kith.config import Settings
 from kith.db import Ctx
-from kith.errors import Conflict, Invalid, LimitReached, NotAuthenticated
+from kith.errors import Conflict, Forbidden, LimitReached, NotAuthenticated
 from kith.models import Member, SigninAttempt
 from kith.security import hash_password, needs_rehash, password_slot, verify_password
 
@@ -172,7 +172,11 @@ def change_password(
         raise NotAuthenticated("Your account is no longer active.")
     with password_slot(settings):
         if not verify_password(old_hash, current, settings):
-            raise Invalid("Your current password is not right.", code="invalid_credentials")
+            # 403, not 401: the caller is signed in, and a client must not take this
+            # for a lost session; the same code as a wrong password when deleting.
+            raise Forbidden(
+                "Your current password is not right; it was not changed.", code="wrong_password"
+            )
         validate_password(settings, new)
         fresh = NewPassword.of(settings, new)
     with units.uow() as ctx:

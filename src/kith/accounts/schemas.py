@@ -6,19 +6,33 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kith.config import Settings
 from kith.models import AuthToken
 from kith.security import token_digest
+from kith.web.params import WORDS, stated
+
+#: A name: 1 to 100 characters, not only spaces (refused as invalid_name).
+NAME = stated(min_length=1, max_length=100, pattern=WORDS)
+#: A new password (refused as weak_password): ``KITH_PASSWORD_MIN_LENGTH`` to 1,024.
+NEW_PASSWORD = stated(
+    min_length=Settings.model_fields["password_min_length"].default, max_length=1024
+)
+#: 3 to 60 letters, digits or single hyphens (refused as invalid_handle); "" or
+#: none: made from the name.
+HANDLE = stated(pattern=r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?!-)){1,58}[a-zA-Z0-9])?$")
 
 
 class SignupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str
-    password: str
-    first_name: str
-    last_name: str
+    email: str = Field(json_schema_extra={"format": "email"})
+    password: str = Field(json_schema_extra=NEW_PASSWORD)
+    first_name: str = Field(json_schema_extra=NAME)
+    last_name: str = Field(json_schema_extra=NAME)
     handle: str | None = Field(
-        None, description="Your /in/<handle>; made from your name if left out"
+        None,
+        description="Your /in/<handle>; made from your name if left out",
+        json_schema_extra=HANDLE,
     )
 
 
@@ -39,7 +53,7 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: str
-    new_password: str
+    new_password: str = Field(json_schema_extra=NEW_PASSWORD)
 
 
 class AccountDeletion(BaseModel):

@@ -11,6 +11,7 @@ from kith.connections import service
 from kith.connections.schemas import (
     ConnectionOut,
     ConnectionPage,
+    InvitationId,
     InvitationIn,
     InvitationOut,
     InvitationPage,
@@ -23,12 +24,11 @@ from kith.members.service import get_member, view_member
 from kith.models import Invitation, Member
 from kith.pagination import Page, PageRequest
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["connections"])
 
-# Bounds are checked by PageRequest.of, so that a bad page is refused as invalid_page.
-PageNo = Annotated[int, Query(description="Page number, from 1")]
-PerPage = Annotated[int | None, Query(description="Items per page, 1 to max_page_size")]
+SORT = Refusal("invalid_sort", "Sort connections by 'recent' or 'name'.")
 
 
 def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
@@ -107,15 +107,17 @@ def sent(
         return _invitation_page(ctx, service.sent_invitations(ctx, member, req), member)
 
 
-@router.get("/invitations/{invitation_id}")
-def get_invitation(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+@router.get("/invitations/{invitation_id:int}")
+def get_invitation(
+    invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId
+) -> InvitationOut:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         return invitation_out(ctx, service.get_invitation(ctx, member, invitation_id), member)
 
 
-@router.post("/invitations/{invitation_id}/accept")
-def accept(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> ConnectionOut:
+@router.post("/invitations/{invitation_id:int}/accept")
+def accept(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> ConnectionOut:
     with kith.uow() as ctx:
         member = me(ctx, member_id)
         connection = service.accept_invitation(ctx, member, invitation_id)
@@ -132,24 +134,24 @@ def accept(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> Connect
         )
 
 
-@router.post("/invitations/{invitation_id}/ignore")
-def ignore(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+@router.post("/invitations/{invitation_id:int}/ignore")
+def ignore(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
     """Ignore silently: the sender keeps seeing it as pending until it expires."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
         return invitation_out(ctx, service.ignore_invitation(ctx, member, invitation_id), member)
 
 
-@router.post("/invitations/{invitation_id}/report")
-def report(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+@router.post("/invitations/{invitation_id:int}/report")
+def report(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
     """ "I don't know this person": the sender can never invite you again."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
         return invitation_out(ctx, service.report_unknown(ctx, member, invitation_id), member)
 
 
-@router.post("/invitations/{invitation_id}/withdraw")
-def withdraw(invitation_id: int, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+@router.post("/invitations/{invitation_id:int}/withdraw")
+def withdraw(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
     """Withdraw your invitation; you can invite the same member again after 21 days."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
@@ -180,7 +182,7 @@ def my_connections(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    sort: Annotated[service.ConnectionSort, Query(description="recent or name")] = "recent",
+    sort: Annotated[service.ConnectionSort, Query(description="recent or name"), SORT] = "recent",
     q: Annotated[str, Query(max_length=100, description="Filter by name or headline")] = "",
 ) -> ConnectionPage:
     """Your connections, recently added first or by last name."""
@@ -198,7 +200,7 @@ def member_connections(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    sort: Annotated[service.ConnectionSort, Query()] = "recent",
+    sort: Annotated[service.ConnectionSort, Query(), SORT] = "recent",
 ) -> ConnectionPage:
     """Another member's connections, if they show them to you."""
     with kith.uow(write=False) as ctx:

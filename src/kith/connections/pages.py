@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kith.connections import service
+from kith.connections.schemas import InvitationId
 from kith.db import Ctx
 from kith.errors import NotFound
 from kith.follows.service import counts
@@ -17,6 +18,7 @@ from kith.graph.pages import people, person, reach_context
 from kith.models import Invitation, Member
 from kith.pagination import PageRequest
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, is_htmx, nav_for, render
 
 router = APIRouter()
@@ -74,7 +76,7 @@ def my_network(
     request: Request,
     kith: KithDep,
     member_id: MemberId,
-    page: int = 1,
+    page: PageNo = 1,
     sort: str = "recent",
     q: str = "",
 ) -> Response:
@@ -104,7 +106,7 @@ def my_network(
 
 @router.get("/mynetwork/{box}")
 def invitations(
-    request: Request, box: str, kith: KithDep, member_id: MemberId, page: int = 1
+    request: Request, box: str, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
     """All invitations received or sent, a page at a time."""
     if box not in ("received", "sent"):
@@ -138,7 +140,7 @@ ANSWERS: dict[str, tuple[Answer, str]] = {
 
 @router.post("/mynetwork/invitations/{invitation_id}/{answer}")
 def answer_invitation(
-    request: Request, invitation_id: int, answer: str, kith: KithDep, member_id: MemberId
+    request: Request, invitation_id: InvitationId, answer: str, kith: KithDep, member_id: MemberId
 ) -> Response:
     """Accept, ignore, "I don't know this person" (received) or withdraw (sent)."""
     if answer not in ANSWERS:

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kith.config import Settings
 from kith.members.schemas import MemberSummary
 from kith.pagination import Page
+from kith.web.params import id_path, stated
+
+InvitationId = Annotated[int, id_path("invitation")]
+_DEFAULTS = Settings.model_fields
 
 
 class InvitationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: str = Field(description="The handle of the member to invite")
-    note: str = Field("", description="A personal note, at most 300 characters")
+    note: str = Field(
+        "",
+        description="A personal note (at most KITH_INVITATION_NOTE_MAX characters)",
+        json_schema_extra=stated(max_length=_DEFAULTS["invitation_note_max"].default),
+    )
     context: str = Field(
-        "", description="How you know each other, e.g. 'We worked together at Acme'"
+        "",
+        description="How you know each other, e.g. 'We worked together at Acme'",
+        json_schema_extra=stated(max_length=_DEFAULTS["invitation_context_max"].default),
     )
     email: str | None = Field(
         None, description="Their email address, when their settings or a restriction require it"

@@ -573,11 +573,14 @@ def list_connections(
     if viewer.id != owner.id:
         stmt = stmt.where(~block_exists(viewer.id, other.id))
     if query.strip():
-        like = f"%{query.strip().lower()}%"
+        # What was typed is literal: % and _ match themselves.
+        text = query.strip().lower()
         stmt = stmt.where(
             or_(
-                func.lower(other.first_name + " " + other.last_name).like(like),
-                func.lower(other.headline).like(like),
+                func.lower(other.first_name + " " + other.last_name).contains(
+                    text, autoescape=True
+                ),
+                func.lower(other.headline).contains(text, autoescape=True),
             )
         )
     if sort == "recent":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.connections.schemas import MemberPage
 from kith.db import Ctx
 from kith.follows import service
@@ -13,6 +13,7 @@ from kith.members.service import get_member, view_member
 from kith.models import Member
 from kith.pagination import Page
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["follows"])
 

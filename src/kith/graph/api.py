@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.connections.schemas import MemberPage
 from kith.graph import service
-from kith.graph.schemas import PathOut, PathsOut, ReachOut
+from kith.graph.schemas import NetworkReachOut, PathOut, PathsOut
 from kith.members.api import summarize
 from kith.members.service import view_member
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["network"])
 
@@ -53,11 +54,11 @@ def paths(
 
 
 @router.get("/me/reach")
-def reach(kith: KithDep, member_id: ApiMemberId) -> ReachOut:
+def reach(kith: KithDep, member_id: ApiMemberId) -> NetworkReachOut:
     """The sizes of your 1st, 2nd and 3rd-degree networks."""
     with kith.uow(write=False) as ctx:
         found = service.reach(ctx, me(ctx, member_id))
-        return ReachOut(
+        return NetworkReachOut(
             first=found.first,
             second=found.second,
             third=found.third,

@@ -15,6 +15,7 @@ from kith.members.service import view_member
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, render
 
 router = APIRouter()
@@ -85,7 +86,7 @@ def reach_context(ctx: Ctx, viewer: Member) -> dict[str, Any]:
 
 @router.get("/in/{handle}/mutual")
 def mutual(
-    request: Request, handle: str, kith: KithDep, member_id: MemberId, page: int = 1
+    request: Request, handle: str, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
     """The connections the viewer shares with a member."""
     with kith.uow(write=False) as ctx:

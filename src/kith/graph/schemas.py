@@ -18,7 +18,7 @@ class PathsOut(BaseModel):
     paths: list[PathOut] = Field(description="Best first: introducers you share most with")
 
 
-class ReachOut(BaseModel):
+class NetworkReachOut(BaseModel):
     first: int = Field(description="Your connections")
     second: int = Field(description="Members exactly two steps away")
     third: int = Field(description="Members exactly three steps away")

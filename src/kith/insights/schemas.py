@@ -69,7 +69,7 @@ class MonthOut(_Out):
     total: int
 
 
-class ReachOut(_Out):
+class InsightsReachOut(_Out):
     first: int
     second: int
     third: int
@@ -118,7 +118,7 @@ class MemberInsightsOut(_Out):
     standing: list[StandingOut]
     composition: CompositionOut
     growth: list[MonthOut]
-    reach: ReachOut
+    reach: InsightsReachOut
     invitations: InvitationsOut
     quality: QualityOut
     actions: list[ActionOut] = Field(description="At most two, most useful first")

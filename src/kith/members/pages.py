@@ -24,6 +24,7 @@ from kith.members import service
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.web.deps import SESSION_COOKIE, KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
@@ -234,7 +235,7 @@ PROFILE_ACTIONS: dict[str, Action] = {
 
 
 @router.get("/me/blocked")
-def blocked(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         req = PageRequest.of(

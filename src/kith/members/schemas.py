@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.graph.service import Badge
+from kith.members.service import (
+    CAREER_STAGES,
+    FOLLOW_POLICIES,
+    INVITE_POLICIES,
+    MAX_EDUCATION,
+    MAX_POSITIONS,
+    MAX_SKILLS,
+    VISIBILITY,
+)
 from kith.models import Member
+from kith.web.params import WORDS, Count, Flag, stated
 
 
 class MemberSummary(BaseModel):
@@ -108,27 +120,38 @@ class ProfileOut(BaseModel):
     )
 
 
+#: A name on a profile (refused as invalid_profile).
+NAME = stated(min_length=1, max_length=100, pattern=WORDS)
+#: A plausible year (the service also refuses one more than ten years ahead).
+YEAR = stated(ge=1900)
+MONTH = stated(ge=1, le=12)
+#: A skill: at most 100 characters (refused as invalid_skill; a blank one is skipped).
+SKILL = stated(max_length=100)
+
+
 class PositionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    company: str = Field(min_length=1, max_length=200)
-    title: str = Field(min_length=1, max_length=200)
-    start_year: int
-    start_month: int | None = None
-    end_year: int | None = Field(None, description="Leave out for a current position")
-    end_month: int | None = None
-    location: str = ""
-    description: str = ""
+    company: str = Field(min_length=1, max_length=200, json_schema_extra=stated(pattern=WORDS))
+    title: str = Field(min_length=1, max_length=200, json_schema_extra=stated(pattern=WORDS))
+    start_year: Count = Field(json_schema_extra=YEAR)
+    start_month: Count | None = Field(None, json_schema_extra=MONTH)
+    end_year: Count | None = Field(
+        None, description="Leave out for a current position", json_schema_extra=YEAR
+    )
+    end_month: Count | None = Field(None, json_schema_extra=MONTH)
+    location: str = Field("", json_schema_extra=stated(max_length=120))
+    description: str = Field("", json_schema_extra=stated(max_length=2000))
 
 
 class EducationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    school: str = Field(min_length=1, max_length=200)
-    degree: str = ""
-    field_of_study: str = ""
-    start_year: int | None = None
-    end_year: int | None = None
+    school: str = Field(min_length=1, max_length=200, json_schema_extra=stated(pattern=WORDS))
+    degree: str = Field("", json_schema_extra=stated(max_length=200))
+    field_of_study: str = Field("", json_schema_extra=stated(max_length=200))
+    start_year: Count | None = Field(None, json_schema_extra=YEAR)
+    end_year: Count | None = Field(None, json_schema_extra=YEAR)
 
 
 class ProfileUpdate(BaseModel):
@@ -136,19 +159,26 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    first_name: str | None = None
-    last_name: str | None = None
-    headline: str | None = None
-    about: str | None = None
-    location: str | None = None
-    industry: str | None = None
+    first_name: str | None = Field(None, json_schema_extra=NAME)
+    last_name: str | None = Field(None, json_schema_extra=NAME)
+    headline: str | None = Field(None, json_schema_extra=stated(max_length=220))
+    about: str | None = Field(None, json_schema_extra=stated(max_length=2600))
+    location: str | None = Field(None, json_schema_extra=stated(max_length=120))
+    industry: str | None = Field(None, json_schema_extra=stated(max_length=100))
     career_stage: str | None = Field(
         None,
         description="student, recent_graduate, early_career, mid_career, executive; '' = derive",
+        json_schema_extra={"enum": ["", *CAREER_STAGES, None]},
     )
-    positions: list[PositionIn] | None = None
-    education: list[EducationIn] | None = None
-    skills: list[str] | None = None
+    positions: list[PositionIn] | None = Field(
+        None, json_schema_extra=stated(max_items=MAX_POSITIONS)
+    )
+    education: list[EducationIn] | None = Field(
+        None, json_schema_extra=stated(max_items=MAX_EDUCATION)
+    )
+    skills: list[Annotated[str, Field(json_schema_extra=SKILL)]] | None = Field(
+        None, json_schema_extra=stated(max_items=MAX_SKILLS)
+    )
     websites: list[str] | None = Field(None, max_length=10, description="https:// addresses")
     languages: list[str] | None = Field(None, max_length=20)
     certifications: list[str] | None = Field(None, max_length=50)
@@ -157,10 +187,20 @@ class ProfileUpdate(BaseModel):
 class SettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    invite_policy: str | None = Field(None, description="everyone | email | shared_connection")
-    follow_policy: str | None = Field(None, description="everyone | connections")
-    connections_visibility: str | None = Field(None, description="connections | only_me")
-    follow_primary: bool | None = None
+    invite_policy: str | None = Field(
+        None,
+        description="everyone | email | shared_connection",
+        json_schema_extra={"enum": [*INVITE_POLICIES, None]},
+    )
+    follow_policy: str | None = Field(
+        None,
+        description="everyone | connections",
+        json_schema_extra={"enum": [*FOLLOW_POLICIES, None]},
+    )
+    connections_visibility: str | None = Field(
+        None, description="connections | only_me", json_schema_extra={"enum": [*VISIBILITY, None]}
+    )
+    follow_primary: Flag | None = None
 
 
 class SettingsOut(BaseModel):

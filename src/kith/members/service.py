@@ -212,21 +212,19 @@ def _text(value: str, limit: int, what: str, *, required: bool = False) -> str:
     return value
 
 
-def _entity_name(name: str, what: str, kind: str) -> None:
+def _entity_name(name: str, what: str, code: str) -> None:
     """Companies, schools and skills are matched by :func:`entity_key`; a name with
     nothing left to match on would merge every such name into one entity."""
     if not entity_key(name):
-        raise Invalid(f"'{name}' is not a {what} name.", code=f"invalid_{kind}")
+        raise Invalid(f"'{name}' is not a {what} name.", code=code)
 
 
-def _check_years(start: int | None, end: int | None, now: datetime, what: str) -> None:
+def _check_years(start: int | None, end: int | None, now: datetime, what: str, code: str) -> None:
     for y in (start, end):
         if y is not None and not 1900 <= y <= now.year + 10:
-            raise Invalid(f"{what}: {y} is not a plausible year.", code=f"invalid_{what.lower()}")
+            raise Invalid(f"{what}: {y} is not a plausible year.", code=code)
     if start is not None and end is not None and end < start:
-        raise Invalid(
-            f"{what}: the end year is before the start year.", code=f"invalid_{what.lower()}"
-        )
+        raise Invalid(f"{what}: the end year is before the start year.", code=code)
 
 
 def _check_month(month: int | None) -> None:
@@ -284,22 +282,28 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
             raise Invalid(f"At most {MAX_POSITIONS} positions.", code="invalid_position")
         for p in data.positions:
             _text(p.title, 200, "position title", required=True)
-            _entity_name(_text(p.company, 200, "company", required=True), "company", "position")
+            _entity_name(
+                _text(p.company, 200, "company", required=True), "company", "invalid_position"
+            )
             _text(p.location, 120, "position's location")
             _text(p.description, 2000, "position's description")
-            _check_years(p.start_year, p.end_year, now, "Position")
+            _check_years(p.start_year, p.end_year, now, "Position", "invalid_position")
             _check_month(p.start_month)
             _check_month(p.end_month)
     if data.education is not None:
         if len(data.education) > MAX_EDUCATION:
             raise Invalid(f"At most {MAX_EDUCATION} schools.", code="invalid_education")
         for e in data.education:
-            _entity_name(_text(e.school, 200, "school", required=True), "school", "education")
+            _entity_name(
+                _text(e.school, 200, "school", required=True), "school", "invalid_education"
+            )
             _text(e.degree, 200, "degree")
             _text(e.field_of_study, 200, "field of study")
-            _check_years(e.start_year, e.end_year, now, "Education")
+            _check_years(e.start_year, e.end_year, now, "Education", "invalid_education")
     skills: list[str] | None = None
     if data.skills is not None:
+        if len(data.skills) > MAX_SKILLS:
+            raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
         seen: dict[str, str] = {}
         for raw in data.skills:
             name = " ".join(raw.split())
@@ -307,10 +311,8 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
                 continue
             if len(name) > 100:
                 raise Invalid("A skill can be at most 100 characters.", code="invalid_skill")
-            _entity_name(name, "skill", "skill")
+            _entity_name(name, "skill", "invalid_skill")
             seen.setdefault(entity_key(name), name)
-        if len(seen) > MAX_SKILLS:
-            raise Invalid(f"At most {MAX_SKILLS} skills.", code="invalid_skill")
         skills = list(seen.values())
     settings = _validated_settings(data.settings)
     lists = {

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.db import Ctx
 from kith.errors import KithError
 from kith.members.api import summarize
 from kith.members.service import get_member
 from kith.messaging import service
 from kith.messaging.schemas import (
+    ConversationId,
     ConversationOut,
     ConversationPage,
     ConversationSummary,
@@ -22,6 +23,7 @@ from kith.messaging.schemas import (
 )
 from kith.models import Conversation, Member, Message
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["messaging"])
 
@@ -61,7 +63,11 @@ def conversations(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    box: Annotated[service.Box, Query(description="inbox, or requests waiting for you")] = "inbox",
+    box: Annotated[
+        service.Box,
+        Query(description="inbox, or requests waiting for you"),
+        Refusal("invalid_box", "Choose the inbox or requests."),
+    ] = "inbox",
 ) -> ConversationPage:
     """Your conversations, most recent first."""
     with kith.uow(write=False) as ctx:
@@ -110,9 +116,9 @@ def _can_write(ctx: Ctx, member: Member, other: Member, conversation: Conversati
     return True
 
 
-@router.get("/messages/{conversation_id}")
+@router.get("/messages/{conversation_id:int}")
 def conversation(
-    conversation_id: int,
+    conversation_id: ConversationId,
     kith: KithDep,
     member_id: ApiMemberId,
     page: PageNo = 1,
@@ -133,8 +139,8 @@ def conversation(
         )
 
 
-@router.post("/messages/{conversation_id}/read")
-def read(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> Unread:
+@router.post("/messages/{conversation_id:int}/read")
+def read(conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId) -> Unread:
     """Mark the conversation read; answers the new unread counts."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
@@ -145,8 +151,10 @@ def read(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> Unread:
         )
 
 
-@router.post("/messages/{conversation_id}/accept")
-def accept(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> ConversationSummary:
+@router.post("/messages/{conversation_id:int}/accept")
+def accept(
+    conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId
+) -> ConversationSummary:
     """Accept a message request: you can then both write freely."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
@@ -155,8 +163,8 @@ def accept(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> Conve
         return summary_out(ctx, member, conv, other, None)
 
 
-@router.post("/messages/{conversation_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
-def decline(conversation_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.post("/messages/{conversation_id:int}/decline", status_code=status.HTTP_204_NO_CONTENT)
+def decline(conversation_id: ConversationId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Decline a message request silently."""
     with kith.uow() as ctx:
         service.decline_request(ctx, me(ctx, member_id), conversation_id)

@@ -12,10 +12,12 @@ from kith.errors import KithError
 from kith.graph.pages import people, person
 from kith.members.service import get_member
 from kith.messaging import service
+from kith.messaging.schemas import ConversationId
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.relationships.reconnect import follow_up_with
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, redirect, render
 
 router = APIRouter()
@@ -24,7 +26,7 @@ CONVERSATION_PAGE = 50
 
 @router.get("/messages")
 def inbox(
-    request: Request, kith: KithDep, member_id: MemberId, box: str = "inbox", page: int = 1
+    request: Request, kith: KithDep, member_id: MemberId, box: str = "inbox", page: PageNo = 1
 ) -> Response:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
@@ -123,7 +125,7 @@ def conversation(
     handle: str,
     kith: KithDep,
     member_id: MemberId,
-    page: int = 1,
+    page: PageNo = 1,
     text: str = "",
 ) -> Response:
     """The conversation with a member (opening it marks it read), with the composer."""
@@ -152,7 +154,11 @@ def send(
 
 @router.post("/messages/{conversation_id}/{answer}")
 def answer_request(
-    request: Request, conversation_id: int, answer: str, kith: KithDep, member_id: MemberId
+    request: Request,
+    conversation_id: ConversationId,
+    answer: str,
+    kith: KithDep,
+    member_id: MemberId,
 ) -> Response:
     """Accept or decline a message request."""
     with kith.uow() as ctx:

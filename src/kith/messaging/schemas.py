@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kith.config import Settings
 from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
+from kith.web.params import WORDS, id_path, stated
+
+ConversationId = Annotated[int, id_path("conversation")]
 
 
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: str = Field(description="The handle of the member to write to")
-    body: str = Field(description="The message, at most 5,000 characters")
+    body: str = Field(
+        description="The message (at most KITH_MESSAGE_MAX characters)",
+        json_schema_extra=stated(
+            min_length=1,
+            max_length=Settings.model_fields["message_max"].default,
+            pattern=WORDS,
+        ),
+    )
 
 
 class MessageOut(BaseModel):

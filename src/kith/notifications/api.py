@@ -7,12 +7,14 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.connections.schemas import Paged
 from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.notifications import service
+from kith.notifications.schemas import NotificationId
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["notifications"])
 
@@ -73,7 +75,7 @@ def mark_all_read(kith: KithDep, member_id: ApiMemberId) -> Marked:
         return Marked(marked=service.mark_read(ctx, me(ctx, member_id)))
 
 
-@router.post("/notifications/{notification_id}/read")
-def mark_read(notification_id: int, kith: KithDep, member_id: ApiMemberId) -> Marked:
+@router.post("/notifications/{notification_id:int}/read")
+def mark_read(notification_id: NotificationId, kith: KithDep, member_id: ApiMemberId) -> Marked:
     with kith.uow() as ctx:
         return Marked(marked=service.mark_read(ctx, me(ctx, member_id), notification_id))

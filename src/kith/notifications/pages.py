@@ -9,13 +9,16 @@ from kith.graph.pages import person
 from kith.notifications import service
 from kith.pagination import PageRequest
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, redirect, render
 
 router = APIRouter()
 
 
 @router.get("/notifications")
-def notifications(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+def notifications(
+    request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1
+) -> Response:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         req = PageRequest.of(

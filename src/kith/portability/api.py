@@ -15,6 +15,7 @@ from kith.portability.export import connections_csv, connections_vcard, exported
 from kith.portability.linkedin import ImportRefused
 from kith.portability.reports import report_of, report_rows
 from kith.portability.schemas import (
+    ImportId,
     ImportList,
     ImportOut,
     ImportSummaryOut,
@@ -28,6 +29,7 @@ from kith.portability.schemas import (
     ReportRowPage,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter(prefix="/me/export", tags=["portability"])
 
@@ -143,7 +145,7 @@ def create_import(
 
 @imports_router.get("")
 def list_imports(
-    kith: KithDep, member_id: ApiMemberId, page: int = 1, per_page: int | None = None
+    kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> ImportList:
     """Your imports, newest first."""
     with kith.uow(write=False) as ctx:
@@ -151,14 +153,14 @@ def list_imports(
         return ImportList.of(found, [ImportSummaryOut.of(report_of(r)) for r in found.items])
 
 
-@imports_router.get("/{import_id}")
+@imports_router.get("/{import_id:int}")
 def get_import(
     kith: KithDep,
     member_id: ApiMemberId,
-    import_id: int,
+    import_id: ImportId,
     status: RowStatus | None = None,
-    page: int = 1,
-    per_page: int | None = None,
+    page: PageNo = 1,
+    per_page: PerPage = None,
 ) -> ImportOut:
     """One import's summary and a page of its rows (of one ``status``, or all)."""
     with kith.uow(write=False) as ctx:
@@ -166,14 +168,14 @@ def get_import(
         return ImportOut.page(report, report_rows(report, _req(kith, page, per_page), status))
 
 
-@imports_router.get("/{import_id}/rows")
+@imports_router.get("/{import_id:int}/rows")
 def import_rows(
     kith: KithDep,
     member_id: ApiMemberId,
-    import_id: int,
+    import_id: ImportId,
     status: RowStatus | None = None,
-    page: int = 1,
-    per_page: int | None = None,
+    page: PageNo = 1,
+    per_page: PerPage = None,
 ) -> ReportRowPage:
     """A page of one import's rows (of one ``status``, or all), in file order."""
     with kith.uow(write=False) as ctx:
@@ -182,13 +184,13 @@ def import_rows(
         return ReportRowPage.of(rows, [ReportRowOut.of(r) for r in rows.items])
 
 
-@imports_router.get("/{import_id}/matches")
+@imports_router.get("/{import_id:int}/matches")
 def import_matches(
     kith: KithDep,
     member_id: ApiMemberId,
-    import_id: int,
-    page: int = 1,
-    per_page: int | None = None,
+    import_id: ImportId,
+    page: PageNo = 1,
+    per_page: PerPage = None,
 ) -> MatchList:
     """The people of this import who are members, surest match first, each with whether
     an invitation can go to them now."""
@@ -199,9 +201,9 @@ def import_matches(
         return MatchList.of(found, [MatchOut.of(m) for m in found.items])
 
 
-@imports_router.post("/{import_id}/invitations")
+@imports_router.post("/{import_id:int}/invitations")
 def invite_from_import(
-    kith: KithDep, member_id: ApiMemberId, import_id: int, body: InviteIn
+    kith: KithDep, member_id: ApiMemberId, import_id: ImportId, body: InviteIn
 ) -> list[InviteOutcomeOut]:
     """Invite the members behind these private contacts ("Connected on LinkedIn since
     …"). Each follows the invitation rules; refusals are reported per person, and the
@@ -214,9 +216,9 @@ def invite_from_import(
         ]
 
 
-@imports_router.get("/{import_id}/profile")
+@imports_router.get("/{import_id:int}/profile")
 def import_profile_preview(
-    kith: KithDep, member_id: ApiMemberId, import_id: int
+    kith: KithDep, member_id: ApiMemberId, import_id: ImportId
 ) -> ProfilePreviewOut:
     """What this import's Profile, Positions, Education and Skills files would change on
     your profile (nothing is written)."""
@@ -224,9 +226,9 @@ def import_profile_preview(
         return ProfilePreviewOut.of(service.preview_import(ctx, me(ctx, member_id), import_id))
 
 
-@imports_router.post("/{import_id}/profile")
+@imports_router.post("/{import_id:int}/profile")
 def import_profile_apply(
-    kith: KithDep, member_id: ApiMemberId, import_id: int, body: ProfileApplyIn
+    kith: KithDep, member_id: ApiMemberId, import_id: ImportId, body: ProfileApplyIn
 ) -> ProfilePreviewOut:
     """Fill your profile from this import: empty fields are filled, the conflicting
     fields named in ``take`` overwritten; positions, education and skills are added.

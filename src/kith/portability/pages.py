@@ -14,9 +14,11 @@ from kith.pagination import Page, PageRequest
 from kith.portability import inviting, reports, service
 from kith.portability.api import read_uploads
 from kith.portability.reports import ReportRow, report_of, report_rows
+from kith.portability.schemas import ImportId
 from kith.portability.service import PROFILE_FIELDS
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
+from kith.web.params import FormId, PageNo
 from kith.web.render import MemberId, alert_fragment, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
@@ -134,12 +136,12 @@ def _report_page(
 @router.get("/me/data/imports/{import_id}")
 def report_page(
     request: Request,
-    import_id: int,
+    import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
     status: str = "",
-    page: int = 1,
-    mpage: int = 1,
+    page: PageNo = 1,
+    mpage: PageNo = 1,
 ) -> Response:
     status = status if status in STATUS_LABELS else ""
     return _report_page(
@@ -150,10 +152,10 @@ def report_page(
 @router.post("/me/data/imports/{import_id}/invite")
 def invite(
     request: Request,
-    import_id: int,
+    import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
-    contact: Annotated[list[int] | None, Form()] = None,
+    contact: Annotated[list[FormId] | None, Form()] = None,
 ) -> Response:
     if not contact:
         return _report_page(request, kith, member_id, import_id, outcomes=[])
@@ -167,7 +169,7 @@ def invite(
 @router.post("/me/data/imports/{import_id}/profile")
 def apply_profile(
     request: Request,
-    import_id: int,
+    import_id: ImportId,
     kith: KithDep,
     member_id: MemberId,
     take: Annotated[list[str] | None, Form()] = None,

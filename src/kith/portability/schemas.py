@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.schemas import Paged
 from kith.pagination import Page
-from kith.portability.inviting import ImportedMatch, InviteOutcome
+from kith.portability.inviting import INVITE_BATCH_MAX, ImportedMatch, InviteOutcome
 from kith.portability.linkedin import SourceFile
 from kith.portability.reports import ImportReport, ReportRow
 from kith.portability.service import FieldChange, ProfilePreview
+from kith.web.params import Id, id_path, stated
+
+ImportId = Annotated[int, id_path("import")]
 
 
 class ReportRowOut(BaseModel):
@@ -145,7 +149,9 @@ class InviteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # at most INVITE_BATCH_MAX: the service refuses more (too_many_selected), as on the page
-    contact_ids: list[int] = Field(min_length=1)
+    contact_ids: list[Id] = Field(
+        min_length=1, json_schema_extra=stated(max_items=INVITE_BATCH_MAX)
+    )
 
 
 class InviteOutcomeOut(BaseModel):
@@ -184,7 +190,7 @@ class FieldChangeOut(BaseModel):
         )
 
 
-class PositionOut(BaseModel):
+class ImportedPositionOut(BaseModel):
     company: str
     title: str
     start_year: int
@@ -193,7 +199,7 @@ class PositionOut(BaseModel):
     end_month: int | None
 
 
-class EducationOut(BaseModel):
+class ImportedEducationOut(BaseModel):
     school: str
     degree: str
     start_year: int | None
@@ -202,8 +208,8 @@ class EducationOut(BaseModel):
 
 class ProfilePreviewOut(BaseModel):
     fields: list[FieldChangeOut]
-    positions: list[PositionOut]
-    education: list[EducationOut]
+    positions: list[ImportedPositionOut]
+    education: list[ImportedEducationOut]
     skills: list[str]
     skipped: list[str] = Field(description="Rows of the profile files that add nothing")
 
@@ -212,7 +218,7 @@ class ProfilePreviewOut(BaseModel):
         return cls(
             fields=[FieldChangeOut.of(c) for c in p.fields],
             positions=[
-                PositionOut(
+                ImportedPositionOut(
                     company=x.company,
                     title=x.title,
                     start_year=x.start_year,
@@ -223,7 +229,7 @@ class ProfilePreviewOut(BaseModel):
                 for x in p.positions
             ],
             education=[
-                EducationOut(
+                ImportedEducationOut(
                     school=e.school, degree=e.degree, start_year=e.start_year, end_year=e.end_year
                 )
                 for e in p.education

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.api import summarize
@@ -36,6 +36,7 @@ from kith.relationships.schemas import (
     ContactRowOut,
     DueOut,
     DuePage,
+    FollowUpId,
     FollowUpOut,
     Handles,
     MomentOut,
@@ -49,15 +50,22 @@ from kith.relationships.schemas import (
     PrunePreviewOut,
     RemovalOut,
     Removed,
+    TagId,
     TagIn,
     TagOut,
     TagRef,
     TagUpdate,
+    TierId,
     TierIn,
     TierOut,
     TierUpdate,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage, Refusal, id_query
+
+SORT_REFUSAL = Refusal(
+    "invalid_sort", "Sort by name, recent, oldest, last_interaction or least_interaction."
+)
 
 router = APIRouter(prefix="/relationships", tags=["relationships"])
 
@@ -93,8 +101,10 @@ def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
         return TierOut(id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=0)
 
 
-@router.patch("/tiers/{tier_id}")
-def update_tier(tier_id: int, body: TierUpdate, kith: KithDep, member_id: ApiMemberId) -> TierOut:
+@router.patch("/tiers/{tier_id:int}")
+def update_tier(
+    tier_id: TierId, body: TierUpdate, kith: KithDep, member_id: ApiMemberId
+) -> TierOut:
     """Rename a tier or change its cadence."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -110,8 +120,8 @@ def update_tier(tier_id: int, body: TierUpdate, kith: KithDep, member_id: ApiMem
         )
 
 
-@router.delete("/tiers/{tier_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_tier(tier_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.delete("/tiers/{tier_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_tier(tier_id: TierId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         tiers_tags.delete_tier(ctx, me(ctx, member_id), tier_id)
 
@@ -132,8 +142,8 @@ def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.patch("/tags/{tag_id}")
-def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMemberId) -> TagOut:
+@router.patch("/tags/{tag_id:int}")
+def update_tag(tag_id: TagId, body: TagUpdate, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         extra = (
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
@@ -142,8 +152,8 @@ def update_tag(tag_id: int, body: TagUpdate, kith: KithDep, member_id: ApiMember
         return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
 
 
-@router.delete("/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_tag(tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.delete("/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_tag(tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
 
@@ -235,8 +245,8 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
         ]
 
 
-@router.post("/follow-ups/{follow_up_id}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
-def dismiss_follow_up(follow_up_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.post("/follow-ups/{follow_up_id:int}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
+def dismiss_follow_up(follow_up_id: FollowUpId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         reconnect.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
 
@@ -321,15 +331,13 @@ def connections(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    tag: Annotated[int | None, Query(description="A tag id")] = None,
-    tier: Annotated[int | None, Query(description="A tier id")] = None,
+    tag: Annotated[int | None, id_query("tag")] = None,
+    tier: Annotated[int | None, id_query("tier")] = None,
     company: Annotated[str, Query(max_length=100)] = "",
     industry: Annotated[str, Query(max_length=100)] = "",
     location: Annotated[str, Query(max_length=100)] = "",
     q: Annotated[str, Query(max_length=100)] = "",
-    sort: Annotated[
-        str, Query(description="name, recent, oldest, last_interaction, least_interaction")
-    ] = "name",
+    sort: Annotated[connection_list.ContactSort, Query(), SORT_REFUSAL] = "name",
 ) -> ContactPage:
     """Your connections with your tags and tiers: filter and sort."""
     with kith.uow(write=False) as ctx:
@@ -389,14 +397,15 @@ def private_contacts(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-    tag: Annotated[int | None, Query(description="A tag id")] = None,
-    tier: Annotated[int | None, Query(description="A tier id")] = None,
+    tag: Annotated[int | None, id_query("tag")] = None,
+    tier: Annotated[int | None, id_query("tier")] = None,
     company: Annotated[str, Query(max_length=100)] = "",
     q: Annotated[str, Query(max_length=100, description="Words in the name or email")] = "",
     on_kith: Annotated[bool, Query(description="Only those recognised as members")] = False,
     sort: Annotated[
-        str,
-        Query(description="name, recent (added), oldest, last_interaction, least_interaction"),
+        connection_list.ContactSort,
+        Query(description="recent and oldest: when added"),
+        SORT_REFUSAL,
     ] = "name",
 ) -> PrivateContactPage:
     """Your private contacts (people from elsewhere) with your tags and tiers."""

@@ -11,6 +11,7 @@ from fastapi import Form
 from kith.errors import Invalid, NotFound
 from kith.pagination import PageRequest
 from kith.runtime import Kith
+from kith.web.params import id_in_range
 
 Text = Annotated[str, Form()]
 
@@ -37,9 +38,12 @@ def optional_id(value: str, code: str, what: str) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise NotFound(f"There is no such {what}.", code=code) from None
+    if not id_in_range(number):
+        raise NotFound(f"There is no such {what}.", code=code)
+    return number
 
 
 def on_day(on: str) -> datetime | None:

@@ -13,6 +13,7 @@ from kith.models import Contact, Interaction, Member
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.records import Person, contact_for_editing, existing_record, record_about
 
+INTERACTION_NOTE_MAX = 1000
 INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "other": "Other"}
 
 
@@ -46,8 +47,11 @@ def log_interaction(
     if when > now + timedelta(minutes=5):
         raise Invalid("An interaction can't be in the future.", code="invalid_interaction")
     note = (note or "").strip()
-    if len(note) > 1000:
-        raise Invalid("Describe it in at most 1,000 characters.", code="invalid_interaction")
+    if len(note) > INTERACTION_NOTE_MAX:
+        raise Invalid(
+            f"Describe it in at most {INTERACTION_NOTE_MAX:,} characters.",
+            code="invalid_interaction",
+        )
     contact = contact_for_editing(ctx, owner, other)
     interaction = Interaction(
         contact_id=contact.id,

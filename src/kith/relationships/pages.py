@@ -29,7 +29,9 @@ from kith.relationships import (
     tiers_tags,
 )
 from kith.relationships.forms import Text, contact_card, day_count, optional_id, page_of
+from kith.relationships.schemas import FollowUpId, TagId, TierId
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
 
 router = APIRouter()
@@ -62,7 +64,7 @@ def _due_cards(ctx: Any, owner: Member, entries: list[reconnect.DueEntry]) -> li
 
 
 @router.get("/relationships")
-def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tiers_tags.ensure_default_tiers(ctx, owner)
@@ -92,7 +94,9 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: int = 
 
 
 @router.post("/relationships/follow-ups/{follow_up_id}/dismiss")
-def dismiss(request: Request, follow_up_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def dismiss(
+    request: Request, follow_up_id: FollowUpId, kith: KithDep, member_id: MemberId
+) -> Response:
     with kith.uow() as ctx:
         reconnect.dismiss_follow_up(ctx, me(ctx, member_id), follow_up_id)
     return redirect(request, back_to(request, "/relationships"))
@@ -127,7 +131,7 @@ def create_tier(
 @router.post("/relationships/tiers/{tier_id}")
 def update_tier(
     request: Request,
-    tier_id: int,
+    tier_id: TierId,
     kith: KithDep,
     member_id: MemberId,
     name: Text = "",
@@ -141,7 +145,7 @@ def update_tier(
 
 
 @router.post("/relationships/tiers/{tier_id}/delete")
-def delete_tier(request: Request, tier_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def delete_tier(request: Request, tier_id: TierId, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         tiers_tags.delete_tier(ctx, me(ctx, member_id), tier_id)
     return redirect(request, "/relationships/tiers")
@@ -159,7 +163,7 @@ def create_tag(
 @router.post("/relationships/tags/{tag_id}")
 def update_tag(
     request: Request,
-    tag_id: int,
+    tag_id: TagId,
     kith: KithDep,
     member_id: MemberId,
     name: Text = "",
@@ -173,7 +177,7 @@ def update_tag(
 
 
 @router.post("/relationships/tags/{tag_id}/delete")
-def delete_tag(request: Request, tag_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def delete_tag(request: Request, tag_id: TagId, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
     return redirect(request, "/relationships/tiers")
@@ -187,7 +191,7 @@ def organized(
     request: Request,
     kith: KithDep,
     member_id: MemberId,
-    page: int = 1,
+    page: PageNo = 1,
     tag: str = "",
     tier: str = "",
     company: str = "",
@@ -290,7 +294,7 @@ async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response
 
 
 @router.get("/relationships/prune")
-def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: int = 1) -> Response:
+def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
         result = pruning.prune_suggestions(ctx, owner, page_of(kith, page))
@@ -338,7 +342,7 @@ def contacts_page(
     request: Request,
     kith: KithDep,
     member_id: MemberId,
-    page: int = 1,
+    page: PageNo = 1,
     tag: str = "",
     tier: str = "",
     company: str = "",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.db import Ctx
 from kith.members.api import summarize
 from kith.members.service import view_member
@@ -17,25 +17,30 @@ from kith.models import Contact, ContactNote, Interaction, Member, Tag, Tier
 from kith.relationships import contacts, interactions, records
 from kith.relationships.routing import Operation, PersonPath, route_both
 from kith.relationships.schemas import (
+    ContactId,
     ContactOut,
     ContactUpdate,
+    InteractionId,
     InteractionIn,
     InteractionOut,
     InteractionPage,
+    NoteId,
     NoteIn,
     NoteOut,
     PrivateContactOut,
     PrivateContactUpdate,
     SnoozeIn,
     TagAssign,
+    TagId,
     TagRef,
 )
 from kith.relationships.subject import Subject, resolve_person
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage
 
 router = APIRouter()
 PEOPLE = PersonPath("/people/{handle}", "handle", str)
-CONTACTS = PersonPath("/contacts/{contact_id}", "contact_id", int)
+CONTACTS = PersonPath("/contacts/{contact_id:int}", "contact_id", ContactId)
 
 
 def ref(item: Tag | Tier | None) -> TagRef | None:
@@ -152,16 +157,18 @@ def update_person(
         return contact_out(ctx, owner, other)
 
 
-@router.get("/contacts/{contact_id}")
-def private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> PrivateContactOut:
+@router.get("/contacts/{contact_id:int}")
+def private_contact(
+    contact_id: ContactId, kith: KithDep, member_id: ApiMemberId
+) -> PrivateContactOut:
     """What you keep about a private contact, and the member they were recognised as."""
     with kith.uow(write=False) as ctx:
         return private_contact_out(ctx, me(ctx, member_id), contact_id)
 
 
-@router.patch("/contacts/{contact_id}")
+@router.patch("/contacts/{contact_id:int}")
 def update_private_contact(
-    contact_id: int, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
+    contact_id: ContactId, body: PrivateContactUpdate, kith: KithDep, member_id: ApiMemberId
 ) -> PrivateContactOut:
     """Correct their name, email, company or title; set the tier, how we met or their
     own cadence."""
@@ -177,8 +184,8 @@ def update_private_contact(
         return private_contact_out(ctx, owner, contact_id)
 
 
-@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_private_contact(contact_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.delete("/contacts/{contact_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_private_contact(contact_id: ContactId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Forget a private contact with its tags, notes and interactions."""
     with kith.uow() as ctx:
         contacts.delete_private_contact(ctx, me(ctx, member_id), contact_id)
@@ -194,7 +201,7 @@ def add_tag(subject: Subject, body: TagAssign, kith: KithDep, member_id: ApiMemb
         return TagRef(id=tag.id, name=tag.name)
 
 
-def remove_tag(subject: Subject, tag_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def remove_tag(subject: Subject, tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         records.untag_contact(ctx, owner, resolve_person(ctx, owner, subject), tag_id)
@@ -268,7 +275,7 @@ route_both(
 route_both(
     router,
     "DELETE",
-    "/tags/{tag_id}",
+    "/tags/{tag_id:int}",
     remove_tag,
     shapes=((PEOPLE, Operation("remove_tag")), (CONTACTS, Operation("untag_private_contact"))),
     status_code=status.HTTP_204_NO_CONTENT,
@@ -336,19 +343,21 @@ route_both(
 # -- Notes and interactions by their own id ---------------------------------------------------
 
 
-@router.patch("/notes/{note_id}")
-def update_note(note_id: int, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
+@router.patch("/notes/{note_id:int}")
+def update_note(note_id: NoteId, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
         return note_out(records.update_note(ctx, me(ctx, member_id), note_id, body.body))
 
 
-@router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_note(note_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.delete("/notes/{note_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_note(note_id: NoteId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         records.delete_note(ctx, me(ctx, member_id), note_id)
 
 
-@router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_interaction(interaction_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+@router.delete("/interactions/{interaction_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_interaction(
+    interaction_id: InteractionId, kith: KithDep, member_id: ApiMemberId
+) -> None:
     with kith.uow() as ctx:
         interactions.delete_interaction(ctx, me(ctx, member_id), interaction_id)

@@ -19,14 +19,16 @@ from kith.models import Contact, Member
 from kith.relationships import contacts, interactions, records, tiers_tags
 from kith.relationships.forms import Text, contact_card, day_count, on_day, optional_id, page_of
 from kith.relationships.routing import Operation, PersonPath, route_both
+from kith.relationships.schemas import ContactId, InteractionId, NoteId, TagId
 from kith.relationships.subject import Subject, resolve_person
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
 
 router = APIRouter()
 PEOPLE = PersonPath("/relationships/people/{handle}", "handle", str)
-CONTACTS = PersonPath("/relationships/contacts/{contact_id}", "contact_id", int)
+CONTACTS = PersonPath("/relationships/contacts/{contact_id}", "contact_id", ContactId)
 
 
 def record_page(person: records.Person) -> str:
@@ -56,7 +58,7 @@ def _record_context(
 
 @router.get("/relationships/people/{handle}")
 def person_page(
-    request: Request, handle: str, kith: KithDep, member_id: MemberId, page: int = 1
+    request: Request, handle: str, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -75,7 +77,7 @@ def person_page(
 
 @router.get("/relationships/contacts/{contact_id}")
 def contact_page(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId, page: int = 1
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
@@ -96,7 +98,7 @@ def contact_page(
 @router.post("/relationships/contacts/{contact_id}/details")
 def contact_details(
     request: Request,
-    contact_id: int,
+    contact_id: ContactId,
     kith: KithDep,
     member_id: MemberId,
     name: Text = "",
@@ -119,7 +121,7 @@ def contact_details(
 
 @router.post("/relationships/contacts/{contact_id}/delete")
 def delete_contact(
-    request: Request, contact_id: int, kith: KithDep, member_id: MemberId
+    request: Request, contact_id: ContactId, kith: KithDep, member_id: MemberId
 ) -> Response:
     with kith.uow() as ctx:
         contacts.delete_private_contact(ctx, me(ctx, member_id), contact_id)
@@ -159,7 +161,7 @@ def add_tag(
 
 
 def remove_tag(
-    request: Request, subject: Subject, tag_id: int, kith: KithDep, member_id: MemberId
+    request: Request, subject: Subject, tag_id: TagId, kith: KithDep, member_id: MemberId
 ) -> Response:
     return _act(
         request, kith, member_id, subject, lambda c, o, p: records.untag_contact(c, o, p, tag_id)
@@ -241,7 +243,7 @@ for path, endpoint, person_name, contact_name in (
 
 @router.post("/relationships/notes/{note_id}")
 def edit_note(
-    request: Request, note_id: int, kith: KithDep, member_id: MemberId, body: Text = ""
+    request: Request, note_id: NoteId, kith: KithDep, member_id: MemberId, body: Text = ""
 ) -> Response:
     with kith.uow() as ctx:
         records.update_note(ctx, me(ctx, member_id), note_id, body)
@@ -249,7 +251,7 @@ def edit_note(
 
 
 @router.post("/relationships/notes/{note_id}/delete")
-def delete_note(request: Request, note_id: int, kith: KithDep, member_id: MemberId) -> Response:
+def delete_note(request: Request, note_id: NoteId, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow() as ctx:
         records.delete_note(ctx, me(ctx, member_id), note_id)
     return redirect(request, back_to(request, "/relationships"))
@@ -257,7 +259,7 @@ def delete_note(request: Request, note_id: int, kith: KithDep, member_id: Member
 
 @router.post("/relationships/interactions/{interaction_id}/delete")
 def delete_interaction(
-    request: Request, interaction_id: int, kith: KithDep, member_id: MemberId
+    request: Request, interaction_id: InteractionId, kith: KithDep, member_id: MemberId
 ) -> Response:
     with kith.uow() as ctx:
         interactions.delete_interaction(ctx, me(ctx, member_id), interaction_id)

@@ -29,6 +29,7 @@ from kith.relationships.tiers_tags import (
 )
 
 HOW_WE_MET_MAX = 500
+SNOOZE_MAX_DAYS = 365
 
 CONTACT_NOT_FOUND = "There is no such contact."
 # Whom the relationship tools work on: a member (one of the owner's connections) or one
@@ -113,8 +114,8 @@ def set_cadence(ctx: Ctx, owner: Member, other: Person, days: int | None) -> Con
 def snooze(ctx: Ctx, owner: Member, other: Person, days: int | None = None) -> Contact:
     """Leave the person off the due-to-reconnect list for ``days`` (default ``snooze_days``)."""
     days = ctx.settings.snooze_days if days is None else days
-    if not 1 <= days <= 365:
-        raise Invalid("Snooze for 1 to 365 days.", code="invalid_snooze")
+    if not 1 <= days <= SNOOZE_MAX_DAYS:
+        raise Invalid(f"Snooze for 1 to {SNOOZE_MAX_DAYS} days.", code="invalid_snooze")
     contact = contact_for_editing(ctx, owner, other)
     contact.snoozed_until = ctx.clock.now() + timedelta(days=days)
     ctx.session.flush()

@@ -3,25 +3,51 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kith.config import Settings
 from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
+from kith.relationships.contacts import CONTACT_FIELDS_MAX
+from kith.relationships.interactions import INTERACTION_KINDS, INTERACTION_NOTE_MAX
+from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS
+from kith.relationships.tiers_tags import CADENCE_MAX_DAYS, NAME_MAX
+from kith.web.params import WORDS, Count, Flag, Id, id_path, stated
+
+TierId = Annotated[int, id_path("tier")]
+TagId = Annotated[int, id_path("tag")]
+NoteId = Annotated[int, id_path("note")]
+InteractionId = Annotated[int, id_path("interaction")]
+FollowUpId = Annotated[int, id_path("follow-up")]
+ContactId = Annotated[int, id_path("contact")]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: A note's length (``KITH_NOTE_MAX``, as set by default).
+NOTE_MAX: int = Settings.model_fields["note_max"].default
+#: A tier or tag name (spaces collapse; refused as invalid_tier / invalid_tag).
+NAME = stated(min_length=1, max_length=NAME_MAX, pattern=WORDS)
+#: A keep-in-touch cadence in days (refused as invalid_cadence).
+CADENCE = stated(ge=1, le=CADENCE_MAX_DAYS)
+
+
 class TierIn(Strict):
-    name: str
-    cadence_days: int | None = Field(None, description="Keep in touch every N days; null: never")
+    name: str = Field(json_schema_extra=NAME)
+    cadence_days: Count | None = Field(
+        None, description="Keep in touch every N days; null: never", json_schema_extra=CADENCE
+    )
 
 
 class TierUpdate(Strict):
-    name: str | None = None
-    cadence_days: int | None = Field(None, description="Send null to stop reminders")
+    name: str | None = Field(None, json_schema_extra=NAME)
+    cadence_days: Count | None = Field(
+        None, description="Send null to stop reminders", json_schema_extra=CADENCE
+    )
 
 
 class TierOut(BaseModel):
@@ -32,13 +58,13 @@ class TierOut(BaseModel):
 
 
 class TagIn(Strict):
-    name: str
-    cadence_days: int | None = None
+    name: str = Field(json_schema_extra=NAME)
+    cadence_days: Count | None = Field(None, json_schema_extra=CADENCE)
 
 
 class TagUpdate(Strict):
-    name: str | None = None
-    cadence_days: int | None = None
+    name: str | None = Field(None, json_schema_extra=NAME)
+    cadence_days: Count | None = Field(None, json_schema_extra=CADENCE)
 
 
 class TagOut(BaseModel):
@@ -54,7 +80,11 @@ class TagRef(BaseModel):
 
 
 class NoteIn(Strict):
-    body: str
+    body: str = Field(
+        json_schema_extra=stated(
+            min_length=1, max_length=Settings.model_fields["note_max"].default, pattern=WORDS
+        )
+    )
 
 
 class NoteOut(BaseModel):
@@ -65,9 +95,12 @@ class NoteOut(BaseModel):
 
 
 class InteractionIn(Strict):
-    kind: str = Field(description="meeting, call, event or other")
-    occurred_at: datetime | None = Field(None, description="Default: now")
-    note: str = ""
+    kind: str = Field(
+        description="meeting, call, event or other",
+        json_schema_extra={"enum": list(INTERACTION_KINDS)},
+    )
+    occurred_at: datetime | None = Field(None, description="Default: now; never in the future")
+    note: str = Field("", json_schema_extra=stated(max_length=INTERACTION_NOTE_MAX))
 
 
 class InteractionOut(BaseModel):
@@ -84,10 +117,12 @@ class InteractionPage(Paged):
 
 
 class ContactUpdate(Strict):
-    tier_id: int | None = Field(None, description="Send null for no tier")
-    how_we_met: str | None = None
-    cadence_days: int | None = Field(
-        None, description="This person's own cadence; null: follow their tier and tags"
+    tier_id: Id | None = Field(None, description="Send null for no tier")
+    how_we_met: str | None = Field(None, json_schema_extra=stated(max_length=HOW_WE_MET_MAX))
+    cadence_days: Count | None = Field(
+        None,
+        description="This person's own cadence; null: follow their tier and tags",
+        json_schema_extra=CADENCE,
     )
 
 
@@ -108,11 +143,15 @@ class ContactOut(BaseModel):
 
 
 class TagAssign(Strict):
-    name: str
+    name: str = Field(json_schema_extra=NAME)
 
 
 class SnoozeIn(Strict):
-    days: int | None = Field(None, description="Default: KITH_SNOOZE_DAYS (14)")
+    days: Count | None = Field(
+        None,
+        description="Default: KITH_SNOOZE_DAYS (14)",
+        json_schema_extra=stated(ge=1, le=SNOOZE_MAX_DAYS),
+    )
 
 
 class ContactRef(BaseModel):
@@ -181,7 +220,7 @@ class Handles(Strict):
 
 
 class PruneIn(Handles):
-    confirm: bool = Field(False, description="Must be true: you have read the preview")
+    confirm: Flag = Field(False, description="Must be true: you have read the preview")
 
 
 class RemovalOut(BaseModel):
@@ -202,11 +241,11 @@ class Removed(BaseModel):
 
 
 class BulkTagIn(Handles):
-    tag: str
+    tag: str = Field(json_schema_extra=NAME)
 
 
 class BulkUntagIn(Handles):
-    tag_id: int
+    tag_id: Id
 
 
 class ContactRowOut(BaseModel):
@@ -222,11 +261,20 @@ class ContactPage(Paged):
 
 
 class PrivateContactIn(Strict):
-    name: str = Field(description="Required, at most 200 characters")
-    email: str = ""
-    company: str = ""
-    title: str = ""
-    url: str = Field("", description="Where they are elsewhere, e.g. a profile URL")
+    name: str = Field(
+        description="Required",
+        json_schema_extra=stated(
+            min_length=1, max_length=CONTACT_FIELDS_MAX["name"], pattern=WORDS
+        ),
+    )
+    email: str = Field("", json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["email"]))
+    company: str = Field("", json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["company"]))
+    title: str = Field("", json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["title"]))
+    url: str = Field(
+        "",
+        description="Where they are elsewhere, e.g. a profile URL (http or https)",
+        json_schema_extra=stated(max_length=CONTACT_FIELDS_MAX["url"]),
+    )
 
 
 class PrivateContactUpdate(ContactUpdate):
@@ -283,12 +331,12 @@ class PrivateContactPage(Paged):
 
 
 class ContactIds(Strict):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class BulkContactTagIn(ContactIds):
-    tag: str
+    tag: str = Field(json_schema_extra=NAME)
 
 
 class BulkContactUntagIn(ContactIds):
-    tag_id: int
+    tag_id: Id

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
+from pydantic import Field
 
-from kith.connections.api import PageNo, PerPage, page_request
+from kith.connections.api import page_request
 from kith.members.schemas import MemberSummary
 from kith.search import service, suggestions
 from kith.search.schemas import (
@@ -19,11 +20,26 @@ from kith.search.schemas import (
     SuggestionOut,
     TypeaheadOut,
 )
+from kith.search.service import MAX_FILTER_LENGTH, MAX_FILTER_VALUES
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["search"])
 
-Many = Annotated[list[str] | None, Query()]
+TERM = Refusal(
+    "invalid_search",
+    f"A search term can be at most {MAX_FILTER_LENGTH} characters, and a filter takes "
+    f"at most {MAX_FILTER_VALUES} values.",
+)
+TERM_LIMIT = Refusal("invalid_search", "Ask for between 1 and 50 suggestions.")
+#: One search term.
+Term = Annotated[str, Query(max_length=MAX_FILTER_LENGTH), TERM]
+#: A repeatable filter.
+Many = Annotated[
+    list[Annotated[str, Field(max_length=MAX_FILTER_LENGTH)]] | None,
+    Query(max_length=MAX_FILTER_VALUES),
+    TERM,
+]
 
 
 def result_out(result: service.SearchResult) -> SearchPage:
@@ -53,23 +69,25 @@ def search_people(
     kith: KithDep,
     member_id: ApiMemberId,
     q: Annotated[
-        str,
+        Term,
         Query(description="Keywords: name, headline, titles, companies, schools, skills, about"),
     ] = "",
-    first_name: Annotated[str, Query(description="First name starts with")] = "",
-    last_name: Annotated[str, Query(description="Last name starts with")] = "",
-    title: Annotated[str, Query(description="A current title contains")] = "",
-    company: Annotated[list[str] | None, Query(description="Current company (repeatable)")] = None,
+    first_name: Annotated[Term, Query(description="First name starts with")] = "",
+    last_name: Annotated[Term, Query(description="Last name starts with")] = "",
+    title: Annotated[Term, Query(description="A current title contains")] = "",
+    company: Annotated[Many, Query(description="Current company (repeatable)")] = None,
     past_company: Many = None,
     school: Many = None,
-    location: Annotated[
-        list[str] | None, Query(description="Location contains (repeatable)")
-    ] = None,
+    location: Annotated[Many, Query(description="Location contains (repeatable)")] = None,
     industry: Many = None,
     network: Annotated[
-        list[str] | None, Query(description="1 (1st), 2 (2nd), 3 (3rd and beyond); repeatable")
+        list[Literal["1", "2", "3"]] | None,
+        Query(description="1 (1st), 2 (2nd), 3 (3rd and beyond); repeatable"),
+        Refusal(
+            "invalid_network", "The network filter takes 1 (1st), 2 (2nd) and 3 (3rd and beyond)."
+        ),
     ] = None,
-    connections_of: Annotated[str, Query(description="A member's handle")] = "",
+    connections_of: Annotated[Term, Query(description="A member's handle")] = "",
     page: PageNo = 1,
     per_page: PerPage = None,
 ) -> SearchPage:
@@ -98,8 +116,10 @@ def search_people(
 def typeahead(
     kith: KithDep,
     member_id: ApiMemberId,
-    q: Annotated[str, Query(description="The beginning of a name")] = "",
-    limit: Annotated[int | None, Query(description="At most this many, 1 to 50")] = None,
+    q: Annotated[Term, Query(description="The beginning of a name")] = "",
+    limit: Annotated[
+        int | None, Query(ge=1, le=50, description="At most this many (default 8)"), TERM_LIMIT
+    ] = None,
 ) -> TypeaheadOut:
     """Members whose names start with the words typed, nearest first."""
     with kith.uow(write=False) as ctx:
@@ -112,7 +132,11 @@ def typeahead(
 def people_you_may_know(
     kith: KithDep,
     member_id: ApiMemberId,
-    limit: Annotated[int | None, Query(description="At most this many, 1 to 100")] = None,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=100, description="At most this many (default 12)"),
+        Refusal("invalid_page", "Ask for between 1 and 100 suggestions."),
+    ] = None,
 ) -> SuggestionList:
     """People you may know, best first, each with its reasons. Each call counts as one
     showing; a suggestion shown five times without action fades."""

@@ -19,6 +19,7 @@ from kith.models import OPEN_STATUSES, Invitation, Member
 from kith.pagination import PageRequest
 from kith.search import service, suggestions
 from kith.web.deps import KithDep, me
+from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, render
 
 router = APIRouter()
@@ -160,7 +161,7 @@ def search(
     industry: Many = None,
     network: Many = None,
     connections_of: str = "",
-    page: int = 1,
+    page: PageNo = 1,
 ) -> Response:
     """People search with every filter in the URL."""
     query = service.SearchQuery.of(

@@ -114,7 +114,8 @@ class SearchQuery:
                     f"A search term can be at most {MAX_FILTER_LENGTH} characters.",
                     code="invalid_search",
                 )
-            changes[name] = value
+            # Text with no word to search for (only punctuation) asks for nothing.
+            changes[name] = value if name == "connections_of" or tokens(value) else ""
         for name in LIST_FILTERS:
             values: list[str] = []
             for raw in getattr(self, name):
@@ -126,6 +127,8 @@ class SearchQuery:
                         f"A search term can be at most {MAX_FILTER_LENGTH} characters.",
                         code="invalid_search",
                     )
+                if name != "network" and not tokens(value):
+                    continue
                 values.append(value)
             if len(values) > MAX_FILTER_VALUES:
                 raise Invalid(

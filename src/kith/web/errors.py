@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from kith.db import is_unavailable, note_failure
 from kith.errors import KithError
 from kith.web.headers import security_headers
+from kith.web.params import Refusal
 
 log = logging.getLogger("kith")
 
@@ -21,7 +24,7 @@ HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
-    413: "too_large",
+    413: "body_too_large",
     429: "limit_reached",
 }
 
@@ -37,6 +40,39 @@ def _validation_detail(exc: RequestValidationError) -> str:
         msg = str(err.get("msg", "is not valid"))
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "The request is not valid."
+
+
+def _refusal(request: Request, exc: RequestValidationError) -> Refusal | None:
+    """The :class:`Refusal` attached to the type of a path or query parameter that
+    failed its check, if any (an id in a path refuses as the resource's 404)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return None
+    fields = {
+        (getattr(getattr(f.field_info, "in_", None), "value", None), f.alias): f
+        for f in get_flat_params(dependant)
+    }
+    found: list[Refusal] = []
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        if len(loc) < 2 or loc[0] not in ("path", "query"):
+            continue
+        field = fields.get((loc[0], loc[1]))
+        if field is not None:
+            found += [m for m in field.field_info.metadata if isinstance(m, Refusal)]
+    # A path that names nothing comes before anything wrong with the query.
+    return max(found, key=lambda r: r.status) if found else None
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first
+    route's, though /me is served by three)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def render_error(request: Request, status: int, code: str, message: str) -> Response:
@@ -59,10 +95,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     def _validation(request: Request, exc: RequestValidationError) -> Response:
+        refusal = _refusal(request, exc)
+        if refusal is not None:
+            return render_error(request, refusal.status, refusal.code, refusal.message)
         return render_error(request, 422, "invalid", _validation_detail(exc))
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:
+            # A body that cannot be read (not UTF-8, a broken form): malformed, as
+            # broken JSON is.
+            return render_error(
+                request, 422, "invalid", "The request body could not be read (JSON in UTF-8)."
+            )
         code = HTTP_CODES.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else "Request refused."
         if exc.status_code == 404:
@@ -70,6 +115,8 @@ def install(app: FastAPI) -> None:
         response = render_error(request, exc.status_code, code, detail)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(request)
         return response
 
     @app.exception_handler(IntegrityError)
