@@ -33,8 +33,8 @@ def test_each_record_action_is_published_for_both_kinds_of_person(client: TestCl
     for method, path, person_name, contact_name in RECORD_ACTIONS:
         person = _operation(doc, method, "/people/{handle}" + path)
         contact = _operation(doc, method, "/contacts/{contact_id}" + path)
-        assert person["operationId"].startswith(f"{person_name}_api_v1_"), path
-        assert contact["operationId"].startswith(f"{contact_name}_api_v1_"), path
+        assert person["operationId"] == f"relationships_{person_name}", path
+        assert contact["operationId"] == f"relationships_{contact_name}", path
         # the person's own parameter stands first, typed as the path names it
         first = person["parameters"][0], contact["parameters"][0]
         assert [(p["name"], p["in"], p["schema"]["type"]) for p in first] == [
@@ -56,7 +56,10 @@ def test_each_shape_refuses_as_its_own_path_would(client: TestClient, ctx: Ctx) 
     ana = make_member(ctx, "Ana")
     a = bearer(ctx, ana)
     not_a_number = client.post(f"{API}/contacts/abc/notes", json={"body": "n"}, headers=a)
-    assert not_a_number.status_code == 422
+    # not a number: no such route; a number beyond any id: no such contact
+    assert (not_a_number.status_code, not_a_number.json()["error"]) == (404, "not_found")
+    too_large = client.post(f"{API}/contacts/2147483648/notes", json={"body": "n"}, headers=a)
+    assert (too_large.status_code, too_large.json()["error"]) == (404, "contact_not_found")
     nobody = client.post(f"{API}/people/nobody-here/notes", json={"body": "n"}, headers=a)
     assert (nobody.status_code, nobody.json()["error"]) == (404, "member_not_found")
     missing = client.post(f"{API}/contacts/999999/notes", json={"body": "n"}, headers=a)
