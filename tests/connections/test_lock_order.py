@@ -187,7 +187,8 @@ def test_bulk_removal_takes_its_locks_in_id_order(committed_kith: Kith) -> None:
 
 def test_inviting_imported_matches_takes_its_locks_in_id_order(committed_kith: Kith) -> None:
     from kith.models import Contact, Member
-    from kith.portability.importing import import_linkedin, invite_matches
+    from kith.portability.importing import import_linkedin
+    from kith.portability.inviting import invite_matches
     from kith.portability.linkedin import read_export
 
     with committed_kith.uow() as ctx:
