@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, insert, inspect, text
 
 from kith.db import Base, Database
 from kith.migrations import check, downgrade, upgrade
@@ -74,3 +75,65 @@ def test_partial_unique_indexes_exist(empty_database: Database) -> None:
     assert invitation_indexes["uq_invitations_open_pair"]["unique"]
     block_indexes = {i["name"]: i for i in inspector.get_indexes("blocks")}
     assert block_indexes["uq_blocks_active"]["unique"]
+
+
+def test_reports_are_backfilled_from_the_answer(empty_database: Database) -> None:
+    """0011: an invitation declined as unknown is reported when it was answered."""
+    upgrade(empty_database.writer, "0010")
+    meta = MetaData()
+    meta.reflect(empty_database.writer, only=["members", "invitations"])
+    members, invitations = meta.tables["members"], meta.tables["invitations"]
+    answered = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    with empty_database.writer.begin() as conn:
+        ids = []
+        for handle in ("sam", "rita", "ana"):
+            row = conn.execute(
+                insert(members)
+                .values(
+                    email=f"{handle}@example.com",
+                    handle=handle,
+                    password_hash="-",
+                    role="member",
+                    is_active=True,
+                    created_at=answered,
+                    first_name=handle,
+                    last_name="",
+                    headline="",
+                    about="",
+                    location="",
+                    industry="",
+                    invite_policy="everyone",
+                    follow_policy="everyone",
+                    connections_visibility="connections",
+                    follow_primary=False,
+                )
+                .returning(members.c.id)
+            )
+            ids.append(row.scalar_one())
+        sam, rita, ana = ids
+        for recipient, status in ((rita, "declined_unknown"), (ana, "ignored")):
+            conn.execute(
+                insert(invitations).values(
+                    sender_id=sam,
+                    recipient_id=recipient,
+                    pair_lo=min(sam, recipient),
+                    pair_hi=max(sam, recipient),
+                    note="",
+                    context="",
+                    status=status,
+                    created_at=answered,
+                    responded_at=answered,
+                )
+            )
+    upgrade(empty_database.writer)
+    with empty_database.writer.connect() as conn:
+        reported = conn.execute(
+            text("SELECT status FROM invitations WHERE reported_at IS NOT NULL")
+        ).all()
+        same = conn.execute(
+            text("SELECT count(*) FROM invitations WHERE reported_at = responded_at")
+        ).scalar_one()
+    assert reported == [("declined_unknown",)]
+    assert same == 1
+    indexes = {i["name"] for i in inspect(empty_database.writer).get_indexes("invitations")}
+    assert "ix_invitations_sender_reported" in indexes

@@ -1,7 +1,8 @@
 """ "I don't know this person" is exactly as silent as ignoring: two worlds side by side,
 one where the recipient ignored the invitation and one where they reported it, and
 everything the sender can see (API, pages, lists, counts, notifications, insights,
-the import's matches) must read the same, before and after the expiry date."""
+the import's matches) must read the same, before and after the expiry date, and
+after the recipient blocks the sender (and unblocks them)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kith.blocks.service import block
 from kith.clock import FrozenClock
 from kith.connections.service import (
     ignore_invitation,
+    remove_connection,
     report_unknown,
     send_invitation,
     withdraw_invitation,
@@ -270,3 +273,236 @@ def test_suggestions_read_the_same_and_the_reporter_is_spared(
     # The one who said "I don't know this person" is not offered the sender again.
     assert suggested(worlds["ignore"].recipient) == [worlds["ignore"].sender.handle]
     assert suggested(worlds["report"].recipient) == []
+
+
+# --- blocks: a block closes the invitation alike in both worlds ------------------------
+
+
+def _content(response: Any) -> tuple[int, str]:
+    """A page's status and own content (the whole text if it has no main part)."""
+    text = response.text
+    return response.status_code, _main(text) if "<main" in text else text
+
+
+def _answer(response: Any) -> tuple[int, Any]:
+    return response.status_code, response.json()
+
+
+def _set_block(client: TestClient, ctx: Ctx, blocker: Member, target: Member, on: bool) -> None:
+    url = f"{API}/blocks/{target.handle}"
+    auth = bearer(ctx, blocker)
+    response = client.put(url, headers=auth) if on else client.delete(url, headers=auth)
+    assert response.status_code == 204, response.text
+
+
+def _blocked_sender_view(client: TestClient, ctx: Ctx, w: World) -> dict[str, Any]:
+    """Everything the sender can see of the recipient and their invitations while the
+    recipient blocks them."""
+    s, r = w.sender, w.recipient
+    auth = bearer(ctx, s)
+    view: dict[str, Any] = {
+        "invite": _answer(client.post(f"{API}/invitations", json={"to": r.handle}, headers=auth)),
+        "sent": client.get(f"{API}/invitations/sent", headers=auth).json(),
+        "each": [_answer(client.get(f"{API}/invitations/{i}", headers=auth)) for i in w.ids],
+        "withdraw": [
+            _answer(client.post(f"{API}/invitations/{i}/withdraw", headers=auth)) for i in w.ids
+        ],
+        "profile": _answer(client.get(f"{API}/members/{r.handle}", headers=auth)),
+        "notifications": client.get(f"{API}/notifications", headers=auth).json(),
+        "insights": client.get(f"{API}/me/insights", headers=auth).json()["invitations"],
+    }
+    page_as(client, ctx, s)
+    view["profile_page"] = _content(client.get(f"/in/{r.handle}"))
+    view["mynetwork_page"] = _content(client.get("/mynetwork"))
+    view["sent_page"] = _content(client.get("/mynetwork/sent"))
+    view["search_page"] = _content(client.get(f"/search?q=Reed{w.answer.capitalize()}"))
+    view["connect_page"] = _content(page_post(client, f"/in/{r.handle}/connect"))
+    return w.norm(view)
+
+
+def _stored(ctx: Ctx, w: World) -> list[tuple[str, bool]]:
+    ctx.session.expire_all()
+    rows = [ctx.session.get_one(Invitation, i) for i in w.ids]
+    return [(i.status, i.reported_at is not None) for i in rows]
+
+
+def test_a_block_after_the_answer_reads_the_same(ctx: Ctx, client: TestClient) -> None:
+    worlds = _worlds(ctx)
+    for w in worlds.values():
+        _set_block(client, ctx, w.recipient, w.sender, on=True)
+    ignored, reported = (_blocked_sender_view(client, ctx, worlds[w]) for w in WORLDS)
+    assert ignored == reported
+    # The block removed the invitation: to the sender it is gone with the recipient.
+    assert reported["sent"]["total"] == 0
+    assert [(code, body["error"]) for code, body in reported["each"]] == [
+        (404, "invitation_not_found")
+    ]
+    assert [(code, body["error"]) for code, body in reported["withdraw"]] == [
+        (404, "invitation_not_found")
+    ]
+    assert (reported["invite"][0], reported["invite"][1]["error"]) == (404, "member_not_found")
+    assert reported["profile"][0] == 404
+    assert reported["insights"]["pending"] == 0
+    assert "cancel" not in str(reported).lower()
+    # Both invitations are closed alike; the report is kept.
+    assert _stored(ctx, worlds["ignore"]) == [("cancelled", False)]
+    assert _stored(ctx, worlds["report"]) == [("cancelled", True)]
+    # The blocker sees what they did, in both worlds alike.
+    blocker_sees = {
+        name: w.norm(
+            _answer(client.get(f"{API}/invitations/{w.ids[0]}", headers=bearer(ctx, w.recipient)))
+        )
+        for name, w in worlds.items()
+    }
+    assert blocker_sees["ignore"] == blocker_sees["report"]
+    assert blocker_sees["report"][1]["status"] == "cancelled"
+
+
+def test_a_block_by_the_sender_reads_the_same(ctx: Ctx, client: TestClient) -> None:
+    worlds = _worlds(ctx)
+    seen = {}
+    for name, w in worlds.items():
+        _set_block(client, ctx, w.sender, w.recipient, on=True)
+        as_sender, as_recipient = bearer(ctx, w.sender), bearer(ctx, w.recipient)
+        url = f"{API}/invitations/{w.invitation.id}"
+        seen[name] = w.norm(
+            {
+                "sender": _answer(client.get(url, headers=as_sender)),
+                "recipient": _answer(client.get(url, headers=as_recipient)),
+                "received": client.get(f"{API}/invitations/received", headers=as_recipient).json(),
+            }
+        )
+    assert seen["ignore"] == seen["report"]
+    assert seen["report"]["sender"][1]["status"] == "cancelled"
+    assert seen["report"]["recipient"][0] == 404
+    assert _stored(ctx, worlds["report"]) == [("cancelled", True)]
+
+
+def test_a_block_after_an_undelivered_invitation_reads_the_same(
+    ctx: Ctx, client: TestClient, clock: FrozenClock
+) -> None:
+    worlds = _worlds(ctx)
+    clock.advance(days=181)
+    for w in worlds.values():
+        again = client.post(
+            f"{API}/invitations", json={"to": w.recipient.handle}, headers=bearer(ctx, w.sender)
+        )
+        assert again.status_code == 201, again.text
+        w.track(ctx.session.get_one(Invitation, again.json()["invitation"]["id"]))
+    assert _stored(ctx, worlds["report"])[1] == ("undelivered", False)
+    for w in worlds.values():
+        _set_block(client, ctx, w.recipient, w.sender, on=True)
+    ignored, reported = (_blocked_sender_view(client, ctx, worlds[w]) for w in WORLDS)
+    assert ignored == reported
+    assert reported["sent"]["total"] == 0
+    assert reported["each"][0][1]["status"] == "expired"  # closed before the block
+    assert (reported["each"][1][0], reported["each"][1][1]["error"]) == (
+        404,
+        "invitation_not_found",
+    )
+    assert _stored(ctx, worlds["report"]) == [("declined_unknown", True), ("cancelled", False)]
+    assert _stored(ctx, worlds["ignore"]) == [("expired", False), ("cancelled", False)]
+    # The undelivered invitation stays unknown to the recipient who blocked its sender.
+    rita = worlds["report"].recipient
+    as_rita = bearer(ctx, rita)
+    phantom = worlds["report"].ids[1]
+    refused(
+        client.get(f"{API}/invitations/{phantom}", headers=as_rita), 404, "invitation_not_found"
+    )
+    refused(
+        client.post(f"{API}/invitations/{phantom}/accept", headers=as_rita),
+        404,
+        "invitation_not_found",
+    )
+    archive = client.get(f"{API}/me/export/archive", headers=as_rita)
+    assert archive.status_code == 200, archive.text
+    assert len(archive.json()["invitations"]["received"]) == 1
+    ignoring = client.get(
+        f"{API}/me/export/archive", headers=bearer(ctx, worlds["ignore"].recipient)
+    )
+    assert len(ignoring.json()["invitations"]["received"]) == 2
+
+
+def test_after_an_unblock_only_the_ignored_sender_reaches_the_recipient(
+    ctx: Ctx, client: TestClient, kith: Kith
+) -> None:
+    worlds = _worlds(ctx)
+    for w in worlds.values():  # a shared connection makes each a suggestion for the other
+        friend = make_member(ctx, "Cy", f"Cole{w.answer}")
+        connect(ctx, friend, w.sender)
+        connect(ctx, friend, w.recipient)
+        _set_block(client, ctx, w.recipient, w.sender, on=True)
+        _set_block(client, ctx, w.recipient, w.sender, on=False)
+    assert kith.network is not None
+    kith.network.poll()
+
+    def suggested(viewer: Member) -> list[str]:
+        got = client.get(f"{API}/suggestions", headers=bearer(ctx, viewer)).json()
+        return [i["member"]["handle"] for i in got["items"]]
+
+    # The one who said "I don't know this person" is still not offered the sender.
+    assert suggested(worlds["ignore"].recipient) == [worlds["ignore"].sender.handle]
+    assert suggested(worlds["report"].recipient) == []
+
+    seen = {}
+    for name, w in worlds.items():
+        auth = bearer(ctx, w.sender)
+        old = _answer(client.get(f"{API}/invitations/{w.invitation.id}", headers=auth))
+        new = client.post(f"{API}/invitations", json={"to": w.recipient.handle}, headers=auth)
+        assert new.status_code == 201, new.text
+        w.track(ctx.session.get_one(Invitation, new.json()["invitation"]["id"]))
+        again = client.post(f"{API}/invitations", json={"to": w.recipient.handle}, headers=auth)
+        seen[name] = w.norm(
+            {
+                "old": old,
+                "new": new.json(),
+                "again": _answer(again),
+                "sent": client.get(f"{API}/invitations/sent", headers=auth).json(),
+                "profile": client.get(f"{API}/members/{w.recipient.handle}", headers=auth).json(),
+                "insights": client.get(f"{API}/me/insights", headers=auth).json()["invitations"],
+            }
+        )
+    assert seen["ignore"] == seen["report"]
+    assert (seen["report"]["old"][0], seen["report"]["old"][1]["error"]) == (
+        404,
+        "invitation_not_found",
+    )
+    assert seen["report"]["new"]["invitation"]["status"] == "pending"
+    assert seen["report"]["again"][1]["error"] == "invitation_pending"
+    assert [i["status"] for i in seen["report"]["sent"]["items"]] == ["pending"]
+    # Only the ignoring recipient receives it: the report still stands.
+    assert _stored(ctx, worlds["report"]) == [("cancelled", True), ("undelivered", False)]
+    assert _stored(ctx, worlds["ignore"]) == [("cancelled", False), ("pending", False)]
+
+    def received(w: World) -> int:
+        listed = client.get(f"{API}/invitations/received", headers=bearer(ctx, w.recipient))
+        return int(listed.json()["total"])
+
+    assert received(worlds["ignore"]) == 1
+    assert received(worlds["report"]) == 0
+
+
+def test_a_report_closed_by_a_block_still_counts_towards_the_restriction(ctx: Ctx) -> None:
+    sender = make_member(ctx, "Sam")
+    threshold = ctx.settings.unknown_reports_threshold
+    recipients = [make_member(ctx, f"R{n}") for n in range(threshold)]
+    invitations = [send_invitation(ctx, sender, r).invitation for r in recipients]
+    for recipient, invitation in zip(recipients[:-1], invitations[:-1], strict=True):
+        report_unknown(ctx, recipient, invitation.id)
+    block(ctx, recipients[0], sender)
+    assert invitations[0].status == "cancelled"
+    assert sender.invite_restricted_until is None
+    report_unknown(ctx, recipients[-1], invitations[-1].id)
+    assert sender.invite_restricted_until is not None
+
+
+def test_inviting_back_takes_the_report_back(ctx: Ctx, client: TestClient) -> None:
+    w = World(ctx, "report")
+    result = send_invitation(ctx, w.recipient, w.sender)
+    assert result.connection is not None
+    assert _stored(ctx, w) == [("accepted", False)]
+    remove_connection(ctx, w.sender, w.recipient)
+    later = send_invitation(ctx, w.sender, w.recipient).invitation
+    assert later.status == "pending"
+    listed = client.get(f"{API}/invitations/received", headers=bearer(ctx, w.recipient))
+    assert [i["id"] for i in listed.json()["items"]] == [later.id]

@@ -1,5 +1,6 @@
 """Block actions. A block is silent and mutual: the two can no longer see, find,
-invite or follow each other; their connection, follows and open invitations go.
+invite or follow each other; their connection, follows and the invitations that
+read pending to their sender (open, ignored, reported or undelivered) go.
 Only the blocker can unblock, and re-blocking the same member waits 48 hours."""
 
 from __future__ import annotations
@@ -8,11 +9,17 @@ from datetime import timedelta
 
 from sqlalchemy import and_, delete, or_, select
 
-from kith.connections.queries import active_block, connection_between, lock_members
+from kith.connections.queries import (
+    active_block,
+    connection_between,
+    expiry_cutoff,
+    lock_members,
+    reads_pending_to_sender,
+)
 from kith.connections.service import drop_connection
 from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
-from kith.models import OPEN_STATUSES, Block, Follow, Invitation, Member
+from kith.models import Block, Follow, Invitation, Member
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.linking import forget_matches
 
@@ -61,11 +68,16 @@ def block(ctx: Ctx, blocker: Member, target: Member) -> Block:
         )
     )
     lo, hi = min(a, b), max(a, b)
+    # Every invitation either way that reads pending to its sender, whatever the
+    # recipient answered (so a block reads the same after an ignore as after "I don't
+    # know this person"); a reported one keeps ``reported_at``, so the report still
+    # stands after an unblock.
+    cutoff = expiry_cutoff(now, ctx.settings.invitation_expiry_days)
     open_invitations = ctx.session.scalars(
         select(Invitation).where(
             Invitation.pair_lo == lo,
             Invitation.pair_hi == hi,
-            Invitation.status.in_(OPEN_STATUSES),
+            reads_pending_to_sender(cutoff),
         )
     )
     for invitation in open_invitations:

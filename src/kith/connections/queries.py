@@ -160,6 +160,56 @@ def pending_from(
     )
 
 
+def sent_after_a_report() -> Exists:
+    """SQL: an earlier invitation from the same sender to the same recipient was
+    answered "I don't know this person", so this one was never delivered (it was
+    stored ``undelivered``; a block may since have cancelled it)."""
+    earlier = aliased(Invitation)
+    return (
+        select(earlier.id)
+        .where(
+            earlier.sender_id == Invitation.sender_id,
+            earlier.recipient_id == Invitation.recipient_id,
+            earlier.id < Invitation.id,
+            earlier.reported_at.is_not(None),
+        )
+        .exists()
+    )
+
+
+def never_delivered(session: Session, invitation: Invitation) -> bool:
+    """Whether ``invitation`` never reached its recipient (see :func:`sent_after_a_report`)."""
+    if invitation.status == "undelivered":
+        return True
+    if invitation.status != "cancelled":
+        return False
+    found = session.scalar(
+        select(Invitation.id).where(Invitation.id == invitation.id, sent_after_a_report())
+    )
+    return found is not None
+
+
+def closed_by_block_of(session: Session, invitation: Invitation) -> int | None:
+    """Who closed a cancelled invitation by blocking the other member: the blocker of
+    the last block between the two made when it was cancelled (None if no block did,
+    as when an account was deleted)."""
+    if invitation.status != "cancelled" or invitation.responded_at is None:
+        return None
+    a, b = invitation.sender_id, invitation.recipient_id
+    return session.scalar(
+        select(Block.blocker_id)
+        .where(
+            or_(
+                and_(Block.blocker_id == a, Block.blocked_id == b),
+                and_(Block.blocker_id == b, Block.blocked_id == a),
+            ),
+            Block.created_at <= invitation.responded_at,
+        )
+        .order_by(Block.created_at.desc(), Block.id.desc())
+        .limit(1)
+    )
+
+
 def invitations_sent_since(session: Session, sender: int, since: datetime) -> int:
     return int(
         session.scalar(

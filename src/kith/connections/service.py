@@ -19,12 +19,14 @@ from kith.connections.queries import (
     active_block,
     block_exists,
     blocked_between,
+    closed_by_block_of,
     connection_between,
     connection_count,
     expiry_cutoff,
     invitations_sent_since,
     is_following,
     lock_members,
+    never_delivered,
     open_invitation,
     pair,
     pending_from,
@@ -209,6 +211,7 @@ def send_invitation(
         _check_capacity(ctx, sender, recipient)
         theirs.status = "accepted"
         theirs.responded_at = now
+        theirs.reported_at = None  # inviting back takes back "I don't know this person"
         connection = _connect(ctx, recipient, sender, theirs, theirs.context or context)
         notify(
             ctx, recipient.id, "invitation_accepted", actor_id=sender.id, invitation_id=theirs.id
@@ -281,7 +284,7 @@ def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -
         select(Invitation).where(
             Invitation.sender_id == sender.id,
             Invitation.recipient_id == recipient.id,
-            or_(Invitation.status == "declined_unknown", Invitation.withdrawn_at.is_not(None)),
+            or_(Invitation.reported_at.is_not(None), Invitation.withdrawn_at.is_not(None)),
         )
     ).all()
     cooldown = timedelta(days=ctx.settings.withdraw_cooldown_days)
@@ -297,7 +300,7 @@ def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -
             f"you can invite them again from {_fmt_day(until)}.",
             code="withdraw_cooldown",
         )
-    return any(inv.status == "declined_unknown" for inv in previous)
+    return any(inv.reported_at is not None for inv in previous)
 
 
 def _check_recipient_policy(ctx: Ctx, sender: Member, recipient: Member, email: str | None) -> None:
@@ -363,14 +366,22 @@ def _check_restriction(
 def _invitation_for(ctx: Ctx, member: Member, invitation_id: int, role: str) -> Invitation:
     invitation = ctx.session.get(Invitation, invitation_id)
     owner = None if invitation is None else getattr(invitation, f"{role}_id")
-    if invitation is None or owner != member.id or _hidden_from(invitation, member):
+    if invitation is None or owner != member.id or _hidden_from(ctx, invitation, member):
         raise NotFound("There is no such invitation.", code="invitation_not_found")
     return invitation
 
 
-def _hidden_from(invitation: Invitation, member: Member) -> bool:
-    """An undelivered invitation does not exist for its recipient."""
-    return invitation.status == "undelivered" and invitation.recipient_id == member.id
+def _hidden_from(ctx: Ctx, invitation: Invitation, member: Member) -> bool:
+    """Whether ``invitation`` does not exist for ``member``: one never delivered does
+    not for its recipient, and one that the other member's block closed does not for
+    the member they blocked (a block removes the invitations between the two, and to
+    the blocked member the blocker does not exist)."""
+    if invitation.status not in ("undelivered", "cancelled"):
+        return False
+    if invitation.recipient_id == member.id and never_delivered(ctx.session, invitation):
+        return True
+    closer = closed_by_block_of(ctx.session, invitation)
+    return closer is not None and closer != member.id
 
 
 def _closed(ctx: Ctx, invitation: Invitation, viewer: Member) -> Conflict:
@@ -428,7 +439,7 @@ def report_unknown(ctx: Ctx, member: Member, invitation_id: int) -> Invitation:
     restricts a sender reported too often."""
     settings = ctx.settings
     invitation = _invitation_for(ctx, member, invitation_id, "recipient")
-    if invitation.status == "declined_unknown":
+    if invitation.reported_at is not None:
         return invitation
     if invitation.status not in OPEN_STATUSES or _expire_if_due(ctx, invitation) is None:
         raise _closed(ctx, invitation, member)
@@ -436,6 +447,7 @@ def report_unknown(ctx: Ctx, member: Member, invitation_id: int) -> Invitation:
     lock_members(ctx.session, invitation.sender_id)
     invitation.status = "declined_unknown"
     invitation.responded_at = now
+    invitation.reported_at = now
     ctx.session.flush()
     since = now - timedelta(days=settings.unknown_reports_window_days)
     reports = ctx.session.scalar(
@@ -443,8 +455,7 @@ def report_unknown(ctx: Ctx, member: Member, invitation_id: int) -> Invitation:
         .select_from(Invitation)
         .where(
             Invitation.sender_id == invitation.sender_id,
-            Invitation.status == "declined_unknown",
-            Invitation.responded_at > since,
+            Invitation.reported_at > since,
         )
     )
     if (reports or 0) >= settings.unknown_reports_threshold:
@@ -475,7 +486,7 @@ def get_invitation(ctx: Ctx, member: Member, invitation_id: int) -> Invitation:
     if (
         invitation is None
         or member.id not in (invitation.sender_id, invitation.recipient_id)
-        or _hidden_from(invitation, member)
+        or _hidden_from(ctx, invitation, member)
     ):
         raise NotFound("There is no such invitation.", code="invitation_not_found")
     return invitation

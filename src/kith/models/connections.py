@@ -28,6 +28,11 @@ class Invitation(Base):
     recipient) and cancelled (closed by a block). Expiry is decided from
     ``created_at``; the stored status may still say pending or ignored after the
     expiry date until a sweep or a new invitation between the two closes it.
+
+    ``reported_at`` records "I don't know this person" as a fact of its own: a block
+    later cancels the invitation like any other that reads pending to its sender,
+    and the report (which stops the sender reaching the recipient for good and counts
+    towards the sender's restriction) stays.
     """
 
     __tablename__ = "invitations"
@@ -44,6 +49,7 @@ class Invitation(Base):
         Index("ix_invitations_recipient_status", "recipient_id", "status", "created_at"),
         Index("ix_invitations_sender_created", "sender_id", "created_at"),
         Index("ix_invitations_pair", "pair_lo", "pair_hi"),
+        Index("ix_invitations_sender_reported", "sender_id", "reported_at"),
         CheckConstraint("pair_lo < pair_hi", name="pair_order"),
     )
 
@@ -60,6 +66,9 @@ class Invitation(Base):
     # Set when the sender withdraws; a silently declined invitation keeps its
     # status and only leaves the sender's list.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the recipient answers "I don't know this person"; kept whatever the
+    # status becomes.
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     sender: Mapped[Member] = relationship(foreign_keys=[sender_id])
     recipient: Mapped[Member] = relationship(foreign_keys=[recipient_id])

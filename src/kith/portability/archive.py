@@ -30,6 +30,7 @@ from sqlalchemy import case, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from kith.accounts.deletion import FORMER_MEMBER, is_former_handle
+from kith.connections.queries import sent_after_a_report
 from kith.connections.service import is_expired, status_for
 from kith.db import Ctx
 from kith.members.service import career_stage
@@ -283,7 +284,9 @@ def _invitations_and_blocks(
             or_(
                 Invitation.sender_id == me,
                 # one sent after "I don't know this person" never reached the recipient
-                (Invitation.recipient_id == me) & (Invitation.status != "undelivered"),
+                # (stored undelivered, or since cancelled by a block)
+                (Invitation.recipient_id == me)
+                & ~(Invitation.status.in_(("undelivered", "cancelled")) & sent_after_a_report()),
             )
         )
         .order_by(Invitation.created_at, Invitation.id)

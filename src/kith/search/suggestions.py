@@ -116,7 +116,7 @@ def _hidden(ctx: Ctx, viewer: Member) -> set[int]:
                 ),
                 and_(
                     Invitation.recipient_id == viewer.id,
-                    Invitation.status == "declined_unknown",
+                    Invitation.reported_at.is_not(None),
                 ),
                 and_(Invitation.sender_id == viewer.id, Invitation.withdrawn_at > cooldown),
             ),
