@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from kith.clock import Clock, SystemClock
 from kith.config import Settings, get_settings
-from kith.db import Ctx, Database, unit_of_work
+from kith.db import Database
 from kith.graph.sync import NetworkSync
+from kith.uow import Ctx, unit_of_work
 
 
 @dataclass

@@ -21,7 +21,6 @@ from kith.accounts.service import SigninFailed, issue_token
 from kith.blocks.service import block
 from kith.cli import app as cli
 from kith.connections.service import send_invitation
-from kith.db import Ctx
 from kith.follows.service import follow
 from kith.graph.sync import verify
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
@@ -48,6 +47,7 @@ from kith.relationships.interactions import log_interaction
 from kith.relationships.records import add_note, set_how_we_met, set_tier, tag_contact
 from kith.relationships.tiers_tags import create_tier
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import PASSWORD, bearer, connect, make_member
 from tests.helpers import refusal, refused
 from tests.web.test_pages import alerts, post, sign_in_as

@@ -6,12 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kith.db import Ctx
 from kith.demo.service import build_demo
 from kith.models import Company, Member, Position, SearchDocument
 from kith.pagination import PageRequest
 from kith.runtime import Kith
 from kith.search.service import SearchQuery, search_people
+from kith.uow import Ctx
 from tests.factories import make_member
 from tests.search.conftest import profile, synced
 

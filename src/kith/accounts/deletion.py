@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from kith.accounts.credentials import Units
 from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
-from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid
 from kith.insights.service import forget_member as forget_in_insights
 from kith.messaging.service import forget_sender
@@ -63,6 +62,7 @@ from kith.models import (
 from kith.portability.reports import forget_member_in_reports
 from kith.search import index as search_index
 from kith.security import verify_password
+from kith.uow import Ctx
 
 FORMER_MEMBER = "Former member"
 # Never a valid password hash: nothing verifies against it.

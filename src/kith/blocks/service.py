@@ -10,11 +10,11 @@ from sqlalchemy import and_, delete, or_, select
 
 from kith.connections.queries import active_block, connection_between, lock_members
 from kith.connections.service import drop_connection
-from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
 from kith.models import OPEN_STATUSES, Block, Follow, Invitation, Member
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.linking import forget_matches
+from kith.uow import Ctx
 
 
 def block(ctx: Ctx, blocker: Member, target: Member) -> Block:

@@ -31,7 +31,6 @@ from sqlalchemy.orm import aliased
 
 from kith.accounts.deletion import FORMER_MEMBER, is_former_handle
 from kith.connections.service import is_expired, status_for
-from kith.db import Ctx
 from kith.members.service import career_stage
 from kith.models import (
     Block,
@@ -50,6 +49,7 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.uow import Ctx
 
 __all__ = [
     "ARCHIVE_FORMAT",

@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from kith.connections.api import PageNo, PerPage, page_request
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
@@ -57,6 +56,7 @@ from kith.relationships.schemas import (
     TierOut,
     TierUpdate,
 )
+from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(prefix="/relationships", tags=["relationships"])

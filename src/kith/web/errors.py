@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kith.db import is_unavailable, note_failure
+from kith.db import is_unavailable
 from kith.errors import KithError
+from kith.uow import note_failure
 from kith.web.headers import security_headers
 
 log = logging.getLogger("kith")
