@@ -10,6 +10,7 @@ of work itself lives in :mod:`kith.uow`; this module knows no domain.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,7 @@ class Database:
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.reader, expire_on_commit=False)
         self.bound = False
+        self._session_listeners: list[tuple[str, Callable[..., Any]]] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,6 +107,22 @@ class Database:
         self.write_sessions = factory
         self.read_sessions = factory
         self.bound = True
+        for identifier, fn in self._session_listeners:
+            event.listen(factory, identifier, fn)
+
+    def listen(self, identifier: str, fn: Callable[..., Any]) -> None:
+        """Call ``fn`` on the session event ``identifier`` (``"after_flush"``...) in every
+        session of this database, those made after :meth:`bind_to` included. The
+        domains that keep derived rows in step (the search index) install theirs at
+        start; installing the same listener again changes nothing."""
+        if (identifier, fn) in self._session_listeners:
+            return
+        self._session_listeners.append((identifier, fn))
+        factories = [self.write_sessions]
+        if self.read_sessions is not self.write_sessions:
+            factories.append(self.read_sessions)
+        for factory in factories:
+            event.listen(factory, identifier, fn)
 
     def session(self, *, write: bool = True) -> Session:
         return (self.write_sessions if write else self.read_sessions)()
