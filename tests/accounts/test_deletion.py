@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, Table, func, insert, inspect, select
 from typer.testing import CliRunner
 
 from kith.accounts.credentials import sign_in
-from kith.accounts.deletion import delete_account, placeholder_handle
+from kith.accounts.deletion import delete_account
 from kith.accounts.service import SigninFailed, issue_token
 from kith.blocks.service import block
 from kith.cli import app as cli
@@ -43,6 +43,7 @@ from kith.models import (
     SigninAttempt,
     SuggestionSeen,
 )
+from kith.models.former import placeholder_handle
 from kith.relationships.interactions import log_interaction
 from kith.relationships.records import add_note, set_how_we_met, set_tier, tag_contact
 from kith.relationships.tiers_tags import create_tier

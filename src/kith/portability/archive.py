@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import case, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from kith.accounts.deletion import FORMER_MEMBER, is_former_handle
 from kith.connections.service import is_expired, status_for
 from kith.members.service import career_stage
 from kith.models import (
@@ -49,6 +48,7 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.models.former import FORMER_MEMBER, is_former_handle
 from kith.uow import Ctx
 
 __all__ = [
