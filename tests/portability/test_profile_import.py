@@ -7,7 +7,7 @@ import pytest
 from kith.errors import Invalid
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.portability.linkedin import LinkedInExport, read_export
-from kith.portability.service import import_profile, preview_profile
+from kith.portability.profile_import import import_profile, preview_profile
 from kith.uow import Ctx
 from tests.factories import make_member
 

@@ -10,8 +10,8 @@ from kith.connections.schemas import Paged
 from kith.pagination import Page
 from kith.portability.inviting import ImportedMatch, InviteOutcome
 from kith.portability.linkedin import SourceFile
+from kith.portability.profile_import import FieldChange, ProfilePreview
 from kith.portability.reports import ImportReport, ReportRow
-from kith.portability.service import FieldChange, ProfilePreview
 
 
 class ReportRowOut(BaseModel):
