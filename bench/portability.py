@@ -35,8 +35,8 @@ from kith.migrations import upgrade
 from kith.models import Company, Connection, Contact, ImportRun, Member, Position
 from kith.pagination import PageRequest
 from kith.portability.inviting import imported_matches, invite_matches
+from kith.portability.profile_import import run_import
 from kith.portability.reports import report_of
-from kith.portability.service import run_import
 from kith.runtime import Kith
 
 from .backends import on_backends

@@ -21,9 +21,10 @@ from sqlalchemy import create_engine, text
 from kith.app import create_app
 from kith.clock import FrozenClock
 from kith.config import Settings
-from kith.db import Base, Ctx, Database
+from kith.db import Base, Database
 from kith.migrations import upgrade
 from kith.runtime import Kith
+from kith.uow import Ctx
 
 CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105

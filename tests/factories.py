@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from kith.accounts.service import issue_token, sign_up
 from kith.connections.service import accept_invitation, send_invitation
-from kith.db import Ctx
 from kith.models import Connection, Member
+from kith.uow import Ctx
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"  # noqa: S105

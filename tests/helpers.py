@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kith.db import Ctx
 from kith.errors import KithError
+from kith.uow import Ctx
 
 
 def refused(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from kith.db import Ctx
 from kith.demo.service import DEMO_EMAIL, build_demo
 from kith.models import Conversation, Member, Message
 from kith.pagination import PageRequest
 from kith.relationships.pruning import interaction_counts
 from kith.relationships.reconnect import due_to_reconnect
+from kith.uow import Ctx
 
 
 def test_the_demo_member_has_relationships_to_manage(ctx: Ctx) -> None:

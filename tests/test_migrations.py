@@ -137,3 +137,39 @@ def test_reports_are_backfilled_from_the_answer(empty_database: Database) -> Non
     assert same == 1
     indexes = {i["name"] for i in inspect(empty_database.writer).get_indexes("invitations")}
     assert "ix_invitations_sender_reported" in indexes
+
+
+def test_existing_members_get_their_search_documents(empty_database: Database) -> None:
+    """Migration 0002 builds the documents of the members already there with its own
+    copy of the index builder (it imports nothing of the application)."""
+    upgrade(empty_database.writer, "0001")
+    with empty_database.writer.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO members (id, email, handle, password_hash, role, is_active, "
+                "created_at, first_name, last_name, headline, about, location, industry, "
+                "invite_policy, follow_policy, connections_visibility, follow_primary) "
+                "VALUES (1, 'zoe@example.org', 'zoe', 'x', 'member', :yes, "
+                "'2026-01-01 00:00:00', 'Zoé', 'Ngata', 'Welder', '', 'Wellington', "
+                "'Metal', 'everyone', 'everyone', 'connections', :no)"
+            ),
+            {"yes": True, "no": False},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO companies (id, name, key, created_at) "
+                "VALUES (1, 'Initech', 'initech', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO positions (member_id, company_id, title, location, description, "
+                "start_year) VALUES (1, 1, 'Smith', '', '', 2020)"
+            )
+        )
+    upgrade(empty_database.writer, "0002")
+    with empty_database.writer.connect() as conn:
+        row = conn.execute(
+            text("SELECT name, headline, work, place FROM search_documents WHERE member_id = 1")
+        ).one()
+    assert tuple(row) == ("Zoe Ngata", "Welder", "Smith Initech", "Wellington Metal")

@@ -1,34 +1,23 @@
-"""Database engines, the declarative base and the unit of work.
+"""Database engines, the declarative base and sessions.
 
 SQLite (WAL) is the embedded default and PostgreSQL the production database.
 On SQLite a *write* unit of work starts with ``BEGIN IMMEDIATE`` so that
 concurrent writers queue up instead of failing on a stale snapshot; read-only
-units of work start a plain deferred transaction and never block writers.
+units of work start a plain deferred transaction and never block writers. The unit
+of work itself lives in :mod:`kith.uow`; this module knows no domain.
 """
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-
-from kith.clock import Clock
-from kith.config import Settings
-
-if TYPE_CHECKING:
-    from kith.graph.sync import NetworkSync
-
-log = logging.getLogger("kith.db")
 
 # PostgreSQL's "try the transaction again" states: serialization_failure, deadlock_detected.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
@@ -94,23 +83,6 @@ def make_engines(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> tupl
     return engine, engine
 
 
-@dataclass
-class Ctx:
-    """What a service function needs: the session, the clock, the settings, and a
-    place to queue side effects that must run only after the commit."""
-
-    session: Session
-    clock: Clock
-    settings: Settings
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
-    network_changed: Callable[[], None] | None = None  # tells this process's engine
-    graph: NetworkSync | None = None  # this process's network engine, when running
-
-    def on_commit(self, fn: Callable[[], None]) -> None:
-        if fn not in self.after_commit:
-            self.after_commit.append(fn)
-
-
 class Database:
     """Engines plus session factories for one database URL."""
 
@@ -120,6 +92,7 @@ class Database:
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.reader, expire_on_commit=False)
         self.bound = False
+        self._session_listeners: list[tuple[str, Callable[..., Any]]] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -134,6 +107,22 @@ class Database:
         self.write_sessions = factory
         self.read_sessions = factory
         self.bound = True
+        for identifier, fn in self._session_listeners:
+            event.listen(factory, identifier, fn)
+
+    def listen(self, identifier: str, fn: Callable[..., Any]) -> None:
+        """Call ``fn`` on the session event ``identifier`` (``"after_flush"``...) in every
+        session of this database, those made after :meth:`bind_to` included. The
+        domains that keep derived rows in step (the search index) install theirs at
+        start; installing the same listener again changes nothing."""
+        if (identifier, fn) in self._session_listeners:
+            return
+        self._session_listeners.append((identifier, fn))
+        factories = [self.write_sessions]
+        if self.read_sessions is not self.write_sessions:
+            factories.append(self.read_sessions)
+        for factory in factories:
+            event.listen(factory, identifier, fn)
 
     def session(self, *, write: bool = True) -> Session:
         return (self.write_sessions if write else self.read_sessions)()
@@ -177,90 +166,3 @@ def is_unavailable(exc: BaseException) -> bool:
         or sqlstate in UNAVAILABLE_SQLSTATES
         or sqlstate in RETRYABLE_SQLSTATES
     )
-
-
-@dataclass
-class Attempt:
-    """One try at a request: did any of its units of work commit a write, and was it
-    refused only because of a concurrent transaction? A request whose units of work
-    committed nothing can safely be run again from the start (side effects run only
-    after a commit)."""
-
-    committed: bool = False
-    retryable: bool = False
-
-
-_attempt: ContextVar[Attempt | None] = ContextVar("kith_attempt", default=None)
-
-
-@contextmanager
-def attempt() -> Iterator[Attempt]:
-    """Record the commits made inside this block (in this thread or threads that
-    copy its context, as FastAPI's thread pool does)."""
-    current = Attempt()
-    token = _attempt.set(current)
-    try:
-        yield current
-    finally:
-        _attempt.reset(token)
-
-
-def note_failure(exc: BaseException) -> None:
-    """Tell the current attempt that the database refused it (see :func:`is_retryable`)."""
-    current = _attempt.get()
-    if current is not None and is_retryable(exc):
-        current.retryable = True
-
-
-def _committed() -> None:
-    current = _attempt.get()
-    if current is not None:
-        current.committed = True
-
-
-def run_after_commit(steps: list[Callable[[], None]]) -> None:
-    """Run side effects after a commit. The change is saved whatever happens here:
-    a failing step is logged, never raised (the network engine catches up from
-    the outbox on its next poll)."""
-    for step in steps:
-        try:
-            step()
-        except Exception:
-            log.exception("a step after commit failed (%r); the change itself is saved", step)
-
-
-@contextmanager
-def unit_of_work(
-    db: Database,
-    clock: Clock,
-    settings: Settings,
-    *,
-    write: bool = True,
-    network_changed: Callable[[], None] | None = None,
-    graph: NetworkSync | None = None,
-) -> Iterator[Ctx]:
-    """One action, one transaction, one commit point; side effects after commit."""
-    session = db.session(write=write)
-    ctx = Ctx(
-        session=session,
-        clock=clock,
-        settings=settings,
-        network_changed=network_changed,
-        graph=graph,
-    )
-    try:
-        yield ctx
-        session.commit()
-        if write:
-            _committed()
-    except BaseException as exc:
-        # A refusal that must still be recorded (a failed sign-in) says so.
-        if getattr(exc, "persist", False):
-            session.commit()
-            _committed()
-        else:
-            session.rollback()
-        raise
-    finally:
-        session.close()
-    run_after_commit(ctx.after_commit)

@@ -22,7 +22,7 @@ from psycopg.pq import Format
 from sqlalchemy import ColumnElement, any_, bindparam, func, select
 from sqlalchemy.types import UserDefinedType
 
-from kith.db import Ctx
+from kith.uow import Ctx
 
 INT4_OID, INT4_ARRAY_OID = 23, 1007
 

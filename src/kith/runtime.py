@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from kith.clock import Clock, SystemClock
 from kith.config import Settings, get_settings
-from kith.db import Ctx, Database, unit_of_work
+from kith.db import Database
 from kith.graph.sync import NetworkSync
+from kith.search import index as search_index
+from kith.uow import Ctx, unit_of_work
 
 
 @dataclass
@@ -20,6 +22,11 @@ class Kith:
     clock: Clock
     db: Database
     network: NetworkSync | None = None
+
+    def __post_init__(self) -> None:
+        # Domains that keep derived rows in step with every flush listen on the
+        # database's sessions from the start.
+        search_index.install(self.db)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, clock: Clock | None = None) -> Kith:

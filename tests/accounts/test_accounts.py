@@ -16,10 +16,10 @@ from kith.accounts.service import (
 )
 from kith.clock import FrozenClock
 from kith.config import Settings
-from kith.db import Ctx
 from kith.models import AuthToken, Member, SigninAttempt
 from kith.runtime import Kith
 from kith.security import verify_password
+from kith.uow import Ctx
 from tests.factories import PASSWORD, bearer, make_member
 from tests.helpers import refusal, refused, with_settings
 

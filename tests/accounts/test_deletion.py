@@ -16,12 +16,11 @@ from sqlalchemy import MetaData, Table, func, insert, inspect, select
 from typer.testing import CliRunner
 
 from kith.accounts.credentials import sign_in
-from kith.accounts.deletion import delete_account, placeholder_handle
+from kith.accounts.deletion import delete_account
 from kith.accounts.service import SigninFailed, issue_token
 from kith.blocks.service import block
 from kith.cli import app as cli
 from kith.connections.service import send_invitation
-from kith.db import Ctx
 from kith.follows.service import follow
 from kith.graph.sync import verify
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
@@ -44,10 +43,12 @@ from kith.models import (
     SigninAttempt,
     SuggestionSeen,
 )
+from kith.models.former import placeholder_handle
 from kith.relationships.interactions import log_interaction
 from kith.relationships.records import add_note, set_how_we_met, set_tier, tag_contact
 from kith.relationships.tiers_tags import create_tier
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import PASSWORD, bearer, connect, make_member
 from tests.helpers import refusal, refused
 from tests.web.test_pages import alerts, post, sign_in_as

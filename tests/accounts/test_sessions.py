@@ -11,8 +11,8 @@ from sqlalchemy import select
 from kith.accounts.service import issue_token
 from kith.accounts.sessions import end_sessions
 from kith.clock import FrozenClock
-from kith.db import Ctx
 from kith.models import AuthToken
+from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE
 from tests.factories import PASSWORD, make_member
 from tests.helpers import page_post, refused

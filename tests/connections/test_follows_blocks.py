@@ -15,11 +15,11 @@ from kith.connections.service import (
     send_invitation,
     sent_invitations,
 )
-from kith.db import Ctx
 from kith.follows.service import counts, follow, followers, following, unfollow
 from kith.members.service import view_member
 from kith.models import Block, Follow, Member, NetworkOutbox, Notification
 from kith.pagination import PageRequest
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused
 

@@ -22,7 +22,6 @@ from kith.connections.service import (
     status_for,
     withdraw_invitation,
 )
-from kith.db import Ctx
 from kith.follows.service import follow
 from kith.models import (
     OPEN_STATUSES,
@@ -36,6 +35,7 @@ from kith.models import (
 from kith.notifications.service import mark_read, unread_count
 from kith.pagination import PageRequest
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused, with_settings
 

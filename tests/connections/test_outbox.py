@@ -16,11 +16,11 @@ from kith.connections.service import (
     send_invitation,
     withdraw_invitation,
 )
-from kith.db import Ctx
 from kith.errors import KithError
 from kith.follows.service import follow, unfollow
 from kith.models import Member, NetworkOutbox
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, with_settings
 

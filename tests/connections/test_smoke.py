@@ -2,8 +2,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kith.connections.service import send_invitation
-from kith.db import Ctx
 from kith.errors import Conflict
+from kith.uow import Ctx
 from tests.factories import api_signup, connect, make_member
 
 

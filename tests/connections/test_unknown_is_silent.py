@@ -21,11 +21,11 @@ from kith.connections.service import (
     send_invitation,
     withdraw_invitation,
 )
-from kith.db import Ctx
 from kith.models import Contact, Invitation, Member, Notification
 from kith.pagination import PageRequest
 from kith.portability.inviting import imported_matches, invite_matches
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import page_as, page_post, refused
 

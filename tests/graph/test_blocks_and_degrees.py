@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kith.blocks.service import block
-from kith.db import Ctx
 from kith.models import Member
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import page_as
 

@@ -7,11 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kith.blocks.service import block
-from kith.db import Ctx
 from kith.graph import service
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.web.test_pages import sign_in_as
 

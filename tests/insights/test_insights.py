@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from kith.clock import FrozenClock
 from kith.connections.service import ignore_invitation, send_invitation, withdraw_invitation
-from kith.db import Ctx
 from kith.insights import service
 from kith.insights.jobs import CommunityRefresher
 from kith.members.service import (
@@ -28,6 +27,7 @@ from kith.messaging.service import send_message
 from kith.models import CommunityInsightsResult, Connection, Member
 from kith.relationships.interactions import log_interaction
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refused
 from tests.web.test_pages import post, sign_in_as

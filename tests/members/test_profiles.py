@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kith.blocks.service import block
-from kith.db import Ctx
 from kith.members.service import (
     EducationInput,
     PositionInput,
@@ -19,6 +18,7 @@ from kith.members.service import (
     update_profile,
 )
 from kith.models import Company, Member, MemberSkill, Position, School, Skill
+from kith.uow import Ctx
 from tests.factories import bearer, make_member
 from tests.helpers import refusal, refused
 

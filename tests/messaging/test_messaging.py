@@ -8,12 +8,12 @@ from fastapi.testclient import TestClient
 
 from kith.blocks.service import block
 from kith.connections.service import remove_connection
-from kith.db import Ctx
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.messaging import service
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused, with_settings
 

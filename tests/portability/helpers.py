@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kith.db import Ctx
 from kith.models import Contact, ContactNote, ContactTag, Interaction, Member
 from kith.relationships.tiers_tags import tag_named
+from kith.uow import Ctx
 
 
 def private_contact(

@@ -24,7 +24,6 @@ from kith.connections.service import (
     send_invitation,
     withdraw_invitation,
 )
-from kith.db import Ctx
 from kith.follows.service import follow
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
 from kith.messaging.service import send_message
@@ -38,6 +37,7 @@ from kith.portability.archive import (
 )
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
+from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE
 from tests.conftest import CHEAP_ARGON2, TEST_SECRET
 from tests.factories import bearer, connect, make_member

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from kith.clock import FrozenClock
-from kith.db import Ctx
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.portability.export import (
     EXPORT_QUERY_COUNT,
@@ -23,6 +22,7 @@ from kith.portability.export import (
 from kith.portability.linkedin import read_export
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.portability.helpers import meet_private, note_private, private_contact, tag_private
 

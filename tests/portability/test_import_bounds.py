@@ -14,7 +14,7 @@ from kith.db import Database
 from kith.members.service import ProfileInput, update_profile
 from kith.migrations import alembic_config
 from kith.models import Member
-from kith.portability import service
+from kith.portability import profile_import
 from kith.portability.linkedin import ImportRefused, Limits, read_export
 from kith.runtime import Kith
 from tests.factories import make_member
@@ -114,7 +114,7 @@ def test_another_member_writes_while_an_import_is_matched(committed_kith: Kith) 
                 update_profile(other, ana, ProfileInput(headline=f"Edited at row {done}"))
             edits.append(f"Edited at row {done}")
 
-    run_id = service.run_import(
+    run_id = profile_import.run_import(
         kith,
         lambda ctx: ctx.session.get_one(Member, sam_id),
         [("Connections.csv", connections_file(rows))],

@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kith.db import Ctx
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.models import Contact, ContactNote, ImportRun, Interaction, Member
 from kith.portability.export import connections_csv, exported_connections, guard
@@ -23,6 +22,7 @@ from kith.portability.linkedin import ImportRefused, Limits, read_export
 from kith.portability.reports import STATUSES, ImportReport, report_of
 from kith.relationships import records as rel
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refused
 from tests.portability.helpers import (

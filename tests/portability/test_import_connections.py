@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from kith.blocks.service import block
 from kith.connections.service import send_invitation
-from kith.db import Base, Ctx, Database
+from kith.db import Base, Database
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.migrations import upgrade
 from kith.models import Contact, ContactNote, ContactTag, ImportRun, Invitation, Member, Tier
@@ -23,6 +23,7 @@ from kith.portability.linkedin import read_export
 from kith.portability.reports import ImportReport, get_import, report_of
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import connect, make_member
 
 from .test_linkedin_files import fixture

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from kith.cli import app
-from kith.db import Ctx
 from kith.models import Contact, ImportRun, Invitation, Member
 from kith.portability.inviting import INVITE_BATCH_MAX
 from kith.portability.reports import STATUSES
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, make_member
 from tests.helpers import refused
 from tests.web.test_pages import alerts, csrf, sign_in_as

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.portability.linkedin import LinkedInExport, read_export
-from kith.portability.service import import_profile, preview_profile
+from kith.portability.profile_import import import_profile, preview_profile
+from kith.uow import Ctx
 from tests.factories import make_member
 
 from .test_linkedin_files import fixture

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from kith.db import Ctx
 from kith.models import Contact
 from kith.relationships import contacts, records, tiers_tags
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import connect, make_member
 from tests.web.test_pages import HTMX, alerts, csrf, post, sign_in_as
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from kith.connections.queries import connection_between
-from kith.db import Ctx
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.models import Member
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import connect, make_member
 from tests.web.test_pages import HTMX, alerts, post, sign_in_as
 

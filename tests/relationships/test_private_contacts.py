@@ -12,7 +12,6 @@ from sqlalchemy import event, select
 
 from kith.blocks.service import block
 from kith.connections.service import remove_connection, send_invitation
-from kith.db import Ctx
 from kith.insights.service import member_insights
 from kith.messaging.service import send_message
 from kith.models import Contact, ContactNote, Interaction, Member, Notification
@@ -29,6 +28,7 @@ from kith.relationships import (
     tiers_tags,
 )
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused, with_settings
 

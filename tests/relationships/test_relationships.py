@@ -10,13 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
 from kith.connections.queries import connection_between, is_following
-from kith.db import Ctx
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
 from kith.messaging.service import send_message
 from kith.models import Member, NetworkOutbox
 from kith.pagination import PageRequest
 from kith.relationships import interactions, pruning, reconnect, records, tiers_tags
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refusal, refused
 

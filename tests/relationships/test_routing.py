@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from kith.db import Ctx
+from kith.uow import Ctx
 from tests.factories import bearer, make_member
 
 API = "/api/v1/relationships"

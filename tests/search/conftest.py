@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kith.db import Ctx
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
 from kith.models import Member
 from kith.runtime import Kith
+from kith.uow import Ctx
 
 
 def profile(

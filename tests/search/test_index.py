@@ -6,12 +6,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kith.db import Ctx
+from kith.clock import FrozenClock
+from kith.config import Settings
+from kith.db import Database
 from kith.demo.service import build_demo
 from kith.models import Company, Member, Position, SearchDocument
 from kith.pagination import PageRequest
 from kith.runtime import Kith
+from kith.search.index import install
 from kith.search.service import SearchQuery, search_people
+from kith.uow import Ctx
 from tests.factories import make_member
 from tests.search.conftest import profile, synced
 
@@ -149,3 +153,31 @@ def test_the_vectors_follow_every_write_on_postgresql(
     assert stale() == []
     gone = text("SELECT count(*) FROM search_vectors WHERE member_id = :id")
     assert ctx.session.execute(gone, {"id": zoe.id}).scalar() == 0
+
+
+def test_only_a_database_with_the_index_installed_writes_documents(
+    database: Database, clock: FrozenClock, settings: Settings
+) -> None:
+    """The listeners belong to a database's sessions, not to every session in the
+    process: a database without them writes no documents, and they survive
+    ``bind_to`` (the runtime installs them when it starts)."""
+    with database.writer.connect() as connection:
+        outer = connection.begin()
+        try:
+            database.bind_to(connection)
+            session = database.session()
+            ctx = Ctx(session=session, clock=clock, settings=settings)
+            bare = make_member(ctx, "Bare")
+            assert session.get(SearchDocument, bare.id) is None
+            install(database)
+            install(database)  # a second time changes nothing
+            database.bind_to(connection)  # a new session factory keeps them
+            session = database.session()
+            ctx = Ctx(session=session, clock=clock, settings=settings)
+            kept = make_member(ctx, "Kept", headline="Cooper")
+            doc = session.get(SearchDocument, kept.id)
+            assert doc is not None
+            assert doc.headline == "Cooper"
+            session.close()
+        finally:
+            outer.rollback()

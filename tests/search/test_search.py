@@ -8,12 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from kith.blocks.service import block
-from kith.db import Ctx
 from kith.idlists import id_in
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
 from kith.search.service import SearchQuery, SearchResult, search_people, typeahead
+from kith.uow import Ctx
 from tests.factories import connect, make_member
 from tests.helpers import refusal
 from tests.search.conftest import profile, synced

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from kith.db import Ctx
 from kith.models import Invitation, Member, SuggestionSeen
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import bearer, connect, make_member
 from tests.helpers import refused
 from tests.search.conftest import profile, synced

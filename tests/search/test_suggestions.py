@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from kith.blocks.service import block
 from kith.clock import FrozenClock
 from kith.connections.service import send_invitation
-from kith.db import Ctx
 from kith.models import Member
 from kith.runtime import Kith
 from kith.search.suggestions import Suggestion, dismiss, people_you_may_know, score
+from kith.uow import Ctx
 from tests.factories import connect, make_member
 from tests.helpers import refusal
 from tests.search.conftest import profile, synced

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kith.accounts.service import issue_token
-from kith.db import Ctx
+from kith.uow import Ctx
 from kith.pagination import PageRequest
 from kith.web.deps import SESSION_COOKIE
 from kith.web.params import MAX_ID, NUL_REFUSED

@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from kith.relationships.tiers_tags import create_tag
 
 from kith.accounts.service import issue_token
 from kith.connections.service import send_invitation
 from kith.messaging.service import send_message
+from kith.relationships.tiers_tags import create_tag
 from kith.runtime import Kith
 from tests.factories import connect, make_member
 from tests.web.test_browser import live_server  # noqa: F401 - the fixture

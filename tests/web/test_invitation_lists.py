@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from kith.connections.service import send_invitation
-from kith.db import Ctx
 from kith.runtime import Kith
+from kith.uow import Ctx
 from tests.factories import make_member
 from tests.web.test_pages import sign_in_as
 

@@ -13,10 +13,10 @@ from httpx import Response
 from sqlalchemy import event
 
 from kith.accounts.service import issue_token
-from kith.db import Ctx
 from kith.models import Member
 from kith.runtime import Kith
 from kith.security import csrf_token
+from kith.uow import Ctx
 from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE
 from tests.factories import PASSWORD, bearer, connect, make_member
 

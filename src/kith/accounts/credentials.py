@@ -37,10 +37,10 @@ from kith.accounts.service import (
 from kith.accounts.sessions import end_sessions
 from kith.clock import as_utc
 from kith.config import Settings
-from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, LimitReached, NotAuthenticated
 from kith.models import Member, SigninAttempt
 from kith.security import hash_password, needs_rehash, password_slot, verify_password
+from kith.uow import Ctx
 
 
 class Units(Protocol):

@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from kith.accounts.credentials import Units
 from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
-from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid
 from kith.insights.service import forget_member as forget_in_insights
 from kith.messaging.service import forget_sender
@@ -60,35 +59,18 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.models.former import FORMER_MEMBER, placeholder_email, placeholder_handle
 from kith.portability.reports import forget_member_in_reports
 from kith.search import index as search_index
 from kith.security import verify_password
+from kith.uow import Ctx
 
-FORMER_MEMBER = "Former member"
 # Never a valid password hash: nothing verifies against it.
 UNUSABLE_PASSWORD = "!account-deleted"  # noqa: S105 - a marker, not a secret
 
 
 class WrongPassword(Forbidden):
     code = "wrong_password"
-
-
-def placeholder_email(member_id: int) -> str:
-    """A unique address no one can sign up with (``.invalid`` is refused at sign-up)."""
-    return f"deleted-{member_id}@deleted.invalid"
-
-
-FORMER_HANDLE_PREFIX = "former_member_"
-
-
-def placeholder_handle(member_id: int) -> str:
-    """A unique handle no one can choose (handles have no underscores)."""
-    return f"{FORMER_HANDLE_PREFIX}{member_id}"
-
-
-def is_former_handle(handle: str) -> bool:
-    """The handle of a deleted account (it has no profile page)."""
-    return handle.startswith(FORMER_HANDLE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -268,9 +250,6 @@ def _anonymise(ctx: Ctx, member: Member, now: datetime) -> None:
 
 
 __all__ = [
-    "FORMER_MEMBER",
     "WrongPassword",
     "delete_account",
-    "placeholder_email",
-    "placeholder_handle",
 ]

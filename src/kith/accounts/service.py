@@ -16,11 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from kith.config import Settings
-from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotAuthenticated
 from kith.models import AuthToken, Member
 from kith.relationships.linking import match_new_member
 from kith.security import hash_password, new_token, token_digest
+from kith.uow import Ctx
 
 USER_AGENT_MAX = 300
 

@@ -13,10 +13,10 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 
 from kith.clock import as_utc
-from kith.db import Ctx
 from kith.errors import NotFound
 from kith.models import AuthToken, Member
 from kith.security import token_digest
+from kith.uow import Ctx
 
 # A session's last use is written at most this often (a write per request would be
 # a write lock per request on SQLite).

@@ -17,11 +17,11 @@ from kith.connections.queries import (
     reads_pending_to_sender,
 )
 from kith.connections.service import drop_connection
-from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
 from kith.models import Block, Follow, Invitation, Member
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.linking import forget_matches
+from kith.uow import Ctx
 
 
 def block(ctx: Ctx, blocker: Member, target: Member) -> Block:

@@ -9,10 +9,10 @@ from rich.console import Console
 from sqlalchemy import func, or_, select
 
 from kith.config import Settings, get_settings
-from kith.db import Ctx
 from kith.errors import KithError
 from kith.models import Member
 from kith.runtime import Kith
+from kith.uow import Ctx
 
 console = Console()
 err = Console(stderr=True)

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from kith.cli._common import UrlOption, _member_by_key, console, err, fail, runtime
 from kith.errors import KithError
 from kith.pagination import PageRequest
-from kith.portability import inviting, reports, service
+from kith.portability import inviting, profile_import, reports
 from kith.portability.archive import archive_download
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
 
@@ -117,7 +117,7 @@ def import_linkedin(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            run_id = service.run_import(
+            run_id = profile_import.run_import(
                 kith, lambda ctx: _member_by_key(ctx, member), uploads, progress=progress
             )
         with kith.uow() as ctx:
@@ -137,7 +137,11 @@ def import_linkedin(
                 # surest first: the best INVITE_BATCH_MAX, the rest said below
                 left_out = max(0, len(wanted) - inviting.INVITE_BATCH_MAX)
                 outcomes = inviting.invite_matches(ctx, owner, wanted[: inviting.INVITE_BATCH_MAX])
-            applied = service.apply_import(ctx, owner, run_id, take=take or []) if profile else None
+            applied = (
+                profile_import.apply_import(ctx, owner, run_id, take=take or [])
+                if profile
+                else None
+            )
     except KithError as exc:
         raise fail(exc) from exc
     c = report.counts

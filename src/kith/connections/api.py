@@ -17,12 +17,12 @@ from kith.connections.schemas import (
     InvitationPage,
     InvitationSent,
 )
-from kith.db import Ctx
 from kith.graph.service import Badge, badges, mutual_count
 from kith.members.schemas import MemberSummary
 from kith.members.service import get_member, view_member
 from kith.models import Invitation, Member
 from kith.pagination import Page, PageRequest
+from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 from kith.web.params import PageNo, PerPage, Refusal
 

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from kith.connections import service
 from kith.connections.schemas import InvitationId
-from kith.db import Ctx
 from kith.errors import NotFound
 from kith.follows.service import counts
 from kith.graph.pages import people, person, reach_context
 from kith.models import Invitation, Member
 from kith.pagination import PageRequest
+from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, is_htmx, nav_for, render

@@ -33,7 +33,6 @@ from kith.connections.queries import (
     reads_pending_to_sender,
     share_a_connection,
 )
-from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
 from kith.models import (
     OPEN_STATUSES,
@@ -48,6 +47,7 @@ from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.followups import open_follow_ups
 from kith.relationships.linking import link_private_contacts
+from kith.uow import Ctx
 
 ConnectionSort = Literal["recent", "name"]
 

@@ -21,7 +21,6 @@ from sqlalchemy import func, insert, select
 
 from kith import synthetic
 from kith.config import Settings
-from kith.db import Ctx
 from kith.demo import vocabulary as vocab
 from kith.errors import Forbidden
 from kith.members.service import INDUSTRIES, entity_key
@@ -41,6 +40,7 @@ from kith.models import (
 )
 from kith.search import index as search_index
 from kith.security import hash_password
+from kith.uow import Ctx
 
 DEMO_EMAIL = "demo@kith.example"
 ADMIN_EMAIL = "admin@kith.example"

@@ -13,11 +13,11 @@ from kith.connections.queries import (
     is_following,
     lock_members,
 )
-from kith.db import Ctx
 from kith.errors import Forbidden, Invalid, NotFound
 from kith.models import Follow, Member
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.uow import Ctx
 
 
 def follow(ctx: Ctx, follower: Member, followee: Member) -> bool:

@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.db import Ctx
 from kith.graph import service
 from kith.members.service import view_member
 from kith.models import Member
 from kith.pagination import PageRequest
+from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, render

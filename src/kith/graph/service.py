@@ -23,11 +23,11 @@ from numpy.typing import NDArray
 from sqlalchemy import func, select, union_all
 
 from kith.connections.queries import block_exists, connection_between
-from kith.db import Ctx
 from kith.errors import Forbidden, KithError
 from kith.models import Block, Member
 from kith.network import NetworkEngine, Reach
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.uow import Ctx
 
 DEGREE_LABELS = {0: "Out of network", 1: "1st", 2: "2nd", 3: "3rd"}
 MAX_MUTUAL_LISTED = 10_000

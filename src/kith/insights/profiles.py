@@ -20,9 +20,9 @@ from sqlalchemy import BigInteger, any_, bindparam, case, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ColumnElement
 
-from kith.db import Ctx
 from kith.members.service import CAREER_STAGES, EXECUTIVE_TITLE
 from kith.models import Company, Education, Member, Position
+from kith.uow import Ctx
 
 __all__ = ["STAGE_KEYS", "Profiles", "load"]
 

@@ -31,7 +31,6 @@ from sqlalchemy import delete, func, select
 from kith.clock import as_utc
 from kith.connections.queries import expiry_cutoff
 from kith.connections.service import status_for
-from kith.db import Ctx
 from kith.errors import Forbidden, KithError
 from kith.graph import service as graph
 from kith.insights import community, profiles
@@ -47,6 +46,7 @@ from kith.models import (
 )
 from kith.network import Reach
 from kith.relationships.pruning import interaction_counts
+from kith.uow import Ctx
 
 log = logging.getLogger("kith.insights")
 

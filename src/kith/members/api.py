@@ -8,7 +8,6 @@ from fastapi import APIRouter, status
 
 from kith.accounts.deletion import check_password_first, delete_account
 from kith.accounts.schemas import AccountDeletion
-from kith.db import Ctx
 from kith.graph.service import badge, badges
 from kith.members import service
 from kith.members.schemas import (
@@ -22,6 +21,7 @@ from kith.members.schemas import (
     SettingsUpdate,
 )
 from kith.models import Member
+from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(tags=["members"])

@@ -16,13 +16,13 @@ from kith.accounts import credentials, sessions
 from kith.accounts.schemas import SessionOut
 from kith.blocks import service as blocks
 from kith.connections import service as connections
-from kith.db import Ctx
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph.pages import initials, network_context
 from kith.members import service
 from kith.models import Member
 from kith.pagination import PageRequest
+from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render

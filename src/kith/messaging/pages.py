@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from kith.db import Ctx
 from kith.errors import KithError
 from kith.graph.pages import people, person
 from kith.members.service import get_member
@@ -16,6 +15,7 @@ from kith.messaging.schemas import ConversationId
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.relationships.reconnect import follow_up_with
+from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, redirect, render

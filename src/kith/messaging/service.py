@@ -32,11 +32,11 @@ from kith.connections.queries import (
     lock_members,
     pair,
 )
-from kith.db import Ctx
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
 from kith.models import Company, Conversation, FollowUp, Member, Message, Position
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.interactions import record_message_interaction
+from kith.uow import Ctx
 
 Box = Literal["inbox", "requests"]
 # Conversation states in which both members may write (given no block).

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Engine
+from sqlalchemy.types import TypeDecorator
 
 import kith.models  # noqa: F401 - registers the tables
 from kith.db import Base
@@ -27,6 +28,14 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, othe
     return not (type_ == "index" and name in FULL_TEXT_INDEXES)
 
 
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Write a model's own column type (``UTCDateTime``) as the plain type it stores, so
+    a new migration imports nothing of Kith (see tests/test_data_layer.py)."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 config = context.config
 engine = config.attributes["engine"]
 assert isinstance(engine, Engine)
@@ -38,6 +47,7 @@ with engine.connect() as connection:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_object=include_object,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from kith.db import Base
 from kith.models.types import UTCDateTime
@@ -14,7 +14,8 @@ from kith.models.types import UTCDateTime
 class SearchDocument(Base):
     """One member's profile as plain, accent-folded text, one column per weight.
 
-    Written by :mod:`kith.search.index` whenever profile data is flushed. Each
+    Written by :mod:`kith.search.index` whenever profile data is flushed (its session
+    listeners, installed on the database at start). Each
     database keeps its own full-text structure equal to this table: SQLite an FTS5
     table (``search_fts``, fed by triggers; migration 0002), PostgreSQL a table of
     ``tsvector``s (``search_vectors``, written by statement triggers; migration 0007)
@@ -53,17 +54,3 @@ class SuggestionSeen(Base):
     first_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-@event.listens_for(Session, "after_flush")
-def _note_profile_changes(session: Session, _context: object) -> None:
-    from kith.search.index import collect
-
-    collect(session)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _refresh_search_documents(session: Session, _context: object) -> None:
-    from kith.search.index import apply
-
-    apply(session)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from kith.connections.queries import block_exists
-from kith.db import Ctx
 from kith.errors import NotFound
 from kith.models import Member, Notification
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.uow import Ctx
 
 KINDS = ("invitation_received", "invitation_accepted", "new_follower", "contact_joined")
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
 from kith.pagination import PageRequest
-from kith.portability import inviting, reports, service
+from kith.portability import inviting, profile_import, reports
 from kith.portability.archive import archive_download
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
 from kith.portability.linkedin import ImportRefused
@@ -137,7 +137,7 @@ def create_import(
     again changes nothing. At most ``import_max_rows`` people rows (30,000) per import.
     The profile files wait for ``GET/POST /me/imports/{id}/profile``."""
     uploads = read_uploads(files, kith.settings.import_max_mb)
-    run_id = service.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
+    run_id = profile_import.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), run_id))
         return ImportOut.page(report, report_rows(report, _req(kith, 1, None)))
@@ -223,7 +223,9 @@ def import_profile_preview(
     """What this import's Profile, Positions, Education and Skills files would change on
     your profile (nothing is written)."""
     with kith.uow(write=False) as ctx:
-        return ProfilePreviewOut.of(service.preview_import(ctx, me(ctx, member_id), import_id))
+        return ProfilePreviewOut.of(
+            profile_import.preview_import(ctx, me(ctx, member_id), import_id)
+        )
 
 
 @imports_router.post("/{import_id:int}/profile")
@@ -234,5 +236,5 @@ def import_profile_apply(
     fields named in ``take`` overwritten; positions, education and skills are added.
     Returns what was applied."""
     with kith.uow() as ctx:
-        applied = service.apply_import(ctx, me(ctx, member_id), import_id, take=body.take)
+        applied = profile_import.apply_import(ctx, me(ctx, member_id), import_id, take=body.take)
         return ProfilePreviewOut.of(applied)

@@ -29,10 +29,8 @@ from typing import Any
 from sqlalchemy import case, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from kith.accounts.deletion import FORMER_MEMBER, is_former_handle
 from kith.connections.queries import sent_after_a_report
 from kith.connections.service import is_expired, status_for
-from kith.db import Ctx
 from kith.members.service import career_stage
 from kith.models import (
     Block,
@@ -51,6 +49,8 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.models.former import FORMER_MEMBER, is_former_handle
+from kith.uow import Ctx
 
 __all__ = [
     "ARCHIVE_FORMAT",

@@ -20,7 +20,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select, union_all
 
-from kith.db import Ctx
 from kith.models import (
     Company,
     Connection,
@@ -32,6 +31,7 @@ from kith.models import (
     Tag,
     Tier,
 )
+from kith.uow import Ctx
 
 LINKEDIN_COLUMNS = (
     "First Name",

@@ -31,7 +31,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
 
-from kith.db import Ctx
 from kith.models import (
     Block,
     Connection,
@@ -57,6 +56,7 @@ from kith.portability.owner_records import (
 )
 from kith.portability.reports import STATUSES, ReportRow
 from kith.relationships.linking import link_private_contacts
+from kith.uow import Ctx
 
 __all__ = ["ImportPlan", "Progress", "import_linkedin", "plan_import", "write_import"]
 

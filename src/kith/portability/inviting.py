@@ -15,12 +15,12 @@ from kith.connections.queries import (
     reads_pending_to_sender,
 )
 from kith.connections.service import policy_refusal, send_invitation
-from kith.db import Ctx
 from kith.errors import Invalid, KithError, LimitReached, NotFound
 from kith.idlists import id_in
 from kith.models import OPEN_STATUSES, Block, Contact, Invitation, Member
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.portability.reports import CONFIDENCE, HOW, ImportReport, get_import, report_of
+from kith.uow import Ctx
 
 __all__ = [
     "INVITE_BATCH_MAX",

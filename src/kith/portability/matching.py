@@ -30,10 +30,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 
-from kith.db import Ctx
 from kith.members.service import entity_key
 from kith.models import Block, Company, Member, Position
 from kith.portability.identity import Person, is_invitation
+from kith.uow import Ctx
 
 __all__ = ["CHUNK", "Candidate", "Matcher", "chunks"]
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 
-from kith.db import Ctx
 from kith.errors import KithError
 from kith.models import Contact, ContactNote, ContactTag, Interaction, Member
 from kith.portability.matching import chunks
 from kith.portability.records import KithColumns, MessageTally
 from kith.portability.reports import ReportRow
 from kith.relationships.tiers_tags import tag_named, tier_named
+from kith.uow import Ctx
 
 __all__ = [
     "CONTACTS",

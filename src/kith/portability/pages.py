@@ -11,11 +11,11 @@ from fastapi.responses import Response
 
 from kith.errors import KithError
 from kith.pagination import Page, PageRequest
-from kith.portability import inviting, reports, service
+from kith.portability import inviting, profile_import, reports
 from kith.portability.api import read_uploads
+from kith.portability.profile_import import PROFILE_FIELDS
 from kith.portability.reports import ReportRow, report_of, report_rows
 from kith.portability.schemas import ImportId
-from kith.portability.service import PROFILE_FIELDS
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me
 from kith.web.params import FormId, PageNo
@@ -77,7 +77,7 @@ def upload(
 ) -> Response:
     try:
         uploads = read_uploads(files or [], kith.settings.import_max_mb)
-        run_id = service.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
+        run_id = profile_import.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
     except KithError as exc:
         if is_htmx(request):
             return alert_fragment(request, exc.message, status=exc.status)
@@ -95,7 +95,7 @@ def _report_page(
     page: int = 1,
     matches_page: int = 1,
     outcomes: list[inviting.InviteOutcome] | None = None,
-    applied: service.ProfilePreview | None = None,
+    applied: profile_import.ProfilePreview | None = None,
 ) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
@@ -103,7 +103,7 @@ def _report_page(
         matches = inviting.imported_matches(
             ctx, owner, _req(kith, matches_page, 50), import_id=import_id, report=report
         )
-        preview = service.preview_import(ctx, owner, import_id)
+        preview = profile_import.preview_import(ctx, owner, import_id)
         left = inviting.invitations_left(ctx, owner)
         nav = nav_for(ctx, owner)
     rows: Page[ReportRow] = report_rows(
@@ -175,5 +175,5 @@ def apply_profile(
     take: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     with kith.uow() as ctx:
-        applied = service.apply_import(ctx, me(ctx, member_id), import_id, take=take or [])
+        applied = profile_import.apply_import(ctx, me(ctx, member_id), import_id, take=take or [])
     return _report_page(request, kith, member_id, import_id, applied=applied)

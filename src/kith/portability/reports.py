@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from kith.db import Ctx
 from kith.errors import NotFound
 from kith.models import ImportRun, Member
 from kith.pagination import Page, PageRequest, paginate_rows
@@ -22,6 +21,7 @@ from kith.portability.linkedin import (
     ProfileRow,
     SourceFile,
 )
+from kith.uow import Ctx
 
 __all__ = [
     "CONFIDENCE",

@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from kith.connections.api import page_request
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
@@ -60,6 +59,7 @@ from kith.relationships.schemas import (
     TierOut,
     TierUpdate,
 )
+from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 from kith.web.params import PageNo, PerPage, Refusal, id_query
 

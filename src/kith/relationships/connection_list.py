@@ -10,12 +10,12 @@ from typing import Literal
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.models import Company, Connection, Contact, Member, Position
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.queries import contains_text
 from kith.relationships.tiers_tags import with_tag_and_tier
+from kith.uow import Ctx
 
 ContactSort = Literal["name", "recent", "oldest", "last_interaction", "least_interaction"]
 CONTACT_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")

@@ -15,13 +15,13 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from kith.connections.queries import blocked_between
-from kith.db import Ctx
 from kith.errors import Invalid, NotFound
 from kith.models import Contact, ContactNote, ContactTag, Interaction, Member, Tag, Tier
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.queries import contains_text
 from kith.relationships.records import CONTACT_NOT_FOUND, cadence_of, notes_of
 from kith.relationships.tiers_tags import ensure_default_tiers, with_tag_and_tier
+from kith.uow import Ctx
 
 CONTACT_FIELDS_MAX = {"name": 200, "email": 320, "company": 200, "title": 200, "url": 500}
 PRIVATE_SORTS = ("name", "recent", "oldest", "last_interaction", "least_interaction")

@@ -3,8 +3,8 @@ service, so it depends on nothing but the models)."""
 
 from __future__ import annotations
 
-from kith.db import Ctx
 from kith.models import Connection, FollowUp, Invitation
+from kith.uow import Ctx
 
 
 def open_follow_ups(ctx: Ctx, connection: Connection, invitation: Invitation | None) -> None:

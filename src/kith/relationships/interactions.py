@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
 from kith.models import Contact, Interaction, Member
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.records import Person, contact_for_editing, existing_record, record_about
+from kith.uow import Ctx
 
 INTERACTION_NOTE_MAX = 1000
 INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "other": "Other"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, or_, select, update
 
 from kith.connections.queries import connection_between
-from kith.db import Ctx
 from kith.models import Contact, ContactNote, ContactTag, Interaction, Member
 from kith.notifications.service import notify
+from kith.uow import Ctx
 
 # A match made by a weaker rule gives way to the member whose address it is.
 WEAKER_THAN_EMAIL = ("name_company", "name")

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from kith.db import Ctx
 from kith.errors import Invalid, NotFound
 from kith.graph.pages import people
 from kith.members.service import view_member
@@ -30,6 +29,7 @@ from kith.relationships import (
 )
 from kith.relationships.forms import Text, contact_card, day_count, optional_id, page_of
 from kith.relationships.schemas import FollowUpId, TagId, TierId
+from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render

@@ -14,12 +14,12 @@ from sqlalchemy.types import NullType
 from kith.clock import as_utc
 from kith.connections.queries import is_following, lock_members
 from kith.connections.service import remove_connection
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.graph.service import mutual_counts
 from kith.models import Company, Contact, Education, Member, Position, School
 from kith.pagination import Page, PageRequest
 from kith.relationships.queries import owner_connections, require_connection, silent_since_expr
+from kith.uow import Ctx
 
 # Statements each list sends, whatever the size of the network (the tests and the
 # benchmark assert them): the due list counts and reads one page in one statement;

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 
 from kith.connections.queries import connection_between
-from kith.db import Ctx
 from kith.errors import NotFound
 from kith.models import Connection, Contact, Member
+from kith.uow import Ctx
 
 
 def connected_ids(owner_id: int) -> Select[tuple[int]]:

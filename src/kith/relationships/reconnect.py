@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from kith.clock import as_utc
 from kith.connections.queries import block_exists
-from kith.db import Ctx
 from kith.errors import NotFound
 from kith.models import (
     Company,
@@ -30,6 +29,7 @@ from kith.models import (
 from kith.models.types import UTCDateTime
 from kith.pagination import Page, PageRequest
 from kith.relationships.queries import connected_ids, connection_with, owner_connections
+from kith.uow import Ctx
 
 # Statements each list sends, whatever the size of the network (the tests and the
 # benchmark assert them): the due list counts and reads one page in one statement;

@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.db import Ctx
 from kith.graph.pages import people
 from kith.members.service import view_member
 from kith.models import Contact, Member
@@ -22,6 +21,7 @@ from kith.relationships.routing import Operation, PersonPath, route_both
 from kith.relationships.schemas import ContactId, InteractionId, NoteId, TagId
 from kith.relationships.subject import Subject, resolve_person
 from kith.runtime import Kith
+from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render

@@ -16,7 +16,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from kith.connections.queries import connection_between
-from kith.db import Ctx
 from kith.errors import Invalid, NotFound
 from kith.models import Connection, Contact, ContactNote, ContactTag, Member, Tag, Tier
 from kith.relationships.queries import require_connection
@@ -27,6 +26,7 @@ from kith.relationships.tiers_tags import (
     tag_named,
     valid_cadence,
 )
+from kith.uow import Ctx
 
 HOW_WE_MET_MAX = 500
 SNOOZE_MAX_DAYS = 365

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kith.db import Ctx
 from kith.members.service import view_member
 from kith.models import Member
 from kith.relationships.contacts import get_private_contact
 from kith.relationships.records import Person
+from kith.uow import Ctx
 
 
 @dataclass(frozen=True)

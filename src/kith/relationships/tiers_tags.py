@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kith.db import Ctx
 from kith.errors import Conflict, Invalid, NotFound
 from kith.members.service import entity_key
 from kith.models import Contact, ContactTag, Member, Tag, Tier
 from kith.relationships.queries import connected_ids
+from kith.uow import Ctx
 
 NAME_MAX = 60
 

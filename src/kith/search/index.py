@@ -6,7 +6,8 @@ on SQLite and PostgreSQL. Built in Python, it is one function for both databases
 folded the same way (accents removed) on both, and written once per flush however
 many rows an edit touched. Nothing can forget it: a session listener refreshes the
 document of every member whose profile rows the ORM flushes, in the same
-transaction. Writers that bypass the ORM (the demo's bulk inserts, a core
+transaction; :func:`install` puts it on a database's sessions when the runtime
+starts (:class:`kith.runtime.Kith`). Writers that bypass the ORM (the demo's bulk inserts, a core
 ``DELETE`` of skills) call :func:`refresh` or :func:`rebuild` themselves.
 
 From ``search_documents`` on, each database keeps its own full-text structure
@@ -26,6 +27,7 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kith.db import Database
 from kith.models import (
     Company,
     Education,
@@ -214,3 +216,18 @@ def apply(session: Session) -> None:
     pending: set[int] | None = session.info.pop(_PENDING, None)
     if pending:
         refresh(session, pending)
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    collect(session)
+
+
+def _after_flush_postexec(session: Session, _context: object) -> None:
+    apply(session)
+
+
+def install(db: Database) -> None:
+    """Keep every member's document equal to their profile in each session of ``db``
+    (once per database; installing again changes nothing)."""
+    db.listen("after_flush", _after_flush)
+    db.listen("after_flush_postexec", _after_flush_postexec)

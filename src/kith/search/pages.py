@@ -12,12 +12,12 @@ from sqlalchemy import or_, select
 
 from kith.connections import service as connections
 from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
-from kith.db import Ctx
 from kith.graph.pages import person
 from kith.members.service import INDUSTRIES, get_member
 from kith.models import OPEN_STATUSES, Invitation, Member
 from kith.pagination import PageRequest
 from kith.search import service, suggestions
+from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, render

@@ -33,7 +33,6 @@ from sqlalchemy import (
 
 from kith.connections.queries import block_exists
 from kith.connections.service import can_see_connections
-from kith.db import Ctx
 from kith.errors import Forbidden, Invalid
 from kith.graph import service as graph
 from kith.idlists import id_array, id_in
@@ -41,6 +40,7 @@ from kith.members.service import entity_key, view_member
 from kith.models import Company, Education, Member, Position, School, SearchDocument
 from kith.pagination import Page, PageRequest
 from kith.search.index import tokens
+from kith.uow import Ctx
 
 NETWORK_LABELS = {"1": "1st", "2": "2nd", "3": "3rd+"}
 LIST_FILTERS = ("company", "past_company", "school", "location", "industry", "network")

@@ -18,7 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kith.connections.queries import block_exists, expiry_cutoff, reads_pending_to_sender
 from kith.connections.service import policy_refusal
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.graph import service as graph
 from kith.members.service import MAX_POSITIONS, view_member
@@ -31,6 +30,7 @@ from kith.models import (
     SuggestionSeen,
 )
 from kith.models.types import UTCDateTime
+from kith.uow import Ctx
 
 ATTRIBUTE_CANDIDATES = 150  # per source: company, school, place
 

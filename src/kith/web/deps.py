@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from kith.accounts.service import token_in_use
 from kith.accounts.sessions import mark_seen, seen_long_ago
-from kith.db import Ctx
 from kith.errors import NotAuthenticated
 from kith.models import Member
 from kith.runtime import Kith
+from kith.uow import Ctx
 
 SESSION_COOKIE = "kith_session"
 CSRF_COOKIE = "kith_csrf"

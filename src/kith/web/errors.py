@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from kith.db import is_unavailable, note_failure
+from kith.db import is_unavailable
 from kith.errors import KithError
+from kith.uow import note_failure
 from kith.web.headers import security_headers
 from kith.web.params import Refusal
 

@@ -17,13 +17,13 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from kith.connections.service import pending_received_count
-from kith.db import Ctx
 from kith.errors import Forbidden
 from kith.messaging.service import unread_count as unread_message_count
 from kith.models import Member
 from kith.notifications.service import unread_count
 from kith.runtime import Kith
 from kith.security import csrf_token, csrf_valid
+from kith.uow import Ctx
 from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, KithDep, PageMemberId
 
 PACKAGE = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import logging
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kith.db import attempt
+from kith.uow import attempt
 
 log = logging.getLogger("kith.web")
 

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kith.models.types
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -26,7 +24,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("industry", sa.String(length=100), nullable=True),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_companies")),
         sa.UniqueConstraint("key", name=op.f("uq_companies_key")),
     )
@@ -38,7 +36,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("first_name", sa.String(length=100), nullable=False),
         sa.Column("last_name", sa.String(length=100), nullable=False),
         sa.Column("headline", sa.String(length=220), nullable=False),
@@ -50,9 +48,7 @@ def upgrade() -> None:
         sa.Column("follow_policy", sa.String(length=30), nullable=False),
         sa.Column("connections_visibility", sa.String(length=30), nullable=False),
         sa.Column("follow_primary", sa.Boolean(), nullable=False),
-        sa.Column(
-            "invite_restricted_until", kith.models.types.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("invite_restricted_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
         sa.UniqueConstraint("email", name=op.f("uq_members_email")),
         sa.UniqueConstraint("handle", name=op.f("uq_members_handle")),
@@ -63,7 +59,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("a", sa.Integer(), nullable=False),
         sa.Column("b", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_network_outbox")),
     )
     op.create_table(
@@ -71,7 +67,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_schools")),
         sa.UniqueConstraint("key", name=op.f("uq_schools_key")),
     )
@@ -80,7 +76,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("address", sa.String(length=64), nullable=False),
-        sa.Column("at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("success", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signin_attempts")),
     )
@@ -102,8 +98,8 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
@@ -122,8 +118,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("blocker_id", sa.Integer(), nullable=False),
         sa.Column("blocked_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("unblocked_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("unblocked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["blocked_id"],
             ["members.id"],
@@ -178,7 +174,7 @@ def upgrade() -> None:
         "follows",
         sa.Column("follower_id", sa.Integer(), nullable=False),
         sa.Column("followee_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["followee_id"],
             ["members.id"],
@@ -206,9 +202,9 @@ def upgrade() -> None:
         sa.Column("note", sa.String(length=1000), nullable=False),
         sa.Column("context", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("responded_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("withdrawn_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("pair_lo < pair_hi", name=op.f("ck_invitations_pair_order")),
         sa.ForeignKeyConstraint(
             ["recipient_id"],
@@ -300,7 +296,7 @@ def upgrade() -> None:
         sa.Column("inviter_id", sa.Integer(), nullable=False),
         sa.Column("invitation_id", sa.Integer(), nullable=True),
         sa.Column("context", sa.String(length=200), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("member_lo_id < member_hi_id", name=op.f("ck_connections_pair_order")),
         sa.ForeignKeyConstraint(
             ["invitation_id"],
@@ -343,8 +339,8 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("invitation_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["members.id"],

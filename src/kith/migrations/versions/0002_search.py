@@ -13,15 +13,16 @@ Besides the tables, each database gets its own full-text structure over
   GIN index.
 
 Existing members' documents are built at the end (``kith db reindex`` rebuilds
-them at any time).
+them at any time), by a copy of the search index's builder as it stood at this
+revision: a migration imports nothing of the application, whose code moves on.
 """
 
+import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-import kith.models.types
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -67,6 +68,72 @@ def _postgres_tsvector() -> None:
     op.execute("CREATE INDEX ix_search_documents_document ON search_documents USING gin (document)")
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _join(parts: Sequence[str | None]) -> str:
+    return _fold(" ".join(p for p in parts if p))
+
+
+def _build_documents(conn: sa.Connection) -> None:
+    """Every existing member's document, from the profile tables at this revision."""
+    m = sa.table(
+        "members",
+        *(
+            sa.column(c)
+            for c in ("id", "first_name", "last_name", "headline", "about", "location", "industry")
+        ),
+    )
+    p = sa.table("positions", sa.column("member_id"), sa.column("company_id"), sa.column("title"))
+    c = sa.table("companies", sa.column("id"), sa.column("name"))
+    e = sa.table(
+        "education",
+        sa.column("member_id"),
+        sa.column("school_id"),
+        sa.column("degree"),
+        sa.column("field_of_study"),
+    )
+    s = sa.table("schools", sa.column("id"), sa.column("name"))
+    ms = sa.table("member_skills", sa.column("member_id"), sa.column("skill_id"))
+    sk = sa.table("skills", sa.column("id"), sa.column("name"))
+    documents = sa.table("search_documents", *(sa.column(col) for col in ("member_id", *COLUMNS)))
+
+    work: dict[int, list[str]] = defaultdict(list)
+    for member_id, title, company in conn.execute(
+        sa.select(p.c.member_id, p.c.title, c.c.name).join(c, c.c.id == p.c.company_id)
+    ):
+        work[member_id] += [title, company]
+    study: dict[int, list[str]] = defaultdict(list)
+    for member_id, school, degree, field in conn.execute(
+        sa.select(e.c.member_id, s.c.name, e.c.degree, e.c.field_of_study).join(
+            s, s.c.id == e.c.school_id
+        )
+    ):
+        study[member_id] += [school, degree, field]
+    skills: dict[int, list[str]] = defaultdict(list)
+    for member_id, skill in conn.execute(
+        sa.select(ms.c.member_id, sk.c.name).join(sk, sk.c.id == ms.c.skill_id)
+    ):
+        skills[member_id].append(skill)
+    docs = [
+        {
+            "member_id": row.id,
+            "name": _join([row.first_name, row.last_name]),
+            "headline": _join([row.headline]),
+            "work": _join(work.get(row.id, [])),
+            "study": _join(study.get(row.id, [])),
+            "skills": _join(skills.get(row.id, [])),
+            "about": _join([row.about]),
+            "place": _join([row.location, row.industry]),
+        }
+        for row in conn.execute(sa.select(m))
+    ]
+    for start in range(0, len(docs), 5_000):
+        conn.execute(sa.insert(documents), docs[start : start + 5_000])
+
+
 def upgrade() -> None:
     op.create_table(
         "search_documents",
@@ -91,9 +158,9 @@ def upgrade() -> None:
         sa.Column("viewer_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("shown", sa.Integer(), nullable=False),
-        sa.Column("first_shown_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_shown_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("dismissed_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_shown_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_shown_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("dismissed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["members.id"],
@@ -124,9 +191,7 @@ def upgrade() -> None:
     else:
         _postgres_tsvector()
 
-    from kith.search.index import rebuild
-
-    rebuild(op.get_bind())
+    _build_documents(op.get_bind())
 
 
 def downgrade() -> None:

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kith.models.types
-
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -30,8 +28,8 @@ def upgrade() -> None:
         sa.Column("last_seq", sa.Integer(), nullable=False),
         sa.Column("lo_read_seq", sa.Integer(), nullable=False),
         sa.Column("hi_read_seq", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_message_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("member_lo_id < member_hi_id", name=op.f("ck_conversations_pair_order")),
         sa.ForeignKeyConstraint(
             ["member_hi_id"],
@@ -68,7 +66,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=60), nullable=False),
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("cadence_days", sa.Integer(), nullable=True),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["members.id"], name=op.f("fk_tags_owner_id_members"), ondelete="CASCADE"
         ),
@@ -83,7 +81,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("cadence_days", sa.Integer(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["members.id"], name=op.f("fk_tiers_owner_id_members"), ondelete="CASCADE"
         ),
@@ -98,12 +96,10 @@ def upgrade() -> None:
         sa.Column("tier_id", sa.Integer(), nullable=True),
         sa.Column("how_we_met", sa.String(length=500), nullable=False),
         sa.Column("cadence_days", sa.Integer(), nullable=True),
-        sa.Column("snoozed_until", kith.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column(
-            "last_interaction_at", kith.models.types.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column("last_message_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("snoozed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_interaction_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["other_id"],
             ["members.id"],
@@ -132,8 +128,8 @@ def upgrade() -> None:
         sa.Column("other_id", sa.Integer(), nullable=False),
         sa.Column("invitation_id", sa.Integer(), nullable=True),
         sa.Column("invited_by_owner", sa.Boolean(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", kith.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.ForeignKeyConstraint(
             ["invitation_id"],
@@ -165,7 +161,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("sender_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversations.id"],
@@ -191,8 +187,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contacts.id"],
@@ -230,11 +226,11 @@ def upgrade() -> None:
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("note", sa.String(length=1000), nullable=False),
-        sa.Column("occurred_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("automatic", sa.Boolean(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contacts.id"],

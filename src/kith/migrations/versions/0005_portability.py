@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kith.models.types
-
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -32,7 +30,7 @@ def upgrade() -> None:
         "import_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", kith.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("filename", sa.String(length=300), nullable=False),
         sa.Column("seconds", sa.Float(), nullable=False),
         sa.Column("report", sa.Text(), nullable=False),
@@ -81,9 +79,7 @@ def upgrade() -> None:
             batch_op.alter_column(name, existing_type=sa.String(length=length), server_default=None)
 
     with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("deleted_at", kith.models.types.UTCDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:

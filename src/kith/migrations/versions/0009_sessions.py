@@ -13,8 +13,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kith.models.types
-
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
@@ -26,9 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("user_agent", sa.String(length=300), nullable=False, server_default="")
         )
-        batch_op.add_column(
-            sa.Column("last_seen_at", kith.models.types.UTCDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
     # The default only filled existing rows; the model gives every new row its value.
     with op.batch_alter_table("auth_tokens", schema=None) as batch_op:
         batch_op.alter_column(

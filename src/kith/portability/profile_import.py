@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from kith.config import Settings
-from kith.db import Ctx
 from kith.errors import Invalid
 from kith.members.service import (
     PROFILE_LISTS,
@@ -29,6 +28,7 @@ from kith.portability.importing import Progress, plan_import, write_import
 from kith.portability.linkedin import Limits, LinkedInExport, Skipped, read_export
 from kith.portability.reports import get_import, stored_export
 from kith.runtime import Kith
+from kith.uow import Ctx
 
 SIMPLE_FIELDS: dict[str, str] = {
     "first_name": "First name",
