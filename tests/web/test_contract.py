@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kith.accounts.service import issue_token
-from kith.uow import Ctx
 from kith.pagination import PageRequest
+from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE
 from kith.web.params import MAX_ID, NUL_REFUSED
 from tests.factories import bearer, connect, make_member
