@@ -173,3 +173,30 @@ def test_existing_members_get_their_search_documents(empty_database: Database) -
             text("SELECT name, headline, work, place FROM search_documents WHERE member_id = 1")
         ).one()
     assert tuple(row) == ("Zoe Ngata", "Welder", "Smith Initech", "Wellington Metal")
+
+
+def test_a_community_with_members_upgrades_to_head_and_back(empty_database: Database) -> None:
+    """An install with members and their search documents goes up from 0001 to head,
+    down to 0008 and up again (on SQLite no migration may copy a table the search
+    index holds: that failed with "database table is locked")."""
+    upgrade(empty_database.writer, "0001")
+    with empty_database.writer.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO members (id, email, handle, password_hash, role, is_active, "
+                "created_at, first_name, last_name, headline, about, location, industry, "
+                "invite_policy, follow_policy, connections_visibility, follow_primary) "
+                "VALUES (1, 'zoe@example.org', 'zoe', 'x', 'member', :yes, "
+                "'2026-01-01 00:00:00', 'Zoé', 'Müller', 'Welder', '', 'Wellington', "
+                "'Metal', 'everyone', 'everyone', 'connections', :no)"
+            ),
+            {"yes": True, "no": False},
+        )
+    upgrade(empty_database.writer)
+    with empty_database.writer.connect() as conn:
+        key = conn.execute(text("SELECT name_key FROM members WHERE id = 1")).scalar_one()
+        documents = conn.execute(text("SELECT count(*) FROM search_documents")).scalar_one()
+    assert (key, documents) == ("zoe muller", 1)
+    downgrade(empty_database.writer, "0008")
+    upgrade(empty_database.writer)
+    check(empty_database.writer)

@@ -51,15 +51,16 @@ def _fold(text: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("name_key", sa.String(length=201), server_default="", nullable=False)
+    # Plain ADD COLUMN (with constant defaults) on both databases: SQLite then keeps
+    # the table instead of copying it, which a live search index would lock.
+    op.add_column(
+        "members", sa.Column("name_key", sa.String(length=201), server_default="", nullable=False)
+    )
+    op.create_index("ix_members_name_key", "members", ["name_key"], unique=False)
+    for column in ("websites", "languages", "certifications"):
+        op.add_column(
+            "members", sa.Column(column, sa.JSON(), server_default=sa.text("'[]'"), nullable=False)
         )
-        batch_op.create_index("ix_members_name_key", ["name_key"], unique=False)
-        for column in ("websites", "languages", "certifications"):
-            batch_op.add_column(
-                sa.Column(column, sa.JSON(), server_default=sa.text("'[]'"), nullable=False)
-            )
     conn = op.get_bind()
     members = sa.table(
         "members",
@@ -94,8 +95,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        for column in ("certifications", "languages", "websites"):
-            batch_op.drop_column(column)
-        batch_op.drop_index("ix_members_name_key")
-        batch_op.drop_column("name_key")
+    # Column by column, without copying the table (SQLite 3.35 drops a column in place).
+    op.drop_index("ix_members_name_key", table_name="members")
+    for column in ("certifications", "languages", "websites", "name_key"):
+        op.drop_column("members", column)
