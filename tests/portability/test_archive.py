@@ -239,8 +239,7 @@ def test_archive_holds_everything_the_member_owns(ctx: Ctx, clock: FrozenClock) 
         "eve-stone": "pending",  # ignored: silent to the sender
         "fay-lund": "pending",  # "I don't know this person": silent too
         "gus-brandt": "withdrawn",
-        "pat-kerr": "pending",  # closed by Pat's block, which is silent as well
-    }
+    }  # Pat's block closed Ana's invitation to Pat: to Ana it does not exist, as in the API
     assert (sent["dan-pires"]["note"], sent["dan-pires"]["context"]) == (
         "Hello Dan",
         "Met at PyCon",

@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy import case, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from kith.connections.queries import sent_after_a_report
-from kith.connections.service import is_expired, status_for
+from kith.connections.queries import closed_by_block_of, sent_after_a_report
+from kith.connections.service import status_for
 from kith.members.service import career_stage
 from kith.models import (
     Block,
@@ -265,7 +265,6 @@ def _invitations_and_blocks(
         .where(Block.blocker_id == me)
         .order_by(Block.created_at, Block.id)
     ).all()
-    ever_blocked = {b.blocked_id for b, *_ in block_rows}
 
     sender, recipient = aliased(Member), aliased(Member)
     rows = ctx.session.execute(
@@ -295,11 +294,12 @@ def _invitations_and_blocks(
     received: list[dict[str, Any]] = []
     for inv, s_first, s_last, s_handle, r_first, r_last, r_handle in rows:
         status = status_for(ctx, inv, me)
+        if status == "cancelled" and closed_by_block_of(ctx.session, inv) not in (None, me):
+            # closed by the other member's block: to the member they blocked it does not
+            # exist, as in the API and on the pages (the blocker does not either)
+            continue
         base = {"sent_at": _when(inv.created_at), "note": inv.note, "context": inv.context}
         if inv.sender_id == me:
-            if status == "cancelled" and inv.recipient_id not in ever_blocked:
-                # closed by the other member's block, which is as silent as an ignore
-                status = "expired" if is_expired(ctx, inv) else "pending"
             # when an answer came stays unsaid: an ignore must not show through
             sent.append(
                 {
