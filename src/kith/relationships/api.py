@@ -24,7 +24,6 @@ from kith.relationships import (
     records,
     tiers_tags,
 )
-from kith.relationships.record_api import private_contact_out, ref
 from kith.relationships.schemas import (
     BulkContactTagIn,
     BulkContactUntagIn,
@@ -77,21 +76,14 @@ def _members(ctx: Ctx, owner: Member, handles: list[str]) -> list[Member]:
 # -- Tiers and tags -------------------------------------------------------------------------
 
 
-def _tiers_out(ctx: Ctx, owner: Member) -> list[TierOut]:
-    counts = tiers_tags.tier_counts(ctx, owner)
-    return [
-        TierOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=counts.get(t.id, 0))
-        for t in tiers_tags.list_tiers(ctx, owner)
-    ]
-
-
 @router.get("/tiers")
 def tiers(kith: KithDep, member_id: ApiMemberId) -> list[TierOut]:
     """Your tiers in order, with their cadence (the defaults are created on first use)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tiers_tags.ensure_default_tiers(ctx, owner)
-        return _tiers_out(ctx, owner)
+        counts = tiers_tags.tier_counts(ctx, owner)
+        return [TierOut.of(t, counts.get(t.id, 0)) for t in tiers_tags.list_tiers(ctx, owner)]
 
 
 @router.post("/tiers", status_code=status.HTTP_201_CREATED)
@@ -359,10 +351,10 @@ def connections(
                 ContactRowOut(
                     member=who,
                     connected_since=r.connected_at,
-                    tier=ref(r.contact.tier if r.contact else None),
-                    tags=[
-                        TagRef(id=t.id, name=t.name) for t in (r.contact.tags if r.contact else [])
-                    ],
+                    tier=None
+                    if r.contact is None or r.contact.tier is None
+                    else TagRef.of(r.contact.tier),
+                    tags=[TagRef.of(t) for t in (r.contact.tags if r.contact else [])],
                     last_interaction_at=r.contact.last_interaction_at if r.contact else None,
                 )
                 for r, who in zip(result.items, people, strict=True)
@@ -427,8 +419,8 @@ def private_contacts(
                     source=c.source,
                     added_at=c.created_at,
                     on_kith=c.matched_member_id is not None,
-                    tier=ref(c.tier),
-                    tags=[TagRef(id=t.id, name=t.name) for t in c.tags],
+                    tier=None if c.tier is None else TagRef.of(c.tier),
+                    tags=[TagRef.of(t) for t in c.tags],
                     last_interaction_at=c.last_interaction_at,
                 )
                 for c in result.items
@@ -452,7 +444,7 @@ def create_private_contact(
             title=body.title,
             url=body.url,
         )
-        return private_contact_out(ctx, owner, contact.id)
+        return PrivateContactOut.of(ctx, owner, contact.id)
 
 
 @router.post("/contacts/tag")
