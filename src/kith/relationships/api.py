@@ -90,7 +90,7 @@ def tiers(kith: KithDep, member_id: ApiMemberId) -> list[TierOut]:
 def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
     with kith.uow() as ctx:
         tier = tiers_tags.create_tier(ctx, me(ctx, member_id), body.name, body.cadence_days)
-        return TierOut(id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=0)
+        return TierOut.of(tier, 0)
 
 
 @router.patch("/tiers/{tier_id:int}")
@@ -104,12 +104,7 @@ def update_tier(
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
         tier = tiers_tags.update_tier(ctx, owner, tier_id, name=body.name, **extra)
-        return TierOut(
-            id=tier.id,
-            name=tier.name,
-            cadence_days=tier.cadence_days,
-            connections=tiers_tags.tier_counts(ctx, owner).get(tier.id, 0),
-        )
+        return TierOut.of(tier, tiers_tags.tier_counts(ctx, owner).get(tier.id, 0))
 
 
 @router.delete("/tiers/{tier_id:int}", status_code=status.HTTP_204_NO_CONTENT)
@@ -121,17 +116,14 @@ def delete_tier(tier_id: TierId, kith: KithDep, member_id: ApiMemberId) -> None:
 @router.get("/tags")
 def tags(kith: KithDep, member_id: ApiMemberId) -> list[TagOut]:
     with kith.uow(write=False) as ctx:
-        return [
-            TagOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=n)
-            for t, n in tiers_tags.list_tags(ctx, me(ctx, member_id))
-        ]
+        return [TagOut.of(t, n) for t, n in tiers_tags.list_tags(ctx, me(ctx, member_id))]
 
 
 @router.post("/tags", status_code=status.HTTP_201_CREATED)
 def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         tag = tiers_tags.create_tag(ctx, me(ctx, member_id), body.name, body.cadence_days)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.patch("/tags/{tag_id:int}")
@@ -141,7 +133,7 @@ def update_tag(tag_id: TagId, body: TagUpdate, kith: KithDep, member_id: ApiMemb
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
         tag = tiers_tags.update_tag(ctx, me(ctx, member_id), tag_id, name=body.name, **extra)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.delete("/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
@@ -368,7 +360,7 @@ def bulk_tag(body: BulkTagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tag = records.bulk_tag(ctx, owner, _members(ctx, owner, body.handles), body.tag)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.post("/connections/untag")
@@ -377,7 +369,7 @@ def bulk_untag(body: BulkUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagO
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tag = records.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 # -- Private contacts -----------------------------------------------------------------------
@@ -454,7 +446,7 @@ def bulk_tag_contacts(body: BulkContactTagIn, kith: KithDep, member_id: ApiMembe
         owner = me(ctx, member_id)
         chosen = contacts.private_contacts(ctx, owner, body.ids)
         tag = records.bulk_tag(ctx, owner, chosen, body.tag)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.post("/contacts/untag")
@@ -464,7 +456,7 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
         owner = me(ctx, member_id)
         chosen = contacts.private_contacts(ctx, owner, body.ids)
         tag = records.bulk_untag(ctx, owner, chosen, body.tag_id)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 # One person's record: a connection or a private contact.

@@ -82,6 +82,10 @@ class TagOut(BaseModel):
     cadence_days: int | None
     connections: int = 0
 
+    @classmethod
+    def of(cls, tag: Tag, connections: int = 0) -> TagOut:
+        return cls(id=tag.id, name=tag.name, cadence_days=tag.cadence_days, connections=connections)
+
 
 class TagRef(BaseModel):
     id: int
