@@ -105,13 +105,12 @@ def accept(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -
         connection = service.accept_invitation(ctx, member, invitation_id)
         invitation = service.get_invitation(ctx, member, invitation_id)
         # The engine learns of the connection after the commit; say what it will be.
-        return ConnectionOut(
-            member=MemberSummary.of(
+        return ConnectionOut.of(
+            MemberSummary.of(
                 invitation.sender,
                 Badge(1, mutual_count(ctx, member, invitation.sender)),
             ),
-            connected_since=connection.created_at,
-            context=connection.context,
+            connection,
             invited_by_you=False,
         )
 
@@ -149,10 +148,9 @@ def _connection_page(
     return ConnectionPage.of(
         page,
         items=[
-            ConnectionOut(
-                member=MemberSummary.of(e.member, found[e.member.id]),
-                connected_since=e.connection.created_at,
-                context=e.connection.context,
+            ConnectionOut.of(
+                MemberSummary.of(e.member, found[e.member.id]),
+                e.connection,
                 invited_by_you=e.connection.inviter_id == owner.id,
             )
             for e in page.items

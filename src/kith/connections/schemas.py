@@ -11,7 +11,7 @@ from kith.config import Settings
 from kith.connections.service import status_for
 from kith.graph.service import Badge, badges
 from kith.members.schemas import MemberSummary
-from kith.models import Invitation, Member
+from kith.models import Connection, Invitation, Member
 from kith.pagination import Page
 from kith.uow import Ctx
 from kith.web.params import id_path, stated
@@ -83,6 +83,18 @@ class ConnectionOut(BaseModel):
     connected_since: datetime
     context: str
     invited_by_you: bool
+
+    @classmethod
+    def of(
+        cls, member: MemberSummary, connection: Connection, invited_by_you: bool
+    ) -> ConnectionOut:
+        """``connection`` as seen from one side, ``member`` being the other."""
+        return cls(
+            member=member,
+            connected_since=connection.created_at,
+            context=connection.context,
+            invited_by_you=invited_by_you,
+        )
 
 
 class Paged(BaseModel):
