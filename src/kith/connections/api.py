@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -37,29 +36,12 @@ def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
     )
 
 
-def invitation_out(
-    ctx: Ctx, invitation: Invitation, viewer: Member, found: dict[int, Badge] | None = None
-) -> InvitationOut:
-    if found is None:
-        found = badges(ctx, viewer, [invitation.sender_id, invitation.recipient_id])
-    return InvitationOut(
-        id=invitation.id,
-        sender=MemberSummary.of(invitation.sender, found.get(invitation.sender_id)),
-        recipient=MemberSummary.of(invitation.recipient, found.get(invitation.recipient_id)),
-        note=invitation.note,
-        context=invitation.context,
-        status=service.status_for(ctx, invitation, viewer.id),
-        created_at=invitation.created_at,
-        expires_at=invitation.created_at + timedelta(days=ctx.settings.invitation_expiry_days),
-    )
-
-
 def _invitation_page(ctx: Ctx, page: Page[Invitation], viewer: Member) -> InvitationPage:
     ids = {i.sender_id for i in page.items} | {i.recipient_id for i in page.items}
     found = badges(ctx, viewer, sorted(ids))
     return InvitationPage.of(
         page,
-        items=[invitation_out(ctx, i, viewer, found) for i in page.items],
+        items=[InvitationOut.of(ctx, i, viewer, found) for i in page.items],
     )
 
 
@@ -80,7 +62,7 @@ def send_invitation(
         if result.connection is not None:
             response.status_code = status.HTTP_200_OK
         return InvitationSent(
-            invitation=invitation_out(ctx, result.invitation, sender),
+            invitation=InvitationOut.of(ctx, result.invitation, sender),
             connected=result.connection is not None,
         )
 
@@ -113,7 +95,7 @@ def get_invitation(
 ) -> InvitationOut:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
-        return invitation_out(ctx, service.get_invitation(ctx, member, invitation_id), member)
+        return InvitationOut.of(ctx, service.get_invitation(ctx, member, invitation_id), member)
 
 
 @router.post("/invitations/{invitation_id:int}/accept")
@@ -123,13 +105,12 @@ def accept(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -
         connection = service.accept_invitation(ctx, member, invitation_id)
         invitation = service.get_invitation(ctx, member, invitation_id)
         # The engine learns of the connection after the commit; say what it will be.
-        return ConnectionOut(
-            member=MemberSummary.of(
+        return ConnectionOut.of(
+            MemberSummary.of(
                 invitation.sender,
                 Badge(1, mutual_count(ctx, member, invitation.sender)),
             ),
-            connected_since=connection.created_at,
-            context=connection.context,
+            connection,
             invited_by_you=False,
         )
 
@@ -139,7 +120,7 @@ def ignore(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -
     """Ignore silently: the sender keeps seeing it as pending until it expires."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
-        return invitation_out(ctx, service.ignore_invitation(ctx, member, invitation_id), member)
+        return InvitationOut.of(ctx, service.ignore_invitation(ctx, member, invitation_id), member)
 
 
 @router.post("/invitations/{invitation_id:int}/report")
@@ -147,7 +128,7 @@ def report(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId) -
     """ "I don't know this person": the sender can never invite you again."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
-        return invitation_out(ctx, service.report_unknown(ctx, member, invitation_id), member)
+        return InvitationOut.of(ctx, service.report_unknown(ctx, member, invitation_id), member)
 
 
 @router.post("/invitations/{invitation_id:int}/withdraw")
@@ -155,7 +136,9 @@ def withdraw(invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId)
     """Withdraw your invitation; you can invite the same member again after 21 days."""
     with kith.uow() as ctx:
         member = me(ctx, member_id)
-        return invitation_out(ctx, service.withdraw_invitation(ctx, member, invitation_id), member)
+        return InvitationOut.of(
+            ctx, service.withdraw_invitation(ctx, member, invitation_id), member
+        )
 
 
 def _connection_page(
@@ -165,10 +148,9 @@ def _connection_page(
     return ConnectionPage.of(
         page,
         items=[
-            ConnectionOut(
-                member=MemberSummary.of(e.member, found[e.member.id]),
-                connected_since=e.connection.created_at,
-                context=e.connection.context,
+            ConnectionOut.of(
+                MemberSummary.of(e.member, found[e.member.id]),
+                e.connection,
                 invited_by_you=e.connection.inviter_id == owner.id,
             )
             for e in page.items

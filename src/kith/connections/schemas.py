@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
+from kith.connections.service import status_for
+from kith.graph.service import Badge, badges
 from kith.members.schemas import MemberSummary
+from kith.models import Connection, Invitation, Member
 from kith.pagination import Page
+from kith.uow import Ctx
 from kith.web.params import id_path, stated
 
 InvitationId = Annotated[int, id_path("invitation")]
@@ -45,6 +49,29 @@ class InvitationOut(BaseModel):
     created_at: datetime
     expires_at: datetime
 
+    @classmethod
+    def of(
+        cls,
+        ctx: Ctx,
+        invitation: Invitation,
+        viewer: Member,
+        found: dict[int, Badge] | None = None,
+    ) -> InvitationOut:
+        """The invitation as ``viewer`` may see it; ``found`` holds the badges of both
+        sides when the caller looked them up for a whole page."""
+        if found is None:
+            found = badges(ctx, viewer, [invitation.sender_id, invitation.recipient_id])
+        return cls(
+            id=invitation.id,
+            sender=MemberSummary.of(invitation.sender, found.get(invitation.sender_id)),
+            recipient=MemberSummary.of(invitation.recipient, found.get(invitation.recipient_id)),
+            note=invitation.note,
+            context=invitation.context,
+            status=status_for(ctx, invitation, viewer.id),
+            created_at=invitation.created_at,
+            expires_at=invitation.created_at + timedelta(days=ctx.settings.invitation_expiry_days),
+        )
+
 
 class InvitationSent(BaseModel):
     invitation: InvitationOut
@@ -56,6 +83,18 @@ class ConnectionOut(BaseModel):
     connected_since: datetime
     context: str
     invited_by_you: bool
+
+    @classmethod
+    def of(
+        cls, member: MemberSummary, connection: Connection, invited_by_you: bool
+    ) -> ConnectionOut:
+        """``connection`` as seen from one side, ``member`` being the other."""
+        return cls(
+            member=member,
+            connected_since=connection.created_at,
+            context=connection.context,
+            invited_by_you=invited_by_you,
+        )
 
 
 class Paged(BaseModel):

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kith.graph.service import Badge
+from kith.connections.service import Relationship
+from kith.graph.service import Badge, badge
 from kith.members.service import (
     CAREER_STAGES,
     FOLLOW_POLICIES,
@@ -15,8 +16,10 @@ from kith.members.service import (
     MAX_POSITIONS,
     MAX_SKILLS,
     VISIBILITY,
+    profile_view,
 )
-from kith.models import Member
+from kith.models import Education, Member, Position
+from kith.uow import Ctx
 from kith.web.params import WORDS, Count, Flag, stated
 
 
@@ -72,6 +75,21 @@ class PositionOut(BaseModel):
     end_month: int | None
     current: bool
 
+    @classmethod
+    def of(cls, p: Position) -> PositionOut:
+        return cls(
+            company=p.company.name,
+            company_id=p.company_id,
+            title=p.title,
+            location=p.location,
+            description=p.description,
+            start_year=p.start_year,
+            start_month=p.start_month,
+            end_year=p.end_year,
+            end_month=p.end_month,
+            current=p.is_current,
+        )
+
 
 class EducationOut(BaseModel):
     school: str
@@ -81,6 +99,17 @@ class EducationOut(BaseModel):
     start_year: int | None
     end_year: int | None
 
+    @classmethod
+    def of(cls, e: Education) -> EducationOut:
+        return cls(
+            school=e.school.name,
+            school_id=e.school_id,
+            degree=e.degree,
+            field_of_study=e.field_of_study,
+            start_year=e.start_year,
+            end_year=e.end_year,
+        )
+
 
 class RelationshipOut(BaseModel):
     connected: bool
@@ -89,6 +118,17 @@ class RelationshipOut(BaseModel):
     invitation_received_id: int | None = Field(None, description="Their pending invitation to you")
     following: bool
     followed_by: bool
+
+    @classmethod
+    def of(cls, rel: Relationship) -> RelationshipOut:
+        return cls(
+            connected=rel.connected,
+            connected_since=rel.connection.created_at.isoformat() if rel.connection else None,
+            invitation_sent_id=rel.sent.id if rel.sent else None,
+            invitation_received_id=rel.received.id if rel.received else None,
+            following=rel.following,
+            followed_by=rel.followed_by,
+        )
 
 
 class ProfileOut(BaseModel):
@@ -118,6 +158,40 @@ class ProfileOut(BaseModel):
     relationship: RelationshipOut | None = Field(
         None, description="How you stand with this member (absent on your own profile)"
     )
+
+    @classmethod
+    def of(cls, ctx: Ctx, viewer: Member, member: Member) -> ProfileOut:
+        """``member``'s profile as ``viewer`` may see it, with their degree badge."""
+        view = profile_view(ctx, viewer, member)
+        found = badge(ctx, viewer, member)
+        return cls(
+            handle=member.handle,
+            name=member.name,
+            degree=found.degree,
+            degree_label=found.label,
+            mutual_connections=found.mutual,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            headline=member.headline,
+            about=member.about,
+            location=member.location,
+            industry=member.industry,
+            career_stage=view.career_stage,
+            career_stage_derived=view.career_stage_derived,
+            positions=[PositionOut.of(p) for p in member.positions],
+            education=[EducationOut.of(e) for e in member.education],
+            skills=[s.name for s in member.skills],
+            websites=list(member.websites or []),
+            languages=list(member.languages or []),
+            certifications=list(member.certifications or []),
+            follow_primary=member.follow_primary,
+            followers=view.followers,
+            following=view.following,
+            connections=view.connections,
+            relationship=None
+            if view.relationship is None
+            else RelationshipOut.of(view.relationship),
+        )
 
 
 #: A name on a profile (refused as invalid_profile).
@@ -212,3 +286,17 @@ class SettingsOut(BaseModel):
     connections_visibility: str
     follow_primary: bool
     invite_restricted_until: str | None
+
+    @classmethod
+    def of(cls, member: Member) -> SettingsOut:
+        until = member.invite_restricted_until
+        return cls(
+            email=member.email,
+            handle=member.handle,
+            role=member.role,
+            invite_policy=member.invite_policy,
+            follow_policy=member.follow_policy,
+            connections_visibility=member.connections_visibility,
+            follow_primary=member.follow_primary,
+            invite_restricted_until=until.isoformat() if until else None,
+        )

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, status
 
 from kith.connections.api import page_request
 from kith.errors import KithError
-from kith.members.api import summarize
 from kith.members.service import get_member
 from kith.messaging import service
 from kith.messaging.schemas import (
@@ -20,41 +19,12 @@ from kith.messaging.schemas import (
     MessageOut,
     Unread,
 )
-from kith.models import Conversation, Member, Message
+from kith.models import Conversation, Member
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["messaging"])
-
-
-def message_out(message: Message, viewer: Member, handles: dict[int, str]) -> MessageOut:
-    return MessageOut(
-        id=message.id,
-        conversation_id=message.conversation_id,
-        seq=message.seq,
-        sender=handles.get(message.sender_id, ""),
-        from_you=message.sender_id == viewer.id,
-        body=message.body,
-        created_at=message.created_at,
-    )
-
-
-def summary_out(
-    ctx: Ctx, viewer: Member, conversation: Conversation, other: Member, last: Message | None
-) -> ConversationSummary:
-    [who] = summarize(ctx, viewer, [other])
-    handles = {viewer.id: viewer.handle, other.id: other.handle}
-    return ConversationSummary(
-        id=conversation.id,
-        with_member=who,
-        status="request" if conversation.status == "declined" else conversation.status,
-        awaiting_your_answer=conversation.status == "request"
-        and conversation.requested_by_id != viewer.id,
-        unread=conversation.unread(viewer.id),
-        last_message=None if last is None else message_out(last, viewer, handles),
-        last_message_at=conversation.last_message_at,
-    )
 
 
 @router.get("/messages")
@@ -75,7 +45,10 @@ def conversations(
         result = service.list_conversations(ctx, member, page_request(ctx, page, per_page), box=box)
         return ConversationPage.of(
             result,
-            items=[summary_out(ctx, member, e.conversation, e.other, e.last) for e in result.items],
+            items=[
+                ConversationSummary.of(ctx, member, e.conversation, e.other, e.last)
+                for e in result.items
+            ],
             unread=service.unread_count(ctx, member),
         )
 
@@ -99,7 +72,7 @@ def send(body: MessageIn, kith: KithDep, member_id: ApiMemberId) -> MessageOut:
         # member_not_found for the blocked.
         recipient = get_member(ctx, body.to)
         message = service.send_message(ctx, sender, recipient, body.body)
-        return message_out(message, sender, {sender.id: sender.handle})
+        return MessageOut.of(message, sender, {sender.id: sender.handle})
 
 
 def _conversation(ctx: Ctx, member: Member, conversation_id: int) -> tuple[Conversation, Member]:
@@ -133,8 +106,8 @@ def conversation(
         last = result.items[-1] if result.items and result.page == 1 else None
         return ConversationOut.of(
             result,
-            items=[message_out(m, member, handles) for m in result.items],
-            conversation=summary_out(ctx, member, conv, other, last),
+            items=[MessageOut.of(m, member, handles) for m in result.items],
+            conversation=ConversationSummary.of(ctx, member, conv, other, last),
             can_write=_can_write(ctx, member, other, conv),
         )
 
@@ -160,7 +133,7 @@ def accept(
         member = me(ctx, member_id)
         conv = service.accept_request(ctx, member, conversation_id)
         other = ctx.session.get_one(Member, conv.other_id(member.id))
-        return summary_out(ctx, member, conv, other, None)
+        return ConversationSummary.of(ctx, member, conv, other, None)
 
 
 @router.post("/messages/{conversation_id:int}/decline", status_code=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
 from kith.connections.schemas import Paged
+from kith.graph.service import badges
 from kith.members.schemas import MemberSummary
+from kith.models import Conversation, Member, Message
+from kith.uow import Ctx
 from kith.web.params import WORDS, id_path, stated
 
 ConversationId = Annotated[int, id_path("conversation")]
@@ -38,6 +41,19 @@ class MessageOut(BaseModel):
     body: str
     created_at: datetime
 
+    @classmethod
+    def of(cls, message: Message, viewer: Member, handles: dict[int, str]) -> MessageOut:
+        """``message`` as ``viewer`` reads it; ``handles`` names the senders by id."""
+        return cls(
+            id=message.id,
+            conversation_id=message.conversation_id,
+            seq=message.seq,
+            sender=handles.get(message.sender_id, ""),
+            from_you=message.sender_id == viewer.id,
+            body=message.body,
+            created_at=message.created_at,
+        )
+
 
 class ConversationSummary(BaseModel):
     id: int
@@ -52,6 +68,29 @@ class ConversationSummary(BaseModel):
     last_message_at: datetime | None
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @classmethod
+    def of(
+        cls,
+        ctx: Ctx,
+        viewer: Member,
+        conversation: Conversation,
+        other: Member,
+        last: Message | None,
+    ) -> ConversationSummary:
+        """The conversation as ``viewer`` sees it, with ``other``'s degree badge."""
+        found = badges(ctx, viewer, [other.id])
+        handles = {viewer.id: viewer.handle, other.id: other.handle}
+        return cls(
+            id=conversation.id,
+            with_member=MemberSummary.of(other, found[other.id]),
+            status="request" if conversation.status == "declined" else conversation.status,
+            awaiting_your_answer=conversation.status == "request"
+            and conversation.requested_by_id != viewer.id,
+            unread=conversation.unread(viewer.id),
+            last_message=None if last is None else MessageOut.of(last, viewer, handles),
+            last_message_at=conversation.last_message_at,
+        )
 
 
 class ConversationPage(Paged):

@@ -24,7 +24,6 @@ from kith.relationships import (
     records,
     tiers_tags,
 )
-from kith.relationships.record_api import private_contact_out, ref
 from kith.relationships.schemas import (
     BulkContactTagIn,
     BulkContactUntagIn,
@@ -77,28 +76,21 @@ def _members(ctx: Ctx, owner: Member, handles: list[str]) -> list[Member]:
 # -- Tiers and tags -------------------------------------------------------------------------
 
 
-def _tiers_out(ctx: Ctx, owner: Member) -> list[TierOut]:
-    counts = tiers_tags.tier_counts(ctx, owner)
-    return [
-        TierOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=counts.get(t.id, 0))
-        for t in tiers_tags.list_tiers(ctx, owner)
-    ]
-
-
 @router.get("/tiers")
 def tiers(kith: KithDep, member_id: ApiMemberId) -> list[TierOut]:
     """Your tiers in order, with their cadence (the defaults are created on first use)."""
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tiers_tags.ensure_default_tiers(ctx, owner)
-        return _tiers_out(ctx, owner)
+        counts = tiers_tags.tier_counts(ctx, owner)
+        return [TierOut.of(t, counts.get(t.id, 0)) for t in tiers_tags.list_tiers(ctx, owner)]
 
 
 @router.post("/tiers", status_code=status.HTTP_201_CREATED)
 def create_tier(body: TierIn, kith: KithDep, member_id: ApiMemberId) -> TierOut:
     with kith.uow() as ctx:
         tier = tiers_tags.create_tier(ctx, me(ctx, member_id), body.name, body.cadence_days)
-        return TierOut(id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=0)
+        return TierOut.of(tier, 0)
 
 
 @router.patch("/tiers/{tier_id:int}")
@@ -112,12 +104,7 @@ def update_tier(
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
         tier = tiers_tags.update_tier(ctx, owner, tier_id, name=body.name, **extra)
-        return TierOut(
-            id=tier.id,
-            name=tier.name,
-            cadence_days=tier.cadence_days,
-            connections=tiers_tags.tier_counts(ctx, owner).get(tier.id, 0),
-        )
+        return TierOut.of(tier, tiers_tags.tier_counts(ctx, owner).get(tier.id, 0))
 
 
 @router.delete("/tiers/{tier_id:int}", status_code=status.HTTP_204_NO_CONTENT)
@@ -129,17 +116,14 @@ def delete_tier(tier_id: TierId, kith: KithDep, member_id: ApiMemberId) -> None:
 @router.get("/tags")
 def tags(kith: KithDep, member_id: ApiMemberId) -> list[TagOut]:
     with kith.uow(write=False) as ctx:
-        return [
-            TagOut(id=t.id, name=t.name, cadence_days=t.cadence_days, connections=n)
-            for t, n in tiers_tags.list_tags(ctx, me(ctx, member_id))
-        ]
+        return [TagOut.of(t, n) for t, n in tiers_tags.list_tags(ctx, me(ctx, member_id))]
 
 
 @router.post("/tags", status_code=status.HTTP_201_CREATED)
 def create_tag(body: TagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         tag = tiers_tags.create_tag(ctx, me(ctx, member_id), body.name, body.cadence_days)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.patch("/tags/{tag_id:int}")
@@ -149,7 +133,7 @@ def update_tag(tag_id: TagId, body: TagUpdate, kith: KithDep, member_id: ApiMemb
             {"cadence_days": body.cadence_days} if "cadence_days" in body.model_fields_set else {}
         )
         tag = tiers_tags.update_tag(ctx, me(ctx, member_id), tag_id, name=body.name, **extra)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.delete("/tags/{tag_id:int}", status_code=status.HTTP_204_NO_CONTENT)
@@ -359,10 +343,10 @@ def connections(
                 ContactRowOut(
                     member=who,
                     connected_since=r.connected_at,
-                    tier=ref(r.contact.tier if r.contact else None),
-                    tags=[
-                        TagRef(id=t.id, name=t.name) for t in (r.contact.tags if r.contact else [])
-                    ],
+                    tier=None
+                    if r.contact is None or r.contact.tier is None
+                    else TagRef.of(r.contact.tier),
+                    tags=[TagRef.of(t) for t in (r.contact.tags if r.contact else [])],
                     last_interaction_at=r.contact.last_interaction_at if r.contact else None,
                 )
                 for r, who in zip(result.items, people, strict=True)
@@ -376,7 +360,7 @@ def bulk_tag(body: BulkTagIn, kith: KithDep, member_id: ApiMemberId) -> TagOut:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tag = records.bulk_tag(ctx, owner, _members(ctx, owner, body.handles), body.tag)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.post("/connections/untag")
@@ -385,7 +369,7 @@ def bulk_untag(body: BulkUntagIn, kith: KithDep, member_id: ApiMemberId) -> TagO
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tag = records.bulk_untag(ctx, owner, _members(ctx, owner, body.handles), body.tag_id)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 # -- Private contacts -----------------------------------------------------------------------
@@ -427,8 +411,8 @@ def private_contacts(
                     source=c.source,
                     added_at=c.created_at,
                     on_kith=c.matched_member_id is not None,
-                    tier=ref(c.tier),
-                    tags=[TagRef(id=t.id, name=t.name) for t in c.tags],
+                    tier=None if c.tier is None else TagRef.of(c.tier),
+                    tags=[TagRef.of(t) for t in c.tags],
                     last_interaction_at=c.last_interaction_at,
                 )
                 for c in result.items
@@ -452,7 +436,7 @@ def create_private_contact(
             title=body.title,
             url=body.url,
         )
-        return private_contact_out(ctx, owner, contact.id)
+        return PrivateContactOut.of(ctx, owner, contact.id)
 
 
 @router.post("/contacts/tag")
@@ -462,7 +446,7 @@ def bulk_tag_contacts(body: BulkContactTagIn, kith: KithDep, member_id: ApiMembe
         owner = me(ctx, member_id)
         chosen = contacts.private_contacts(ctx, owner, body.ids)
         tag = records.bulk_tag(ctx, owner, chosen, body.tag)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 @router.post("/contacts/untag")
@@ -472,7 +456,7 @@ def bulk_untag_contacts(body: BulkContactUntagIn, kith: KithDep, member_id: ApiM
         owner = me(ctx, member_id)
         chosen = contacts.private_contacts(ctx, owner, body.ids)
         tag = records.bulk_untag(ctx, owner, chosen, body.tag_id)
-        return TagOut(id=tag.id, name=tag.name, cadence_days=tag.cadence_days)
+        return TagOut.of(tag)
 
 
 # One person's record: a connection or a private contact.

@@ -10,9 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from kith.connections.api import page_request
-from kith.members.api import summarize
 from kith.members.service import view_member
-from kith.models import Contact, ContactNote, Interaction, Member, Tag, Tier
+from kith.models import Contact, Member
 from kith.relationships import contacts, interactions, records
 from kith.relationships.routing import Operation, PersonPath, route_both
 from kith.relationships.schemas import (
@@ -43,82 +42,6 @@ PEOPLE = PersonPath("/people/{handle}", "handle", str)
 CONTACTS = PersonPath("/contacts/{contact_id:int}", "contact_id", ContactId)
 
 
-def ref(item: Tag | Tier | None) -> TagRef | None:
-    return None if item is None else TagRef(id=item.id, name=item.name)
-
-
-def note_out(n: ContactNote) -> NoteOut:
-    return NoteOut(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
-
-
-def interaction_out(i: Interaction) -> InteractionOut:
-    return InteractionOut(
-        id=i.id,
-        kind=i.kind,
-        note=i.note,
-        occurred_at=i.occurred_at,
-        automatic=i.automatic,
-        count=i.count,
-    )
-
-
-def contact_out(ctx: Ctx, owner: Member, other: Member) -> ContactOut:
-    view = records.contact_view(ctx, owner, other)
-    [who] = summarize(ctx, owner, [other])
-    c = view.contact
-    return ContactOut(
-        member=who,
-        connected=view.connection is not None,
-        connected_since=view.connection.created_at if view.connection else None,
-        tier=ref(view.tier),
-        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
-        how_we_met=c.how_we_met if c else "",
-        cadence_days=view.cadence_days,
-        cadence_source=view.cadence_source,
-        own_cadence_days=c.cadence_days if c else None,
-        due_at=view.due_at,
-        snoozed_until=c.snoozed_until if c else None,
-        last_interaction_at=c.last_interaction_at if c else None,
-        notes=[note_out(n) for n in view.notes],
-    )
-
-
-def private_contact_out(ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactOut:
-    view = contacts.private_contact_view(ctx, owner, contact_id)
-    c = view.contact
-    on_kith = summarize(ctx, owner, [view.on_kith])[0] if view.on_kith else None
-    return PrivateContactOut(
-        id=c.id,
-        name=c.name,
-        email=c.email,
-        company=c.company,
-        title=c.title,
-        url=c.url,
-        source=c.source,
-        connected_elsewhere_on=c.connected_elsewhere_on,
-        added_at=c.created_at,
-        on_kith=on_kith,
-        match=c.match if on_kith else None,
-        tier=ref(view.tier),
-        tags=[TagRef(id=t.id, name=t.name) for t in view.tags],
-        how_we_met=c.how_we_met,
-        cadence_days=view.cadence_days,
-        cadence_source=view.cadence_source,
-        own_cadence_days=c.cadence_days,
-        due_at=view.due_at,
-        snoozed_until=c.snoozed_until,
-        last_interaction_at=c.last_interaction_at,
-        notes=[note_out(n) for n in view.notes],
-    )
-
-
-def record_out(ctx: Ctx, owner: Member, person: records.Person) -> ContactOut | PrivateContactOut:
-    """What the owner keeps about ``person``, as their kind of person shows it."""
-    if isinstance(person, Contact):
-        return private_contact_out(ctx, owner, person.id)
-    return contact_out(ctx, owner, person)
-
-
 def _set_fields(
     ctx: Ctx, owner: Member, person: records.Person, body: ContactUpdate | PrivateContactUpdate
 ) -> None:
@@ -140,7 +63,7 @@ def person(handle: str, kith: KithDep, member_id: ApiMemberId) -> ContactOut:
     """What you keep about a connection: tier, tags, how you met, cadence, notes."""
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        return contact_out(ctx, owner, view_member(ctx, owner, handle))
+        return ContactOut.of(ctx, owner, view_member(ctx, owner, handle))
 
 
 @router.patch("/people/{handle}")
@@ -154,7 +77,7 @@ def update_person(
         _set_fields(ctx, owner, other, body)
         if not body.model_fields_set:
             records.contact_for_editing(ctx, owner, other)
-        return contact_out(ctx, owner, other)
+        return ContactOut.of(ctx, owner, other)
 
 
 @router.get("/contacts/{contact_id:int}")
@@ -163,7 +86,7 @@ def private_contact(
 ) -> PrivateContactOut:
     """What you keep about a private contact, and the member they were recognised as."""
     with kith.uow(write=False) as ctx:
-        return private_contact_out(ctx, me(ctx, member_id), contact_id)
+        return PrivateContactOut.of(ctx, me(ctx, member_id), contact_id)
 
 
 @router.patch("/contacts/{contact_id:int}")
@@ -181,7 +104,7 @@ def update_private_contact(
         if details:
             contacts.update_private_contact(ctx, owner, contact_id, **details)
         _set_fields(ctx, owner, contacts.get_private_contact(ctx, owner, contact_id), body)
-        return private_contact_out(ctx, owner, contact_id)
+        return PrivateContactOut.of(ctx, owner, contact_id)
 
 
 @router.delete("/contacts/{contact_id:int}", status_code=status.HTTP_204_NO_CONTENT)
@@ -198,7 +121,7 @@ def add_tag(subject: Subject, body: TagAssign, kith: KithDep, member_id: ApiMemb
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tag = records.tag_contact(ctx, owner, resolve_person(ctx, owner, subject), body.name)
-        return TagRef(id=tag.id, name=tag.name)
+        return TagRef.of(tag)
 
 
 def remove_tag(subject: Subject, tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
@@ -210,7 +133,7 @@ def remove_tag(subject: Subject, tag_id: TagId, kith: KithDep, member_id: ApiMem
 def add_note(subject: Subject, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
-        return note_out(
+        return NoteOut.of(
             records.add_note(ctx, owner, resolve_person(ctx, owner, subject), body.body)
         )
 
@@ -227,7 +150,7 @@ def interaction_log(
         person = resolve_person(ctx, owner, subject)
         records.require_known(ctx, owner, person)
         result = interactions.interactions(ctx, owner, person, page_request(ctx, page, per_page))
-        return InteractionPage.of(result, items=[interaction_out(i) for i in result.items])
+        return InteractionPage.of(result, items=[InteractionOut.of(i) for i in result.items])
 
 
 def log_interaction(
@@ -236,7 +159,7 @@ def log_interaction(
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         person = resolve_person(ctx, owner, subject)
-        return interaction_out(
+        return InteractionOut.of(
             interactions.log_interaction(
                 ctx, owner, person, body.kind, occurred_at=body.occurred_at, note=body.note
             )
@@ -250,7 +173,9 @@ def snooze(
         owner = me(ctx, member_id)
         person = resolve_person(ctx, owner, subject)
         records.snooze(ctx, owner, person, body.days)
-        return record_out(ctx, owner, person)
+        if isinstance(person, Contact):
+            return PrivateContactOut.of(ctx, owner, person.id)
+        return ContactOut.of(ctx, owner, person)
 
 
 # The names and descriptions each route has always been published with.
@@ -346,7 +271,7 @@ route_both(
 @router.patch("/notes/{note_id:int}")
 def update_note(note_id: NoteId, body: NoteIn, kith: KithDep, member_id: ApiMemberId) -> NoteOut:
     with kith.uow() as ctx:
-        return note_out(records.update_note(ctx, me(ctx, member_id), note_id, body.body))
+        return NoteOut.of(records.update_note(ctx, me(ctx, member_id), note_id, body.body))
 
 
 @router.delete("/notes/{note_id:int}", status_code=status.HTTP_204_NO_CONTENT)

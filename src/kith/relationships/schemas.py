@@ -9,11 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
 from kith.connections.schemas import Paged
+from kith.graph.service import badges
 from kith.members.schemas import MemberSummary
-from kith.relationships.contacts import CONTACT_FIELDS_MAX
+from kith.models import ContactNote, Interaction, Member, Tag, Tier
+from kith.relationships.contacts import CONTACT_FIELDS_MAX, private_contact_view
 from kith.relationships.interactions import INTERACTION_KINDS, INTERACTION_NOTE_MAX
-from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS
+from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS, contact_view
 from kith.relationships.tiers_tags import CADENCE_MAX_DAYS, NAME_MAX
+from kith.uow import Ctx
 from kith.web.params import WORDS, Count, Flag, Id, id_path, stated
 
 TierId = Annotated[int, id_path("tier")]
@@ -56,6 +59,12 @@ class TierOut(BaseModel):
     cadence_days: int | None
     connections: int
 
+    @classmethod
+    def of(cls, tier: Tier, connections: int) -> TierOut:
+        return cls(
+            id=tier.id, name=tier.name, cadence_days=tier.cadence_days, connections=connections
+        )
+
 
 class TagIn(Strict):
     name: str = Field(json_schema_extra=NAME)
@@ -73,10 +82,18 @@ class TagOut(BaseModel):
     cadence_days: int | None
     connections: int = 0
 
+    @classmethod
+    def of(cls, tag: Tag, connections: int = 0) -> TagOut:
+        return cls(id=tag.id, name=tag.name, cadence_days=tag.cadence_days, connections=connections)
+
 
 class TagRef(BaseModel):
     id: int
     name: str
+
+    @classmethod
+    def of(cls, item: Tag | Tier) -> TagRef:
+        return cls(id=item.id, name=item.name)
 
 
 class NoteIn(Strict):
@@ -92,6 +109,10 @@ class NoteOut(BaseModel):
     body: str
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def of(cls, n: ContactNote) -> NoteOut:
+        return cls(id=n.id, body=n.body, created_at=n.created_at, updated_at=n.updated_at)
 
 
 class InteractionIn(Strict):
@@ -110,6 +131,17 @@ class InteractionOut(BaseModel):
     occurred_at: datetime
     automatic: bool = Field(description="True for the daily entries made by messages")
     count: int
+
+    @classmethod
+    def of(cls, i: Interaction) -> InteractionOut:
+        return cls(
+            id=i.id,
+            kind=i.kind,
+            note=i.note,
+            occurred_at=i.occurred_at,
+            automatic=i.automatic,
+            count=i.count,
+        )
 
 
 class InteractionPage(Paged):
@@ -140,6 +172,28 @@ class ContactOut(BaseModel):
     snoozed_until: datetime | None
     last_interaction_at: datetime | None
     notes: list[NoteOut]
+
+    @classmethod
+    def of(cls, ctx: Ctx, owner: Member, other: Member) -> ContactOut:
+        """What ``owner`` keeps about ``other``, with their degree badge."""
+        view = contact_view(ctx, owner, other)
+        found = badges(ctx, owner, [other.id])
+        c = view.contact
+        return cls(
+            member=MemberSummary.of(other, found[other.id]),
+            connected=view.connection is not None,
+            connected_since=view.connection.created_at if view.connection else None,
+            tier=None if view.tier is None else TagRef.of(view.tier),
+            tags=[TagRef.of(t) for t in view.tags],
+            how_we_met=c.how_we_met if c else "",
+            cadence_days=view.cadence_days,
+            cadence_source=view.cadence_source,
+            own_cadence_days=c.cadence_days if c else None,
+            due_at=view.due_at,
+            snoozed_until=c.snoozed_until if c else None,
+            last_interaction_at=c.last_interaction_at if c else None,
+            notes=[NoteOut.of(n) for n in view.notes],
+        )
 
 
 class TagAssign(Strict):
@@ -310,6 +364,40 @@ class PrivateContactOut(BaseModel):
     snoozed_until: datetime | None
     last_interaction_at: datetime | None
     notes: list[NoteOut]
+
+    @classmethod
+    def of(cls, ctx: Ctx, owner: Member, contact_id: int) -> PrivateContactOut:
+        """What ``owner`` keeps about a private contact, and the member they were
+        recognised as (with their degree badge) when the owner may see them."""
+        view = private_contact_view(ctx, owner, contact_id)
+        c = view.contact
+        on_kith = None
+        if view.on_kith is not None:
+            found = badges(ctx, owner, [view.on_kith.id])
+            on_kith = MemberSummary.of(view.on_kith, found[view.on_kith.id])
+        return cls(
+            id=c.id,
+            name=c.name,
+            email=c.email,
+            company=c.company,
+            title=c.title,
+            url=c.url,
+            source=c.source,
+            connected_elsewhere_on=c.connected_elsewhere_on,
+            added_at=c.created_at,
+            on_kith=on_kith,
+            match=c.match if on_kith else None,
+            tier=None if view.tier is None else TagRef.of(view.tier),
+            tags=[TagRef.of(t) for t in view.tags],
+            how_we_met=c.how_we_met,
+            cadence_days=view.cadence_days,
+            cadence_source=view.cadence_source,
+            own_cadence_days=c.cadence_days,
+            due_at=view.due_at,
+            snoozed_until=c.snoozed_until,
+            last_interaction_at=c.last_interaction_at,
+            notes=[NoteOut.of(n) for n in view.notes],
+        )
 
 
 class PrivateContactRowOut(BaseModel):

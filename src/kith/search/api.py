@@ -11,7 +11,6 @@ from kith.connections.api import page_request
 from kith.members.schemas import MemberSummary
 from kith.search import service, suggestions
 from kith.search.schemas import (
-    FacetOut,
     Facets,
     PersonHit,
     SearchPage,
@@ -40,28 +39,6 @@ Many = Annotated[
     Query(max_length=MAX_FILTER_VALUES),
     TERM,
 ]
-
-
-def result_out(result: service.SearchResult) -> SearchPage:
-    return SearchPage.of(
-        result.page,
-        items=[
-            PersonHit(
-                member=MemberSummary.of(h.member, h.badge),
-                shared_connections=[SharedOut.of(m) for m in h.shared],
-                exact_name_match=h.exact_name,
-                score=h.score,
-            )
-            for h in result.page.items
-        ],
-        facets=Facets(
-            **{
-                name: [FacetOut(value=f.value, count=f.count, selected=f.selected) for f in facets]
-                for name, facets in result.facets.items()
-            }
-        ),
-        truncated=result.truncated,
-    )
 
 
 @router.get("/search/people")
@@ -109,7 +86,13 @@ def search_people(
             network=network,
             connections_of=connections_of,
         )
-        return result_out(service.search_people(ctx, viewer, query, req))
+        result = service.search_people(ctx, viewer, query, req)
+        return SearchPage.of(
+            result.page,
+            items=[PersonHit.of(h) for h in result.page.items],
+            facets=Facets.of(result.facets),
+            truncated=result.truncated,
+        )
 
 
 @router.get("/search/typeahead")

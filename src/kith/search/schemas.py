@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
 from kith.models import Member
+from kith.search.service import Facet, SearchHit
 
 
 class SharedOut(BaseModel):
@@ -26,17 +27,35 @@ class PersonHit(BaseModel):
     exact_name_match: bool = Field(description="The keywords are exactly this member's name")
     score: float = Field(description="Proximity points + text weight x relevance (docs/search.md)")
 
+    @classmethod
+    def of(cls, hit: SearchHit) -> PersonHit:
+        return cls(
+            member=MemberSummary.of(hit.member, hit.badge),
+            shared_connections=[SharedOut.of(m) for m in hit.shared],
+            exact_name_match=hit.exact_name,
+            score=hit.score,
+        )
+
 
 class FacetOut(BaseModel):
     value: str
     count: int
     selected: bool
 
+    @classmethod
+    def of(cls, f: Facet) -> FacetOut:
+        return cls(value=f.value, count=f.count, selected=f.selected)
+
 
 class Facets(BaseModel):
     company: list[FacetOut] = Field(description="Current companies in the result set")
     location: list[FacetOut]
     industry: list[FacetOut]
+
+    @classmethod
+    def of(cls, facets: dict[str, list[Facet]]) -> Facets:
+        """Each facet the search counted, by name."""
+        return cls(**{name: [FacetOut.of(f) for f in found] for name, found in facets.items()})
 
 
 class SearchPage(Paged):
