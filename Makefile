@@ -51,6 +51,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
 	$(PY) -m kith db check --url sqlite:///$$(mktemp -d)/check.db
 
 bench: install-dev

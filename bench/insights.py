@@ -33,12 +33,12 @@ from kith.clock import SystemClock
 from kith.config import Settings
 from kith.db import Database
 from kith.demo.vocabulary import PLACES
-from kith.graph.sync import NetworkSync
 from kith.insights import service
 from kith.members.service import INDUSTRIES
 from kith.migrations import upgrade
 from kith.models import Member
 from kith.network import NetworkEngine
+from kith.network_sync import NetworkSync
 from kith.runtime import Kith
 from kith.synthetic import generate_network
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from kith import search_index
 from kith.clock import Clock, SystemClock
 from kith.config import Settings, get_settings
 from kith.db import Database
-from kith.graph.sync import NetworkSync
-from kith.search import index as search_index
+from kith.network_sync import NetworkSync
 from kith.uow import Ctx, unit_of_work
 
 

@@ -23,7 +23,7 @@ from kith.config import Settings
 from kith.db import Database, is_retryable
 
 if TYPE_CHECKING:
-    from kith.graph.sync import NetworkSync
+    from kith.network_sync import NetworkSync
 
 log = logging.getLogger("kith.db")
 

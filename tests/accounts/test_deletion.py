@@ -22,7 +22,6 @@ from kith.blocks.service import block
 from kith.cli import app as cli
 from kith.connections.service import send_invitation
 from kith.follows.service import follow
-from kith.graph.sync import verify
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
 from kith.messaging.service import send_message
 from kith.models import (
@@ -44,6 +43,7 @@ from kith.models import (
     SuggestionSeen,
 )
 from kith.models.former import placeholder_handle
+from kith.network_sync import verify
 from kith.relationships.interactions import log_interaction
 from kith.relationships.records import add_note, set_how_we_met, set_tier, tag_contact
 from kith.relationships.tiers_tags import create_tier

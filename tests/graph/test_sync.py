@@ -17,8 +17,8 @@ from sqlalchemy import insert
 from kith.clock import FrozenClock
 from kith.connections.service import remove_connection
 from kith.db import Database
-from kith.graph.sync import NetworkSync, verify
 from kith.models import Connection, NetworkOutbox
+from kith.network_sync import NetworkSync, verify
 from kith.runtime import Kith
 from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, connect, make_member

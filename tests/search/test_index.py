@@ -13,8 +13,8 @@ from kith.demo.service import build_demo
 from kith.models import Company, Member, Position, SearchDocument
 from kith.pagination import PageRequest
 from kith.runtime import Kith
-from kith.search.index import install
 from kith.search.service import SearchQuery, search_people
+from kith.search_index import install
 from kith.uow import Ctx
 from tests.factories import make_member
 from tests.search.conftest import profile, synced
@@ -125,7 +125,7 @@ def test_the_vectors_follow_every_write_on_postgresql(
     after single ORM writes, a bulk rebuild, and a deletion."""
     from sqlalchemy import text
 
-    from kith.search.index import rebuild
+    from kith.search_index import rebuild
 
     viewer = make_member(ctx, "Vera")
     zoe = make_member(ctx, "Zoé", "Ngata", headline="Welder")

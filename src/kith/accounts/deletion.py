@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kith import search_index
 from kith.accounts.credentials import Units
 from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
@@ -61,7 +62,6 @@ from kith.models import (
 )
 from kith.models.former import FORMER_MEMBER, placeholder_email, placeholder_handle
 from kith.portability.reports import forget_member_in_reports
-from kith.search import index as search_index
 from kith.security import verify_password
 from kith.uow import Ctx
 

@@ -8,7 +8,7 @@ import typer
 
 from kith.cli._common import UrlOption, console, runtime
 from kith.db import Database
-from kith.search.index import rebuild
+from kith.search_index import rebuild
 
 # kith.migrations and alembic are imported inside the commands that use them: alembic adds
 # ~120 ms to every start of `kith`, `--help` and shell completion included (-X importtime).

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kith.cli._common import UrlOption, console, err, runtime
-from kith.graph.sync import verify
+from kith.network_sync import verify
 
 network_app = typer.Typer(help="The in-memory network engine.", no_args_is_help=True)
 

@@ -19,7 +19,7 @@ import numpy as np
 from faker import Faker
 from sqlalchemy import func, insert, select
 
-from kith import synthetic
+from kith import search_index, synthetic
 from kith.config import Settings
 from kith.demo import vocabulary as vocab
 from kith.errors import Forbidden
@@ -38,7 +38,6 @@ from kith.models import (
     School,
     Skill,
 )
-from kith.search import index as search_index
 from kith.security import hash_password
 from kith.uow import Ctx
 

@@ -1,2 +1,2 @@
-"""The network engine inside the product: kept equal to the database through the
-outbox, and asked for degrees, mutual connections, paths and reach."""
+"""The network engine inside the product: degrees, mutual connections, paths and
+reach asked of the engine that ``kith.network_sync`` keeps equal to the database."""

@@ -11,12 +11,12 @@ from typing import TypeVar
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from kith import search_index
 from kith.connections.queries import blocked_between, connection_count
 from kith.connections.service import Relationship, relationship
 from kith.errors import Invalid, NotFound
 from kith.follows.service import counts
 from kith.models import Company, Education, Member, MemberSkill, Position, School, Skill
-from kith.search import index as search_index
 from kith.uow import Ctx
 
 CAREER_STAGES: dict[str, str] = {

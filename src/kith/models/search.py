@@ -14,7 +14,7 @@ from kith.models.types import UTCDateTime
 class SearchDocument(Base):
     """One member's profile as plain, accent-folded text, one column per weight.
 
-    Written by :mod:`kith.search.index` whenever profile data is flushed (its session
+    Written by :mod:`kith.search_index` whenever profile data is flushed (its session
     listeners, installed on the database at start). Each
     database keeps its own full-text structure equal to this table: SQLite an FTS5
     table (``search_fts``, fed by triggers; migration 0002), PostgreSQL a table of

@@ -39,7 +39,7 @@ from kith.idlists import id_array, id_in
 from kith.members.service import entity_key, view_member
 from kith.models import Company, Education, Member, Position, School, SearchDocument
 from kith.pagination import Page, PageRequest
-from kith.search.index import tokens
+from kith.search_index import tokens
 from kith.uow import Ctx
 
 NETWORK_LABELS = {"1": "1st", "2": "2nd", "3": "3rd+"}

@@ -1,5 +1,8 @@
 """The search index: one plain-text document per member, kept equal to the profile.
 
+Part of the data layer, as a trigger would be: it imports models only, and the
+search domain (``kith.search``) reads what it keeps.
+
 Why here and not in database triggers: a member's document spans six tables
 (members, positions, companies, education, schools, skills) and must read the same
 on SQLite and PostgreSQL. Built in Python, it is one function for both databases,
