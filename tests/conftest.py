@@ -9,14 +9,13 @@ Under CI (``CI=true``) a missing PostgreSQL fails the run instead of skipping.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from kith.app import create_app
 from kith.clock import FrozenClock
@@ -25,24 +24,16 @@ from kith.db import Base, Database
 from kith.migrations import upgrade
 from kith.runtime import Kith
 from kith.uow import Ctx
+from tests.fixtures.database import CI, PG_URL, postgres_available
+from tests.fixtures.settings import CHEAP_ARGON2, TEST_SECRET
 
-CI = os.environ.get("CI", "").lower() == "true"
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
-# Still argon2id, at the lowest cost: hundreds of members per test stay fast.
-CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
-PG_URL = os.environ.get("KITH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
-
-def _postgres_available() -> str | None:
-    try:
-        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available"
-        return str(exc).splitlines()[0]
-    return None
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.live",
+    "tests.fixtures.queries",
+]
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +44,7 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     urls["sqlite"] = f"sqlite:///{sqlite_path}"
     upgrade(Database(urls["sqlite"]).writer)
 
-    problem = _postgres_available()
+    problem = postgres_available()
     schema = f"kith_test_{uuid.uuid4().hex[:10]}"
     if problem is None:
         admin = Database(PG_URL)

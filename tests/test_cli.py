@@ -11,13 +11,11 @@ from typer.testing import CliRunner
 
 from kith.cli import app
 from kith.clock import FrozenClock
-from kith.config import Settings
 from kith.connections.service import send_invitation, status_for
 from kith.models import Invitation, Member
-from kith.runtime import Kith
 from kith.security import verify_password
-from tests.conftest import CHEAP_ARGON2, TEST_SECRET
-from tests.factories import connect, make_member
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.settings import runtime
 
 runner = CliRunner()
 
@@ -28,12 +26,6 @@ def url(tmp_path: Path) -> str:
     result = runner.invoke(app, ["db", "upgrade", "--url", url])
     assert result.exit_code == 0, result.output
     return url
-
-
-def runtime(url: str, clock: FrozenClock | None = None) -> Kith:
-    return Kith.from_settings(
-        Settings(env="test", database_url=url, secret_key=TEST_SECRET, **CHEAP_ARGON2), clock=clock
-    )
 
 
 def test_member_create_admin(url: str) -> None:
@@ -119,7 +111,7 @@ def test_invitations_expire(url: str) -> None:
 def test_reminders_prints_who_is_due(url: str) -> None:
     from kith.relationships.records import set_tier
     from kith.relationships.tiers_tags import ensure_default_tiers, list_tiers
-    from tests.factories import connect
+    from tests.fixtures.factories import connect
 
     kith = runtime(url, FrozenClock(datetime(2020, 1, 1, tzinfo=UTC)))
     with kith.uow() as ctx:

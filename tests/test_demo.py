@@ -60,7 +60,7 @@ def test_bulk_columns_store_values_as_the_orm_does(ctx: Ctx) -> None:
 
     from kith.demo.service import _bulk_columns, _timestamps
     from kith.models import Follow
-    from tests.factories import make_member
+    from tests.fixtures.factories import make_member
 
     a, b, c = (make_member(ctx, f"Bulk{n}", "Writer") for n in range(3))
     when = ctx.clock.now() - timedelta(days=3, minutes=7)
@@ -93,7 +93,7 @@ def test_the_demo_refuses_to_run_in_production(
 
     from kith.cli import app
     from kith.config import get_settings
-    from tests.conftest import TEST_SECRET
+    from tests.fixtures.settings import TEST_SECRET
 
     db = tmp_path / "production.db"
     monkeypatch.setenv("KITH_ENV", "production")

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, insert, inspect, text
 
 from kith.db import Base, Database
 from kith.migrations import check, downgrade, upgrade
-from tests.conftest import PG_URL, _postgres_available
+from tests.fixtures.database import PG_URL, postgres_available
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 
@@ -25,7 +25,7 @@ def empty_database(backend: str, tmp_path: Path) -> Iterator[Database]:
         yield db
         db.dispose()
         return
-    problem = _postgres_available()
+    problem = postgres_available()
     if problem is not None:
         pytest.skip(f"PostgreSQL is not reachable: {problem}")
     schema = f"kith_migrations_{uuid.uuid4().hex[:10]}"

@@ -20,8 +20,9 @@ from kith.models import AuthToken, Member, SigninAttempt
 from kith.runtime import Kith
 from kith.security import verify_password
 from kith.uow import Ctx
-from tests.factories import PASSWORD, bearer, make_member
-from tests.helpers import refusal, refused, with_settings
+from tests.fixtures.factories import PASSWORD, bearer, make_member
+from tests.fixtures.refusals import refusal, refused
+from tests.fixtures.settings import with_settings
 
 API = "/api/v1"
 

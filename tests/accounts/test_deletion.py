@@ -49,9 +49,9 @@ from kith.relationships.records import add_note, set_how_we_met, set_tier, tag_c
 from kith.relationships.tiers_tags import create_tier
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import PASSWORD, bearer, connect, make_member
-from tests.helpers import refusal, refused
-from tests.web.test_pages import alerts, post, sign_in_as
+from tests.fixtures.factories import PASSWORD, bearer, connect, make_member
+from tests.fixtures.pages import alerts, post, sign_in_as
+from tests.fixtures.refusals import refusal, refused
 
 API = "/api/v1"
 FIRST, LAST = "Grace", "Hopperwick"

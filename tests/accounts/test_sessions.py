@@ -14,8 +14,9 @@ from kith.clock import FrozenClock
 from kith.models import AuthToken
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE
-from tests.factories import PASSWORD, make_member
-from tests.helpers import page_post, refused
+from tests.fixtures.factories import PASSWORD, make_member
+from tests.fixtures.pages import page_post
+from tests.fixtures.refusals import refused
 
 API = "/api/v1"
 NEW = "a brand new password"

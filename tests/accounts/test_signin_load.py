@@ -23,8 +23,10 @@ from kith.app import create_app
 from kith.models import Member, SigninAttempt
 from kith.runtime import Kith
 from kith.security import hash_password, password_slot
-from tests.factories import PASSWORD, make_member
-from tests.helpers import at_once, page_post, refused
+from tests.fixtures.factories import PASSWORD, make_member
+from tests.fixtures.pages import page_post
+from tests.fixtures.races import at_once
+from tests.fixtures.refusals import refused
 
 API = "/api/v1"
 PRODUCTION_ARGON2 = {"argon2_time_cost": 3, "argon2_memory_kib": 65536, "argon2_parallelism": 4}

@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 
 from kith.models import OPEN_STATUSES, Connection, Invitation
 from kith.runtime import Kith
-from tests.connections.test_concurrency import scalar
-from tests.factories import PASSWORD, make_member
-from tests.web.test_browser import live_server  # noqa: F401 - the fixture
+from tests.fixtures.factories import PASSWORD, make_member
+from tests.fixtures.races import scalar
 
 
 def _token(base: str, email: str) -> dict[str, str]:

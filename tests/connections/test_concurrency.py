@@ -7,55 +7,17 @@ SQLite write transactions start with BEGIN IMMEDIATE and queue up.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from functools import partial
 
 from sqlalchemy import func, select
 
 from kith.connections.service import accept_invitation, send_invitation
-from kith.errors import KithError
 from kith.models import OPEN_STATUSES, Connection, Invitation, Member, NetworkOutbox
 from kith.runtime import Kith
-from tests.factories import make_member
+from tests.fixtures.races import members, race, scalar
 
 ROUNDS = 3
-
-
-def race(actions: list[Callable[[], str]]) -> Counter[str]:
-    """Run each action in its own thread, all released together; count the outcomes
-    (a result, or the code of the refusal)."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(action: Callable[[], str]) -> None:
-        barrier.wait(timeout=60)
-        try:
-            outcome = action()
-        except KithError as exc:
-            outcome = exc.code
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(outcomes) == len(actions), "a thread failed with an unexpected error"
-    return Counter(outcomes)
-
-
-def members(kith: Kith, n: int, name: str = "Rae") -> list[int]:
-    with kith.uow() as ctx:
-        return [make_member(ctx, name).id for _ in range(n)]
-
-
-def scalar(kith: Kith, stmt: object) -> int:
-    with kith.uow(write=False) as ctx:
-        return int(ctx.session.scalar(stmt) or 0)  # type: ignore[call-overload]
 
 
 def invite(kith: Kith, sender_id: int, recipient_id: int) -> str:

@@ -20,8 +20,8 @@ from kith.members.service import view_member
 from kith.models import Block, Follow, Member, NetworkOutbox, Notification
 from kith.pagination import PageRequest
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, refused
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.refusals import refusal, refused
 
 API = "/api/v1"
 ALL = PageRequest(1, 100)

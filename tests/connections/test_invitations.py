@@ -36,8 +36,9 @@ from kith.notifications.service import mark_read, unread_count
 from kith.pagination import PageRequest
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, refused, with_settings
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.refusals import refusal, refused
+from tests.fixtures.settings import with_settings
 
 API = "/api/v1"
 ALL = PageRequest(1, 100)

@@ -20,7 +20,7 @@ from kith.connections.service import send_invitation
 from kith.models import Connection, Follow
 from kith.notifications.service import notify
 from kith.runtime import Kith
-from tests.factories import PASSWORD, make_member
+from tests.fixtures.factories import PASSWORD, make_member
 from tests.fixtures.live import serve, wait_for_lock_waiter
 
 pytestmark = pytest.mark.postgres_only
@@ -151,7 +151,7 @@ def test_a_request_that_meets_a_deadlock_runs_once_more(committed_kith: Kith) ->
 def test_bulk_removal_takes_its_locks_in_id_order(committed_kith: Kith) -> None:
     from kith.models import Member
     from kith.relationships.pruning import remove_connections
-    from tests.factories import connect
+    from tests.fixtures.factories import connect
 
     with committed_kith.uow() as ctx:
         owner, low, high = (make_member(ctx, n) for n in ("Ana", "Ben", "Cleo"))

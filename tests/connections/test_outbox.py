@@ -21,8 +21,9 @@ from kith.follows.service import follow, unfollow
 from kith.models import Member, NetworkOutbox
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, with_settings
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.refusals import refusal
+from tests.fixtures.settings import with_settings
 
 API = "/api/v1"
 

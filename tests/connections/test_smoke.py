@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from kith.connections.service import send_invitation
 from kith.errors import Conflict
 from kith.uow import Ctx
-from tests.factories import api_signup, connect, make_member
+from tests.fixtures.factories import api_signup, connect, make_member
 
 
 def test_connect_through_services(ctx: Ctx) -> None:

@@ -26,8 +26,9 @@ from kith.pagination import PageRequest
 from kith.portability.inviting import imported_matches, invite_matches
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import page_as, page_post, refused
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.pages import page_post, sign_in_as
+from tests.fixtures.refusals import refused
 
 API = "/api/v1"
 WORLDS = ("ignore", "report")
@@ -109,7 +110,7 @@ def _sender_view(client: TestClient, ctx: Ctx, w: World) -> dict[str, Any]:
         "notifications": client.get(f"{API}/notifications", headers=auth).json(),
         "insights": client.get(f"{API}/me/insights", headers=auth).json()["invitations"],
     }
-    page_as(client, ctx, s)
+    sign_in_as(client, ctx, s)
     view["profile_page"] = _main(client.get(f"/in/{r.handle}").text)
     view["mynetwork_page"] = _main(client.get("/mynetwork").text)
     view["sent_page"] = _main(client.get("/mynetwork/sent").text)
@@ -311,7 +312,7 @@ def _blocked_sender_view(client: TestClient, ctx: Ctx, w: World) -> dict[str, An
         "notifications": client.get(f"{API}/notifications", headers=auth).json(),
         "insights": client.get(f"{API}/me/insights", headers=auth).json()["invitations"],
     }
-    page_as(client, ctx, s)
+    sign_in_as(client, ctx, s)
     view["profile_page"] = _content(client.get(f"/in/{r.handle}"))
     view["mynetwork_page"] = _content(client.get("/mynetwork"))
     view["sent_page"] = _content(client.get("/mynetwork/sent"))

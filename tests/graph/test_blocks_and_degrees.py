@@ -13,8 +13,8 @@ from kith.blocks.service import block
 from kith.models import Member
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import page_as
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.pages import sign_in_as
 
 API = "/api/v1"
 
@@ -35,7 +35,7 @@ def _seen(client: TestClient, ctx: Ctx, viewer: Member, target: Member) -> dict[
     paths = client.get(f"{API}/members/{target.handle}/paths", headers=auth).json()
     reach = client.get(f"{API}/me/reach", headers=auth).json()
     insights = client.get(f"{API}/me/insights", headers=auth).json()["reach"]
-    page_as(client, ctx, viewer)
+    sign_in_as(client, ctx, viewer)
     page = client.get(f"/in/{target.handle}").text
     network = client.get("/mynetwork").text
     return {

@@ -12,8 +12,8 @@ from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.web.test_pages import sign_in_as
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.pages import sign_in_as
 
 
 def chain(ctx: Ctx, names: list[str]) -> list[Member]:

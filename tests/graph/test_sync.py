@@ -20,8 +20,8 @@ from kith.db import Database
 from kith.models import Connection, NetworkOutbox
 from kith.network_sync import NetworkSync, verify
 from kith.runtime import Kith
-from tests.conftest import TEST_SECRET
-from tests.factories import PASSWORD, connect, make_member
+from tests.fixtures.factories import PASSWORD, connect, make_member
+from tests.fixtures.settings import TEST_SECRET
 
 
 def test_build_and_follow(committed_kith: Kith) -> None:

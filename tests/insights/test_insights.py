@@ -28,9 +28,9 @@ from kith.models import CommunityInsightsResult, Connection, Member
 from kith.relationships.interactions import log_interaction
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refused
-from tests.web.test_pages import post, sign_in_as
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.pages import post, sign_in_as
+from tests.fixtures.refusals import refused
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

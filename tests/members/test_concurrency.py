@@ -10,8 +10,8 @@ from kith.accounts.service import sign_up
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.models import Company, Member, Position
 from kith.runtime import Kith
-from tests.connections.test_concurrency import members, race, scalar
-from tests.factories import PASSWORD
+from tests.fixtures.factories import PASSWORD
+from tests.fixtures.races import members, race, scalar
 
 
 def _join_new_company(kith: Kith, member_id: int) -> str:

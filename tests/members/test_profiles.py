@@ -19,8 +19,8 @@ from kith.members.service import (
 )
 from kith.models import Company, Member, MemberSkill, Position, School, Skill
 from kith.uow import Ctx
-from tests.factories import bearer, make_member
-from tests.helpers import refusal, refused
+from tests.fixtures.factories import bearer, make_member
+from tests.fixtures.refusals import refusal, refused
 
 API = "/api/v1"
 # The test clock starts on 1 January 2026.

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from kith.messaging.service import send_message
 from kith.models import Conversation, Member, Message
 from kith.runtime import Kith
-from tests.connections.test_concurrency import members, race
-from tests.factories import connect
+from tests.fixtures.factories import connect
+from tests.fixtures.races import members, race
 
 ROUNDS = 3
 

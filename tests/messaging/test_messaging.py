@@ -14,8 +14,9 @@ from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, refused, with_settings
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.refusals import refusal, refused
+from tests.fixtures.settings import with_settings
 
 
 def works_at(ctx: Ctx, member: Member, company: str, *, current: bool = True) -> None:

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from kith.network import NetworkEngine
-
-from .oracle import Oracle
+from tests.fixtures.oracle import Oracle
 
 IDS = st.integers(0, 29)
 

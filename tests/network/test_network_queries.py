@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kith.network import OUT_OF_NETWORK, NetworkEngine, Reach
-
-from .oracle import Oracle
+from tests.fixtures.oracle import Oracle
 
 
 @st.composite

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from kith.network import NetworkEngine, _cache, _state
-
-from .oracle import Oracle
+from tests.fixtures.oracle import Oracle
 
 
 @pytest.fixture(autouse=True)

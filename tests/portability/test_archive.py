@@ -4,14 +4,11 @@ API, page and command-line downloads."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from typer.testing import CliRunner
 
 from kith.blocks.service import block
@@ -39,24 +36,11 @@ from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE
-from tests.conftest import CHEAP_ARGON2, TEST_SECRET
-from tests.factories import bearer, connect, make_member
-from tests.portability.helpers import meet_private, note_private, private_contact, tag_private
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.portability import meet_private, note_private, private_contact, tag_private
+from tests.fixtures.settings import CHEAP_ARGON2, TEST_SECRET
 
 PRIVATE_WORDS = ("bens-secret-tag", "Ben's note about Ana", "Ben met Ana at")
-
-
-@pytest.fixture
-def counted(kith: Kith) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(kith.db.writer, "before_cursor_execute", count)
-    yield statements
-    event.remove(kith.db.writer, "before_cursor_execute", count)
 
 
 def a_bit_of_everything(ctx: Ctx, clock: FrozenClock) -> dict[str, Member]:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import doctest
 import importlib
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from kith.clock import FrozenClock
 from kith.members.service import PositionInput, ProfileInput, update_profile
@@ -23,8 +21,8 @@ from kith.portability.linkedin import read_export
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.portability.helpers import meet_private, note_private, private_contact, tag_private
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.portability import meet_private, note_private, private_contact, tag_private
 
 
 @pytest.mark.parametrize(
@@ -129,19 +127,6 @@ def test_download_through_the_api(client: TestClient, kith: Kith, ctx: Ctx) -> N
     anonymous = client.get("/api/v1/me/export/connections")
     assert anonymous.status_code == 401
     assert anonymous.json()["error"] == "not_authenticated"
-
-
-@pytest.fixture
-def counted(kith: Kith) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(kith.db.writer, "before_cursor_execute", count)
-    yield statements
-    event.remove(kith.db.writer, "before_cursor_execute", count)
 
 
 def test_private_contacts_follow_the_connections_in_csv_and_vcard(

@@ -17,8 +17,8 @@ from kith.models import Member
 from kith.portability import profile_import
 from kith.portability.linkedin import ImportRefused, Limits, read_export
 from kith.runtime import Kith
-from tests.factories import make_member
-from tests.portability.helpers import connections_file, zipped
+from tests.fixtures.factories import make_member
+from tests.fixtures.portability import connections_file, zipped
 
 MB = 2**20
 # RSS growth allowed while a hostile zip is refused (it grew by 1.1 GB before the bounds).

@@ -23,15 +23,15 @@ from kith.portability.reports import STATUSES, ImportReport, report_of
 from kith.relationships import records as rel
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refused
-from tests.portability.helpers import (
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.portability import (
     LAYOUT_2020,
     LAYOUT_2022,
     LAYOUT_NOW,
     connections_file,
     zipped,
 )
+from tests.fixtures.refusals import refused
 
 COMMON = ("John", "Smith")
 

@@ -24,9 +24,8 @@ from kith.portability.reports import ImportReport, get_import, report_of
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import connect, make_member
-
-from .test_linkedin_files import fixture
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.portability import fixture
 
 PAGE = PageRequest(1, 100)
 

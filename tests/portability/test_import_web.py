@@ -18,11 +18,10 @@ from kith.portability.inviting import INVITE_BATCH_MAX
 from kith.portability.reports import STATUSES
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, make_member
-from tests.helpers import refused
-from tests.web.test_pages import alerts, csrf, sign_in_as
-
-from .test_linkedin_files import ALL, fixture
+from tests.fixtures.factories import bearer, make_member
+from tests.fixtures.pages import alerts, csrf, sign_in_as
+from tests.fixtures.portability import ALL, fixture
+from tests.fixtures.refusals import refused
 
 runner = CliRunner()
 
@@ -316,7 +315,7 @@ def test_signed_out_visitors_sign_in_first(client: TestClient) -> None:
 
 
 def test_cli_import_with_progress_report_and_invitations(tmp_path: Path) -> None:
-    from tests.test_cli import runtime
+    from tests.fixtures.settings import runtime
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert runner.invoke(app, ["db", "upgrade", "--url", url]).exit_code == 0

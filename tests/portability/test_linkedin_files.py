@@ -5,18 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from kith.portability.linkedin import ImportRefused, Skipped, read_export
-
-FIXTURES = Path(__file__).parent / "fixtures"
-ALL = ["Connections", "Invitations", "Profile", "Positions", "Education", "Skills"]
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+from tests.fixtures.portability import ALL, fixture
 
 
 def as_zip(files: dict[str, bytes]) -> bytes:

@@ -9,9 +9,8 @@ from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.portability.linkedin import LinkedInExport, read_export
 from kith.portability.profile_import import import_profile, preview_profile
 from kith.uow import Ctx
-from tests.factories import make_member
-
-from .test_linkedin_files import fixture
+from tests.fixtures.factories import make_member
+from tests.fixtures.portability import fixture
 
 PROFILE_FILES = ["Profile", "Positions", "Education", "Skills"]
 

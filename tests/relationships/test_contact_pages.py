@@ -10,8 +10,8 @@ from kith.models import Contact
 from kith.relationships import contacts, records, tiers_tags
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import connect, make_member
-from tests.web.test_pages import HTMX, alerts, csrf, post, sign_in_as
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.pages import HTMX, alerts, csrf, post, sign_in_as
 
 
 def poll(kith: Kith) -> None:

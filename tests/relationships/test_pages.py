@@ -12,8 +12,8 @@ from kith.models import Member
 from kith.relationships import interactions, records, tiers_tags
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import connect, make_member
-from tests.web.test_pages import HTMX, alerts, post, sign_in_as
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.pages import HTMX, alerts, post, sign_in_as
 
 
 def poll(kith: Kith) -> None:
@@ -215,6 +215,6 @@ def test_bulk_tag_from_the_organized_list(client: TestClient, kith: Kith, ctx: C
 
 
 def _token(client: TestClient, kith: Kith) -> str:
-    from tests.web.test_pages import csrf
+    from tests.fixtures.pages import csrf
 
     return csrf(client, kith)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kith.blocks.service import block
 from kith.connections.service import remove_connection, send_invitation
@@ -29,8 +29,10 @@ from kith.relationships import (
 )
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, refused, with_settings
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.queries import count_statements
+from tests.fixtures.refusals import refusal, refused
+from tests.fixtures.settings import with_settings
 
 API = "/api/v1/relationships"
 
@@ -375,12 +377,6 @@ def test_due_statement_count_holds_with_private_contacts(kith: Kith, ctx: Ctx) -
     kith.start_network(thread=False)
     ana = make_member(ctx, "Ana")
     inner = tier_id(ctx, ana, "Inner circle")
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
     for size in (2, 8):
         for n in range(size):
             other = make_member(ctx, "Peer")
@@ -393,12 +389,8 @@ def test_due_statement_count_holds_with_private_contacts(kith: Kith, ctx: Ctx) -
         kith.clock.advance(days=400)  # type: ignore[attr-defined]
         ctx.session.expire_all()
         ctx.session.refresh(ana)
-        event.listen(kith.db.writer, "before_cursor_execute", count)
-        try:
-            statements.clear()
+        with count_statements(kith) as statements:
             due = reconnect.due_to_reconnect(ctx, ana, PageRequest(1, 50))
-        finally:
-            event.remove(kith.db.writer, "before_cursor_execute", count)
         assert due.total >= 2 * size
         assert {e.kind for e in due.items} == {"member", "contact"}
         assert len(statements) == reconnect.DUE_QUERY_COUNT, statements

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from kith.connections.queries import connection_between, is_following
 from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
@@ -17,8 +16,8 @@ from kith.pagination import PageRequest
 from kith.relationships import interactions, pruning, reconnect, records, tiers_tags
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, refused
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.refusals import refusal, refused
 
 API = "/api/v1/relationships"
 
@@ -405,20 +404,6 @@ def test_organized_connections_filter_sort_and_bulk_tag(
     assert handles(f"tier={inner}") == [cleo.handle]
     [row] = client.get(f"{API}/connections?tier={inner}", headers=a).json()["items"]
     assert row["tier"]["name"] == "Inner circle"
-
-
-@pytest.fixture
-def counted(kith: Kith) -> list[str]:
-    statements: list[str] = []
-    engine = kith.db.writer
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    yield statements
-    event.remove(engine, "before_cursor_execute", count)
 
 
 # The query counts the benchmark pins too: they do not grow with the network.

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from kith.uow import Ctx
-from tests.factories import bearer, make_member
+from tests.fixtures.factories import bearer, make_member
 
 API = "/api/v1/relationships"
 # (method, path under the person, operation for a connection, for a private contact)

@@ -16,8 +16,8 @@ from kith.runtime import Kith
 from kith.search.service import SearchQuery, search_people
 from kith.search_index import install
 from kith.uow import Ctx
-from tests.factories import make_member
-from tests.search.conftest import profile, synced
+from tests.fixtures.factories import make_member
+from tests.fixtures.search import profile, synced
 
 
 def found(kith: Kith, viewer: Member, **query: object) -> list[str]:

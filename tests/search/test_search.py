@@ -14,9 +14,9 @@ from kith.pagination import PageRequest
 from kith.runtime import Kith
 from kith.search.service import SearchQuery, SearchResult, search_people, typeahead
 from kith.uow import Ctx
-from tests.factories import connect, make_member
-from tests.helpers import refusal
-from tests.search.conftest import profile, synced
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.refusals import refusal
+from tests.fixtures.search import profile, synced
 
 PAGE = PageRequest(1, 50)
 

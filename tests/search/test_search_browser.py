@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from kith.runtime import Kith
-from tests.factories import PASSWORD, connect, make_member
-from tests.search.conftest import profile
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, browser, live_server  # noqa: F401 - fixtures
+from tests.fixtures.browser import CHROMIUM, SCREENSHOTS
+from tests.fixtures.factories import PASSWORD, connect, make_member
+from tests.fixtures.search import profile
 
 pytestmark = pytest.mark.browser
 assert CHROMIUM

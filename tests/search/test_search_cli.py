@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from kith.cli import app
 from kith.models import Member, SearchDocument
-from tests.factories import connect, make_member
-from tests.search.conftest import profile
-from tests.test_cli import runtime
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.search import profile
+from tests.fixtures.settings import runtime
 
 runner = CliRunner()
 

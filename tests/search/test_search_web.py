@@ -8,10 +8,11 @@ from fastapi.testclient import TestClient
 from kith.models import Invitation, Member, SuggestionSeen
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refused
-from tests.search.conftest import profile, synced
-from tests.web.test_pages import count_queries, post, sign_in_as
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.pages import post, sign_in_as
+from tests.fixtures.queries import count_statements
+from tests.fixtures.refusals import refused
+from tests.fixtures.search import profile, synced
 
 
 @pytest.fixture
@@ -209,11 +210,11 @@ def test_query_counts_do_not_grow_with_results(client: TestClient, kith: Kith, c
             profile(ctx, member, industry=industry, positions=[("Acme", "Nurse", 2020, 1)])
         synced(kith)
         sign_in_as(client, ctx, viewer)
-        with count_queries(kith) as statements:
+        with count_statements(kith) as statements:
             page = client.get(f"/search?industry={industry}")
         assert page.text.count('class="avatar sm"') == size
         search_queries = len(statements)
-        with count_queries(kith) as statements:
+        with count_statements(kith) as statements:
             client.get("/suggestions")
         counts[size] = (search_queries, len(statements))
     assert counts[3] == counts[20], counts

@@ -13,9 +13,9 @@ from kith.models import Member
 from kith.runtime import Kith
 from kith.search.suggestions import Suggestion, dismiss, people_you_may_know, score
 from kith.uow import Ctx
-from tests.factories import connect, make_member
-from tests.helpers import refusal
-from tests.search.conftest import profile, synced
+from tests.fixtures.factories import connect, make_member
+from tests.fixtures.refusals import refusal
+from tests.fixtures.search import profile, synced
 
 
 def pymk(kith: Kith, viewer: Member, *, record: bool = True) -> list[Suggestion]:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from kith.app import create_app
 from kith.runtime import Kith
-from tests.factories import bearer, make_member
+from tests.fixtures.factories import bearer, make_member
 from tests.fixtures.live import serve
 
 CHUNK = b" " * 65_536

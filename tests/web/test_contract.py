@@ -14,8 +14,8 @@ from kith.pagination import PageRequest
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE
 from kith.web.params import MAX_ID, NUL_REFUSED
-from tests.factories import bearer, connect, make_member
-from tests.helpers import refusal, refused
+from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.refusals import refusal, refused
 
 API = "/api/v1"
 BEYOND = [MAX_ID + 1, 2**63, 10**30]

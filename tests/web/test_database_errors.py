@@ -19,7 +19,7 @@ from kith.connections.service import send_invitation
 from kith.db import Database
 from kith.models import Connection
 from kith.runtime import Kith
-from tests.factories import bearer, make_member
+from tests.fixtures.factories import bearer, make_member
 from tests.fixtures.live import serve
 
 UNAVAILABLE = "database_unavailable"

@@ -21,8 +21,7 @@ from kith.connections.service import send_invitation
 from kith.messaging.service import send_message
 from kith.relationships.tiers_tags import create_tag
 from kith.runtime import Kith
-from tests.factories import connect, make_member
-from tests.web.test_browser import live_server  # noqa: F401 - the fixture
+from tests.fixtures.factories import connect, make_member
 
 pytestmark = pytest.mark.slow
 

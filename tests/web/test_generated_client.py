@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from kith.runtime import Kith
-from tests.factories import PASSWORD, connect, make_member
-from tests.web.test_browser import live_server  # noqa: F401 - the fixture
+from tests.fixtures.factories import PASSWORD, connect, make_member
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 

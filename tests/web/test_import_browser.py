@@ -11,13 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.web.test_browser import (  # noqa: F401 - fixtures
-    PASSWORD,
-    SCREENSHOTS,
-    _sign_up,
-    browser,
-    live_server,
-)
+from tests.fixtures.browser import SCREENSHOTS, sign_up
+from tests.fixtures.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +29,8 @@ def test_import_scenario(
     from playwright.sync_api import Page, expect
 
     base = live_server
-    ana, ana_handle, ana_email = _sign_up(browser, base, "Ana", "Ruiz")
-    sam, _, sam_email = _sign_up(browser, base, "Sam", "Doe")
+    ana, ana_handle, ana_email = sign_up(browser, base, "Ana", "Ruiz")
+    sam, _, sam_email = sign_up(browser, base, "Sam", "Doe")
     assert isinstance(ana, Page)
     assert isinstance(sam, Page)
 

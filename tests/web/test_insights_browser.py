@@ -9,8 +9,8 @@ import pytest
 
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.runtime import Kith
-from tests.factories import PASSWORD, connect, make_member
-from tests.web.test_browser import SCREENSHOTS, browser, live_server  # noqa: F401 - fixtures
+from tests.fixtures.browser import SCREENSHOTS
+from tests.fixtures.factories import PASSWORD, connect, make_member
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from kith.connections.service import send_invitation
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.factories import make_member
-from tests.web.test_pages import sign_in_as
+from tests.fixtures.factories import make_member
+from tests.fixtures.pages import sign_in_as
 
 
 def test_received_and_sent_lists_page_through_everything(

@@ -2,71 +2,25 @@
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
-from sqlalchemy import event
 
-from kith.accounts.service import issue_token
 from kith.models import Member
 from kith.runtime import Kith
-from kith.security import csrf_token
 from kith.uow import Ctx
 from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE
-from tests.factories import PASSWORD, bearer, connect, make_member
+from tests.fixtures.factories import PASSWORD, bearer, connect, make_member
+from tests.fixtures.pages import HTMX, alerts, csrf, post, sign_in_as
+from tests.fixtures.queries import count_statements
 
 CSRF_SENTENCE = "Your session form expired; reload the page and try again."
-HTMX = {"HX-Request": "true"}
-
-
-def csrf(client: TestClient, kith: Kith) -> str:
-    """This browser's CSRF token (its nonce cookie comes with the first page view)."""
-    if CSRF_COOKIE not in client.cookies:
-        client.get("/signin")
-    return csrf_token(kith.settings.secret_key, client.cookies[CSRF_COOKIE])
-
-
-def sign_in_as(client: TestClient, ctx: Ctx, member: Member) -> None:
-    client.cookies.set(SESSION_COOKIE, issue_token(ctx, member, kind="session"))
-
-
-def post(
-    client: TestClient, kith: Kith, url: str, data: dict[str, str] | None = None, **kw: object
-) -> Response:
-    return client.post(
-        url,
-        data={"csrf_token": csrf(client, kith), **(data or {})},
-        follow_redirects=False,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def alerts(page: str) -> list[str]:
-    return [html.unescape(m.strip()) for m in re.findall(r'role="alert"[^>]*>([^<]*)<', page)]
 
 
 def action_area(page: str) -> str:
     start = page.index('id="actions"')
     return page[start : page.index("<!-- /actions -->", start)]
-
-
-@contextmanager
-def count_queries(kith: Kith) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(kith.db.writer, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(kith.db.writer, "before_cursor_execute", record)
 
 
 # -- CSRF and sign-in redirects -------------------------------------------------------
@@ -568,11 +522,10 @@ def _network(ctx: Ctx, kith: Kith, size: int) -> tuple[Member, Member]:
 
 
 def _queries(client: TestClient, kith: Kith, path: str) -> int:
-    with count_queries(kith) as statements:
+    with count_statements(kith) as statements:
         response = client.get(path)
     assert response.status_code == 200
-    # Savepoints are the test fixture's, not the page's.
-    return sum(1 for s in statements if "SAVEPOINT" not in s)
+    return len(statements)
 
 
 def test_query_counts_do_not_grow_with_connections(

@@ -9,14 +9,8 @@ import pytest
 
 from kith.clock import FrozenClock
 from kith.runtime import Kith
-from tests.web.test_browser import (  # noqa: F401 - fixtures
-    PASSWORD,
-    SCREENSHOTS,
-    _invite,
-    _sign_up,
-    browser,
-    live_server,
-)
+from tests.fixtures.browser import SCREENSHOTS, invite, sign_up
+from tests.fixtures.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +24,13 @@ def test_relationship_scenario(
     from playwright.sync_api import Page, expect
 
     base = live_server
-    ana, ana_handle, _ = _sign_up(browser, base, "Ana", "Ruiz")
-    ben, ben_handle, ben_email = _sign_up(browser, base, "Ben", "Okafor")
+    ana, ana_handle, _ = sign_up(browser, base, "Ana", "Ruiz")
+    ben, ben_handle, ben_email = sign_up(browser, base, "Ben", "Okafor")
     assert isinstance(ana, Page)
     assert isinstance(ben, Page)
 
     # Connect: Ana invites Ben with a note; Ben accepts and gets the follow-up prompt.
-    _invite(ana, base, ben_handle, note="Loved your talk on data quality", context="PyCon Lisbon")
+    invite(ana, base, ben_handle, note="Loved your talk on data quality", context="PyCon Lisbon")
     expect(ana.locator("#actions")).to_contain_text("Pending")
     ben.goto(f"{base}/mynetwork")
     ben.locator("#received").get_by_role("button", name="Accept").click()

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kith.runtime import Kith
-from tests.factories import PASSWORD, make_member
-from tests.web.test_browser import browser, live_server  # noqa: F401 - the fixtures
+from tests.fixtures.factories import PASSWORD, make_member
 
 pytestmark = pytest.mark.browser
 

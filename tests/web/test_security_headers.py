@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from kith.accounts.service import issue_token
 from kith.runtime import Kith
-from tests.factories import bearer, make_member
+from tests.fixtures.factories import bearer, make_member
 
 
 def routes(app: FastAPI) -> Iterator[tuple[str, str]]:
