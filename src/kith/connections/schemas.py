@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
 from kith.members.schemas import MemberSummary
-from kith.pagination import Page
+from kith.web.paging import Paged
 from kith.web.params import id_path, stated
 
 InvitationId = Annotated[int, id_path("invitation")]
@@ -56,25 +56,6 @@ class ConnectionOut(BaseModel):
     connected_since: datetime
     context: str
     invited_by_you: bool
-
-
-class Paged(BaseModel):
-    total: int
-    page: int
-    per_page: int
-    pages: int
-
-    @classmethod
-    def of(cls, page: Page[Any], items: list[Any], **extra: Any) -> Self:
-        """The response for one page of results, with ``items`` already rendered."""
-        return cls(
-            items=items,
-            total=page.total,
-            page=page.page,
-            per_page=page.per_page,
-            pages=page.pages,
-            **extra,
-        )
 
 
 class InvitationPage(Paged):

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from kith.graph import service
 from kith.members.service import view_member
 from kith.models import Member
-from kith.pagination import PageRequest
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, render
 
@@ -92,9 +92,7 @@ def mutual(
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         member = view_member(ctx, viewer, handle)
-        req = PageRequest.of(
-            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-        )
+        req = page_request(ctx, page)
         result = service.mutual_connections(ctx, viewer, member, req)
         context = {
             "member": person(member),

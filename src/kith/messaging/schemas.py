@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
-from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
+from kith.web.paging import Paged
 from kith.web.params import WORDS, id_path, stated
 
 ConversationId = Annotated[int, id_path("conversation")]

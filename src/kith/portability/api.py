@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
-from kith.pagination import PageRequest
 from kith.portability import inviting, profile_import, reports
 from kith.portability.archive import archive_download
 from kith.portability.export import connections_csv, connections_vcard, exported_connections
@@ -29,6 +28,7 @@ from kith.portability.schemas import (
     ReportRowPage,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(prefix="/me/export", tags=["portability"])
@@ -120,11 +120,6 @@ def read_uploads(files: Sequence[UploadFile], max_mb: int) -> list[tuple[str, by
     return out
 
 
-def _req(kith: KithDep, page: int, per_page: int | None) -> PageRequest:
-    s = kith.settings
-    return PageRequest.of(page, per_page, default=s.page_size, maximum=s.max_page_size)
-
-
 @imports_router.post("", status_code=status.HTTP_201_CREATED)
 def create_import(
     kith: KithDep,
@@ -140,7 +135,7 @@ def create_import(
     run_id = profile_import.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), run_id))
-        return ImportOut.page(report, report_rows(report, _req(kith, 1, None)))
+        return ImportOut.page(report, report_rows(report, page_request(kith, 1, None)))
 
 
 @imports_router.get("")
@@ -149,7 +144,7 @@ def list_imports(
 ) -> ImportList:
     """Your imports, newest first."""
     with kith.uow(write=False) as ctx:
-        found = reports.list_imports(ctx, me(ctx, member_id), _req(kith, page, per_page))
+        found = reports.list_imports(ctx, me(ctx, member_id), page_request(kith, page, per_page))
         return ImportList.of(found, [ImportSummaryOut.of(report_of(r)) for r in found.items])
 
 
@@ -165,7 +160,9 @@ def get_import(
     """One import's summary and a page of its rows (of one ``status``, or all)."""
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), import_id))
-        return ImportOut.page(report, report_rows(report, _req(kith, page, per_page), status))
+        return ImportOut.page(
+            report, report_rows(report, page_request(kith, page, per_page), status)
+        )
 
 
 @imports_router.get("/{import_id:int}/rows")
@@ -180,7 +177,7 @@ def import_rows(
     """A page of one import's rows (of one ``status``, or all), in file order."""
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), import_id))
-        rows = report_rows(report, _req(kith, page, per_page), status)
+        rows = report_rows(report, page_request(kith, page, per_page), status)
         return ReportRowPage.of(rows, [ReportRowOut.of(r) for r in rows.items])
 
 
@@ -196,7 +193,7 @@ def import_matches(
     an invitation can go to them now."""
     with kith.uow(write=False) as ctx:
         found = inviting.imported_matches(
-            ctx, me(ctx, member_id), _req(kith, page, per_page), import_id=import_id
+            ctx, me(ctx, member_id), page_request(kith, page, per_page), import_id=import_id
         )
         return MatchList.of(found, [MatchOut.of(m) for m in found.items])
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kith.connections.api import page_request
 from kith.members.api import summarize
 from kith.members.service import view_member
 from kith.models import Contact, ContactNote, Interaction, Member, Tag, Tier
@@ -36,6 +35,7 @@ from kith.relationships.schemas import (
 from kith.relationships.subject import Subject, resolve_person
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter()

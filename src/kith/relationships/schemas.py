@@ -8,12 +8,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
-from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
 from kith.relationships.contacts import CONTACT_FIELDS_MAX
 from kith.relationships.interactions import INTERACTION_KINDS, INTERACTION_NOTE_MAX
 from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS
 from kith.relationships.tiers_tags import CADENCE_MAX_DAYS, NAME_MAX
+from kith.web.paging import Paged
 from kith.web.params import WORDS, Count, Flag, Id, id_path, stated
 
 TierId = Annotated[int, id_path("tier")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
 from kith.models import Member
+from kith.web.paging import Paged
 
 
 class SharedOut(BaseModel):
