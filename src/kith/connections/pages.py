@@ -13,7 +13,7 @@ from kith.connections import service
 from kith.connections.schemas import InvitationId
 from kith.errors import NotFound
 from kith.follows.service import counts
-from kith.graph.pages import people, person, reach_context
+from kith.graph.cards import people, person, reach_context
 from kith.models import Invitation, Member
 from kith.pagination import PageRequest
 from kith.uow import Ctx

@@ -6,8 +6,8 @@ from fastapi import APIRouter, status
 
 from kith.connections.schemas import MemberPage
 from kith.follows import service
-from kith.members.api import summarize
 from kith.members.service import get_member, view_member
+from kith.members.summaries import summarize
 from kith.models import Member
 from kith.pagination import Page
 from kith.uow import Ctx

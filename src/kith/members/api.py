@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from fastapi import APIRouter, status
 
 from kith.accounts.deletion import check_password_first, delete_account
 from kith.accounts.schemas import AccountDeletion
-from kith.graph.service import badge, badges
+from kith.graph.service import badge
 from kith.members import service
 from kith.members.schemas import (
     EducationOut,
-    MemberSummary,
     PositionOut,
     ProfileOut,
     ProfileUpdate,
@@ -25,12 +22,6 @@ from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(tags=["members"])
-
-
-def summarize(ctx: Ctx, viewer: Member, members: Sequence[Member]) -> list[MemberSummary]:
-    """Member summaries with the viewer's degree badge and mutual count on each."""
-    found = badges(ctx, viewer, [m.id for m in members])
-    return [MemberSummary.of(m, found[m.id]) for m in members]
 
 
 def profile_out(ctx: Ctx, viewer: Member, member: Member) -> ProfileOut:

@@ -18,7 +18,7 @@ from kith.blocks import service as blocks
 from kith.connections import service as connections
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
-from kith.graph.pages import initials, network_context
+from kith.graph.cards import initials, network_context
 from kith.members import service
 from kith.models import Member
 from kith.uow import Ctx

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from kith.errors import KithError
-from kith.members.api import summarize
 from kith.members.service import get_member
+from kith.members.summaries import summarize
 from kith.messaging import service
 from kith.messaging.schemas import (
     ConversationId,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from kith.errors import KithError
-from kith.graph.pages import people, person
+from kith.graph.cards import people, person
 from kith.members.service import get_member
 from kith.messaging import service
 from kith.messaging.schemas import ConversationId

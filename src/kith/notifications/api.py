@@ -7,8 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
+from kith.members.summaries import summarize
 from kith.notifications import service
 from kith.notifications.schemas import NotificationId
 from kith.web.deps import ApiMemberId, KithDep, me

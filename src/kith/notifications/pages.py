@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.graph.pages import person
+from kith.graph.cards import person
 from kith.notifications import service
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request

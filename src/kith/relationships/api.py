@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from kith.errors import Invalid
-from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
+from kith.members.summaries import summarize
 from kith.models import Member
 from kith.relationships import (
     connection_list,

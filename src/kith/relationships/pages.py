@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from kith.errors import Invalid, NotFound
-from kith.graph.pages import people
+from kith.graph.cards import people
 from kith.members.service import view_member
 from kith.models import Member
 from kith.relationships import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kith.members.api import summarize
 from kith.members.service import view_member
+from kith.members.summaries import summarize
 from kith.models import Contact, ContactNote, Interaction, Member, Tag, Tier
 from kith.relationships import contacts, interactions, records
 from kith.relationships.routing import Operation, PersonPath, route_both

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.graph.pages import people
+from kith.graph.cards import people
 from kith.members.service import view_member
 from kith.models import Contact, Member
 from kith.relationships import contacts, interactions, records, tiers_tags

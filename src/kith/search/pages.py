@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from kith.connections import service as connections
 from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
-from kith.graph.pages import person
+from kith.graph.cards import person
 from kith.members.service import INDUSTRIES, get_member
 from kith.models import OPEN_STATUSES, Invitation, Member
 from kith.search import service, suggestions
