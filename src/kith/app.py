@@ -13,26 +13,74 @@ from pydantic import BaseModel, Field
 
 from kith import __version__
 from kith.accounts.api import router as accounts_api
+from kith.accounts.pages import router as accounts_pages
+from kith.accounts.service import token_in_use
+from kith.accounts.sessions import mark_seen, seen_long_ago
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
+from kith.connections.pages import router as connections_pages
+from kith.connections.service import pending_received_count
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
+from kith.graph.pages import router as graph_pages
 from kith.insights.api import router as insights_api
 from kith.insights.jobs import CommunityRefresher
+from kith.insights.pages import router as insights_pages
 from kith.members.api import router as members_api
+from kith.members.pages import router as members_pages
 from kith.messaging.api import router as messaging_api
+from kith.messaging.pages import router as messaging_pages
+from kith.messaging.service import unread_count as unread_messages
 from kith.notifications.api import router as notifications_api
+from kith.notifications.pages import router as notifications_pages
+from kith.notifications.service import unread_count as unread_notifications
 from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
+from kith.portability.downloads import router as portability_downloads
+from kith.portability.pages import router as portability_pages
 from kith.relationships.api import router as relationships_api
+from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
 from kith.search.api import router as search_api
+from kith.search.pages import router as search_pages
 from kith.web import errors
+from kith.web.deps import Credentials, register_credentials
 from kith.web.headers import SecurityHeadersMiddleware
 from kith.web.limits import BodyLimitMiddleware
 from kith.web.pages import install_pages
 from kith.web.params import reject_nul
+from kith.web.render import register_header_count
 from kith.web.retry import RetryMiddleware
+
+# The REST API (under /api/v1) and the HTML pages, domain by domain.
+API_ROUTERS = (
+    accounts_api,
+    members_api,
+    connections_api,
+    follows_api,
+    blocks_api,
+    notifications_api,
+    graph_api,
+    search_api,
+    messaging_api,
+    relationships_api,
+    insights_api,
+    portability_api,
+    imports_api,
+)
+PAGE_ROUTERS = (
+    accounts_pages,
+    members_pages,
+    connections_pages,
+    notifications_pages,
+    graph_pages,
+    search_pages,
+    messaging_pages,
+    relationships_pages,
+    insights_pages,
+    portability_downloads,
+    portability_pages,
+)
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
 UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
@@ -98,23 +146,20 @@ def operation_id(route: APIRoute) -> str:
 
 def api_router() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=REFUSALS, generate_unique_id_function=operation_id)
-    for router in (
-        accounts_api,
-        members_api,
-        connections_api,
-        follows_api,
-        blocks_api,
-        notifications_api,
-        graph_api,
-        search_api,
-        messaging_api,
-        relationships_api,
-        insights_api,
-        portability_api,
-        imports_api,
-    ):
+    for router in API_ROUTERS:
         api.include_router(router)
     return api
+
+
+def register_domains() -> None:
+    """What the shared web plumbing asks of the domains (``web/`` imports none): how a
+    token resolves to its member, and the header's counts."""
+    register_credentials(
+        Credentials(lookup=token_in_use, seen_long_ago=seen_long_ago, mark_seen=mark_seen)
+    )
+    register_header_count("pending_invitations", pending_received_count)
+    register_header_count("unread_notifications", unread_notifications)
+    register_header_count("unread_messages", unread_messages)
 
 
 def create_app(kith: Kith | None = None) -> FastAPI:
@@ -153,10 +198,11 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     def api_explorer() -> HTMLResponse:
         return HTMLResponse(API_EXPLORER)
 
+    register_domains()
     app.state.kith = runtime
     errors.install(app)
     app.include_router(api_router())
-    install_pages(app)
+    install_pages(app, PAGE_ROUTERS)
     app.add_middleware(RetryMiddleware)
     app.add_middleware(BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from kith.blocks import service
-from kith.connections.api import page_request
 from kith.connections.schemas import MemberPage
 from kith.members.schemas import MemberSummary
 from kith.members.service import get_member
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["blocks"])

@@ -20,20 +20,15 @@ from kith.graph.service import Badge, badges, mutual_count
 from kith.members.schemas import MemberSummary
 from kith.members.service import get_member, view_member
 from kith.models import Invitation, Member
-from kith.pagination import Page, PageRequest
+from kith.pagination import Page
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["connections"])
 
 SORT = Refusal("invalid_sort", "Sort connections by 'recent' or 'name'.")
-
-
-def page_request(ctx: Ctx, page: int, per_page: int | None) -> PageRequest:
-    return PageRequest.of(
-        page, per_page, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-    )
 
 
 def _invitation_page(ctx: Ctx, page: Page[Invitation], viewer: Member) -> InvitationPage:

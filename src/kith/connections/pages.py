@@ -13,11 +13,12 @@ from kith.connections import service
 from kith.connections.schemas import InvitationId
 from kith.errors import NotFound
 from kith.follows.service import counts
-from kith.graph.pages import people, person, reach_context
+from kith.graph.cards import people, person, reach_context
 from kith.models import Invitation, Member
 from kith.pagination import PageRequest
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, is_htmx, nav_for, render
 
@@ -52,9 +53,7 @@ def _invitation(
 def connections_context(
     ctx: Ctx, member: Member, *, page: int, sort: str, q: str
 ) -> dict[str, Any]:
-    req = PageRequest.of(
-        page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-    )
+    req = page_request(ctx, page)
     sort_key: service.ConnectionSort = "name" if sort == "name" else "recent"
     result = service.list_connections(ctx, member, member, req, sort=sort_key, query=q[:100])
     query = {"sort": sort_key, **({"q": q} if q else {})}
@@ -113,9 +112,7 @@ def invitations(
         raise NotFound("There is nothing at this address.", code="not_found")
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
-        req = PageRequest.of(
-            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-        )
+        req = page_request(ctx, page)
         listing = service.received_invitations if box == "received" else service.sent_invitations
         result = listing(ctx, member, req)
         context = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Self
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,8 +12,8 @@ from kith.connections.service import status_for
 from kith.graph.service import Badge, badges
 from kith.members.schemas import MemberSummary
 from kith.models import Connection, Invitation, Member
-from kith.pagination import Page
 from kith.uow import Ctx
+from kith.web.paging import Paged
 from kith.web.params import id_path, stated
 
 InvitationId = Annotated[int, id_path("invitation")]
@@ -94,25 +94,6 @@ class ConnectionOut(BaseModel):
             connected_since=connection.created_at,
             context=connection.context,
             invited_by_you=invited_by_you,
-        )
-
-
-class Paged(BaseModel):
-    total: int
-    page: int
-    per_page: int
-    pages: int
-
-    @classmethod
-    def of(cls, page: Page[Any], items: list[Any], **extra: Any) -> Self:
-        """The response for one page of results, with ``items`` already rendered."""
-        return cls(
-            items=items,
-            total=page.total,
-            page=page.page,
-            per_page=page.per_page,
-            pages=page.pages,
-            **extra,
         )
 
 

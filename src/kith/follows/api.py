@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kith.connections.api import page_request
 from kith.connections.schemas import MemberPage
 from kith.follows import service
-from kith.members.api import summarize
 from kith.members.service import get_member, view_member
+from kith.members.summaries import summarize
 from kith.models import Member
 from kith.pagination import Page
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["follows"])

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from kith.connections.api import page_request
 from kith.connections.schemas import MemberPage
 from kith.graph import service
 from kith.graph.schemas import NetworkReachOut, PathOut, PathsOut
-from kith.members.api import summarize
 from kith.members.service import view_member
+from kith.members.summaries import summarize
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["network"])

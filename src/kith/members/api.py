@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from fastapi import APIRouter, status
 
 from kith.accounts.deletion import check_password_first, delete_account
 from kith.accounts.schemas import AccountDeletion
-from kith.graph.service import badges
 from kith.members import service
 from kith.members.schemas import (
-    MemberSummary,
     ProfileOut,
     ProfileUpdate,
     SettingsOut,
     SettingsUpdate,
 )
-from kith.models import Member
-from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 
 router = APIRouter(tags=["members"])
-
-
-def summarize(ctx: Ctx, viewer: Member, members: Sequence[Member]) -> list[MemberSummary]:
-    """Member summaries with the viewer's degree badge and mutual count on each."""
-    found = badges(ctx, viewer, [m.id for m in members])
-    return [MemberSummary.of(m, found[m.id]) for m in members]
 
 
 @router.get("/me")

@@ -18,12 +18,12 @@ from kith.blocks import service as blocks
 from kith.connections import service as connections
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
-from kith.graph.pages import initials, network_context
+from kith.graph.cards import initials, network_context
 from kith.members import service
 from kith.models import Member
-from kith.pagination import PageRequest
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
 
@@ -238,9 +238,7 @@ PROFILE_ACTIONS: dict[str, Action] = {
 def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
-        req = PageRequest.of(
-            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-        )
+        req = page_request(ctx, page)
         result = blocks.blocked_members(ctx, viewer, req)
         rows = [
             {"handle": m.handle, "name": m.name, "initials": initials(m), "since": b.created_at}

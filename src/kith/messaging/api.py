@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from kith.connections.api import page_request
 from kith.errors import KithError
 from kith.members.service import get_member
 from kith.messaging import service
@@ -22,6 +21,7 @@ from kith.messaging.schemas import (
 from kith.models import Conversation, Member
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["messaging"])

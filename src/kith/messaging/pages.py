@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from kith.errors import KithError
-from kith.graph.pages import people, person
+from kith.graph.cards import people, person
 from kith.members.service import get_member
 from kith.messaging import service
 from kith.messaging.schemas import ConversationId
@@ -17,6 +17,7 @@ from kith.pagination import PageRequest
 from kith.relationships.reconnect import follow_up_with
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, redirect, render
 
@@ -31,9 +32,7 @@ def inbox(
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         chosen: service.Box = "requests" if box == "requests" else "inbox"
-        req = PageRequest.of(
-            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-        )
+        req = page_request(ctx, page)
         result = service.list_conversations(ctx, member, req, box=chosen)
         cards = people(ctx, member, [e.other for e in result.items])
         rows = [

@@ -8,11 +8,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
-from kith.connections.schemas import Paged
 from kith.graph.service import badges
 from kith.members.schemas import MemberSummary
 from kith.models import Conversation, Member, Message
 from kith.uow import Ctx
+from kith.web.paging import Paged
 from kith.web.params import WORDS, id_path, stated
 
 ConversationId = Annotated[int, id_path("conversation")]

@@ -7,13 +7,12 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from kith.connections.api import page_request
-from kith.connections.schemas import Paged
-from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
+from kith.members.summaries import summarize
 from kith.notifications import service
 from kith.notifications.schemas import NotificationId
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import Paged, page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["notifications"])

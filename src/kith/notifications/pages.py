@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.graph.pages import person
+from kith.graph.cards import person
 from kith.notifications import service
-from kith.pagination import PageRequest
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, nav_for, redirect, render
 
@@ -21,9 +21,7 @@ def notifications(
 ) -> Response:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
-        req = PageRequest.of(
-            page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-        )
+        req = page_request(ctx, page)
         result = service.list_notifications(ctx, member, req)
         items = [
             {

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
-from kith.pagination import PageRequest
 from kith.portability import inviting, profile_import, reports
-from kith.portability.archive import archive_download
-from kith.portability.export import connections_csv, connections_vcard, exported_connections
-from kith.portability.linkedin import ImportRefused
 from kith.portability.reports import report_of, report_rows
+from kith.portability.responses import archive_response, connections_download, read_uploads
 from kith.portability.schemas import (
     ImportId,
     ImportList,
@@ -29,42 +25,10 @@ from kith.portability.schemas import (
     ReportRowPage,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(prefix="/me/export", tags=["portability"])
-
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv", connections_csv),
-    "vcard": ("text/vcard; charset=utf-8", "vcf", connections_vcard),
-}
-
-
-def attachment(body: str, media_type: str, filename: str) -> Response:
-    """``body`` as a file download named ``filename``."""
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def connections_download(
-    kith: KithDep, member_id: int, format: Literal["csv", "vcard"]
-) -> Response:
-    """The member's connections and private contacts as a CSV or vCard download."""
-    media, extension, write = FORMATS[format]
-    with kith.uow(write=False) as ctx:
-        owner = me(ctx, member_id)
-        body = write(exported_connections(ctx, owner))
-        handle = owner.handle
-    return attachment(body, media, f"kith-{handle}-connections.{extension}")
-
-
-def archive_response(kith: KithDep, member_id: int) -> Response:
-    """The member's full archive as a JSON download."""
-    with kith.uow(write=False) as ctx:
-        archive = archive_download(ctx, me(ctx, member_id))
-    return attachment(archive.body, archive.media_type, archive.filename)
 
 
 @router.get(
@@ -98,33 +62,6 @@ imports_router = APIRouter(prefix="/me/imports", tags=["portability"])
 RowStatus = Literal["new", "updated", "unchanged", "connected", "profile", "skipped"]
 
 
-def read_uploads(files: Sequence[UploadFile], max_mb: int) -> list[tuple[str, bytes]]:
-    """The uploaded files' names and bytes; a file over the limit is refused without
-    reading more of it than the limit."""
-    out = []
-    for upload in files:
-        name = upload.filename or "upload"
-        data = upload.file.read(max_mb * 2**20 + 1)
-        if len(data) > max_mb * 2**20:
-            raise ImportRefused(
-                f"{name} is larger than {max_mb} MB; files up to {max_mb} MB can be imported.",
-                code="import_too_large",
-            )
-        if data:
-            out.append((name, data))
-    if not out:
-        raise ImportRefused(
-            "Choose a file: the zip of your LinkedIn data export, or CSV files from it.",
-            code="import_empty",
-        )
-    return out
-
-
-def _req(kith: KithDep, page: int, per_page: int | None) -> PageRequest:
-    s = kith.settings
-    return PageRequest.of(page, per_page, default=s.page_size, maximum=s.max_page_size)
-
-
 @imports_router.post("", status_code=status.HTTP_201_CREATED)
 def create_import(
     kith: KithDep,
@@ -140,7 +77,7 @@ def create_import(
     run_id = profile_import.run_import(kith, lambda ctx: me(ctx, member_id), uploads)
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), run_id))
-        return ImportOut.page(report, report_rows(report, _req(kith, 1, None)))
+        return ImportOut.page(report, report_rows(report, page_request(kith, 1, None)))
 
 
 @imports_router.get("")
@@ -149,7 +86,7 @@ def list_imports(
 ) -> ImportList:
     """Your imports, newest first."""
     with kith.uow(write=False) as ctx:
-        found = reports.list_imports(ctx, me(ctx, member_id), _req(kith, page, per_page))
+        found = reports.list_imports(ctx, me(ctx, member_id), page_request(kith, page, per_page))
         return ImportList.of(found, [ImportSummaryOut.of(report_of(r)) for r in found.items])
 
 
@@ -165,7 +102,9 @@ def get_import(
     """One import's summary and a page of its rows (of one ``status``, or all)."""
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), import_id))
-        return ImportOut.page(report, report_rows(report, _req(kith, page, per_page), status))
+        return ImportOut.page(
+            report, report_rows(report, page_request(kith, page, per_page), status)
+        )
 
 
 @imports_router.get("/{import_id:int}/rows")
@@ -180,7 +119,7 @@ def import_rows(
     """A page of one import's rows (of one ``status``, or all), in file order."""
     with kith.uow(write=False) as ctx:
         report = report_of(reports.get_import(ctx, me(ctx, member_id), import_id))
-        rows = report_rows(report, _req(kith, page, per_page), status)
+        rows = report_rows(report, page_request(kith, page, per_page), status)
         return ReportRowPage.of(rows, [ReportRowOut.of(r) for r in rows.items])
 
 
@@ -196,7 +135,7 @@ def import_matches(
     an invitation can go to them now."""
     with kith.uow(write=False) as ctx:
         found = inviting.imported_matches(
-            ctx, me(ctx, member_id), _req(kith, page, per_page), import_id=import_id
+            ctx, me(ctx, member_id), page_request(kith, page, per_page), import_id=import_id
         )
         return MatchList.of(found, [MatchOut.of(m) for m in found.items])
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from kith.portability.api import archive_response, connections_download
+from kith.portability.responses import archive_response, connections_download
 from kith.web.deps import KithDep
 from kith.web.render import MemberId
 

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from kith.errors import KithError
 from kith.pagination import Page, PageRequest
 from kith.portability import inviting, profile_import, reports
-from kith.portability.api import read_uploads
 from kith.portability.profile_import import PROFILE_FIELDS
 from kith.portability.reports import ReportRow, report_of, report_rows
+from kith.portability.responses import read_uploads
 from kith.portability.schemas import ImportId
 from kith.runtime import Kith
 from kith.web.deps import KithDep, me

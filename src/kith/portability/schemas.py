@@ -7,12 +7,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kith.connections.schemas import Paged
 from kith.pagination import Page
 from kith.portability.inviting import INVITE_BATCH_MAX, ImportedMatch, InviteOutcome
 from kith.portability.linkedin import SourceFile
 from kith.portability.profile_import import FieldChange, ProfilePreview
 from kith.portability.reports import ImportReport, ReportRow
+from kith.web.paging import Paged
 from kith.web.params import Id, id_path, stated
 
 ImportId = Annotated[int, id_path("import")]

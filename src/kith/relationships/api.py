@@ -9,11 +9,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from kith.connections.api import page_request
 from kith.errors import Invalid
-from kith.members.api import summarize
 from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
+from kith.members.summaries import summarize
 from kith.models import Member
 from kith.relationships import (
     connection_list,
@@ -60,6 +59,7 @@ from kith.relationships.schemas import (
 )
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage, Refusal, id_query
 
 SORT_REFUSAL = Refusal(

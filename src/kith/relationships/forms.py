@@ -1,5 +1,5 @@
-"""What the relationship pages share: reading their forms (ids, day counts, dates), the
-page of a list, and a private contact as a card."""
+"""What the relationship pages share: reading their forms (ids, day counts, dates) and a
+private contact as a card."""
 
 from __future__ import annotations
 
@@ -9,16 +9,9 @@ from typing import Annotated, Any
 from fastapi import Form
 
 from kith.errors import Invalid, NotFound
-from kith.pagination import PageRequest
-from kith.runtime import Kith
 from kith.web.params import id_in_range
 
 Text = Annotated[str, Form()]
-
-
-def page_of(kith: Kith, page: int) -> PageRequest:
-    s = kith.settings
-    return PageRequest.of(page, None, default=s.page_size, maximum=s.max_page_size)
 
 
 def day_count(value: str, *, allow_empty: bool = True) -> int | None:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from kith.errors import Invalid, NotFound
-from kith.graph.pages import people
+from kith.graph.cards import people
 from kith.members.service import view_member
 from kith.models import Member
 from kith.relationships import (
@@ -27,10 +27,11 @@ from kith.relationships import (
     records,
     tiers_tags,
 )
-from kith.relationships.forms import Text, contact_card, day_count, optional_id, page_of
+from kith.relationships.forms import Text, contact_card, day_count, optional_id
 from kith.relationships.schemas import FollowUpId, TagId, TierId
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
 
@@ -68,7 +69,7 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo
     with kith.uow() as ctx:
         owner = me(ctx, member_id)
         tiers_tags.ensure_default_tiers(ctx, owner)
-        due = reconnect.due_to_reconnect(ctx, owner, page_of(kith, page))
+        due = reconnect.due_to_reconnect(ctx, owner, page_request(kith, page))
         follow = reconnect.follow_ups(ctx, owner)
         found = reconnect.moments(ctx, owner, limit=12)
         follow_cards = people(ctx, owner, [f.other for f in follow])
@@ -212,7 +213,7 @@ def organized(
             q=q[:100],
             sort=sort,
         )
-        result = connection_list.list_contacts(ctx, owner, flt, page_of(kith, page))
+        result = connection_list.list_contacts(ctx, owner, flt, page_request(kith, page))
         cards = people(ctx, owner, [r.member for r in result.items])
         query = {
             k: v
@@ -297,7 +298,7 @@ async def bulk(request: Request, kith: KithDep, member_id: MemberId) -> Response
 def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
-        result = pruning.prune_suggestions(ctx, owner, page_of(kith, page))
+        result = pruning.prune_suggestions(ctx, owner, page_request(kith, page))
         context = {
             "candidates": result.items,
             "page": result,
@@ -361,7 +362,7 @@ def contacts_page(
             on_kith=bool(on_kith),
             sort=sort,
         )
-        result = contacts.list_private_contacts(ctx, owner, flt, page_of(kith, page))
+        result = contacts.list_private_contacts(ctx, owner, flt, page_request(kith, page))
         f = {
             "tag": tag,
             "tier": tier,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kith.connections.api import page_request
 from kith.members.service import view_member
 from kith.models import Contact, Member
 from kith.relationships import contacts, interactions, records
@@ -35,6 +34,7 @@ from kith.relationships.schemas import (
 from kith.relationships.subject import Subject, resolve_person
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter()

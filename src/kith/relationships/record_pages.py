@@ -12,17 +12,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from kith.graph.pages import people
+from kith.graph.cards import people
 from kith.members.service import view_member
 from kith.models import Contact, Member
 from kith.relationships import contacts, interactions, records, tiers_tags
-from kith.relationships.forms import Text, contact_card, day_count, on_day, optional_id, page_of
+from kith.relationships.forms import Text, contact_card, day_count, on_day, optional_id
 from kith.relationships.routing import Operation, PersonPath, route_both
 from kith.relationships.schemas import ContactId, InteractionId, NoteId, TagId
 from kith.relationships.subject import Subject, resolve_person
 from kith.runtime import Kith
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, nav_for, redirect, render
 
@@ -43,7 +44,7 @@ def _record_context(
 ) -> dict[str, Any]:
     """What both record pages show besides who the person is: the forms' choices and
     one page of the interaction log."""
-    log = interactions.interactions(ctx, owner, person, page_of(kith, page))
+    log = interactions.interactions(ctx, owner, person, page_request(kith, page))
     return {
         "tiers": tiers_tags.list_tiers(ctx, owner),
         "all_tags": [t for t, _ in tiers_tags.list_tags(ctx, owner)],

@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
-from kith.connections.schemas import Paged
 from kith.graph.service import badges
 from kith.members.schemas import MemberSummary
 from kith.models import ContactNote, Interaction, Member, Tag, Tier
@@ -17,6 +16,7 @@ from kith.relationships.interactions import INTERACTION_KINDS, INTERACTION_NOTE_
 from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS, contact_view
 from kith.relationships.tiers_tags import CADENCE_MAX_DAYS, NAME_MAX
 from kith.uow import Ctx
+from kith.web.paging import Paged
 from kith.web.params import WORDS, Count, Flag, Id, id_path, stated
 
 TierId = Annotated[int, id_path("tier")]

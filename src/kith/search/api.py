@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import Field
 
-from kith.connections.api import page_request
 from kith.members.schemas import MemberSummary
 from kith.search import service, suggestions
 from kith.search.schemas import (
@@ -21,6 +20,7 @@ from kith.search.schemas import (
 )
 from kith.search.service import MAX_FILTER_LENGTH, MAX_FILTER_VALUES
 from kith.web.deps import ApiMemberId, KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage, Refusal
 
 router = APIRouter(tags=["search"])

@@ -12,13 +12,13 @@ from sqlalchemy import or_, select
 
 from kith.connections import service as connections
 from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
-from kith.graph.pages import person
+from kith.graph.cards import person
 from kith.members.service import INDUSTRIES, get_member
 from kith.models import OPEN_STATUSES, Invitation, Member
-from kith.pagination import PageRequest
 from kith.search import service, suggestions
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
+from kith.web.paging import page_request
 from kith.web.params import PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, render
 
@@ -117,9 +117,7 @@ def search_context(
     }
     if q.is_empty:
         return context
-    req = PageRequest.of(
-        page, None, default=ctx.settings.page_size, maximum=ctx.settings.max_page_size
-    )
+    req = page_request(ctx, page)
     result = service.search_people(ctx, viewer, q, req)
     members = [h.member for h in result.page.items]
     invitations = _open_invitations(ctx, viewer, [m.id for m in members])

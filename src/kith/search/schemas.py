@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from kith.connections.schemas import Paged
 from kith.members.schemas import MemberSummary
 from kith.models import Member
 from kith.search.service import Facet, SearchHit
+from kith.web.paging import Paged
 
 
 class SharedOut(BaseModel):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
-from kith.accounts.service import token_in_use
-from kith.accounts.sessions import mark_seen, seen_long_ago
 from kith.errors import NotAuthenticated
-from kith.models import Member
+from kith.models import AuthToken, Member
 from kith.runtime import Kith
 from kith.uow import Ctx
 
@@ -30,18 +30,55 @@ KithDep = Annotated[Kith, Depends(get_kith)]
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token")
 
 
+class TokenLookup(Protocol):
+    def __call__(
+        self, ctx: Ctx, token: str | None, *, kind: str
+    ) -> tuple[AuthToken, Member] | None: ...
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How the secret of a session or API token resolves to its live token and active
+    member, and how the token's use is noted. The accounts domain owns these; they are
+    registered where the app is assembled (``web/`` imports no domain)."""
+
+    lookup: TokenLookup
+    seen_long_ago: Callable[[Ctx, AuthToken], bool]
+    mark_seen: Callable[[Ctx, int], None]
+
+
+_credentials: list[Credentials] = []
+
+
+def register_credentials(credentials: Credentials) -> None:
+    _credentials[:] = [credentials]
+
+
+def credentials() -> Credentials:
+    if not _credentials:
+        raise RuntimeError("No credentials registered: build the app with kith.app.create_app")
+    return _credentials[0]
+
+
+def token_member(ctx: Ctx, token: str | None, *, kind: str) -> Member | None:
+    """The active member behind a session or API token secret, if it is live."""
+    found = credentials().lookup(ctx, token, kind=kind)
+    return found[1] if found else None
+
+
 def signed_in_member_id(kith: Kith, token: str | None, *, kind: str) -> int | None:
     """The member behind a session or API token secret; notes the token's use (at most
     every few minutes, in a write of its own)."""
+    found_in = credentials()
     with kith.uow(write=False) as ctx:
-        found = token_in_use(ctx, token, kind=kind)
+        found = found_in.lookup(ctx, token, kind=kind)
         if found is None:
             return None
         row, member = found
-        stale = seen_long_ago(ctx, row)
+        stale = found_in.seen_long_ago(ctx, row)
     if stale:
         with kith.uow() as ctx:
-            mark_seen(ctx, row.id)
+            found_in.mark_seen(ctx, row.id)
     return member.id
 
 

@@ -25,9 +25,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kith.accounts.service import member_for_token
 from kith.runtime import Kith
-from kith.web.deps import SESSION_COOKIE, api_member_id
+from kith.web.deps import SESSION_COOKIE, api_member_id, token_member
 from kith.web.errors import render_error
 from kith.web.render import SignInRequired, required_member, signin_redirect
 
@@ -165,7 +164,7 @@ class BodyLimitMiddleware:
         def check() -> bool:
             try:
                 with self.kith.uow(write=False) as ctx:
-                    return member_for_token(ctx, token, kind=kind) is not None
+                    return token_member(ctx, token, kind=kind) is not None
             except (OperationalError, InterfaceError):
                 # The database can't say: the route's own sign-in check meets the same
                 # error and answers it (503), the body still bounded by its ceiling.

@@ -1,17 +1,18 @@
-"""The HTML pages: templates, static files, CSRF, the page routers and the error page."""
+"""The HTML pages' plumbing: static files, CSRF, the error page, and installing the
+page routers that the app assembles."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from http.cookies import SimpleCookie
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kith.accounts.service import member_for_token
 from kith.runtime import Kith
-from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE
+from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, token_member
 from kith.web.render import (
     PACKAGE,
     Nav,
@@ -77,7 +78,7 @@ def _nav_for_request(request: Request) -> Nav | None:
     kith: Kith = request.app.state.kith
     try:
         with kith.uow(write=False) as ctx:
-            member = member_for_token(ctx, token, kind="session")
+            member = token_member(ctx, token, kind="session")
             return nav_for(ctx, member) if member is not None else None
     except Exception:  # noqa: BLE001 - the database may be why we are here
         return None
@@ -108,36 +109,13 @@ def render_error_page(request: Request, status: int, code: str, message: str) ->
     )
 
 
-def install_pages(app: FastAPI) -> None:
-    """Add the pages, their static files and their error page to ``app``."""
-    from kith.accounts.pages import router as accounts_pages
-    from kith.connections.pages import router as connections_pages
-    from kith.graph.pages import router as graph_pages
-    from kith.insights.pages import router as insights_pages
-    from kith.members.pages import router as members_pages
-    from kith.messaging.pages import router as messaging_pages
-    from kith.notifications.pages import router as notifications_pages
-    from kith.portability.downloads import router as portability_downloads
-    from kith.portability.pages import router as portability_pages
-    from kith.relationships.pages import router as relationships_pages
-    from kith.search.pages import router as search_pages
-
+def install_pages(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Add the page ``routers`` (each behind the CSRF check), their static files and
+    their error page to ``app``."""
     kith: Kith = app.state.kith
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.add_middleware(CsrfNonceMiddleware, secure=kith.settings.base_url.startswith("https://"))
     app.add_exception_handler(SignInRequired, signin_redirect)
     app.state.render_error_page = render_error_page
-    for router in (
-        accounts_pages,
-        members_pages,
-        connections_pages,
-        notifications_pages,
-        graph_pages,
-        search_pages,
-        messaging_pages,
-        relationships_pages,
-        insights_pages,
-        portability_downloads,
-        portability_pages,
-    ):
+    for router in routers:
         app.include_router(router, dependencies=[Depends(csrf_check)], include_in_schema=False)

@@ -4,11 +4,11 @@ sign-in redirects and htmx-aware responses."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
@@ -16,11 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
-from kith.connections.service import pending_received_count
 from kith.errors import Forbidden
-from kith.messaging.service import unread_count as unread_message_count
 from kith.models import Member
-from kith.notifications.service import unread_count
 from kith.runtime import Kith
 from kith.security import csrf_token, csrf_valid
 from kith.uow import Ctx
@@ -88,13 +85,29 @@ class Nav:
     is_admin: bool = False
 
 
+#: The header's badges, each a count that one domain owns.
+HeaderCount = Literal["pending_invitations", "unread_notifications", "unread_messages"]
+Counter = Callable[[Ctx, Member], int]
+_header_counts: dict[HeaderCount, Counter] = {}
+
+
+def register_header_count(name: HeaderCount, counter: Counter) -> None:
+    """Let the domain that owns a header badge's count fill it (registered where the
+    app is assembled: ``web/`` imports no domain). A badge nobody fills shows nothing."""
+    _header_counts[name] = counter
+
+
 def nav_for(ctx: Ctx, member: Member) -> Nav:
+    def count(name: HeaderCount) -> int:
+        counter = _header_counts.get(name)
+        return counter(ctx, member) if counter is not None else 0
+
     return Nav(
         name=member.name,
         handle=member.handle,
-        pending_invitations=pending_received_count(ctx, member),
-        unread_notifications=unread_count(ctx, member),
-        unread_messages=unread_message_count(ctx, member),
+        pending_invitations=count("pending_invitations"),
+        unread_notifications=count("unread_notifications"),
+        unread_messages=count("unread_messages"),
         is_admin=member.is_admin,
     )
 
@@ -224,6 +237,7 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "CSRF_REFUSAL",
+    "HeaderCount",
     "KithDep",
     "MemberId",
     "Nav",
@@ -237,6 +251,7 @@ __all__ = [
     "nav_for",
     "new_nonce",
     "redirect",
+    "register_header_count",
     "render",
     "session_cookie",
     "signin_redirect",
