@@ -35,7 +35,7 @@ def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
             handle=body.handle,
         )
         token = service.issue_token(ctx, member, kind="api", user_agent=user_agent(request))
-        return TokenOut(access_token=token, handle=member.handle)
+        return TokenOut.of(token, member.handle)
 
 
 @router.post("/token", responses=BUSY)
@@ -50,7 +50,7 @@ def token(body: TokenIn, request: Request, kith: KithDep) -> TokenOut:
         kind="api",
         user_agent=user_agent(request),
     )
-    return TokenOut(access_token=signed_in.token, handle=signed_in.handle)
+    return TokenOut.of(signed_in.token, signed_in.handle)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -48,6 +48,11 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     handle: str
 
+    @classmethod
+    def of(cls, token: str, handle: str) -> TokenOut:
+        """A token just issued to the member with this handle."""
+        return cls(access_token=token, handle=handle)
+
 
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from kith.connections.schemas import MemberPage
 from kith.graph import service
-from kith.graph.schemas import NetworkReachOut, PathOut, PathsOut
+from kith.graph.schemas import NetworkReachOut, PathsOut
 from kith.members.service import view_member
 from kith.members.summaries import summarize
 from kith.web.deps import ApiMemberId, KithDep, me
@@ -45,23 +45,13 @@ def paths(
         viewer = me(ctx, member_id)
         other = view_member(ctx, viewer, handle)
         found = service.badge(ctx, viewer, other)
-        out = []
-        for path in service.intro_paths(ctx, viewer, other, limit=limit):
-            members = summarize(ctx, viewer, path.members)
-            names = ["You"] + [m.name for m in path.members[1:]]
-            out.append(PathOut(members=members, text=" -> ".join(names)))
-        return PathsOut(degree=found.degree, degree_label=found.label, paths=out)
+        found_paths = service.intro_paths(ctx, viewer, other, limit=limit)
+        members = [summarize(ctx, viewer, path.members) for path in found_paths]
+        return PathsOut.of(found, found_paths, members)
 
 
 @router.get("/me/reach")
 def reach(kith: KithDep, member_id: ApiMemberId) -> NetworkReachOut:
     """The sizes of your 1st, 2nd and 3rd-degree networks."""
     with kith.uow(write=False) as ctx:
-        found = service.reach(ctx, me(ctx, member_id))
-        return NetworkReachOut(
-            first=found.first,
-            second=found.second,
-            third=found.third,
-            third_estimated=found.third_estimated,
-            third_relative_error=found.third_relative_error,
-        )
+        return NetworkReachOut.of(service.reach(ctx, me(ctx, member_id)))

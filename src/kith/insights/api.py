@@ -18,14 +18,14 @@ def my_insights(kith: KithDep, member_id: ApiMemberId) -> MemberInsightsOut:
     improve them."""
     with kith.uow(write=False) as ctx:
         found = service.member_insights(ctx, me(ctx, member_id))
-        return MemberInsightsOut.model_validate(found)
+        return MemberInsightsOut.of(found)
 
 
 @router.get("/insights/community", responses={503: {"description": "Not computed yet"}})
 def community(kith: KithDep, member_id: ApiMemberId) -> CommunityOut:
     """The community's figures at the last background computation (administrators)."""
     with kith.uow(write=False) as ctx:
-        return CommunityOut.model_validate(service.community_report(ctx, me(ctx, member_id)))
+        return CommunityOut.of(service.community_report(ctx, me(ctx, member_id)))
 
 
 @router.post(
@@ -46,4 +46,4 @@ def refresh(
         return RefreshOut(state="queued")
     with kith.uow() as ctx:
         row = service.refresh_for(ctx, me(ctx, member_id))
-        return RefreshOut(state="computed", computed_at=row.computed_at, seconds=row.seconds)
+        return RefreshOut.of(row)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kith.insights.service import MemberInsights
+from kith.models import CommunityInsightsResult
 
 
 class _Out(BaseModel):
@@ -125,6 +129,10 @@ class MemberInsightsOut(_Out):
     community_computed_at: datetime | None
     notes: list[str]
 
+    @classmethod
+    def of(cls, found: MemberInsights) -> MemberInsightsOut:
+        return cls.model_validate(found)
+
 
 class PersonOut(BaseModel):
     handle: str
@@ -172,8 +180,18 @@ class CommunityOut(BaseModel):
     schools: GroupsOut = Field(description="The largest schools (by latest education)")
     bridges: list[BridgeOut]
 
+    @classmethod
+    def of(cls, report: dict[str, Any]) -> CommunityOut:
+        """The community report, as :func:`kith.insights.service.community_report` gives it."""
+        return cls.model_validate(report)
+
 
 class RefreshOut(BaseModel):
     state: str = Field(description="'computed' (done in the request) or 'queued' (background)")
     computed_at: datetime | None = None
     seconds: float | None = None
+
+    @classmethod
+    def of(cls, row: CommunityInsightsResult) -> RefreshOut:
+        """Figures computed within the request."""
+        return cls(state="computed", computed_at=row.computed_at, seconds=row.seconds)

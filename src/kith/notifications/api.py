@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
-from kith.members.schemas import MemberSummary
 from kith.members.summaries import summarize
 from kith.notifications import service
-from kith.notifications.schemas import NotificationId
+from kith.notifications.schemas import Marked, NotificationId, NotificationOut, NotificationPage
 from kith.web.deps import ApiMemberId, KithDep, me
-from kith.web.paging import Paged, page_request
+from kith.web.paging import page_request
 from kith.web.params import PageNo, PerPage
 
 router = APIRouter(tags=["notifications"])
-
-
-class NotificationOut(BaseModel):
-    id: int
-    kind: str
-    actor: MemberSummary | None
-    invitation_id: int | None
-    created_at: datetime
-    read: bool
-
-
-class NotificationPage(Paged):
-    items: list[NotificationOut]
-    unread: int
-
-
-class Marked(BaseModel):
-    marked: int
 
 
 @router.get("/notifications")
@@ -54,15 +32,7 @@ def notifications(
         return NotificationPage.of(
             result,
             items=[
-                NotificationOut(
-                    id=n.id,
-                    kind=n.kind,
-                    actor=found[n.actor.id] if n.actor else None,
-                    invitation_id=n.invitation_id,
-                    created_at=n.created_at,
-                    read=n.read_at is not None,
-                )
-                for n in result.items
+                NotificationOut.of(n, found[n.actor.id] if n.actor else None) for n in result.items
             ],
             unread=service.unread_count(ctx, member),
         )

@@ -1,9 +1,45 @@
-"""Notification request parameters."""
+"""Notification request parameters and response models."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
+from pydantic import BaseModel
+
+from kith.members.schemas import MemberSummary
+from kith.models import Notification
+from kith.web.paging import Paged
 from kith.web.params import id_path
 
 NotificationId = Annotated[int, id_path("notification")]
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    actor: MemberSummary | None
+    invitation_id: int | None
+    created_at: datetime
+    read: bool
+
+    @classmethod
+    def of(cls, n: Notification, actor: MemberSummary | None) -> NotificationOut:
+        """A notification; ``actor`` is the summary of who caused it, when someone did."""
+        return cls(
+            id=n.id,
+            kind=n.kind,
+            actor=actor,
+            invitation_id=n.invitation_id,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+        )
+
+
+class NotificationPage(Paged):
+    items: list[NotificationOut]
+    unread: int
+
+
+class Marked(BaseModel):
+    marked: int

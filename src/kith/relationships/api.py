@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from kith.errors import Invalid
-from kith.members.schemas import MemberSummary
 from kith.members.service import view_member
 from kith.members.summaries import summarize
 from kith.models import Member
@@ -29,7 +28,6 @@ from kith.relationships.schemas import (
     BulkTagIn,
     BulkUntagIn,
     ContactPage,
-    ContactRef,
     ContactRowOut,
     DueOut,
     DuePage,
@@ -45,12 +43,10 @@ from kith.relationships.schemas import (
     PruneOut,
     PrunePage,
     PrunePreviewOut,
-    RemovalOut,
     Removed,
     TagId,
     TagIn,
     TagOut,
-    TagRef,
     TagUpdate,
     TierId,
     TierIn,
@@ -145,18 +141,6 @@ def delete_tag(tag_id: TagId, kith: KithDep, member_id: ApiMemberId) -> None:
 # -- Lists ----------------------------------------------------------------------------------
 
 
-def _contact_ref(e: reconnect.DueEntry) -> ContactRef:
-    assert e.contact_id is not None
-    return ContactRef(
-        id=e.contact_id,
-        name=e.name,
-        email=e.email,
-        company=e.company,
-        title=e.title,
-        url=f"/api/v1/relationships/contacts/{e.contact_id}",
-    )
-
-
 @router.get("/due")
 def due(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
@@ -171,18 +155,7 @@ def due(
         return DuePage.of(
             result,
             items=[
-                DueOut(
-                    kind=e.kind,
-                    member=found[e.member.id] if e.member is not None else None,
-                    contact=None if e.member is not None else _contact_ref(e),
-                    tier=e.tier,
-                    cadence_days=e.cadence_days,
-                    connected_since=e.connected_at if e.member is not None else None,
-                    added_at=None if e.member is not None else e.connected_at,
-                    last_interaction_at=e.last_interaction_at,
-                    due_at=e.due_at,
-                    overdue_days=e.overdue_days,
-                )
+                DueOut.of(e, found[e.member.id] if e.member is not None else None)
                 for e in result.items
             ],
         )
@@ -195,18 +168,7 @@ def moments(kith: KithDep, member_id: ApiMemberId) -> list[MomentOut]:
         owner = me(ctx, member_id)
         found = reconnect.moments(ctx, owner)
         people = summarize(ctx, owner, [m.member for m in found])
-        return [
-            MomentOut(
-                member=who,
-                kind=m.kind,
-                title=m.title,
-                company=m.company,
-                years=m.years,
-                started=m.started,
-                suggested_message=m.suggestion,
-            )
-            for m, who in zip(found, people, strict=True)
-        ]
+        return [MomentOut.of(m, who) for m, who in zip(found, people, strict=True)]
 
 
 @router.get("/follow-ups")
@@ -216,17 +178,7 @@ def follow_ups(kith: KithDep, member_id: ApiMemberId) -> list[FollowUpOut]:
         owner = me(ctx, member_id)
         found = reconnect.follow_ups(ctx, owner)
         people = summarize(ctx, owner, [f.other for f in found])
-        return [
-            FollowUpOut(
-                id=f.follow_up.id,
-                member=who,
-                connected_at=f.follow_up.created_at,
-                invited_by_you=f.invited_by_you,
-                note=f.note,
-                context=f.context,
-            )
-            for f, who in zip(found, people, strict=True)
-        ]
+        return [FollowUpOut.of(f, who) for f, who in zip(found, people, strict=True)]
 
 
 @router.post("/follow-ups/{follow_up_id:int}/dismiss", status_code=status.HTTP_204_NO_CONTENT)
@@ -243,49 +195,12 @@ def prune_suggestions(
     with kith.uow(write=False) as ctx:
         owner = me(ctx, member_id)
         result = pruning.prune_suggestions(ctx, owner, page_request(ctx, page, per_page))
-        return PrunePage.of(
-            result,
-            items=[
-                PruneOut(
-                    member=MemberSummary(
-                        handle=c.handle,
-                        name=c.name,
-                        headline=c.headline,
-                        location="",
-                        industry="",
-                        url=f"/in/{c.handle}",
-                        degree=1,
-                        degree_label="1st",
-                        mutual_connections=c.mutual,
-                    ),
-                    connected_since=c.connected_at,
-                    last_interaction_at=c.last_interaction_at,
-                    mutual_connections=c.mutual,
-                    shared=c.shared,
-                    messaged=c.messaged,
-                    reasons=c.reasons,
-                )
-                for c in result.items
-            ],
-        )
+        return PrunePage.of(result, items=[PruneOut.of(c) for c in result.items])
 
 
 def _preview(ctx: Ctx, owner: Member, handles: list[str]) -> PrunePreviewOut:
     items = pruning.removal_preview(ctx, owner, _members(ctx, owner, handles))
-    people = summarize(ctx, owner, [i.member for i in items])
-    return PrunePreviewOut(
-        items=[
-            RemovalOut(
-                member=who,
-                connected_since=i.connected_at,
-                you_follow=i.you_follow,
-                follows_you=i.follows_you,
-                what_goes=i.sentence,
-            )
-            for i, who in zip(items, people, strict=True)
-        ],
-        explanation=pruning.PRUNE_EXPLANATION,
-    )
+    return PrunePreviewOut.of(items, summarize(ctx, owner, [i.member for i in items]))
 
 
 @router.post("/prune/preview")
@@ -339,18 +254,7 @@ def connections(
         people = summarize(ctx, owner, [r.member for r in result.items])
         return ContactPage.of(
             result,
-            items=[
-                ContactRowOut(
-                    member=who,
-                    connected_since=r.connected_at,
-                    tier=None
-                    if r.contact is None or r.contact.tier is None
-                    else TagRef.of(r.contact.tier),
-                    tags=[TagRef.of(t) for t in (r.contact.tags if r.contact else [])],
-                    last_interaction_at=r.contact.last_interaction_at if r.contact else None,
-                )
-                for r, who in zip(result.items, people, strict=True)
-            ],
+            items=[ContactRowOut.of(r, who) for r, who in zip(result.items, people, strict=True)],
         )
 
 
@@ -400,23 +304,7 @@ def private_contacts(
         )
         result = contacts.list_private_contacts(ctx, owner, flt, page_request(ctx, page, per_page))
         return PrivateContactPage.of(
-            result,
-            items=[
-                PrivateContactRowOut(
-                    id=c.id,
-                    name=c.name,
-                    email=c.email,
-                    company=c.company,
-                    title=c.title,
-                    source=c.source,
-                    added_at=c.created_at,
-                    on_kith=c.matched_member_id is not None,
-                    tier=None if c.tier is None else TagRef.of(c.tier),
-                    tags=[TagRef.of(t) for t in c.tags],
-                    last_interaction_at=c.last_interaction_at,
-                )
-                for c in result.items
-            ],
+            result, items=[PrivateContactRowOut.of(c) for c in result.items]
         )
 
 

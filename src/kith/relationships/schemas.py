@@ -10,9 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from kith.config import Settings
 from kith.graph.service import badges
 from kith.members.schemas import MemberSummary
-from kith.models import ContactNote, Interaction, Member, Tag, Tier
+from kith.models import Contact, ContactNote, Interaction, Member, Tag, Tier
+from kith.relationships.connection_list import ContactRow
 from kith.relationships.contacts import CONTACT_FIELDS_MAX, private_contact_view
 from kith.relationships.interactions import INTERACTION_KINDS, INTERACTION_NOTE_MAX
+from kith.relationships.pruning import PRUNE_EXPLANATION, PruneCandidate, RemovalPreview
+from kith.relationships.reconnect import DueEntry, FollowUpEntry, Moment
 from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS, contact_view
 from kith.relationships.tiers_tags import CADENCE_MAX_DAYS, NAME_MAX
 from kith.uow import Ctx
@@ -218,6 +221,19 @@ class ContactRef(BaseModel):
     title: str
     url: str = Field(description="/api/v1/relationships/contacts/{id}")
 
+    @classmethod
+    def of(cls, e: DueEntry) -> ContactRef:
+        """The private contact a due entry is about."""
+        assert e.contact_id is not None
+        return cls(
+            id=e.contact_id,
+            name=e.name,
+            email=e.email,
+            company=e.company,
+            title=e.title,
+            url=f"/api/v1/relationships/contacts/{e.contact_id}",
+        )
+
 
 class DueOut(BaseModel):
     kind: str = Field(description="member (a connection) or contact (a private contact)")
@@ -230,6 +246,22 @@ class DueOut(BaseModel):
     last_interaction_at: datetime | None
     due_at: datetime
     overdue_days: int
+
+    @classmethod
+    def of(cls, e: DueEntry, member: MemberSummary | None) -> DueOut:
+        """A due entry; ``member`` is the connection's summary, None for a private contact."""
+        return cls(
+            kind=e.kind,
+            member=member,
+            contact=None if e.member is not None else ContactRef.of(e),
+            tier=e.tier,
+            cadence_days=e.cadence_days,
+            connected_since=e.connected_at if e.member is not None else None,
+            added_at=None if e.member is not None else e.connected_at,
+            last_interaction_at=e.last_interaction_at,
+            due_at=e.due_at,
+            overdue_days=e.overdue_days,
+        )
 
 
 class DuePage(Paged):
@@ -245,6 +277,18 @@ class MomentOut(BaseModel):
     started: date
     suggested_message: str
 
+    @classmethod
+    def of(cls, m: Moment, member: MemberSummary) -> MomentOut:
+        return cls(
+            member=member,
+            kind=m.kind,
+            title=m.title,
+            company=m.company,
+            years=m.years,
+            started=m.started,
+            suggested_message=m.suggestion,
+        )
+
 
 class FollowUpOut(BaseModel):
     id: int
@@ -253,6 +297,17 @@ class FollowUpOut(BaseModel):
     invited_by_you: bool
     note: str = Field(description="The invitation's note")
     context: str = Field(description="How you know each other, from the invitation")
+
+    @classmethod
+    def of(cls, f: FollowUpEntry, member: MemberSummary) -> FollowUpOut:
+        return cls(
+            id=f.follow_up.id,
+            member=member,
+            connected_at=f.follow_up.created_at,
+            invited_by_you=f.invited_by_you,
+            note=f.note,
+            context=f.context,
+        )
 
 
 class PruneOut(BaseModel):
@@ -263,6 +318,29 @@ class PruneOut(BaseModel):
     shared: list[str]
     messaged: bool
     reasons: list[str]
+
+    @classmethod
+    def of(cls, c: PruneCandidate) -> PruneOut:
+        """A dormant connection, summarised from what the suggestion already holds."""
+        return cls(
+            member=MemberSummary(
+                handle=c.handle,
+                name=c.name,
+                headline=c.headline,
+                location="",
+                industry="",
+                url=f"/in/{c.handle}",
+                degree=1,
+                degree_label="1st",
+                mutual_connections=c.mutual,
+            ),
+            connected_since=c.connected_at,
+            last_interaction_at=c.last_interaction_at,
+            mutual_connections=c.mutual,
+            shared=c.shared,
+            messaged=c.messaged,
+            reasons=c.reasons,
+        )
 
 
 class PrunePage(Paged):
@@ -284,10 +362,28 @@ class RemovalOut(BaseModel):
     follows_you: bool
     what_goes: str
 
+    @classmethod
+    def of(cls, i: RemovalPreview, member: MemberSummary) -> RemovalOut:
+        return cls(
+            member=member,
+            connected_since=i.connected_at,
+            you_follow=i.you_follow,
+            follows_you=i.follows_you,
+            what_goes=i.sentence,
+        )
+
 
 class PrunePreviewOut(BaseModel):
     items: list[RemovalOut]
     explanation: str
+
+    @classmethod
+    def of(cls, items: list[RemovalPreview], members: list[MemberSummary]) -> PrunePreviewOut:
+        """The preview, each removal with its member's summary (in the same order)."""
+        return cls(
+            items=[RemovalOut.of(i, who) for i, who in zip(items, members, strict=True)],
+            explanation=PRUNE_EXPLANATION,
+        )
 
 
 class Removed(BaseModel):
@@ -308,6 +404,16 @@ class ContactRowOut(BaseModel):
     tier: TagRef | None
     tags: list[TagRef]
     last_interaction_at: datetime | None
+
+    @classmethod
+    def of(cls, r: ContactRow, member: MemberSummary) -> ContactRowOut:
+        return cls(
+            member=member,
+            connected_since=r.connected_at,
+            tier=None if r.contact is None or r.contact.tier is None else TagRef.of(r.contact.tier),
+            tags=[TagRef.of(t) for t in (r.contact.tags if r.contact else [])],
+            last_interaction_at=r.contact.last_interaction_at if r.contact else None,
+        )
 
 
 class ContactPage(Paged):
@@ -412,6 +518,22 @@ class PrivateContactRowOut(BaseModel):
     tier: TagRef | None
     tags: list[TagRef]
     last_interaction_at: datetime | None
+
+    @classmethod
+    def of(cls, c: Contact) -> PrivateContactRowOut:
+        return cls(
+            id=c.id,
+            name=c.name,
+            email=c.email,
+            company=c.company,
+            title=c.title,
+            source=c.source,
+            added_at=c.created_at,
+            on_kith=c.matched_member_id is not None,
+            tier=None if c.tier is None else TagRef.of(c.tier),
+            tags=[TagRef.of(t) for t in c.tags],
+            last_interaction_at=c.last_interaction_at,
+        )
 
 
 class PrivateContactPage(Paged):

@@ -13,7 +13,6 @@ from kith.search.schemas import (
     Facets,
     PersonHit,
     SearchPage,
-    SharedOut,
     SuggestionList,
     SuggestionOut,
     TypeaheadOut,
@@ -126,17 +125,7 @@ def people_you_may_know(
     with kith.uow() as ctx:
         viewer = me(ctx, member_id)
         found = suggestions.people_you_may_know(ctx, viewer, limit=limit)
-        return SuggestionList(
-            items=[
-                SuggestionOut(
-                    member=MemberSummary.of(s.member, s.badge),
-                    reasons=s.reasons,
-                    shared_connections=[SharedOut.of(m) for m in s.shared],
-                    score=s.score,
-                )
-                for s in found
-            ]
-        )
+        return SuggestionList(items=[SuggestionOut.of(s) for s in found])
 
 
 @router.post("/suggestions/{handle}/dismiss", status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from kith.members.schemas import MemberSummary
 from kith.models import Member
 from kith.search.service import Facet, SearchHit
+from kith.search.suggestions import Suggestion
 from kith.web.paging import Paged
 
 
@@ -78,6 +79,15 @@ class SuggestionOut(BaseModel):
     )
     shared_connections: list[SharedOut]
     score: float
+
+    @classmethod
+    def of(cls, s: Suggestion) -> SuggestionOut:
+        return cls(
+            member=MemberSummary.of(s.member, s.badge),
+            reasons=s.reasons,
+            shared_connections=[SharedOut.of(m) for m in s.shared],
+            score=s.score,
+        )
 
 
 class SuggestionList(BaseModel):
