@@ -74,3 +74,13 @@ def test_endpoints_are_imported_only_where_the_app_is_assembled(
 def test_the_test_walks_every_domain(graph: grimp.ImportGraph) -> None:
     packages = {m.split(".")[1] for m in graph.find_children("kith") if m.count(".") == 1}
     assert set(DOMAINS) <= packages
+
+
+def test_shared_web_plumbing_imports_no_domain(graph: grimp.ImportGraph) -> None:
+    """``kith.web`` holds what every domain shares; domains register what it shows."""
+    upward = sorted(
+        f"{importer} -> {imported}"
+        for importer, imported in _edges(graph).edges
+        if importer.startswith("kith.web") and _domain(imported) is not None
+    )
+    assert upward == []
