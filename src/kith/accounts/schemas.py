@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
 from kith.models import AuthToken
 from kith.security import token_digest
-from kith.web.params import WORDS, stated
+from kith.web.params import WORDS, id_path, stated
+
+SessionId = Annotated[int, id_path("session")]
 
 #: A name: 1 to 100 characters, not only spaces (refused as invalid_name).
 NAME = stated(min_length=1, max_length=100, pattern=WORDS)
