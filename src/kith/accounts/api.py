@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from kith.accounts import credentials, service, sessions
-from kith.accounts.schemas import PasswordChange, SessionOut, SignupIn, TokenIn, TokenOut
+from kith.accounts.schemas import PasswordChange, SessionId, SessionOut, SignupIn, TokenIn, TokenOut
 from kith.web.deps import ApiMemberId, KithDep, bearer_secret, client_address, me, user_agent
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -85,7 +85,7 @@ def list_sessions(request: Request, kith: KithDep, member_id: ApiMemberId) -> li
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_session(session_id: int, kith: KithDep, member_id: ApiMemberId) -> None:
+def revoke_session(session_id: SessionId, kith: KithDep, member_id: ApiMemberId) -> None:
     """End one of your sessions or API tokens (this one too, if you name it)."""
     with kith.uow() as ctx:
         sessions.revoke_session(ctx, me(ctx, member_id), session_id)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kith.config import Settings
 from kith.models import AuthToken
 from kith.security import token_digest
-from kith.web.params import WORDS, stated
+from kith.web.params import WORDS, id_path, stated
 
 #: A name: 1 to 100 characters, not only spaces (refused as invalid_name).
 NAME = stated(min_length=1, max_length=100, pattern=WORDS)
@@ -65,6 +66,10 @@ class AccountDeletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field("", description="Your current password, to confirm")
+
+
+#: A session's or API token's id in a path (beyond any id: 404 ``session_not_found``).
+SessionId = Annotated[int, id_path("session")]
 
 
 class SessionOut(BaseModel):

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import credentials, sessions
-from kith.accounts.schemas import SessionOut
+from kith.accounts.schemas import SessionId, SessionOut
 from kith.blocks import service as blocks
 from kith.connections import service as connections
 from kith.errors import Invalid, KithError, NotFound
@@ -572,7 +572,7 @@ def save_password(
 
 @router.post("/me/sessions/{session_id}/revoke")
 def revoke_session(
-    request: Request, session_id: int, kith: KithDep, member_id: MemberId
+    request: Request, session_id: SessionId, kith: KithDep, member_id: MemberId
 ) -> Response:
     """Sign out one session or API token; revoking this browser's own signs it out."""
     try:
