@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from kith.accounts.credentials import sign_in
 from kith.accounts.service import (
     issue_token,
-    member_for_token,
     sign_up,
     suggest_handle,
+    token_in_use,
 )
 from kith.clock import FrozenClock
 from kith.config import Settings
@@ -301,7 +301,7 @@ def test_expired_tokens_are_refused(ctx: Ctx, client: TestClient, clock: FrozenC
     assert client.get(f"{API}/me", headers=headers).status_code == 200
     clock.advance(hours=1)
     refused(client.get(f"{API}/me", headers=headers), 401, "not_authenticated")
-    assert member_for_token(ctx, secret, kind="api") is None
+    assert token_in_use(ctx, secret, kind="api") is None
     stored = ctx.session.scalars(select(AuthToken)).one()
     assert stored.digest != secret  # only a digest is kept
 

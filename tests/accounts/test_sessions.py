@@ -189,3 +189,18 @@ def test_sign_in_records_the_client(ctx: Ctx, client: TestClient) -> None:
     assert response.status_code == 200
     row = ctx.session.scalars(select(AuthToken)).one()
     assert (row.user_agent, row.kind) == ("curl/8.5", "api")
+
+
+def test_a_session_id_beyond_any_is_not_found_on_the_api_and_the_page(
+    ctx: Ctx, client: TestClient
+) -> None:
+    ana = make_member(ctx, "Ana")
+    secret = issue_token(ctx, ana, kind="api")
+    for beyond in (2**31, 2**63):
+        refused(
+            client.delete(f"{API}/auth/sessions/{beyond}", headers=_bearer(secret)),
+            404,
+            "session_not_found",
+        )
+    client.cookies.set(SESSION_COOKIE, issue_token(ctx, ana, kind="session"))
+    assert page_post(client, f"/me/sessions/{2**63}/revoke").status_code == 404

@@ -32,7 +32,6 @@ from kith.accounts.service import (
     NewPassword,
     SigninFailed,
     issue_token,
-    validate_password,
 )
 from kith.accounts.sessions import end_sessions
 from kith.clock import as_utc
@@ -177,7 +176,6 @@ def change_password(
             raise Forbidden(
                 "Your current password is not right; it was not changed.", code="wrong_password"
             )
-        validate_password(settings, new)
         fresh = NewPassword.of(settings, new)
     with units.uow() as ctx:
         member = ctx.session.get_one(Member, member_id)

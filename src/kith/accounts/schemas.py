@@ -12,6 +12,7 @@ from kith.models import AuthToken
 from kith.security import token_digest
 from kith.web.params import WORDS, id_path, stated
 
+#: A session's or API token's id in a path (beyond any id: 404 ``session_not_found``).
 SessionId = Annotated[int, id_path("session")]
 
 #: A name: 1 to 100 characters, not only spaces (refused as invalid_name).

@@ -197,11 +197,6 @@ def issue_token(ctx: Ctx, member: Member, *, kind: str, user_agent: str = "") ->
     return token
 
 
-def member_for_token(ctx: Ctx, token: str | None, *, kind: str) -> Member | None:
-    found = token_in_use(ctx, token, kind=kind)
-    return found[1] if found else None
-
-
 def token_in_use(ctx: Ctx, token: str | None, *, kind: str) -> tuple[AuthToken, Member] | None:
     """The live token behind the secret ``token`` and its (active) member."""
     if not token:
