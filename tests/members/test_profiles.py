@@ -410,3 +410,19 @@ def test_overlong_position_and_education_fields_are_refused_not_stored(
         "invalid_profile",
     )
     assert client.get("/api/v1/me", headers=headers).json()["positions"] == []
+
+
+def test_profile_lists_through_the_api_keep_the_service_code(client: TestClient, ctx: Ctx) -> None:
+    ana = make_member(ctx, "Ana")
+    headers = bearer(ctx, ana)
+    too_many = [f"https://{i}.example" for i in range(11)]
+    refused(
+        client.patch("/api/v1/me", json={"websites": too_many}, headers=headers),
+        422,
+        "invalid_profile",
+    )
+    # blanks and repeats are dropped before the entries are counted, as on every path
+    repeated = ["https://a.example"] * 11 + [" "]
+    response = client.patch("/api/v1/me", json={"websites": repeated}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert client.get("/api/v1/me", headers=headers).json()["websites"] == ["https://a.example"]

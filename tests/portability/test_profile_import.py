@@ -132,6 +132,26 @@ def test_websites_languages_and_certifications_fill_the_profile(ctx: Ctx) -> Non
     assert preview_profile(sam, export).fields == []  # nothing left to add
 
 
+def test_an_entry_too_long_for_the_profile_is_left_out_of_the_import(ctx: Ctx) -> None:
+    # each cell fits, but "name, authority" is longer than a certification may be
+    certifications = (
+        b"Name,Url,Authority,Started On,Finished On,License Number\n"
+        + b"C" * 150
+        + b",,"
+        + b"A" * 60
+        + b",,,\nCloud Architect,,,,,\n"
+    )
+    export = read_export([("Certifications.csv", certifications)])
+    sam = make_member(ctx, "Sam", "Doe")
+    preview = preview_profile(sam, export)
+    assert [(c.field, c.imported) for c in preview.fields] == [
+        ("certifications", "Cloud Architect")
+    ]
+    import_profile(ctx, sam, export)
+    ctx.session.refresh(sam)
+    assert sam.certifications == ["Cloud Architect"]
+
+
 def test_profile_lists_are_validated(ctx: Ctx) -> None:
     sam = make_member(ctx, "Sam", "Doe")
     with pytest.raises(Invalid) as info:

@@ -15,6 +15,7 @@ from kith.members.service import (
     MAX_EDUCATION,
     MAX_POSITIONS,
     MAX_SKILLS,
+    PROFILE_LISTS,
     VISIBILITY,
     profile_view,
 )
@@ -253,9 +254,17 @@ class ProfileUpdate(BaseModel):
     skills: list[Annotated[str, Field(json_schema_extra=SKILL)]] | None = Field(
         None, json_schema_extra=stated(max_items=MAX_SKILLS)
     )
-    websites: list[str] | None = Field(None, max_length=10, description="https:// addresses")
-    languages: list[str] | None = Field(None, max_length=20)
-    certifications: list[str] | None = Field(None, max_length=50)
+    websites: list[str] | None = Field(
+        None,
+        description="https:// addresses",
+        json_schema_extra=stated(max_items=PROFILE_LISTS["websites"][0]),
+    )
+    languages: list[str] | None = Field(
+        None, json_schema_extra=stated(max_items=PROFILE_LISTS["languages"][0])
+    )
+    certifications: list[str] | None = Field(
+        None, json_schema_extra=stated(max_items=PROFILE_LISTS["certifications"][0])
+    )
 
 
 class SettingsUpdate(BaseModel):

@@ -157,8 +157,13 @@ def _list_changes(member: Member, export: LinkedInExport) -> list[FieldChange]:
     for name, label in LIST_FIELDS.items():
         current = list(getattr(member, name) or [])
         have = {v.casefold() for v in current}
-        new = [v for v in dict.fromkeys(imported[name]) if v.casefold() not in have]
-        most = PROFILE_LISTS[name][0]
+        most, longest, _ = PROFILE_LISTS[name]
+        # an entry the profile would refuse is left out, so taking the field never fails
+        new = [
+            v
+            for v in dict.fromkeys(imported[name])
+            if v.casefold() not in have and len(v) <= longest
+        ]
         if new and len(current) < most:
             values = tuple((current + new)[:most])
             out.append(FieldChange(name, label, "; ".join(current), "; ".join(new), values))
