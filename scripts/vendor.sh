@@ -6,6 +6,7 @@ set -euo pipefail
 PICO_VERSION="2.1.1"
 HTMX_VERSION="2.0.11"
 SWAGGER_UI_VERSION="5.35.0"
+AXE_CORE_VERSION="4.14.1"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/src/kith/static/vendor"
@@ -23,6 +24,7 @@ fetch() {  # package version -> unpacked directory
 pico="$(fetch @picocss/pico "$PICO_VERSION")"
 htmx="$(fetch htmx.org "$HTMX_VERSION")"
 swagger="$(fetch swagger-ui-dist "$SWAGGER_UI_VERSION")"
+axe="$(fetch axe-core "$AXE_CORE_VERSION")"
 
 mkdir -p "$dest"
 install -m 0644 "$pico/css/pico.min.css" "$dest/pico.min.css"
@@ -30,11 +32,14 @@ install -m 0644 "$htmx/dist/htmx.min.js" "$dest/htmx.min.js"
 # The API explorer at /docs, served from here rather than from a CDN.
 install -m 0644 "$swagger/swagger-ui-bundle.js" "$dest/swagger-ui-bundle.js"
 install -m 0644 "$swagger/swagger-ui.css" "$dest/swagger-ui.css"
+# The accessibility checker the browser tests inject; no page loads it.
+install -m 0644 "$axe/axe.min.js" "$dest/axe.min.js"
 cat > "$dest/VERSIONS" <<VERSIONS
 # Vendored by scripts/vendor.sh from the npm registry; do not edit by hand.
 @picocss/pico ${PICO_VERSION} css/pico.min.css (MIT)
 htmx.org ${HTMX_VERSION} dist/htmx.min.js (0BSD)
 swagger-ui-dist ${SWAGGER_UI_VERSION} swagger-ui-bundle.js swagger-ui.css (Apache-2.0)
+axe-core ${AXE_CORE_VERSION} axe.min.js (MPL-2.0)
 VERSIONS
 echo "vendored into ${dest#"$root"/}:"
 ls -l "$dest"
