@@ -34,10 +34,10 @@ def test_messages_pages_and_header_count(client: TestClient, kith: Kith, ctx: Ct
     assert "Thanks for accepting!" in client.get(f"/messages/with/{ben.handle}").text
     sign_in_as(client, ctx, ben)
     inbox = client.get("/messages").text
-    assert 'id="messages-badge"' in inbox
+    assert 'class="badge" aria-label="1 unread messages">1</span>' in inbox
     assert "Thanks for accepting!" in inbox
     client.get(f"/messages/with/{ana.handle}")  # opening reads it
-    assert 'id="messages-badge"' not in client.get("/messages").text
+    assert '<span id="badge-messages" class="badge" hidden' in client.get("/messages").text
     # a refusal on the page is the API's sentence
     refused = post(client, kith, f"/messages/with/{ana.handle}", {"body": " "}, headers=HTMX)
     assert refused.status_code == 422

@@ -492,14 +492,14 @@ def test_notifications_and_unread_badge(client: TestClient, kith: Kith, ctx: Ctx
 
     sign_in_as(client, ctx, ana)
     for path in ("/mynetwork", f"/in/{ben.handle}", "/me/settings"):
-        assert 'aria-label="2 unread"' in client.get(path).text, path
+        assert 'aria-label="2 unread notifications">2</span>' in client.get(path).text, path
     page = client.get("/notifications").text
     assert "Ben Okafor</a> invited you to connect." in page
     assert "Ben Okafor</a> started following you." in page
     assert f'href="/in/{ben.handle}"' in page
     marked = post(client, kith, "/notifications/read")
     assert marked.headers["location"] == "/notifications"
-    assert "unread" not in client.get("/mynetwork").text.split("</header>")[0]
+    assert 'id="badge-notifications" class="badge" hidden' in client.get("/mynetwork").text
 
 
 def test_unknown_invitation_action_is_a_404_page(client: TestClient, kith: Kith, ctx: Ctx) -> None:

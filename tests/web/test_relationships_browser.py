@@ -48,7 +48,7 @@ def test_relationship_scenario(
     expect(ben.locator("#messages")).to_contain_text("Thank you for the invitation, Ana!")
     expect(ben.locator("#follow-up")).to_have_count(0)  # writing closes the prompt
     ana.goto(f"{base}/relationships")
-    expect(ana.locator("#messages-badge")).to_have_text("1")
+    expect(ana.locator("#badge-messages")).to_have_text("1")
     expect(ana.locator("#follow-ups")).to_contain_text("Ben Okafor")
 
     # Ben tags Ana "mentor" and puts her in Inner circle.
