@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import insights, network, portability, relationships, search
+from . import insights, network, pages, portability, relationships, search
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
@@ -14,6 +14,7 @@ SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "relationships": relationships.main,
     "insights": insights.main,
     "portability": portability.main,
+    "pages": pages.main,
 }
 
 

@@ -51,6 +51,7 @@ from kith.web.pages import install_pages
 from kith.web.params import reject_nul
 from kith.web.render import register_header_count
 from kith.web.retry import RetryMiddleware
+from kith.web.timing import ServerTimingMiddleware
 
 # The REST API (under /api/v1) and the HTML pages, domain by domain.
 API_ROUTERS = (
@@ -206,4 +207,5 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.add_middleware(RetryMiddleware)
     app.add_middleware(BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ServerTimingMiddleware)
     return app

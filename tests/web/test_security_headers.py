@@ -58,6 +58,8 @@ def test_every_route_answers_with_the_security_headers(kith: Kith, client: TestC
             headers = auth if signed_in else {}
             response = client.request(method, path, json=body, headers=headers)
             assert_secure(response, path)
+            # how long the server took, for developer tools and the page benchmark
+            assert re.fullmatch(r"app;dur=\d+\.\d", response.headers["server-timing"]), path
             seen += 1
     assert seen > 150  # the walk really found the routers' routes
     not_found = client.get("/no/such/page")
