@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -125,6 +126,7 @@ def main(argv: Sequence[str]) -> int:
     args = p.parse_args(list(argv))
     if args.quick:
         args.samples, args.viewers = 40, 5
+    os.environ["KITH_SERVER_TIMING"] = "true"  # read by the settings ``prepare`` makes
     result: dict[str, Any] = {"machine": machine_info(), "members": args.members, "runs": {}}
     rows: list[tuple[str, str, Stat, bool]] = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:

@@ -207,5 +207,6 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.add_middleware(RetryMiddleware)
     app.add_middleware(BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(ServerTimingMiddleware)
+    if runtime.settings.server_timing:
+        app.add_middleware(ServerTimingMiddleware)
     return app

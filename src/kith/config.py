@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     # Largest request body, in bytes, outside the upload routes (those take
     # import_max_mb); a larger body is refused with 413 body_too_large as it arrives.
     request_max_bytes: int = Field(default=1_048_576, ge=1024)
+    # Send `Server-Timing: app;dur=<ms>` on every response (for profiling and the page
+    # benchmark). Off by default: precise server times make timing differences
+    # between outcomes that must look alike easier to measure.
+    server_timing: bool = False
 
     # Accounts
     password_min_length: int = 8

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from kith.accounts.service import issue_token
+from kith.app import create_app
 from kith.runtime import Kith
 from tests.fixtures.factories import bearer, make_member
 
@@ -58,8 +59,7 @@ def test_every_route_answers_with_the_security_headers(kith: Kith, client: TestC
             headers = auth if signed_in else {}
             response = client.request(method, path, json=body, headers=headers)
             assert_secure(response, path)
-            # how long the server took, for developer tools and the page benchmark
-            assert re.fullmatch(r"app;dur=\d+\.\d", response.headers["server-timing"]), path
+            assert "server-timing" not in response.headers, path  # unless switched on
             seen += 1
     assert seen > 150  # the walk really found the routers' routes
     not_found = client.get("/no/such/page")
@@ -89,3 +89,16 @@ def test_pages_carry_no_inline_script_or_style(kith: Kith, client: TestClient) -
         assert re.search(r"\son[a-z]+\s*=", page.text) is None, path
         assert re.search(r"\sstyle\s*=", page.text) is None, path
         assert_secure(page, path)
+
+
+def test_server_timing_is_sent_only_when_switched_on(kith: Kith) -> None:
+    assert kith.settings.server_timing is False
+    timed = Kith(
+        settings=kith.settings.model_copy(update={"server_timing": True}),
+        clock=kith.clock,
+        db=kith.db,
+    )
+    with TestClient(create_app(timed)) as client:
+        for path in ("/", "/signin", "/api/v1/openapi.json", "/no/such/page"):
+            timing = client.get(path).headers["server-timing"]
+            assert re.fullmatch(r"app;dur=\d+\.\d", timing), path
