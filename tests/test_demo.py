@@ -108,3 +108,20 @@ def test_the_demo_refuses_to_run_in_production(
     assert "(demo_in_production)" in out
     assert "not loaded in production" in out
     assert not db.exists()
+
+
+def test_a_share_of_the_demo_members_have_photos(ctx: Ctx) -> None:
+    from kith.members.photos import media_store
+
+    build_demo(ctx, members=300, seed=3)
+    keys = ctx.session.execute(select(Member.photo_key, Member.cover_key)).all()
+    photos = [p for p, _ in keys if p]
+    covers = [c for _, c in keys if c]
+    assert 0.5 < len(photos) / len(keys) < 0.7
+    assert 0.1 < len(covers) / len(keys) < 0.3
+    demo = ctx.session.scalars(select(Member).where(Member.email == DEMO_EMAIL)).one()
+    assert demo.photo_key
+    assert demo.cover_key
+    store = media_store(ctx.settings)
+    assert all(store.file(k, 96) is not None for k in set(photos))
+    assert all(store.file(k, 1584) is not None for k in set(covers))

@@ -27,7 +27,9 @@ from kith.insights.api import router as insights_api
 from kith.insights.jobs import CommunityRefresher
 from kith.insights.pages import router as insights_pages
 from kith.members.api import router as members_api
+from kith.members.media import router as members_media
 from kith.members.pages import router as members_pages
+from kith.members.photo_pages import router as members_photo_pages
 from kith.messaging.api import router as messaging_api
 from kith.messaging.pages import router as messaging_pages
 from kith.messaging.service import unread_count as unread_messages
@@ -71,7 +73,9 @@ API_ROUTERS = (
 )
 PAGE_ROUTERS = (
     accounts_pages,
+    members_media,
     members_pages,
+    members_photo_pages,
     connections_pages,
     notifications_pages,
     graph_pages,
@@ -85,6 +89,8 @@ PAGE_ROUTERS = (
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
 UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
+# The routes that take a picture: their body ceiling is KITH_PHOTO_MAX_MB.
+PHOTO_PATHS = frozenset({"/api/v1/me/photo", "/api/v1/me/cover", "/me/photo", "/me/cover"})
 
 # Swagger UI from vendored files, started by a script file (the pages' policy
 # allows no inline script).
@@ -205,7 +211,9 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.include_router(api_router())
     install_pages(app, PAGE_ROUTERS)
     app.add_middleware(RetryMiddleware)
-    app.add_middleware(BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS)
+    app.add_middleware(
+        BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS, photo_paths=PHOTO_PATHS
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     if runtime.settings.server_timing:
         app.add_middleware(ServerTimingMiddleware)

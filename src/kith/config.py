@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     import_max_files: int = Field(default=1_000, ge=1)  # entries in one zip
     import_max_rows: int = Field(default=30_000, ge=1)  # people rows (LinkedIn's own cap)
 
+    # Profile photos and cover images (kith.members.photos)
+    photo_max_mb: int = Field(default=8, ge=1, le=50)  # largest upload
+    photo_min_pixels: int = Field(default=100, ge=16, le=1000)  # smaller side of a photo
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -1,10 +1,11 @@
 """Deleting one's account (DESIGN "Portability": delete one's account).
 
-One action in one transaction. What goes: the member's profile, connections,
-follows, blocks, notifications, suggestions, search document, sessions and tokens,
-sign-in attempts under their address, everything they keep about others (tiers,
-tags, contacts and private contacts, notes, interactions, follow-ups, import runs),
-the text of every invitation to or from them and of every message they sent.
+One action in one transaction. What goes: the member's profile (their photo's and
+cover image's files after the commit), connections, follows, blocks, notifications,
+suggestions, search document, sessions and tokens, sign-in attempts under their
+address, everything they keep about others (tiers, tags, contacts and private
+contacts, notes, interactions, follow-ups, import runs), the text of every
+invitation to or from them and of every message they sent.
 
 What stays: the member row itself, anonymised ("Former member", placeholder email
 and handle, an unusable password), so that the conversations the other side had
@@ -33,6 +34,7 @@ from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
 from kith.errors import Conflict, Forbidden, Invalid
 from kith.insights.service import forget_member as forget_in_insights
+from kith.members.photos import release as release_pictures
 from kith.messaging.service import forget_sender
 from kith.models import (
     OPEN_STATUSES,
@@ -134,6 +136,9 @@ def delete_account(
     forget_in_insights(ctx, m)
     _drop_account_rows(ctx, member)
     _drop_profile(ctx, m)
+    # The photo's and cover image's files go after the commit (unless another member
+    # has the very same picture).
+    release_pictures(ctx, [member.photo_key, member.cover_key], member_id=m)
     _anonymise(ctx, member, now)
     ctx.session.flush()
     # The flush above rewrote the search document from the anonymised row; a deleted
@@ -247,6 +252,8 @@ def _anonymise(ctx: Ctx, member: Member, now: datetime) -> None:
     member.career_stage = None
     member.invite_restricted_until = None
     member.follow_primary = False
+    member.photo_key = None
+    member.cover_key = None
 
 
 __all__ = [

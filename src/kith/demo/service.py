@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select
 from kith import search_index, synthetic
 from kith.config import Settings
 from kith.demo import vocabulary as vocab
+from kith.demo.pictures import give_pictures
 from kith.errors import Forbidden
 from kith.members.service import INDUSTRIES, entity_key
 from kith.models import (
@@ -397,6 +398,9 @@ def build_demo(
     member_ids = _bulk_ids(ctx, Member, member_rows)
     if progress:
         progress("members", members)
+    photographed = give_pictures(ctx, member_ids, seed, always=[member_ids[demo_index]])
+    if progress:
+        progress("photos", photographed)
     mid = np.asarray([0, *member_ids], dtype=np.int64)  # synthetic id -> database id
 
     for position in position_rows:

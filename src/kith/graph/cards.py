@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kith.graph import service
+from kith.members.photos import photo_urls
 from kith.models import Member
 from kith.uow import Ctx
 
@@ -18,7 +19,10 @@ def initials(member: Member) -> str:
 
 def person(member: Member, badge: service.Badge | None = None) -> dict[str, Any]:
     """A card's data. A former member (a deleted account) reads "Former member" and
-    has no profile to link to and no place in the viewer's network."""
+    has no profile to link to and no place in the viewer's network.
+
+    ``photo`` is ``{"sm": url, "lg": url}`` (the avatar macro's sizes) or None for
+    initials; it comes from the member row, so a page of cards reads nothing more."""
     former = member.deleted_at is not None
     if former:
         badge = None
@@ -28,6 +32,7 @@ def person(member: Member, badge: service.Badge | None = None) -> dict[str, Any]
         "first_name": member.first_name,
         "headline": member.headline,
         "initials": initials(member),
+        "photo": None if former else photo_urls(member.photo_key),
         "degree": badge.degree if badge else None,
         "degree_label": badge.label if badge and badge.degree is not None else "",
         "mutual": badge.mutual if badge else 0,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile, status
 
 from kith.accounts.deletion import check_password_first, delete_account
 from kith.accounts.schemas import AccountDeletion
-from kith.members import service
+from kith.members import photos, service
 from kith.members.schemas import (
     ProfileOut,
     ProfileUpdate,
@@ -65,6 +67,60 @@ def delete_me(kith: KithDep, member_id: ApiMemberId, body: AccountDeletion | Non
     checked = check_password_first(kith, member_id, password) if password else None
     with kith.uow() as ctx:
         delete_account(ctx, me(ctx, member_id), password=password, checked=checked)
+
+
+def _upload(
+    kith: KithDep, member_id: int, kind: photos.Kind, file: UploadFile | None
+) -> ProfileOut:
+    photos.set_picture(kith, lambda ctx: me(ctx, member_id), kind, file.file if file else None)
+    with kith.uow(write=False) as ctx:
+        member = me(ctx, member_id)
+        return ProfileOut.of(ctx, member, member)
+
+
+def _remove(kith: KithDep, member_id: int, kind: photos.Kind) -> None:
+    with kith.uow() as ctx:
+        photos.remove_picture(ctx, me(ctx, member_id), kind)
+
+
+IMAGE = "A JPEG, PNG or WebP image of up to KITH_PHOTO_MAX_MB (8 MB)"
+
+
+@router.put("/me/photo")
+def put_photo(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    photo: Annotated[UploadFile | None, File(description=IMAGE)] = None,
+) -> ProfileOut:
+    """Upload your profile photo (multipart field ``photo``): JPEG, PNG or WebP, at
+    least 100 × 100 pixels. It is turned upright, cropped square around its centre,
+    stripped of every metadata (EXIF, GPS, ICC) and kept at 48, 96, 200 and 400
+    pixels. Returns your profile, whose ``photo`` has the new URLs."""
+    return _upload(kith, member_id, "photo", photo)
+
+
+@router.delete("/me/photo", status_code=status.HTTP_204_NO_CONTENT)
+def delete_photo(kith: KithDep, member_id: ApiMemberId) -> None:
+    """Remove your profile photo (initials show instead); no photo is no error."""
+    _remove(kith, member_id, "photo")
+
+
+@router.put("/me/cover")
+def put_cover(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    cover: Annotated[UploadFile | None, File(description=IMAGE)] = None,
+) -> ProfileOut:
+    """Upload your profile's cover image (multipart field ``cover``): JPEG, PNG or
+    WebP, at least 400 × 100 pixels, cropped to 4:1 around its centre and kept at
+    792 and 1584 pixels wide, without metadata."""
+    return _upload(kith, member_id, "cover", cover)
+
+
+@router.delete("/me/cover", status_code=status.HTTP_204_NO_CONTENT)
+def delete_cover(kith: KithDep, member_id: ApiMemberId) -> None:
+    """Remove your cover image; no cover image is no error."""
+    _remove(kith, member_id, "cover")
 
 
 @router.get("/me/settings")

@@ -19,7 +19,8 @@ from kith.connections import service as connections
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph.cards import initials, network_context
-from kith.members import service
+from kith.members import photos, service
+from kith.members.photo_pages import pictures_context
 from kith.models import Member
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
@@ -71,6 +72,8 @@ def profile_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
         "p": {
             "name": member.name,
             "initials": initials(member),
+            "photo": photos.photo_urls(member.photo_key),
+            "cover": photos.cover_urls(member.cover_key),
             "handle": member.handle,
             "headline": member.headline,
             "about": member.about,
@@ -241,7 +244,13 @@ def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo =
         req = page_request(ctx, page)
         result = blocks.blocked_members(ctx, viewer, req)
         rows = [
-            {"handle": m.handle, "name": m.name, "initials": initials(m), "since": b.created_at}
+            {
+                "handle": m.handle,
+                "name": m.name,
+                "initials": initials(m),
+                "photo": photos.photo_urls(m.photo_key),
+                "since": b.created_at,
+            }
             for m, b in result.items
         ]
         nav = nav_for(ctx, viewer)
@@ -406,12 +415,21 @@ def profile_input(form: EditForm) -> service.ProfileInput:
 
 
 def _edit_page(
-    request: Request, form: EditForm, nav: Any, *, error: str | None = None, status: int = 200
+    request: Request,
+    form: EditForm,
+    nav: Any,
+    member: Member,
+    *,
+    error: str | None = None,
+    status: int = 200,
 ) -> Response:
+    kith = request.app.state.kith
     return render(
         request,
         "members/edit.html",
         {
+            **pictures_context(member, "/me/edit"),
+            "max_mb": kith.settings.photo_max_mb,
             "form": form,
             "error": error,
             "stages": service.CAREER_STAGES,
@@ -438,7 +456,7 @@ def edit(request: Request, kith: KithDep, member_id: MemberId) -> Response:
         member = me(ctx, member_id)
         form = edit_form_for(member)
         nav = nav_for(ctx, member)
-    return _edit_page(request, form, nav)
+    return _edit_page(request, form, nav, member)
 
 
 @router.post("/me/edit")
@@ -451,8 +469,9 @@ def save_edit(request: Request, kith: KithDep, member_id: MemberId, values: Form
             handle = member.handle
     except KithError as exc:
         with kith.uow(write=False) as ctx:
-            nav = nav_for(ctx, me(ctx, member_id))
-        return _edit_page(request, form, nav, error=exc.message, status=exc.status)
+            member = me(ctx, member_id)
+            nav = nav_for(ctx, member)
+        return _edit_page(request, form, nav, member, error=exc.message, status=exc.status)
     return RedirectResponse(f"/in/{handle}", status_code=303)
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kith.connections.service import Relationship
 from kith.graph.service import Badge, badge
+from kith.members.photos import COVER, PHOTO, api_urls
 from kith.members.service import (
     CAREER_STAGES,
     FOLLOW_POLICIES,
@@ -22,6 +23,14 @@ from kith.members.service import (
 from kith.models import Education, Member, Position
 from kith.uow import Ctx
 from kith.web.params import WORDS, Count, Flag, stated
+
+PHOTO_DESCRIPTION = (
+    "The profile photo's URLs by width in pixels (square WebP images: '48', '96', "
+    "'200', '400'), or null for none (show initials)"
+)
+COVER_DESCRIPTION = (
+    "The cover image's URLs by width in pixels (4:1 WebP images: '792', '1584'), or null"
+)
 
 
 class MemberSummary(BaseModel):
@@ -39,6 +48,7 @@ class MemberSummary(BaseModel):
     )
     degree_label: str = Field("", description="'1st', '2nd', '3rd', 'Out of network' or 'You'")
     mutual_connections: int = Field(0, description="Connections you share")
+    photo: dict[str, str] | None = Field(None, description=PHOTO_DESCRIPTION)
     former_member: bool = Field(
         False,
         description="The member deleted their account: named 'Former member', with no "
@@ -60,6 +70,7 @@ class MemberSummary(BaseModel):
             degree=badge.degree if badge else None,
             degree_label=badge.label if badge else "",
             mutual_connections=badge.mutual if badge else 0,
+            photo=None if former else api_urls(member.photo_key, PHOTO),
             former_member=former,
         )
 
@@ -156,6 +167,8 @@ class ProfileOut(BaseModel):
     followers: int
     following: int
     connections: int
+    photo: dict[str, str] | None = Field(None, description=PHOTO_DESCRIPTION)
+    cover: dict[str, str] | None = Field(None, description=COVER_DESCRIPTION)
     relationship: RelationshipOut | None = Field(
         None, description="How you stand with this member (absent on your own profile)"
     )
@@ -189,6 +202,8 @@ class ProfileOut(BaseModel):
             followers=view.followers,
             following=view.following,
             connections=view.connections,
+            photo=api_urls(member.photo_key, PHOTO),
+            cover=api_urls(member.cover_key, COVER),
             relationship=None
             if view.relationship is None
             else RelationshipOut.of(view.relationship),

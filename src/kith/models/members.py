@@ -84,6 +84,10 @@ class Member(Base):
     certifications: Mapped[list[str]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
     )
+    # The profile photo and the cover image: the content hash naming their files under
+    # the data directory's media folder (kith.members.photos); None = none uploaded.
+    photo_key: Mapped[str | None] = mapped_column(String(64))
+    cover_key: Mapped[str | None] = mapped_column(String(64))
 
     # Settings
     invite_policy: Mapped[str] = mapped_column(String(30), default="everyone")

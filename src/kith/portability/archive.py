@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from sqlalchemy.orm import aliased
 
 from kith.connections.queries import closed_by_block_of, sent_after_a_report
 from kith.connections.service import status_for
+from kith.members.photos import SHAPES, media_store, media_url
 from kith.members.service import career_stage
 from kith.models import (
     Block,
@@ -216,6 +218,33 @@ def _profile(ctx: Ctx, member: Member) -> dict[str, Any]:
         "websites": list(member.websites or []),
         "languages": list(member.languages or []),
         "certifications": list(member.certifications or []),
+        "photo": _picture(ctx, member.photo_key, "photo"),
+        "cover": _picture(ctx, member.cover_key, "cover"),
+    }
+
+
+def _picture(ctx: Ctx, key: str | None, kind: str) -> dict[str, Any] | None:
+    """The photo or cover image at its largest width, the file itself in the archive
+    (base64), as it was uploaded after cropping and without metadata; None for none."""
+    if not key:
+        return None
+    shape = SHAPES[kind]
+    width = shape.widths[-1]
+    path = media_store(ctx.settings).file(key, width)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    w, h = shape.size(width)
+    return {
+        "file": f"{kind}-{w}x{h}.webp",
+        "media_type": "image/webp",
+        "width": w,
+        "height": h,
+        "url": ctx.settings.base_url.rstrip("/") + media_url(key, width),
+        "data_base64": base64.b64encode(data).decode("ascii"),
     }
 
 

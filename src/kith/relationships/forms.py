@@ -61,6 +61,7 @@ def contact_card(contact_id: int, name: str, company: str, title: str) -> dict[s
         "private": True,
         "name": name,
         "initials": _initials(name),
+        "photo": None,  # a private contact has no photo: initials
         "headline": at,
         "link": f"/relationships/contacts/{contact_id}",
         "actions": f"/relationships/contacts/{contact_id}",

@@ -107,3 +107,32 @@ document.addEventListener("htmx:afterRequest", function (event) {
     if (box) box.hidden = true;
   }
 });
+
+// == photos ==
+// A picture chosen in a photo or cover form shows before it is uploaded, and a file
+// over the size limit is refused at once with the server's sentence.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input || !input.matches || !input.matches("input[type=file][data-picture-preview]")) return;
+  var preview = document.getElementById(input.getAttribute("data-picture-preview"));
+  var file = input.files && input.files[0];
+  var max = parseInt(input.getAttribute("data-max-bytes") || "0", 10);
+  input.setCustomValidity("");
+  if (file && max && file.size > max) {
+    input.setCustomValidity(input.getAttribute("data-too-large") || "That file is too large.");
+    input.reportValidity();
+    if (preview) preview.hidden = true;
+    return;
+  }
+  if (!preview) return;
+  if (!file || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
+    preview.hidden = true;
+    return;
+  }
+  var reader = new FileReader();
+  reader.onload = function () {
+    preview.src = String(reader.result);
+    preview.hidden = false;
+  };
+  reader.readAsDataURL(file);
+});

@@ -6,9 +6,11 @@ indicator styles and never to evaluate code, see ``base.html``). The API explore
 at ``/docs`` runs Swagger UI, which sets inline styles and shows ``data:`` images,
 so it has its own, slightly wider policy. Nothing may frame a page of Kith.
 
-Every response except ``/static`` files is ``Cache-Control: no-store``: pages and
-API answers carry personal data or a form's CSRF token. Static files keep their
-validators (ETag, Last-Modified).
+Every response except ``/static`` files and ``/media`` pictures is ``Cache-Control:
+no-store``: pages and API answers carry personal data or a form's CSRF token. Static
+files keep their validators (ETag, Last-Modified); a picture's URL names its content,
+so the route serving it says how long it may be kept (any other answer there, such
+as a 404, is ``no-store`` too).
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ ALWAYS = (
 )
 
 
+MEDIA = "/media/"
+CACHEABLE = ("/static/", MEDIA)
+
+
 def policy_for(path: str) -> str:
     return DOCS_POLICY if path == "/docs" else PAGE_POLICY
 
@@ -56,7 +62,7 @@ def policy_for(path: str) -> str:
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     """The headers every response to ``path`` carries."""
     extra = [*ALWAYS, (b"content-security-policy", policy_for(path).encode())]
-    if not path.startswith("/static/"):
+    if not path.startswith(CACHEABLE):
         extra.append((b"cache-control", b"no-store"))
     return extra
 
@@ -73,6 +79,7 @@ class SecurityHeadersMiddleware:
             return
         extra = security_headers(str(scope["path"]))
         names = {name for name, _ in extra}
+        media = str(scope["path"]).startswith(MEDIA)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -81,6 +88,8 @@ class SecurityHeadersMiddleware:
                     for name, value in message.get("headers", [])
                     if name.lower() not in names
                 ]
+                if media and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))  # a refusal, not a picture
                 message = {**message, "headers": headers + extra}
             await send(message)
 

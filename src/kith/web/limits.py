@@ -52,7 +52,8 @@ def _megabytes(limit: int) -> str:
 
 class BodyLimitMiddleware:
     """See the module docstring. ``upload_paths`` take the import ceiling
-    (``KITH_IMPORT_MAX_MB``); every other route takes ``KITH_REQUEST_MAX_BYTES``."""
+    (``KITH_IMPORT_MAX_MB``), ``photo_paths`` the picture ceiling
+    (``KITH_PHOTO_MAX_MB``); every other route takes ``KITH_REQUEST_MAX_BYTES``."""
 
     def __init__(
         self,
@@ -60,15 +61,19 @@ class BodyLimitMiddleware:
         *,
         kith: Kith,
         upload_paths: frozenset[str],
+        photo_paths: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.kith = kith
         self.upload_paths = upload_paths
+        self.photo_paths = photo_paths
 
     def limit(self, scope: Scope) -> int:
         settings = self.kith.settings
         if scope["path"] in self.upload_paths:
             return settings.import_max_mb * 2**20 + MULTIPART_SLACK
+        if scope["path"] in self.photo_paths:
+            return settings.photo_max_mb * 2**20 + MULTIPART_SLACK
         return settings.request_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -136,6 +141,9 @@ class BodyLimitMiddleware:
         if scope["path"] in self.upload_paths:
             size = f"{self.kith.settings.import_max_mb} MB"
             message = f"That upload is too large: files up to {size} in all can be imported."
+        elif scope["path"] in self.photo_paths:
+            size = f"{self.kith.settings.photo_max_mb} MB"
+            message = f"That image is larger than {size}; choose one of up to {size}."
         else:
             message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
         return await run_in_threadpool(render_error, request, 413, BODY_TOO_LARGE, message)

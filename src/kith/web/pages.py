@@ -27,7 +27,7 @@ from kith.web.render import (
 )
 
 CSRF_COOKIE_SECONDS = 365 * 86400
-SKIP_PREFIXES = ("/api/", "/static/", "/docs")
+SKIP_PREFIXES = ("/api/", "/static/", "/media/", "/docs")
 
 
 class CsrfNonceMiddleware:
