@@ -7,11 +7,12 @@ from fastapi.testclient import TestClient
 
 from kith.models import Invitation, Member, SuggestionSeen
 from kith.runtime import Kith
+from kith.search.service import AmbiguousMember, connections_owner
 from kith.uow import Ctx
 from tests.fixtures.factories import bearer, connect, make_member
 from tests.fixtures.pages import post, sign_in_as
 from tests.fixtures.queries import count_statements
-from tests.fixtures.refusals import refused
+from tests.fixtures.refusals import refusal, refused
 from tests.fixtures.search import profile, synced
 
 
@@ -218,3 +219,103 @@ def test_query_counts_do_not_grow_with_results(client: TestClient, kith: Kith, c
             client.get("/suggestions")
         counts[size] = (search_queries, len(statements))
     assert counts[3] == counts[20], counts
+
+
+def test_connections_of_takes_a_name(
+    client: TestClient, kith: Kith, ctx: Ctx, people: dict[str, Member]
+) -> None:
+    """One member of that name is used; several are offered; nobody is said so, on the
+    page (never an error page) and over the API (a code)."""
+    vera, ana, ben, dora = people["vera"], people["ana"], people["ben"], people["dora"]
+    make_member(ctx, "Ana", "Ruizova")  # "Ana Ruiz" is exactly Ana's name, a beginning of hers
+    synced(kith)
+    with kith.uow(write=False) as c:
+        me = c.session.get(Member, vera.id)
+        assert me is not None
+        assert connections_owner(c, me, ana.handle).id == ana.id
+        assert connections_owner(c, me, "ana ruiz").id == ana.id  # exact beats a beginning
+        assert connections_owner(c, me, "Dor").id == dora.id  # the one name that begins so
+        several = refusal("ambiguous_member", connections_owner, c, me, "Ruiz")
+        assert isinstance(several, AmbiguousMember)
+        assert several.choices[0][0].id == ana.id  # nearest first
+        assert {m.handle for m, _b in several.choices} >= {ana.handle, dora.handle}
+        refusal("member_not_found", connections_owner, c, me, "Zelda Nobody")
+
+    headers = bearer(ctx, vera)
+    body = client.get(
+        "/api/v1/search/people", params={"connections_of": "Ana Ruiz"}, headers=headers
+    ).json()
+    assert [i["member"]["handle"] for i in body["items"]] == [ben.handle]
+    answer = refused(
+        client.get("/api/v1/search/people", params={"connections_of": "ruiz"}, headers=headers),
+        422,
+        "ambiguous_member",
+    )
+    assert ana.handle in answer["detail"]
+    assert dora.handle in answer["detail"]
+    refused(
+        client.get("/api/v1/search/people", params={"connections_of": "zelda"}, headers=headers),
+        404,
+        "member_not_found",
+    )
+
+    sign_in_as(client, ctx, vera)
+    # a name that fits one member: the address gets their handle
+    one = client.get("/search?connections_of=Ana+Ruiz", follow_redirects=False)
+    assert one.status_code == 303
+    assert one.headers["location"] == f"/search?connections_of={ana.handle}"
+    page = client.get(one.headers["location"])
+    assert "among Ana Ruiz’s connections" in page.text
+    assert "Ben Okafor" in page.text
+    assert 'value="Ana Ruiz"' in page.text  # the field shows her name, and holds her handle
+    assert f'data-value="{ana.handle}"' in page.text
+    pushed = client.get(
+        "/search?connections_of=Ana+Ruiz", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    assert pushed.headers["HX-Push-Url"] == f"/search?connections_of={ana.handle}"
+    # several: "Which one?" with each as a link that keeps the other filters
+    which = client.get("/search?connections_of=Ruiz&q=engineer")
+    assert which.status_code == 200
+    assert "Which one?" in which.text
+    assert f'href="/search?q=engineer&amp;connections_of={ana.handle}"' in which.text
+    assert f'href="/search?q=engineer&amp;connections_of={dora.handle}"' in which.text
+    # nobody: said on the search page
+    nobody = client.get("/search?connections_of=Zelda")
+    assert nobody.status_code == 200
+    assert "No member you can find is called &#39;Zelda&#39;." in nobody.text
+    assert 'id="search-form"' in nobody.text
+    private = client.get(f"/search?connections_of={ben.handle}")
+    assert private.status_code == 200
+    assert "Ben Okafor keeps their connections private." in private.text
+
+
+def test_search_address_drops_empty_fields_and_later_pages_read_right(
+    client: TestClient, kith: Kith, ctx: Ctx, people: dict[str, Member]
+) -> None:
+    sign_in_as(client, ctx, people["vera"])
+    # a form sent as it is, empty fields and all: the address keeps what says something
+    asked = (
+        "/search?q=engineer&network=2&first_name=&last_name=&title=&company=&past_company="
+        "&school=&location=&industry=&connections_of=&page=1"
+    )
+    plain = client.get(asked, follow_redirects=False)
+    assert plain.status_code == 303
+    assert plain.headers["location"] == "/search?q=engineer&network=2"
+    canonical = client.get("/search?network=2&q=engineer", follow_redirects=False)
+    assert canonical.status_code == 200  # the order of the fields does not matter
+    htmx = client.get(asked, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert htmx.status_code == 200
+    assert htmx.headers["HX-Push-Url"] == "/search?q=engineer&network=2"
+    assert 'data-active-filters="1"' in htmx.text
+    assert 'id="chosen-company" class="chosen" hx-swap-oob="true"' in htmx.text
+    ticked = client.get("/search?q=engineer&industry=Technology&company=Acme")
+    assert 'id="chosen-industry" class="chosen"><small>Chosen: Technology</small>' in ticked.text
+    assert "Any</option>" not in ticked.text
+    assert "data-filter-count >2</span>" in ticked.text  # on the Filters button
+    # past the last page: "No more results", not "Nobody matches"
+    kith.settings = kith.settings.model_copy(update={"page_size": 1})
+    past = client.get("/search?q=engineer&page=9")
+    assert "No more results: they end on page 3." in past.text
+    assert "Nobody matches" not in past.text
+    assert 'href="/search?q=engineer&amp;page=3"' in past.text
+    assert "Nobody matches" in client.get("/search?q=zzzzqx").text

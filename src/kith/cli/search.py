@@ -34,7 +34,7 @@ def search(
     network: Annotated[
         list[str] | None, typer.Option(help="1, 2 or 3 (3rd and beyond); repeatable")
     ] = None,
-    connections_of: Annotated[str, typer.Option(help="A member's handle")] = "",
+    connections_of: Annotated[str, typer.Option(help="A member's handle or name")] = "",
     page: Annotated[int, typer.Option(help="Page number")] = 1,
     per_page: Annotated[int, typer.Option(help="Results per page")] = 20,
     suggest: Annotated[

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 
 from kith.members.schemas import MemberSummary
@@ -40,10 +40,7 @@ Many = Annotated[
 ]
 
 
-@router.get("/search/people")
-def search_people(
-    kith: KithDep,
-    member_id: ApiMemberId,
+def search_query(
     q: Annotated[
         Term,
         Query(description="Keywords: name, headline, titles, companies, schools, skills, about"),
@@ -63,28 +60,45 @@ def search_people(
             "invalid_network", "The network filter takes 1 (1st), 2 (2nd) and 3 (3rd and beyond)."
         ),
     ] = None,
-    connections_of: Annotated[Term, Query(description="A member's handle")] = "",
+    connections_of: Annotated[
+        Term, Query(description="A member's handle, or their name (see ambiguous_member)")
+    ] = "",
+) -> service.SearchQuery:
+    """The people-search parameters of the API and the search page, read once."""
+    return service.SearchQuery.of(
+        keywords=q,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        company=company,
+        past_company=past_company,
+        school=school,
+        location=location,
+        industry=industry,
+        network=network,
+        connections_of=connections_of,
+    )
+
+
+#: A people search as the URL states it (``GET /api/v1/search/people``, ``GET /search``).
+SearchParams = Annotated[service.SearchQuery, Depends(search_query)]
+
+
+@router.get("/search/people")
+def search_people(
+    kith: KithDep,
+    member_id: ApiMemberId,
+    query: SearchParams,
     page: PageNo = 1,
     per_page: PerPage = None,
 ) -> SearchPage:
     """People search: every filter combines with the others; results carry the degree
-    badge, the mutual count and up to three shared connections."""
+    badge, the mutual count and up to three shared connections. ``connections_of``
+    takes a handle or a name; a name that fits several members is refused with
+    ``ambiguous_member``, naming their handles."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         req = page_request(ctx, page, per_page)
-        query = service.SearchQuery.of(
-            keywords=q,
-            first_name=first_name,
-            last_name=last_name,
-            title=title,
-            company=company,
-            past_company=past_company,
-            school=school,
-            location=location,
-            industry=industry,
-            network=network,
-            connections_of=connections_of,
-        )
         result = service.search_people(ctx, viewer, query, req)
         return SearchPage.of(
             result.page,

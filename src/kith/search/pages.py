@@ -3,19 +3,22 @@ results update in place with htmx; Connect and Dismiss work in place."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
 
 from kith.connections import service as connections
 from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
+from kith.errors import KithError
 from kith.graph.cards import person
 from kith.members.service import INDUSTRIES, get_member
 from kith.models import OPEN_STATUSES, Invitation, Member
 from kith.search import service, suggestions
+from kith.search.api import SearchParams
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
@@ -24,8 +27,10 @@ from kith.web.render import MemberId, back_to, is_htmx, nav_for, render
 
 router = APIRouter()
 PANEL_SIZE = 4
-
-Many = Annotated[list[str] | None, Query()]
+# What a "connections of" may run into, said on the search page rather than as an
+# error page: no such member, several of that name, a list kept private.
+EMPTY = service.SearchQuery()
+OWNER_PROBLEMS = {"member_not_found", "ambiguous_member", "connections_private"}
 
 
 def _open_invitations(ctx: Ctx, viewer: Member, ids: list[int]) -> dict[int, str]:
@@ -103,6 +108,35 @@ def _choices(selected: tuple[str, ...], facets: list[service.Facet]) -> list[dic
     return out
 
 
+def search_url(q: service.SearchQuery, page: int = 1) -> str:
+    """The search's canonical address: only the filters that say something."""
+    params = _params(q) + ([("page", str(page))] if page > 1 else [])
+    return f"/search?{urlencode(params)}" if params else "/search"
+
+
+def active_filters(q: service.SearchQuery) -> int:
+    """How many filters narrow the search (the keywords are not a filter)."""
+    single = (q.first_name, q.last_name, q.title, q.connections_of)
+    return sum(1 for v in single if v) + sum(len(getattr(q, n)) for n in service.LIST_FILTERS)
+
+
+def _owner_problem(q: service.SearchQuery, exc: KithError) -> dict[str, Any]:
+    """A "connections of" that names nobody, several members or a private list: said
+    on the search page, with the members it could mean as links."""
+    choices = exc.choices if isinstance(exc, service.AmbiguousMember) else []
+    return {
+        "message": (
+            f"More than one member is called “{q.connections_of}”. Which one?"
+            if choices
+            else exc.message
+        ),
+        "choices": [
+            {**person(m, b), "href": search_url(replace(q, connections_of=m.handle))}
+            for m, b in choices
+        ],
+    }
+
+
 def search_context(
     ctx: Ctx, viewer: Member, query: service.SearchQuery, page: int
 ) -> dict[str, Any]:
@@ -114,14 +148,28 @@ def search_context(
         "searched": not q.is_empty,
         "results": [],
         "facets": {},
+        "owner": None,
+        "owner_problem": None,
+        "active_filters": active_filters(q),
+        "url": search_url(q, page),
     }
     if q.is_empty:
         return context
     req = page_request(ctx, page)
-    result = service.search_people(ctx, viewer, q, req)
+    try:
+        result = service.search_people(ctx, viewer, q, req)
+    except KithError as exc:
+        if exc.code not in OWNER_PROBLEMS:
+            raise
+        context["owner_problem"] = _owner_problem(q, exc)
+        return context
+    q = result.query
     members = [h.member for h in result.page.items]
     invitations = _open_invitations(ctx, viewer, [m.id for m in members])
     context.update(
+        q=q,
+        owner=person(result.owner) if result.owner else None,
+        url=search_url(q, page),
         results=[
             _card(
                 h.member,
@@ -143,55 +191,52 @@ def search_context(
     return context
 
 
+def _is_canonical(request: Request, url: str) -> bool:
+    """Whether the address asked for says the same as ``url`` (order aside)."""
+    asked = sorted(request.query_params.multi_items())
+    return asked == sorted(parse_qsl(urlsplit(url).query))
+
+
 @router.get("/search")
 def search(
     request: Request,
     kith: KithDep,
     member_id: MemberId,
-    q: str = "",
-    first_name: str = "",
-    last_name: str = "",
-    title: str = "",
-    company: Many = None,
-    past_company: Many = None,
-    school: Many = None,
-    location: Many = None,
-    industry: Many = None,
-    network: Many = None,
-    connections_of: str = "",
+    query: SearchParams,
     page: PageNo = 1,
 ) -> Response:
-    """People search with every filter in the URL."""
-    query = service.SearchQuery.of(
-        keywords=q,
-        first_name=first_name,
-        last_name=last_name,
-        title=title,
-        company=company,
-        past_company=past_company,
-        school=school,
-        location=location,
-        industry=industry,
-        network=network,
-        connections_of=connections_of,
-    )
+    """People search with every filter in the URL. The address is kept canonical:
+    empty fields are dropped and a member named for "connections of" becomes their
+    handle (a redirect for a plain form, the pushed URL for htmx)."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         context = search_context(ctx, viewer, query, page)
         nav = nav_for(ctx, viewer)
-    if is_htmx(request) and request.headers.get("HX-Target") == "results":
-        return render(request, "search/_results.html", context)
+    url = context["url"]
+    if is_htmx(request):
+        headers = {"HX-Push-Url": url}
+        if request.headers.get("HX-Target") == "results":
+            context["oob"] = True  # the "Chosen: ..." lines beside the form follow
+            return render(request, "search/_results.html", context, headers=headers)
+    elif not _is_canonical(request, url):
+        return RedirectResponse(url, status_code=303)
     return render(request, "search/search.html", context, nav=nav)
 
 
 @router.get("/search/typeahead")
-def typeahead(request: Request, kith: KithDep, member_id: MemberId, q: str = "") -> Response:
-    """The header search box's name suggestions."""
+def typeahead(
+    request: Request, kith: KithDep, member_id: MemberId, q: str = "", pick: bool = False
+) -> Response:
+    """The options of a member combobox: the header's search box (each opens a
+    profile, and a last one searches), or a field that picks a member (``pick=1``)."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         found = service.typeahead(ctx, viewer, q[: service.MAX_FILTER_LENGTH])
         people = [person(m, b) for m, b in found]
-    return render(request, "search/_typeahead.html", {"people": people, "typed": q})
+    typed = " ".join(q.split())
+    everyone = search_url(replace(EMPTY, keywords=typed))
+    context = {"people": people, "typed": typed, "pick": pick, "all": everyone}
+    return render(request, "search/_typeahead.html", context)
 
 
 def suggestions_context(ctx: Ctx, viewer: Member, *, limit: int | None = None) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from kith.connections.queries import block_exists
 from kith.connections.service import can_see_connections
-from kith.errors import Forbidden, Invalid
+from kith.errors import Forbidden, Invalid, NotFound
 from kith.graph import service as graph
 from kith.idlists import id_array, id_in
 from kith.members.service import entity_key, view_member
@@ -49,6 +49,7 @@ MAX_FILTER_LENGTH = 100
 ENTITY_MATCHES = 50  # companies or schools one filter value may stand for
 FACET_SIZE = 10
 BITMAP_FROM = 2_000  # allowed ids from which PostgreSQL intersects bitmaps
+OWNER_CHOICES = 8  # members offered when a name for "connections of" fits several
 BASE_CONDITIONS = 3  # active, not the viewer, not blocked (_filters)
 TYPEAHEAD_POOL = 300  # name matches of everyone the engine orders by degree
 # bm25 weights of the FTS5 columns: name, headline, work, study, skills, about, place.
@@ -78,7 +79,7 @@ class SearchQuery:
     location: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
     network: tuple[str, ...] = ()  # "1", "2", "3" (3rd degree and beyond)
-    connections_of: str = ""  # a member's handle
+    connections_of: str = ""  # a member's handle, or a name (connections_owner)
 
     @classmethod
     def of(
@@ -150,6 +151,18 @@ class SearchQuery:
         return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
+class AmbiguousMember(Invalid):
+    """A name for "connections of" that fits several members: ``choices``, nearest first."""
+
+    code = "ambiguous_member"
+
+    def __init__(self, typed: str, choices: list[tuple[Member, graph.Badge]]) -> None:
+        handles = ", ".join(m.handle for m, _b in choices)
+        super().__init__(f"Several members are called '{typed}'. Choose one by handle: {handles}.")
+        self.typed = typed
+        self.choices = choices
+
+
 @dataclass(frozen=True)
 class SearchHit:
     member: Member
@@ -172,6 +185,7 @@ class SearchResult:
     page: Page[SearchHit]
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     truncated: bool = False  # more text matches than search_max_matches
+    owner: Member | None = None  # whose connections ("connections of"), once found
 
 
 @dataclass
@@ -392,16 +406,36 @@ def _industry_spellings(ctx: Ctx, values: Sequence[str]) -> list[str]:
     return [str(v) for v in ctx.session.connection().scalars(stmt)]
 
 
+def connections_owner(ctx: Ctx, viewer: Member, typed: str) -> Member:
+    """The member a "connections of" filter names: a handle, else a name among the
+    members ``viewer`` can find. A name that fits one member (exactly, or as the
+    beginning of one name) is theirs; one that fits several raises
+    :class:`AmbiguousMember` with the choices; one that fits nobody, ``member_not_found``.
+    """
+    try:
+        return view_member(ctx, viewer, typed)
+    except NotFound:
+        pass
+    wanted = tokens(typed, limit=8)
+    found = typeahead(ctx, viewer, typed, limit=50) if wanted else []
+    exact = [(m, b) for m, b in found if tokens(m.name, limit=50) == wanted]
+    fits = exact or found
+    if len(fits) == 1:
+        return fits[0][0]
+    if fits:
+        raise AmbiguousMember(typed, fits[:OWNER_CHOICES])
+    raise NotFound(f"No member you can find is called '{typed}'.", code="member_not_found")
+
+
 def _network_scope(
-    ctx: Ctx, viewer: Member, q: SearchQuery
+    ctx: Ctx, viewer: Member, q: SearchQuery, owner: Member | None
 ) -> tuple[np.ndarray[Any, np.dtype[np.int64]] | None, np.ndarray[Any, np.dtype[np.int64]]]:
     """The ids the network filter and "connections of" allow (None: no limit from
     them), and the ids a filter with "3rd+" leaves out (1st or 2nd degree not asked
     for). The degrees of the matches are checked again once known."""
     scope: np.ndarray[Any, np.dtype[np.int64]] | None = None
     empty = np.zeros(0, np.int64)
-    if q.connections_of:
-        owner = view_member(ctx, viewer, q.connections_of)
+    if owner is not None:
         if not can_see_connections(ctx, viewer, owner):
             raise Forbidden(
                 f"{owner.name} keeps their connections private.", code="connections_private"
@@ -557,7 +591,10 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
     q = query.cleaned()
     if q.is_empty:
         raise Invalid("Type a name or keywords, or choose a filter.", code="empty_search")
-    scope, exclude = _network_scope(ctx, viewer, q)
+    owner = connections_owner(ctx, viewer, q.connections_of) if q.connections_of else None
+    if owner is not None:
+        q = replace(q, connections_of=owner.handle)
+    scope, exclude = _network_scope(ctx, viewer, q, owner)
     found = _matches(ctx, viewer, q, scope, exclude)
     ids = found.ids
     eng = graph.engine(ctx)
@@ -609,6 +646,7 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
         page=Page(hits, total, req.page, req.per_page),
         facets=facets,
         truncated=found.truncated,
+        owner=owner,
     )
 
 
@@ -696,10 +734,12 @@ def typeahead(
 
 
 __all__ = [
+    "AmbiguousMember",
     "Facet",
     "SearchHit",
     "SearchQuery",
     "SearchResult",
+    "connections_owner",
     "proximity",
     "search_people",
     "typeahead",

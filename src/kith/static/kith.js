@@ -136,3 +136,256 @@ document.addEventListener("change", function (event) {
   };
   reader.readAsDataURL(file);
 });
+// == typeahead ==
+// Member comboboxes (the WAI-ARIA editable combobox with list autocomplete): an
+// <input data-combobox="go|pick" data-source="/search/typeahead" aria-controls="ID">
+// and an empty <ul id="ID" role="listbox" hidden>. The server sends plain
+// <li role="option"> elements; focus stays in the field and aria-activedescendant
+// names the active option. "go" opens the chosen option's data-href (the header's
+// search box); "pick" puts the option's name in the field and its data-value in the
+// form field of the same name, then submits the form ("Connections of").
+// The header box of older markup (form.site-search + #typeahead) is taken over too.
+(function () {
+  "use strict";
+  var DELAY = 150;
+  var count = 0;
+
+  function legacyBox(form) {
+    var input = form.querySelector("input[name=q]");
+    var holder = form.querySelector("#typeahead");
+    if (!input || !holder || input.dataset.combobox) return null;
+    ["hx-get", "hx-trigger", "hx-target", "hx-swap"].forEach(function (name) {
+      input.removeAttribute(name);
+    });
+    var list = holder;
+    if (holder.tagName !== "UL") {
+      list = document.createElement("ul");
+      list.id = "typeahead-list";
+      holder.appendChild(list);
+    }
+    list.classList.add("combobox-list");
+    input.dataset.combobox = "go";
+    input.dataset.source = "/search/typeahead";
+    input.setAttribute("aria-controls", list.id);
+    return input;
+  }
+
+  function setUp(input) {
+    if (input.dataset.comboboxReady) return;
+    var list = document.getElementById(input.getAttribute("aria-controls") || "");
+    if (!list) return;
+    input.dataset.comboboxReady = "1";
+    count += 1;
+    var mode = input.dataset.combobox === "pick" ? "pick" : "go";
+    var id = list.id;
+    list.setAttribute("role", "listbox");
+    if (!list.hasAttribute("aria-label")) list.setAttribute("aria-label", "People");
+    list.hidden = true;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("autocomplete", "off");
+    var status = document.createElement("div");
+    status.className = "sr-only";
+    status.setAttribute("role", "status");
+    status.id = id + "-status";
+    list.insertAdjacentElement("afterend", status);
+
+    // "pick": the form gets the member's handle in a hidden field; what is typed
+    // stands until a member is chosen (the server then looks the name up).
+    var field = null;
+    if (mode === "pick" && input.name) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = input.name;
+      field.value = input.dataset.value || input.value;
+      input.removeAttribute("name");
+      input.insertAdjacentElement("afterend", field);
+    }
+
+    var timer = null;
+    var asked = 0;
+    var active = -1;
+    var typed = input.value;
+
+    function options() {
+      return Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
+    }
+    function isOpen() { return input.getAttribute("aria-expanded") === "true"; }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+      options().forEach(function (o) { o.setAttribute("aria-selected", "false"); });
+    }
+    function open() {
+      if (!options().length) return close();
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function activate(index) {
+      var all = options();
+      if (!all.length) return;
+      active = (index + all.length) % all.length;
+      all.forEach(function (o, i) { o.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(option) {
+      if (mode === "go") {
+        close();
+        window.location.assign(option.dataset.href);
+        return;
+      }
+      input.value = option.dataset.label || option.textContent.trim();
+      typed = input.value;
+      if (field) field.value = option.dataset.value || input.value;
+      close();
+      var form = input.form;
+      if (form && form.requestSubmit) form.requestSubmit();
+    }
+    function fetchOptions() {
+      var value = input.value.trim();
+      if (!value) {
+        list.innerHTML = "";
+        status.textContent = "";
+        return close();
+      }
+      var ticket = ++asked;
+      var url = input.dataset.source + (input.dataset.source.indexOf("?") < 0 ? "?" : "&") +
+        "q=" + encodeURIComponent(value) + (mode === "pick" ? "&pick=1" : "");
+      fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          if (ticket !== asked) return; // an answer to an older question
+          list.innerHTML = html;
+          var all = options();
+          all.forEach(function (o, i) { o.id = id + "-option-" + i; });
+          var people = all.filter(function (o) { return o.dataset.value; }).length;
+          status.textContent = people === 1 ? "1 person" : people + " people";
+          active = -1;
+          input.removeAttribute("aria-activedescendant");
+          if (document.activeElement === input) open();
+        })
+        .catch(function () { /* the form still submits */ });
+    }
+
+    input.addEventListener("input", function () {
+      typed = input.value;
+      if (field) field.value = input.value;
+      clearTimeout(timer);
+      timer = setTimeout(fetchOptions, DELAY);
+    });
+    input.addEventListener("focus", function () {
+      if (!isOpen() && options().length && input.value.trim()) open();
+    });
+    input.addEventListener("keydown", function (event) {
+      var all = options();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!all.length) return;
+        event.preventDefault();
+        if (!isOpen()) open();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        activate(active < 0 ? (step > 0 ? 0 : all.length - 1) : active + step);
+      } else if ((event.key === "Home" || event.key === "End") && isOpen() && active >= 0) {
+        event.preventDefault();
+        activate(event.key === "Home" ? 0 : all.length - 1);
+      } else if (event.key === "Enter") {
+        if (isOpen() && active >= 0 && all[active]) {
+          event.preventDefault();
+          choose(all[active]);
+        } else {
+          close();
+        }
+      } else if (event.key === "Escape") {
+        if (isOpen()) {
+          event.preventDefault();
+          close();
+        } else if (input.value) {
+          event.preventDefault();
+          input.value = "";
+          typed = "";
+          if (field) field.value = "";
+          list.innerHTML = "";
+          status.textContent = "";
+        }
+      } else if (event.key === "Tab") {
+        close();
+      }
+    });
+    // A press on an option keeps the focus in the field; the click chooses it.
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (option) choose(option);
+    });
+    document.addEventListener("click", function (event) {
+      if (event.target !== input && !list.contains(event.target)) close();
+    });
+    input.addEventListener("blur", function () {
+      // leaving the field (not for an option: those keep the focus) closes the list
+      setTimeout(function () { if (document.activeElement !== input) close(); }, 0);
+    });
+  }
+
+  function setUpAll(root) {
+    (root || document).querySelectorAll("form.site-search").forEach(legacyBox);
+    (root || document).querySelectorAll("input[data-combobox]").forEach(setUp);
+  }
+  setUpAll(document);
+  document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
+})();
+
+// Search filters: only fields that say something go into the address (a plain
+// submit and htmx alike); on a narrow screen the filters wait behind a "Filters"
+// button, with the number of active filters on it.
+(function () {
+  "use strict";
+  function dropEmpty(data) {
+    var names = [];
+    data.forEach(function (_value, name) { if (names.indexOf(name) < 0) names.push(name); });
+    names.forEach(function (name) {
+      var values = data.getAll(name);
+      var kept = values.filter(function (v) { return typeof v !== "string" || v.trim(); });
+      if (kept.length === values.length) return;
+      data.delete(name);
+      kept.forEach(function (v) { data.append(name, v); });
+    });
+  }
+  document.addEventListener("formdata", function (event) {
+    if (event.target && event.target.id === "search-form") dropEmpty(event.formData);
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.id === "search-form" && event.detail.formData) dropEmpty(event.detail.formData);
+  });
+
+  var toggle = document.querySelector("[data-filters-toggle]");
+  var panel = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!toggle || !panel) return;
+  toggle.hidden = false;
+  panel.classList.add("collapsible");
+  function show(open) {
+    panel.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  toggle.addEventListener("click", function () {
+    show(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  // The Search button closes the panel on a narrow screen: the results come next.
+  panel.addEventListener("click", function (event) {
+    if (event.target.closest("button[type=submit]")) show(false);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var results = document.getElementById("results");
+    var target = event.detail && event.detail.target;
+    if (!results || !target || (target !== results && target.id !== "results")) return;
+    var counter = toggle.querySelector("[data-filter-count]");
+    var n = results.dataset.activeFilters || "0";
+    if (counter) {
+      counter.textContent = n;
+      counter.hidden = n === "0";
+    }
+  });
+})();
