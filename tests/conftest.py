@@ -33,6 +33,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.live",
     "tests.fixtures.queries",
+    "tests.fixtures.site",
 ]
 
 

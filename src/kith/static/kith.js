@@ -389,3 +389,19 @@ document.addEventListener("change", function (event) {
     }
   });
 })();
+// == frame ==
+// Menus (<details data-menu>): Escape closes the open one and gives focus back to its
+// button; a click anywhere else closes it.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (summary && menu.contains(document.activeElement)) summary.focus();
+  });
+});
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from http.cookies import SimpleCookie
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +27,8 @@ from kith.web.render import (
 )
 
 CSRF_COOKIE_SECONDS = 365 * 86400
-SKIP_PREFIXES = ("/api/", "/static/", "/media/", "/docs")
+SKIP_PREFIXES = ("/api/", "/static/", "/media/", "/docs", "/favicon.ico")
+FAVICON = "/static/favicon.svg"
 
 
 class CsrfNonceMiddleware:
@@ -109,11 +110,17 @@ def render_error_page(request: Request, status: int, code: str, message: str) ->
     )
 
 
+def favicon() -> Response:
+    """Browsers ask for ``/favicon.ico`` whatever the page links; the mark is an SVG."""
+    return RedirectResponse(FAVICON, status_code=301)
+
+
 def install_pages(app: FastAPI, routers: Iterable[APIRouter]) -> None:
     """Add the page ``routers`` (each behind the CSRF check), their static files and
     their error page to ``app``."""
     kith: Kith = app.state.kith
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
+    app.add_api_route("/favicon.ico", favicon, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_middleware(CsrfNonceMiddleware, secure=kith.settings.base_url.startswith("https://"))
     app.add_exception_handler(SignInRequired, signin_redirect)
     app.state.render_error_page = render_error_page
