@@ -172,6 +172,7 @@ def test_header_search_is_a_combobox_and_search_fits_a_phone(
     expect(page.locator("#results")).to_be_in_viewport()
     sideways = page.evaluate(WIDE)
     assert sideways == [], sideways
+    page.screenshot(path=str(SCREENSHOTS / f"search-360-{backend}.png"))
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(filters).to_be_visible()
@@ -208,6 +209,7 @@ def test_header_search_is_a_combobox_and_search_fits_a_phone(
     who.press("Escape")
     who.press("Enter")
     expect(results).to_contain_text("Which one?")
+    page.screenshot(path=str(SCREENSHOTS / f"search-which-one-{backend}.png"))
     results.get_by_role("link", name="Carla Mendes").click()
     expect(results).to_contain_text("Carlos Ortiz")
     page.goto(f"{base}/search?connections_of=Zelda")

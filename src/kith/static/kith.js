@@ -353,6 +353,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
     var results = document.getElementById("results");
     var target = event.detail && event.detail.target;
     if (!results || !target || (target !== results && target.id !== "results")) return;
+    // new results above the screen (a filter far down the column): bring them in view
+    if (results.getBoundingClientRect().top < 0) results.scrollIntoView({ block: "start" });
     var counter = toggle.querySelector("[data-filter-count]");
     var n = results.dataset.activeFilters || "0";
     if (counter) {
