@@ -235,7 +235,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
           var all = options();
           all.forEach(function (o, i) { o.id = id + "-option-" + i; });
           var people = all.filter(function (o) { return o.dataset.value; }).length;
-          status.textContent = people === 1 ? "1 person" : people + " people";
+          status.textContent = people === 0 ? "No one by that name"
+            : people === 1 ? "1 person" : people + " people";
           active = -1;
           input.removeAttribute("aria-activedescendant");
           if (document.activeElement === input) open();
