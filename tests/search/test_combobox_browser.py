@@ -155,7 +155,15 @@ def test_header_search_is_a_combobox_and_search_fits_a_phone(
     expect(listbox).to_be_visible()
     page.locator("main h1").first.click()
     expect(listbox).to_be_hidden()
-    # Enter with no active option searches; "See all" does the same by click.
+    # Nobody by that name: a single option searches the words, and it is said.
+    box.fill("zzqx")
+    expect(listbox.locator("[role=option]")).to_have_count(1)
+    expect(listbox.locator("[role=option]")).to_have_text("Search for “zzqx”")
+    expect(page.get_by_role("status").filter(has_text="No one by that name")).to_have_count(1)
+    box.fill("car")
+    expect(listbox.locator("[role=option]")).to_have_count(4)
+    page.locator("main h1").first.click()
+    # Enter with no active option searches.
     box.click()
     box.press("Enter")
     page.wait_for_url("**/search?q=car")
@@ -172,6 +180,7 @@ def test_header_search_is_a_combobox_and_search_fits_a_phone(
     expect(page.locator("#results")).to_be_in_viewport()
     sideways = page.evaluate(WIDE)
     assert sideways == [], sideways
+    page.screenshot(path=str(SCREENSHOTS / f"search-360-{backend}.png"))
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(filters).to_be_visible()
@@ -208,6 +217,7 @@ def test_header_search_is_a_combobox_and_search_fits_a_phone(
     who.press("Escape")
     who.press("Enter")
     expect(results).to_contain_text("Which one?")
+    page.screenshot(path=str(SCREENSHOTS / f"search-which-one-{backend}.png"))
     results.get_by_role("link", name="Carla Mendes").click()
     expect(results).to_contain_text("Carlos Ortiz")
     page.goto(f"{base}/search?connections_of=Zelda")

@@ -126,9 +126,7 @@ def _owner_problem(q: service.SearchQuery, exc: KithError) -> dict[str, Any]:
     choices = exc.choices if isinstance(exc, service.AmbiguousMember) else []
     return {
         "message": (
-            f"More than one member is called “{q.connections_of}”. Which one?"
-            if choices
-            else exc.message
+            f"Several members’ names fit “{q.connections_of}”." if choices else exc.message
         ),
         "choices": [
             {**person(m, b), "href": search_url(replace(q, connections_of=m.handle))}

@@ -263,7 +263,8 @@ document.addEventListener("change", function (event) {
           var all = options();
           all.forEach(function (o, i) { o.id = id + "-option-" + i; });
           var people = all.filter(function (o) { return o.dataset.value; }).length;
-          status.textContent = people === 1 ? "1 person" : people + " people";
+          status.textContent = people === 0 ? "No one by that name"
+            : people === 1 ? "1 person" : people + " people";
           active = -1;
           input.removeAttribute("aria-activedescendant");
           if (document.activeElement === input) open();
@@ -381,6 +382,8 @@ document.addEventListener("change", function (event) {
     var results = document.getElementById("results");
     var target = event.detail && event.detail.target;
     if (!results || !target || (target !== results && target.id !== "results")) return;
+    // new results above the screen (a filter far down the column): bring them in view
+    if (results.getBoundingClientRect().top < 0) results.scrollIntoView({ block: "start" });
     var counter = toggle.querySelector("[data-filter-count]");
     var n = results.dataset.activeFilters || "0";
     if (counter) {
