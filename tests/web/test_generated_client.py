@@ -25,7 +25,7 @@ GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 def generated(live_server: str, tmp_path: Path) -> Iterator[Any]:  # noqa: F811
     """The generated package, imported from ``tmp_path``."""
     spec = tmp_path / "openapi.json"
-    spec.write_bytes(httpx.get(f"{live_server}/api/v1/openapi.json").content)
+    spec.write_bytes(httpx.get(f"{live_server}/api/v1/openapi.json", timeout=60).content)
     config = tmp_path / "config.yml"
     config.write_text("post_hooks: []\n")
     run = subprocess.run(  # noqa: S603 - our own command line

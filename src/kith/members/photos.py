@@ -395,6 +395,9 @@ def set_picture(
     try:
         with units.uow() as ctx:
             member = find(ctx)
+            # The row locked and read afresh: two uploads at once replace one another
+            # in turn, and each removes the files of the picture it replaced.
+            ctx.session.refresh(member, [_column(shape)], with_for_update=True)
             old = getattr(member, _column(shape))
             setattr(member, _column(shape), rendition.key)
             if old != rendition.key:
@@ -416,6 +419,7 @@ def remove_picture(ctx: Ctx, member: Member, kind: Kind) -> None:
     """Remove the member's photo or cover image (nothing to remove is no refusal);
     the files go after the commit unless another member has the same picture."""
     column = _column(SHAPES[kind])
+    ctx.session.refresh(member, [column], with_for_update=True)
     old = getattr(member, column)
     if old is None:
         return
