@@ -177,8 +177,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
   // The answer to a form in a dialog: a refusal is shown inside the dialog (what was
   // typed stays); otherwise the dialog closes and focus goes to what the answer replaced.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var elt = event.detail && event.detail.elt;
-    var dialog = closest(elt, "dialog");
+    var config = event.detail && event.detail.requestConfig;
+    var dialog = closest(config && config.elt, "dialog"); // fired on the target: ask the form
     if (!dialog) return;
     var xhr = event.detail.xhr;
     if (xhr && xhr.status >= 400) {
