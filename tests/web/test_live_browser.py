@@ -120,6 +120,7 @@ def test_actions_update_counts_in_place_with_dialogs_and_menus(
         page.keyboard.press("Enter")
         expect(unknown).to_be_visible()
         _axe(page, f"{width}px More menu on an invitation", failures)
+        page.screenshot(path=str(SCREENSHOTS / f"live-invitation-more-{shot}.png"))
         unknown.click()
         expect(invitations).to_have_text("1")
         expect(page.locator("#received-count")).to_have_text("Invitations (1)")
@@ -170,6 +171,7 @@ def test_actions_update_counts_in_place_with_dialogs_and_menus(
         assert box is not None
         assert box["width"] < width / 2  # not a full-width bar
         actions.locator("summary", has_text="More").click()
+        page.screenshot(path=str(SCREENSHOTS / f"live-profile-more-{shot}.png"))
         actions.get_by_role("button", name="Remove connection").click()
         remove = page.locator("dialog#remove-dialog")
         expect(remove).to_be_visible()
@@ -179,6 +181,7 @@ def test_actions_update_counts_in_place_with_dialogs_and_menus(
         expect(page.locator("#toasts")).to_contain_text(f"Removed Fay Lund{tag}")
         connect_button = actions.get_by_role("button", name="Connect", exact=True)
         expect(connect_button).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"live-profile-removed-{shot}.png"))
         box = connect_button.bounding_box()
         assert box is not None
         assert box["width"] < width / 2  # Connect doesn't stretch
