@@ -27,7 +27,7 @@ from kith.portability.inviting import imported_matches, invite_matches
 from kith.runtime import Kith
 from kith.uow import Ctx
 from tests.fixtures.factories import bearer, connect, make_member
-from tests.fixtures.pages import page_post, sign_in_as
+from tests.fixtures.pages import HTMX, page_post, post, sign_in_as
 from tests.fixtures.refusals import refused
 
 API = "/api/v1"
@@ -117,6 +117,11 @@ def _sender_view(client: TestClient, ctx: Ctx, w: World) -> dict[str, Any]:
     view["search_page"] = _main(client.get(f"/search?q=Reed{w.answer.capitalize()}").text)
     connect = page_post(client, f"/in/{r.handle}/connect")
     view["connect_page"] = (connect.status_code, _main(connect.text))
+    # In place, with the header badges and the toast (htmx): from the profile and a list.
+    for where in ("in", "people"):
+        again = post(client, client.app.state.kith, f"/{where}/{r.handle}/connect", headers=HTMX)
+        view[f"connect_{where}_htmx"] = (again.status_code, again.text)
+    view["connect_dialog"] = client.get(f"/in/{r.handle}/connect", headers=HTMX).text
     _contact(ctx, s, r)
     matches = imported_matches(ctx, s, PageRequest(1, 10))
     view["import_matches"] = [(m.member.handle, m.state, m.detail) for m in matches.items]

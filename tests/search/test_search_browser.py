@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kith.runtime import Kith
-from tests.fixtures.browser import CHROMIUM, SCREENSHOTS
+from tests.fixtures.browser import CHROMIUM, SCREENSHOTS, open_connect_dialog
 from tests.fixtures.factories import PASSWORD, connect, make_member
 from tests.fixtures.search import profile
 
@@ -73,15 +73,16 @@ def test_search_by_company_and_second_degree_then_connect(
     results.get_by_role("link", name="Cleo Park").click()
     page.wait_for_url(f"**/in/{cleo_handle}")
     actions = page.locator("#actions")
-    actions.locator("summary", has_text="Connect").click()
-    actions.get_by_role("button", name="Send invitation").click()
+    open_connect_dialog(page, actions).get_by_role("button", name="Send invitation").click()
     expect(actions).to_contain_text("Pending")
 
     # Back on the results, Cleo reads as pending; Dev can be invited in place.
     page.goto(f"{base}/search?company=Globex")
     row = page.locator("#results li", has_text="Dev Shah")
-    row.get_by_role("button", name="Connect with Dev Shah").click()
-    expect(row).to_contain_text("Invitation sent to Dev Shah")
+    dialog = open_connect_dialog(page, row, "Connect with Dev Shah")
+    dialog.get_by_role("button", name="Send invitation").click()
+    expect(row).to_contain_text("Pending")
+    expect(page.locator("#toasts")).to_contain_text("Invitation sent to Dev Shah")
     expect(page.locator("#results li", has_text="Cleo Park")).to_contain_text("Pending")
 
     # People you may know on My Network: nobody left with a reason to suggest but

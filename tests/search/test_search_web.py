@@ -161,7 +161,9 @@ def test_connect_in_place_from_results_and_suggestions(
     vera, ben, dora = people["vera"], people["ben"], people["dora"]
     sign_in_as(client, ctx, vera)
     page = client.get("/search?q=engineer")
-    assert f'hx-post="/people/{dora.handle}/connect"' in page.text
+    assert f'hx-get="/in/{dora.handle}/connect?place=list"' in page.text  # the dialog
+    dialog = client.get(f"/in/{dora.handle}/connect?place=list", headers={"HX-Request": "true"})
+    assert f'hx-post="/people/{dora.handle}/connect"' in dialog.text
     done = post(client, kith, f"/people/{dora.handle}/connect", headers={"HX-Request": "true"})
     assert done.status_code == 200
     assert "Pending" in done.text

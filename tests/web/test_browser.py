@@ -81,9 +81,12 @@ def test_connection_scenario(browser: object, live_server: str, backend: str) ->
     invite(ana, base, cleo_handle)
     expect(ana.locator("#actions")).to_contain_text("Pending")
     ana.locator("#actions").get_by_role("button", name="Withdraw").click()
-    expect(ana.locator("#actions summary", has_text="Connect")).to_be_visible()
+    confirm = ana.locator("dialog#withdraw-dialog")
+    expect(confirm).to_contain_text("You can invite Cleo again after 21 days.")
+    confirm.get_by_role("button", name="Withdraw").click()
+    expect(ana.locator("#actions").get_by_role("button", name="Connect")).to_be_visible()
     invite(ana, base, cleo_handle)
-    alert = ana.locator("#alerts [role=alert]")
+    alert = ana.locator("dialog#connect-dialog [role=alert]")  # shown where one typed
     expect(alert).to_contain_text("you can invite them again from")
     assert alert.inner_text().strip() == _api_detail(base, ana_email, cleo_handle)
 

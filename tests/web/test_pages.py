@@ -184,13 +184,15 @@ def test_profile_actions_follow_the_relationship(client: TestClient, kith: Kith,
     sign_in_as(client, ctx, ana)
 
     fresh = action_area(client.get(f"/in/{ben.handle}").text)
-    assert "Connect" in fresh
-    assert 'name="note"' in fresh
-    assert 'maxlength="300"' in fresh
-    assert 'name="context"' in fresh
-    assert 'name="email"' not in fresh  # Ben accepts invitations from everyone
+    assert f'href="/in/{ben.handle}/connect"' in fresh  # opens the Connect dialog
     assert "Accept" not in fresh
     assert "Message" not in fresh
+    dialog = client.get(f"/in/{ben.handle}/connect", headers=HTMX).text
+    assert "<dialog" in dialog
+    assert 'name="note"' in dialog
+    assert 'maxlength="300"' in dialog
+    assert 'name="context"' in dialog
+    assert 'name="email"' not in dialog  # Ben accepts invitations from everyone
 
     sent = post(
         client,
@@ -259,7 +261,8 @@ def test_email_field_is_shown_when_needed(client: TestClient, ctx: Ctx) -> None:
     ana = make_member(ctx, "Ana")
     ben = make_member(ctx, "Ben", invite_policy="email")
     sign_in_as(client, ctx, ana)
-    assert 'name="email"' in action_area(client.get(f"/in/{ben.handle}").text)
+    assert 'name="email"' in client.get(f"/in/{ben.handle}/connect", headers=HTMX).text
+    assert 'name="email"' in client.get(f"/in/{ben.handle}/connect").text  # without scripts
 
 
 def test_follow_is_the_primary_action_when_the_member_asks(client: TestClient, ctx: Ctx) -> None:
@@ -268,7 +271,7 @@ def test_follow_is_the_primary_action_when_the_member_asks(client: TestClient, c
     sign_in_as(client, ctx, ana)
     area = action_area(client.get(f"/in/{ben.handle}").text)
     assert area.index("+ Follow") < area.index("Connect")
-    assert '<summary role="button" class="outline">Connect' in area
+    assert f'role="button" class="outline" hx-get="/in/{ben.handle}/connect"' in area
 
 
 def test_block_hides_both_profiles_and_unblock(client: TestClient, kith: Kith, ctx: Ctx) -> None:
@@ -542,6 +545,8 @@ def test_query_counts_do_not_grow_with_connections(
         counts[size] = (profile, own_profile, network)
     assert counts[3] == counts[30]
     profile, own_profile, network = counts[30]
-    assert profile <= 19, profile  # one of them: the viewer's blocks, for the degree
+    # One of them: the viewer's blocks, for the degree; three say whether messaging is
+    # allowed (the Message button).
+    assert profile <= 22, profile
     assert own_profile <= profile
     assert network <= 15, network  # one of them: the viewer's blocks, for the reach

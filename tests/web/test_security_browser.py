@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kith.runtime import Kith
+from tests.fixtures.browser import open_connect_dialog
 from tests.fixtures.factories import PASSWORD, make_member
 
 pytestmark = pytest.mark.browser
@@ -83,8 +84,7 @@ def test_pages_load_without_policy_violations_and_htmx_works(
     # ...and a form posted by htmx swaps in its answer without a page load.
     page.goto(f"{base}/in/{ben_handle}")
     actions = page.locator("#actions")
-    actions.locator("summary", has_text="Connect").click()
-    actions.get_by_role("button", name="Send invitation").click()
+    open_connect_dialog(page, actions).get_by_role("button", name="Send invitation").click()
     expect(actions).to_contain_text("Pending")
     clean("invite")
 

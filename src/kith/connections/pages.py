@@ -10,17 +10,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kith.connections import service
+from kith.connections.queries import connection_count
 from kith.connections.schemas import InvitationId
 from kith.errors import NotFound
 from kith.follows.service import counts
 from kith.graph.cards import people, person, reach_context
+from kith.members.service import view_member
 from kith.models import Invitation, Member
 from kith.pagination import PageRequest
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
 from kith.web.params import PageNo
-from kith.web.render import MemberId, is_htmx, nav_for, render
+from kith.web.render import MemberId, current_page, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
 
@@ -47,6 +49,7 @@ def _invitation(
         "context": invitation.context,
         "sent_on": invitation.created_at,
         "status": service.status_for(ctx, invitation, viewer.id),
+        "withdraw_wait": withdraw_wait(ctx, who["first_name"]),
     }
 
 
@@ -97,6 +100,10 @@ def my_network(
             "reach": reach_context(ctx, member),
             **connections_context(ctx, member, page=page, sort=sort, q=q),
         }
+        # The list's total counts the matches of a filter; the side panel counts them all.
+        context["connections_total"] = (
+            connection_count(ctx.session, member.id) if q else context["page"].total
+        )
         nav = nav_for(ctx, member)
     if is_htmx(request) and request.headers.get("HX-Target") == "connections":
         return render(request, "connections/_connections.html", context)
@@ -126,6 +133,38 @@ def invitations(
     return render(request, "connections/invitations.html", context, nav=nav)
 
 
+#: The counts each page shows, so that an action's answer replaces those in place.
+COUNTS_ON: dict[str, tuple[str, ...]] = {
+    "/mynetwork": ("received", "sent", "sent_side", "connections", "connections_side"),
+    "/mynetwork/received": ("received",),
+    "/mynetwork/sent": ("sent",),
+}
+LIVE_COUNTS = ("connections/_counts.html",)
+
+
+def live_counts(ctx: Ctx, member: Member, request: Request) -> dict[str, Any]:
+    """The fresh counts of the page an htmx action came from (``connections/_counts.html``
+    replaces them out of band)."""
+    path, query = current_page(request)
+    shown = set(COUNTS_ON.get(path, ()))
+    if query.get("q"):
+        shown.discard("connections")  # the heading counts the matches of a filter
+    counts: dict[str, int] = {}
+    if "received" in shown:
+        counts["received"] = service.pending_received_count(ctx, member)
+    if shown & {"sent", "sent_side"}:
+        counts["sent"] = service.sent_invitations(ctx, member, PageRequest(1, 1)).total
+    if shown & {"connections", "connections_side"}:
+        counts["connections"] = connection_count(ctx.session, member.id)
+    return {"live_counts": counts, "counts_shown": shown}
+
+
+def withdraw_wait(ctx: Ctx, name: str) -> str:
+    """What withdrawing an invitation to ``name`` means, with the configured wait."""
+    days = ctx.settings.withdraw_cooldown_days
+    return f"You can invite {name} again after {days} day{'' if days == 1 else 's'}."
+
+
 Answer = Callable[[Ctx, Member, int], object]
 ANSWERS: dict[str, tuple[Answer, str]] = {
     "accept": (service.accept_invitation, "accepted"),
@@ -133,6 +172,21 @@ ANSWERS: dict[str, tuple[Answer, str]] = {
     "report": (service.report_unknown, "reported"),
     "withdraw": (service.withdraw_invitation, "withdrawn"),
 }
+
+
+def sent_toast(name: str) -> str:
+    """The toast after inviting ``name``: the same whatever becomes of the invitation."""
+    return f"Invitation sent to {name}"
+
+
+def answer_toast(outcome: str, name: str, wait: str) -> str:
+    """The toast after answering an invitation: it speaks only to the member who acted."""
+    return {
+        "accepted": f"Connected with {name}",
+        "ignored": f"Invitation from {name} ignored",
+        "reported": f"Thanks for letting us know. {name} can't invite you again",
+        "withdrawn": f"Withdrawn. {wait}",
+    }[outcome]
 
 
 @router.post("/mynetwork/invitations/{invitation_id}/{answer}")
@@ -156,7 +210,62 @@ def answer_invitation(
             "note": invitation.note,
             "context": invitation.context,
         }
+        if not is_htmx(request):
+            return RedirectResponse("/mynetwork", status_code=303)
         nav = nav_for(ctx, member)
-    if not is_htmx(request):
-        return RedirectResponse("/mynetwork", status_code=303)
-    return render(request, "connections/_answered.html", {"row": row, "nav": nav})
+        context = {"row": row, "nav": nav, **live_counts(ctx, member, request)}
+        toast = answer_toast(outcome, other.name, withdraw_wait(ctx, other.first_name))
+    return render(
+        request, "connections/_answered.html", context, badges=nav, toast=toast, also=LIVE_COUNTS
+    )
+
+
+#: Suggestions for "How do you know each other?" (the answer is free text).
+CONTEXT_CHOICES = (
+    "We work together",
+    "We worked together",
+    "We studied together",
+    "We met at an event",
+    "Friends",
+    "Family",
+)
+
+
+def connect_form_context(
+    ctx: Ctx, viewer: Member, member: Member, *, place: str, dialog: bool
+) -> dict[str, Any]:
+    """The invitation form for ``member``: posted from their profile (answered with the
+    profile's actions) or from a list (answered with the row's action)."""
+    on_profile = place != "list"
+    return {
+        "handle": member.handle,
+        "name": member.name,
+        "first_name": member.first_name,
+        "who": person(member),
+        "needs_email": service.needs_email(ctx, viewer, member),
+        "note_max": ctx.settings.invitation_note_max,
+        "context_max": ctx.settings.invitation_context_max,
+        "context_choices": CONTEXT_CHOICES,
+        "dialog": dialog,
+        "action": f"/{'in' if on_profile else 'people'}/{member.handle}/connect",
+        "target": "#actions" if on_profile else f"#action-{member.handle}",
+    }
+
+
+@router.get("/in/{handle}/connect")
+def connect_form(
+    request: Request, handle: str, kith: KithDep, member_id: MemberId, place: str = "profile"
+) -> Response:
+    """Invite a member with a note: the Connect dialog for htmx, a page otherwise."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        member = view_member(ctx, viewer, handle)
+        rel = service.relationship(ctx, viewer, member) if member.id != viewer.id else None
+        if rel is None or rel.connected or rel.sent or rel.received:
+            return redirect(request, f"/in/{member.handle}")
+        dialog = is_htmx(request)
+        t = connect_form_context(ctx, viewer, member, place=place, dialog=dialog)
+        nav = nav_for(ctx, viewer)
+    if dialog:
+        return render(request, "connections/_connect_dialog.html", {"t": t})
+    return render(request, "connections/connect.html", {"t": t}, nav=nav)

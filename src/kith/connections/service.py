@@ -347,6 +347,13 @@ def policy_refusal(
     return None
 
 
+def needs_email(ctx: Ctx, sender: Member, recipient: Member) -> bool:
+    """Whether an invitation from ``sender`` to ``recipient`` must carry the recipient's
+    email address: their setting asks for it, or the sender is restricted."""
+    until = sender.invite_restricted_until
+    return recipient.invite_policy == "email" or (until is not None and until > ctx.clock.now())
+
+
 def _check_restriction(
     ctx: Ctx, sender: Member, recipient: Member, email: str | None, now: datetime
 ) -> None:

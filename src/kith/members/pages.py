@@ -16,11 +16,13 @@ from kith.accounts import credentials, sessions
 from kith.accounts.schemas import SessionId, SessionOut
 from kith.blocks import service as blocks
 from kith.connections import service as connections
+from kith.connections.pages import answer_toast, sent_toast, withdraw_wait
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph.cards import initials, network_context
 from kith.members import photos, service
 from kith.members.photo_pages import pictures_context
+from kith.messaging import service as messaging
 from kith.models import Member
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
@@ -37,12 +39,26 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 # -- Profile ---------------------------------------------------------------------------
 
 
+def message_action(ctx: Ctx, viewer: Member, member: Member) -> dict[str, str] | None:
+    """The profile's Message button: "Message" where a message goes straight through,
+    "Message request" where it is a request (the messaging service decides), none
+    where messaging is not allowed."""
+    conversation = messaging.conversation_between(ctx, viewer.id, member.id)
+    try:
+        allowed = messaging.permission(ctx, viewer, member, conversation)
+    except KithError as exc:
+        if exc.code != "request_pending":
+            return None
+        label = "Message request"  # theirs to answer; the conversation says so
+    else:
+        label = "Message" if allowed.kind == "message" else "Message request"
+    return {"label": label, "url": f"/messages/with/{member.handle}"}
+
+
 def actions_context(ctx: Ctx, viewer: Member, view: service.ProfileView) -> dict[str, Any]:
     """What the action area of ``view.member``'s profile offers ``viewer``."""
     member = view.member
     rel = view.relationship
-    now = ctx.clock.now()
-    restricted = viewer.invite_restricted_until is not None and viewer.invite_restricted_until > now
     return {
         "handle": member.handle,
         "name": member.name,
@@ -57,11 +73,13 @@ def actions_context(ctx: Ctx, viewer: Member, view: service.ProfileView) -> dict
         "following": bool(rel and rel.following),
         "can_follow": member.follow_policy == "everyone" or bool(rel and rel.connected),
         "follow_primary": member.follow_primary,
-        "needs_email": member.invite_policy == "email" or restricted,
+        "needs_email": connections.needs_email(ctx, viewer, member),
         "note_max": ctx.settings.invitation_note_max,
         "context_max": ctx.settings.invitation_context_max,
         "followers": view.followers,
         "connections": view.connections,
+        "message": None if rel is None else message_action(ctx, viewer, member),
+        "withdraw_wait": withdraw_wait(ctx, member.first_name),
     }
 
 
@@ -127,23 +145,36 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
 
 
 Action = Callable[[Ctx, Member, Member], object]
+Toast = Callable[[Ctx, Member, object], str]
 
 
 def _profile_action(
-    request: Request, kith: KithDep, member_id: int, handle: str, action: Action
+    request: Request, kith: KithDep, member_id: int, handle: str, action: Action, toast: Toast
 ) -> Response:
     """Run ``action`` on the member behind ``handle``; answer htmx with the new action
-    area and a plain form with a redirect back to the profile."""
+    area, the header badges and a toast, and a plain form with a redirect back to the
+    profile."""
     with kith.uow() as ctx:
         viewer = me(ctx, member_id)
         member = service.view_member(ctx, viewer, handle)
-        action(ctx, viewer, member)
-        context = None
-        if is_htmx(request):
-            context = {"a": actions_context(ctx, viewer, service.profile_view(ctx, viewer, member))}
-    if context is None:
-        return RedirectResponse(f"/in/{member.handle}", status_code=303)
-    return render(request, "members/_actions_swap.html", context)
+        result = action(ctx, viewer, member)
+        if not is_htmx(request):
+            return RedirectResponse(f"/in/{member.handle}", status_code=303)
+        context = {"a": actions_context(ctx, viewer, service.profile_view(ctx, viewer, member))}
+        nav = nav_for(ctx, viewer)
+        said = toast(ctx, member, result)
+    return render(request, "members/_actions_swap.html", context, badges=nav, toast=said)
+
+
+def _answered(outcome: str) -> Toast:
+    return lambda ctx, member, _: answer_toast(
+        outcome, member.name, withdraw_wait(ctx, member.first_name)
+    )
+
+
+def _sent(_ctx: Ctx, member: Member, result: object) -> str:
+    connected = isinstance(result, connections.InvitationResult) and result.connection
+    return f"Connected with {member.name}" if connected else sent_toast(member.name)
 
 
 def _received_id(ctx: Ctx, viewer: Member, member: Member) -> int:
@@ -179,7 +210,7 @@ def connect(
             ctx, viewer, member, note=note, context=context, email=email.strip() or None
         )
 
-    return _profile_action(request, kith, member_id, handle, send)
+    return _profile_action(request, kith, member_id, handle, send, _sent)
 
 
 @router.post("/in/{handle}/withdraw")
@@ -192,13 +223,14 @@ def withdraw(request: Request, handle: str, kith: KithDep, member_id: MemberId) 
         lambda ctx, viewer, member: connections.withdraw_invitation(
             ctx, viewer, _sent_id(ctx, viewer, member)
         ),
+        _answered("withdrawn"),
     )
 
 
-RESPONSES: dict[str, Callable[[Ctx, Member, int], object]] = {
-    "accept": connections.accept_invitation,
-    "ignore": connections.ignore_invitation,
-    "report": connections.report_unknown,
+RESPONSES: dict[str, tuple[Callable[[Ctx, Member, int], object], str]] = {
+    "accept": (connections.accept_invitation, "accepted"),
+    "ignore": (connections.ignore_invitation, "ignored"),
+    "report": (connections.report_unknown, "reported"),
 }
 
 
@@ -209,16 +241,25 @@ def respond(
     """Accept, ignore or "I don't know this person", from the inviter's profile;
     also follow, unfollow, remove and block."""
     if response in RESPONSES:
-        answer = RESPONSES[response]
+        answer, outcome = RESPONSES[response]
         return _profile_action(
             request,
             kith,
             member_id,
             handle,
             lambda ctx, viewer, member: answer(ctx, viewer, _received_id(ctx, viewer, member)),
+            _answered(outcome),
         )
     if response in PROFILE_ACTIONS:
-        return _profile_action(request, kith, member_id, handle, PROFILE_ACTIONS[response])
+        action, words = PROFILE_ACTIONS[response]
+        return _profile_action(
+            request,
+            kith,
+            member_id,
+            handle,
+            action,
+            lambda _ctx, member, _result: words.format(name=member.name),
+        )
     if response == "block":
         with kith.uow() as ctx:
             viewer = me(ctx, member_id)
@@ -227,10 +268,10 @@ def respond(
     raise NotFound("There is nothing at this address.", code="not_found")
 
 
-PROFILE_ACTIONS: dict[str, Action] = {
-    "follow": follows.follow,
-    "unfollow": follows.unfollow,
-    "remove": connections.remove_connection,
+PROFILE_ACTIONS: dict[str, tuple[Action, str]] = {
+    "follow": (follows.follow, "Following {name}"),
+    "unfollow": (follows.unfollow, "You no longer follow {name}"),
+    "remove": (connections.remove_connection, "Removed {name} from your connections"),
 }
 
 

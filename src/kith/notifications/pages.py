@@ -19,7 +19,9 @@ router = APIRouter()
 def notifications(
     request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1
 ) -> Response:
-    with kith.uow(write=False) as ctx:
+    """The member's notifications. Opening the page marks them seen (read): the header
+    badge clears, and those that were new are marked "New" on this view."""
+    with kith.uow() as ctx:
         member = me(ctx, member_id)
         req = page_request(ctx, page)
         result = service.list_notifications(ctx, member, req)
@@ -33,6 +35,8 @@ def notifications(
             }
             for n in result.items
         ]
+        if any(item["unread"] for item in items) or service.unread_count(ctx, member):
+            service.mark_read(ctx, member)
         nav = nav_for(ctx, member)
     return render(
         request,

@@ -4,14 +4,15 @@ results update in place with htmx; Connect and Dismiss work in place."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
 
 from kith.connections import service as connections
+from kith.connections.pages import LIVE_COUNTS, live_counts, sent_toast
 from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
 from kith.errors import KithError
 from kith.graph.cards import person
@@ -31,6 +32,9 @@ PANEL_SIZE = 4
 # error page: no such member, several of that name, a list kept private.
 EMPTY = service.SearchQuery()
 OWNER_PROBLEMS = {"member_not_found", "ambiguous_member", "connections_private"}
+
+Many = Annotated[list[str] | None, Query()]
+Text = Annotated[str, Form()]
 
 
 def _open_invitations(ctx: Ctx, viewer: Member, ids: list[int]) -> dict[int, str]:
@@ -261,17 +265,34 @@ def people_you_may_know(
 
 
 @router.post("/people/{handle}/connect")
-def connect(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
-    """Connect from a list (search results, suggestions): the invitation service, in place."""
+def connect(
+    request: Request,
+    handle: str,
+    kith: KithDep,
+    member_id: MemberId,
+    note: Text = "",
+    context: Text = "",
+    email: Text = "",
+) -> Response:
+    """Connect from a list (search results, suggestions, the Connect dialog opened
+    there): the invitation service, answered in place with a toast."""
     with kith.uow() as ctx:
         viewer = me(ctx, member_id)
         other = get_member(ctx, handle)
-        result = connections.send_invitation(ctx, viewer, other)
+        result = connections.send_invitation(
+            ctx, viewer, other, note=note, context=context, email=email.strip() or None
+        )
         state = "connected" if result.connection is not None else "pending"
         row = {"handle": other.handle, "name": other.name, "action": state}
-    if not is_htmx(request):
-        return Response(status_code=303, headers={"Location": back_to(request, "/search")})
-    return render(request, "search/_action.html", {"c": row, "done": True})
+        if not is_htmx(request):
+            return Response(status_code=303, headers={"Location": back_to(request, "/search")})
+        nav = nav_for(ctx, viewer)
+        counts = live_counts(ctx, viewer, request)
+    toast = f"Connected with {other.name}" if state == "connected" else sent_toast(other.name)
+    context_ = {"c": row, "done": True, **counts}
+    return render(
+        request, "search/_action.html", context_, badges=nav, toast=toast, also=LIVE_COUNTS
+    )
 
 
 @router.post("/suggestions/{handle}/dismiss")

@@ -408,3 +408,117 @@ document.addEventListener("click", function (event) {
     if (!menu.contains(event.target)) menu.open = false;
   });
 });
+// == live ==
+// Dialogs (Connect with a note, confirmations), the "More" menus and toasts.
+(function () {
+  "use strict";
+  var opener = null; // what opened the dialog on screen, to give focus back
+  var focusAfterSwap = null; // where focus goes once a dialog's answer is in place
+
+  function closest(target, selector) {
+    return target && target.closest ? target.closest(selector) : null;
+  }
+
+  function focusPlace(selector) {
+    var place = selector && document.querySelector(selector);
+    if (!place) return;
+    if (!place.matches("a, button, input, select, textarea, [tabindex]")) {
+      place.setAttribute("tabindex", "-1");
+    }
+    place.focus();
+  }
+
+  // A confirmation: the button of its plain form opens the dialog instead of posting.
+  // Cancel closes a dialog; Escape does too (natively).
+  document.addEventListener("click", function (event) {
+    var button = closest(event.target, "[data-confirm]");
+    if (button) {
+      var dialog = document.getElementById(button.dataset.confirm);
+      if (dialog && dialog.showModal) {
+        event.preventDefault();
+        opener = button;
+        dialog.showModal();
+      }
+      return;
+    }
+    var cancel = closest(event.target, "[data-close-dialog]");
+    if (cancel) {
+      var open = cancel.closest("dialog");
+      if (open) open.close();
+    }
+  });
+
+  // The Connect dialog comes from the server (hx-get on the Connect button, appended to
+  // the body) and opens at once; only one at a time.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.getAttribute && elt.getAttribute("aria-haspopup") === "dialog") opener = elt;
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.matches || !elt.matches("dialog[data-autoopen]")) return;
+    document.querySelectorAll("dialog[data-autoopen]").forEach(function (other) {
+      if (other !== elt) other.remove();
+    });
+    elt.showModal();
+  });
+
+  // Closed by Cancel or Escape: a fetched dialog goes away, focus returns to its opener.
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (!dialog || dialog.tagName !== "DIALOG") return;
+    var back = opener;
+    opener = null;
+    if (dialog.hasAttribute("data-autoopen")) dialog.remove();
+    if (back && document.contains(back)) back.focus();
+    else focusPlace(dialog.dataset.returnTo);
+  }, true);
+
+  // The answer to a form in a dialog: a refusal is shown inside the dialog (what was
+  // typed stays); otherwise the dialog closes and focus goes to what the answer replaced.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    var dialog = closest(config && config.elt, "dialog"); // fired on the target: ask the form
+    if (!dialog) return;
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 400) {
+      var alerts = dialog.querySelector(".dialog-alerts");
+      if (alerts) {
+        event.detail.target = alerts;
+        return;
+      }
+    }
+    focusAfterSwap = dialog.dataset.returnTo || null;
+    opener = null;
+    if (dialog.open) dialog.close();
+    if (dialog.hasAttribute("data-autoopen")) dialog.remove();
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (focusAfterSwap) {
+      focusPlace(focusAfterSwap);
+      focusAfterSwap = null;
+    }
+    // Toasts leave after a while (they are also read out by the live region).
+    document.querySelectorAll("#toasts .toast:not([data-timed])").forEach(function (toast) {
+      toast.setAttribute("data-timed", "");
+      setTimeout(function () { toast.remove(); }, 6000);
+    });
+  });
+
+  // "More" menus: Escape closes the open one (focus back on its button); so does a
+  // click elsewhere.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || document.querySelector("dialog[open]")) return;
+    var menu = closest(document.activeElement, "details.more-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.more-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target) && !document.querySelector("dialog[open]")) {
+        menu.open = false;
+      }
+    });
+  });
+})();

@@ -4,12 +4,12 @@ sign-in redirects and htmx-aware responses."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -130,7 +130,15 @@ def render(
     nav: Nav | None = None,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
+    badges: Nav | None = None,
+    toast: str | None = None,
+    also: Sequence[str] = (),
 ) -> HTMLResponse:
+    """Render ``name`` with the layout's context. For an htmx answer to an action,
+    ``badges`` (the member's fresh header counts) adds out-of-band replacements of the
+    header badges, ``toast`` a short confirmation in the page's toast region, and each
+    template in ``also`` is rendered with the same context and appended (out-of-band
+    replacements of the counts the page shows)."""
     kith: Kith = request.app.state.kith
     full: dict[str, Any] = {
         "nav": nav,
@@ -141,9 +149,25 @@ def render(
         "now": kith.clock.now(),
     }
     full.update(context or {})
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, name, full, status_code=status, headers=dict(headers or {})
     )
+    extra = [*also, *(["_live.html"] if badges is not None or toast else [])]
+    if extra:
+        full.update(live=badges, toast=toast, request=request)
+        tail = "".join(templates.get_template(t).render(full) for t in extra)
+        response.body = bytes(response.body) + tail.encode()
+        response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+def current_page(request: Request) -> tuple[str, dict[str, list[str]]]:
+    """The path and query of the page an htmx request came from (``HX-Current-URL``),
+    so that an answer replaces only the counts that page shows; ("", {}) otherwise."""
+    parts = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if parts.netloc and parts.netloc != request.url.netloc:
+        return "", {}
+    return parts.path, parse_qs(parts.query)
 
 
 def alert_fragment(request: Request, message: str, *, status: int, kind: str = "error") -> Response:
@@ -246,6 +270,7 @@ __all__ = [
     "alert_fragment",
     "back_to",
     "csrf_check",
+    "current_page",
     "is_htmx",
     "local_path",
     "nav_for",
