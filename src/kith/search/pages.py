@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
 
@@ -33,7 +33,6 @@ PANEL_SIZE = 4
 EMPTY = service.SearchQuery()
 OWNER_PROBLEMS = {"member_not_found", "ambiguous_member", "connections_private"}
 
-Many = Annotated[list[str] | None, Query()]
 Text = Annotated[str, Form()]
 
 
