@@ -47,7 +47,8 @@ def _fragment(
 ) -> Response:
     with kith.uow(write=False) as ctx:
         context = {**_card(ctx, me(ctx, member_id), kind, item_id), **extra}
-    status = 422 if extra.get("error") else 200
+    refused = extra.get("error")
+    status = refused.status if isinstance(refused, KithError) else 200
     return render(request, "relationships/_cadence_card.html", context, status=status)
 
 
