@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 
@@ -50,3 +50,30 @@ class FrozenClock:
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; they are UTC by construction."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def day_text(value: date) -> str:
+    """A day as every page writes it: day, short month, year.
+
+    >>> day_text(datetime(2024, 7, 4, tzinfo=UTC))
+    '4 Jul 2024'
+    """
+    return f"{value.day} {value:%b %Y}"
+
+
+def moment_text(value: datetime) -> str:
+    """A moment in a sentence: the day, then the time in UTC.
+
+    >>> moment_text(datetime(2024, 7, 4, 9, 5, tzinfo=UTC))
+    '4 Jul 2024 at 09:05 UTC'
+    """
+    return f"{day_text(value)} at {as_utc(value):%H:%M} UTC"
+
+
+def month_text(year: int, month: int) -> str:
+    """A calendar month: ``'Dec 2024'``.
+
+    >>> month_text(2024, 12)
+    'Dec 2024'
+    """
+    return f"{date(year, month, 1):%b} {year}"

@@ -235,7 +235,7 @@ def test_invite_matches_from_the_report(ctx: Ctx) -> None:
         )
     )
     assert sent is not None
-    assert sent.context == "Connected on LinkedIn since 08 Feb 2026"
+    assert sent.context == "Connected on LinkedIn since 8 Feb 2026"
     again = {x.member.first_name: x.state for x in imported_matches(ctx, m["sam"], PAGE).items}
     assert again["Ana"] == "pending"
     assert again["Ben"] == "pending"

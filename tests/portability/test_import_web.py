@@ -75,7 +75,7 @@ def test_api_import_report_matches_invite_and_profile(client: TestClient, ctx: C
 
     matches = client.get(f"/api/v1/me/imports/{import_id}/matches", headers=auth).json()
     assert [(m["member_handle"], m["state"]) for m in matches["items"]] == [(ana.handle, "invite")]
-    assert matches["items"][0]["context"] == "Connected on LinkedIn since 08 Feb 2026"
+    assert matches["items"][0]["context"] == "Connected on LinkedIn since 8 Feb 2026"
     sent = client.post(
         f"/api/v1/me/imports/{import_id}/invitations",
         headers=auth,

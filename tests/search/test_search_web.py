@@ -102,7 +102,7 @@ def test_suggestions_api(client: TestClient, ctx: Ctx, people: dict[str, Member]
     headers = bearer(ctx, people["vera"])
     body = client.get("/api/v1/suggestions", headers=headers).json()
     assert body["items"][0]["member"]["handle"] == people["ben"].handle
-    assert body["items"][0]["reasons"] == ["1 mutual connection, including Ana Ruiz"]
+    assert body["items"][0]["reasons"] == ["1 shared connection, including Ana Ruiz"]
     ben = people["ben"].handle
     assert client.post(f"/api/v1/suggestions/{ben}/dismiss", headers=headers).status_code == 204
     after = client.get("/api/v1/suggestions", headers=headers).json()
@@ -177,7 +177,7 @@ def test_connect_in_place_from_results_and_suggestions(
     assert 'hx-get="/suggestions?panel=1"' in client.get("/mynetwork").text
     panel = client.get("/suggestions?panel=1")
     assert "Ben Okafor" in panel.text
-    assert "1 mutual connection, including Ana Ruiz" in panel.text
+    assert "1 shared connection, including Ana Ruiz" in panel.text
     assert "Dora Ruiz" not in panel.text  # pending now
     full = client.get("/suggestions")
     assert "People you may know" in full.text

@@ -47,8 +47,8 @@ def test_second_degree_by_mutual_connections_with_a_reason(
     got = pymk(kith, circle["Vera"])
     assert names(got) == ["Dev", "Eve"]
     dev, eve = got
-    assert dev.reasons[0] == "3 mutual connections, including Ana Circle"
-    assert eve.reasons[0] == "1 mutual connection, including Ana Circle"
+    assert dev.reasons[0] == "3 shared connections, including Ana Circle"
+    assert eve.reasons[0] == "1 shared connection, including Ana Circle"
     assert dev.score == score(3) > eve.score == score(1)
     assert (dev.badge.degree, dev.badge.mutual) == (2, 3)
     assert {m.first_name for m in dev.shared} == {"Ana", "Ben", "Cleo"}

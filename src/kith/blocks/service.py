@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, delete, or_, select
 
+from kith.clock import moment_text
 from kith.connections.queries import (
     active_block,
     connection_between,
@@ -49,7 +50,7 @@ def block(ctx: Ctx, blocker: Member, target: Member) -> Block:
         until = last_unblock + wait
         raise Conflict(
             f"You unblocked {target.name} recently; you can block them again after "
-            f"{until:%d %b %Y %H:%M} UTC.",
+            f"{moment_text(until)}.",
             code="reblock_wait",
         )
     lock_members(ctx.session, blocker.id, target.id)

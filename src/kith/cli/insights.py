@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from kith.cli._common import UrlOption, console, err, fail, runtime
+from kith.clock import moment_text
 from kith.errors import KithError
 from kith.insights.service import latest_community, member_insights, refresh_community
 from kith.members.service import get_member
@@ -125,7 +126,7 @@ def insights_community(
         err.print("Community insights have not been computed yet; run with --refresh.")
         raise typer.Exit(code=1)
     d = result.data
-    console.print(f"Computed {result.computed_at:%d %b %Y %H:%M} UTC in {result.seconds:.1f} s")
+    console.print(f"Computed {moment_text(result.computed_at)} in {result.seconds:.1f} s")
     table = Table(title="Community")
     table.add_column("figure")
     table.add_column("value", justify="right")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kith.cli._common import UrlOption, _member_by_key, console, runtime
+from kith.clock import day_text
 from kith.pagination import PageRequest
 from kith.relationships.reconnect import due_to_reconnect
 
@@ -28,7 +29,7 @@ def reminders(
                 e.member.handle if e.member else f"contact {e.contact_id}, {e.email or 'no email'}",
                 e.tier or "",
                 f"every {e.cadence_days} days",
-                f"{e.last_interaction_at:%d %b %Y}" if e.last_interaction_at else "never",
+                day_text(e.last_interaction_at) if e.last_interaction_at else "never",
                 f"{e.overdue_days:,} days" if e.overdue_days else "0 days",
             )
             for e in due.items

@@ -61,7 +61,7 @@ def search(
                 err.print(f"[red]error[/red] (member_not_found): no member '{as_member}'.")
                 raise typer.Exit(code=1)
             table = Table(show_lines=False)
-            for column in ("Name", "Handle", "Degree", "Mutual", "Headline"):
+            for column in ("Name", "Handle", "Degree", "Shared", "Headline"):
                 table.add_column(column)
             if suggest:
                 table.add_column("Why")

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from kith.clock import day_text
 from kith.connections.queries import (
     active_block,
     block_exists,
@@ -53,7 +54,7 @@ ConnectionSort = Literal["recent", "name"]
 
 
 def _fmt_day(when: datetime) -> str:
-    return f"{when:%d %b %Y}"
+    return day_text(when)
 
 
 def is_expired(ctx: Ctx, invitation: Invitation) -> bool:

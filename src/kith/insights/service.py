@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, func, select
 
-from kith.clock import as_utc
+from kith.clock import as_utc, month_text
 from kith.connections.queries import expiry_cutoff
 from kith.connections.service import status_for
 from kith.errors import Forbidden, KithError
@@ -636,8 +636,8 @@ def _actions(
         months = (ctx.clock.now() - newest).days / 30.44
         if months >= st.insights_stalled_months:
             revive.append(
-                f"Your network has not grown since {newest:%b %Y}; the connections you "
-                "already have are the quickest to revive."
+                f"Your network has not grown since {month_text(newest.year, newest.month)}; "
+                "the connections you already have are the quickest to revive."
             )
     if (
         quality.dormant_share is not None

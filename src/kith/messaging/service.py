@@ -25,6 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
+from kith.clock import moment_text
 from kith.connections.queries import (
     active_block,
     block_exists,
@@ -44,7 +45,7 @@ WRITABLE = ("open", "accepted")
 
 
 def _day(when: datetime) -> str:
-    return f"{when:%d %b %Y %H:%M} UTC"
+    return moment_text(when)
 
 
 def shared_current_company(ctx: Ctx, a: int, b: int) -> Company | None:

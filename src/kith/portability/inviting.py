@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import case, or_, select
 
+from kith.clock import day_text
 from kith.connections.queries import (
     invitations_sent_since,
     lock_members,
@@ -65,7 +66,7 @@ class ImportedMatch:
 def invitation_context(contact: Contact) -> str:
     """The "how do you know each other" an invitation from an import carries."""
     if contact.connected_elsewhere_on is not None:
-        return f"Connected on LinkedIn since {contact.connected_elsewhere_on:%d %b %Y}"
+        return f"Connected on LinkedIn since {day_text(contact.connected_elsewhere_on)}"
     return "From LinkedIn"
 
 

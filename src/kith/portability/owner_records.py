@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 
+from kith.clock import day_text
 from kith.errors import KithError
 from kith.models import Contact, ContactNote, ContactTag, Interaction, Member
 from kith.portability.matching import chunks
@@ -107,7 +108,7 @@ def apply_messages(
     new, changed, touched = [], [], []
     for cid in ids:
         report, tally = by_contact[cid]
-        note = f"{LINKEDIN_MESSAGES}: {tally.count:,}, the last on {tally.last_at:%d %b %Y}"
+        note = f"{LINKEDIN_MESSAGES}: {tally.count:,}, the last on {day_text(tally.last_at)}"
         values = {
             "note": note,
             "occurred_at": tally.last_at,

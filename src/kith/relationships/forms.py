@@ -50,7 +50,7 @@ def on_day(on: str) -> datetime | None:
     return day.replace(hour=12, tzinfo=UTC)
 
 
-def _initials(name: str) -> str:
+def initials(name: str) -> str:
     return "".join(w[:1] for w in name.split()[:2]).upper() or "?"
 
 
@@ -60,7 +60,7 @@ def contact_card(contact_id: int, name: str, company: str, title: str) -> dict[s
     return {
         "private": True,
         "name": name,
-        "initials": _initials(name),
+        "initials": initials(name),
         "photo": None,  # a private contact has no photo: initials
         "headline": at,
         "link": f"/relationships/contacts/{contact_id}",

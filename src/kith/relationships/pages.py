@@ -1,6 +1,7 @@
-"""Relationship pages: the dashboard (follow-ups, due to reconnect, moments), tiers and
-tags, the organized connection list, pruning and the list of private contacts; one
-person's record is in :mod:`kith.relationships.record_pages`. Everything shown is the
+"""Relationship pages: the dashboard (follow-ups, due to reconnect, moments), the
+organized connection list, pruning and the list of private contacts; tiers and tags are
+in :mod:`kith.relationships.tiers_pages`, one person's record in
+:mod:`kith.relationships.record_pages`. Everything shown is the
 signed-in member's own data."""
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from kith.relationships import (
     reconnect,
     record_pages,
     records,
+    tiers_pages,
     tiers_tags,
 )
-from kith.relationships.forms import Text, contact_card, day_count, optional_id
-from kith.relationships.schemas import FollowUpId, TagId, TierId
+from kith.relationships.forms import Text, contact_card, initials, optional_id
+from kith.relationships.schemas import FollowUpId
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
@@ -103,85 +105,8 @@ def dismiss(
     return redirect(request, back_to(request, "/relationships"))
 
 
-# -- Tiers and tags ---------------------------------------------------------------------------
-
-
-@router.get("/relationships/tiers")
-def tiers_page(request: Request, kith: KithDep, member_id: MemberId) -> Response:
-    with kith.uow() as ctx:
-        owner = me(ctx, member_id)
-        tiers_tags.ensure_default_tiers(ctx, owner)
-        counts = tiers_tags.tier_counts(ctx, owner)
-        context = {
-            "tiers": [(t, counts.get(t.id, 0)) for t in tiers_tags.list_tiers(ctx, owner)],
-            "tags": tiers_tags.list_tags(ctx, owner),
-        }
-        nav = nav_for(ctx, owner)
-    return render(request, "relationships/tiers.html", context, nav=nav)
-
-
-@router.post("/relationships/tiers")
-def create_tier(
-    request: Request, kith: KithDep, member_id: MemberId, name: Text = "", days: Text = ""
-) -> Response:
-    with kith.uow() as ctx:
-        tiers_tags.create_tier(ctx, me(ctx, member_id), name, day_count(days))
-    return redirect(request, "/relationships/tiers")
-
-
-@router.post("/relationships/tiers/{tier_id}")
-def update_tier(
-    request: Request,
-    tier_id: TierId,
-    kith: KithDep,
-    member_id: MemberId,
-    name: Text = "",
-    days: Text = "",
-) -> Response:
-    with kith.uow() as ctx:
-        tiers_tags.update_tier(
-            ctx, me(ctx, member_id), tier_id, name=name, cadence_days=day_count(days)
-        )
-    return redirect(request, back_to(request, "/relationships/tiers"))
-
-
-@router.post("/relationships/tiers/{tier_id}/delete")
-def delete_tier(request: Request, tier_id: TierId, kith: KithDep, member_id: MemberId) -> Response:
-    with kith.uow() as ctx:
-        tiers_tags.delete_tier(ctx, me(ctx, member_id), tier_id)
-    return redirect(request, "/relationships/tiers")
-
-
-@router.post("/relationships/tags")
-def create_tag(
-    request: Request, kith: KithDep, member_id: MemberId, name: Text = "", days: Text = ""
-) -> Response:
-    with kith.uow() as ctx:
-        tiers_tags.create_tag(ctx, me(ctx, member_id), name, day_count(days))
-    return redirect(request, "/relationships/tiers")
-
-
-@router.post("/relationships/tags/{tag_id}")
-def update_tag(
-    request: Request,
-    tag_id: TagId,
-    kith: KithDep,
-    member_id: MemberId,
-    name: Text = "",
-    days: Text = "",
-) -> Response:
-    with kith.uow() as ctx:
-        tiers_tags.update_tag(
-            ctx, me(ctx, member_id), tag_id, name=name, cadence_days=day_count(days)
-        )
-    return redirect(request, "/relationships/tiers")
-
-
-@router.post("/relationships/tags/{tag_id}/delete")
-def delete_tag(request: Request, tag_id: TagId, kith: KithDep, member_id: MemberId) -> Response:
-    with kith.uow() as ctx:
-        tiers_tags.delete_tag(ctx, me(ctx, member_id), tag_id)
-    return redirect(request, "/relationships/tiers")
+# Tiers and tags: cards edited in place.
+router.include_router(tiers_pages.router)
 
 
 # -- My connections, organized ----------------------------------------------------------------
@@ -301,6 +226,7 @@ def prune_page(request: Request, kith: KithDep, member_id: MemberId, page: PageN
         result = pruning.prune_suggestions(ctx, owner, page_request(kith, page))
         context = {
             "candidates": result.items,
+            "who": {c.member_id: {"initials": initials(c.name)} for c in result.items},
             "page": result,
             "base": "/relationships/prune?",
             "dormant_months": round(ctx.settings.dormant_days / 30.44),

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select, type_coerce
 from sqlalchemy.types import NullType
 
-from kith.clock import as_utc
+from kith.clock import as_utc, day_text
 from kith.connections.queries import is_following, lock_members
 from kith.connections.service import remove_connection
 from kith.errors import Invalid
@@ -247,7 +247,7 @@ class RemovalPreview:
             follows.append(f"{self.member.first_name} stops following you")
         tail = f"; {' and '.join(follows)}" if follows else ""
         return (
-            f"Your connection with {self.member.name} (since {self.connected_at:%d %b %Y}) "
+            f"Your connection with {self.member.name} (since {day_text(self.connected_at)}) "
             f"is removed{tail}; endorsements and recommendations between you are hidden."
         )
 

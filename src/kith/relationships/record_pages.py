@@ -7,11 +7,13 @@ for both; it returns to the page it came from."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from kith.clock import day_text
 from kith.graph.cards import people
 from kith.members.service import view_member
 from kith.models import Contact, Member
@@ -39,6 +41,18 @@ def record_page(person: records.Person) -> str:
     return f"/relationships/people/{person.handle}"
 
 
+def _recent_days(today: date, count: int = 60) -> list[tuple[str, str]]:
+    """The days an interaction can be logged on from the page, newest first, as
+    (``YYYY-MM-DD``, what the member reads); the API takes any past day."""
+    named = {0: "Today", 1: "Yesterday"}
+    out = []
+    for back in range(count):
+        day = today - timedelta(days=back)
+        label = named.get(back, f"{day:%a} {day_text(day)}")
+        out.append((day.isoformat(), label))
+    return out
+
+
 def _record_context(
     ctx: Ctx, kith: Kith, owner: Member, person: records.Person, page: int
 ) -> dict[str, Any]:
@@ -52,7 +66,7 @@ def _record_context(
         "page": log,
         "base": f"{record_page(person)}?",
         "kinds": interactions.INTERACTION_KINDS,
-        "today": ctx.clock.now().date().isoformat(),
+        "days": _recent_days(ctx.clock.now().date()),
         "note_max": ctx.settings.note_max,
     }
 

@@ -74,7 +74,7 @@ class TypeaheadOut(BaseModel):
 class SuggestionOut(BaseModel):
     member: MemberSummary
     reasons: list[str] = Field(
-        description="Why, best first: '12 mutual connections, including Ana Ruiz', "
+        description="Why, best first: '12 shared connections, including Ana Ruiz', "
         "'You both worked at Acme 2019–2021'..."
     )
     shared_connections: list[SharedOut]

@@ -299,7 +299,7 @@ def _span(o: _Overlap, *, present: str, past: str) -> str:
 def _reasons(c: _Candidate, shared: list[Member], viewer: Member, member: Member) -> list[str]:
     reasons: list[tuple[float, str]] = []
     if c.mutual:
-        text = f"{c.mutual} mutual connection{'s' if c.mutual != 1 else ''}"
+        text = f"{c.mutual} shared connection{'s' if c.mutual != 1 else ''}"
         if shared:
             text += f", including {shared[0].name}"
         reasons.append((score(c.mutual), text))

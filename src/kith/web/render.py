@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
@@ -15,7 +15,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from markupsafe import Markup
 
+from kith.clock import as_utc, day_text, month_text
 from kith.errors import Forbidden
 from kith.models import Member
 from kith.runtime import Kith
@@ -41,16 +43,34 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_REFUSAL = "Your session form expired; reload the page and try again."
 
 
-def _day(value: datetime | None) -> str:
-    return "" if value is None else f"{value:%-d %b %Y}"
+def _day(value: date | None) -> Markup:
+    """A day as every page shows it, ``4 Dec 2026``, in a ``<time>`` element that gives
+    the machine-readable date."""
+    if value is None:
+        return Markup("")
+    day = value.date() if isinstance(value, datetime) else value
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), day_text(day))
 
 
-def _month_year(month: int | None, year: int | None) -> str:
+def _moment(value: datetime | None) -> Markup:
+    """A moment, ``4 Dec 2026, 14:05`` (UTC), in a ``<time>`` element."""
+    if value is None:
+        return Markup("")
+    at = as_utc(value)
+    return Markup('<time datetime="{}">{}, {:%H:%M}</time>').format(
+        at.isoformat(timespec="minutes"), day_text(at), at
+    )
+
+
+def _month_year(month: int | None, year: int | None) -> Markup:
+    """A calendar month, ``Dec 2024`` (or the year alone), in a ``<time>`` element."""
     if year is None:
-        return ""
+        return Markup("")
     if month is None:
-        return str(year)
-    return f"{datetime(year, month, 1):%b} {year}"  # noqa: DTZ001 - a calendar month, no instant
+        return Markup('<time datetime="{:04d}">{}</time>').format(year, year)
+    return Markup('<time datetime="{:04d}-{:02d}">{}</time>').format(
+        year, month, month_text(year, month)
+    )
 
 
 def _environment() -> Environment:
@@ -67,6 +87,7 @@ def _environment() -> Environment:
     env = Environment(loader=loader, autoescape=select_autoescape(default=True))
     env.filters["day"] = _day
     env.filters["month_year"] = _month_year
+    env.filters["moment"] = _moment
     return env
 
 
