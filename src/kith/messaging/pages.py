@@ -178,6 +178,7 @@ def send(
         with kith.uow() as ctx:
             member = me(ctx, member_id)
             other = get_member(ctx, handle)  # blocks: refused by the service, as over the API
+            prompted = follow_up_with(ctx, member, other) is not None  # writing closes it
             sent = service.send_message(ctx, member, other, body)
             shown = views.message(sent, member)
             target = f"/messages/with/{other.handle}"
@@ -186,7 +187,7 @@ def send(
             raise
         return _refused_reply(request, kith, member_id, handle, body, exc)
     if is_htmx(request):
-        return render(request, "messaging/_sent.html", {"m": shown})
+        return render(request, "messaging/_sent.html", {"m": shown, "prompted": prompted})
     return redirect(request, target)
 
 
