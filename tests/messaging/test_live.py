@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import threading
 
 import httpx
 import pytest
@@ -26,7 +25,7 @@ from tests.fixtures.factories import bearer, connect, make_member
 from tests.fixtures.live import serve
 from tests.fixtures.pages import HTMX, post, sign_in_as
 from tests.fixtures.settings import runtime
-from tests.fixtures.streams import parse, until
+from tests.fixtures.streams import Heard, parse, until
 
 
 def works_at(ctx: Ctx, member: Member, company: str) -> None:
@@ -313,50 +312,39 @@ def test_a_message_sent_on_one_replica_reaches_a_stream_on_another(
 def test_events_are_announced_only_when_the_transaction_commits(committed_kith: Kith) -> None:
     """On SQLite the hub hears after commit; on PostgreSQL the listener hears the NOTIFY
     that the commit releases. A rolled-back send announces nothing."""
-    live = committed_kith.live
     with committed_kith.uow() as ctx:
         ana, ben = make_member(ctx, "Ana"), make_member(ctx, "Ben")
         connect(ctx, ana, ben)
-    heard: list[Event] = []
-    subscribed, sent = threading.Event(), threading.Event()
 
-    async def listen() -> None:
-        sub = live.hub.subscribe(ana.id)
-        subscribed.set()
-        try:
-            while True:
-                got = await sub.next(0.1)
-                if got is not None:
-                    heard.append(got)
-                elif sent.is_set():
-                    return  # quiet after the sends: everything was delivered
-        finally:
-            live.hub.unsubscribe(sub)
+    def sent_then_refused() -> None:  # one unit of work: the refusal rolls back both
+        with committed_kith.uow() as ctx:
+            sender = ctx.session.get_one(Member, ben.id)
+            service.send_message(ctx, sender, ana, "Lost")
+            service.send_message(ctx, sender, ana, " ")
 
-    live.start()
-    try:
-        assert live.wait_listening() if live.shared else True
-        listener = threading.Thread(target=lambda: asyncio.run(listen()))
-        listener.start()
-        assert subscribed.wait(10)
-
-        def sent_then_refused() -> None:  # one unit of work: the refusal rolls back both
-            with committed_kith.uow() as ctx:
-                sender = ctx.session.get_one(Member, ben.id)
-                service.send_message(ctx, sender, ana, "Lost")
-                service.send_message(ctx, sender, ana, " ")
-
+    with Heard(committed_kith.live, [ana.id]) as heard:
         with pytest.raises(Invalid):
             sent_then_refused()
         with committed_kith.uow() as ctx:
             service.send_message(ctx, ctx.session.get_one(Member, ben.id), ana, "Kept")
-        for _ in range(100):  # the listener's thread hands it over
-            if heard:
-                break
-            subscribed.wait(0.05)
-        sent.set()
-        listener.join(timeout=10)
-    finally:
-        live.stop()
-    assert len(heard) == 1
-    assert set(heard[0].members) == {ana.id, ben.id}
+        heard.settle(1)
+    [event] = heard.events[ana.id]
+    assert set(event.members) == {ana.id, ben.id}
+
+
+def test_a_declined_request_is_not_announced_to_its_sender(committed_kith: Kith) -> None:
+    with committed_kith.uow() as ctx:
+        ana, cai = make_member(ctx, "Ana"), make_member(ctx, "Cai")
+        works_at(ctx, ana, "Acme")
+        works_at(ctx, cai, "Acme")
+    with Heard(committed_kith.live, [ana.id, cai.id]) as heard:
+        with committed_kith.uow() as ctx:
+            sender = ctx.session.get_one(Member, cai.id)
+            sent = service.send_message(ctx, sender, ctx.session.get_one(Member, ana.id), "Hi")
+            conversation_id = sent.conversation_id
+        heard.settle(2)
+        with committed_kith.uow() as ctx:
+            service.decline_request(ctx, ctx.session.get_one(Member, ana.id), conversation_id)
+        heard.settle(3)
+    assert len(heard.events[cai.id]) == 1  # the request itself, nothing when declined
+    assert len(heard.events[ana.id]) == 2
