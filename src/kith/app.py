@@ -177,6 +177,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.start_network()
+        runtime.live.start()
         refresher = None
         if runtime.settings.insights_refresh_minutes > 0 and not runtime.db.bound:
             refresher = CommunityRefresher(runtime)
@@ -185,6 +186,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
         yield
         if refresher is not None:
             refresher.stop()
+        runtime.live.stop()
         runtime.stop_network()
         if kith is None:
             runtime.db.dispose()

@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     message_max: int = 5000  # characters in one message
     messages_per_hour: int = 60  # per sender, rolling hour
     message_requests_per_day: int = 20  # new message requests per sender, rolling day
+    # Live updates (GET /messages/events, server-sent events)
+    live_queue_size: int = Field(default=32, ge=1)  # events held per stream; more closes it
+    live_streams_per_member: int = Field(default=5, ge=1)  # open streams (tabs) per member
+    live_heartbeat_seconds: float = Field(default=15.0, gt=0)  # a comment line this often
+    live_session_check_seconds: float = Field(default=30.0, gt=0)  # sign-out ends a stream
+    # A stream ends after this long and the browser reconnects (0: never).
+    live_stream_seconds: float = Field(default=900.0, ge=0)
 
     # Relationship management
     inner_circle_cadence_days: int = 30  # default tier "Inner circle"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kith import search_index
 from kith.clock import Clock, SystemClock
 from kith.config import Settings, get_settings
 from kith.db import Database
+from kith.live import LiveEvents
 from kith.network_sync import NetworkSync
 from kith.uow import Ctx, unit_of_work
 
@@ -22,8 +23,14 @@ class Kith:
     clock: Clock
     db: Database
     network: NetworkSync | None = None
+    live: LiveEvents = field(init=False)
 
     def __post_init__(self) -> None:
+        self.live = LiveEvents(
+            self.db,
+            queue_size=self.settings.live_queue_size,
+            streams_per_member=self.settings.live_streams_per_member,
+        )
         # Domains that keep derived rows in step with every flush listen on the
         # database's sessions from the start.
         search_index.install(self.db)
@@ -47,6 +54,7 @@ class Kith:
             write=write,
             network_changed=changed,
             graph=self.network,
+            live=self.live,
         ) as ctx:
             yield ctx
 

@@ -23,6 +23,7 @@ from kith.config import Settings
 from kith.db import Database, is_retryable
 
 if TYPE_CHECKING:
+    from kith.live import Event, LiveEvents
     from kith.network_sync import NetworkSync
 
 log = logging.getLogger("kith.db")
@@ -39,6 +40,12 @@ class Ctx:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     network_changed: Callable[[], None] | None = None  # tells this process's engine
     graph: NetworkSync | None = None  # this process's network engine, when running
+    live: LiveEvents | None = None  # this process's live events, when running
+
+    def announce(self, event: Event) -> None:
+        """Tell the open streams of ``event.members`` after this transaction commits."""
+        if self.live is not None:
+            self.live.announce(self.session, event, self.on_commit)
 
     def on_commit(self, fn: Callable[[], None]) -> None:
         if fn not in self.after_commit:
@@ -104,6 +111,7 @@ def unit_of_work(
     write: bool = True,
     network_changed: Callable[[], None] | None = None,
     graph: NetworkSync | None = None,
+    live: LiveEvents | None = None,
 ) -> Iterator[Ctx]:
     """One action, one transaction, one commit point; side effects after commit."""
     session = db.session(write=write)
@@ -113,6 +121,7 @@ def unit_of_work(
         settings=settings,
         network_changed=network_changed,
         graph=graph,
+        live=live,
     )
     try:
         yield ctx

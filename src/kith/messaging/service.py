@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from kith.clock import moment_text
@@ -33,8 +44,10 @@ from kith.connections.queries import (
     lock_members,
     pair,
 )
-from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
-from kith.models import Company, Conversation, FollowUp, Member, Message, Position
+from kith.errors import Conflict, Forbidden, Invalid, KithError, LimitReached, NotFound
+from kith.live import Event
+from kith.models import Company, Connection, Conversation, FollowUp, Member, Message, Position
+from kith.names import fold_name
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.interactions import record_message_interaction
 from kith.uow import Ctx
@@ -246,7 +259,13 @@ def send_message(ctx: Ctx, sender: Member, recipient: Member, body: str) -> Mess
         .values(closed_at=now, outcome="messaged")
     )
     ctx.session.flush()
+    _announce(ctx, conversation, sender.id, recipient.id)
     return message
+
+
+def _announce(ctx: Ctx, conversation: Conversation, *members: int) -> None:
+    """Tell the open streams of ``members`` that ``conversation`` changed (after commit)."""
+    ctx.announce(Event("conversation", members, {"conversation": conversation.id}))
 
 
 def _participant(ctx: Ctx, member: Member, conversation_id: int) -> Conversation:
@@ -287,6 +306,7 @@ def accept_request(ctx: Ctx, member: Member, conversation_id: int) -> Conversati
     conversation = _pending_request_to(ctx, member, conversation_id)
     conversation.status = "accepted"
     ctx.session.flush()
+    _announce(ctx, conversation, conversation.member_lo_id, conversation.member_hi_id)
     return conversation
 
 
@@ -299,15 +319,83 @@ def decline_request(ctx: Ctx, member: Member, conversation_id: int) -> Conversat
     else:
         conversation.hi_read_seq = conversation.last_seq
     ctx.session.flush()
+    _announce(ctx, conversation, member.id)  # silent: only the decliner's own pages hear
     return conversation
 
 
 def mark_read(ctx: Ctx, member: Member, conversation: Conversation) -> None:
+    """Mark the conversation read for ``member`` (their other open pages hear of it)."""
+    if conversation.unread(member.id) == 0:
+        return
     if member.id == conversation.member_lo_id:
         conversation.lo_read_seq = conversation.last_seq
     else:
         conversation.hi_read_seq = conversation.last_seq
     ctx.session.flush()
+    _announce(ctx, conversation, member.id)
+
+
+def messages_after(ctx: Ctx, conversation: Conversation, seq: int, limit: int) -> list[Message]:
+    """Messages of ``conversation`` numbered after ``seq``, oldest first (at most
+    ``limit``, the most recent ones)."""
+    stmt = (
+        select(Message)
+        .where(Message.conversation_id == conversation.id, Message.seq > seq)
+        .order_by(Message.seq.desc())
+        .limit(limit)
+    )
+    return list(reversed(ctx.session.scalars(stmt).all()))
+
+
+def recipients(
+    ctx: Ctx, sender: Member, query: str, *, limit: int = 20
+) -> list[tuple[Member, Permission]]:
+    """Members ``sender`` may write to now, whose name or handle holds ``query``, by
+    name, each with how (a message or a request). Candidates are connections, current
+    coworkers and members whose request waits for an answer; :func:`permission`, the
+    one rule, decides for each."""
+    lo = select(Connection.member_hi_id.label("id")).where(Connection.member_lo_id == sender.id)
+    hi = select(Connection.member_lo_id.label("id")).where(Connection.member_hi_id == sender.id)
+    mine, theirs = aliased(Position), aliased(Position)
+    coworkers = (
+        select(theirs.member_id.label("id"))
+        .join(mine, mine.company_id == theirs.company_id)
+        .where(mine.member_id == sender.id, mine.end_year.is_(None), theirs.end_year.is_(None))
+    )
+    asked = select(Conversation.requested_by_id.label("id")).where(
+        or_(Conversation.member_lo_id == sender.id, Conversation.member_hi_id == sender.id),
+        Conversation.status == "request",
+        Conversation.requested_by_id != sender.id,
+    )
+    candidates = union(lo, hi, coworkers, asked).subquery()
+    stmt = select(Member).where(
+        Member.id.in_(select(candidates.c.id)),
+        Member.id != sender.id,
+        Member.is_active.is_(True),
+        Member.deleted_at.is_(None),
+        ~block_exists(sender.id, Member.id),
+    )
+    words = query.strip()[:100]
+    if words:
+        stmt = stmt.where(
+            or_(
+                Member.name_key.contains(fold_name(words), autoescape=True),
+                Member.handle.contains(words.lower(), autoescape=True),
+            )
+        )
+    stmt = stmt.order_by(Member.first_name, Member.last_name, Member.id).limit(limit * 2)
+    found: list[tuple[Member, Permission]] = []
+    for member in ctx.session.scalars(stmt):
+        try:
+            allowed = permission(
+                ctx, sender, member, conversation_between(ctx, sender.id, member.id)
+            )
+        except KithError:
+            continue
+        found.append((member, allowed))
+        if len(found) == limit:
+            break
+    return found
 
 
 def messages(
@@ -457,3 +545,20 @@ def forget_sender(ctx: Ctx, member_id: int) -> None:
         .where(Conversation.requested_by_id == member_id, Conversation.status == "request")
         .values(status="declined")
     )
+
+
+def conversation_entry(ctx: Ctx, member: Member, conversation: Conversation) -> ConversationEntry:
+    """One row of ``member``'s conversation list (the conversation must be theirs)."""
+    other = ctx.session.get_one(Member, conversation.other_id(member.id))
+    last = ctx.session.scalar(
+        select(Message).where(
+            Message.conversation_id == conversation.id, Message.seq == conversation.last_seq
+        )
+    )
+    return ConversationEntry(conversation, other, last, conversation.unread(member.id))
+
+
+def box_of(member: Member, conversation: Conversation) -> Box:
+    """Where ``member`` finds the conversation: a request waiting for them, or the inbox."""
+    waiting = conversation.status == "request" and conversation.requested_by_id != member.id
+    return "requests" if waiting else "inbox"

@@ -520,5 +520,90 @@ document.addEventListener("click", function (event) {
         menu.open = false;
       }
     });
+// == messaging ==
+// Live messaging: the messaging pages follow GET /messages/events (server-sent
+// events) and put what arrives in place: a message in the open conversation, the
+// header's unread badge, the conversation's row in the list. A reply sent with htmx
+// is appended at once and the composer emptied; a refused one keeps its text.
+(function () {
+  "use strict";
+
+  function element(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function showMessage(item) {
+    var list = document.getElementById("messages");
+    if (!list || !item || document.getElementById(item.id)) return;
+    var empty = document.getElementById("messages-empty");
+    if (empty) empty.remove();
+    list.appendChild(item);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  function follow(root) {
+    if (!window.EventSource) return;
+    var source = new EventSource(root.getAttribute("data-live-events"));
+    source.addEventListener("kith-message", function (event) {
+      showMessage(element(event.data));
+    });
+    source.addEventListener("kith-badge", function (event) {
+      var badge = element(event.data);
+      var old = document.getElementById("badge-messages");
+      if (badge && old) {
+        badge.removeAttribute("hx-swap-oob");
+        old.replaceWith(badge);
+      }
+    });
+    source.addEventListener("kith-row", function (event) {
+      var row = element(event.data);
+      var list = document.getElementById("conversations");
+      if (!row) return;
+      var old = document.getElementById(row.id);
+      if (old) old.remove();
+      if (!list || list.getAttribute("data-box") !== row.getAttribute("data-box")) return;
+      list.insertBefore(row, list.firstElementChild);
+      var empty = document.getElementById("conversations-empty");
+      if (empty) empty.remove();
+      if (window.htmx) window.htmx.process(row);
+    });
+    source.addEventListener("kith-end", function () {
+      source.close();
+    });
+  }
+
+  function start() {
+    var root = document.querySelector("[data-live-events]");
+    if (root) follow(root);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  // A reply appended by htmx: empty the composer (a refusal leaves it as typed), and
+  // keep one copy if the live stream brought the same message first.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!form || form.id !== "composer" || !form.matches("[hx-target='#messages']")) return;
+    var xhr = event.detail.xhr;
+    if (!event.detail.successful || !xhr || xhr.status >= 300) return;
+    var field = form.querySelector("textarea");
+    if (field) {
+      field.value = "";
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    var empty = document.getElementById("messages-empty");
+    if (empty) empty.remove();
+    var seen = {};
+    document.querySelectorAll("#messages > li[id]").forEach(function (item) {
+      if (seen[item.id]) item.remove();
+      seen[item.id] = true;
+    });
+    var last = document.querySelector("#messages > li:last-child");
+    if (last) last.scrollIntoView({ block: "nearest" });
   });
 })();
