@@ -348,3 +348,18 @@ def test_a_declined_request_is_not_announced_to_its_sender(committed_kith: Kith)
         heard.settle(3)
     assert len(heard.events[cai.id]) == 1  # the request itself, nothing when declined
     assert len(heard.events[ana.id]) == 2
+
+
+def test_streams_beyond_the_cap_are_refused(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    ana = make_member(ctx, "Ana")
+    sign_in_as(client, ctx, ana)
+    hub = client.app.state.kith.live.hub  # type: ignore[attr-defined]
+
+    async def open_all() -> None:
+        for _ in range(hub.streams_per_member):
+            hub.subscribe(ana.id)  # as many pages as allowed, each following
+
+    asyncio.run(open_all())
+    refused = client.get("/messages/events")
+    assert refused.status_code == 429
+    assert "too many pages open" in refused.text
