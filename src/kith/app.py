@@ -28,6 +28,7 @@ from kith.insights.jobs import CommunityRefresher
 from kith.insights.pages import router as insights_pages
 from kith.members.api import router as members_api
 from kith.members.pages import router as members_pages
+from kith.members.welcome_pages import router as welcome_pages
 from kith.messaging.api import router as messaging_api
 from kith.messaging.pages import router as messaging_pages
 from kith.messaging.service import unread_count as unread_messages
@@ -71,6 +72,7 @@ API_ROUTERS = (
 PAGE_ROUTERS = (
     accounts_pages,
     members_pages,
+    welcome_pages,
     connections_pages,
     notifications_pages,
     graph_pages,
