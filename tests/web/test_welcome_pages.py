@@ -160,3 +160,24 @@ def test_the_steps_need_a_signed_in_member(client: TestClient) -> None:
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/signin?next=/welcome")
+
+
+# -- Profile strength --------------------------------------------------------------------
+
+
+def test_own_profile_and_edit_page_show_profile_strength(client: TestClient, ctx: Ctx) -> None:
+    ana = _signed_in(client, ctx)
+    ben = make_member(ctx, "Ben", headline="Engineer")
+    own = client.get(f"/in/{ana.handle}").text
+    assert "Profile strength: Beginner" in own
+    assert '<progress value="0" max="100" aria-labelledby="strength-label">' in own
+    assert 'Next: <a href="/welcome/photo">Add a headline</a>' in own
+    assert "Profile strength" not in client.get(f"/in/{ben.handle}").text
+
+    ana.headline = "Engineer"
+    ana.location = "Lisbon"
+    ctx.session.flush()
+    edit = client.get("/me/edit").text
+    assert "Profile strength: Beginner" in edit
+    assert '<progress value="20" max="100"' in edit
+    assert 'Next: <a href="/welcome/photo">Add a photo</a>' in edit

@@ -19,7 +19,7 @@ from kith.connections import service as connections
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph.cards import initials, network_context
-from kith.members import service
+from kith.members import service, strength
 from kith.models import Member
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
@@ -119,6 +119,8 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
         viewer = me(ctx, member_id)
         member = service.view_member(ctx, viewer, handle)
         context = profile_context(ctx, viewer, member)
+        if viewer.id == member.id:
+            context["strength"] = strength.profile_strength(ctx, member)
         nav = nav_for(ctx, viewer)
     return render(request, "members/profile.html", context, nav=nav)
 
@@ -406,7 +408,13 @@ def profile_input(form: EditForm) -> service.ProfileInput:
 
 
 def _edit_page(
-    request: Request, form: EditForm, nav: Any, *, error: str | None = None, status: int = 200
+    request: Request,
+    form: EditForm,
+    nav: Any,
+    found: strength.Strength,
+    *,
+    error: str | None = None,
+    status: int = 200,
 ) -> Response:
     return render(
         request,
@@ -417,7 +425,7 @@ def _edit_page(
             "stages": service.CAREER_STAGES,
             "industries": service.INDUSTRIES,
             "months": list(enumerate(MONTHS, start=1)),
-            "welcome": request.query_params.get("welcome") == "1",
+            "strength": found,
         },
         nav=nav,
         status=status,
@@ -438,7 +446,8 @@ def edit(request: Request, kith: KithDep, member_id: MemberId) -> Response:
         member = me(ctx, member_id)
         form = edit_form_for(member)
         nav = nav_for(ctx, member)
-    return _edit_page(request, form, nav)
+        found = strength.profile_strength(ctx, member)
+    return _edit_page(request, form, nav, found)
 
 
 @router.post("/me/edit")
@@ -451,8 +460,10 @@ def save_edit(request: Request, kith: KithDep, member_id: MemberId, values: Form
             handle = member.handle
     except KithError as exc:
         with kith.uow(write=False) as ctx:
-            nav = nav_for(ctx, me(ctx, member_id))
-        return _edit_page(request, form, nav, error=exc.message, status=exc.status)
+            member = me(ctx, member_id)
+            nav = nav_for(ctx, member)
+            found = strength.profile_strength(ctx, member)
+        return _edit_page(request, form, nav, found, error=exc.message, status=exc.status)
     return RedirectResponse(f"/in/{handle}", status_code=303)
 
 
