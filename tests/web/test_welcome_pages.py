@@ -181,3 +181,26 @@ def test_own_profile_and_edit_page_show_profile_strength(client: TestClient, ctx
     assert "Profile strength: Beginner" in edit
     assert '<progress value="20" max="100"' in edit
     assert 'Next: <a href="/welcome/photo">Add a photo</a>' in edit
+
+
+# -- Empty states where a new member lands ------------------------------------------------
+
+
+def test_a_new_member_meets_empty_states_with_one_action_each(client: TestClient, ctx: Ctx) -> None:
+    _signed_in(client, ctx)
+    for path, words, action in (
+        ("/mynetwork", "No connections yet.", 'href="/suggestions"'),
+        ("/notifications", "You have no notifications yet.", 'href="/suggestions"'),
+        ("/messages", "No conversations yet.", 'href="/mynetwork"'),
+        ("/relationships/connections", "No connections yet.", 'href="/suggestions"'),
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        empty = page.text[page.text.index('<div class="empty-state">') :]
+        empty = empty[: empty.index("</div>")]
+        assert words in empty, path
+        assert action in empty, path
+    # A filter that matches nothing still says so.
+    filtered = client.get("/relationships/connections?q=zzz").text
+    assert "No connections match." in filtered
+    assert '<div class="empty-state">' not in filtered
