@@ -95,4 +95,14 @@ def test_onboarding_path_at_phone_width(
     expect(page.locator("#profile-strength")).to_contain_text("Profile strength: Beginner")
     expect(page.locator("#profile-strength progress")).to_have_attribute("value", "35")
     _check(page, "profile", backend, failures)
+
+    # Where a new member lands next: each says what will appear, with one next step.
+    page.goto(f"{base}/insights")
+    expect(page.locator("#getting-started")).to_contain_text("You have no connections yet.")
+    expect(page.locator("main")).not_to_contain_text("percentile")
+    _check(page, "insights", backend, failures)
+    for path in ("/notifications", "/messages", "/relationships/connections"):
+        page.goto(f"{base}{path}")
+        expect(page.locator(".empty-state [role=button]")).to_have_count(1)
+        _check(page, path.strip("/").replace("/", "-"), backend, failures)
     assert failures == [], "\n".join(failures)
