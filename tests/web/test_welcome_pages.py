@@ -193,6 +193,7 @@ def test_a_new_member_meets_empty_states_with_one_action_each(client: TestClient
         ("/notifications", "You have no notifications yet.", 'href="/suggestions"'),
         ("/messages", "No conversations yet.", 'href="/mynetwork"'),
         ("/relationships/connections", "No connections yet.", 'href="/suggestions"'),
+        ("/relationships", "Once you have connections", 'href="/suggestions"'),
     ):
         page = client.get(path)
         assert page.status_code == 200, path
