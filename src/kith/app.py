@@ -30,6 +30,7 @@ from kith.members.api import router as members_api
 from kith.members.media import router as members_media
 from kith.members.pages import router as members_pages
 from kith.members.photo_pages import router as members_photo_pages
+from kith.members.welcome_pages import router as welcome_pages
 from kith.messaging.api import router as messaging_api
 from kith.messaging.pages import router as messaging_pages
 from kith.messaging.service import unread_count as unread_messages
@@ -76,6 +77,7 @@ PAGE_ROUTERS = (
     members_media,
     members_pages,
     members_photo_pages,
+    welcome_pages,
     connections_pages,
     notifications_pages,
     graph_pages,

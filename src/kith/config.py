@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     suggestion_fade_after: int = Field(default=5, ge=1)  # showings without action
     suggestion_impression_minutes: int = Field(default=60, ge=0)  # one showing per window
 
+    # Onboarding and profile strength
+    onboarding_suggestions: int = Field(default=5, ge=1)  # people shown on the last step
+    profile_strength_connections: int = Field(default=10, ge=1)  # "a network" for the meter
+
     # Network engine
     network_snapshot: Path | None = None
     network_poll_seconds: float = Field(default=0.25, gt=0)

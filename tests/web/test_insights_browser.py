@@ -110,6 +110,11 @@ def test_insights_pages_render_charts(
         time.sleep(0.5)
         admin.goto(f"{base}/insights/community")
     expect(admin.locator("#overview")).to_contain_text("Members")
+    # Connection counts in bands first; every count on log scales behind a disclosure.
+    expect(admin.locator("#degrees svg.chart-bars")).to_be_visible()
+    expect(admin.locator("svg.chart-loglog")).to_be_hidden()
+    for summary in admin.locator("details > summary").all():
+        summary.click()
     _charts_render(admin, "svg.chart", 2)
     expect(admin.locator("svg.chart-loglog")).to_be_visible()
     admin.screenshot(path=str(SCREENSHOTS / f"community-{backend}.png"), full_page=True)

@@ -100,7 +100,7 @@ def test_sign_up_sign_out_sign_in(client: TestClient, kith: Kith) -> None:
         },
     )
     assert signed_up.status_code == 303
-    assert signed_up.headers["location"] == "/me/edit?welcome=1"
+    assert signed_up.headers["location"] == "/welcome"
     cookie = signed_up.headers["set-cookie"]
     assert cookie.startswith(f"{SESSION_COOKIE}=")
     assert "HttpOnly" in cookie

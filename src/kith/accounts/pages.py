@@ -67,7 +67,7 @@ def signup(
             status=exc.status,
             headers=exc.headers,
         )
-    response = RedirectResponse(local_path(next, "/me/edit?welcome=1"), status_code=303)
+    response = RedirectResponse(local_path(next, "/welcome"), status_code=303)
     session_cookie(response, kith, token)
     return response
 

@@ -20,7 +20,7 @@ from kith.connections.pages import answer_toast, sent_toast, withdraw_wait
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph.cards import initials, network_context
-from kith.members import photos, service
+from kith.members import photos, service, strength
 from kith.members.photo_pages import pictures_context
 from kith.messaging import service as messaging
 from kith.models import Member
@@ -140,6 +140,8 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
         viewer = me(ctx, member_id)
         member = service.view_member(ctx, viewer, handle)
         context = profile_context(ctx, viewer, member)
+        if viewer.id == member.id:
+            context["strength"] = strength.profile_strength(ctx, member)
         nav = nav_for(ctx, viewer)
     return render(request, "members/profile.html", context, nav=nav)
 
@@ -460,6 +462,7 @@ def _edit_page(
     form: EditForm,
     nav: Any,
     member: Member,
+    found: strength.Strength,
     *,
     error: str | None = None,
     status: int = 200,
@@ -476,7 +479,7 @@ def _edit_page(
             "stages": service.CAREER_STAGES,
             "industries": service.INDUSTRIES,
             "months": list(enumerate(MONTHS, start=1)),
-            "welcome": request.query_params.get("welcome") == "1",
+            "strength": found,
         },
         nav=nav,
         status=status,
@@ -497,7 +500,8 @@ def edit(request: Request, kith: KithDep, member_id: MemberId) -> Response:
         member = me(ctx, member_id)
         form = edit_form_for(member)
         nav = nav_for(ctx, member)
-    return _edit_page(request, form, nav, member)
+        found = strength.profile_strength(ctx, member)
+    return _edit_page(request, form, nav, member, found)
 
 
 @router.post("/me/edit")
@@ -512,7 +516,8 @@ def save_edit(request: Request, kith: KithDep, member_id: MemberId, values: Form
         with kith.uow(write=False) as ctx:
             member = me(ctx, member_id)
             nav = nav_for(ctx, member)
-        return _edit_page(request, form, nav, member, error=exc.message, status=exc.status)
+            found = strength.profile_strength(ctx, member)
+        return _edit_page(request, form, nav, member, found, error=exc.message, status=exc.status)
     return RedirectResponse(f"/in/{handle}", status_code=303)
 
 

@@ -253,6 +253,42 @@ def _short_list(values: list[str], name: str) -> list[str]:
     return out
 
 
+def _check_position(p: PositionInput, now: datetime) -> None:
+    _text(p.title, 200, "position title", required=True)
+    _entity_name(_text(p.company, 200, "company", required=True), "company", "invalid_position")
+    _text(p.location, 120, "position's location")
+    _text(p.description, 2000, "position's description")
+    _check_years(p.start_year, p.end_year, now, "Position", "invalid_position")
+    _check_month(p.start_month)
+    _check_month(p.end_month)
+
+
+def _position(ctx: Ctx, p: PositionInput) -> Position:
+    return Position(
+        company=get_or_create_company(ctx, p.company),
+        title=p.title.strip(),
+        location=p.location.strip(),
+        description=p.description.strip(),
+        start_year=p.start_year,
+        start_month=p.start_month,
+        end_year=p.end_year,
+        end_month=p.end_month,
+    )
+
+
+def add_position(ctx: Ctx, member: Member, data: PositionInput) -> Position:
+    """Add one position to one's profile, keeping the others; the same rules as
+    :func:`update_profile`."""
+    _check_position(data, ctx.clock.now())
+    if len(member.positions) >= MAX_POSITIONS:
+        raise Invalid(f"At most {MAX_POSITIONS} positions.", code="invalid_position")
+    position = _position(ctx, data)
+    member.positions.append(position)
+    ctx.session.flush()
+    ctx.session.expire(member, ["positions"])  # read back in the profile's order
+    return position
+
+
 def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
     """Edit one's own profile. Everything is validated before anything changes."""
     now = ctx.clock.now()
@@ -281,15 +317,7 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
         if len(data.positions) > MAX_POSITIONS:
             raise Invalid(f"At most {MAX_POSITIONS} positions.", code="invalid_position")
         for p in data.positions:
-            _text(p.title, 200, "position title", required=True)
-            _entity_name(
-                _text(p.company, 200, "company", required=True), "company", "invalid_position"
-            )
-            _text(p.location, 120, "position's location")
-            _text(p.description, 2000, "position's description")
-            _check_years(p.start_year, p.end_year, now, "Position", "invalid_position")
-            _check_month(p.start_month)
-            _check_month(p.end_month)
+            _check_position(p, now)
     if data.education is not None:
         if len(data.education) > MAX_EDUCATION:
             raise Invalid(f"At most {MAX_EDUCATION} schools.", code="invalid_education")
@@ -332,18 +360,7 @@ def update_profile(ctx: Ctx, member: Member, data: ProfileInput) -> Member:
         member.positions.clear()
         ctx.session.flush()
         for p in data.positions:
-            member.positions.append(
-                Position(
-                    company=get_or_create_company(ctx, p.company),
-                    title=p.title.strip(),
-                    location=p.location.strip(),
-                    description=p.description.strip(),
-                    start_year=p.start_year,
-                    start_month=p.start_month,
-                    end_year=p.end_year,
-                    end_month=p.end_month,
-                )
-            )
+            member.positions.append(_position(ctx, p))
     if data.education is not None:
         member.education.clear()
         ctx.session.flush()

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from kith.connections.queries import connection_count
 from kith.errors import Invalid, NotFound
 from kith.graph.cards import people
 from kith.members.service import view_member
@@ -91,6 +92,7 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo
             ],
             "kinds": interactions.INTERACTION_KINDS,
             "snooze_days": ctx.settings.snooze_days,
+            "has_connections": connection_count(ctx.session, owner.id) > 0,
         }
         nav = nav_for(ctx, owner)
     return render(request, "relationships/dashboard.html", context, nav=nav)
