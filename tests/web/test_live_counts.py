@@ -229,3 +229,14 @@ def test_message_button_follows_the_messaging_rule(client: TestClient, ctx: Ctx)
     assert f'href="/messages/with/{cleo.handle}"' in coworker
     assert ">Message request</a>" in coworker
     assert "/messages/with/" not in actions(dev)  # a stranger: no messaging
+
+
+def test_people_you_may_know_shows_a_placeholder_until_it_loads(
+    client: TestClient, ctx: Ctx
+) -> None:
+    sign_in_as(client, ctx, make_member(ctx, "Ana", "Ruiz"))
+    page = client.get("/mynetwork").text
+    card = page[page.index('<article id="pymk"') : page.index("</article>", page.index("pymk"))]
+    assert 'hx-trigger="load"' in card
+    assert 'aria-busy="true"' in card
+    assert 'class="people skeleton"' in card  # not blank while it loads
