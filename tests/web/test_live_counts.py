@@ -10,6 +10,7 @@ import re
 from fastapi.testclient import TestClient
 
 from kith.connections.service import send_invitation
+from kith.messaging.service import send_message
 from kith.models import Invitation, Member
 from kith.runtime import Kith
 from kith.uow import Ctx
@@ -229,3 +230,25 @@ def test_message_button_follows_the_messaging_rule(client: TestClient, ctx: Ctx)
     assert f'href="/messages/with/{cleo.handle}"' in coworker
     assert ">Message request</a>" in coworker
     assert "/messages/with/" not in actions(dev)  # a stranger: no messaging
+
+
+def test_people_you_may_know_shows_a_placeholder_until_it_loads(
+    client: TestClient, ctx: Ctx
+) -> None:
+    sign_in_as(client, ctx, make_member(ctx, "Ana", "Ruiz"))
+    page = client.get("/mynetwork").text
+    card = page[page.index('<article id="pymk"') : page.index("</article>", page.index("pymk"))]
+    assert 'hx-trigger="load"' in card
+    assert 'aria-busy="true"' in card
+    assert 'class="people skeleton"' in card  # not blank while it loads
+
+
+def test_opening_a_conversation_clears_the_messages_badge(client: TestClient, ctx: Ctx) -> None:
+    ana, ben = make_member(ctx, "Ana", "Ruiz"), make_member(ctx, "Ben", "Okafor")
+    connect(ctx, ana, ben)
+    send_message(ctx, ben, ana, "Hello Ana")
+    sign_in_as(client, ctx, ana)
+    assert 'aria-label="1 unread messages">1</span>' in client.get("/mynetwork").text
+    opened = client.get(f"/messages/with/{ben.handle}").text
+    assert "Hello Ana" in opened
+    assert 'id="badge-messages" class="badge" hidden' in opened
