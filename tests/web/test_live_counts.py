@@ -225,11 +225,15 @@ def test_message_button_follows_the_messaging_rule(client: TestClient, ctx: Ctx)
         page = client.get(f"/in/{member.handle}").text
         return page[page.index('id="actions"') : page.index("<!-- /actions -->")]
 
-    assert f'href="/messages/with/{ben.handle}" role="button" class="">Message</a>' in actions(ben)
+    first = f'href="/messages/new?to={ben.handle}" role="button" class="">Message</a>'
+    assert first in actions(ben)  # no conversation yet: compose one
     coworker = actions(cleo)
-    assert f'href="/messages/with/{cleo.handle}"' in coworker
+    assert f'href="/messages/new?to={cleo.handle}"' in coworker
     assert ">Message request</a>" in coworker
-    assert "/messages/with/" not in actions(dev)  # a stranger: no messaging
+    assert "/messages/" not in actions(dev)  # a stranger: no messaging
+    send_message(ctx, ana, ben, "Hello Ben")
+    going = f'href="/messages/with/{ben.handle}" role="button" class="">Message</a>'
+    assert going in actions(ben)  # a conversation opens where it left off
 
 
 def test_people_you_may_know_shows_a_placeholder_until_it_loads(

@@ -52,7 +52,13 @@ def message_action(ctx: Ctx, viewer: Member, member: Member) -> dict[str, str] |
         label = "Message request"  # theirs to answer; the conversation says so
     else:
         label = "Message" if allowed.kind == "message" else "Message request"
-    return {"label": label, "url": f"/messages/with/{member.handle}"}
+    # an existing conversation opens where it left off; a first message is composed
+    url = (
+        f"/messages/with/{member.handle}"
+        if conversation is not None
+        else f"/messages/new?to={member.handle}"
+    )
+    return {"label": label, "url": url}
 
 
 def actions_context(ctx: Ctx, viewer: Member, view: service.ProfileView) -> dict[str, Any]:

@@ -136,6 +136,7 @@ document.addEventListener("change", function (event) {
   };
   reader.readAsDataURL(file);
 });
+
 // == typeahead ==
 // Member comboboxes (the WAI-ARIA editable combobox with list autocomplete): an
 // <input data-combobox="go|pick" data-source="/search/typeahead" aria-controls="ID">
@@ -392,6 +393,7 @@ document.addEventListener("change", function (event) {
     }
   });
 })();
+
 // == frame ==
 // Menus (<details data-menu>): Escape closes the open one and gives focus back to its
 // button; a click anywhere else closes it.
@@ -408,6 +410,7 @@ document.addEventListener("click", function (event) {
     if (!menu.contains(event.target)) menu.open = false;
   });
 });
+
 // == live ==
 // Dialogs (Connect with a note, confirmations), the "More" menus and toasts.
 (function () {
@@ -520,6 +523,9 @@ document.addEventListener("click", function (event) {
         menu.open = false;
       }
     });
+  });
+})();
+
 // == messaging ==
 // Live messaging: the messaging pages follow GET /messages/events (server-sent
 // events) and put what arrives in place: a message in the open conversation, the
