@@ -88,7 +88,7 @@ def test_import_scenario(
     ana.goto(f"{base}/mynetwork")
     received = ana.locator("#received")
     expect(received).to_contain_text("Sam Doe")
-    expect(received).to_contain_text("Connected on LinkedIn since 08 Feb 2026")
+    expect(received).to_contain_text("Connected on LinkedIn since 8 Feb 2026")
 
     # Ben is a private contact of Sam's, with the relationship tools.
     sam.goto(f"{base}/relationships/contacts")

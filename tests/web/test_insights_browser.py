@@ -9,25 +9,10 @@ import pytest
 
 from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.runtime import Kith
-from tests.fixtures.browser import SCREENSHOTS
-from tests.fixtures.factories import PASSWORD, connect, make_member
+from tests.fixtures.browser import SCREENSHOTS, sign_in
+from tests.fixtures.factories import connect, make_member
 
 pytestmark = pytest.mark.browser
-
-
-def _signed_in(browser: object, base: str, email: str) -> object:  # noqa: F811
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/signin" not in url)
-    return page
 
 
 def _charts_render(page: object, selector: str, at_least: int) -> None:
@@ -83,7 +68,7 @@ def test_insights_pages_render_charts(
         make_member(ctx, "Lone", "Newcomer")
 
     base = live_server
-    page = _signed_in(browser, base, "ana.insights@example.org")
+    page = sign_in(browser, base, "ana.insights@example.org")
     assert isinstance(page, Page)
     page.goto(f"{base}/insights")
     expect(page.locator("#count h2")).to_have_text("9 connections")
@@ -94,7 +79,7 @@ def test_insights_pages_render_charts(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"insights-{backend}.png"), full_page=True)
 
-    admin = _signed_in(browser, base, "root.insights@example.org")
+    admin = sign_in(browser, base, "root.insights@example.org")
     assert isinstance(admin, Page)
     admin.goto(f"{base}/insights")
     admin.get_by_role("link", name="Community insights").click()

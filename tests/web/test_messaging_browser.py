@@ -11,28 +11,12 @@ import httpx
 import pytest
 
 from kith.runtime import Kith
-from tests.fixtures.browser import SCREENSHOTS
+from tests.fixtures.browser import SCREENSHOTS, sign_in
 from tests.fixtures.factories import PASSWORD, connect, make_member
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "src" / "kith" / "static" / "vendor" / "axe.min.js"
-
-
-def signed_in(browser: object, base: str, email: str, width: int = 1280) -> object:
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
-    # The checker is injected, so the page's script policy is bypassed for it.
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/signin" not in url)
-    return page
 
 
 def test_a_message_appears_live_and_the_pages_pass_axe(
@@ -52,8 +36,8 @@ def test_a_message_appears_live_and_the_pages_pass_axe(
         ana_handle, ben_handle, cai_handle = ana.handle, ben.handle, cai.handle
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    ana_page = signed_in(browser, base, "ana.live@example.org")
-    ben_page = signed_in(browser, base, "ben.live@example.org")
+    ana_page = sign_in(browser, base, "ana.live@example.org", checked=True)
+    ben_page = sign_in(browser, base, "ben.live@example.org", checked=True)
     assert isinstance(ana_page, Page)
     assert isinstance(ben_page, Page)
 
@@ -163,7 +147,7 @@ def test_the_picker_chooses_a_recipient_and_sends(
         connect(ctx, ana, ben)
         connect(ctx, ana, dee)
         ben_handle = ben.handle
-    page = signed_in(browser, base, "ana.pick@example.org", width=390)
+    page = sign_in(browser, base, "ana.pick@example.org", width=390, checked=True)
     assert isinstance(page, Page)
     page.goto(f"{base}/messages/new")
     page.get_by_label("Search your connections and coworkers").fill("Ben")

@@ -10,28 +10,14 @@ from pathlib import Path
 import pytest
 
 from kith.runtime import Kith
-from tests.fixtures.factories import PASSWORD, connect, make_member
+from tests.fixtures.browser import sign_in
+from tests.fixtures.factories import connect, make_member
 from tests.fixtures.images import image_bytes, jpeg_with_exif
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "src" / "kith" / "static" / "vendor" / "axe.min.js"
 PHOTO = "img.avatar[src^='/media/'][src$='.webp']"
-
-
-def _sign_in(browser: object, base: str, email: str) -> object:
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/signin" not in url)
-    return page
 
 
 def _loaded(page: object, selector: str) -> bool:
@@ -72,7 +58,7 @@ def test_upload_through_the_edit_page_and_see_it_everywhere(
     text = tmp_path / "notes.jpg"
     text.write_bytes(b"this is not a picture at all\n")
 
-    page = _sign_in(browser, base, "ana.photo@example.org")
+    page = sign_in(browser, base, "ana.photo@example.org", checked=True)
     assert isinstance(page, Page)
     page.goto(f"{base}/me/edit")
     photo_section = page.locator("#photo")
@@ -114,7 +100,7 @@ def test_upload_through_the_edit_page_and_see_it_everywhere(
         failures += _axe(page, f"{path} 360px")
 
     # Another member sees the photo on the profile, in their network and in search.
-    other = _sign_in(browser, base, "ben.photo@example.org")
+    other = sign_in(browser, base, "ben.photo@example.org", checked=True)
     assert isinstance(other, Page)
     other.goto(f"{base}/in/{ana_handle}")
     expect(other.locator(f".profile-top {PHOTO}")).to_be_visible()

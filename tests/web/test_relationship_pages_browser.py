@@ -10,27 +10,11 @@ import pytest
 
 from kith.relationships import contacts, interactions, records, tiers_tags
 from kith.runtime import Kith
-from tests.fixtures.browser import SCREENSHOTS
-from tests.fixtures.factories import PASSWORD, connect, make_member
+from tests.fixtures.browser import SCREENSHOTS, sign_in
+from tests.fixtures.factories import connect, make_member
 from tests.fixtures.pages import AXE, WIDE
 
 pytestmark = pytest.mark.browser
-
-
-def _signed_in(browser: object, base: str, email: str, width: int) -> object:
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
-    # The checker is injected, so this context bypasses the Content-Security-Policy.
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/signin" not in url)
-    return page
 
 
 def _people(kith: Kith) -> dict[str, str]:
@@ -67,7 +51,7 @@ def test_a_tier_is_edited_in_place(
 
     _people(committed_kith)
     for width, name in ((390, "Close friends"), (1280, "Closest friends")):
-        page = _signed_in(browser, live_server, "ana.rel@example.org", width)
+        page = sign_in(browser, live_server, "ana.rel@example.org", width=width, checked=True)
         assert isinstance(page, Page)
         page.goto(f"{live_server}/relationships/tiers")
         page.evaluate("window.notReloaded = true")
@@ -124,7 +108,7 @@ def test_relationship_pages_are_accessible_and_fit_a_phone(
     failures: list[str] = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in (360, 1280):
-        page = _signed_in(browser, live_server, "ana.rel@example.org", width)
+        page = sign_in(browser, live_server, "ana.rel@example.org", width=width, checked=True)
         assert isinstance(page, Page)
         for name, path in paths.items():
             response = page.goto(f"{live_server}{path}")

@@ -12,6 +12,12 @@ from fastapi.responses import RedirectResponse, Response
 from kith.connections import service
 from kith.connections.queries import connection_count
 from kith.connections.schemas import InvitationId
+from kith.connections.views import (
+    LIVE_COUNTS,
+    answer_toast,
+    live_counts,
+    withdraw_wait,
+)
 from kith.errors import NotFound
 from kith.follows.service import counts
 from kith.graph.cards import people, person, reach_context
@@ -22,7 +28,7 @@ from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
 from kith.web.params import PageNo
-from kith.web.render import MemberId, current_page, is_htmx, nav_for, redirect, render
+from kith.web.render import MemberId, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
 
@@ -133,38 +139,6 @@ def invitations(
     return render(request, "connections/invitations.html", context, nav=nav)
 
 
-#: The counts each page shows, so that an action's answer replaces those in place.
-COUNTS_ON: dict[str, tuple[str, ...]] = {
-    "/mynetwork": ("received", "sent", "sent_side", "connections", "connections_side"),
-    "/mynetwork/received": ("received",),
-    "/mynetwork/sent": ("sent",),
-}
-LIVE_COUNTS = ("connections/_counts.html",)
-
-
-def live_counts(ctx: Ctx, member: Member, request: Request) -> dict[str, Any]:
-    """The fresh counts of the page an htmx action came from (``connections/_counts.html``
-    replaces them out of band)."""
-    path, query = current_page(request)
-    shown = set(COUNTS_ON.get(path, ()))
-    if query.get("q"):
-        shown.discard("connections")  # the heading counts the matches of a filter
-    counts: dict[str, int] = {}
-    if "received" in shown:
-        counts["received"] = service.pending_received_count(ctx, member)
-    if shown & {"sent", "sent_side"}:
-        counts["sent"] = service.sent_invitations(ctx, member, PageRequest(1, 1)).total
-    if shown & {"connections", "connections_side"}:
-        counts["connections"] = connection_count(ctx.session, member.id)
-    return {"live_counts": counts, "counts_shown": shown}
-
-
-def withdraw_wait(ctx: Ctx, name: str) -> str:
-    """What withdrawing an invitation to ``name`` means, with the configured wait."""
-    days = ctx.settings.withdraw_cooldown_days
-    return f"You can invite {name} again after {days} day{'' if days == 1 else 's'}."
-
-
 Answer = Callable[[Ctx, Member, int], object]
 ANSWERS: dict[str, tuple[Answer, str]] = {
     "accept": (service.accept_invitation, "accepted"),
@@ -172,21 +146,6 @@ ANSWERS: dict[str, tuple[Answer, str]] = {
     "report": (service.report_unknown, "reported"),
     "withdraw": (service.withdraw_invitation, "withdrawn"),
 }
-
-
-def sent_toast(name: str) -> str:
-    """The toast after inviting ``name``: the same whatever becomes of the invitation."""
-    return f"Invitation sent to {name}"
-
-
-def answer_toast(outcome: str, name: str, wait: str) -> str:
-    """The toast after answering an invitation: it speaks only to the member who acted."""
-    return {
-        "accepted": f"Connected with {name}",
-        "ignored": f"Invitation from {name} ignored",
-        "reported": f"Thanks for letting us know. {name} can't invite you again",
-        "withdrawn": f"Withdrawn. {wait}",
-    }[outcome]
 
 
 @router.post("/mynetwork/invitations/{invitation_id}/{answer}")

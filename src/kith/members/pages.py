@@ -16,7 +16,7 @@ from kith.accounts import credentials, sessions
 from kith.accounts.schemas import SessionId, SessionOut
 from kith.blocks import service as blocks
 from kith.connections import service as connections
-from kith.connections.pages import answer_toast, sent_toast, withdraw_wait
+from kith.connections.views import answer_toast, sent_toast, withdraw_wait
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph.cards import initials, network_context

@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
 
 from kith.connections import service as connections
-from kith.connections.pages import LIVE_COUNTS, live_counts, sent_toast
 from kith.connections.queries import expiry_cutoff, reads_pending_to_sender
+from kith.connections.views import LIVE_COUNTS, live_counts, sent_toast
 from kith.errors import KithError
 from kith.graph.cards import person
 from kith.members.service import INDUSTRIES, get_member
