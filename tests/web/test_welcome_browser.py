@@ -9,7 +9,7 @@ import pytest
 from kith.members import service
 from kith.runtime import Kith
 from tests.fixtures.axe import page_failures
-from tests.fixtures.browser import SCREENSHOTS, sign_up
+from tests.fixtures.browser import SCREENSHOTS, open_connect_dialog, sign_up
 from tests.fixtures.factories import make_member
 
 pytestmark = pytest.mark.browser
@@ -85,7 +85,9 @@ def test_onboarding_path_at_phone_width(
     expect(page.get_by_text("Step 4 of 4")).to_be_visible()
     expect(page.get_by_text("You both work at Acme")).to_be_visible()
     _check(page, "people", backend, failures)
-    page.get_by_role("button", name=f"Connect with {colleague_name}").click()
+    row = page.locator(".people li.suggestion").filter(has_text=colleague_name)
+    dialog = open_connect_dialog(page, row, f"Connect with {colleague_name}")
+    dialog.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text(f"Invitation sent to {colleague_name}")).to_be_visible()
     page.get_by_role("button", name="Done").click()
     page.wait_for_url("**/mynetwork")
