@@ -39,6 +39,11 @@ def test_received_and_sent_lists_page_through_everything(
 
     sent = client.get("/mynetwork/sent").text
     assert sent.count('class="tag status">Pending') == 3
+    # past the end: the list goes on elsewhere, it is not empty
+    for box in ("received", "sent"):
+        past = client.get(f"/mynetwork/{box}?page=50").text
+        assert "No more invitations: the list ends on page" in past, box
+        assert "No pending invitations" not in past
 
     assert client.get("/mynetwork/elsewhere").status_code == 404
     refused = client.get("/mynetwork/received?page=0")
