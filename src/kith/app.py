@@ -52,7 +52,7 @@ from kith.web.headers import SecurityHeadersMiddleware
 from kith.web.limits import BodyLimitMiddleware
 from kith.web.pages import install_pages
 from kith.web.params import reject_nul
-from kith.web.render import register_header_count
+from kith.web.render import register_header_count, templates
 from kith.web.retry import RetryMiddleware
 from kith.web.timing import ServerTimingMiddleware
 
@@ -213,6 +213,9 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.state.kith = runtime
     errors.install(app)
     app.include_router(api_router())
+    # Outside development a template does not change under a running server: no file
+    # check on each of the ~80 template look-ups of a page.
+    templates.env.auto_reload = runtime.settings.env == "dev"
     install_pages(app, PAGE_ROUTERS)
     app.add_middleware(RetryMiddleware)
     app.add_middleware(
