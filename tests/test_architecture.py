@@ -19,6 +19,7 @@ DOMAINS = (
     "messaging",
     "notifications",
     "portability",
+    "posts",
     "relationships",
     "search",
 )

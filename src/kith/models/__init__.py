@@ -14,6 +14,20 @@ from kith.models.connections import (
 from kith.models.insights import CommunityInsightsResult
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.notifications import Notification
+from kith.models.posts import (
+    AUDIENCES,
+    REACTIONS,
+    REPORT_REASONS,
+    Comment,
+    ContentReport,
+    FeedFewer,
+    FeedHide,
+    Post,
+    PostImage,
+    PostImpression,
+    PostMention,
+    Reaction,
+)
 from kith.models.relationships import (
     Contact,
     ContactNote,
@@ -29,6 +43,18 @@ from kith.models.relationships import (
 from kith.models.search import SearchDocument, SuggestionSeen
 
 __all__ = [
+    "AUDIENCES",
+    "REACTIONS",
+    "REPORT_REASONS",
+    "Comment",
+    "ContentReport",
+    "FeedFewer",
+    "FeedHide",
+    "Post",
+    "PostImage",
+    "PostImpression",
+    "PostMention",
+    "Reaction",
     "Contact",
     "ContactNote",
     "ContactTag",

@@ -1,0 +1,1 @@
+"""Posts, reposts, reactions, comments and the home feed."""

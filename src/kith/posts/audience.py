@@ -1,0 +1,103 @@
+"""Who may read a post: the one rule every read path applies.
+
+A member sees a post when neither has blocked the other, its author's account is
+active, and the member is in its audience:
+
+- ``anyone``: every member;
+- ``connections``: the author's connections;
+- ``tier`` / ``tag``: the author's connections that the author keeps in that tier or
+  tag (a tier or tag since deleted reaches no one); the audience never learns its name;
+- ``only_me``: no one but the author.
+
+The author always sees their own posts. A repost is visible only to a member who may
+see both the repost and the original, so a repost never widens the original's
+audience. Anything outside these rules reads as if it did not exist: the refusal is
+``post_not_found``, never ``forbidden``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
+
+from kith.connections.queries import block_exists
+from kith.errors import NotFound
+from kith.models import Connection, Contact, ContactTag, Member, Post
+from kith.uow import Ctx
+
+POST_NOT_FOUND = "There is no such post, or it isn't shared with you."
+
+
+def post_not_found() -> NotFound:
+    return NotFound(POST_NOT_FOUND, code="post_not_found")
+
+
+def _connected(viewer_id: int, author: Any) -> ColumnElement[bool]:
+    return or_(
+        exists().where(Connection.member_lo_id == viewer_id, Connection.member_hi_id == author),
+        exists().where(Connection.member_hi_id == viewer_id, Connection.member_lo_id == author),
+    )
+
+
+def _own_audience(viewer_id: int, post: Any) -> ColumnElement[bool]:
+    """``post`` (the Post class or an alias) is readable by ``viewer_id`` on its own
+    terms, leaving reposts aside."""
+    in_contacts = select(Contact.id).where(
+        Contact.owner_id == post.author_id, Contact.other_id == viewer_id
+    )
+    in_tier = in_contacts.where(Contact.tier_id == post.audience_tier_id).exists()
+    in_tag = (
+        in_contacts.join(ContactTag, ContactTag.contact_id == Contact.id)
+        .where(ContactTag.tag_id == post.audience_tag_id)
+        .exists()
+    )
+    author_active = (
+        select(Member.id).where(Member.id == post.author_id, Member.is_active.is_(True)).exists()
+    )
+    connected = _connected(viewer_id, post.author_id)
+    return or_(
+        post.author_id == viewer_id,
+        and_(
+            author_active,
+            ~block_exists(viewer_id, post.author_id),
+            or_(
+                post.audience == "anyone",
+                and_(post.audience == "connections", connected),
+                and_(
+                    post.audience == "tier", post.audience_tier_id.is_not(None), connected, in_tier
+                ),
+                and_(post.audience == "tag", post.audience_tag_id.is_not(None), connected, in_tag),
+            ),
+        ),
+    )
+
+
+def visible_to(viewer_id: int, post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[bool]:
+    """SQL: ``viewer_id`` may read ``post`` (and, for a repost, its original)."""
+    original = aliased(Post)
+    original_visible = (
+        select(original.id)
+        .where(original.id == post.repost_of_id, _own_audience(viewer_id, original))
+        .exists()
+    )
+    return and_(
+        _own_audience(viewer_id, post),
+        or_(post.repost_of_id.is_(None), original_visible),
+    )
+
+
+def can_see(ctx: Ctx, viewer_id: int, post_id: int) -> bool:
+    return bool(
+        ctx.session.scalar(select(exists().where(Post.id == post_id, visible_to(viewer_id))))
+    )
+
+
+def visible_post(ctx: Ctx, viewer_id: int, post_id: int) -> Post:
+    """The post if ``viewer_id`` may read it; otherwise ``post_not_found``."""
+    post = ctx.session.scalar(select(Post).where(Post.id == post_id, visible_to(viewer_id)))
+    if post is None:
+        raise post_not_found()
+    return post
