@@ -19,7 +19,8 @@ from kith.connections import service as connections
 from kith.connections.views import answer_toast, sent_toast, withdraw_wait
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
-from kith.graph.cards import initials, network_context
+from kith.graph import service as graph
+from kith.graph.cards import degree_context, initials, network_context
 from kith.members import photos, service, strength
 from kith.members.photo_pages import pictures_context
 from kith.messaging import service as messaging
@@ -171,6 +172,11 @@ def _profile_action(
         context = {"a": actions_context(ctx, viewer, service.profile_view(ctx, viewer, member))}
         nav = nav_for(ctx, viewer)
         said = toast(ctx, member, result)
+    # The degree is read once the change is committed and the network has followed it.
+    with kith.uow(write=False) as ctx:
+        viewer, other = me(ctx, member_id), ctx.session.get(Member, member.id)
+        if other is not None and other.is_active:
+            context["net"] = degree_context(graph.badge(ctx, viewer, other))
     return render(request, "members/_actions_swap.html", context, badges=nav, toast=said)
 
 
