@@ -280,10 +280,15 @@ def test_block_hides_both_profiles_and_unblock(client: TestClient, kith: Kith, c
     sign_in_as(client, ctx, ana)
     assert "Blocking is silent" in client.get(f"/in/{ben.handle}").text
     blocked = post(client, kith, f"/in/{ben.handle}/block")
-    assert blocked.headers["location"] == "/me/blocked"
+    assert blocked.headers["location"] == f"/me/blocked?blocked={ben.handle}"
     assert client.get(f"/in/{ben.handle}").status_code == 404
-    listing = client.get("/me/blocked").text
+    listing = client.get(blocked.headers["location"]).text
     assert ben.name in listing
+    assert f"You blocked {ben.name}. They won't be told." in listing
+    # Only a member you blocked is confirmed: another handle in the address says nothing.
+    cleo = make_member(ctx, "Cleo")
+    assert "You blocked" not in client.get(f"/me/blocked?blocked={cleo.handle}").text
+    assert "You blocked" not in client.get("/me/blocked?blocked=" + "x" * 5000).text
 
     sign_in_as(client, ctx, ben)
     hidden = client.get(f"/in/{ana.handle}")

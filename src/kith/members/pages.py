@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -277,8 +278,9 @@ def respond(
     if response == "block":
         with kith.uow() as ctx:
             viewer = me(ctx, member_id)
-            blocks.block(ctx, viewer, service.view_member(ctx, viewer, handle))
-        return redirect(request, "/me/blocked")
+            target = service.view_member(ctx, viewer, handle)
+            blocks.block(ctx, viewer, target)
+        return redirect(request, f"/me/blocked?{urlencode({'blocked': target.handle})}")
     raise NotFound("There is nothing at this address.", code="not_found")
 
 
@@ -293,9 +295,18 @@ PROFILE_ACTIONS: dict[str, tuple[Action, str]] = {
 
 
 @router.get("/me/blocked")
-def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
+def blocked(
+    request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1, blocked: str = ""
+) -> Response:
+    """The members you blocked; ``blocked`` names one just blocked, to confirm it."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
+        just_blocked = ""
+        if blocked:
+            try:
+                just_blocked = blocks.find_blocked(ctx, viewer, blocked[:60]).name
+            except NotFound:
+                pass  # not (or no longer) blocked: nothing to confirm
         req = page_request(ctx, page)
         result = blocks.blocked_members(ctx, viewer, req)
         rows = [
@@ -310,7 +321,10 @@ def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo =
         ]
         nav = nav_for(ctx, viewer)
     return render(
-        request, "members/blocked.html", {"rows": rows, "page": result, "base": "?"}, nav=nav
+        request,
+        "members/blocked.html",
+        {"rows": rows, "page": result, "base": "?", "just_blocked": just_blocked},
+        nav=nav,
     )
 
 
