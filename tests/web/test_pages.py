@@ -358,6 +358,33 @@ def test_profile_shows_entities_dates_and_derived_stage(
     assert 'value="Python, SQL"' in edit
 
 
+def test_edit_profile_lists(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    ana = make_member(ctx, "Ana", "Ruiz")
+    sign_in_as(client, ctx, ana)
+    form = {"first_name": "Ana", "last_name": "Ruiz"}
+    lists = {
+        "languages": "Portuguese\r\nEnglish\r\n\r\nEnglish",
+        "certifications": "PMP, 2019",
+        "websites": "https://ana.example\nhttp://blog.example/ana",
+    }
+    saved = post(client, kith, "/me/edit", form | lists)
+    assert saved.status_code == 303
+    shown = page_text(client.get(f"/in/{ana.handle}").text)
+    for text in ("Portuguese", "English", "PMP, 2019", "https://ana.example", "blog.example/ana"):
+        assert text in shown, text
+    assert shown.count("English") == 1
+    edit = client.get("/me/edit").text
+    assert ">Portuguese\nEnglish</textarea>" in edit
+    # A form without the lists leaves them as they are.
+    assert post(client, kith, "/me/edit", form).status_code == 303
+    assert "PMP, 2019" in page_text(client.get(f"/in/{ana.handle}").text)
+    # A refused list comes back as typed, with the API's sentence.
+    refused = post(client, kith, "/me/edit", form | {"websites": "ana.example"})
+    assert refused.status_code == 422
+    assert alerts(refused.text) == ["'ana.example' is not a web address (https://...)."]
+    assert ">ana.example</textarea>" in refused.text
+
+
 def test_edit_profile_error_keeps_input(client: TestClient, kith: Kith, ctx: Ctx) -> None:
     ana = make_member(ctx, "Ana", "Ruiz")
     sign_in_as(client, ctx, ana)

@@ -351,8 +351,12 @@ class EditForm:
     positions: list[dict[str, str]] = field(default_factory=list)
     education: list[dict[str, str]] = field(default_factory=list)
     skills: str = ""
+    # Websites, languages and certifications, one per line; a list the form did not
+    # send is left as it is.
+    lists: dict[str, str | None] = field(default_factory=dict)
 
 
+LIST_FIELDS = ("languages", "certifications", "websites")
 SIMPLE_FIELDS = ("first_name", "last_name", "headline", "about", "location", "industry")
 POSITION_FIELDS = (
     "company",
@@ -401,6 +405,7 @@ def edit_form_for(member: Member) -> EditForm:
             for e in member.education
         ],
         skills=", ".join(s.name for s in member.skills),
+        lists={name: "\n".join(getattr(member, name) or []) for name in LIST_FIELDS},
     )
 
 
@@ -425,6 +430,7 @@ def edit_form_from(values: dict[str, str]) -> EditForm:
         positions=[p for p in positions if any(v for k, v in p.items() if k != "current")],
         education=[e for e in education if any(e.values())],
         skills=values.get("skills", ""),
+        lists={name: values.get(name) for name in LIST_FIELDS},
     )
 
 
@@ -480,7 +486,14 @@ def profile_input(form: EditForm) -> service.ProfileInput:
         positions=positions,
         education=education,
         skills=[s for s in form.skills.split(",") if s.strip()],
+        websites=_lines(form.lists.get("websites")),
+        languages=_lines(form.lists.get("languages")),
+        certifications=_lines(form.lists.get("certifications")),
     )
+
+
+def _lines(text: str | None) -> list[str] | None:
+    return None if text is None else text.splitlines()
 
 
 def _edit_page(
