@@ -26,7 +26,8 @@ def test_compose_with_images_then_edit_and_delete(client: TestClient, kith: Kith
     sign_in_as(client, ctx, ana)
     page = client.get("/posts/new")
     assert page.status_code == 200
-    assert 'name="audience"' in page.text and ">Connections<" in page.text
+    assert 'name="audience"' in page.text
+    assert ">Connections<" in page.text
     assert 'data-mentions="post-mentions"' in page.text
 
     response = client.post(
@@ -123,13 +124,16 @@ def test_activity_pages_by_cursor_and_the_profile_part(
 
     sign_in_as(client, ctx, ben)
     first = client.get("/in/ana-busy/activity")
-    assert "Note 44" in first.text and "Note 24" not in first.text
+    assert "Note 44" in first.text
+    assert "Note 24" not in first.text
     older = re.search(r'href="(/in/ana-busy/activity\?cursor=[^"]+)"', first.text)
     assert older is not None
     second = client.get(older.group(1).replace("&amp;", "&"))
-    assert "Note 24" in second.text and "Note 44" not in second.text
+    assert "Note 24" in second.text
+    assert "Note 44" not in second.text
     profile = client.get("/in/ana-busy")
-    assert "Activity" in profile.text and "Note 44" in profile.text
+    assert "Activity" in profile.text
+    assert "Note 44" in profile.text
     assert 'href="/in/ana-busy/activity"' in profile.text
     # One's own activity page has the compose box.
     sign_in_as(client, ctx, ana)
@@ -153,7 +157,9 @@ def test_images_endpoint_and_refusals(client: TestClient, ctx: Ctx) -> None:
         "tag_not_found",
     )
     created = client.post(f"{API}/posts", json={"body": "With pictures"}, headers=headers).json()
-    assert created["images"] == [] and created["edited"] is False and created["notify"] is True
+    assert created["images"] == []
+    assert created["edited"] is False
+    assert created["notify"] is True
     files = [
         ("image", ("a.png", image_bytes("PNG", (2000, 1000)), "image/png")),
         ("image", ("b.webp", image_bytes("WEBP", (300, 300)), "image/webp")),
