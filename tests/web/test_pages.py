@@ -579,7 +579,8 @@ def test_query_counts_do_not_grow_with_connections(
     assert counts[3] == counts[30]
     profile, own_profile, network = counts[30]
     # One of them: the viewer's blocks, for the degree; three say whether messaging is
-    # allowed (the Message button).
-    assert profile <= 22, profile
+    # allowed (the Message button); one finds the newest post the viewer may read (the
+    # Activity part).
+    assert profile <= 23, profile
     assert own_profile <= profile
     assert network <= 15, network  # one of them: the viewer's blocks, for the reach
