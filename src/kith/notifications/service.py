@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
-from kith.models import Member, Notification
+from kith.models import Member, Notification, Post
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.posts.audience import visible_to
 from kith.uow import Ctx
 
-KINDS = ("invitation_received", "invitation_accepted", "new_follower", "contact_joined")
+KINDS = (
+    "invitation_received",
+    "invitation_accepted",
+    "new_follower",
+    "contact_joined",
+    # On the member's posts and comments (post_reaction is grouped per post while unread).
+    "post_comment",
+    "comment_reply",
+    "post_repost",
+    "post_reaction",
+)
 
 
 def notify(
-    ctx: Ctx, member_id: int, kind: str, *, actor_id: int | None, invitation_id: int | None = None
+    ctx: Ctx,
+    member_id: int,
+    kind: str,
+    *,
+    actor_id: int | None,
+    invitation_id: int | None = None,
+    post_id: int | None = None,
+    comment_id: int | None = None,
 ) -> Notification:
     assert kind in KINDS, kind
     note = Notification(
@@ -22,6 +40,8 @@ def notify(
         kind=kind,
         actor_id=actor_id,
         invitation_id=invitation_id,
+        post_id=post_id,
+        comment_id=comment_id,
         created_at=ctx.clock.now(),
     )
     ctx.session.add(note)
@@ -29,9 +49,43 @@ def notify(
     return note
 
 
+def notify_grouped(ctx: Ctx, member_id: int, kind: str, *, actor_id: int, post_id: int) -> None:
+    """One unread notification per post and kind: a new actor joins the group (they
+    become its actor and ``detail`` counts everyone in it) until the member reads it.
+    The caller holds the post's row lock, so the group is found or made once."""
+    note = ctx.session.scalar(
+        select(Notification).where(
+            Notification.member_id == member_id,
+            Notification.kind == kind,
+            Notification.post_id == post_id,
+            Notification.read_at.is_(None),
+        )
+    )
+    if note is None:
+        notify(ctx, member_id, kind, actor_id=actor_id, post_id=post_id).detail = "1"
+    elif note.actor_id != actor_id:
+        note.detail = str(group_size(note) + 1)
+        note.actor_id = actor_id
+        note.created_at = ctx.clock.now()
+    ctx.session.flush()
+
+
+def group_size(note: Notification) -> int:
+    """How many actors a grouped notification stands for (1 for any other)."""
+    return int(note.detail) if note.detail.isdigit() else 1
+
+
 def _visible(member_id: int):  # type: ignore[no-untyped-def]
-    """Notifications whose actor the member has not blocked and is not blocked by."""
-    return (Notification.member_id == member_id) & ~block_exists(member_id, Notification.actor_id)
+    """Notifications whose actor the member has not blocked and is not blocked by, and
+    whose post (if any) the member may still read."""
+    readable = (
+        select(Post.id).where(Post.id == Notification.post_id, visible_to(member_id)).exists()
+    )
+    return (
+        (Notification.member_id == member_id)
+        & ~block_exists(member_id, Notification.actor_id)
+        & or_(Notification.post_id.is_(None), readable)
+    )
 
 
 def unread_count(ctx: Ctx, member: Member) -> int:
