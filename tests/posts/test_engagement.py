@@ -15,6 +15,7 @@ from kith.models import Comment, Contact, Interaction, Member, Notification, Pos
 from kith.notifications.service import list_notifications, mark_read, unread_count
 from kith.pagination import PageRequest
 from kith.posts import engagement as eng
+from kith.posts import reactors as who
 from kith.relationships.records import set_tier
 from kith.relationships.tiers_tags import create_tier
 from kith.runtime import Kith
@@ -41,7 +42,7 @@ def test_react_change_and_take_back(ctx: Ctx) -> None:
     assert eng.react(ctx, ben, post.id, "celebrate").kind == "celebrate"
     assert post.reaction_count == 1
     assert ctx.session.scalar(select(func.count()).select_from(Reaction)) == 1
-    assert eng.reaction_kinds(ctx, [post.id]) == {post.id: ["celebrate"]}
+    assert who.reaction_kinds(ctx, [post.id]) == {post.id: ["celebrate"]}
     assert eng.unreact(ctx, ben, post.id) is True
     assert eng.unreact(ctx, ben, post.id) is False
     assert post.reaction_count == 0
@@ -125,7 +126,7 @@ def test_every_path_answers_post_not_found_outside_the_audience(ctx: Ctx) -> Non
         lambda: eng.add_comment(ctx, dee, post.id, "Hi"),
         lambda: eng.add_comment(ctx, dee, post.id, "Hi", reply_to=comment.id),
         lambda: eng.comment_threads(ctx, dee, post.id),
-        lambda: eng.reactors(ctx, dee, post.id),
+        lambda: who.reactors(ctx, dee, post.id, PageRequest()),
         lambda: eng.repost(ctx, dee, post.id),
         lambda: eng.react_to_comment(ctx, dee, comment.id, "like"),
         lambda: eng.unreact_to_comment(ctx, dee, comment.id),
@@ -236,6 +237,8 @@ def test_who_reacted_lists_the_first_degree_first(kith: Kith) -> None:
         )
         connect(ctx, viewer, ana)
         connect(ctx, ana, ben)
+        fay = make_member(ctx, "Fay")
+        connect(ctx, fay, ana)
         post = make_post(ctx, dee)
         ids = {m.id: m for m in (viewer, ana, ben, cai, dee)}
     with kith.uow() as ctx:
@@ -246,17 +249,25 @@ def test_who_reacted_lists_the_first_degree_first(kith: Kith) -> None:
         eng.react(ctx, ctx.session.get_one(Member, viewer.id), post.id, "like")
     with kith.uow(write=False) as ctx:
         me = ctx.session.get_one(Member, viewer.id)
-        found = eng.reactors(ctx, me, post.id)
-        assert [(ids[r.member.id].first_name, r.degree) for r in found] == [
+        found = who.reactors(ctx, me, post.id, PageRequest())
+        assert found.total == 4
+        assert [(ids[r.member.id].first_name, r.degree) for r in found.items] == [
             ("Vic", None),
             ("Ana", 1),
             ("Ben", 2),
             ("Cai", 0),
         ]
-        assert [r.member.id for r in eng.reactors(ctx, me, post.id, kind="like")] == [
-            viewer.id,
-            cai.id,
-        ]
+        likes = who.reactors(ctx, me, post.id, PageRequest(), kind="like")
+        assert [r.member.id for r in likes.items] == [viewer.id, cai.id]
+        second = who.reactors(ctx, me, post.id, PageRequest(2, 3))
+        assert [r.member.id for r in second.items] == [cai.id]
+        # On a card, in a few words: the viewer first, else a connection, else the latest.
+        card_post = ctx.session.get_one(Post, post.id)
+        assert who.reaction_headlines(ctx, me, [card_post]) == {post.id: "You and 3 others"}
+        fay_view = who.reaction_headlines(ctx, ctx.session.get_one(Member, fay.id), [card_post])
+        assert fay_view == {post.id: f"{ana.name} and 3 others"}
+        dee_view = who.reaction_headlines(ctx, ctx.session.get_one(Member, dee.id), [card_post])
+        assert dee_view == {post.id: f"{viewer.name} and 3 others"}
 
 
 def test_engaging_with_a_connections_post_is_the_days_interaction(

@@ -33,7 +33,6 @@ from kith.connections.queries import (
     lock_members,
 )
 from kith.errors import Conflict, Forbidden, Invalid, NotFound
-from kith.graph.service import badges
 from kith.models import REACTIONS, Comment, Member, Post, Reaction, Tag, Tier
 from kith.notifications.service import notify, notify_grouped
 from kith.posts.audience import post_not_found, visible_post, visible_to
@@ -111,7 +110,7 @@ def _clean_text(body: str, limit: int, *, what: str, code: str, required: bool =
     return body
 
 
-def _check_kind(kind: str) -> None:
+def check_kind(kind: str) -> None:
     if kind not in REACTIONS:
         raise Invalid(
             "Choose a reaction: " + ", ".join(REACTION_LABELS.values()) + ".",
@@ -124,7 +123,7 @@ def _check_kind(kind: str) -> None:
 
 def react(ctx: Ctx, member: Member, post_id: int, kind: str) -> Reaction:
     """React to a post, or change one's reaction to it."""
-    _check_kind(kind)
+    check_kind(kind)
     post = visible_post(ctx, member.id, post_id)
     lock_members(ctx.session, member.id)
     now = ctx.clock.now()
@@ -164,7 +163,7 @@ def unreact(ctx: Ctx, member: Member, post_id: int) -> bool:
 
 def react_to_comment(ctx: Ctx, member: Member, comment_id: int, kind: str) -> Reaction:
     """React to a comment or a reply, or change one's reaction to it."""
-    _check_kind(kind)
+    check_kind(kind)
     comment, post = visible_comment(ctx, member.id, comment_id)
     lock_members(ctx.session, member.id)
     values = {
@@ -459,59 +458,6 @@ def set_notify(ctx: Ctx, member: Member, post_id: int, on: bool) -> Post:
     return post
 
 
-# -- who reacted ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reactor:
-    member: Member
-    kind: str
-    degree: int | None  # None for the viewer themself; 0 out of network
-
-
-def _rank(degree: int | None) -> int:
-    return {None: 0, 1: 1, 2: 2, 3: 3}.get(degree, 4)
-
-
-def reactors(ctx: Ctx, viewer: Member, post_id: int, *, kind: str | None = None) -> list[Reactor]:
-    """Who reacted to a post, as the viewer may see them: the viewer first, then the 1st
-    degree, 2nd, 3rd and out of network; most recent first within each."""
-    if kind is not None:
-        _check_kind(kind)
-    post = visible_post(ctx, viewer.id, post_id)
-    stmt = (
-        select(Member, Reaction.kind)
-        .join(Reaction, Reaction.member_id == Member.id)
-        .where(
-            Reaction.post_id == post.id,
-            Member.is_active.is_(True),
-            ~block_exists(viewer.id, Member.id),
-        )
-        .order_by(Reaction.created_at.desc(), Reaction.id.desc())
-    )
-    if kind is not None:
-        stmt = stmt.where(Reaction.kind == kind)
-    rows = [(m, k) for m, k in ctx.session.execute(stmt)]
-    found = badges(ctx, viewer, [m.id for m, _ in rows])
-    people = [Reactor(m, k, found[m.id].degree) for m, k in rows]
-    return sorted(people, key=lambda r: _rank(r.degree))
-
-
-def reaction_kinds(ctx: Ctx, post_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The kinds of reaction on each post, most used first (for the icons by a count)."""
-    if not post_ids:
-        return {}
-    rows = ctx.session.execute(
-        select(Reaction.post_id, Reaction.kind, func.count())
-        .where(Reaction.post_id.in_(list(post_ids)))
-        .group_by(Reaction.post_id, Reaction.kind)
-    )
-    counted: dict[int, list[tuple[int, str]]] = {}
-    for pid, kind, n in rows:
-        counted.setdefault(int(pid or 0), []).append((-int(n), kind))
-    return {pid: [k for _, k in sorted(pairs)] for pid, pairs in counted.items()}
-
-
 # -- profile activity -------------------------------------------------------------
 
 
@@ -566,10 +512,10 @@ __all__ = [
     "COMMENT_MAX",
     "REACTION_LABELS",
     "ActivityItem",
-    "Reactor",
     "Thread",
     "activity_items",
     "add_comment",
+    "check_kind",
     "comment_threads",
     "delete_comment",
     "edit_comment",
@@ -577,8 +523,6 @@ __all__ = [
     "post_not_found",
     "react",
     "react_to_comment",
-    "reaction_kinds",
-    "reactors",
     "repost",
     "set_notify",
     "unreact",
