@@ -41,6 +41,7 @@ from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
+from kith.posts.engagement_api import router as engagement_api
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
@@ -71,6 +72,7 @@ API_ROUTERS = (
     insights_api,
     portability_api,
     imports_api,
+    engagement_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,

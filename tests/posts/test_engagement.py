@@ -249,7 +249,8 @@ def test_who_reacted_lists_the_first_degree_first(kith: Kith) -> None:
         eng.react(ctx, ctx.session.get_one(Member, viewer.id), post.id, "like")
     with kith.uow(write=False) as ctx:
         me = ctx.session.get_one(Member, viewer.id)
-        found = who.reactors(ctx, me, post.id, PageRequest())
+        found, line = who.reactors(ctx, me, post.id, PageRequest())
+        assert line == "You and 3 others"
         assert found.total == 4
         assert [(ids[r.member.id].first_name, r.degree) for r in found.items] == [
             ("Vic", None),
@@ -257,9 +258,9 @@ def test_who_reacted_lists_the_first_degree_first(kith: Kith) -> None:
             ("Ben", 2),
             ("Cai", 0),
         ]
-        likes = who.reactors(ctx, me, post.id, PageRequest(), kind="like")
+        likes, _ = who.reactors(ctx, me, post.id, PageRequest(), kind="like")
         assert [r.member.id for r in likes.items] == [viewer.id, cai.id]
-        second = who.reactors(ctx, me, post.id, PageRequest(2, 3))
+        second, _ = who.reactors(ctx, me, post.id, PageRequest(2, 3))
         assert [r.member.id for r in second.items] == [cai.id]
         # On a card, in a few words: the viewer first, else a connection, else the latest.
         card_post = ctx.session.get_one(Post, post.id)

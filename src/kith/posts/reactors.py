@@ -30,9 +30,10 @@ def _rank(degree: int | None) -> int:
 
 def reactors(
     ctx: Ctx, viewer: Member, post_id: int, req: PageRequest, *, kind: str | None = None
-) -> Page[Reactor]:
+) -> tuple[Page[Reactor], str]:
     """Who reacted to a post, as the viewer may see them: the viewer first, then the 1st
-    degree, 2nd, 3rd and out of network; most recent first within each."""
+    degree, 2nd, 3rd and out of network; most recent first within each. With the page,
+    the list in a few words ("Ana Silva and 12 others")."""
     if kind is not None:
         check_kind(kind)
     post = visible_post(ctx, viewer.id, post_id)
@@ -53,7 +54,11 @@ def reactors(
     people = sorted(
         (Reactor(m, k, found[m.id].degree) for m, k in rows), key=lambda r: _rank(r.degree)
     )
-    return Page(people[req.offset : req.offset + req.per_page], len(people), req.page, req.per_page)
+    first = None
+    if people:
+        first = "You" if people[0].member.id == viewer.id else people[0].member.name
+    page = Page(people[req.offset : req.offset + req.per_page], len(people), req.page, req.per_page)
+    return page, headline(first, len(people))
 
 
 def headline(first: str | None, total: int) -> str:
