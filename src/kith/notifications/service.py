@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
@@ -16,6 +16,7 @@ KINDS = (
     "invitation_accepted",
     "new_follower",
     "contact_joined",
+    "post_mention",
     # On the member's posts and comments (post_reaction is grouped per post while unread).
     "post_comment",
     "comment_reply",
@@ -75,16 +76,16 @@ def group_size(note: Notification) -> int:
     return int(note.detail) if note.detail.isdigit() else 1
 
 
-def _visible(member_id: int):  # type: ignore[no-untyped-def]
-    """Notifications whose actor the member has not blocked and is not blocked by, and
-    whose post (if any) the member may still read."""
-    readable = (
-        select(Post.id).where(Post.id == Notification.post_id, visible_to(member_id)).exists()
-    )
+def _visible(member_id: int) -> ColumnElement[bool]:
+    """Notifications whose actor the member has not blocked and is not blocked by,
+    about no post or about a post the member may still read."""
     return (
         (Notification.member_id == member_id)
         & ~block_exists(member_id, Notification.actor_id)
-        & or_(Notification.post_id.is_(None), readable)
+        & or_(
+            Notification.post_id.is_(None),
+            exists().where(Post.id == Notification.post_id, visible_to(member_id)),
+        )
     )
 
 
