@@ -42,6 +42,7 @@ from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
 from kith.posts.engagement_api import router as engagement_api
+from kith.posts.engagement_pages import router as engagement_pages
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
@@ -89,6 +90,7 @@ PAGE_ROUTERS = (
     insights_pages,
     portability_downloads,
     portability_pages,
+    engagement_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
