@@ -227,7 +227,7 @@ def repost_form(request: Request, post_id: PostId, kith: KithDep, member_id: Mem
             "c": card,
             "original": original,
             "dialog": is_htmx(request),
-            "max": engagement.REPOST_TEXT_MAX,
+            "max": ctx.settings.post_max_length,
             **_audiences(ctx, viewer),
         }
         nav = nav_for(ctx, viewer)
