@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -22,13 +22,22 @@ from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
 from kith.web.params import PageNo
-from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
+from kith.web.render import (
+    MemberId,
+    back_to,
+    current_page,
+    is_htmx,
+    nav_for,
+    redirect,
+    render,
+)
 
 router = APIRouter()
 
 BAR = "posts/_engagement.html"
 Text = Annotated[str, Form(max_length=20_000)]
 Choice = Annotated[str, Form(max_length=20)]
+Part = Annotated[str, Query(max_length=20, description="list: only the comments")]
 DEGREE_HEADINGS = {None: "You", 1: "1st", 2: "2nd", 3: "3rd", 0: "Out of network"}
 
 
@@ -74,7 +83,7 @@ def _bar(ctx: Ctx, viewer: Member, post_id: int, *, comments: bool) -> dict[str,
     }
     if comments:
         eng.update(_threads(ctx, viewer, post.id, card.mine))
-    return {"c": card, "eng": eng, "labels": engagement.REACTION_LABELS}
+    return {"c": card, "eng": eng, "e": eng, "names": engagement.REACTION_LABELS}
 
 
 def _answer(
@@ -86,9 +95,11 @@ def _answer(
     comments: bool,
     toast: str | None = None,
 ) -> Response:
-    """After an action: the redrawn bar for htmx, else back to the page."""
+    """After an action: the redrawn bar for htmx (its comments open when they were, or
+    on the post's own page), else back to the page."""
     if not is_htmx(request):
         return redirect(request, back_to(request, f"/posts/{post_id}"))
+    comments = comments or current_page(request)[0] == f"/posts/{post_id}"
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         context = _bar(ctx, viewer, post_id, comments=comments)
@@ -116,11 +127,18 @@ def react(
 
 
 @router.get("/posts/{post_id:int}/comments")
-def comments(request: Request, post_id: PostId, kith: KithDep, member_id: MemberId) -> Response:
-    """The post's bar with its comments open (htmx), or its page."""
+def comments(
+    request: Request, post_id: PostId, kith: KithDep, member_id: MemberId, part: Part = ""
+) -> Response:
+    """The post's bar with its comments open (htmx), or only the comments (``part=list``,
+    loaded by the post's own page), or the post's page."""
     if not is_htmx(request):
-        return redirect(request, f"/posts/{post_id}#comments")
-    return _answer(request, kith, member_id, post_id, comments=True)
+        return redirect(request, f"/posts/{post_id}#comments-{post_id}")
+    if part != "list":
+        return _answer(request, kith, member_id, post_id, comments=True)
+    with kith.uow(write=False) as ctx:
+        context = _bar(ctx, me(ctx, member_id), post_id, comments=True)
+    return render(request, "posts/_comments.html", context)
 
 
 @router.post("/posts/{post_id:int}/comments")
