@@ -211,3 +211,24 @@ def test_mention_notification_page(client: TestClient, ctx: Ctx) -> None:
     page = client.get("/notifications")
     assert "mentioned you in a post" in page_text(page.text)
     assert f'href="/posts/{post_id}"' in page.text
+
+
+def test_edit_form_of_a_post_whose_tier_was_deleted_keeps_it_private(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    ana = make_member(ctx, "Ana", handle="ana-tiers")
+    headers = bearer(ctx, ana)
+    tier = client.post(f"{API}/relationships/tiers", json={"name": "Board"}, headers=headers)
+    assert tier.status_code == 201, tier.text
+    tier_id = tier.json()["id"]
+    made = client.post(
+        f"{API}/posts",
+        json={"body": "Board only", "audience": "tier", "tier_id": tier_id},
+        headers=headers,
+    ).json()
+    assert made["audience_name"] == "Board"
+    assert client.delete(f"{API}/relationships/tiers/{tier_id}", headers=headers).status_code == 204
+    sign_in_as(client, ctx, ana)
+    form = client.get(f"/posts/{made['id']}/edit")
+    assert 'value="only_me" selected' in form.text
+    assert "deleted" in page_text(client.get(f"/posts/{made['id']}").text)

@@ -259,11 +259,12 @@ def audience_choice(value: str) -> Audience:
 
 
 def choice_of(audience: str, tier_id: int | None, tag_id: int | None) -> str:
-    """The form value of a post's audience (the inverse of :func:`audience_choice`)."""
-    if audience == "tier" and tier_id:
-        return f"tier:{tier_id}"
-    if audience == "tag" and tag_id:
-        return f"tag:{tag_id}"
+    """The form value of a post's audience (the inverse of :func:`audience_choice`); a
+    post whose tier or tag was deleted reaches its author alone, and says so."""
+    if audience == "tier":
+        return f"tier:{tier_id}" if tier_id else "only_me"
+    if audience == "tag":
+        return f"tag:{tag_id}" if tag_id else "only_me"
     return audience
 
 
