@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kith.blocks.service import block
 from kith.clock import FrozenClock
 from kith.errors import KithError
+from kith.messaging.service import send_message
 from kith.models import Comment, Contact, Interaction, Member, Notification, Post, Reaction
 from kith.notifications.service import list_notifications, mark_read, unread_count
 from kith.pagination import PageRequest
@@ -290,6 +291,10 @@ def test_engaging_with_a_connections_post_is_the_days_interaction(
     assert ctx.session.scalar(select(func.count()).where(Contact.owner_id == cai.id)) == 0
     # The author's log is theirs to keep: it does not change.
     assert ctx.session.scalar(select(func.count()).where(Contact.owner_id == ana.id)) == 0
+    # A message the same day shares the day's entry.
+    send_message(ctx, ben, ana, "Saw your news!")
+    ctx.session.refresh(entry)
+    assert (entry.kind, entry.count) == ("mixed", 3)
     clock.advance(days=1)
     eng.add_comment(ctx, ben, post.id, "Still great")
     assert ctx.session.scalar(select(func.count()).where(Interaction.contact_id == contact.id)) == 2

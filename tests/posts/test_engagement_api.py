@@ -79,8 +79,14 @@ def test_react_comment_reply_repost_and_list(client: TestClient, kith: Kith, ctx
 
     off = client.put(f"{url}/notifications", json={"on": False}, headers=a)
     assert off.json() == {"post_id": post.id, "on": False}
-    kinds = {n["kind"] for n in client.get(f"{API}/notifications", headers=a).json()["items"]}
-    assert {"post_reaction", "post_comment", "post_repost"} <= kinds
+    items = client.get(f"{API}/notifications", headers=a).json()["items"]
+    assert {"post_reaction", "post_comment", "post_repost"} <= {n["kind"] for n in items}
+    [grouped] = [n for n in items if n["kind"] == "post_reaction"]
+    assert (grouped["post_id"], grouped["count"], grouped["actor"]["handle"]) == (
+        post.id,
+        2,
+        cai.handle,
+    )
 
 
 def test_refusals_have_codes(client: TestClient, kith: Kith, ctx: Ctx) -> None:

@@ -55,6 +55,10 @@ def test_the_bar_reacts_comments_replies_and_reposts(
     assert "Reposted." in bar.text
     assert "1 repost" in page_text(bar.text)
 
+    # Ben's private log with Ana counts the day's comments and reactions.
+    record = page_text(client.get(f"/relationships/people/{ana.handle}").text)
+    assert "Comments and reactions (3)" in record
+
     sign_in_as(client, ctx, ana)
     ctx.session.commit()
     notes = page_text(client.get("/notifications").text)
