@@ -43,6 +43,8 @@ from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
 from kith.posts.api import router as posts_api
+from kith.posts.engagement_api import router as engagement_api
+from kith.posts.engagement_pages import router as engagement_pages
 from kith.posts.pages import router as posts_pages
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
@@ -71,6 +73,7 @@ API_ROUTERS = (
     search_api,
     messaging_api,
     posts_api,
+    engagement_api,
     relationships_api,
     insights_api,
     portability_api,
@@ -88,6 +91,7 @@ PAGE_ROUTERS = (
     search_pages,
     messaging_pages,
     posts_pages,
+    engagement_pages,
     relationships_pages,
     insights_pages,
     portability_downloads,

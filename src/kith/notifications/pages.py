@@ -33,6 +33,8 @@ def notifications(
                 "unread": n.read_at is None,
                 "actor": None if n.actor is None else person(n.actor),
                 "post_id": n.post_id,
+                "comment_id": n.comment_id,
+                "others": service.group_size(n) - 1,
             }
             for n in result.items
         ]

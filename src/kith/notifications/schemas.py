@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kith.members.schemas import MemberSummary
 from kith.models import Notification
+from kith.notifications.service import group_size
 from kith.web.paging import Paged
 from kith.web.params import id_path
 
@@ -21,6 +22,8 @@ class NotificationOut(BaseModel):
     actor: MemberSummary | None
     invitation_id: int | None
     post_id: int | None = None
+    comment_id: int | None = None
+    count: int = Field(1, description="For post_reaction: how many members it stands for")
     created_at: datetime
     read: bool
 
@@ -33,6 +36,8 @@ class NotificationOut(BaseModel):
             actor=actor,
             invitation_id=n.invitation_id,
             post_id=n.post_id,
+            comment_id=n.comment_id,
+            count=group_size(n),
             created_at=n.created_at,
             read=n.read_at is not None,
         )
