@@ -19,7 +19,7 @@ from kith.accounts.sessions import mark_seen, seen_long_ago
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.connections.pages import router as connections_pages
-from kith.connections.service import pending_received_count
+from kith.connections.service import pending_received_query
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
 from kith.graph.pages import router as graph_pages
@@ -33,10 +33,10 @@ from kith.members.photo_pages import router as members_photo_pages
 from kith.members.welcome_pages import router as welcome_pages
 from kith.messaging.api import router as messaging_api
 from kith.messaging.pages import router as messaging_pages
-from kith.messaging.service import unread_count as unread_messages
+from kith.messaging.service import unread_query as unread_messages
 from kith.notifications.api import router as notifications_api
 from kith.notifications.pages import router as notifications_pages
-from kith.notifications.service import unread_count as unread_notifications
+from kith.notifications.service import unread_query as unread_notifications
 from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
@@ -166,7 +166,7 @@ def register_domains() -> None:
     register_credentials(
         Credentials(lookup=token_in_use, seen_long_ago=seen_long_ago, mark_seen=mark_seen)
     )
-    register_header_count("pending_invitations", pending_received_count)
+    register_header_count("pending_invitations", pending_received_query)
     register_header_count("unread_notifications", unread_notifications)
     register_header_count("unread_messages", unread_messages)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from kith.clock import day_text
@@ -528,20 +528,23 @@ def sent_invitations(ctx: Ctx, member: Member, req: PageRequest) -> Page[Invitat
     return Page([r[0] for r in rows], total, req.page, req.per_page)
 
 
-def pending_received_count(ctx: Ctx, member: Member) -> int:
+def pending_received_query(ctx: Ctx, member: Member) -> Select[int]:
+    """SQL: how many invitations wait for ``member``'s answer (the header's badge asks
+    it together with the other counts)."""
     cutoff = expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)
-    return int(
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(Invitation)
-            .where(
-                Invitation.recipient_id == member.id,
-                Invitation.status == "pending",
-                Invitation.created_at > cutoff,
-            )
+    return (
+        select(func.count())
+        .select_from(Invitation)
+        .where(
+            Invitation.recipient_id == member.id,
+            Invitation.status == "pending",
+            Invitation.created_at > cutoff,
         )
-        or 0
     )
+
+
+def pending_received_count(ctx: Ctx, member: Member) -> int:
+    return int(ctx.session.scalar(pending_received_query(ctx, member)) or 0)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     case,
     exists,
@@ -474,8 +475,9 @@ def list_conversations(
     return Page(items, total, req.page, req.per_page)
 
 
-def unread_count(ctx: Ctx, member: Member) -> int:
-    """Unread messages across the inbox, plus message requests waiting for an answer."""
+def unread_query(ctx: Ctx, member: Member) -> Select[int]:
+    """SQL: unread messages across the inbox, plus message requests waiting for an
+    answer (the header's badge asks it together with the other counts)."""
     other_col, visible = _mine(member.id)
     behind = case(
         (
@@ -484,13 +486,17 @@ def unread_count(ctx: Ctx, member: Member) -> int:
         ),
         else_=Conversation.last_seq - Conversation.hi_read_seq,
     )
-    stmt = select(func.coalesce(func.sum(behind), 0)).where(
+    return select(func.coalesce(func.sum(behind), 0)).where(
         visible,
         or_(_box_filter(member.id, "inbox"), _box_filter(member.id, "requests")),
         ~block_exists(member.id, other_col),
         exists().where(Member.id == other_col, _shown(Member)),
     )
-    return int(ctx.session.scalar(stmt) or 0)
+
+
+def unread_count(ctx: Ctx, member: Member) -> int:
+    """Unread messages across the inbox, plus message requests waiting for an answer."""
+    return int(ctx.session.scalar(unread_query(ctx, member)) or 0)
 
 
 def request_count(ctx: Ctx, member: Member) -> int:

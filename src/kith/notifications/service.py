@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
@@ -34,13 +34,18 @@ def _visible(member_id: int):  # type: ignore[no-untyped-def]
     return (Notification.member_id == member_id) & ~block_exists(member_id, Notification.actor_id)
 
 
-def unread_count(ctx: Ctx, member: Member) -> int:
-    stmt = (
+def unread_query(ctx: Ctx, member: Member) -> Select[int]:
+    """SQL: how many of ``member``'s notifications are unread (the header's badge asks
+    it together with the other counts)."""
+    return (
         select(func.count())
         .select_from(Notification)
         .where(_visible(member.id), Notification.read_at.is_(None))
     )
-    return int(ctx.session.scalar(stmt) or 0)
+
+
+def unread_count(ctx: Ctx, member: Member) -> int:
+    return int(ctx.session.scalar(unread_query(ctx, member)) or 0)
 
 
 def list_notifications(

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup
+from sqlalchemy import Select, select
 
 from kith.clock import as_utc, day_text, month_text
 from kith.errors import Forbidden
@@ -108,27 +109,33 @@ class Nav:
 
 #: The header's badges, each a count that one domain owns.
 HeaderCount = Literal["pending_invitations", "unread_notifications", "unread_messages"]
-Counter = Callable[[Ctx, Member], int]
-_header_counts: dict[HeaderCount, Counter] = {}
+#: A badge's count as SQL: a one-column SELECT of the number.
+CountQuery = Callable[[Ctx, Member], Select[int]]
+_header_counts: dict[HeaderCount, CountQuery] = {}
 
 
-def register_header_count(name: HeaderCount, counter: Counter) -> None:
+def register_header_count(name: HeaderCount, query: CountQuery) -> None:
     """Let the domain that owns a header badge's count fill it (registered where the
     app is assembled: ``web/`` imports no domain). A badge nobody fills shows nothing."""
-    _header_counts[name] = counter
+    _header_counts[name] = query
 
 
 def nav_for(ctx: Ctx, member: Member) -> Nav:
-    def count(name: HeaderCount) -> int:
-        counter = _header_counts.get(name)
-        return counter(ctx, member) if counter is not None else 0
-
+    """The header for ``member``: its badge counts asked in one statement (every page
+    shows them)."""
+    names = list(_header_counts)
+    counts: dict[str, int] = {}
+    if names:
+        row = ctx.session.execute(
+            select(*(_header_counts[n](ctx, member).scalar_subquery() for n in names))
+        ).one()
+        counts = {n: int(v or 0) for n, v in zip(names, row, strict=True)}
     return Nav(
         name=member.name,
         handle=member.handle,
-        pending_invitations=count("pending_invitations"),
-        unread_notifications=count("unread_notifications"),
-        unread_messages=count("unread_messages"),
+        pending_invitations=counts.get("pending_invitations", 0),
+        unread_notifications=counts.get("unread_notifications", 0),
+        unread_messages=counts.get("unread_messages", 0),
         is_admin=member.is_admin,
     )
 
