@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
@@ -29,23 +29,25 @@ def notify(
     return note
 
 
-def _visible(member_id: int):  # type: ignore[no-untyped-def]
+def _visible(member_id: int | ColumnElement[int]):  # type: ignore[no-untyped-def]
     """Notifications whose actor the member has not blocked and is not blocked by."""
     return (Notification.member_id == member_id) & ~block_exists(member_id, Notification.actor_id)
 
 
-def unread_query(ctx: Ctx, member: Member) -> Select[int]:
-    """SQL: how many of ``member``'s notifications are unread (the header's badge asks
-    it together with the other counts)."""
-    return (
-        select(func.count())
-        .select_from(Notification)
-        .where(_visible(member.id), Notification.read_at.is_(None))
+#: SQL: how many notifications of the member ``member_id`` are unread (built once: the
+#: header's badge asks it on every page, with the other counts).
+UNREAD: Select[int] = (
+    select(func.count())
+    .select_from(Notification)
+    .where(
+        _visible(bindparam("member_id", type_=Notification.member_id.type)),
+        Notification.read_at.is_(None),
     )
+)
 
 
 def unread_count(ctx: Ctx, member: Member) -> int:
-    return int(ctx.session.scalar(unread_query(ctx, member)) or 0)
+    return int(ctx.session.scalar(UNREAD, {"member_id": member.id}) or 0)
 
 
 def list_notifications(

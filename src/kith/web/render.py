@@ -109,26 +109,48 @@ class Nav:
 
 #: The header's badges, each a count that one domain owns.
 HeaderCount = Literal["pending_invitations", "unread_notifications", "unread_messages"]
-#: A badge's count as SQL: a one-column SELECT of the number.
-CountQuery = Callable[[Ctx, Member], Select[int]]
+
+
+def _no_params(_ctx: Ctx, _member: Member) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class CountQuery:
+    """A header badge's count as SQL, built once: a one-column SELECT whose bound
+    parameters are ``member_id`` (the member whose header it is) and what ``params``
+    gives for them. Every page shows the badges, and building the statements again
+    for each page cost more than running them."""
+
+    statement: Select[int]
+    params: Callable[[Ctx, Member], dict[str, Any]] = _no_params
+
+
 _header_counts: dict[HeaderCount, CountQuery] = {}
+_header_statements: dict[tuple[HeaderCount, ...], Select[Any]] = {}
 
 
 def register_header_count(name: HeaderCount, query: CountQuery) -> None:
     """Let the domain that owns a header badge's count fill it (registered where the
     app is assembled: ``web/`` imports no domain). A badge nobody fills shows nothing."""
     _header_counts[name] = query
+    _header_statements.clear()
 
 
 def nav_for(ctx: Ctx, member: Member) -> Nav:
     """The header for ``member``: its badge counts asked in one statement (every page
     shows them)."""
-    names = list(_header_counts)
+    names = tuple(_header_counts)
     counts: dict[str, int] = {}
     if names:
-        row = ctx.session.execute(
-            select(*(_header_counts[n](ctx, member).scalar_subquery() for n in names))
-        ).one()
+        statement = _header_statements.get(names)
+        if statement is None:
+            statement = select(*(_header_counts[n].statement.scalar_subquery() for n in names))
+            _header_statements[names] = statement
+        params: dict[str, Any] = {"member_id": member.id}
+        for name in names:
+            params.update(_header_counts[name].params(ctx, member))
+        row = ctx.session.execute(statement, params).one()
         counts = {n: int(v or 0) for n, v in zip(names, row, strict=True)}
     return Nav(
         name=member.name,
@@ -289,6 +311,7 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "CSRF_REFUSAL",
+    "CountQuery",
     "HeaderCount",
     "KithDep",
     "MemberId",
