@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 
 from kith.connections.queries import block_exists, connection_between
 from kith.errors import Forbidden, KithError
@@ -57,6 +57,13 @@ def engine(ctx: Ctx) -> NetworkEngine:
     return ctx.graph.engine
 
 
+_viewer = bindparam("viewer_id", type_=Block.blocker_id.type)
+_HIDDEN = union_all(
+    select(Block.blocked_id).where(Block.blocker_id == _viewer, Block.unblocked_at.is_(None)),
+    select(Block.blocker_id).where(Block.blocked_id == _viewer, Block.unblocked_at.is_(None)),
+)
+
+
 def hidden_ids(ctx: Ctx, viewer_id: int) -> NDArray[np.int64]:
     """Members blocked by ``viewer_id`` or blocking them, sorted: out of their network.
     Asked once per read-only unit of work (a page of several lists of cards)."""
@@ -65,11 +72,8 @@ def hidden_ids(ctx: Ctx, viewer_id: int) -> NDArray[np.int64]:
         kept = ctx.memo[key]
         assert isinstance(kept, np.ndarray)
         return kept
-    stmt = union_all(
-        select(Block.blocked_id).where(Block.blocker_id == viewer_id, Block.unblocked_at.is_(None)),
-        select(Block.blocker_id).where(Block.blocked_id == viewer_id, Block.unblocked_at.is_(None)),
-    )
-    found = np.unique(np.fromiter(ctx.session.scalars(stmt), dtype=np.int64))
+    rows = ctx.session.scalars(_HIDDEN, {"viewer_id": viewer_id})
+    found = np.unique(np.fromiter(rows, dtype=np.int64))
     found.flags.writeable = False  # shared by the callers of this unit of work
     if ctx.read_only:
         ctx.memo[key] = found
