@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -38,7 +39,7 @@ from kith.runtime import Kith
 from kith.search.service import SearchQuery, search_people, typeahead
 from kith.search.suggestions import people_you_may_know
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+PG_URL = os.environ.get("KITH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 WORDS = [
     "engineer",
     "manager",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +21,7 @@ from kith.accounts.sessions import mark_seen, seen_long_ago
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.connections.pages import router as connections_pages
-from kith.connections.service import pending_received_count
+from kith.connections.service import PENDING_RECEIVED, pending_received_params
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
 from kith.graph.pages import router as graph_pages
@@ -34,10 +35,10 @@ from kith.members.photo_pages import router as members_photo_pages
 from kith.members.welcome_pages import router as welcome_pages
 from kith.messaging.api import router as messaging_api
 from kith.messaging.pages import router as messaging_pages
-from kith.messaging.service import unread_count as unread_messages
+from kith.messaging.service import UNREAD as UNREAD_MESSAGES
 from kith.notifications.api import router as notifications_api
 from kith.notifications.pages import router as notifications_pages
-from kith.notifications.service import unread_count as unread_notifications
+from kith.notifications.service import UNREAD as UNREAD_NOTIFICATIONS
 from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
@@ -57,7 +58,7 @@ from kith.web.headers import SecurityHeadersMiddleware
 from kith.web.limits import BodyLimitMiddleware
 from kith.web.pages import install_pages
 from kith.web.params import reject_nul
-from kith.web.render import register_header_count, templates
+from kith.web.render import CountQuery, register_header_count, templates
 from kith.web.retry import RetryMiddleware
 from kith.web.timing import ServerTimingMiddleware
 
@@ -177,9 +178,11 @@ def register_domains() -> None:
     register_credentials(
         Credentials(lookup=token_in_use, seen_long_ago=seen_long_ago, mark_seen=mark_seen)
     )
-    register_header_count("pending_invitations", pending_received_count)
-    register_header_count("unread_notifications", unread_notifications)
-    register_header_count("unread_messages", unread_messages)
+    register_header_count(
+        "pending_invitations", CountQuery(PENDING_RECEIVED, pending_received_params)
+    )
+    register_header_count("unread_notifications", CountQuery(UNREAD_NOTIFICATIONS))
+    register_header_count("unread_messages", CountQuery(UNREAD_MESSAGES))
 
 
 def create_app(kith: Kith | None = None) -> FastAPI:
@@ -196,7 +199,14 @@ def create_app(kith: Kith | None = None) -> FastAPI:
             refresher = CommunityRefresher(runtime)
             refresher.start()
         app.state.insights_refresher = refresher
+        if not runtime.db.bound:
+            # What start-up built (the network engine, the modules, the templates) lives
+            # as long as the server: kept out of the collector's full passes, which
+            # would otherwise walk those ~300,000 objects during some request.
+            gc.collect()
+            gc.freeze()
         yield
+        gc.unfreeze()
         if refresher is not None:
             refresher.stop()
         runtime.live.stop()

@@ -41,6 +41,10 @@ class Ctx:
     network_changed: Callable[[], None] | None = None  # tells this process's engine
     graph: NetworkSync | None = None  # this process's network engine, when running
     live: LiveEvents | None = None  # this process's live events, when running
+    # A unit of work that only reads (``write=False``): what it reads cannot change
+    # under it, so a service may keep an answer for the rest of it (``memo``).
+    read_only: bool = False
+    memo: dict[object, object] = field(default_factory=dict)
 
     def announce(self, event: Event) -> None:
         """Tell the open streams of ``event.members`` after this transaction commits."""
@@ -122,6 +126,7 @@ def unit_of_work(
         network_changed=network_changed,
         graph=graph,
         live=live,
+        read_only=not write,
     )
     try:
         yield ctx

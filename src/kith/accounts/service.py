@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kith.config import Settings
@@ -197,21 +197,27 @@ def issue_token(ctx: Ctx, member: Member, *, kind: str, user_agent: str = "") ->
     return token
 
 
+#: The live token of a digest and kind, with its active member (built once: every
+#: request signed in asks it).
+TOKEN_IN_USE = (
+    select(AuthToken, Member)
+    .join(Member, Member.id == AuthToken.member_id)
+    .where(
+        AuthToken.digest == bindparam("digest", type_=AuthToken.digest.type),
+        AuthToken.kind == bindparam("kind", type_=AuthToken.kind.type),
+        AuthToken.revoked.is_(False),
+        AuthToken.expires_at > bindparam("now", type_=AuthToken.expires_at.type),
+        Member.is_active.is_(True),
+    )
+)
+
+
 def token_in_use(ctx: Ctx, token: str | None, *, kind: str) -> tuple[AuthToken, Member] | None:
     """The live token behind the secret ``token`` and its (active) member."""
     if not token:
         return None
-    row = ctx.session.execute(
-        select(AuthToken, Member)
-        .join(Member, Member.id == AuthToken.member_id)
-        .where(
-            AuthToken.digest == token_digest(token),
-            AuthToken.kind == kind,
-            AuthToken.revoked.is_(False),
-            AuthToken.expires_at > ctx.clock.now(),
-            Member.is_active.is_(True),
-        )
-    ).first()
+    params = {"digest": token_digest(token), "kind": kind, "now": ctx.clock.now()}
+    row = ctx.session.execute(TOKEN_IN_USE, params).first()
     return (row[0], row[1]) if row else None
 
 

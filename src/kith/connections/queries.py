@@ -60,8 +60,11 @@ def blocked_between(session: Session, a: int, b: int) -> bool:
     )
 
 
-def block_exists(viewer_id: int, other: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Exists:
-    """SQL: the member in column ``other`` blocked ``viewer_id`` or was blocked by them.
+def block_exists(
+    viewer_id: int | ColumnElement[int], other: ColumnElement[Any] | InstrumentedAttribute[Any]
+) -> Exists:
+    """SQL: the member in column ``other`` blocked ``viewer_id`` (a member's id, or a
+    bound parameter for one) or was blocked by them.
 
     Negate it (``~block_exists(...)``) to keep only members the viewer may see.
     """

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from kith.clock import day_text
@@ -528,20 +528,27 @@ def sent_invitations(ctx: Ctx, member: Member, req: PageRequest) -> Page[Invitat
     return Page([r[0] for r in rows], total, req.page, req.per_page)
 
 
-def pending_received_count(ctx: Ctx, member: Member) -> int:
-    cutoff = expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)
-    return int(
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(Invitation)
-            .where(
-                Invitation.recipient_id == member.id,
-                Invitation.status == "pending",
-                Invitation.created_at > cutoff,
-            )
-        )
-        or 0
+#: SQL: how many invitations wait for the answer of the member ``member_id`` (built
+#: once: the header's badge asks it on every page, with the other counts).
+PENDING_RECEIVED: Select[int] = (
+    select(func.count())
+    .select_from(Invitation)
+    .where(
+        Invitation.recipient_id == bindparam("member_id", type_=Invitation.recipient_id.type),
+        Invitation.status == "pending",
+        Invitation.created_at > bindparam("pending_cutoff", type_=Invitation.created_at.type),
     )
+)
+
+
+def pending_received_params(ctx: Ctx, _member: Member) -> dict[str, Any]:
+    """The parameters of :data:`PENDING_RECEIVED` besides ``member_id``."""
+    return {"pending_cutoff": expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)}
+
+
+def pending_received_count(ctx: Ctx, member: Member) -> int:
+    params = {"member_id": member.id, **pending_received_params(ctx, member)}
+    return int(ctx.session.scalar(PENDING_RECEIVED, params) or 0)
 
 
 @dataclass

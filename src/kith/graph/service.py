@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, select, union_all
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 
 from kith.connections.queries import block_exists, connection_between
 from kith.errors import Forbidden, KithError
-from kith.models import Block, Member
+from kith.models import Block, Connection, Member
 from kith.network import NetworkEngine, Reach
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.uow import Ctx
@@ -57,13 +57,27 @@ def engine(ctx: Ctx) -> NetworkEngine:
     return ctx.graph.engine
 
 
+_viewer = bindparam("viewer_id", type_=Block.blocker_id.type)
+_HIDDEN = union_all(
+    select(Block.blocked_id).where(Block.blocker_id == _viewer, Block.unblocked_at.is_(None)),
+    select(Block.blocker_id).where(Block.blocked_id == _viewer, Block.unblocked_at.is_(None)),
+)
+
+
 def hidden_ids(ctx: Ctx, viewer_id: int) -> NDArray[np.int64]:
-    """Members blocked by ``viewer_id`` or blocking them, sorted: out of their network."""
-    stmt = union_all(
-        select(Block.blocked_id).where(Block.blocker_id == viewer_id, Block.unblocked_at.is_(None)),
-        select(Block.blocker_id).where(Block.blocked_id == viewer_id, Block.unblocked_at.is_(None)),
-    )
-    return np.unique(np.fromiter(ctx.session.scalars(stmt), dtype=np.int64))
+    """Members blocked by ``viewer_id`` or blocking them, sorted: out of their network.
+    Asked once per read-only unit of work (a page of several lists of cards)."""
+    key = ("hidden_ids", viewer_id)
+    if ctx.read_only and key in ctx.memo:
+        kept = ctx.memo[key]
+        assert isinstance(kept, np.ndarray)
+        return kept
+    rows = ctx.session.scalars(_HIDDEN, {"viewer_id": viewer_id})
+    found = np.unique(np.fromiter(rows, dtype=np.int64))
+    found.flags.writeable = False  # shared by the callers of this unit of work
+    if ctx.read_only:
+        ctx.memo[key] = found
+    return found
 
 
 def _third_without(
@@ -169,20 +183,47 @@ def mutual_connections(ctx: Ctx, viewer: Member, other: Member, req: PageRequest
     return Page([r[0] for r in rows], total, req.page, req.per_page)
 
 
+def _connected_among(ctx: Ctx, viewer: Member, others: Sequence[Member]) -> set[int]:
+    """Which of ``others`` are connected with ``viewer`` (one query; what
+    :func:`can_see_shared` asks of each member who keeps their connections private)."""
+    if not others:
+        return set()
+    lo = [o.id for o in others if o.id > viewer.id]
+    hi = [o.id for o in others if o.id < viewer.id]
+    rows = ctx.session.execute(
+        select(Connection.member_lo_id, Connection.member_hi_id).where(
+            or_(
+                and_(Connection.member_lo_id == viewer.id, Connection.member_hi_id.in_(lo)),
+                and_(Connection.member_hi_id == viewer.id, Connection.member_lo_id.in_(hi)),
+            )
+        )
+    )
+    return {hi_id if lo_id == viewer.id else lo_id for lo_id, hi_id in rows}
+
+
 def mutual_preview(
     ctx: Ctx, viewer: Member, members: Sequence[Member], *, per_member: int = 3
 ) -> dict[int, list[Member]]:
-    """Up to ``per_member`` shared connections' members for each of a page of members."""
+    """Up to ``per_member`` shared connections' members for each of a page of members:
+    the rule of :func:`can_see_shared` and of :func:`visible_ids`, asked once for the
+    whole page (a list of 20 cards makes at most two queries)."""
     eng = engine(ctx)
+    others = [m for m in members if m.id != viewer.id]
+    private = [m for m in others if m.connections_visibility == "only_me"]
+    connected = _connected_among(ctx, viewer, private)
     wanted: dict[int, list[int]] = {}
-    for m in members:
-        if m.id != viewer.id and can_see_shared(ctx, viewer, m):
+    for m in others:
+        if m.connections_visibility != "only_me" or m.id in connected:
             wanted[m.id] = eng.mutual(viewer.id, m.id, limit=per_member * 2).tolist()
     all_ids = {i for ids in wanted.values() for i in ids}
     if not all_ids:
         return {}
-    visible = visible_ids(ctx, viewer, all_ids)
-    by_id = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(visible)))}
+    stmt = select(Member).where(
+        Member.id.in_(all_ids),
+        Member.is_active.is_(True),
+        ~block_exists(viewer.id, Member.id),
+    )
+    by_id = {m.id: m for m in ctx.session.scalars(stmt)}
     return {mid: [by_id[i] for i in ids if i in by_id][:per_member] for mid, ids in wanted.items()}
 
 

@@ -24,7 +24,9 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -411,7 +413,7 @@ def messages(
     return Page([r[0] for r in reversed(rows)], total, req.page, req.per_page)
 
 
-def _mine(member_id: int):  # type: ignore[no-untyped-def]
+def _mine(member_id: int | ColumnElement[int]):  # type: ignore[no-untyped-def]
     other = case(
         (Conversation.member_lo_id == member_id, Conversation.member_hi_id),
         else_=Conversation.member_lo_id,
@@ -420,7 +422,7 @@ def _mine(member_id: int):  # type: ignore[no-untyped-def]
     return other, visible
 
 
-def _box_filter(member_id: int, box: Box):  # type: ignore[no-untyped-def]
+def _box_filter(member_id: int | ColumnElement[int], box: Box):  # type: ignore[no-untyped-def]
     if box == "requests":
         return and_(Conversation.status == "request", Conversation.requested_by_id != member_id)
     return or_(
@@ -474,23 +476,33 @@ def list_conversations(
     return Page(items, total, req.page, req.per_page)
 
 
-def unread_count(ctx: Ctx, member: Member) -> int:
-    """Unread messages across the inbox, plus message requests waiting for an answer."""
-    other_col, visible = _mine(member.id)
+def _unread() -> Select[int]:
+    """SQL: unread messages of the member ``member_id`` across the inbox, plus message
+    requests waiting for their answer."""
+    member_id = bindparam("member_id", type_=Conversation.member_lo_id.type)
+    other_col, visible = _mine(member_id)
     behind = case(
         (
-            Conversation.member_lo_id == member.id,
+            Conversation.member_lo_id == member_id,
             Conversation.last_seq - Conversation.lo_read_seq,
         ),
         else_=Conversation.last_seq - Conversation.hi_read_seq,
     )
-    stmt = select(func.coalesce(func.sum(behind), 0)).where(
+    return select(func.coalesce(func.sum(behind), 0)).where(
         visible,
-        or_(_box_filter(member.id, "inbox"), _box_filter(member.id, "requests")),
-        ~block_exists(member.id, other_col),
+        or_(_box_filter(member_id, "inbox"), _box_filter(member_id, "requests")),
+        ~block_exists(member_id, other_col),
         exists().where(Member.id == other_col, _shown(Member)),
     )
-    return int(ctx.session.scalar(stmt) or 0)
+
+
+#: Built once: the header's badge asks it on every page, with the other counts.
+UNREAD = _unread()
+
+
+def unread_count(ctx: Ctx, member: Member) -> int:
+    """Unread messages across the inbox, plus message requests waiting for an answer."""
+    return int(ctx.session.scalar(UNREAD, {"member_id": member.id}) or 0)
 
 
 def request_count(ctx: Ctx, member: Member) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, or_, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
@@ -76,7 +76,7 @@ def group_size(note: Notification) -> int:
     return int(note.detail) if note.detail.isdigit() else 1
 
 
-def _visible(member_id: int) -> ColumnElement[bool]:
+def _visible(member_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """Notifications whose actor the member has not blocked and is not blocked by,
     about no post or about a post the member may still read."""
     return (
@@ -89,13 +89,20 @@ def _visible(member_id: int) -> ColumnElement[bool]:
     )
 
 
-def unread_count(ctx: Ctx, member: Member) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Notification)
-        .where(_visible(member.id), Notification.read_at.is_(None))
+#: SQL: how many notifications of the member ``member_id`` are unread (built once: the
+#: header's badge asks it on every page, with the other counts).
+UNREAD: Select[int] = (
+    select(func.count())
+    .select_from(Notification)
+    .where(
+        _visible(bindparam("member_id", type_=Notification.member_id.type)),
+        Notification.read_at.is_(None),
     )
-    return int(ctx.session.scalar(stmt) or 0)
+)
+
+
+def unread_count(ctx: Ctx, member: Member) -> int:
+    return int(ctx.session.scalar(UNREAD, {"member_id": member.id}) or 0)
 
 
 def list_notifications(

@@ -28,6 +28,9 @@ from kith.errors import NotFound
 from kith.models import Connection, Contact, ContactTag, Member, Post
 from kith.uow import Ctx
 
+#: The reader: a member's id, or a bound parameter standing for one in a statement built once.
+Viewer = int | ColumnElement[int]
+
 POST_NOT_FOUND = "There is no such post, or it isn't shared with you."
 
 
@@ -35,14 +38,14 @@ def post_not_found() -> NotFound:
     return NotFound(POST_NOT_FOUND, code="post_not_found")
 
 
-def _connected(viewer_id: int, author: Any) -> ColumnElement[bool]:
+def _connected(viewer_id: Viewer, author: Any) -> ColumnElement[bool]:
     return or_(
         exists().where(Connection.member_lo_id == viewer_id, Connection.member_hi_id == author),
         exists().where(Connection.member_hi_id == viewer_id, Connection.member_lo_id == author),
     )
 
 
-def _own_audience(viewer_id: int, post: Any) -> ColumnElement[bool]:
+def _own_audience(viewer_id: Viewer, post: Any) -> ColumnElement[bool]:
     """``post`` (the Post class or an alias) is readable by ``viewer_id`` on its own
     terms, leaving reposts aside."""
     in_contacts = select(Contact.id).where(
@@ -75,7 +78,9 @@ def _own_audience(viewer_id: int, post: Any) -> ColumnElement[bool]:
     )
 
 
-def visible_to(viewer_id: int, post: type[Post] | AliasedClass[Post] = Post) -> ColumnElement[bool]:
+def visible_to(
+    viewer_id: Viewer, post: type[Post] | AliasedClass[Post] = Post
+) -> ColumnElement[bool]:
     """SQL: ``viewer_id`` may read ``post`` (and, for a repost, its original)."""
     original = aliased(Post)
     original_visible = (

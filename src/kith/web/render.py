@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup
+from sqlalchemy import Select, select
 
 from kith.clock import as_utc, day_text, month_text
 from kith.errors import Forbidden
@@ -109,27 +110,55 @@ class Nav:
 
 #: The header's badges, each a count that one domain owns.
 HeaderCount = Literal["pending_invitations", "unread_notifications", "unread_messages"]
-Counter = Callable[[Ctx, Member], int]
-_header_counts: dict[HeaderCount, Counter] = {}
 
 
-def register_header_count(name: HeaderCount, counter: Counter) -> None:
+def _no_params(_ctx: Ctx, _member: Member) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class CountQuery:
+    """A header badge's count as SQL, built once: a one-column SELECT whose bound
+    parameters are ``member_id`` (the member whose header it is) and what ``params``
+    gives for them. Every page shows the badges, and building the statements again
+    for each page cost more than running them."""
+
+    statement: Select[int]
+    params: Callable[[Ctx, Member], dict[str, Any]] = _no_params
+
+
+_header_counts: dict[HeaderCount, CountQuery] = {}
+_header_statements: dict[tuple[HeaderCount, ...], Select[Any]] = {}
+
+
+def register_header_count(name: HeaderCount, query: CountQuery) -> None:
     """Let the domain that owns a header badge's count fill it (registered where the
     app is assembled: ``web/`` imports no domain). A badge nobody fills shows nothing."""
-    _header_counts[name] = counter
+    _header_counts[name] = query
+    _header_statements.clear()
 
 
 def nav_for(ctx: Ctx, member: Member) -> Nav:
-    def count(name: HeaderCount) -> int:
-        counter = _header_counts.get(name)
-        return counter(ctx, member) if counter is not None else 0
-
+    """The header for ``member``: its badge counts asked in one statement (every page
+    shows them)."""
+    names = tuple(_header_counts)
+    counts: dict[str, int] = {}
+    if names:
+        statement = _header_statements.get(names)
+        if statement is None:
+            statement = select(*(_header_counts[n].statement.scalar_subquery() for n in names))
+            _header_statements[names] = statement
+        params: dict[str, Any] = {"member_id": member.id}
+        for name in names:
+            params.update(_header_counts[name].params(ctx, member))
+        row = ctx.session.execute(statement, params).one()
+        counts = {n: int(v or 0) for n, v in zip(names, row, strict=True)}
     return Nav(
         name=member.name,
         handle=member.handle,
-        pending_invitations=count("pending_invitations"),
-        unread_notifications=count("unread_notifications"),
-        unread_messages=count("unread_messages"),
+        pending_invitations=counts.get("pending_invitations", 0),
+        unread_notifications=counts.get("unread_notifications", 0),
+        unread_messages=counts.get("unread_messages", 0),
         is_admin=member.is_admin,
     )
 
@@ -283,6 +312,7 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "CSRF_REFUSAL",
+    "CountQuery",
     "HeaderCount",
     "KithDep",
     "MemberId",
