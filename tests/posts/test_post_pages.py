@@ -232,3 +232,21 @@ def test_edit_form_of_a_post_whose_tier_was_deleted_keeps_it_private(
     form = client.get(f"/posts/{made['id']}/edit")
     assert 'value="only_me" selected' in form.text
     assert "deleted" in page_text(client.get(f"/posts/{made['id']}").text)
+
+
+def test_post_image_routes_take_a_ceiling_per_image(kith: Kith) -> None:
+    from kith.app import ALBUM_PATHS, PHOTO_PATHS, UPLOAD_PATHS
+    from kith.web.limits import MULTIPART_SLACK, BodyLimitMiddleware
+
+    limits = BodyLimitMiddleware(
+        lambda *_: None,  # type: ignore[arg-type]
+        kith=kith,
+        upload_paths=UPLOAD_PATHS,
+        photo_paths=PHOTO_PATHS,
+        album_paths=ALBUM_PATHS,
+    )
+    per_image = kith.settings.photo_max_mb * 2**20
+    for path in ("/posts", "/api/v1/posts/12/images"):
+        assert limits.limit({"path": path}) == 4 * per_image + MULTIPART_SLACK
+    for path in ("/posts/12/edit", "/api/v1/posts", "/api/v1/posts/12"):
+        assert limits.limit({"path": path}) == kith.settings.request_max_bytes
