@@ -17,6 +17,7 @@ from kith.notifications.service import list_notifications, mark_read, unread_cou
 from kith.pagination import PageRequest
 from kith.posts import engagement as eng
 from kith.posts import reactors as who
+from kith.posts.views import post_cards
 from kith.relationships.records import set_tier
 from kith.relationships.tiers_tags import create_tier
 from kith.runtime import Kith
@@ -270,6 +271,11 @@ def test_who_reacted_lists_the_first_degree_first(kith: Kith) -> None:
         assert fay_view == {post.id: f"{ana.name} and 3 others"}
         dee_view = who.reaction_headlines(ctx, ctx.session.get_one(Member, dee.id), [card_post])
         assert dee_view == {post.id: f"{viewer.name} and 3 others"}
+        # The cards every list draws carry the same line and the kinds, most used first.
+        (card,) = post_cards(ctx, ctx.session.get_one(Member, fay.id), [card_post])
+        assert card.reaction_headline == f"{ana.name} and 3 others"
+        assert card.reaction_kinds[0] == "like"
+        assert sorted(card.reaction_kinds) == ["celebrate", "like", "love"]
 
 
 def test_engaging_with_a_connections_post_is_the_days_interaction(

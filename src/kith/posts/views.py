@@ -32,6 +32,7 @@ from kith.graph.service import Badge, badges
 from kith.models import Member, Post, PostImage, PostMention, Reaction, Tag, Tier
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
+from kith.posts.reactors import reaction_headlines, reaction_kinds
 from kith.posts.service import Audience
 from kith.posts.text import render
 from kith.relationships.tiers_tags import list_tags, list_tiers
@@ -96,6 +97,8 @@ class PostCard:
     comment_count: int
     repost_count: int
     my_reaction: str | None
+    reaction_headline: str  # who reacted, in a few words ("Ana Silva and 12 others")
+    reaction_kinds: list[str]  # the kinds of reaction on it, most used first
     original: PostCard | None  # the post a repost shares
     created_at: datetime
     edited_at: datetime | None
@@ -178,6 +181,8 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
         "reactions": reactions,
         "mentioned": mentioned,
         "names": names,
+        "headlines": reaction_headlines(ctx, viewer, every),
+        "kinds": reaction_kinds(ctx, [p.id for p in every if p.reaction_count]),
     }
 
 
@@ -204,6 +209,8 @@ def _card(viewer: Member, post: Post, data: dict[str, Any], original: PostCard |
         comment_count=post.comment_count,
         repost_count=post.repost_count,
         my_reaction=data["reactions"].get(post.id),
+        reaction_headline=data["headlines"].get(post.id, ""),
+        reaction_kinds=data["kinds"].get(post.id, []),
         original=original,
         created_at=post.created_at,
         edited_at=post.edited_at,
