@@ -8,7 +8,9 @@ import re
 
 from fastapi.testclient import TestClient
 
+from kith.posts import engagement as engage
 from kith.posts.audience import POST_NOT_FOUND
+from kith.posts.service import Audience, Draft, create_post
 from kith.runtime import Kith
 from kith.uow import Ctx
 from tests.fixtures.factories import bearer, connect, make_member
@@ -138,6 +140,67 @@ def test_activity_pages_by_cursor_and_the_profile_part(
     # One's own activity page has the compose box.
     sign_in_as(client, ctx, ana)
     assert 'action="/posts"' in client.get("/in/ana-busy/activity").text
+
+
+def test_activity_comments_and_reactions_page_and_api(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    ana = make_member(ctx, "Ana", "Ruiz", handle="ana-poster")
+    ben = make_member(ctx, "Ben", handle="ben-engaged")
+    vic = make_member(ctx, "Vic", handle="vic-stranger")
+    connect(ctx, ana, ben)
+    open_post = create_post(ctx, ana, Draft("Open to all"))
+    closed_post = create_post(ctx, ana, Draft("Close friends", Audience("connections")))
+    engage.react(ctx, ben, open_post.id, "insightful")
+    for i in range(25):
+        kith.clock.advance(minutes=1)  # type: ignore[attr-defined]
+        engage.add_comment(ctx, ben, open_post.id, f"Word {i}")
+    kith.clock.advance(minutes=1)  # type: ignore[attr-defined]
+    engage.add_comment(ctx, ben, closed_post.id, "Only for Ana's connections")
+
+    # Vic sees what Ben did on the public post only, page by page.
+    seen: list[str] = []
+    base = f"{API}/members/ben-engaged/activity/engagement?per_page=10"
+    url = base
+    while True:
+        page = client.get(url, headers=bearer(ctx, vic)).json()
+        seen += [item["body"] or item["reaction"] for item in page["items"]]
+        if not page["next_cursor"]:
+            break
+        url = f"{base}&cursor={page['next_cursor']}"
+    assert seen == [f"Word {i}" for i in reversed(range(25))] + ["insightful"]
+    mine = client.get(f"{API}/members/ben-engaged/activity/engagement", headers=bearer(ctx, ben))
+    assert mine.json()["items"][0]["body"] == "Only for Ana's connections"
+    refused(
+        client.get(
+            f"{API}/members/ben-engaged/activity/engagement?cursor=x", headers=bearer(ctx, vic)
+        ),
+        422,
+        "invalid_cursor",
+    )
+
+    sign_in_as(client, ctx, vic)
+    first = client.get("/in/ben-engaged/activity?show=engagement")
+    assert first.status_code == 200
+    shown = page_text(first.text)
+    assert "Ben commented on Ana Ruiz’s post" in shown
+    assert "Word 24" in shown
+    assert "Only for Ana" not in shown
+    assert 'aria-current="page">Comments and reactions<' in first.text
+    older = re.search(
+        r'href="(/in/ben-engaged/activity\?show=engagement&amp;cursor=[^"]+)"', first.text
+    )
+    assert older is not None
+    second = page_text(client.get(older.group(1).replace("&amp;", "&")).text)
+    assert "Ben reacted Insightful to Ana Ruiz’s post" in second
+    assert "Word 24" not in second
+    sign_in_as(client, ctx, ana)
+    own = page_text(client.get("/in/ana-poster/activity?show=engagement").text)
+    assert "Your comments and reactions will appear here." in own
+    sign_in_as(client, ctx, ben)
+    assert "You commented on Ana Ruiz’s post" in page_text(
+        client.get("/in/ben-engaged/activity?show=engagement").text
+    )
 
 
 def test_images_endpoint_and_refusals(client: TestClient, ctx: Ctx) -> None:

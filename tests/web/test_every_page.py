@@ -63,6 +63,7 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("delete-post", "/posts/{own_post}/delete", True, 200),
     ("activity", "/in/{friend}/activity", True, 200),
     ("own-activity", "/in/{me}/activity", True, 200),
+    ("engagement-activity", "/in/{me}/activity?show=engagement", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.

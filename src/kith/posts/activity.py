@@ -15,9 +15,18 @@ from kith.members.service import view_member
 from kith.models import Member, Post
 from kith.posts.audience import visible_to
 from kith.posts.cursor import Cursor, older_than
+from kith.posts.engagement import ActivityItem, activity_items
+from kith.posts.text import first_words
 from kith.uow import Ctx
 
-__all__ = ["ActivityPage", "activity_preview", "latest_post", "member_activity"]
+__all__ = [
+    "ActivityPage",
+    "EngagementPage",
+    "activity_preview",
+    "latest_post",
+    "member_activity",
+    "member_engagement",
+]
 
 #: The most items one page of activity may hold.
 MAX_LIMIT = 100
@@ -53,6 +62,34 @@ def member_activity(
     return ActivityPage(member, posts, following)
 
 
+@dataclass(frozen=True, slots=True)
+class EngagementPage:
+    member: Member
+    items: list[ActivityItem]
+    posts: dict[int, Post]  # the posts the items are on
+    next: Cursor | None
+
+
+def member_engagement(
+    ctx: Ctx, viewer: Member, handle: str, *, before: Cursor | None = None, limit: int = 20
+) -> EngagementPage:
+    """One page of ``handle``'s comments and reactions on posts ``viewer`` may read,
+    newest first."""
+    member = view_member(ctx, viewer, handle)
+    limit = _limit(limit)
+    items = activity_items(ctx, viewer, member, before, limit + 1)
+    more = len(items) > limit
+    items = items[:limit]
+    wanted = {i.post_id for i in items}
+    posts = (
+        {p.id: p for p in ctx.session.scalars(select(Post).where(Post.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    following = Cursor(items[-1].at, items[-1].id) if more and items else None
+    return EngagementPage(member, items, posts, following)
+
+
 def latest_post(ctx: Ctx, viewer: Member, member: Member) -> Post | None:
     """The member's newest post that ``viewer`` may read (the profile's Activity part)."""
     return ctx.session.scalar(
@@ -73,9 +110,7 @@ def activity_preview(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]
     post = latest_post(ctx, viewer, member)
     latest = None
     if post is not None:
-        words = " ".join(post.body.split())
-        if len(words) > PREVIEW_LENGTH:
-            words = words[: PREVIEW_LENGTH - 1].rstrip() + "…"
+        words = first_words(post.body, PREVIEW_LENGTH)
         if not words:
             words = "Shared a post" if post.repost_of_id is not None else "Shared images"
         latest = {"text": words, "at": post.created_at, "url": f"/posts/{post.id}"}

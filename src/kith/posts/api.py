@@ -14,6 +14,8 @@ from kith.posts.cursor import Cursor
 from kith.posts.schemas import (
     ActivityOut,
     CursorParam,
+    EngagementItemOut,
+    EngagementOut,
     PostId,
     PostIn,
     PostOut,
@@ -129,5 +131,40 @@ def member_activity(
         cards = post_cards(ctx, viewer, page.posts)
         return ActivityOut(
             items=[PostOut.of(c) for c in cards],
+            next_cursor=page.next.encode() if page.next else None,
+        )
+
+
+@router.get("/members/{handle}/activity/engagement")
+def member_engagement(
+    handle: str,
+    kith: KithDep,
+    member_id: ApiMemberId,
+    cursor: CursorParam = None,
+    per_page: PerPage = None,
+) -> EngagementOut:
+    """A member's comments and reactions on posts you may read, newest first; follow
+    `next_cursor` for older ones."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        page = activity.member_engagement(
+            ctx,
+            viewer,
+            handle,
+            before=Cursor.parse(cursor),
+            limit=per_page or ctx.settings.page_size,
+        )
+        return EngagementOut(
+            items=[
+                EngagementItemOut(
+                    kind=i.kind,
+                    at=i.at,
+                    post_id=i.post_id,
+                    comment_id=i.comment.id if i.comment is not None else None,
+                    body=i.comment.body if i.comment is not None else None,
+                    reaction=i.reaction,
+                )
+                for i in page.items
+            ],
             next_cursor=page.next.encode() if page.next else None,
         )

@@ -36,6 +36,7 @@ from kith.errors import Conflict, Forbidden, Invalid, NotFound
 from kith.models import REACTIONS, Comment, Member, Post, Reaction
 from kith.notifications.service import notify, notify_grouped
 from kith.posts.audience import post_not_found, visible_post, visible_to
+from kith.posts.cursor import Cursor, older_than
 from kith.posts.service import Audience, check_audience, check_body
 from kith.relationships.interactions import record_engagement_interaction
 from kith.uow import Ctx
@@ -451,13 +452,15 @@ class ActivityItem:
     post_id: int
     comment: Comment | None = None
     reaction: str | None = None
+    id: int = 0  # the comment's or the reaction's own id (with ``at``, the cursor)
 
 
 def activity_items(
-    ctx: Ctx, viewer: Member, member: Member, before: datetime | None, limit: int
+    ctx: Ctx, viewer: Member, member: Member, before: datetime | Cursor | None, limit: int
 ) -> list[ActivityItem]:
     """``member``'s comments and reactions on posts ``viewer`` may read, newest first,
-    older than ``before`` when given (at most ``limit``)."""
+    older than ``before`` when given (a time, or the cursor of the last item shown: its
+    time and its comment's or reaction's id), at most ``limit``."""
     if viewer.id != member.id and blocked_between(ctx.session, viewer.id, member.id):
         return []
     comments = (
@@ -474,18 +477,21 @@ def activity_items(
         .order_by(Reaction.created_at.desc(), Reaction.id.desc())
         .limit(limit)
     )
-    if before is not None:
+    if isinstance(before, Cursor):
+        comments = comments.where(older_than(before, Comment.created_at, Comment.id))
+        reactions = reactions.where(older_than(before, Reaction.created_at, Reaction.id))
+    elif before is not None:
         comments = comments.where(Comment.created_at < before)
         reactions = reactions.where(Reaction.created_at < before)
     items = [
-        ActivityItem("comment", c.created_at, c.post_id, comment=c)
+        ActivityItem("comment", c.created_at, c.post_id, comment=c, id=c.id)
         for c in ctx.session.scalars(comments)
     ]
     items += [
-        ActivityItem("reaction", r.created_at, r.post_id or 0, reaction=r.kind)
+        ActivityItem("reaction", r.created_at, r.post_id or 0, reaction=r.kind, id=r.id)
         for r in ctx.session.scalars(reactions)
     ]
-    items.sort(key=lambda i: i.at, reverse=True)
+    items.sort(key=lambda i: (i.at, i.id), reverse=True)
     return items[:limit]
 
 

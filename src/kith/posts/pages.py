@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from kith.errors import KithError
@@ -17,7 +18,9 @@ from kith.models import Member
 from kith.posts import activity, images, service, views
 from kith.posts.audience import visible_post
 from kith.posts.cursor import Cursor
+from kith.posts.engagement import REACTION_LABELS
 from kith.posts.schemas import CursorParam, PostId
+from kith.posts.text import first_words
 from kith.runtime import Kith
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
@@ -202,9 +205,13 @@ def member_activity(
     member_id: MemberId,
     cursor: CursorParam = None,
     deleted: bool = False,
+    show: str = "posts",
 ) -> Response:
-    """A member's posts and reposts that the viewer may read, newest first; one's own
-    activity page has the compose box."""
+    """A member's posts and reposts that the viewer may read, newest first, or with
+    ``show=engagement`` their comments and reactions on posts the viewer may read; one's
+    own activity page has the compose box."""
+    if show == "engagement":
+        return _engagement_page(request, handle, kith, member_id, cursor)
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         page = activity.member_activity(
@@ -224,8 +231,58 @@ def member_activity(
             else "",
             "first_page": cursor is None,
             "deleted": deleted,
+            "show": "posts",
         }
         if context["own"]:
             context |= views.compose_context(ctx, viewer, next_path=f"/in/{member.handle}/activity")
+        nav = nav_for(ctx, viewer)
+    return render(request, "posts/activity.html", context, nav=nav)
+
+
+def _engagement_page(
+    request: Request, handle: str, kith: Kith, member_id: int, cursor: str | None
+) -> Response:
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        page = activity.member_engagement(
+            ctx, viewer, handle, before=Cursor.parse(cursor), limit=ACTIVITY_PAGE
+        )
+        member = page.member
+        authors = {
+            m.id: m
+            for m in ctx.session.scalars(
+                select(Member).where(Member.id.in_({p.author_id for p in page.posts.values()}))
+            )
+        }
+        items = []
+        for item in page.items:
+            post = page.posts[item.post_id]
+            author = authors[post.author_id]
+            items.append(
+                {
+                    "kind": item.kind,
+                    "at": item.at,
+                    "url": f"/posts/{post.id}"
+                    + (f"#comment-{item.comment.id}" if item.comment is not None else ""),
+                    "text": item.comment.body if item.comment is not None else "",
+                    "reaction": REACTION_LABELS.get(item.reaction or "", ""),
+                    "whose": "your" if author.id == viewer.id else f"{author.name}’s",
+                    "post_words": first_words(post.body),
+                }
+            )
+        context: dict[str, Any] = {
+            "member": {
+                "name": member.name,
+                "handle": member.handle,
+                "first_name": member.first_name,
+            },
+            "own": member.id == viewer.id,
+            "show": "engagement",
+            "items": items,
+            "next": f"/in/{member.handle}/activity?show=engagement&cursor={page.next.encode()}"
+            if page.next
+            else "",
+            "first_page": cursor is None,
+        }
         nav = nav_for(ctx, viewer)
     return render(request, "posts/activity.html", context, nav=nav)

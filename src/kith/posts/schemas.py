@@ -124,3 +124,17 @@ class PostOut(BaseModel):
 class ActivityOut(BaseModel):
     items: list[PostOut]
     next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page")
+
+
+class EngagementItemOut(BaseModel):
+    kind: str = Field(description="comment or reaction")
+    at: datetime
+    post_id: int = Field(description="The post commented on or reacted to")
+    comment_id: int | None = Field(None, description="The comment (for a comment)")
+    body: str | None = Field(None, description="The comment's text (for a comment)")
+    reaction: str | None = Field(None, description="The reaction's kind (for a reaction)")
+
+
+class EngagementOut(BaseModel):
+    items: list[EngagementItemOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page")

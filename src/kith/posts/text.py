@@ -27,7 +27,7 @@ from collections.abc import Collection
 
 from markupsafe import Markup, escape
 
-__all__ = ["MENTION", "mentions", "render"]
+__all__ = ["MENTION", "first_words", "mentions", "render"]
 
 #: ``@handle``: a handle's shape (kith.accounts.service.HANDLE_RE), not preceded by a
 #: word character, ``@``, ``/`` or ``.`` (an email address or a path is not a mention).
@@ -88,3 +88,15 @@ def render(body: str, mentioned: Collection[str]) -> Markup:
             out.append(escape(match.group(0)))
     out.append(escape(body[last:]))
     return Markup("").join(out)
+
+
+def first_words(body: str, limit: int = 120) -> str:
+    """``body`` on one line, cut at ``limit`` characters with an ellipsis.
+
+    >>> first_words("Hello\\n  world, and more", 12)
+    'Hello world…'
+    """
+    words = " ".join(body.split())
+    if len(words) > limit:
+        words = words[: limit - 1].rstrip(" ,;:") + "…"
+    return words
