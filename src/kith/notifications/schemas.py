@@ -20,6 +20,9 @@ class NotificationOut(BaseModel):
     kind: str
     actor: MemberSummary | None
     invitation_id: int | None
+    post_id: int | None = None
+    comment_id: int | None = None
+    detail: str = ""
     created_at: datetime
     read: bool
 
@@ -31,6 +34,9 @@ class NotificationOut(BaseModel):
             kind=n.kind,
             actor=actor,
             invitation_id=n.invitation_id,
+            post_id=n.post_id,
+            comment_id=n.comment_id,
+            detail=n.detail,
             created_at=n.created_at,
             read=n.read_at is not None,
         )

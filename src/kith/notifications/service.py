@@ -10,11 +10,25 @@ from kith.models import Member, Notification
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.uow import Ctx
 
-KINDS = ("invitation_received", "invitation_accepted", "new_follower", "contact_joined")
+KINDS = (
+    "invitation_received",
+    "invitation_accepted",
+    "new_follower",
+    "contact_joined",
+    "post_removed",
+)
 
 
 def notify(
-    ctx: Ctx, member_id: int, kind: str, *, actor_id: int | None, invitation_id: int | None = None
+    ctx: Ctx,
+    member_id: int,
+    kind: str,
+    *,
+    actor_id: int | None,
+    invitation_id: int | None = None,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+    detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
     note = Notification(
@@ -22,6 +36,9 @@ def notify(
         kind=kind,
         actor_id=actor_id,
         invitation_id=invitation_id,
+        post_id=post_id,
+        comment_id=comment_id,
+        detail=detail,
         created_at=ctx.clock.now(),
     )
     ctx.session.add(note)
