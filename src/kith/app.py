@@ -41,6 +41,9 @@ from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
+from kith.posts import impressions
+from kith.posts.insights_api import router as post_insights_api
+from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.reports_api import router as reports_api
 from kith.posts.reports_pages import router as reports_pages
 from kith.relationships.api import router as relationships_api
@@ -73,6 +76,7 @@ API_ROUTERS = (
     insights_api,
     portability_api,
     imports_api,
+    post_insights_api,
     reports_api,
 )
 PAGE_ROUTERS = (
@@ -90,6 +94,7 @@ PAGE_ROUTERS = (
     insights_pages,
     portability_downloads,
     portability_pages,
+    post_insights_pages,
     reports_pages,
 )
 
@@ -189,7 +194,10 @@ def create_app(kith: Kith | None = None) -> FastAPI:
             refresher = CommunityRefresher(runtime)
             refresher.start()
         app.state.insights_refresher = refresher
+        if not runtime.db.bound:
+            impressions.start(runtime)
         yield
+        impressions.stop(runtime)  # writes the views counted since the last flush
         if refresher is not None:
             refresher.stop()
         runtime.live.stop()
