@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
-from kith.models import Member, Notification
+from kith.models import Member, Notification, Post
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.posts.audience import visible_to
 from kith.uow import Ctx
 
 KINDS = (
@@ -15,6 +16,7 @@ KINDS = (
     "invitation_accepted",
     "new_follower",
     "contact_joined",
+    "post_mention",
     "post_removed",
 )
 
@@ -46,9 +48,17 @@ def notify(
     return note
 
 
-def _visible(member_id: int):  # type: ignore[no-untyped-def]
-    """Notifications whose actor the member has not blocked and is not blocked by."""
-    return (Notification.member_id == member_id) & ~block_exists(member_id, Notification.actor_id)
+def _visible(member_id: int) -> ColumnElement[bool]:
+    """Notifications whose actor the member has not blocked and is not blocked by,
+    about no post or about a post the member may still read."""
+    return (
+        (Notification.member_id == member_id)
+        & ~block_exists(member_id, Notification.actor_id)
+        & or_(
+            Notification.post_id.is_(None),
+            exists().where(Post.id == Notification.post_id, visible_to(member_id)),
+        )
+    )
 
 
 def unread_count(ctx: Ctx, member: Member) -> int:
