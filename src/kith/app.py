@@ -42,6 +42,7 @@ from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
 from kith.posts import impressions
+from kith.posts.engagement_api import router as engagement_api
 from kith.posts.insights_api import router as post_insights_api
 from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.reports_api import router as reports_api
@@ -76,6 +77,7 @@ API_ROUTERS = (
     insights_api,
     portability_api,
     imports_api,
+    engagement_api,
     post_insights_api,
     reports_api,
 )

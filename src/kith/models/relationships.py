@@ -188,7 +188,8 @@ class ContactNote(Base):
 
 class Interaction(Base):
     """An entry in the interaction log: ``kind`` meeting, call or event (logged by the
-    owner), or message (automatic: one entry per day and conversation, counted)."""
+    owner), or automatic: one entry per day and person, counted, of kind message,
+    engagement (comments and reactions on their posts) or mixed (both that day)."""
 
     __tablename__ = "interactions"
     __table_args__ = (

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kith.members.schemas import MemberSummary
 from kith.models import Notification
+from kith.notifications.service import group_size
 from kith.web.paging import Paged
 from kith.web.params import id_path
 
@@ -22,7 +23,10 @@ class NotificationOut(BaseModel):
     invitation_id: int | None
     post_id: int | None = None
     comment_id: int | None = None
-    detail: str = ""
+    count: int = Field(1, description="For post_reaction: how many members it stands for")
+    detail: str = Field(
+        "", description="For post_removed: which post or comment, by its first words"
+    )
     created_at: datetime
     read: bool
 
@@ -36,7 +40,8 @@ class NotificationOut(BaseModel):
             invitation_id=n.invitation_id,
             post_id=n.post_id,
             comment_id=n.comment_id,
-            detail=n.detail,
+            count=group_size(n),
+            detail=n.detail if n.kind == "post_removed" else "",
             created_at=n.created_at,
             read=n.read_at is not None,
         )

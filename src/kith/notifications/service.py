@@ -17,6 +17,12 @@ KINDS = (
     "new_follower",
     "contact_joined",
     "post_mention",
+    # On the member's posts and comments (post_reaction is grouped per post while unread).
+    "post_comment",
+    "comment_reply",
+    "post_repost",
+    "post_reaction",
+    # An administrator removed the member's post or comment (``detail`` names it).
     "post_removed",
 )
 
@@ -46,6 +52,32 @@ def notify(
     ctx.session.add(note)
     ctx.session.flush()
     return note
+
+
+def notify_grouped(ctx: Ctx, member_id: int, kind: str, *, actor_id: int, post_id: int) -> None:
+    """One unread notification per post and kind: a new actor joins the group (they
+    become its actor and ``detail`` counts everyone in it) until the member reads it.
+    The caller holds the post's row lock, so the group is found or made once."""
+    note = ctx.session.scalar(
+        select(Notification).where(
+            Notification.member_id == member_id,
+            Notification.kind == kind,
+            Notification.post_id == post_id,
+            Notification.read_at.is_(None),
+        )
+    )
+    if note is None:
+        notify(ctx, member_id, kind, actor_id=actor_id, post_id=post_id).detail = "1"
+    elif note.actor_id != actor_id:
+        note.detail = str(group_size(note) + 1)
+        note.actor_id = actor_id
+        note.created_at = ctx.clock.now()
+    ctx.session.flush()
+
+
+def group_size(note: Notification) -> int:
+    """How many actors a grouped notification stands for (1 for any other)."""
+    return int(note.detail) if note.detail.isdigit() else 1
 
 
 def _visible(member_id: int) -> ColumnElement[bool]:

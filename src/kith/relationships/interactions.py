@@ -1,5 +1,6 @@
 """The interaction log with a person: meetings, calls and events the owner logs, and
-one automatic entry a day for messages; each moves the person's last interaction."""
+one automatic entry a day for messages, comments and reactions on their posts; each
+moves the person's last interaction."""
 
 from __future__ import annotations
 
@@ -103,8 +104,21 @@ def record_message_interaction(ctx: Ctx, owner_id: int, other_id: int, when: dat
     """A message between the two: the owner's last interaction moves, and the log gets
     (or counts up) one automatic entry for the day."""
     contact = record_about(ctx, owner_id, other_id)
-    _touch(contact, when)
     contact.last_message_at = when
+    _automatic_entry(ctx, contact, when, "message")
+
+
+def record_engagement_interaction(ctx: Ctx, owner_id: int, other_id: int, when: datetime) -> None:
+    """The owner commented on or reacted to the other's post: the owner's last
+    interaction moves, and the day's automatic entry counts it."""
+    _automatic_entry(ctx, record_about(ctx, owner_id, other_id), when, "engagement")
+
+
+def _automatic_entry(ctx: Ctx, contact: Contact, when: datetime, kind: str) -> None:
+    """The one automatic entry of the day, created or counted up. Its kind is
+    ``message``, ``engagement`` (comments and reactions), or ``mixed`` for a day with
+    both. Callers hold the owner's member lock, so the day's entry is created once."""
+    _touch(contact, when)
     contact.snoozed_until = None
     day = when.date()
     entry = ctx.session.scalar(
@@ -118,7 +132,7 @@ def record_message_interaction(ctx: Ctx, owner_id: int, other_id: int, when: dat
         ctx.session.add(
             Interaction(
                 contact_id=contact.id,
-                kind="message",
+                kind=kind,
                 note="",
                 occurred_at=when,
                 day=day,
@@ -129,7 +143,9 @@ def record_message_interaction(ctx: Ctx, owner_id: int, other_id: int, when: dat
         )
     else:
         entry.count += 1
-        entry.occurred_at = when
+        entry.occurred_at = max(entry.occurred_at, when)
+        if entry.kind != kind:
+            entry.kind = "mixed"
     ctx.session.flush()
 
 

@@ -132,7 +132,9 @@ class InteractionOut(BaseModel):
     kind: str
     note: str
     occurred_at: datetime
-    automatic: bool = Field(description="True for the daily entries made by messages")
+    automatic: bool = Field(
+        description="True for the daily entries made by messages, comments and reactions"
+    )
     count: int
 
     @classmethod
