@@ -6,10 +6,10 @@ with ``count = count - n`` so that reactions and comments made at the same momen
 others keep their own increments. A post's ``comment_count`` counts its comments and
 their replies.
 
-- :func:`delete_post` and :func:`delete_comment`: one item (an administrator's
-  removal);
-- :func:`delete_member_content`: everything one member wrote or reacted (their
-  account is deleted), set-wise.
+:func:`delete_member_content` takes everything one member wrote or reacted when
+their account is deleted, set-wise (a member with thousands of reactions goes in a
+few statements); one post or comment is deleted by its own service
+(:func:`kith.posts.service.delete_post`, :func:`kith.posts.engagement.delete_comment`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from kith.models import (
     PostMention,
     Reaction,
 )
+from kith.posts import images
 from kith.uow import Ctx
 
-__all__ = ["delete_comment", "delete_member_content", "delete_post"]
+__all__ = ["delete_member_content"]
 
 
 def _lower(ctx: Ctx, column: Any, by: Mapping[int, int]) -> None:
@@ -55,39 +56,6 @@ def _lower(ctx: Ctx, column: Any, by: Mapping[int, int]) -> None:
 def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
-
-
-def delete_post(ctx: Ctx, post_id: int) -> None:
-    """Delete a post with its images, comments, reactions and the reposts of it; a
-    repost lowers its original's repost count."""
-    original = ctx.session.scalar(select(Post.repost_of_id).where(Post.id == post_id))
-    if original is not None:
-        _lower(ctx, Post.repost_count, {original: 1})
-    ctx.session.execute(
-        delete(Post).where(Post.id == post_id).execution_options(synchronize_session=False)
-    )
-    ctx.session.expire_all()
-
-
-def delete_comment(ctx: Ctx, comment_id: int) -> None:
-    """Delete a comment with its replies and reactions: its post loses the comment and
-    its replies, its parent (for a reply) one reply."""
-    row = ctx.session.execute(
-        select(Comment.post_id, Comment.parent_id).where(Comment.id == comment_id)
-    ).first()
-    if row is None:
-        return
-    post_id, parent_id = row
-    replies = len(
-        ctx.session.scalars(select(Comment.id).where(Comment.parent_id == comment_id)).all()
-    )
-    _lower(ctx, Post.comment_count, {post_id: 1 + replies})
-    if parent_id is not None:
-        _lower(ctx, Comment.reply_count, {parent_id: 1})
-    ctx.session.execute(
-        delete(Comment).where(Comment.id == comment_id).execution_options(synchronize_session=False)
-    )
-    ctx.session.expire_all()
 
 
 def delete_member_content(ctx: Ctx, member_id: int) -> None:
@@ -169,20 +137,13 @@ def delete_member_content(ctx: Ctx, member_id: int) -> None:
         delete(FeedFewer).where(or_(FeedFewer.member_id == m, FeedFewer.author_id == m))
     )
     # Reposts of their posts go first, then their own posts (with images, comments,
-    # reactions on them, by the foreign keys' cascades).
+    # reactions on them, by the foreign keys' cascades); image files after the commit.
     for chunk in _chunks(sorted(own_posts)):
+        gone = select(Post.id).where(or_(Post.id.in_(chunk), Post.repost_of_id.in_(chunk)))
+        images.release(
+            ctx, list(session.scalars(select(PostImage).where(PostImage.post_id.in_(gone))))
+        )
         session.execute(delete(Post).where(Post.repost_of_id.in_(chunk)))
         session.execute(delete(PostImage).where(PostImage.post_id.in_(chunk)))
         session.execute(delete(Post).where(Post.id.in_(chunk)))
     session.expire_all()
-
-
-def media_keys(ctx: Ctx, member_id: int) -> list[str]:
-    """The image files of a member's posts (to release after their posts are gone)."""
-    return list(
-        ctx.session.scalars(
-            select(PostImage.media_key)
-            .join(Post, Post.id == PostImage.post_id)
-            .where(Post.author_id == member_id)
-        )
-    )

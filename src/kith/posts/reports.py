@@ -30,19 +30,15 @@ from kith.models import (
 )
 from kith.notifications.service import notify
 from kith.pagination import Page, PageRequest
-from kith.posts import removal
 from kith.posts.audience import visible_post
+from kith.posts.engagement import comment_not_found, delete_comment
+from kith.posts.engagement import visible_comment as readable_comment
+from kith.posts.service import delete_post
 from kith.uow import Ctx
 
 Subject = Literal["post", "comment"]
 DETAIL_MAX = 1000
 EXCERPT_WORDS = 8
-
-COMMENT_NOT_FOUND = "There is no such comment, or it isn't shared with you."
-
-
-def comment_not_found() -> NotFound:
-    return NotFound(COMMENT_NOT_FOUND, code="comment_not_found")
 
 
 def report_not_found(subject: str = "item") -> NotFound:
@@ -80,10 +76,7 @@ def _named(subject: Subject, body: str) -> str:
 # --------------------------------------------------------------------------- reporting
 def visible_comment(ctx: Ctx, viewer_id: int, comment_id: int) -> Comment:
     """A comment whose post ``viewer_id`` may read, by an author neither has blocked."""
-    comment = ctx.session.get(Comment, comment_id)
-    if comment is None:
-        raise comment_not_found()
-    visible_post(ctx, viewer_id, comment.post_id)  # post_not_found when the post is hidden
+    comment, _post = readable_comment(ctx, viewer_id, comment_id)
     if blocked_between(ctx.session, viewer_id, comment.author_id):
         raise comment_not_found()
     return comment
@@ -301,11 +294,14 @@ def remove(ctx: Ctx, admin: Member, subject: Subject, item_id: int) -> Moderatio
     item = reported_item(ctx, admin, subject, item_id)
     _resolve(ctx, admin, item, "removed")
     action = _record(ctx, admin, "removed", item)
+    # The services' own deletions, on the standing of whoever may delete the item
+    # (its author for a post; the post's author, who may delete any comment on it).
     if subject == "post":
-        removal.delete_post(ctx, item.id)
+        delete_post(ctx, item.author, item.id)
         notify(ctx, item.author.id, "post_removed", actor_id=None, detail=_named("post", item.body))
     else:
-        removal.delete_comment(ctx, item.id)
+        post_author = ctx.session.get_one(Post, item.post_id).author
+        delete_comment(ctx, post_author, item.id)
         notify(
             ctx,
             item.author.id,
