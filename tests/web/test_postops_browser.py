@@ -27,7 +27,8 @@ def _checked(page: object, url: str, width: int) -> list[str]:
 
     assert isinstance(page, Page)
     response = page.goto(url)
-    assert response is not None and response.status == 200, url
+    assert response is not None
+    assert response.status == 200, url
     problems = axe_violations(page)
     if width == PHONE:
         page.set_viewport_size({"width": SMALLEST, "height": 900})
