@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -42,9 +43,11 @@ from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
 from kith.posts import impressions
+from kith.posts.api import router as posts_api
 from kith.posts.engagement_api import router as engagement_api
 from kith.posts.insights_api import router as post_insights_api
 from kith.posts.insights_pages import router as post_insights_pages
+from kith.posts.pages import router as posts_pages
 from kith.posts.reports_api import router as reports_api
 from kith.posts.reports_pages import router as reports_pages
 from kith.relationships.api import router as relationships_api
@@ -73,6 +76,7 @@ API_ROUTERS = (
     graph_api,
     search_api,
     messaging_api,
+    posts_api,
     relationships_api,
     insights_api,
     portability_api,
@@ -92,6 +96,7 @@ PAGE_ROUTERS = (
     graph_pages,
     search_pages,
     messaging_pages,
+    posts_pages,
     relationships_pages,
     insights_pages,
     portability_downloads,
@@ -104,6 +109,8 @@ PAGE_ROUTERS = (
 UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
 # The routes that take a picture: their body ceiling is KITH_PHOTO_MAX_MB.
 PHOTO_PATHS = frozenset({"/api/v1/me/photo", "/api/v1/me/cover", "/me/photo", "/me/cover"})
+# The routes that take a post's images: KITH_PHOTO_MAX_MB for each of KITH_POST_MAX_IMAGES.
+ALBUM_PATHS = re.compile(r"/posts|/api/v1/posts/\d+/images")
 
 # Swagger UI from vendored files, started by a script file (the pages' policy
 # allows no inline script).
@@ -233,7 +240,11 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     install_pages(app, PAGE_ROUTERS)
     app.add_middleware(RetryMiddleware)
     app.add_middleware(
-        BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS, photo_paths=PHOTO_PATHS
+        BodyLimitMiddleware,
+        kith=runtime,
+        upload_paths=UPLOAD_PATHS,
+        photo_paths=PHOTO_PATHS,
+        album_paths=ALBUM_PATHS,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     if runtime.settings.server_timing:

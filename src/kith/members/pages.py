@@ -24,6 +24,7 @@ from kith.members import photos, service, strength
 from kith.members.photo_pages import pictures_context
 from kith.messaging import service as messaging
 from kith.models import Member
+from kith.posts.activity import activity_preview
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
 from kith.web.paging import page_request
@@ -148,6 +149,7 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
         context = profile_context(ctx, viewer, member)
         if viewer.id == member.id:
             context["strength"] = strength.profile_strength(ctx, member)
+        context["activity"] = activity_preview(ctx, viewer, member)
         nav = nav_for(ctx, viewer)
     return render(request, "members/profile.html", context, nav=nav)
 
