@@ -45,6 +45,7 @@ from kith.portability.pages import router as portability_pages
 from kith.posts import impressions
 from kith.posts.api import router as posts_api
 from kith.posts.engagement_api import router as engagement_api
+from kith.posts.engagement_pages import router as engagement_pages
 from kith.posts.insights_api import router as post_insights_api
 from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.pages import router as posts_pages
@@ -77,6 +78,7 @@ API_ROUTERS = (
     search_api,
     messaging_api,
     posts_api,
+    engagement_api,
     relationships_api,
     insights_api,
     portability_api,
@@ -97,6 +99,7 @@ PAGE_ROUTERS = (
     search_pages,
     messaging_pages,
     posts_pages,
+    engagement_pages,
     relationships_pages,
     insights_pages,
     portability_downloads,

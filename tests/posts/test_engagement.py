@@ -165,9 +165,9 @@ def test_reposts_point_at_the_original_and_never_widen(ctx: Ctx) -> None:
         "invalid_audience"
     )
     assert _code(lambda: eng.repost(ctx, ben, public.id, audience="tier", tier_id=1)) == (
-        "invalid_audience"
+        "tier_not_found"
     )
-    assert _code(lambda: eng.repost(ctx, ben, public.id, "x" * 3001)) == "invalid_post"
+    assert _code(lambda: eng.repost(ctx, ben, public.id, "x" * 3001)) == "post_too_long"
 
 
 def test_notifications_group_reactions_and_respect_the_authors_choice(ctx: Ctx) -> None:

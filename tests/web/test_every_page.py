@@ -56,6 +56,8 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("delete-account", "/settings/delete-account", True, 200),
     ("blocked", "/me/blocked", True, 200),
     ("post", "/posts/{post}", True, 200),
+    ("post-reactions", "/posts/{post}/reactions", True, 200),
+    ("repost", "/posts/{post}/repost", True, 200),
     ("new-post", "/posts/new", True, 200),
     ("edit-post", "/posts/{own_post}/edit", True, 200),
     ("delete-post", "/posts/{own_post}/delete", True, 200),

@@ -33,9 +33,10 @@ from kith.connections.queries import (
     lock_members,
 )
 from kith.errors import Conflict, Forbidden, Invalid, NotFound
-from kith.models import REACTIONS, Comment, Member, Post, Reaction, Tag, Tier
+from kith.models import REACTIONS, Comment, Member, Post, Reaction
 from kith.notifications.service import notify, notify_grouped
 from kith.posts.audience import post_not_found, visible_post, visible_to
+from kith.posts.service import Audience, check_audience, check_body
 from kith.relationships.interactions import record_engagement_interaction
 from kith.uow import Ctx
 
@@ -384,26 +385,6 @@ def my_comment_reactions(ctx: Ctx, viewer: Member, comment_ids: Sequence[int]) -
 # -- reposts ----------------------------------------------------------------------
 
 
-def _check_audience(
-    ctx: Ctx, member: Member, audience: str, tier_id: int | None, tag_id: int | None
-) -> None:
-    if audience not in _REACH:
-        raise Invalid(
-            "Choose who sees it: anyone, your connections, one of your tiers or tags, or only you.",
-            code="invalid_audience",
-        )
-    if audience == "tier" and (
-        tier_id is None
-        or ctx.session.scalar(select(Tier.owner_id).where(Tier.id == tier_id)) != member.id
-    ):
-        raise Invalid("Choose one of your own tiers.", code="invalid_audience")
-    if audience == "tag" and (
-        tag_id is None
-        or ctx.session.scalar(select(Tag.owner_id).where(Tag.id == tag_id)) != member.id
-    ):
-        raise Invalid("Choose one of your own tags.", code="invalid_audience")
-
-
 def repost(
     ctx: Ctx,
     member: Member,
@@ -417,13 +398,13 @@ def repost(
     """Repost a post one may read, with or without text of one's own. A repost of a
     repost reposts its original; the repost may not reach further than the original
     (and the read rule shows it only to those who may read both)."""
-    body = _clean_text(body, REPOST_TEXT_MAX, what="post", code="invalid_post", required=False)
+    body = check_body(ctx, body, has_images=True)  # a repost's own text is optional
     target = visible_post(ctx, member.id, post_id)
     original = (
         target if target.repost_of_id is None else visible_post(ctx, member.id, target.repost_of_id)
     )
-    _check_audience(ctx, member, audience, tier_id, tag_id)
-    if _REACH[audience] > _REACH[original.audience]:
+    chosen = check_audience(ctx, member, Audience(audience, tier_id=tier_id, tag_id=tag_id))
+    if _REACH[chosen.kind] > _REACH[original.audience]:
         raise Conflict(
             "A repost can't reach further than the original post: choose a narrower audience.",
             code="repost_audience_wider",
@@ -432,9 +413,9 @@ def repost(
     post = Post(
         author_id=member.id,
         body=body,
-        audience=audience,
-        audience_tier_id=tier_id if audience == "tier" else None,
-        audience_tag_id=tag_id if audience == "tag" else None,
+        audience=chosen.kind,
+        audience_tier_id=chosen.tier_id,
+        audience_tag_id=chosen.tag_id,
         repost_of_id=original.id,
         created_at=ctx.clock.now(),
     )
