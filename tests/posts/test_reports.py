@@ -221,3 +221,40 @@ def test_api(kith: Kith, client: TestClient) -> None:
     assert notes[0]["detail"] == "your post “Just for connections”"
     actions = client.get("/api/v1/reports/actions", headers=as_admin).json()
     assert actions["items"][0]["excerpt"] == "Just for connections"
+
+
+def test_reports_sent_at_once_count_once_and_removal_races_dismissal(
+    committed_kith: Kith,
+) -> None:
+    from sqlalchemy import func
+
+    from tests.fixtures.races import race, scalar
+
+    kith = committed_kith
+    with kith.uow() as ctx:
+        admin = make_member(ctx, "Ada", role="admin")
+        ana, ben = make_member(ctx, "Ana"), make_member(ctx, "Ben")
+        post = make_post(ctx, ana, "Reported at once")
+        ids = admin.id, ben.id, post.id
+    admin_id, ben_id, post_id = ids
+
+    def send() -> str:
+        with kith.uow() as ctx:
+            reporter = ctx.session.get_one(type(ana), ben_id)
+            reports.report(ctx, reporter, "post", post_id, reason="spam")
+        return "sent"
+
+    assert race([send] * 8) == {"sent": 1, "already_reported": 7}
+    count = select(func.count()).select_from(ContentReport)
+    assert scalar(kith, count) == 1
+
+    def decide(action: str) -> str:
+        with kith.uow() as ctx:
+            who = ctx.session.get_one(type(ana), admin_id)
+            getattr(reports, action)(ctx, who, "post", post_id)
+        return action
+
+    outcomes = race([lambda: decide("remove"), lambda: decide("dismiss")] * 2)
+    assert sum(outcomes.values()) == 4
+    assert outcomes["report_not_found"] == 3  # one decision only
+    assert scalar(kith, select(func.count()).select_from(ModerationAction)) == 1

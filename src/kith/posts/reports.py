@@ -239,11 +239,19 @@ def reported_item(ctx: Ctx, admin: Member, subject: Subject, item_id: int) -> Re
         if subject == "comment"
         else and_(ContentReport.post_id == item_id, ContentReport.comment_id.is_(None))
     )
-    at = ctx.session.scalar(
-        select(func.min(ContentReport.created_at)).where(mine, ContentReport.resolved_at.is_(None))
-    )
-    if at is None:
+    # Lock the open reports: of two administrators deciding at once, the second finds
+    # them resolved (or gone with the content) and is told so.
+    open_ids = ctx.session.scalars(
+        select(ContentReport.id)
+        .where(mine, ContentReport.resolved_at.is_(None))
+        .with_for_update()
+    ).all()
+    if not open_ids:
         raise report_not_found(subject)
+    at = ctx.session.scalar(
+        select(func.min(ContentReport.created_at)).where(ContentReport.id.in_(open_ids))
+    )
+    assert at is not None
     if subject == "comment":
         return _item(ctx, None, item_id, at)
     return _item(ctx, item_id, None, at)
