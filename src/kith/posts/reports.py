@@ -242,9 +242,7 @@ def reported_item(ctx: Ctx, admin: Member, subject: Subject, item_id: int) -> Re
     # Lock the open reports: of two administrators deciding at once, the second finds
     # them resolved (or gone with the content) and is told so.
     open_ids = ctx.session.scalars(
-        select(ContentReport.id)
-        .where(mine, ContentReport.resolved_at.is_(None))
-        .with_for_update()
+        select(ContentReport.id).where(mine, ContentReport.resolved_at.is_(None)).with_for_update()
     ).all()
     if not open_ids:
         raise report_not_found(subject)
