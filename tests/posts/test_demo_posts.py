@@ -8,7 +8,15 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from kith.demo.service import DEMO_EMAIL, build_demo
-from kith.models import Comment, Connection, Member, Post, PostImpression, Reaction
+from kith.models import (
+    Comment,
+    Connection,
+    Member,
+    Notification,
+    Post,
+    PostImpression,
+    Reaction,
+)
 from kith.posts.audience import visible_to
 from kith.uow import Ctx
 from tests.fixtures.posts import assert_exact
@@ -68,6 +76,15 @@ def test_demo_posts_follow_relationships_with_exact_counts(ctx: Ctx) -> None:
     assert "new position" in bodies or "joined" in bodies
     assert "@" in bodies
     assert all(p.created_at <= now for p in recent)
+    # What happened on their own posts waits in their notifications.
+    kinds = set(
+        ctx.session.scalars(
+            select(Notification.kind).where(
+                Notification.member_id == demo.id, Notification.post_id.is_not(None)
+            )
+        )
+    )
+    assert kinds == {"post_comment", "post_reaction"}
     # Their own posts have impressions for their insights page.
     own = select(Post.id).where(Post.author_id == demo.id)
     assert ctx.session.scalar(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from kith.demo import post_vocabulary as words
-from kith.models import Comment, Post, PostImpression, PostMention, Reaction
+from kith.models import Comment, Notification, Post, PostImpression, PostMention, Reaction
 from kith.uow import Ctx
 
 Progress = Callable[[str, int], None]
@@ -313,8 +313,37 @@ def write_posts(
                 seen.append({"post_id": post_ids[n], "degree": degree, "count": int(reach * share)})
     if seen:
         bulk(ctx, PostImpression, seen)
+    # ... and what happened on them waits in their notifications, unread.
+    notes = []
+    for (n, c), cid in zip(tops, top_ids, strict=True):
+        if plan[n].author == demo and c.author != demo:
+            notes.append(_note(ids[demo], "post_comment", ids[c.author], post_ids[n], cid, c.at))
+    for n, p in enumerate(plan):
+        if p.author == demo and p.reactions:
+            who, _, at = max(p.reactions, key=lambda r: r[2])
+            note = _note(ids[demo], "post_reaction", ids[who], post_ids[n], None, at)
+            note["detail"] = str(len(p.reactions))
+            notes.append(note)
+    if notes:
+        bulk(ctx, Notification, notes)
     return PostsResult(
         posts=len(plan),
         comments=len(tops) + len(replies),
         reactions=len(reactions),
     )
+
+
+def _note(
+    member_id: int, kind: str, actor_id: int, post_id: int, comment_id: int | None, at: datetime
+) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "kind": kind,
+        "actor_id": actor_id,
+        "invitation_id": None,
+        "post_id": post_id,
+        "comment_id": comment_id,
+        "detail": "",
+        "created_at": at,
+        "read_at": None,
+    }
