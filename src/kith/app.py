@@ -43,10 +43,15 @@ from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
+from kith.posts import impressions
 from kith.posts.api import router as posts_api
 from kith.posts.engagement_api import router as engagement_api
 from kith.posts.engagement_pages import router as engagement_pages
+from kith.posts.insights_api import router as post_insights_api
+from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.pages import router as posts_pages
+from kith.posts.reports_api import router as reports_api
+from kith.posts.reports_pages import router as reports_pages
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
@@ -79,6 +84,9 @@ API_ROUTERS = (
     insights_api,
     portability_api,
     imports_api,
+    engagement_api,
+    post_insights_api,
+    reports_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -97,6 +105,8 @@ PAGE_ROUTERS = (
     insights_pages,
     portability_downloads,
     portability_pages,
+    post_insights_pages,
+    reports_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
@@ -200,6 +210,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
             refresher.start()
         app.state.insights_refresher = refresher
         if not runtime.db.bound:
+            impressions.start(runtime)
             # What start-up built (the network engine, the modules, the templates) lives
             # as long as the server: kept out of the collector's full passes, which
             # would otherwise walk those ~300,000 objects during some request.
@@ -207,6 +218,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
             gc.freeze()
         yield
         gc.unfreeze()
+        impressions.stop(runtime)  # writes the views counted since the last flush
         if refresher is not None:
             refresher.stop()
         runtime.live.stop()

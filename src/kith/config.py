@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     network_snapshot: Path | None = None
     network_poll_seconds: float = Field(default=0.25, gt=0)
 
+    # Post impressions (kith.posts.impressions): each process counts views in memory
+    # and adds them to the stored counts every so many seconds or views, and at shutdown.
+    impressions_flush_seconds: float = Field(default=30.0, gt=0, le=3600)
+    impressions_flush_views: int = Field(default=1_000, ge=1)
+
     # Network insights
     # Community figures are recomputed in the background when the last result is
     # older than this (0: never in the background, only `kith insights community

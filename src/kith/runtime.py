@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from kith import search_index
 from kith.clock import Clock, SystemClock
@@ -24,6 +25,9 @@ class Kith:
     db: Database
     network: NetworkSync | None = None
     live: LiveEvents = field(init=False)
+    # What a domain keeps beside the database for this runtime, by name (made on first
+    # use, e.g. the batched impression counter); it lives and dies with the runtime.
+    services: dict[str, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.live = LiveEvents(

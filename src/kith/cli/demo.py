@@ -70,7 +70,9 @@ def demo(
             )
     console.print(
         f"Demo community: {result.members:,} members, {result.connections:,} connections, "
-        f"{result.invitations:,} pending invitations, {result.follows:,} follows."
+        f"{result.invitations:,} pending invitations, {result.follows:,} follows, "
+        f"{result.posts:,} posts with {result.comments:,} comments and "
+        f"{result.reactions:,} reactions."
     )
     console.print(
         f"Sign in as [bold]{result.demo_email}[/bold] with password [bold]{result.password}[/bold] "

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 
 from kith import search_index, synthetic
 from kith.config import Settings
+from kith.demo import posts as demo_posts
 from kith.demo import vocabulary as vocab
 from kith.demo.pictures import give_pictures
 from kith.errors import Forbidden
@@ -60,6 +61,9 @@ class DemoResult:
     demo_email: str
     admin_email: str
     password: str
+    posts: int = 0
+    comments: int = 0
+    reactions: int = 0
 
 
 def is_empty(ctx: Ctx) -> bool:
@@ -403,6 +407,7 @@ def build_demo(
         progress("photos", photographed)
     mid = np.asarray([0, *member_ids], dtype=np.int64)  # synthetic id -> database id
 
+    member_index = {member_id: i for i, member_id in enumerate(member_ids)}
     for position in position_rows:
         position["member_id"] = member_ids[position.pop("member_index")]
     _bulk(ctx, Position, position_rows)
@@ -490,6 +495,26 @@ def build_demo(
     _linkedin_import(ctx, int(mid[demo_index + 1]), rng, now, english)
     if progress:
         progress("relationships", 1)
+    company_name = dict(zip(company_ids, company_names, strict=True))
+    current: list[tuple[str, str] | None] = [None] * members
+    for position in position_rows:
+        if position["end_year"] is None:
+            index = member_index[position["member_id"]]
+            current[index] = (position["title"], company_name[position["company_id"]])
+    people = demo_posts.People(
+        ids=member_ids,
+        handles=[r["handle"] for r in member_rows],
+        first_names=first_names,
+        industries=member_industry,
+        places=[r["location"] for r in member_rows],
+        joined=[r["created_at"] for r in member_rows],
+        current=current,
+        neighbours=_neighbours(net, members),
+    )
+    plan = demo_posts.plan_posts(rng, people, now, demo_index)
+    posted = demo_posts.write_posts(
+        ctx, plan, people, demo_index, bulk=_bulk, bulk_ids=_bulk_ids, progress=progress
+    )
     # Bulk inserts bypass the ORM flush that keeps search documents current.
     indexed = search_index.rebuild(ctx.session)
     if progress:
@@ -502,7 +527,21 @@ def build_demo(
         demo_email=DEMO_EMAIL,
         admin_email=ADMIN_EMAIL,
         password=DEMO_PASSWORD,
+        posts=posted.posts,
+        comments=posted.comments,
+        reactions=posted.reactions,
     )
+
+
+def _neighbours(net: synthetic.SyntheticNetwork, members: int) -> list[Any]:
+    """Each member's connections, as member indexes (the network's ids start at 1)."""
+    a = net.a.astype(np.int64) - 1
+    b = net.b.astype(np.int64) - 1
+    src, dst = np.concatenate([a, b]), np.concatenate([b, a])
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    starts = np.searchsorted(src, np.arange(members + 1))
+    return [dst[starts[i] : starts[i + 1]] for i in range(members)]
 
 
 _DEMO_MESSAGES = (

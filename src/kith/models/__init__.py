@@ -13,6 +13,7 @@ from kith.models.connections import (
 )
 from kith.models.insights import CommunityInsightsResult
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
+from kith.models.moderation import ModerationAction
 from kith.models.notifications import Notification
 from kith.models.posts import (
     AUDIENCES,
@@ -78,6 +79,7 @@ __all__ = [
     "Invitation",
     "Member",
     "MemberSkill",
+    "ModerationAction",
     "NetworkOutbox",
     "Notification",
     "Position",

@@ -32,6 +32,7 @@ def notifications(
                 "at": n.created_at,
                 "unread": n.read_at is None,
                 "actor": None if n.actor is None else person(n.actor),
+                "detail": n.detail,
                 "post_id": n.post_id,
                 "comment_id": n.comment_id,
                 "others": service.group_size(n) - 1,

@@ -24,6 +24,9 @@ class NotificationOut(BaseModel):
     post_id: int | None = None
     comment_id: int | None = None
     count: int = Field(1, description="For post_reaction: how many members it stands for")
+    detail: str = Field(
+        "", description="For post_removed: which post or comment, by its first words"
+    )
     created_at: datetime
     read: bool
 
@@ -38,6 +41,7 @@ class NotificationOut(BaseModel):
             post_id=n.post_id,
             comment_id=n.comment_id,
             count=group_size(n),
+            detail=n.detail if n.kind == "post_removed" else "",
             created_at=n.created_at,
             read=n.read_at is not None,
         )

@@ -22,6 +22,8 @@ KINDS = (
     "comment_reply",
     "post_repost",
     "post_reaction",
+    # An administrator removed the member's post or comment (``detail`` names it).
+    "post_removed",
 )
 
 
@@ -34,6 +36,7 @@ def notify(
     invitation_id: int | None = None,
     post_id: int | None = None,
     comment_id: int | None = None,
+    detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
     note = Notification(
@@ -43,6 +46,7 @@ def notify(
         invitation_id=invitation_id,
         post_id=post_id,
         comment_id=comment_id,
+        detail=detail,
         created_at=ctx.clock.now(),
     )
     ctx.session.add(note)

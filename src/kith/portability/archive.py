@@ -5,7 +5,8 @@ settings, their profile, their connections, the invitations they sent and receiv
 (each with its status as the member sees it), follows both ways, the blocks they
 made, the messages they sent and received by conversation, their private
 relationship data (tiers, tags, every contact with its notes and interactions),
-their notifications and their imports. It reads set-wise, in
+their posts (with their images), comments and reactions, their notifications and
+their imports. It reads set-wise, in
 :data:`ARCHIVE_QUERY_COUNT` statements whatever the size of the network.
 
 Only what is the member's own goes in. Other members appear by name, handle and
@@ -52,6 +53,7 @@ from kith.models import (
     Tier,
 )
 from kith.models.former import FORMER_MEMBER, is_former_handle
+from kith.portability.archive_posts import POSTS_QUERY_COUNT, posts_archive
 from kith.uow import Ctx
 
 __all__ = [
@@ -69,7 +71,7 @@ ARCHIVE_FORMAT = "kith-archive"
 ARCHIVE_VERSION = 1
 # Statements :func:`member_archive` runs for a member loaded in the session, whatever
 # the number of connections, invitations, messages or contacts (a test pins it).
-ARCHIVE_QUERY_COUNT = 18
+ARCHIVE_QUERY_COUNT = 18 + POSTS_QUERY_COUNT
 ARCHIVE_KEYS = (
     "format",
     "version",
@@ -82,6 +84,9 @@ ARCHIVE_KEYS = (
     "blocks",
     "conversations",
     "relationships",
+    "posts",
+    "comments",
+    "reactions",
     "notifications",
     "imports",
 )
@@ -119,6 +124,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
     person = _People(ctx.settings.base_url)
     me = member.id
     invitations, blocks = _invitations_and_blocks(ctx, me, person)
+    posts = posts_archive(ctx, me, person, _when)
     return {
         "format": ARCHIVE_FORMAT,
         "version": ARCHIVE_VERSION,
@@ -131,6 +137,9 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "blocks": blocks,
         "conversations": _conversations(ctx, me, person),
         "relationships": _relationships(ctx, me, person),
+        "posts": posts["posts"],
+        "comments": posts["comments"],
+        "reactions": posts["reactions"],
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }

@@ -97,6 +97,14 @@ LAYOUTS: dict[str, Layout] = {
     "languages.csv": Layout(
         "languages", "the languages you speak", ("Name",), ("Proficiency",), essential=False
     ),
+    "shares.csv": Layout(
+        "shares",
+        "your posts (imported as posts only you see until you choose an audience)",
+        ("Date", "ShareCommentary"),
+        ("ShareLink", "SharedUrl", "MediaUrl", "Visibility"),
+        signature=("Date", "ShareLink", "ShareCommentary"),
+        essential=False,
+    ),
     "certifications.csv": Layout(
         "certifications",
         "your licenses and certifications",
@@ -134,7 +142,6 @@ NOT_USED: dict[str, str] = {
     "learning.csv": "your LinkedIn Learning courses",
     "saved_jobs.csv": "jobs you saved",
     "job applications.csv": "your job applications",
-    "shares.csv": "your posts",
     "comments.csv": "your comments",
     "reactions.csv": "your reactions",
     "votes.csv": "your poll votes",

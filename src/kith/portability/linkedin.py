@@ -51,6 +51,7 @@ from kith.portability.records import (
     MessageTally,
     PositionRow,
     ProfileRow,
+    ShareRow,
     Skipped,
     SourceFile,
 )
@@ -113,7 +114,7 @@ def read_export(
         raise ImportRefused(
             "The upload holds none of the files Kith reads (Connections.csv, "
             "Invitations.csv, Profile.csv, Positions.csv, Education.csv, Skills.csv, "
-            "messages.csv, Languages.csv, Certifications.csv).",
+            "messages.csv, Languages.csv, Certifications.csv, Shares.csv).",
             code="import_empty",
         )
     return export
@@ -454,6 +455,47 @@ class _Reader:
                 tally.count += 1
                 tally.last_at = max(tally.last_at, at)
 
+    def shares(self, name: str, header: dict[str, int], line: int, cells: list[str]) -> None:
+        when = _cell(header, cells, "Date").removesuffix(" UTC")
+        at = _moment(when, _SHARE_MOMENTS)
+        commentary = _commentary(_cell(header, cells, "ShareCommentary"))
+        shared = _cell(header, cells, "SharedUrl")
+        media = _cell(header, cells, "MediaUrl")
+        if at is None:
+            self.export.skipped.append(Skipped(name, line, f"unreadable date {when!r} in Date"))
+            return
+        if not (commentary or shared or media):
+            self.export.skipped.append(Skipped(name, line, "a post with no text and no link"))
+            return
+        self.export.shares.append(
+            ShareRow(
+                line,
+                at,
+                commentary,
+                shared,
+                media,
+                _cell(header, cells, "ShareLink"),
+                _cell(header, cells, "Visibility"),
+                file=name,
+            )
+        )
+
+
+_SHARE_MOMENTS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%y, %I:%M %p")
+
+
+def _commentary(text: str) -> str:
+    """A post's text as LinkedIn wrote it. Some exports escape its quotes twice, so
+    that CSV decoding still leaves them doubled (``He said ""hi""``), some also wrap
+    the whole text in one more pair of quotes: both read ``He said "hi"``."""
+    text = text.replace("\r\n", "\n").strip()
+    if '""' in text:
+        wrapped = len(text) >= 2 and text[0] == text[-1] == '"'
+        inner = text[1:-1] if wrapped else text
+        if inner.count('"') == 2 * inner.count('""'):
+            text = inner.replace('""', '"').strip()
+    return text
+
 
 _ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]], None]] = {
     "connections": _Reader.connections,
@@ -465,6 +507,7 @@ _ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]],
     "messages": _Reader.messages,
     "languages": _Reader.languages,
     "certifications": _Reader.certifications,
+    "shares": _Reader.shares,
 }
 
 

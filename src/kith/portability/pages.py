@@ -29,6 +29,7 @@ STATUS_TAGS = {
     "unchanged": "Unchanged",
     "connected": "Connected",
     "profile": "Profile",
+    "post": "Post",
     "skipped": "Not used",
 }
 STATUS_LABELS = {
@@ -37,6 +38,7 @@ STATUS_LABELS = {
     "unchanged": "Already imported",
     "connected": "Already connected",
     "profile": "Your profile",
+    "post": "Your posts",
     "skipped": "Not used",
 }
 

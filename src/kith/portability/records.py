@@ -141,6 +141,21 @@ class MessageTally:
     last_at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ShareRow:
+    """One of the member's LinkedIn posts (``Shares.csv``): when, its text, the link
+    it shared and its own address on LinkedIn (which keeps a re-import idempotent)."""
+
+    line: int
+    posted_at: dt.datetime
+    commentary: str
+    shared_url: str = ""
+    media_url: str = ""
+    share_link: str = ""
+    visibility: str = ""
+    file: str = "Shares.csv"
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One file of the upload and what became of it.
@@ -172,5 +187,6 @@ class LinkedInExport:
     languages: list[Language] = field(default_factory=list)
     certifications: list[Certification] = field(default_factory=list)
     messages: list[MessageTally] = field(default_factory=list)
+    shares: list[ShareRow] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)

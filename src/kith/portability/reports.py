@@ -60,7 +60,8 @@ class ReportRow:
     ``status``: ``new`` (a private contact was made), ``updated`` (an earlier import's
     contact was brought up to date), ``unchanged`` (already imported, nothing to do),
     ``connected`` (already a connection on Kith), ``profile`` (a row of the member's
-    own profile files) or ``skipped`` (not used; ``detail`` says why).
+    own profile files), ``post`` (a LinkedIn post became one of theirs) or ``skipped``
+    (not used; ``detail`` says why).
     """
 
     file: str
@@ -100,7 +101,7 @@ class ImportReport:
         return sum(1 for r in self.rows if r.member_id is not None and r.status != "connected")
 
 
-STATUSES = ("new", "updated", "unchanged", "connected", "profile", "skipped")
+STATUSES = ("new", "updated", "unchanged", "connected", "profile", "post", "skipped")
 
 
 def report_of(run: ImportRun) -> ImportReport:

@@ -16,6 +16,7 @@ from kith.models import Member
 from kith.relationships import (
     connection_list,
     contacts,
+    posting,
     pruning,
     reconnect,
     record_api,
@@ -27,6 +28,7 @@ from kith.relationships.schemas import (
     BulkContactUntagIn,
     BulkTagIn,
     BulkUntagIn,
+    CongratulatedOut,
     ContactPage,
     ContactRowOut,
     DueOut,
@@ -35,6 +37,7 @@ from kith.relationships.schemas import (
     FollowUpOut,
     Handles,
     MomentOut,
+    OwnMomentOut,
     PrivateContactIn,
     PrivateContactOut,
     PrivateContactPage,
@@ -152,10 +155,13 @@ def due(
         result = reconnect.due_to_reconnect(ctx, owner, page_request(ctx, page, per_page))
         members = [e.member for e in result.items if e.member is not None]
         found = dict(zip((m.id for m in members), summarize(ctx, owner, members), strict=True))
+        recent = posting.recent_posts(ctx, owner, result.items)
         return DuePage.of(
             result,
             items=[
-                DueOut.of(e, found[e.member.id] if e.member is not None else None)
+                DueOut.of(e, found[e.member.id], recent.get(e.member.id))
+                if e.member is not None
+                else DueOut.of(e, None)
                 for e in result.items
             ],
         )
@@ -169,6 +175,23 @@ def moments(kith: KithDep, member_id: ApiMemberId) -> list[MomentOut]:
         found = reconnect.moments(ctx, owner)
         people = summarize(ctx, owner, [m.member for m in found])
         return [MomentOut.of(m, who) for m, who in zip(found, people, strict=True)]
+
+
+@router.get("/moments/mine")
+def own_moments(kith: KithDep, member_id: ApiMemberId) -> list[OwnMomentOut]:
+    """Your own new position or work anniversary, with a post to share it."""
+    with kith.uow(write=False) as ctx:
+        return [OwnMomentOut.of(m) for m in posting.own_moments(ctx, me(ctx, member_id))]
+
+
+@router.post("/moments/{handle}/congratulate", status_code=status.HTTP_201_CREATED)
+def congratulate(handle: str, kith: KithDep, member_id: ApiMemberId) -> CongratulatedOut:
+    """Congratulate a connection with a comment on the post in which they shared their
+    news (404 ``moment_not_found`` when there is none you may read)."""
+    with kith.uow() as ctx:
+        owner = me(ctx, member_id)
+        comment = posting.congratulate(ctx, owner, view_member(ctx, owner, handle))
+        return CongratulatedOut(post_id=comment.post_id, comment_id=comment.id)
 
 
 @router.get("/follow-ups")

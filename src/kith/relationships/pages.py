@@ -23,6 +23,8 @@ from kith.relationships import (
     connection_list,
     contacts,
     interactions,
+    posting,
+    posting_pages,
     pruning,
     reconnect,
     record_pages,
@@ -47,8 +49,10 @@ DASHBOARD_DUE = 10
 
 def _due_cards(ctx: Any, owner: Member, entries: list[reconnect.DueEntry]) -> list[dict[str, Any]]:
     """Cards for the due list: members with their degree badge (one engine call for the
-    page), private contacts with what the owner knows of them."""
+    page) and their latest post the owner may read, private contacts with what the owner
+    knows of them."""
     members = [e.member for e in entries if e.member is not None]
+    recent = posting.recent_posts(ctx, owner, entries)
     cards = {m.id: card for m, card in zip(members, people(ctx, owner, members), strict=True)}
     out = []
     for e in entries:
@@ -59,6 +63,7 @@ def _due_cards(ctx: Any, owner: Member, entries: list[reconnect.DueEntry]) -> li
                 "private": False,
                 "actions": f"/relationships/people/{handle}",
                 "row": f"due-{handle}",
+                "recent": recent.get(e.member.id),
             }
         else:
             assert e.contact_id is not None
@@ -75,6 +80,7 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo
         due = reconnect.due_to_reconnect(ctx, owner, page_request(kith, page))
         follow = reconnect.follow_ups(ctx, owner)
         found = reconnect.moments(ctx, owner, limit=12)
+        own = posting.own_moments(ctx, owner)
         follow_cards = people(ctx, owner, [f.other for f in follow])
         moment_cards = people(ctx, owner, [m.member for m in found])
         context = {
@@ -90,6 +96,7 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo
                 }
                 for m, card in zip(found, moment_cards, strict=True)
             ],
+            "own_moments": own,
             "kinds": interactions.INTERACTION_KINDS,
             "snooze_days": ctx.settings.snooze_days,
             "has_connections": connection_count(ctx.session, owner.id) > 0,
@@ -109,6 +116,8 @@ def dismiss(
 
 # Tiers and tags: cards edited in place.
 router.include_router(tiers_pages.router)
+# Sharing one's news as a post; congratulations as comments.
+router.include_router(posting_pages.router)
 
 
 # -- My connections, organized ----------------------------------------------------------------

@@ -28,6 +28,7 @@ from kith.models import (
 )
 from kith.models.types import UTCDateTime
 from kith.pagination import Page, PageRequest
+from kith.posts.recent import moment_posts
 from kith.relationships.queries import connected_ids, connection_with, owner_connections
 from kith.uow import Ctx
 
@@ -283,6 +284,19 @@ class Moment:
     company: str
     years: int
     started: date
+    # The post in which they shared the news, when the owner may read it: then
+    # congratulations become a comment on it.
+    post_id: int | None = None
+
+    @property
+    def since(self) -> datetime:
+        """From when a post about it is news: the start of the position, or of the
+        anniversary's month."""
+        if self.kind == "new_position":
+            day = self.started
+        else:
+            day = date(self.started.year + self.years, self.started.month, 1)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
     @property
     def suggestion(self) -> str:
@@ -323,4 +337,9 @@ def moments(ctx: Ctx, owner: Member, *, limit: int = 50) -> list[Moment]:
             years = now.year - position.start_year
             found.append(Moment(member, "anniversary", position.title, company, years, started))
     found.sort(key=lambda m: (m.kind != "new_position", -m.started.toordinal(), m.member.id))
-    return found[:limit]
+    found = found[:limit]
+    shared = moment_posts(ctx, owner.id, [(m.member.id, m.since, m.company) for m in found])
+    for m in found:
+        post = shared.get(m.member.id)
+        m.post_id = post.id if post is not None else None
+    return found

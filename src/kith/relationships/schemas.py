@@ -14,6 +14,7 @@ from kith.models import Contact, ContactNote, Interaction, Member, Tag, Tier
 from kith.relationships.connection_list import ContactRow
 from kith.relationships.contacts import CONTACT_FIELDS_MAX, private_contact_view
 from kith.relationships.interactions import INTERACTION_KINDS, INTERACTION_NOTE_MAX
+from kith.relationships.posting import RecentPost, share_text
 from kith.relationships.pruning import PRUNE_EXPLANATION, PruneCandidate, RemovalPreview
 from kith.relationships.reconnect import DueEntry, FollowUpEntry, Moment
 from kith.relationships.records import HOW_WE_MET_MAX, SNOOZE_MAX_DAYS, contact_view
@@ -237,6 +238,16 @@ class ContactRef(BaseModel):
         )
 
 
+class RecentPostOut(BaseModel):
+    post_id: int
+    created_at: datetime
+    prompt: str = Field(examples=["Ana posted 2 days ago — say something"])
+
+    @classmethod
+    def of(cls, r: RecentPost) -> RecentPostOut:
+        return cls(post_id=r.post_id, created_at=r.created_at, prompt=r.prompt)
+
+
 class DueOut(BaseModel):
     kind: str = Field(description="member (a connection) or contact (a private contact)")
     member: MemberSummary | None = Field(description="Set for a connection")
@@ -248,9 +259,14 @@ class DueOut(BaseModel):
     last_interaction_at: datetime | None
     due_at: datetime
     overdue_days: int
+    recent_post: RecentPostOut | None = Field(
+        None, description="A connection's newest post of the last 30 days that you may read"
+    )
 
     @classmethod
-    def of(cls, e: DueEntry, member: MemberSummary | None) -> DueOut:
+    def of(
+        cls, e: DueEntry, member: MemberSummary | None, recent: RecentPost | None = None
+    ) -> DueOut:
         """A due entry; ``member`` is the connection's summary, None for a private contact."""
         return cls(
             kind=e.kind,
@@ -263,6 +279,7 @@ class DueOut(BaseModel):
             last_interaction_at=e.last_interaction_at,
             due_at=e.due_at,
             overdue_days=e.overdue_days,
+            recent_post=RecentPostOut.of(recent) if recent is not None else None,
         )
 
 
@@ -278,6 +295,11 @@ class MomentOut(BaseModel):
     years: int
     started: date
     suggested_message: str
+    post_id: int | None = Field(
+        None,
+        description="The post in which they shared it, if you may read it: congratulate with "
+        "POST /relationships/moments/{handle}/congratulate (a comment on it)",
+    )
 
     @classmethod
     def of(cls, m: Moment, member: MemberSummary) -> MomentOut:
@@ -289,7 +311,33 @@ class MomentOut(BaseModel):
             years=m.years,
             started=m.started,
             suggested_message=m.suggestion,
+            post_id=m.post_id,
         )
+
+
+class OwnMomentOut(BaseModel):
+    kind: str = Field(description="anniversary or new_position")
+    title: str
+    company: str
+    years: int
+    started: date
+    share_text: str = Field(description="A post to start from, for POST /posts")
+
+    @classmethod
+    def of(cls, m: Moment) -> OwnMomentOut:
+        return cls(
+            kind=m.kind,
+            title=m.title,
+            company=m.company,
+            years=m.years,
+            started=m.started,
+            share_text=share_text(m),
+        )
+
+
+class CongratulatedOut(BaseModel):
+    post_id: int
+    comment_id: int
 
 
 class FollowUpOut(BaseModel):
