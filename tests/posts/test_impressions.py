@@ -51,7 +51,7 @@ def test_views_are_counted_by_degree_and_written_in_one_batch(kith: Kith) -> Non
     assert impressions.degrees_from(kith, cai_id, [ana_id]) == {ana_id: 2}
     assert impressions.degrees_from(kith, dee_id, [ana_id]) == {ana_id: 3}
 
-    impressions._counters[id(kith)] = counter
+    kith.services["impressions"] = counter
     try:
         with count_statements(kith) as queries:
             for viewer in (ben_id, ben_id, cai_id, dee_id, ana_id):  # the author: not counted
@@ -70,7 +70,7 @@ def test_views_are_counted_by_degree_and_written_in_one_batch(kith: Kith) -> Non
         counter.flush()
         assert _stored(kith, post_id) == {1: 7, 2: 1, 3: 2}
     finally:
-        impressions._counters.pop(id(kith), None)
+        kith.services.pop("impressions", None)
 
 
 def test_flush_at_the_view_limit_and_deleted_posts_are_dropped(kith: Kith) -> None:
