@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from kith.models import PostImpression
 from kith.posts import engagement as engage
+from kith.posts import impressions
 from kith.posts.audience import POST_NOT_FOUND
 from kith.posts.service import Audience, Draft, create_post
 from kith.runtime import Kith
@@ -313,3 +316,30 @@ def test_post_image_routes_take_a_ceiling_per_image(kith: Kith) -> None:
         assert limits.limit({"path": path}) == 4 * per_image + MULTIPART_SLACK
     for path in ("/posts/12/edit", "/api/v1/posts", "/api/v1/posts/12"):
         assert limits.limit({"path": path}) == kith.settings.request_max_bytes
+
+
+def test_page_views_are_counted_and_cards_link_insights_and_reports(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    ana = make_member(ctx, "Ana", handle="ana-counted")
+    ben = make_member(ctx, "Ben", handle="ben-looking")
+    connect(ctx, ana, ben)
+    shared = create_post(ctx, ana, Draft("Counted"))
+    assert kith.network is not None
+    kith.network.poll()  # the engine follows the connection made above
+    sign_in_as(client, ctx, ben)
+    page = client.get(f"/posts/{shared.id}").text
+    assert f'href="/posts/{shared.id}/report"' in page
+    assert f'href="/posts/{shared.id}/insights"' not in page
+    client.get("/in/ana-counted/activity")
+    impressions.counter(kith).flush()
+    stored = ctx.session.execute(
+        select(PostImpression.degree, PostImpression.count).where(
+            PostImpression.post_id == shared.id
+        )
+    ).all()
+    assert [tuple(row) for row in stored] == [(1, 2)]  # two views by a 1st-degree member
+    sign_in_as(client, ctx, ana)
+    own = client.get(f"/posts/{shared.id}").text
+    assert f'href="/posts/{shared.id}/insights"' in own
+    assert f'href="/posts/{shared.id}/report"' not in own

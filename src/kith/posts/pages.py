@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from kith.errors import KithError
 from kith.models import Member
-from kith.posts import activity, images, service, views
+from kith.posts import activity, images, impressions, service, views
 from kith.posts.audience import visible_post
 from kith.posts.cursor import Cursor
 from kith.posts.engagement import REACTION_LABELS
@@ -116,6 +116,7 @@ def permalink(request: Request, post_id: PostId, kith: KithDep, member_id: Membe
         viewer = me(ctx, member_id)
         context = _card_context(ctx, viewer, post_id)
         nav = nav_for(ctx, viewer)
+    impressions.seen(kith, member_id, _shown([context["card"]]))
     return render(request, "posts/post.html", context, nav=nav)
 
 
@@ -225,7 +226,7 @@ def member_activity(
                 "first_name": member.first_name,
             },
             "own": member.id == viewer.id,
-            "cards": views.post_cards(ctx, viewer, page.posts),
+            "cards": (cards := views.post_cards(ctx, viewer, page.posts)),
             "next": f"/in/{member.handle}/activity?cursor={page.next.encode()}"
             if page.next
             else "",
@@ -236,6 +237,7 @@ def member_activity(
         if context["own"]:
             context |= views.compose_context(ctx, viewer, next_path=f"/in/{member.handle}/activity")
         nav = nav_for(ctx, viewer)
+    impressions.seen(kith, member_id, _shown(cards))
     return render(request, "posts/activity.html", context, nav=nav)
 
 
@@ -286,3 +288,9 @@ def _engagement_page(
         }
         nav = nav_for(ctx, viewer)
     return render(request, "posts/activity.html", context, nav=nav)
+
+
+def _shown(cards: list[views.PostCard]) -> list[views.PostCard]:
+    """The posts a page shows, for the impression count: each card, and the original
+    inside a repost."""
+    return [*cards, *(c.original for c in cards if c.original is not None)]

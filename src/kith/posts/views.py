@@ -110,6 +110,10 @@ class PostCard:
         return self.edited_at is not None
 
     @property
+    def author_id(self) -> int:
+        return self.author_member.id
+
+    @property
     def is_repost(self) -> bool:
         return self.original is not None
 
