@@ -84,7 +84,6 @@ API_ROUTERS = (
     insights_api,
     portability_api,
     imports_api,
-    engagement_api,
     post_insights_api,
     reports_api,
 )
