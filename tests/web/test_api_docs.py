@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+
+from kith.app import create_app
 
 
 def test_api_explorer_is_served_locally(client: TestClient) -> None:
@@ -24,3 +29,22 @@ def test_api_explorer_is_served_locally(client: TestClient) -> None:
         "$ref": "#/components/schemas/ErrorOut"
     }
     assert set(spec["components"]["schemas"]["ErrorOut"]["properties"]) == {"error", "detail"}
+
+
+def test_every_route_is_routed_once_with_its_own_operation_id() -> None:
+    app = create_app()
+    seen: list[tuple[str, str]] = [
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods)
+    ]
+    assert len(seen) == len(set(seen))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # FastAPI warns of a duplicate operation id
+        ids = [
+            operation["operationId"]
+            for path in app.openapi()["paths"].values()
+            for operation in path.values()
+        ]
+    assert len(ids) == len(set(ids))
