@@ -178,20 +178,22 @@ def create_app(kith: Kith | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime.start_network()
-        runtime.live.start()
+        # The runtime served is the app's (``app.state.kith``), read when it starts.
+        served: Kith = app.state.kith
+        served.start_network()
+        served.live.start()
         refresher = None
-        if runtime.settings.insights_refresh_minutes > 0 and not runtime.db.bound:
-            refresher = CommunityRefresher(runtime)
+        if served.settings.insights_refresh_minutes > 0 and not served.db.bound:
+            refresher = CommunityRefresher(served)
             refresher.start()
         app.state.insights_refresher = refresher
         yield
         if refresher is not None:
             refresher.stop()
-        runtime.live.stop()
-        runtime.stop_network()
+        served.live.stop()
+        served.stop_network()
         if kith is None:
-            runtime.db.dispose()
+            served.db.dispose()
 
     app = FastAPI(
         title="Kith",
@@ -218,9 +220,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     templates.env.auto_reload = runtime.settings.env == "dev"
     install_pages(app, PAGE_ROUTERS)
     app.add_middleware(RetryMiddleware)
-    app.add_middleware(
-        BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS, photo_paths=PHOTO_PATHS
-    )
+    app.add_middleware(BodyLimitMiddleware, upload_paths=UPLOAD_PATHS, photo_paths=PHOTO_PATHS)
     app.add_middleware(SecurityHeadersMiddleware)
     if runtime.settings.server_timing:
         app.add_middleware(ServerTimingMiddleware)

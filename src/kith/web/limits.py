@@ -53,23 +53,27 @@ def _megabytes(limit: int) -> str:
 class BodyLimitMiddleware:
     """See the module docstring. ``upload_paths`` take the import ceiling
     (``KITH_IMPORT_MAX_MB``), ``photo_paths`` the picture ceiling
-    (``KITH_PHOTO_MAX_MB``); every other route takes ``KITH_REQUEST_MAX_BYTES``."""
+    (``KITH_PHOTO_MAX_MB``); every other route takes ``KITH_REQUEST_MAX_BYTES``. The
+    settings and database are those of the runtime the app serves (``app.state.kith``)."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        kith: Kith,
         upload_paths: frozenset[str],
         photo_paths: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
-        self.kith = kith
         self.upload_paths = upload_paths
         self.photo_paths = photo_paths
 
+    @staticmethod
+    def _kith(scope: Scope) -> Kith:
+        kith: Kith = scope["app"].state.kith
+        return kith
+
     def limit(self, scope: Scope) -> int:
-        settings = self.kith.settings
+        settings = self._kith(scope).settings
         if scope["path"] in self.upload_paths:
             return settings.import_max_mb * 2**20 + MULTIPART_SLACK
         if scope["path"] in self.photo_paths:
@@ -139,10 +143,10 @@ class BodyLimitMiddleware:
     async def _too_large(self, scope: Scope, limit: int) -> Response:
         request = Request(scope)
         if scope["path"] in self.upload_paths:
-            size = f"{self.kith.settings.import_max_mb} MB"
+            size = f"{self._kith(scope).settings.import_max_mb} MB"
             message = f"That upload is too large: files up to {size} in all can be imported."
         elif scope["path"] in self.photo_paths:
-            size = f"{self.kith.settings.photo_max_mb} MB"
+            size = f"{self._kith(scope).settings.photo_max_mb} MB"
             message = f"That image is larger than {size}; choose one of up to {size}."
         else:
             message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
@@ -155,12 +159,12 @@ class BodyLimitMiddleware:
         request = Request(scope)
         if _needs(dependant, api_member_id):
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() == "bearer" and token and await self._valid(token, "api"):
+            if scheme.lower() == "bearer" and token and await self._valid(scope, token, "api"):
                 return None
             return render_error(request, 401, "not_authenticated", API_SIGN_IN)
         if _needs(dependant, required_member):
             cookie = request.cookies.get(SESSION_COOKIE)
-            if cookie and await self._valid(cookie, "session"):
+            if cookie and await self._valid(scope, cookie, "session"):
                 return None
             try:
                 required_member(request, None)
@@ -168,10 +172,12 @@ class BodyLimitMiddleware:
                 return signin_redirect(request, exc)
         return None
 
-    async def _valid(self, token: str, kind: str) -> bool:
+    async def _valid(self, scope: Scope, token: str, kind: str) -> bool:
+        kith = self._kith(scope)
+
         def check() -> bool:
             try:
-                with self.kith.uow(write=False) as ctx:
+                with kith.uow(write=False) as ctx:
                     return token_member(ctx, token, kind=kind) is not None
             except (OperationalError, InterfaceError):
                 # The database can't say: the route's own sign-in check meets the same
