@@ -37,11 +37,8 @@ run: install
 serve: install
 	$(PY) -m kith serve
 
-## Two processes (pytest-xdist): each has its own SQLite files, PostgreSQL schema,
-## server ports and Chromium. Under 20 minutes on a 2-core machine.
-TEST_WORKERS ?= 2
 test: install-dev browser
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest
 
 ## Schemathesis at length against a live server, on SQLite and PostgreSQL
 ## (`make test` runs the same with a few cases per operation and a fixed seed).
