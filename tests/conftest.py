@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -51,7 +52,9 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         admin = Database(PG_URL)
         with admin.writer.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        urls["postgresql"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
+        # Named after the schema too: a run's sessions are told apart from another's
+        # running at the same time (``pytest -n``) in pg_stat_activity.
+        urls["postgresql"] = f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
         upgrade(Database(urls["postgresql"]).writer)
     elif CI:
         pytest.fail(f"PostgreSQL is required under CI and is not reachable: {problem}")
@@ -128,9 +131,24 @@ def ctx(kith: Kith) -> Iterator[Ctx]:
     session.close()
 
 
+@pytest.fixture(scope="session")
+def _apps() -> dict[tuple[bool, bool, str], FastAPI]:
+    """Apps already built, by what is fixed when one is built (building one takes a
+    quarter of a second: FastAPI analyses every route)."""
+    return {}
+
+
 @pytest.fixture
-def client(kith: Kith) -> Iterator[TestClient]:
-    with TestClient(create_app(kith)) as test_client:
+def client(kith: Kith, _apps: dict[tuple[bool, bool, str], FastAPI]) -> Iterator[TestClient]:
+    """A browser of the app serving this test's runtime (``app.state.kith``): an app
+    built once for these settings, told which runtime it serves."""
+    fixed = kith.settings
+    key = (fixed.base_url.startswith("https://"), fixed.server_timing, fixed.env)
+    app = _apps.get(key)
+    if app is None:
+        app = _apps[key] = create_app(kith)
+    app.state.kith = kith
+    with TestClient(app) as test_client:
         yield test_client
 
 

@@ -201,15 +201,17 @@ def create_app(kith: Kith | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime.start_network()
-        runtime.live.start()
+        # The runtime served is the app's (``app.state.kith``), read when it starts.
+        served: Kith = app.state.kith
+        served.start_network()
+        served.live.start()
         refresher = None
-        if runtime.settings.insights_refresh_minutes > 0 and not runtime.db.bound:
-            refresher = CommunityRefresher(runtime)
+        if served.settings.insights_refresh_minutes > 0 and not served.db.bound:
+            refresher = CommunityRefresher(served)
             refresher.start()
         app.state.insights_refresher = refresher
-        if not runtime.db.bound:
-            impressions.start(runtime)
+        if not served.db.bound:
+            impressions.start(served)
             # What start-up built (the network engine, the modules, the templates) lives
             # as long as the server: kept out of the collector's full passes, which
             # would otherwise walk those ~300,000 objects during some request.
@@ -217,13 +219,13 @@ def create_app(kith: Kith | None = None) -> FastAPI:
             gc.freeze()
         yield
         gc.unfreeze()
-        impressions.stop(runtime)  # writes the views counted since the last flush
+        impressions.stop(served)  # writes the views counted since the last flush
         if refresher is not None:
             refresher.stop()
-        runtime.live.stop()
-        runtime.stop_network()
+        served.live.stop()
+        served.stop_network()
         if kith is None:
-            runtime.db.dispose()
+            served.db.dispose()
 
     app = FastAPI(
         title="Kith",
@@ -252,7 +254,6 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.add_middleware(RetryMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
-        kith=runtime,
         upload_paths=UPLOAD_PATHS,
         photo_paths=PHOTO_PATHS,
         album_paths=ALBUM_PATHS,

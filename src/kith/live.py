@@ -47,6 +47,8 @@ __all__ = ["Event", "Hub", "LiveEvents", "StreamClosed", "Subscription", "TooMan
 
 log = logging.getLogger("kith.live")
 CHANNEL_PREFIX = "kith_live_"
+# How often the listener looks up from waiting for notifications (to see it should stop).
+LISTEN_WAKE_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,7 @@ class LiveEvents:
             conn.execute(f'LISTEN "{channel}"')
             self._listening.set()
             while not self._stop.is_set():
-                for note in conn.notifies(timeout=1.0):
+                for note in conn.notifies(timeout=LISTEN_WAKE_SECONDS):
                     try:
                         yield Event.parse(note.payload)
                     except (ValueError, KeyError, TypeError):

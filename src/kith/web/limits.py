@@ -56,19 +56,18 @@ class BodyLimitMiddleware:
     (``KITH_IMPORT_MAX_MB``), ``photo_paths`` the picture ceiling
     (``KITH_PHOTO_MAX_MB``), paths matching ``album_paths`` that ceiling for each of a
     post's images (``KITH_POST_MAX_IMAGES``); every other route takes
-    ``KITH_REQUEST_MAX_BYTES``."""
+    ``KITH_REQUEST_MAX_BYTES``. The settings and database are those of the runtime the
+    app serves (``app.state.kith``)."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        kith: Kith,
         upload_paths: frozenset[str],
         photo_paths: frozenset[str] = frozenset(),
         album_paths: re.Pattern[str] | None = None,
     ) -> None:
         self.app = app
-        self.kith = kith
         self.upload_paths = upload_paths
         self.photo_paths = photo_paths
         self.album_paths = album_paths
@@ -76,8 +75,13 @@ class BodyLimitMiddleware:
     def _album(self, path: str) -> bool:
         return self.album_paths is not None and self.album_paths.fullmatch(path) is not None
 
+    @staticmethod
+    def _kith(scope: Scope) -> Kith:
+        kith: Kith = scope["app"].state.kith
+        return kith
+
     def limit(self, scope: Scope) -> int:
-        settings = self.kith.settings
+        settings = self._kith(scope).settings
         if scope["path"] in self.upload_paths:
             return settings.import_max_mb * 2**20 + MULTIPART_SLACK
         if scope["path"] in self.photo_paths:
@@ -150,13 +154,13 @@ class BodyLimitMiddleware:
     async def _too_large(self, scope: Scope, limit: int) -> Response:
         request = Request(scope)
         if scope["path"] in self.upload_paths:
-            size = f"{self.kith.settings.import_max_mb} MB"
+            size = f"{self._kith(scope).settings.import_max_mb} MB"
             message = f"That upload is too large: files up to {size} in all can be imported."
         elif scope["path"] in self.photo_paths:
-            size = f"{self.kith.settings.photo_max_mb} MB"
+            size = f"{self._kith(scope).settings.photo_max_mb} MB"
             message = f"That image is larger than {size}; choose one of up to {size}."
         elif self._album(scope["path"]):
-            size = f"{self.kith.settings.photo_max_mb} MB"
+            size = f"{self._kith(scope).settings.photo_max_mb} MB"
             message = f"Those images are too large: each can be up to {size}."
         else:
             message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
@@ -169,12 +173,12 @@ class BodyLimitMiddleware:
         request = Request(scope)
         if _needs(dependant, api_member_id):
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() == "bearer" and token and await self._valid(token, "api"):
+            if scheme.lower() == "bearer" and token and await self._valid(scope, token, "api"):
                 return None
             return render_error(request, 401, "not_authenticated", API_SIGN_IN)
         if _needs(dependant, required_member):
             cookie = request.cookies.get(SESSION_COOKIE)
-            if cookie and await self._valid(cookie, "session"):
+            if cookie and await self._valid(scope, cookie, "session"):
                 return None
             try:
                 required_member(request, None)
@@ -182,10 +186,12 @@ class BodyLimitMiddleware:
                 return signin_redirect(request, exc)
         return None
 
-    async def _valid(self, token: str, kind: str) -> bool:
+    async def _valid(self, scope: Scope, token: str, kind: str) -> bool:
+        kith = self._kith(scope)
+
         def check() -> bool:
             try:
-                with self.kith.uow(write=False) as ctx:
+                with kith.uow(write=False) as ctx:
                     return token_member(ctx, token, kind=kind) is not None
             except (OperationalError, InterfaceError):
                 # The database can't say: the route's own sign-in check meets the same
