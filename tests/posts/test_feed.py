@@ -172,7 +172,9 @@ def test_engagement_counts_only_from_the_viewers_connections(
         assert reasons["popular with strangers"] == "You're connected to Ana"
         assert reasons["eve's post"] == "Ben commented on this"
         via = next(i for i in page.items if i.post.body == "eve's post")
-        assert via.via is not None and via.via.id == ben.id and via.via_kind == "commented"
+        assert via.via is not None
+        assert via.via.id == ben.id
+        assert via.via_kind == "commented"
         assert _bodies(page).index("liked by my network") < _bodies(page).index(
             "popular with strangers"
         )

@@ -32,9 +32,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from kith.clock import as_utc
@@ -47,7 +47,7 @@ from kith.posts.feed_ties import (
     affinity,
     connections_of,
     days_ago,
-    engaged,
+    engagement_columns,
     followees_of,
     ties,
 )
@@ -58,7 +58,7 @@ ORDERS: tuple[Order, ...] = ("for_you", "recent")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
 WINDOW_DAYS = 30
-WINDOW_POSTS = 500
+WINDOW_POSTS = 300
 NETWORK_DAYS = 7
 NETWORK_EVENTS = 300
 NETWORK_POSTS = 10
@@ -218,10 +218,10 @@ class _Candidate:
     score: float = 0.0
 
 
-def _window(ctx: Ctx, viewer_id: int, t0: datetime) -> dict[int, _Candidate]:
-    """The followed authors' and the viewer's own recent posts (not hidden)."""
-    rows = ctx.session.execute(
-        select(Post.id, Post.author_id, Post.created_at)
+def _window_query(viewer_id: int, t0: datetime) -> Select[Any]:
+    """The followed authors' and the viewer's own recent posts, not hidden."""
+    return (
+        select(Post.id)
         .where(
             _from_followed(viewer_id),
             _not_hidden(viewer_id),
@@ -231,10 +231,26 @@ def _window(ctx: Ctx, viewer_id: int, t0: datetime) -> dict[int, _Candidate]:
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(WINDOW_POSTS)
     )
-    return {pid: _Candidate(pid, author, as_utc(at)) for pid, author, at in rows}
 
 
-def _network(ctx: Ctx, viewer_id: int, t0: datetime, known: set[int]) -> dict[int, _Candidate]:
+def _window(
+    ctx: Ctx, viewer_id: int, t0: datetime
+) -> tuple[dict[int, _Candidate], dict[int, Engaged]]:
+    """The window's candidates and the engagement of the viewer's connections."""
+    query = _window_query(viewer_id, t0)
+    rows = ctx.session.execute(
+        query.add_columns(Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0))
+    )
+    window, engaged = {}, {}
+    for pid, author, at, reacted, commented in rows:
+        window[pid] = _Candidate(pid, author, as_utc(at))
+        engaged[pid] = Engaged(int(reacted or 0), int(commented or 0))
+    return window, engaged
+
+
+def _network(
+    ctx: Ctx, viewer_id: int, t0: datetime, known: set[int], engaged: dict[int, Engaged]
+) -> dict[int, _Candidate]:
     """Posts the viewer's connections commented on or reacted to lately, from authors
     the viewer doesn't follow: the newest engagement first, at most NETWORK_POSTS."""
     since = t0 - timedelta(days=NETWORK_DAYS)
@@ -268,8 +284,8 @@ def _network(ctx: Ctx, viewer_id: int, t0: datetime, known: set[int]) -> dict[in
     if not picked:
         return {}
     out: dict[int, _Candidate] = {}
-    for pid, author, at in ctx.session.execute(
-        select(Post.id, Post.author_id, Post.created_at).where(
+    for pid, author, at, reacted, commented in ctx.session.execute(
+        select(Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0)).where(
             Post.id.in_(picked),
             Post.author_id != viewer_id,
             Post.author_id.not_in(followees_of(viewer_id)),
@@ -279,14 +295,14 @@ def _network(ctx: Ctx, viewer_id: int, t0: datetime, known: set[int]) -> dict[in
     ):
         member, kind = picked[pid]
         out[pid] = _Candidate(pid, author, as_utc(at), via=member, via_kind=kind)
+        engaged[pid] = Engaged(int(reacted or 0), int(commented or 0))
     return out
 
 
 def _rank(
-    viewer: Member,
     candidates: Sequence[_Candidate],
     found: dict[int, Tie],
-    engagement: dict[int, Engaged],
+    engaged: dict[int, Engaged],
     t0: datetime,
 ) -> list[_Candidate]:
     for c in candidates:
@@ -294,8 +310,7 @@ def _rank(
         recency = 1.0 / (1.0 + hours / 24.0) ** 1.2
         tie = found.get(c.author_id)
         weight = 1.0 + (affinity(tie, t0) if tie is not None else 0.6)
-        people = engagement[c.post_id].people if c.post_id in engagement else 0
-        weight += 0.4 * math.log1p(people)
+        weight += 0.4 * math.log1p(engaged[c.post_id].total if c.post_id in engaged else 0)
         if tie is not None and tie.fewer:
             weight *= FEWER_FACTOR
         if c.via is not None:
@@ -305,10 +320,15 @@ def _rank(
     return sorted(candidates, key=lambda c: (c.score, c.post_id), reverse=True)
 
 
-def _visible_ids(ctx: Ctx, viewer_id: int, ids: Sequence[int]) -> set[int]:
+def _visible_posts(ctx: Ctx, viewer_id: int, ids: Sequence[int]) -> dict[int, Post]:
     if not ids:
-        return set()
-    return set(ctx.session.scalars(select(Post.id).where(Post.id.in_(ids), visible_to(viewer_id))))
+        return {}
+    stmt = (
+        select(Post)
+        .where(Post.id.in_(ids), visible_to(viewer_id))
+        .options(selectinload(Post.author))
+    )
+    return {p.id: p for p in ctx.session.scalars(stmt)}
 
 
 def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPage:
@@ -318,44 +338,42 @@ def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPa
     else:
         t0_text, score_text, id_text = _decode(cursor, "for_you")
         t0, after = _moment(t0_text), (_score(score_text), _int(id_text))
-    window = _window(ctx, viewer.id, t0)
-    window.update(_network(ctx, viewer.id, t0, set(window)))
-    candidates = list(window.values())
+    window, engaged = _window(ctx, viewer.id, t0)
+    network = _network(ctx, viewer.id, t0, set(window), engaged)
+    candidates = [*window.values(), *network.values()]
     found = ties(ctx, viewer.id, {c.author_id for c in candidates})
-    engagement = engaged(ctx, viewer.id, [c.post_id for c in candidates], t0)
-    ranked = _rank(viewer, candidates, found, engagement, t0)
+    ranked = _rank(candidates, found, engaged, t0)
     if after is not None:
         ranked = [c for c in ranked if (c.score, c.post_id) < after]
-    page: list[_Candidate] = []
+    page: list[tuple[_Candidate, Post]] = []
     start = 0
     while len(page) <= limit and start < len(ranked):
         chunk = ranked[start : start + 2 * limit + 1]
         start += len(chunk)
-        seen = _visible_ids(ctx, viewer.id, [c.post_id for c in chunk])
-        page.extend(c for c in chunk if c.post_id in seen)
+        posts = _visible_posts(ctx, viewer.id, [c.post_id for c in chunk])
+        page.extend((c, posts[c.post_id]) for c in chunk if c.post_id in posts)
     more = len(page) > limit
     page = page[:limit]
-    posts = {
-        p.id: p
-        for p in ctx.session.scalars(
-            select(Post)
-            .where(Post.id.in_([c.post_id for c in page]))
-            .options(selectinload(Post.author))
-        )
-    }
-    vias = {
-        m.id: m
-        for m in ctx.session.scalars(
-            select(Member).where(Member.id.in_({c.via for c in page if c.via is not None}))
-        )
-    }
+    via_ids = {c.via for c, _ in page if c.via is not None}
+    vias = (
+        {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(via_ids)))}
+        if via_ids
+        else {}
+    )
     items = []
-    for c in page:
+    for c, post in page:
         via = vias.get(c.via) if c.via is not None else None
-        post = posts[c.post_id]
-        why = reason(viewer, post, found.get(c.author_id), engagement.get(c.post_id), t0, via=via)
+        why = reason(
+            viewer,
+            post,
+            found.get(c.author_id),
+            engaged.get(c.post_id),
+            t0,
+            via=via,
+            via_kind=c.via_kind,
+        )
         items.append(FeedItem(post, why, c.score, via, c.via_kind if via else None))
-    last = page[-1] if page else None
+    last = page[-1][0] if page else None
     newest = max((c.created_at for c in candidates if c.via is None), default=None)
     return FeedPage(
         "for_you",
@@ -372,22 +390,25 @@ def reason(
     viewer: Member,
     post: Post,
     tie: Tie | None,
-    engagement: Engaged | None,
+    engaged: Engaged | None,
     now: datetime,
     *,
     via: Member | None = None,
+    via_kind: str | None = None,
 ) -> str:
     """Why ``post`` is in the viewer's feed, in words, from the viewer's own data."""
     if post.author_id == viewer.id:
         return "Your post"
     if via is not None:
-        verb = "commented on" if _commented(engagement, via) else "reacted to"
-        return f"{via.first_name} {verb} this"
+        return (
+            f"{via.first_name} {'commented on' if via_kind == 'commented' else 'reacted to'} this"
+        )
     first = post.author.first_name
-    people = engagement.people if engagement is not None else 0
-    if people >= 2 and (tie is None or tie.tier_rank is None):
-        verb = "commented" if engagement and not engagement.reacted else "reacted"
-        return f"{people} of your connections {verb}"
+    if engaged is not None and (tie is None or tie.tier_rank is None):
+        if engaged.reacted >= 2:
+            return f"{engaged.reacted} of your connections reacted"
+        if engaged.commented >= 2:
+            return f"{engaged.commented} of your connections commented"
     if tie is None:
         return f"You follow {first}"
     if tie.tier is not None:
@@ -401,10 +422,6 @@ def reason(
     if tie.connected:
         return f"You're connected to {first}"
     return f"You follow {first}"
-
-
-def _commented(engagement: Engaged | None, via: Member) -> bool:
-    return engagement is not None and via.id in engagement.commented
 
 
 # -- "N new posts" ---------------------------------------------------------------
