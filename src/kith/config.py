@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     photo_max_mb: int = Field(default=8, ge=1, le=50)  # largest upload
     photo_min_pixels: int = Field(default=100, ge=16, le=1000)  # smaller side of a photo
 
+    # Posts (kith.posts.service)
+    post_max_length: int = Field(default=3_000, ge=1, le=100_000)  # characters in a post
+    post_max_images: int = Field(default=4, ge=0, le=10)  # images on one post
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -1,12 +1,14 @@
-"""Profile photos and cover images: the rules for an uploaded picture, and its files.
+"""Profile photos, cover images and post images: the rules for an uploaded picture,
+and its files.
 
 An upload is read in chunks up to ``KITH_PHOTO_MAX_MB`` (``photo_too_large`` past
 it), decoded with Pillow as JPEG, PNG or WebP whatever its name or stated type
 (``photo_unsupported`` for anything else, a damaged or truncated file, or one that
 decodes to more than :data:`MAX_PIXELS`), turned upright by its EXIF orientation,
 refused when smaller than the shape's minimum (``photo_too_small``), centre-cropped
-to its shape (square for a photo, 4:1 for a cover image) and resized to each width
-the pages and the API use. The files are WebP with no metadata at all (no EXIF, no
+to its shape (square for a photo, 4:1 for a cover image; a post's image keeps its
+own proportions and is never enlarged) and resized to each width the pages and the
+API use. The files are WebP with no metadata at all (no EXIF, no
 ICC profile, no XMP): a phone's GPS position never leaves the server.
 
 The files of one picture live in ``<data_dir>/media/<key[:2]>/<key>/<width>.webp``,
@@ -22,8 +24,8 @@ when no member row names it.
 
 Examples
 --------
->>> PHOTO.size(96), COVER.size(792)
-((96, 96), (792, 198))
+>>> PHOTO.size(96), COVER.size(792), POST.size(600, (3000, 2000)), POST.size(1200, (800, 600))
+((96, 96), (792, 198), (600, 400), (800, 600))
 >>> media_url("0123456789abcdef0123456789abcdef", 96)
 '/media/0123456789abcdef0123456789abcdef/96.webp'
 """
@@ -57,6 +59,7 @@ __all__ = [
     "FORMATS",
     "MAX_PIXELS",
     "PHOTO",
+    "POST",
     "SHAPES",
     "Kind",
     "MediaStore",
@@ -75,7 +78,7 @@ __all__ = [
     "set_picture",
 ]
 
-Kind = Literal["photo", "cover"]
+Kind = Literal["photo", "cover", "post"]
 #: The formats accepted, as Pillow names them (decided by decoding, not by name).
 FORMATS = ("JPEG", "PNG", "WEBP")
 #: The most pixels an upload may decode to (50 megapixels: a large phone photo is
@@ -98,14 +101,23 @@ class Shape:
 
     kind: Kind
     noun: str  # as a sentence names it
-    ratio: tuple[int, int]  # width : height
+    ratio: tuple[int, int] | None  # width : height; None keeps the picture's own
     widths: tuple[int, ...]  # smallest first
     min_size: tuple[int, int]
     #: The widths the pages draw it at, by the names templates use.
     page_sizes: tuple[tuple[str, int], ...]
 
-    def size(self, width: int) -> tuple[int, int]:
-        return width, width * self.ratio[1] // self.ratio[0]
+    def size(self, width: int, source: tuple[int, int] | None = None) -> tuple[int, int]:
+        """The size of the file kept for ``width``: the shape's proportions, or for a
+        shape without them the ``source`` picture's, never larger than the source."""
+        if self.ratio is not None:
+            return width, width * self.ratio[1] // self.ratio[0]
+        if source is None:
+            raise ValueError(f"a {self.noun} is sized from its source picture")
+        source_w, source_h = source
+        if source_w <= width:
+            return source_w, source_h
+        return width, max(1, round(source_h * width / source_w))
 
 
 # The avatar is 2.75rem in lists and 5.5rem on a profile (44 and 88 CSS pixels):
@@ -113,7 +125,10 @@ class Shape:
 PHOTO = Shape("photo", "photo", (1, 1), (48, 96, 200, 400), (100, 100), (("sm", 96), ("lg", 200)))
 # LinkedIn's cover proportions (1584 x 396), and half that for narrow screens.
 COVER = Shape("cover", "cover image", (4, 1), (792, 1584), (400, 100), (("sm", 792), ("lg", 1584)))
-SHAPES: dict[str, Shape] = {"photo": PHOTO, "cover": COVER}
+# A post's image: its own proportions, 600 pixels wide in the feed's column (and for
+# phones at twice the density), 1200 for wide screens and the permalink page.
+POST = Shape("post", "image", None, (600, 1200), (100, 100), (("sm", 600), ("lg", 1200)))
+SHAPES: dict[str, Shape] = {"photo": PHOTO, "cover": COVER, "post": POST}
 WIDTHS = frozenset(w for shape in SHAPES.values() for w in shape.widths)
 
 
@@ -209,6 +224,8 @@ class Rendition:
     shape: Shape
     key: str
     files: dict[int, bytes]
+    #: The largest file's size in pixels.
+    size: tuple[int, int] = (0, 0)
 
 
 def render(data: bytes, shape: Shape, *, min_pixels: int | None = None) -> Rendition:
@@ -231,14 +248,20 @@ def render(data: bytes, shape: Shape, *, min_pixels: int | None = None) -> Rendi
 
 
 def rendition_of(image: Image.Image, shape: Shape) -> Rendition:
-    """Crop ``image`` to ``shape`` around its centre and encode every width."""
-    largest = ImageOps.fit(
-        _rgb(image), shape.size(shape.widths[-1]), method=Image.Resampling.LANCZOS
-    )
+    """Crop ``image`` to ``shape`` around its centre (or, for a shape without
+    proportions, keep the whole picture) and encode every width."""
+    source = (image.width, image.height)
+    target = shape.size(shape.widths[-1], source)
+    if shape.ratio is None:
+        largest = _rgb(image)
+        if target != source:
+            largest = largest.resize(target, Image.Resampling.LANCZOS)
+    else:
+        largest = ImageOps.fit(_rgb(image), target, method=Image.Resampling.LANCZOS)
     files: dict[int, bytes] = {}
     digest = hashlib.sha256(shape.kind.encode())
     for width in shape.widths:
-        size = shape.size(width)
+        size = shape.size(width, source)
         scaled = largest if size == largest.size else largest.resize(size, Image.Resampling.LANCZOS)
         clean = Image.new(scaled.mode, scaled.size)  # no info, no EXIF, no ICC profile
         clean.paste(scaled)
@@ -246,7 +269,7 @@ def rendition_of(image: Image.Image, shape: Shape) -> Rendition:
         clean.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
         files[width] = out.getvalue()
         digest.update(files[width])
-    return Rendition(shape, digest.hexdigest()[:32], files)
+    return Rendition(shape, digest.hexdigest()[:32], files, largest.size)
 
 
 # -- files ------------------------------------------------------------------------------

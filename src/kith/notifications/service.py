@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
-from kith.models import Member, Notification
+from kith.models import Member, Notification, Post
 from kith.pagination import Page, PageRequest, paginate_rows
+from kith.posts.audience import visible_to
 from kith.uow import Ctx
 
-KINDS = ("invitation_received", "invitation_accepted", "new_follower", "contact_joined")
+KINDS = (
+    "invitation_received",
+    "invitation_accepted",
+    "new_follower",
+    "contact_joined",
+    "post_mention",
+)
 
 
 def notify(
-    ctx: Ctx, member_id: int, kind: str, *, actor_id: int | None, invitation_id: int | None = None
+    ctx: Ctx,
+    member_id: int,
+    kind: str,
+    *,
+    actor_id: int | None,
+    invitation_id: int | None = None,
+    post_id: int | None = None,
+    comment_id: int | None = None,
 ) -> Notification:
     assert kind in KINDS, kind
     note = Notification(
@@ -22,6 +36,8 @@ def notify(
         kind=kind,
         actor_id=actor_id,
         invitation_id=invitation_id,
+        post_id=post_id,
+        comment_id=comment_id,
         created_at=ctx.clock.now(),
     )
     ctx.session.add(note)
@@ -29,9 +45,17 @@ def notify(
     return note
 
 
-def _visible(member_id: int):  # type: ignore[no-untyped-def]
-    """Notifications whose actor the member has not blocked and is not blocked by."""
-    return (Notification.member_id == member_id) & ~block_exists(member_id, Notification.actor_id)
+def _visible(member_id: int) -> ColumnElement[bool]:
+    """Notifications whose actor the member has not blocked and is not blocked by,
+    about no post or about a post the member may still read."""
+    return (
+        (Notification.member_id == member_id)
+        & ~block_exists(member_id, Notification.actor_id)
+        & or_(
+            Notification.post_id.is_(None),
+            exists().where(Post.id == Notification.post_id, visible_to(member_id)),
+        )
+    )
 
 
 def unread_count(ctx: Ctx, member: Member) -> int:

@@ -37,6 +37,7 @@ DOMAINS = (
     "relationships",
     "insights",
     "portability",
+    "posts",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

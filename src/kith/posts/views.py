@@ -1,0 +1,227 @@
+"""Post cards: the one shape in which the feed, the permalink page, a profile's
+activity and the API show a post.
+
+:func:`post_cards` loads everything a list of posts needs in a fixed number of
+queries, however many posts there are: the originals of reposts (only those the
+viewer may read), the authors with their photos, the viewer's degree to each (the
+network engine, as on every people card), the images, the viewer's own reactions, the
+members each post mentions, and for the viewer's own posts the name of the tier or tag
+they chose (no one else ever learns it).
+
+Examples
+--------
+>>> audience_label("tier", None, mine=False)
+'Selected members'
+>>> audience_label("tier", "Inner circle", mine=True)
+'Inner circle'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from kith.graph.cards import person
+from kith.graph.service import Badge, badges
+from kith.models import Member, Post, PostImage, PostMention, Reaction, Tag, Tier
+from kith.posts.audience import post_not_found, visible_to
+from kith.posts.images import image_urls
+from kith.posts.text import render
+from kith.uow import Ctx
+
+__all__ = ["ImageView", "PostCard", "audience_label", "post_card", "post_cards"]
+
+AUDIENCE_LABELS = {
+    "anyone": "Anyone",
+    "connections": "Connections",
+    "tier": "Selected members",
+    "tag": "Selected members",
+    "only_me": "Only you",
+}
+
+
+def audience_label(kind: str, name: str | None, *, mine: bool) -> str:
+    """Who the post is for, as the viewer may be told: its author sees the tier's or
+    tag's name, everyone else "Selected members"."""
+    if mine and kind in ("tier", "tag"):
+        return name or "A tier or tag you deleted (only you)"
+    return AUDIENCE_LABELS.get(kind, "Anyone")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    key: str
+    urls: dict[str, str]
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostCard:
+    """A post as one viewer sees it."""
+
+    id: int
+    url: str
+    author: dict[str, Any]  # a people card (kith.graph.cards.person)
+    author_member: Member
+    author_badge: Badge | None
+    body: str
+    html: Markup
+    audience: str
+    audience_label: str
+    audience_tier_id: int | None
+    audience_tag_id: int | None
+    images: list[ImageView]
+    reaction_count: int
+    comment_count: int
+    repost_count: int
+    my_reaction: str | None
+    original: PostCard | None  # the post a repost shares
+    created_at: datetime
+    edited_at: datetime | None
+    mine: bool
+    notify: bool
+
+    @property
+    def edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def is_repost(self) -> bool:
+        return self.original is not None
+
+
+def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
+    """Everything the cards of ``posts`` need, a few queries in all."""
+    wanted = {p.repost_of_id for p in posts if p.repost_of_id is not None}
+    originals = {
+        p.id: p
+        for p in (
+            ctx.session.scalars(select(Post).where(Post.id.in_(wanted), visible_to(viewer.id)))
+            if wanted
+            else []
+        )
+    }
+    every = [*posts, *originals.values()]
+    ids = [p.id for p in every]
+    author_ids = sorted({p.author_id for p in every})
+    authors = {
+        m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(author_ids)))
+    }
+    found = badges(ctx, viewer, author_ids)
+    pictures: dict[int, list[ImageView]] = defaultdict(list)
+    for image in ctx.session.scalars(
+        select(PostImage)
+        .where(PostImage.post_id.in_(ids))
+        .order_by(PostImage.post_id, PostImage.position)
+    ):
+        pictures[image.post_id].append(
+            ImageView(
+                image.media_key, image_urls(image.media_key), image.width, image.height, image.alt
+            )
+        )
+    reactions: dict[int, str] = {
+        int(post_id): kind
+        for post_id, kind in ctx.session.execute(
+            select(Reaction.post_id, Reaction.kind).where(
+                Reaction.member_id == viewer.id, Reaction.post_id.in_(ids)
+            )
+        )
+        if post_id is not None
+    }
+    mentioned: dict[int, set[str]] = defaultdict(set)
+    for post_id, handle in ctx.session.execute(
+        select(PostMention.post_id, Member.handle)
+        .join(Member, Member.id == PostMention.member_id)
+        .where(PostMention.post_id.in_(ids), PostMention.comment_id.is_(None))
+    ):
+        mentioned[post_id].add(handle)
+    names: dict[tuple[str, int], str] = {}
+    own = [p for p in every if p.author_id == viewer.id]
+    tier_ids = {p.audience_tier_id for p in own if p.audience == "tier" and p.audience_tier_id}
+    tag_ids = {p.audience_tag_id for p in own if p.audience == "tag" and p.audience_tag_id}
+    if tier_ids:
+        for tier_id, name in ctx.session.execute(
+            select(Tier.id, Tier.name).where(Tier.id.in_(tier_ids))
+        ):
+            names[("tier", tier_id)] = name
+    if tag_ids:
+        for tag_id, name in ctx.session.execute(
+            select(Tag.id, Tag.name).where(Tag.id.in_(tag_ids))
+        ):
+            names[("tag", tag_id)] = name
+    return {
+        "originals": originals,
+        "authors": authors,
+        "badges": found,
+        "pictures": pictures,
+        "reactions": reactions,
+        "mentioned": mentioned,
+        "names": names,
+    }
+
+
+def _card(viewer: Member, post: Post, data: dict[str, Any], original: PostCard | None) -> PostCard:
+    author: Member = data["authors"][post.author_id]
+    badge: Badge | None = data["badges"].get(post.author_id)
+    mine = post.author_id == viewer.id
+    chosen = post.audience_tier_id if post.audience == "tier" else post.audience_tag_id
+    name = data["names"].get((post.audience, chosen)) if chosen else None
+    return PostCard(
+        id=post.id,
+        url=f"/posts/{post.id}",
+        author=person(author, badge),
+        author_member=author,
+        author_badge=badge,
+        body=post.body,
+        html=render(post.body, data["mentioned"].get(post.id, set())),
+        audience=post.audience if mine or post.audience not in ("tier", "tag") else "selected",
+        audience_label=audience_label(post.audience, name, mine=mine),
+        audience_tier_id=post.audience_tier_id if mine else None,
+        audience_tag_id=post.audience_tag_id if mine else None,
+        images=list(data["pictures"].get(post.id, [])),
+        reaction_count=post.reaction_count,
+        comment_count=post.comment_count,
+        repost_count=post.repost_count,
+        my_reaction=data["reactions"].get(post.id),
+        original=original,
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        mine=mine,
+        notify=post.notify,
+    )
+
+
+def post_cards(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> list[PostCard]:
+    """The cards of ``posts`` (already filtered by :func:`kith.posts.audience.visible_to`)
+    as ``viewer`` sees them, in the same order. A repost whose original the viewer may
+    not read is left out."""
+    if not posts:
+        return []
+    data = _load(ctx, viewer, posts)
+    originals: dict[int, Post] = data["originals"]
+    cards = []
+    for post in posts:
+        original = None
+        if post.repost_of_id is not None:
+            source = originals.get(post.repost_of_id)
+            if source is None:
+                continue
+            original = _card(viewer, source, data, None)
+        cards.append(_card(viewer, post, data, original))
+    return cards
+
+
+def post_card(ctx: Ctx, viewer: Member, post: Post) -> PostCard:
+    """One post's card (the permalink page, an answer to an edit)."""
+    cards = post_cards(ctx, viewer, [post])
+    if not cards:
+        raise post_not_found()
+    return cards[0]
