@@ -41,6 +41,8 @@ from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
+from kith.posts.feed_api import router as feed_api
+from kith.posts.feed_pages import router as feed_pages
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
@@ -71,6 +73,7 @@ API_ROUTERS = (
     insights_api,
     portability_api,
     imports_api,
+    feed_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -87,6 +90,7 @@ PAGE_ROUTERS = (
     insights_pages,
     portability_downloads,
     portability_pages,
+    feed_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

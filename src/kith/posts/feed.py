@@ -430,6 +430,7 @@ def reason(
 def new_count(ctx: Ctx, viewer: Member, since: datetime) -> int:
     """How many posts by others reached the viewer's *Recent* feed after ``since``
     (at most MAX_NEW + 1, shown as "99+")."""
+    since = as_utc(since)
     newer = (
         select(Post.id)
         .where(
