@@ -17,6 +17,7 @@ SCHEMES = ("light", "dark")
 # (name, path with {me} {friend} {import} {contact} {conversation}, signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
+    ("home-feed", "/", True, 200),
     ("sign-in", "/signin", False, 200),
     ("sign-up", "/signup", False, 200),
     ("not-found", "/no/such/page", False, 404),
