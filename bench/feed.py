@@ -23,7 +23,7 @@ a request runs it, with the engine loaded)
       and authors, the reasons, and each author's degree and shared connections from
       the engine) for viewers following ~300 and ~3,000 members;
     - the next page by cursor;
-    - posting (one post in its own committed transaction);
+    - posting (``kith.posts.service.create_post`` in its own committed transaction);
     - a profile's activity (a member's posts that the viewer may see, newest first,
       20 with degrees);
     - fan-out on read (the feed merges the followed authors' posts at read time,
@@ -60,6 +60,7 @@ from kith.network_sync import NetworkSync
 from kith.posts.audience import visible_to
 from kith.posts.feed import FeedItem, feed, reason
 from kith.posts.feed_ties import ties
+from kith.posts.service import Draft, create_post
 from kith.runtime import Kith
 from kith.synthetic import generate_network
 from kith.uow import Ctx
@@ -482,11 +483,8 @@ def timed(
 def post_once(kith: Kith, author: int, k: int, followers: np.ndarray | None) -> float:
     t0 = time.perf_counter()
     with kith.uow() as ctx:
-        post = Post(
-            author_id=author, body=f"Bench post {k}", audience="anyone", created_at=ctx.clock.now()
-        )
-        ctx.session.add(post)
-        ctx.session.flush()
+        writer = ctx.session.get_one(Member, author)
+        post = create_post(ctx, writer, Draft(f"Bench post {k}: what we shipped this week"))
         if followers is not None and followers.size:
             at = post.created_at
             if kith.db.is_sqlite:
