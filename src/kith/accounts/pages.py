@@ -12,7 +12,7 @@ from kith.accounts import credentials, service
 from kith.accounts.deletion import check_password_first, delete_account
 from kith.connections.queries import connection_count
 from kith.errors import KithError
-from kith.posts.feed_pages import home as home_feed
+from kith.posts.feed_views import home as home_feed
 from kith.web.deps import (
     SESSION_COOKIE,
     KithDep,

@@ -1,13 +1,11 @@
-"""Pages: the home feed (``/`` for a signed-in member), "Load more", the "N new
-posts" notice, and "Hide this", "See fewer from Ana" and "Unfollow Ana" answered in
-place with an Undo."""
+"""Pages of the home feed (``/`` itself is served by accounts.pages through
+:mod:`kith.posts.feed_views`): "Load more", the "N new posts" notice, and "Hide
+this", "See fewer from Ana" and "Unfollow Ana" answered in place with an Undo."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,8 +15,7 @@ from kith.follows.service import follow, unfollow
 from kith.members.service import view_member
 from kith.models import Member
 from kith.posts import feed
-from kith.posts.feed_ties import ties
-from kith.posts.views import PostCard, post_cards
+from kith.posts.feed_views import item_views, order_of, page_context
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import MAX_ID
@@ -28,86 +25,6 @@ router = APIRouter()
 
 OrderParam = Annotated[str, Query(max_length=20)]
 CursorParam = Annotated[str, Query(max_length=400)]
-ORDER_NAMES = {"for_you": "For you", "recent": "Recent"}
-#: How often an open feed asks whether new posts arrived.
-POLL_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class ItemView:
-    """A feed item as the page draws it: the post's card, why it is there, and what
-    the viewer may do about its author."""
-
-    card: PostCard
-    reason: str
-    author: Member
-    following: bool
-
-    @property
-    def id(self) -> int:
-        return self.card.id
-
-
-def _views(ctx: Ctx, viewer: Member, items: list[feed.FeedItem]) -> list[ItemView]:
-    cards = {c.id: c for c in post_cards(ctx, viewer, [i.post for i in items])}
-    found = ties(ctx, viewer.id, {i.post.author_id for i in items})
-    return [
-        ItemView(
-            cards[i.post.id],
-            i.reason,
-            i.post.author,
-            i.post.author_id in found and found[i.post.author_id].follows,
-        )
-        for i in items
-        if i.post.id in cards
-    ]
-
-
-def _order(order: str) -> str:
-    return order if order in ORDER_NAMES else "for_you"
-
-
-def _more_url(order: str, cursor: str | None, *, fragment: bool) -> str | None:
-    if cursor is None:
-        return None
-    path = "/feed/page" if fragment else "/"
-    return f"{path}?{urlencode({'order': order, 'cursor': cursor})}"
-
-
-def _page_context(ctx: Ctx, viewer: Member, page: feed.FeedPage) -> dict[str, Any]:
-    return {
-        "items": _views(ctx, viewer, page.items),
-        "order": page.order,
-        "more_url": _more_url(page.order, page.next_cursor, fragment=False),
-        "more_fragment": _more_url(page.order, page.next_cursor, fragment=True),
-    }
-
-
-def home(request: Request, kith: KithDep, member_id: int, order: str, cursor: str) -> Response:
-    """The home feed of a signed-in member (accounts.pages serves ``/``)."""
-    order = _order(order)
-    error = None
-    with kith.uow(write=False) as ctx:
-        viewer = me(ctx, member_id)
-        try:
-            page = feed.feed(ctx, viewer, order, cursor or None, feed.DEFAULT_LIMIT)
-        except KithError as exc:
-            error = exc
-            page = feed.feed(ctx, viewer, order, None, feed.DEFAULT_LIMIT)
-        context = _page_context(ctx, viewer, page)
-        nav = nav_for(ctx, viewer)
-    newest = page.newest_at
-    context.update(
-        orders=ORDER_NAMES,
-        first=not cursor or error is not None,
-        error=error.message if error else None,
-        poll_url=f"/feed/new?{urlencode({'since': newest.isoformat()})}" if newest else None,
-        poll_seconds=POLL_SECONDS,
-        viewer=viewer,
-    )
-    return render(
-        request, "posts/home.html", context, nav=nav, status=error.status if error else 200
-    )
 
 
 @router.get("/feed/page")
@@ -122,8 +39,8 @@ def more(
     try:
         with kith.uow(write=False) as ctx:
             viewer = me(ctx, member_id)
-            page = feed.feed(ctx, viewer, _order(order), cursor or None, feed.DEFAULT_LIMIT)
-            context = _page_context(ctx, viewer, page)
+            page = feed.feed(ctx, viewer, order_of(order), cursor or None, feed.DEFAULT_LIMIT)
+            context = page_context(ctx, viewer, page)
     except KithError as exc:
         return alert_fragment(request, exc.message, status=exc.status)
     return render(request, "posts/_feed_page.html", context)
@@ -149,7 +66,7 @@ def _item(request: Request, ctx: Ctx, viewer: Member, post_id: int, toast: str) 
     if not is_htmx(request):
         return RedirectResponse("/", status_code=303)
     found = feed.item(ctx, viewer, post_id)
-    views = _views(ctx, viewer, [found])
+    views = item_views(ctx, viewer, [found])
     return render(
         request, "posts/_feed_item.html", {"it": views[0]}, badges=nav_for(ctx, viewer), toast=toast
     )
