@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,8 +42,10 @@ from kith.portability.api import imports_router as imports_api
 from kith.portability.api import router as portability_api
 from kith.portability.downloads import router as portability_downloads
 from kith.portability.pages import router as portability_pages
+from kith.posts.api import router as posts_api
 from kith.posts.feed_api import router as feed_api
 from kith.posts.feed_pages import router as feed_pages
+from kith.posts.pages import router as posts_pages
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
@@ -69,6 +72,7 @@ API_ROUTERS = (
     graph_api,
     search_api,
     messaging_api,
+    posts_api,
     relationships_api,
     insights_api,
     portability_api,
@@ -86,6 +90,7 @@ PAGE_ROUTERS = (
     graph_pages,
     search_pages,
     messaging_pages,
+    posts_pages,
     relationships_pages,
     insights_pages,
     portability_downloads,
@@ -97,6 +102,8 @@ PAGE_ROUTERS = (
 UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
 # The routes that take a picture: their body ceiling is KITH_PHOTO_MAX_MB.
 PHOTO_PATHS = frozenset({"/api/v1/me/photo", "/api/v1/me/cover", "/me/photo", "/me/cover"})
+# The routes that take a post's images: KITH_PHOTO_MAX_MB for each of KITH_POST_MAX_IMAGES.
+ALBUM_PATHS = re.compile(r"/posts|/api/v1/posts/\d+/images")
 
 # Swagger UI from vendored files, started by a script file (the pages' policy
 # allows no inline script).
@@ -223,7 +230,11 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     install_pages(app, PAGE_ROUTERS)
     app.add_middleware(RetryMiddleware)
     app.add_middleware(
-        BodyLimitMiddleware, kith=runtime, upload_paths=UPLOAD_PATHS, photo_paths=PHOTO_PATHS
+        BodyLimitMiddleware,
+        kith=runtime,
+        upload_paths=UPLOAD_PATHS,
+        photo_paths=PHOTO_PATHS,
+        album_paths=ALBUM_PATHS,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     if runtime.settings.server_timing:

@@ -227,6 +227,7 @@ def test_cards_in_a_few_queries(kith: Kith, ctx: Ctx, counted: list[str]) -> Non
     viewer = make_member(ctx, "Vic")
     tier = create_tier(ctx, viewer, "Close friends")
     posts: list[Post] = []
+    counts: list[int] = []
     for size in (2, 8):
         for i in range(size):
             author = make_member(ctx, "Author", handle=f"author-{size}-{i}")
@@ -250,7 +251,9 @@ def test_cards_in_a_few_queries(kith: Kith, ctx: Ctx, counted: list[str]) -> Non
         counted.clear()
         cards = views.post_cards(ctx, viewer, loaded)
         assert len(counted) <= 9, counted
+        counts.append(len(counted))
         assert len(cards) == len(loaded)
+    assert counts[0] == counts[1]
     by_id = {c.id: c for c in cards}
     own = by_id[posts[-1].id]
     assert own.audience_label == "Close friends"

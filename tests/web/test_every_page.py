@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 WIDE, PHONE, SMALLEST = 1280, 390, 360
 SCHEMES = ("light", "dark")
 
-# (name, path with {me} {friend} {import} {contact} {conversation}, signed in, status)
+# (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post},
+# signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
     ("home-feed", "/", True, 200),
@@ -55,6 +56,12 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("import-report", "/me/data/imports/{import}", True, 200),
     ("delete-account", "/settings/delete-account", True, 200),
     ("blocked", "/me/blocked", True, 200),
+    ("post", "/posts/{post}", True, 200),
+    ("new-post", "/posts/new", True, 200),
+    ("edit-post", "/posts/{own_post}/edit", True, 200),
+    ("delete-post", "/posts/{own_post}/delete", True, 200),
+    ("activity", "/in/{friend}/activity", True, 200),
+    ("own-activity", "/in/{me}/activity", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.

@@ -141,9 +141,15 @@ def test_profile_actions_update_badges_and_toast(client: TestClient, kith: Kith,
     accepted = post(client, kith, f"/in/{cleo.handle}/accept", headers=HTMX).text
     assert badge(accepted, "invitations") == 0
     assert toasts(accepted) == ["Connected with Cleo Park"]
+    assert re.search(
+        r'id="profile-degree" class="degree degree-1"[^>]*hx-swap-oob="true">· 1st<', accepted
+    )
     removed = post(client, kith, f"/in/{cleo.handle}/remove", headers=HTMX).text
     assert toasts(removed) == ["Removed Cleo Park from your connections"]
     assert "0 connections" in removed  # the profile's stats, out of band
+    assert "· Out of network</span>" in removed  # no longer "· 1st", out of band
+    # Forms that work without scripts carry the CSRF token, dialogs' forms included.
+    assert 'name=""' not in removed
 
 
 def test_crossing_invitation_from_a_list_says_connected(

@@ -281,10 +281,15 @@ def test_block_hides_both_profiles_and_unblock(client: TestClient, kith: Kith, c
     sign_in_as(client, ctx, ana)
     assert "Blocking is silent" in client.get(f"/in/{ben.handle}").text
     blocked = post(client, kith, f"/in/{ben.handle}/block")
-    assert blocked.headers["location"] == "/me/blocked"
+    assert blocked.headers["location"] == f"/me/blocked?blocked={ben.handle}"
     assert client.get(f"/in/{ben.handle}").status_code == 404
-    listing = client.get("/me/blocked").text
+    listing = client.get(blocked.headers["location"]).text
     assert ben.name in listing
+    assert f"You blocked {ben.name}. They won't be told." in listing
+    # Only a member you blocked is confirmed: another handle in the address says nothing.
+    cleo = make_member(ctx, "Cleo")
+    assert "You blocked" not in client.get(f"/me/blocked?blocked={cleo.handle}").text
+    assert "You blocked" not in client.get("/me/blocked?blocked=" + "x" * 5000).text
 
     sign_in_as(client, ctx, ben)
     hidden = client.get(f"/in/{ana.handle}")
@@ -352,6 +357,33 @@ def test_profile_shows_entities_dates_and_derived_stage(
     edit = client.get("/me/edit").text
     assert 'value="Acme Corp"' in edit
     assert 'value="Python, SQL"' in edit
+
+
+def test_edit_profile_lists(client: TestClient, kith: Kith, ctx: Ctx) -> None:
+    ana = make_member(ctx, "Ana", "Ruiz")
+    sign_in_as(client, ctx, ana)
+    form = {"first_name": "Ana", "last_name": "Ruiz"}
+    lists = {
+        "languages": "Portuguese\r\nEnglish\r\n\r\nEnglish",
+        "certifications": "PMP, 2019",
+        "websites": "https://ana.example\nhttp://blog.example/ana",
+    }
+    saved = post(client, kith, "/me/edit", form | lists)
+    assert saved.status_code == 303
+    shown = page_text(client.get(f"/in/{ana.handle}").text)
+    for text in ("Portuguese", "English", "PMP, 2019", "https://ana.example", "blog.example/ana"):
+        assert text in shown, text
+    assert shown.count("English") == 1
+    edit = client.get("/me/edit").text
+    assert ">Portuguese\nEnglish</textarea>" in edit
+    # A form without the lists leaves them as they are.
+    assert post(client, kith, "/me/edit", form).status_code == 303
+    assert "PMP, 2019" in page_text(client.get(f"/in/{ana.handle}").text)
+    # A refused list comes back as typed, with the API's sentence.
+    refused = post(client, kith, "/me/edit", form | {"websites": "ana.example"})
+    assert refused.status_code == 422
+    assert alerts(refused.text) == ["'ana.example' is not a web address (https://...)."]
+    assert ">ana.example</textarea>" in refused.text
 
 
 def test_edit_profile_error_keeps_input(client: TestClient, kith: Kith, ctx: Ctx) -> None:

@@ -47,6 +47,14 @@ def people(ctx: Ctx, viewer: Member, members: Sequence[Member]) -> list[dict[str
     return [person(m, found[m.id]) for m in members]
 
 
+def degree_context(badge: service.Badge) -> dict[str, Any]:
+    """The degree badge beside a name: ``· 1st``, ``· 2nd``, ``· 3rd``, or nothing."""
+    return {
+        "degree": badge.degree,
+        "degree_label": badge.label if badge.degree is not None else "",
+    }
+
+
 def network_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
     """The profile's "how you're connected" part: badge, shared connections, paths."""
     badge = service.badge(ctx, viewer, member)
@@ -60,9 +68,7 @@ def network_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
     if badge.degree in (2, 3):
         for path in service.intro_paths(ctx, viewer, member, limit=3):
             paths.append([person(m) for m in path.members])
-    return {
-        "degree": badge.degree,
-        "degree_label": badge.label if badge.degree is not None else "",
+    return degree_context(badge) | {
         "mutual": badge.mutual if shared_visible else 0,
         "mutual_preview": [person(m) for m in preview],
         "paths": paths,
@@ -80,4 +86,4 @@ def reach_context(ctx: Ctx, viewer: Member) -> dict[str, Any]:
     }
 
 
-__all__ = ["initials", "network_context", "people", "person", "reach_context"]
+__all__ = ["degree_context", "initials", "network_context", "people", "person", "reach_context"]

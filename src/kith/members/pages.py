@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,11 +20,13 @@ from kith.connections import service as connections
 from kith.connections.views import answer_toast, sent_toast, withdraw_wait
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
-from kith.graph.cards import initials, network_context
+from kith.graph import service as graph
+from kith.graph.cards import degree_context, initials, network_context
 from kith.members import photos, service, strength
 from kith.members.photo_pages import pictures_context
 from kith.messaging import service as messaging
 from kith.models import Member
+from kith.posts.activity import activity_preview
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
 from kith.web.paging import page_request
@@ -148,6 +151,7 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
         context = profile_context(ctx, viewer, member)
         if viewer.id == member.id:
             context["strength"] = strength.profile_strength(ctx, member)
+        context["activity"] = activity_preview(ctx, viewer, member)
         nav = nav_for(ctx, viewer)
     return render(request, "members/profile.html", context, nav=nav)
 
@@ -171,6 +175,11 @@ def _profile_action(
         context = {"a": actions_context(ctx, viewer, service.profile_view(ctx, viewer, member))}
         nav = nav_for(ctx, viewer)
         said = toast(ctx, member, result)
+    # The degree is read once the change is committed and the network has followed it.
+    with kith.uow(write=False) as ctx:
+        viewer, other = me(ctx, member_id), ctx.session.get(Member, member.id)
+        if other is not None and other.is_active:
+            context["net"] = degree_context(graph.badge(ctx, viewer, other))
     return render(request, "members/_actions_swap.html", context, badges=nav, toast=said)
 
 
@@ -271,8 +280,9 @@ def respond(
     if response == "block":
         with kith.uow() as ctx:
             viewer = me(ctx, member_id)
-            blocks.block(ctx, viewer, service.view_member(ctx, viewer, handle))
-        return redirect(request, "/me/blocked")
+            target = service.view_member(ctx, viewer, handle)
+            blocks.block(ctx, viewer, target)
+        return redirect(request, f"/me/blocked?{urlencode({'blocked': target.handle})}")
     raise NotFound("There is nothing at this address.", code="not_found")
 
 
@@ -287,9 +297,18 @@ PROFILE_ACTIONS: dict[str, tuple[Action, str]] = {
 
 
 @router.get("/me/blocked")
-def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1) -> Response:
+def blocked(
+    request: Request, kith: KithDep, member_id: MemberId, page: PageNo = 1, blocked: str = ""
+) -> Response:
+    """The members you blocked; ``blocked`` names one just blocked, to confirm it."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
+        just_blocked = ""
+        if blocked:
+            try:
+                just_blocked = blocks.find_blocked(ctx, viewer, blocked[:60]).name
+            except NotFound:
+                pass  # not (or no longer) blocked: nothing to confirm
         req = page_request(ctx, page)
         result = blocks.blocked_members(ctx, viewer, req)
         rows = [
@@ -304,7 +323,10 @@ def blocked(request: Request, kith: KithDep, member_id: MemberId, page: PageNo =
         ]
         nav = nav_for(ctx, viewer)
     return render(
-        request, "members/blocked.html", {"rows": rows, "page": result, "base": "?"}, nav=nav
+        request,
+        "members/blocked.html",
+        {"rows": rows, "page": result, "base": "?", "just_blocked": just_blocked},
+        nav=nav,
     )
 
 
@@ -331,8 +353,12 @@ class EditForm:
     positions: list[dict[str, str]] = field(default_factory=list)
     education: list[dict[str, str]] = field(default_factory=list)
     skills: str = ""
+    # Websites, languages and certifications, one per line; a list the form did not
+    # send is left as it is.
+    lists: dict[str, str | None] = field(default_factory=dict)
 
 
+LIST_FIELDS = ("languages", "certifications", "websites")
 SIMPLE_FIELDS = ("first_name", "last_name", "headline", "about", "location", "industry")
 POSITION_FIELDS = (
     "company",
@@ -381,6 +407,7 @@ def edit_form_for(member: Member) -> EditForm:
             for e in member.education
         ],
         skills=", ".join(s.name for s in member.skills),
+        lists={name: "\n".join(getattr(member, name) or []) for name in LIST_FIELDS},
     )
 
 
@@ -405,6 +432,7 @@ def edit_form_from(values: dict[str, str]) -> EditForm:
         positions=[p for p in positions if any(v for k, v in p.items() if k != "current")],
         education=[e for e in education if any(e.values())],
         skills=values.get("skills", ""),
+        lists={name: values.get(name) for name in LIST_FIELDS},
     )
 
 
@@ -460,7 +488,14 @@ def profile_input(form: EditForm) -> service.ProfileInput:
         positions=positions,
         education=education,
         skills=[s for s in form.skills.split(",") if s.strip()],
+        websites=_lines(form.lists.get("websites")),
+        languages=_lines(form.lists.get("languages")),
+        certifications=_lines(form.lists.get("certifications")),
     )
+
+
+def _lines(text: str | None) -> list[str] | None:
+    return None if text is None else text.splitlines()
 
 
 def _edit_page(

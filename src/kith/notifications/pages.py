@@ -32,6 +32,7 @@ def notifications(
                 "at": n.created_at,
                 "unread": n.read_at is None,
                 "actor": None if n.actor is None else person(n.actor),
+                "post_id": n.post_id,
             }
             for n in result.items
         ]

@@ -20,6 +20,7 @@ class NotificationOut(BaseModel):
     kind: str
     actor: MemberSummary | None
     invitation_id: int | None
+    post_id: int | None = None
     created_at: datetime
     read: bool
 
@@ -31,6 +32,7 @@ class NotificationOut(BaseModel):
             kind=n.kind,
             actor=actor,
             invitation_id=n.invitation_id,
+            post_id=n.post_id,
             created_at=n.created_at,
             read=n.read_at is not None,
         )

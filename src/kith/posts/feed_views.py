@@ -15,7 +15,7 @@ from kith.errors import KithError
 from kith.models import Member
 from kith.posts import feed
 from kith.posts.feed_ties import ties
-from kith.posts.views import PostCard, post_cards
+from kith.posts.views import PostCard, compose_context, post_cards
 from kith.runtime import Kith
 from kith.uow import Ctx
 from kith.web.deps import me
@@ -88,6 +88,7 @@ def home(request: Request, kith: Kith, member_id: int, order: str, cursor: str) 
             error = exc
             page = feed.feed(ctx, viewer, order, None, feed.DEFAULT_LIMIT)
         context = page_context(ctx, viewer, page)
+        context.update(compose_context(ctx, viewer, next_path="/"))
         nav = nav_for(ctx, viewer)
     newest = page.newest_at
     context.update(

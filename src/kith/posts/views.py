@@ -32,10 +32,23 @@ from kith.graph.service import Badge, badges
 from kith.models import Member, Post, PostImage, PostMention, Reaction, Tag, Tier
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
+from kith.posts.service import Audience
 from kith.posts.text import render
+from kith.relationships.tiers_tags import list_tags, list_tiers
 from kith.uow import Ctx
+from kith.web.params import id_in_range
 
-__all__ = ["ImageView", "PostCard", "audience_label", "post_card", "post_cards"]
+__all__ = [
+    "ImageView",
+    "PostCard",
+    "audience_choice",
+    "audience_label",
+    "audience_options",
+    "choice_of",
+    "compose_context",
+    "post_card",
+    "post_cards",
+]
 
 AUDIENCE_LABELS = {
     "anyone": "Anyone",
@@ -225,3 +238,80 @@ def post_card(ctx: Ctx, viewer: Member, post: Post) -> PostCard:
     if not cards:
         raise post_not_found()
     return cards[0]
+
+
+# -- the compose box ----------------------------------------------------------------------
+
+
+def audience_choice(value: str) -> Audience:
+    """The audience a compose or edit form's ``audience`` field names: ``anyone``,
+    ``connections``, ``only_me``, ``tier:<id>`` or ``tag:<id>``."""
+    kind, _, ident = value.partition(":")
+    if kind in ("tier", "tag"):
+        number = int(ident) if ident.isdigit() and len(ident) <= 10 else 0
+        number = number if id_in_range(number) else 0
+        return (
+            Audience(kind, tier_id=number or None)
+            if kind == "tier"
+            else Audience(kind, tag_id=number or None)
+        )
+    return Audience(kind)
+
+
+def choice_of(audience: str, tier_id: int | None, tag_id: int | None) -> str:
+    """The form value of a post's audience (the inverse of :func:`audience_choice`); a
+    post whose tier or tag was deleted reaches its author alone, and says so."""
+    if audience == "tier":
+        return f"tier:{tier_id}" if tier_id else "only_me"
+    if audience == "tag":
+        return f"tag:{tag_id}" if tag_id else "only_me"
+    return audience
+
+
+def audience_options(ctx: Ctx, author: Member) -> list[dict[str, Any]]:
+    """The audience picker's groups: everyone, connections and only me, then the
+    author's own tiers and tags (the members they reach never see these names)."""
+    tiers = list_tiers(ctx, author)
+    tags = [tag for tag, _count in list_tags(ctx, author)]
+    groups: list[dict[str, Any]] = [
+        {
+            "label": "",
+            "options": [
+                ("anyone", "Anyone"),
+                ("connections", "Connections"),
+                ("only_me", "Only me"),
+            ],
+        }
+    ]
+    if tiers:
+        groups.append({"label": "Your tiers", "options": [(f"tier:{t.id}", t.name) for t in tiers]})
+    if tags:
+        groups.append({"label": "Your tags", "options": [(f"tag:{t.id}", t.name) for t in tags]})
+    return groups
+
+
+def compose_context(
+    ctx: Ctx,
+    author: Member,
+    *,
+    body: str = "",
+    audience: str = "anyone",
+    alts: Sequence[str] = (),
+    error: str | None = None,
+    next_path: str = "",
+) -> dict[str, Any]:
+    """What ``posts/_compose.html`` needs."""
+    return {
+        "compose": {
+            "body": body,
+            "audience": audience,
+            "groups": audience_options(ctx, author),
+            "max_length": ctx.settings.post_max_length,
+            "max_images": ctx.settings.post_max_images,
+            "max_mb": ctx.settings.photo_max_mb,
+            "alts": list(alts) + [""] * (ctx.settings.post_max_images - len(alts)),
+            "error": error,
+            "next": next_path,
+            "author": person(author),
+        }
+    }

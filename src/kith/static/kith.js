@@ -613,3 +613,144 @@ document.addEventListener("click", function (event) {
     if (last) last.scrollIntoView({ block: "nearest" });
   });
 })();
+
+// == posts ==
+// The compose box: a live character count (<textarea data-max> with #post-count),
+// counted in characters as the server counts them, and @mention suggestions
+// (<textarea data-mentions="LIST_ID">): typing @ and the start of a name lists members
+// from /search/typeahead; arrows move, Enter or Tab (or a click) puts @handle in the text.
+(function () {
+  "use strict";
+
+  function counter(field) {
+    var out = document.getElementById("post-count");
+    var most = parseInt(field.dataset.max || "0", 10);
+    if (!out || !most) return;
+    var fmt = function (n) { return n.toLocaleString("en-US"); };
+    function update() {
+      var used = Array.from(field.value.replace(/\r\n/g, "\n").trim()).length;
+      var over = used - most;
+      out.textContent = over > 0
+        ? fmt(used) + " / " + fmt(most) + " — " + fmt(over) + " too many"
+        : fmt(used) + " / " + fmt(most);
+      if (over > 0) {
+        out.setAttribute("data-over", "");
+        field.setAttribute("aria-invalid", "true");
+      } else {
+        out.removeAttribute("data-over");
+        field.removeAttribute("aria-invalid");
+      }
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
+  function mentions(field) {
+    var list = document.getElementById(field.dataset.mentions);
+    if (!list) return;
+    var status = document.createElement("div");
+    status.className = "sr-only";
+    status.setAttribute("role", "status");
+    list.insertAdjacentElement("afterend", status);
+    var timer = null;
+    var asked = 0;
+    var active = -1;
+    var typed = null; // {start, end} of the "@name" being written
+
+    function options() { return Array.prototype.slice.call(list.querySelectorAll("[role=option]")); }
+    function close() {
+      list.hidden = true;
+      list.innerHTML = "";
+      active = -1;
+      typed = null;
+      field.removeAttribute("aria-activedescendant");
+    }
+    function activate(index) {
+      var all = options();
+      if (!all.length) return;
+      active = (index + all.length) % all.length;
+      all.forEach(function (o, i) { o.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      field.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(option) {
+      if (!typed || !option.dataset.value) return close();
+      var text = "@" + option.dataset.value + " ";
+      var value = field.value;
+      field.value = value.slice(0, typed.start) + text + value.slice(typed.end);
+      var caret = typed.start + text.length;
+      close();
+      field.focus();
+      field.setSelectionRange(caret, caret);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      status.textContent = "Mentioned " + (option.dataset.label || option.dataset.value);
+    }
+    function look() {
+      var caret = field.selectionStart;
+      var before = field.value.slice(0, caret);
+      var match = /(^|[^\w@\/.])@([A-Za-z0-9][A-Za-z0-9 .'-]{0,40})$/.exec(before);
+      if (!match || match[2].split(" ").length > 3) return close();
+      var start = caret - match[2].length - 1;
+      var ticket = ++asked;
+      fetch("/search/typeahead?pick=1&q=" + encodeURIComponent(match[2]), {
+        headers: { "HX-Request": "true" }, credentials: "same-origin"
+      })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          if (ticket !== asked) return;
+          list.innerHTML = html;
+          var all = options();
+          all.forEach(function (o, i) { o.id = list.id + "-option-" + i; });
+          if (!all.length) {
+            close();
+            status.textContent = "No one by that name";
+            return;
+          }
+          typed = { start: start, end: caret };
+          active = -1;
+          list.hidden = false;
+          status.textContent = all.length === 1 ? "1 person to mention; use the arrow keys"
+            : all.length + " people to mention; use the arrow keys";
+        })
+        .catch(function () { close(); });
+    }
+
+    field.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(look, 150);
+    });
+    field.addEventListener("keydown", function (event) {
+      if (list.hidden) return;
+      var all = options();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        activate(active < 0 ? (step > 0 ? 0 : all.length - 1) : active + step);
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0 && all[active]) {
+        event.preventDefault();
+        choose(all[active]);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    field.addEventListener("blur", function () {
+      setTimeout(function () { if (document.activeElement !== field) close(); }, 150);
+    });
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (option) choose(option);
+    });
+  }
+
+  function start() {
+    document.querySelectorAll("textarea[data-max]").forEach(counter);
+    document.querySelectorAll("textarea[data-mentions]").forEach(mentions);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -15,6 +15,7 @@ it passes the ceiling, whatever the route was doing with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -53,7 +54,9 @@ def _megabytes(limit: int) -> str:
 class BodyLimitMiddleware:
     """See the module docstring. ``upload_paths`` take the import ceiling
     (``KITH_IMPORT_MAX_MB``), ``photo_paths`` the picture ceiling
-    (``KITH_PHOTO_MAX_MB``); every other route takes ``KITH_REQUEST_MAX_BYTES``."""
+    (``KITH_PHOTO_MAX_MB``), paths matching ``album_paths`` that ceiling for each of a
+    post's images (``KITH_POST_MAX_IMAGES``); every other route takes
+    ``KITH_REQUEST_MAX_BYTES``."""
 
     def __init__(
         self,
@@ -62,11 +65,16 @@ class BodyLimitMiddleware:
         kith: Kith,
         upload_paths: frozenset[str],
         photo_paths: frozenset[str] = frozenset(),
+        album_paths: re.Pattern[str] | None = None,
     ) -> None:
         self.app = app
         self.kith = kith
         self.upload_paths = upload_paths
         self.photo_paths = photo_paths
+        self.album_paths = album_paths
+
+    def _album(self, path: str) -> bool:
+        return self.album_paths is not None and self.album_paths.fullmatch(path) is not None
 
     def limit(self, scope: Scope) -> int:
         settings = self.kith.settings
@@ -74,6 +82,9 @@ class BodyLimitMiddleware:
             return settings.import_max_mb * 2**20 + MULTIPART_SLACK
         if scope["path"] in self.photo_paths:
             return settings.photo_max_mb * 2**20 + MULTIPART_SLACK
+        if self._album(scope["path"]):
+            pictures = max(settings.post_max_images, 1)
+            return settings.photo_max_mb * 2**20 * pictures + MULTIPART_SLACK
         return settings.request_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,6 +155,9 @@ class BodyLimitMiddleware:
         elif scope["path"] in self.photo_paths:
             size = f"{self.kith.settings.photo_max_mb} MB"
             message = f"That image is larger than {size}; choose one of up to {size}."
+        elif self._album(scope["path"]):
+            size = f"{self.kith.settings.photo_max_mb} MB"
+            message = f"Those images are too large: each can be up to {size}."
         else:
             message = f"That request is too large: at most {_megabytes(limit)} can be sent here."
         return await run_in_threadpool(render_error, request, 413, BODY_TOO_LARGE, message)
