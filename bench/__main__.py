@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import insights, network, pages, portability, relationships, search
+from . import feed, insights, network, pages, portability, relationships, search
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
@@ -15,6 +15,7 @@ SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "insights": insights.main,
     "portability": portability.main,
     "pages": pages.main,
+    "feed": feed.main,
 }
 
 

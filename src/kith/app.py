@@ -49,6 +49,8 @@ from kith.posts.engagement_api import router as engagement_api
 from kith.posts.engagement_pages import router as engagement_pages
 from kith.posts.insights_api import router as post_insights_api
 from kith.posts.insights_pages import router as post_insights_pages
+from kith.posts.feed_api import router as feed_api
+from kith.posts.feed_pages import router as feed_pages
 from kith.posts.pages import router as posts_pages
 from kith.posts.reports_api import router as reports_api
 from kith.posts.reports_pages import router as reports_pages
@@ -86,6 +88,7 @@ API_ROUTERS = (
     imports_api,
     post_insights_api,
     reports_api,
+    feed_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -106,6 +109,7 @@ PAGE_ROUTERS = (
     portability_pages,
     post_insights_pages,
     reports_pages,
+    feed_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

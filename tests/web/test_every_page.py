@@ -18,6 +18,7 @@ SCHEMES = ("light", "dark")
 # signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
+    ("home-feed", "/", True, 200),
     ("sign-in", "/signin", False, 200),
     ("sign-up", "/signup", False, 200),
     ("not-found", "/no/such/page", False, 404),

@@ -74,14 +74,15 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: TestClient, path: str) 
     assert response.headers["location"] == f"/signin?next={path}"
 
 
-def test_landing_page_and_home_redirect(client: TestClient, ctx: Ctx) -> None:
+def test_landing_page_for_visitors_and_the_feed_for_members(client: TestClient, ctx: Ctx) -> None:
     landing = client.get("/")
     assert landing.status_code == 200
     assert 'href="/signup"' in landing.text
     assert 'href="/signin"' in landing.text
     sign_in_as(client, ctx, make_member(ctx, "Ana"))
     home = client.get("/", follow_redirects=False)
-    assert home.headers["location"] == "/mynetwork"
+    assert home.status_code == 200
+    assert 'id="feed-empty"' in home.text
 
 
 # -- Accounts --------------------------------------------------------------------------

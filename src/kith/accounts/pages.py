@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import credentials, service
 from kith.accounts.deletion import check_password_first, delete_account
 from kith.connections.queries import connection_count
 from kith.errors import KithError
+from kith.posts.feed_views import home as home_feed
 from kith.web.deps import (
     SESSION_COOKIE,
     KithDep,
@@ -28,9 +29,16 @@ Text = Annotated[str, Form()]
 
 
 @router.get("/")
-def home(request: Request, member_id: PageMemberId) -> Response:
+def home(
+    request: Request,
+    kith: KithDep,
+    member_id: PageMemberId,
+    order: Annotated[str, Query(max_length=20)] = "for_you",
+    cursor: Annotated[str, Query(max_length=400)] = "",
+) -> Response:
+    """The home feed for a signed-in member; the landing page for everyone else."""
     if member_id is not None:
-        return RedirectResponse("/mynetwork", status_code=303)
+        return home_feed(request, kith, member_id, order, cursor)
     return render(request, "accounts/landing.html")
 
 
