@@ -47,10 +47,10 @@ from kith.posts import impressions
 from kith.posts.api import router as posts_api
 from kith.posts.engagement_api import router as engagement_api
 from kith.posts.engagement_pages import router as engagement_pages
-from kith.posts.insights_api import router as post_insights_api
-from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.feed_api import router as feed_api
 from kith.posts.feed_pages import router as feed_pages
+from kith.posts.insights_api import router as post_insights_api
+from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.pages import router as posts_pages
 from kith.posts.reports_api import router as reports_api
 from kith.posts.reports_pages import router as reports_pages
