@@ -332,13 +332,14 @@ def test_page_views_are_counted_and_cards_link_insights_and_reports(
     assert f'href="/posts/{shared.id}/report"' in page
     assert f'href="/posts/{shared.id}/insights"' not in page
     client.get("/in/ana-counted/activity")
+    assert "Counted" in client.get("/?order=recent").text  # the home feed counts too
     impressions.counter(kith).flush()
     stored = ctx.session.execute(
         select(PostImpression.degree, PostImpression.count).where(
             PostImpression.post_id == shared.id
         )
     ).all()
-    assert [tuple(row) for row in stored] == [(1, 2)]  # two views by a 1st-degree member
+    assert [tuple(row) for row in stored] == [(1, 3)]  # three views by a 1st-degree member
     sign_in_as(client, ctx, ana)
     own = client.get(f"/posts/{shared.id}").text
     assert f'href="/posts/{shared.id}/insights"' in own

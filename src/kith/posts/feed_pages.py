@@ -15,7 +15,7 @@ from kith.follows.service import follow, unfollow
 from kith.members.service import view_member
 from kith.models import Member
 from kith.posts import feed
-from kith.posts.feed_views import item_views, order_of, page_context
+from kith.posts.feed_views import count_views, item_views, order_of, page_context
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.params import MAX_ID
@@ -43,6 +43,7 @@ def more(
             context = page_context(ctx, viewer, page)
     except KithError as exc:
         return alert_fragment(request, exc.message, status=exc.status)
+    count_views(kith, member_id, context["items"])
     return render(request, "posts/_feed_page.html", context)
 
 

@@ -13,9 +13,9 @@ from fastapi.responses import Response
 
 from kith.errors import KithError
 from kith.models import Member
-from kith.posts import feed
+from kith.posts import feed, impressions
 from kith.posts.feed_ties import ties
-from kith.posts.views import PostCard, compose_context, post_cards
+from kith.posts.views import PostCard, compose_context, post_cards, shown_posts
 from kith.runtime import Kith
 from kith.uow import Ctx
 from kith.web.deps import me
@@ -56,6 +56,11 @@ def item_views(ctx: Ctx, viewer: Member, items: list[feed.FeedItem]) -> list[Ite
     ]
 
 
+def count_views(kith: Kith, member_id: int, items: list[ItemView]) -> None:
+    """The feed's items were shown to the member (impressions, counted in batches)."""
+    impressions.seen(kith, member_id, shown_posts([i.card for i in items]))
+
+
 def order_of(order: str) -> str:
     return order if order in ORDER_NAMES else "for_you"
 
@@ -90,6 +95,7 @@ def home(request: Request, kith: Kith, member_id: int, order: str, cursor: str) 
         context = page_context(ctx, viewer, page)
         context.update(compose_context(ctx, viewer, next_path="/"))
         nav = nav_for(ctx, viewer)
+    count_views(kith, member_id, context["items"])
     newest = page.newest_at
     context.update(
         orders=ORDER_NAMES,

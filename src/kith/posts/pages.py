@@ -116,7 +116,7 @@ def permalink(request: Request, post_id: PostId, kith: KithDep, member_id: Membe
         viewer = me(ctx, member_id)
         context = _card_context(ctx, viewer, post_id)
         nav = nav_for(ctx, viewer)
-    impressions.seen(kith, member_id, _shown([context["card"]]))
+    impressions.seen(kith, member_id, views.shown_posts([context["card"]]))
     return render(request, "posts/post.html", context, nav=nav)
 
 
@@ -237,7 +237,7 @@ def member_activity(
         if context["own"]:
             context |= views.compose_context(ctx, viewer, next_path=f"/in/{member.handle}/activity")
         nav = nav_for(ctx, viewer)
-    impressions.seen(kith, member_id, _shown(cards))
+    impressions.seen(kith, member_id, views.shown_posts(cards))
     return render(request, "posts/activity.html", context, nav=nav)
 
 
@@ -288,9 +288,3 @@ def _engagement_page(
         }
         nav = nav_for(ctx, viewer)
     return render(request, "posts/activity.html", context, nav=nav)
-
-
-def _shown(cards: list[views.PostCard]) -> list[views.PostCard]:
-    """The posts a page shows, for the impression count: each card, and the original
-    inside a repost."""
-    return [*cards, *(c.original for c in cards if c.original is not None)]

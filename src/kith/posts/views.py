@@ -243,6 +243,12 @@ def post_cards(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> list[PostCard
     return cards
 
 
+def shown_posts(cards: Sequence[PostCard]) -> list[PostCard]:
+    """The posts a page shows, for counting impressions: each card, and the original
+    inside a repost."""
+    return [*cards, *(c.original for c in cards if c.original is not None)]
+
+
 def post_card(ctx: Ctx, viewer: Member, post: Post) -> PostCard:
     """One post's card (the permalink page, an answer to an edit)."""
     cards = post_cards(ctx, viewer, [post])
