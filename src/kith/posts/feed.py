@@ -216,7 +216,7 @@ def _recent(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPag
     posts: list[Post] = []
     while len(posts) <= limit:
         stmt = candidates if after is None else candidates.where(_after(*after))
-        chunk = list(ctx.session.execute(stmt).tuples())
+        chunk = [(int(pid), at) for pid, at in ctx.session.execute(stmt)]
         if not chunk:
             break
         found = _visible_posts(ctx, viewer.id, [pid for pid, _at in chunk])
