@@ -159,7 +159,7 @@ def test_sign_in_only_follows_local_next_paths(client: TestClient, kith: Kith, c
             "/signin",
             {"email": "ana@example.org", "password": PASSWORD, "next": target},
         )
-        assert response.headers["location"] == "/mynetwork", target
+        assert response.headers["location"] == "/", target  # the home feed
 
 
 def test_sign_in_throttle_is_shown_in_words(client: TestClient, kith: Kith, ctx: Ctx) -> None:

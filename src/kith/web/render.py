@@ -238,7 +238,7 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-def local_path(target: str | None, default: str = "/mynetwork") -> str:
+def local_path(target: str | None, default: str = "/") -> str:
     """``target`` if it is a path on this site, else ``default`` (no open redirects)."""
     if not target:
         return default
