@@ -5,6 +5,7 @@ the images endpoint, the profile's Activity part and the mention notification.""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -306,16 +307,16 @@ def test_post_image_routes_take_a_ceiling_per_image(kith: Kith) -> None:
 
     limits = BodyLimitMiddleware(
         lambda *_: None,  # type: ignore[arg-type]
-        kith=kith,
         upload_paths=UPLOAD_PATHS,
         photo_paths=PHOTO_PATHS,
         album_paths=ALBUM_PATHS,
     )
+    app = SimpleNamespace(state=SimpleNamespace(kith=kith))  # the app the runtime serves
     per_image = kith.settings.photo_max_mb * 2**20
     for path in ("/posts", "/api/v1/posts/12/images"):
-        assert limits.limit({"path": path}) == 4 * per_image + MULTIPART_SLACK
+        assert limits.limit({"path": path, "app": app}) == 4 * per_image + MULTIPART_SLACK
     for path in ("/posts/12/edit", "/api/v1/posts", "/api/v1/posts/12"):
-        assert limits.limit({"path": path}) == kith.settings.request_max_bytes
+        assert limits.limit({"path": path, "app": app}) == kith.settings.request_max_bytes
 
 
 def test_page_views_are_counted_and_cards_link_insights_and_reports(

@@ -16,7 +16,7 @@ tags or notes about the member); no password hash or token digest is read.
 Examples
 --------
 >>> sorted(ARCHIVE_KEYS)[:4]
-['account', 'blocks', 'connections', 'conversations']
+['account', 'blocks', 'comments', 'connections']
 """
 
 from __future__ import annotations
