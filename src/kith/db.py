@@ -84,13 +84,10 @@ def make_engines(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> tupl
     @event.listens_for(engine, "connect")
     def _plans(dbapi_conn: Any, _record: object) -> None:
         # Kith's queries are short: PostgreSQL's JIT, which compiles any query whose
-        # estimate passes jit_above_cost, spent ~80 ms compiling the feed's 20 ms query;
-        # and psycopg prepares a statement run five times, after which PostgreSQL may
-        # keep one generic plan for every viewer, ill-suited to one who follows
-        # thousands (docs/benchmarks.md, "Home feed").
+        # estimate passes jit_above_cost, spent ~80 ms compiling the feed's 20 ms query
+        # (docs/benchmarks.md, "Home feed").
         with dbapi_conn.cursor() as cur:
             cur.execute("SET jit = off")
-            cur.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_conn.commit()
 
     return engine, engine

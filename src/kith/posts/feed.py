@@ -29,7 +29,8 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -42,6 +43,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     tuple_,
     union_all,
 )
@@ -176,11 +178,29 @@ def feed(
     ctx: Ctx, viewer: Member, order: str = "for_you", cursor: str | None = None, limit: int = 20
 ) -> FeedPage:
     """One page of the viewer's home feed, in ``order``, after ``cursor``."""
-    if order == "recent":
-        return _recent(ctx, viewer, cursor or None, check_limit(limit))
-    if order == "for_you":
+    if order not in ("recent", "for_you"):
+        raise Invalid("Choose the order 'for_you' or 'recent'.", code="invalid_order")
+    with _planned_per_viewer(ctx):
+        if order == "recent":
+            return _recent(ctx, viewer, cursor or None, check_limit(limit))
         return _for_you(ctx, viewer, cursor or None, check_limit(limit))
-    raise Invalid("Choose the order 'for_you' or 'recent'.", code="invalid_order")
+
+
+@contextmanager
+def _planned_per_viewer(ctx: Ctx) -> Iterator[None]:
+    """On PostgreSQL, plan the feed's statements for this viewer: psycopg prepares a
+    statement run five times, after which PostgreSQL may keep one generic plan for
+    every viewer, ill-suited to one who follows thousands (docs/benchmarks.md, "Home
+    feed"). Only here: planning every statement of every page afresh costs the other
+    pages more than it saves."""
+    postgres = ctx.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        ctx.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    try:
+        yield
+    finally:
+        if postgres:
+            ctx.session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
 
 
 def _not_hidden(viewer_id: int) -> ColumnElement[bool]:
