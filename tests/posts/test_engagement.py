@@ -178,10 +178,13 @@ def test_notifications_group_reactions_and_respect_the_authors_choice(ctx: Ctx) 
     for member in (ben, cai, dee):
         eng.react(ctx, member, post.id, "like")
     eng.react(ctx, dee, post.id, "love")  # a change is not news
+    eng.react(ctx, cai, post.id, "like")
+    eng.unreact(ctx, cai, post.id)  # taken back and given again: still one of three
+    eng.react(ctx, cai, post.id, "like")
     [note] = _notes(ctx, ana)
     assert (note.kind, note.actor_id, note.detail, note.post_id) == (
         "post_reaction",
-        dee.id,
+        cai.id,
         "3",
         post.id,
     )

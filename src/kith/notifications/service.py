@@ -54,10 +54,14 @@ def notify(
     return note
 
 
-def notify_grouped(ctx: Ctx, member_id: int, kind: str, *, actor_id: int, post_id: int) -> None:
-    """One unread notification per post and kind: a new actor joins the group (they
-    become its actor and ``detail`` counts everyone in it) until the member reads it.
-    The caller holds the post's row lock, so the group is found or made once."""
+def notify_grouped(
+    ctx: Ctx, member_id: int, kind: str, *, actor_id: int, post_id: int, size: int
+) -> None:
+    """One unread notification per post and kind: the latest actor becomes its actor
+    and ``detail`` says how many the group stands for (``size``, counted by the caller
+    from what it is about, so that someone who takes back and acts again is not counted
+    twice) until the member reads it. The caller holds the post's row lock, so the group
+    is found or made once."""
     note = ctx.session.scalar(
         select(Notification).where(
             Notification.member_id == member_id,
@@ -67,11 +71,11 @@ def notify_grouped(ctx: Ctx, member_id: int, kind: str, *, actor_id: int, post_i
         )
     )
     if note is None:
-        notify(ctx, member_id, kind, actor_id=actor_id, post_id=post_id).detail = "1"
+        note = notify(ctx, member_id, kind, actor_id=actor_id, post_id=post_id)
     elif note.actor_id != actor_id:
-        note.detail = str(group_size(note) + 1)
         note.actor_id = actor_id
         note.created_at = ctx.clock.now()
+    note.detail = str(max(size, 1))
     ctx.session.flush()
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kith.connections.queries import (
@@ -33,7 +33,7 @@ from kith.connections.queries import (
     lock_members,
 )
 from kith.errors import Conflict, Forbidden, Invalid, NotFound
-from kith.models import REACTIONS, Comment, Member, Post, Reaction
+from kith.models import REACTIONS, Comment, Member, Notification, Post, Reaction
 from kith.notifications.service import notify, notify_grouped
 from kith.posts.audience import post_not_found, visible_post, visible_to
 from kith.posts.cursor import Cursor, older_than
@@ -135,7 +135,12 @@ def react(ctx: Ctx, member: Member, post_id: int, kind: str) -> Reaction:
         _engaged(ctx, member, post)
         if post.notify and _may_notify(ctx, post.author_id, member.id, post):
             notify_grouped(
-                ctx, post.author_id, "post_reaction", actor_id=member.id, post_id=post.id
+                ctx,
+                post.author_id,
+                "post_reaction",
+                actor_id=member.id,
+                post_id=post.id,
+                size=_reactors_since_read(ctx, post),
             )
     else:
         ctx.session.execute(
@@ -438,6 +443,34 @@ def set_notify(ctx: Ctx, member: Member, post_id: int, on: bool) -> Post:
     post.notify = on
     ctx.session.flush()
     return post
+
+
+def _reactors_since_read(ctx: Ctx, post: Post) -> int:
+    """How many members' reactions on ``post`` its author has not yet read about: those
+    made after the author last read a reaction notification for it (each member once,
+    however often they changed or took back their reaction), blocks left out."""
+    read_up_to = (
+        select(func.max(Notification.read_at))
+        .where(
+            Notification.member_id == post.author_id,
+            Notification.kind == "post_reaction",
+            Notification.post_id == post.id,
+        )
+        .scalar_subquery()
+    )
+    return int(
+        ctx.session.scalar(
+            select(func.count())
+            .select_from(Reaction)
+            .where(
+                Reaction.post_id == post.id,
+                Reaction.member_id != post.author_id,
+                ~block_exists(post.author_id, Reaction.member_id),
+                or_(read_up_to.is_(None), Reaction.created_at > read_up_to),
+            )
+        )
+        or 0
+    )
 
 
 # -- profile activity -------------------------------------------------------------
