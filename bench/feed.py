@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from kith.clock import FrozenClock
 from kith.config import Settings
@@ -523,14 +523,25 @@ def run_backend(name: str, url: str, args: argparse.Namespace, c: Community) -> 
     db = Database(url)
     upgrade(db.writer)
     out: dict[str, Any] = {}
-    with Timer() as t:
-        load_small(db, c, rng)
-    out["load_small_s"] = round(t.s, 1)
-    log(f"[feed] {name}: members and the viewers' ties loaded in {t.s:.1f} s")
-    out["load_s"] = bulk_load(db, url, c)
-    with Timer() as t:
-        out["timeline_rows"] = load_timelines(db, c)
-    out["load_s"]["timelines"] = round(t.s, 1)
+    with db.writer.begin() as conn:
+        members = int(conn.execute(select(func.count()).select_from(Member)).scalar() or 0)
+    if members and args.keep:
+        log(f"[feed] {name}: the kept community is used ({members:,} members)")
+        out["kept"] = True
+    elif members:
+        raise SystemExit(f"[feed] {name}: the database is not empty; drop it first")
+    else:
+        with Timer() as t:
+            load_small(db, c, rng)
+        out["load_small_s"] = round(t.s, 1)
+        log(f"[feed] {name}: members and the viewers' ties loaded in {t.s:.1f} s")
+        out["load_s"] = bulk_load(db, url, c)
+        with Timer() as t:
+            out["timeline_rows"] = load_timelines(db, c)
+        out["load_s"]["timelines"] = round(t.s, 1)
+        if args.load_only:
+            db.dispose()
+            return out
     settings = Settings(env="dev", database_url=url)
     clock = FrozenClock(NOW)
     kith = Kith(settings=settings, clock=clock, db=db)
@@ -597,6 +608,9 @@ def run_backend(name: str, url: str, args: argparse.Namespace, c: Community) -> 
         f"[feed] {name} posting: read {out['posting_fanout_read']}, "
         f"write {out['posting_fanout_write']} (mean {out['posting_followers_mean']} followers)"
     )
+    with db.writer.begin() as conn:  # a kept community stays as it was loaded (ids 1..posts)
+        conn.execute(text("DELETE FROM bench_timeline WHERE post_id > :n"), {"n": args.posts})
+        conn.execute(delete(Post).where(Post.id > args.posts))
     db.dispose()
     return out
 
@@ -653,6 +667,12 @@ def main(argv: Sequence[str]) -> int:
     p.add_argument("--backends", choices=("sqlite", "postgresql", "both"), default="both")
     p.add_argument("--json", default="var/bench/feed.json")
     p.add_argument("--quick", action="store_true", help="small smoke run")
+    p.add_argument(
+        "--keep",
+        action="store_true",
+        help="load the community once into var/bench/ and a kept schema, and reuse it",
+    )
+    p.add_argument("--load-only", action="store_true", help="with --keep: load, measure nothing")
     args = p.parse_args(argv)
     if args.quick:
         args.members, args.posts, args.reactions, args.comments = 5_000, 50_000, 250_000, 100_000
@@ -662,9 +682,19 @@ def main(argv: Sequence[str]) -> int:
     result: dict[str, Any] = {"machine": machine_info(), "config": dict(vars(args))}
     community = Community(args)
     result["connections"] = community.edges
-    result["backends"] = on_backends(
-        args.backends, "bench_feed", lambda name, url: run_backend(name, url, args, community)
+    keep = (
+        f"{args.members}_{args.posts}_{args.reactions}_{args.comments}_{args.seed}"
+        if args.keep
+        else None
     )
+    result["backends"] = on_backends(
+        args.backends,
+        "bench_feed",
+        lambda name, url: run_backend(name, url, args, community),
+        keep=keep,
+    )
+    if args.load_only:
+        return 0
     out.write_text(json.dumps(result, indent=2))
     log("")
     log(render(result))

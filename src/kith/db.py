@@ -10,7 +10,8 @@ of work itself lives in :mod:`kith.uow`; this module knows no domain.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,29 @@ def make_engines(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> tupl
         dbapi_conn.commit()
 
     return engine, engine
+
+
+@contextmanager
+def planned_for_values(session: Session) -> Iterator[None]:
+    """Inside the block, PostgreSQL plans each statement for its own parameter values.
+
+    psycopg prepares a statement it has run five times, and PostgreSQL may then keep
+    one generic plan for every value: for a search, to_tsquery parsed again for every
+    row ranked; for the feed, one plan for a viewer who follows thirty and one who
+    follows thousands (docs/benchmarks.md). Statements sent unprepared are planned with
+    their values each time. This switches psycopg's preparing off for the connection
+    and back on afterwards: no round trip to the server, unlike ``SET plan_cache_mode``.
+    Nothing changes on SQLite."""
+    raw = session.connection().connection.dbapi_connection
+    threshold = getattr(raw, "prepare_threshold", None)
+    if threshold is None:
+        yield
+        return
+    raw.prepare_threshold = None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold  # type: ignore[union-attr]
 
 
 class Database:

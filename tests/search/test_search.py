@@ -390,13 +390,17 @@ def test_industry_is_the_whole_name_ignoring_case(kith: Kith, town: dict[str, Me
 def test_search_leaves_the_planner_settings_of_the_unit_of_work_as_they_were(
     kith: Kith, town: dict[str, Member]
 ) -> None:
-    """PostgreSQL plans each search for its own words and ids (settings local to that
-    statement); the rest of the unit of work runs with the server's settings."""
+    """PostgreSQL plans each search for its own words and ids (unprepared, and with a
+    setting local to that statement); the rest of the unit of work runs with the
+    server's settings and psycopg's preparing."""
     with kith.uow(write=False) as c:
         before = c.session.execute(text("SHOW plan_cache_mode")).scalar()
+        raw = c.session.connection().connection.dbapi_connection
+        threshold = raw.prepare_threshold  # type: ignore[union-attr]
         me = c.session.get(Member, town["viewer"].id)
         assert me is not None
         found = search_people(c, me, SearchQuery(keywords="engineer"), PageRequest(1, 20))
         assert found.page.total >= 1
         assert c.session.execute(text("SHOW plan_cache_mode")).scalar() == before
         assert c.session.execute(text("SHOW enable_indexscan")).scalar() == "on"
+        assert raw.prepare_threshold == threshold  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Exists, Integer, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from kith.models import (
@@ -100,6 +100,23 @@ def connection_count(session: Session, member_id: int) -> int:
     lo = select(func.count()).where(Connection.member_lo_id == member_id).scalar_subquery()
     hi = select(func.count()).where(Connection.member_hi_id == member_id).scalar_subquery()
     return int(session.scalar(select(lo + hi)) or 0)
+
+
+_member = bindparam("member_id", type_=Integer)
+#: SQL: a member's followers, the members they follow, and their connections (built
+#: once: every profile asks it).
+_PROFILE_COUNTS = select(
+    select(func.count()).where(Follow.followee_id == _member).scalar_subquery(),
+    select(func.count()).where(Follow.follower_id == _member).scalar_subquery(),
+    select(func.count()).where(Connection.member_lo_id == _member).scalar_subquery()
+    + select(func.count()).where(Connection.member_hi_id == _member).scalar_subquery(),
+)
+
+
+def profile_counts(session: Session, member_id: int) -> tuple[int, int, int]:
+    """(followers, following, connections) of ``member_id``, in one statement."""
+    row = session.execute(_PROFILE_COUNTS, {"member_id": member_id}).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 def share_a_connection(session: Session, a: int, b: int) -> bool:
@@ -226,6 +243,21 @@ def invitations_sent_since(session: Session, sender: int, since: datetime) -> in
 
 def is_following(session: Session, follower: int, followee: int) -> bool:
     return session.get(Follow, {"follower_id": follower, "followee_id": followee}) is not None
+
+
+def follows_between(session: Session, a: int, b: int) -> tuple[bool, bool]:
+    """(``a`` follows ``b``, ``b`` follows ``a``), in one statement."""
+    followers = set(
+        session.scalars(
+            select(Follow.follower_id).where(
+                or_(
+                    and_(Follow.follower_id == a, Follow.followee_id == b),
+                    and_(Follow.follower_id == b, Follow.followee_id == a),
+                )
+            )
+        )
+    )
+    return a in followers, b in followers
 
 
 def expiry_cutoff(now: datetime, days: int) -> datetime:

@@ -24,8 +24,8 @@ from kith.connections.queries import (
     connection_between,
     connection_count,
     expiry_cutoff,
+    follows_between,
     invitations_sent_since,
-    is_following,
     lock_members,
     never_delivered,
     open_invitation,
@@ -682,10 +682,11 @@ def relationship(ctx: Ctx, viewer: Member, other: Member) -> Relationship:
             > expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days),
         )
     )
+    following, followed_by = follows_between(ctx.session, viewer.id, other.id)
     return Relationship(
         connection=connection_between(ctx.session, viewer.id, other.id),
         sent=sent,
         received=received,
-        following=is_following(ctx.session, viewer.id, other.id),
-        followed_by=is_following(ctx.session, other.id, viewer.id),
+        following=following,
+        followed_by=followed_by,
     )

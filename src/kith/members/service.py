@@ -12,10 +12,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from kith import search_index
-from kith.connections.queries import blocked_between, connection_count
+from kith.connections.queries import blocked_between, profile_counts
 from kith.connections.service import Relationship, relationship
 from kith.errors import Invalid, NotFound
-from kith.follows.service import counts
 from kith.models import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.uow import Ctx
 
@@ -426,7 +425,7 @@ class ProfileView:
 
 def profile_view(ctx: Ctx, viewer: Member | None, member: Member) -> ProfileView:
     stage = career_stage(member, ctx.clock.now())
-    followers, following = counts(ctx, member)
+    followers, following, connections = profile_counts(ctx.session, member.id)
     rel = None
     if viewer is not None and viewer.id != member.id:
         rel = relationship(ctx, viewer, member)
@@ -436,6 +435,6 @@ def profile_view(ctx: Ctx, viewer: Member | None, member: Member) -> ProfileView
         career_stage_derived=member.career_stage is None and stage is not None,
         followers=followers,
         following=following,
-        connections=connection_count(ctx.session, member.id),
+        connections=connections,
         relationship=rel,
     )

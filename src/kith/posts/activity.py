@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
 from kith.errors import Invalid
 from kith.members.service import view_member
@@ -90,14 +90,22 @@ def member_engagement(
     return EngagementPage(member, items, posts, following)
 
 
+#: SQL: the newest post of ``author_id`` that ``viewer_id`` may read (built once: every
+#: profile asks it).
+_LATEST = (
+    select(Post)
+    .where(
+        Post.author_id == bindparam("author_id", type_=Integer),
+        visible_to(bindparam("viewer_id", type_=Integer)),
+    )
+    .order_by(Post.created_at.desc(), Post.id.desc())
+    .limit(1)
+)
+
+
 def latest_post(ctx: Ctx, viewer: Member, member: Member) -> Post | None:
     """The member's newest post that ``viewer`` may read (the profile's Activity part)."""
-    return ctx.session.scalar(
-        select(Post)
-        .where(Post.author_id == member.id, visible_to(viewer.id))
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(1)
-    )
+    return ctx.session.scalar(_LATEST, {"author_id": member.id, "viewer_id": viewer.id})
 
 
 #: The characters of the newest post the profile's Activity part shows.

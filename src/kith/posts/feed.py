@@ -29,8 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -43,13 +42,13 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    text,
     tuple_,
     union_all,
 )
 from sqlalchemy.orm import selectinload
 
 from kith.clock import as_utc
+from kith.db import planned_for_values
 from kith.errors import Invalid
 from kith.models import Comment, FeedFewer, FeedHide, Member, Post, Reaction
 from kith.posts.audience import visible_post, visible_to
@@ -180,27 +179,12 @@ def feed(
     """One page of the viewer's home feed, in ``order``, after ``cursor``."""
     if order not in ("recent", "for_you"):
         raise Invalid("Choose the order 'for_you' or 'recent'.", code="invalid_order")
-    with _planned_per_viewer(ctx):
+    # Planned for this viewer's values: a generic plan suits a viewer who follows
+    # thirty and not one who follows thousands (docs/benchmarks.md, "Home feed").
+    with planned_for_values(ctx.session):
         if order == "recent":
             return _recent(ctx, viewer, cursor or None, check_limit(limit))
         return _for_you(ctx, viewer, cursor or None, check_limit(limit))
-
-
-@contextmanager
-def _planned_per_viewer(ctx: Ctx) -> Iterator[None]:
-    """On PostgreSQL, plan the feed's statements for this viewer: psycopg prepares a
-    statement run five times, after which PostgreSQL may keep one generic plan for
-    every viewer, ill-suited to one who follows thousands (docs/benchmarks.md, "Home
-    feed"). Only here: planning every statement of every page afresh costs the other
-    pages more than it saves."""
-    postgres = ctx.session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        ctx.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    try:
-        yield
-    finally:
-        if postgres:
-            ctx.session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
 
 
 def _not_hidden(viewer_id: int) -> ColumnElement[bool]:
