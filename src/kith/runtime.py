@@ -59,6 +59,7 @@ class Kith:
             network_changed=changed,
             graph=self.network,
             live=self.live,
+            kept=self.services,
         ) as ctx:
             yield ctx
 

@@ -45,6 +45,9 @@ class Ctx:
     # under it, so a service may keep an answer for the rest of it (``memo``).
     read_only: bool = False
     memo: dict[object, object] = field(default_factory=dict)
+    # What a domain keeps in this process between units of work, by name (the
+    # runtime's ``services``): answers it may reuse for a while, never a rule's truth.
+    kept: dict[str, object] = field(default_factory=dict)
 
     def announce(self, event: Event) -> None:
         """Tell the open streams of ``event.members`` after this transaction commits."""
@@ -116,6 +119,7 @@ def unit_of_work(
     network_changed: Callable[[], None] | None = None,
     graph: NetworkSync | None = None,
     live: LiveEvents | None = None,
+    kept: dict[str, object] | None = None,
 ) -> Iterator[Ctx]:
     """One action, one transaction, one commit point; side effects after commit."""
     session = db.session(write=write)
@@ -127,6 +131,7 @@ def unit_of_work(
         graph=graph,
         live=live,
         read_only=not write,
+        kept=kept if kept is not None else {},
     )
     try:
         yield ctx

@@ -13,6 +13,7 @@ from kith.errors import Invalid, NotFound
 from kith.follows.service import follow, unfollow
 from kith.models import Comment, Member, Post, Reaction, Tier
 from kith.posts import feed as service
+from kith.posts.feed_windows import Windows, windows
 from kith.relationships.records import set_tier, tag_contact
 from kith.relationships.tiers_tags import create_tier, ensure_default_tiers
 from kith.runtime import Kith
@@ -45,6 +46,12 @@ def _comment(ctx: Ctx, member: Member, post: Post) -> None:
     )
     post.comment_count += 1
     ctx.session.flush()
+
+
+def windows_of(kith: Kith) -> Windows:
+    found = kith.services["feed_windows"]
+    assert isinstance(found, Windows)
+    return found
 
 
 def _bodies(page: service.FeedPage) -> list[str]:
@@ -145,6 +152,63 @@ def test_for_you_pages_neither_repeat_nor_skip_while_posts_arrive(
             if cursor is None:
                 break
         assert sorted(seen) == sorted(f"p{i}" for i in range(23))
+
+
+def test_a_next_page_is_the_same_from_the_kept_window_or_ranked_again(
+    kith: Kith, clock: FrozenClock
+) -> None:
+    """The process keeps a first page's ranking for the next pages; a process that
+    has none (another replica, a restart) ranks again and finds the same order; an
+    unfollow, a hide or a block between pages still acts at once."""
+    with kith.uow() as ctx:
+        me = make_member(ctx, "Me")
+        ana, ben, cy = (make_member(ctx, n) for n in ("Ana", "Ben", "Cy"))
+        for other in (ana, ben, cy):
+            connect(ctx, me, other)
+        posts = {}
+        for i in range(12):
+            clock.advance(minutes=13)
+            author = (ana, ben, cy)[i % 3]
+            posts[f"p{i}"] = _post(ctx, author, f"p{i}")
+        first = service.feed(ctx, me, "for_you", None, 4)
+        assert first.next_cursor is not None
+        kept = windows(ctx)
+        assert kept.get(me.id, clock.now()) is not None
+        from_kept = service.feed(ctx, me, "for_you", first.next_cursor, 4)
+        kept.drop(me.id)
+        ranked_again = service.feed(ctx, me, "for_you", first.next_cursor, 4)
+        assert _bodies(from_kept) == _bodies(ranked_again)
+        assert [i.reason for i in from_kept.items] == [i.reason for i in ranked_again.items]
+        assert from_kept.next_cursor == ranked_again.next_cursor
+        # What the viewer does between pages shows on the next page, kept or not.
+        service.feed(ctx, me, "for_you", None, 4)
+        before = service.feed(ctx, me, "for_you", first.next_cursor, 50)
+        assert {i.post.author_id for i in before.items} == {ana.id, ben.id, cy.id}
+        assert "p1" in _bodies(before)
+        unfollow(ctx, me, ana)
+        service.hide(ctx, me, posts["p1"].id)  # Ben's
+        block(ctx, me, cy)
+        after = service.feed(ctx, me, "for_you", first.next_cursor, 50)
+        assert _bodies(after) == [
+            i.post.body for i in before.items if i.post.author_id == ben.id and i.post.body != "p1"
+        ]
+        assert _bodies(after)
+
+
+def test_see_fewer_drops_the_kept_window(kith: Kith, clock: FrozenClock) -> None:
+    with kith.uow() as ctx:
+        me, ana = make_member(ctx, "Me"), make_member(ctx, "Ana")
+        connect(ctx, me, ana)
+        for i in range(3):
+            clock.advance(minutes=5)
+            _post(ctx, ana, f"a{i}")
+        service.feed(ctx, me, "for_you", None, 1)
+        me_id, ana_id = me.id, ana.id
+    assert windows_of(kith).get(me_id, clock.now()) is not None
+    with kith.uow() as ctx:
+        me, ana = ctx.session.get_one(Member, me_id), ctx.session.get_one(Member, ana_id)
+        service.see_fewer(ctx, me, ana)
+    assert windows_of(kith).get(me_id, clock.now()) is None
 
 
 def test_engagement_counts_only_from_the_viewers_connections(

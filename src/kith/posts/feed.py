@@ -20,8 +20,10 @@ Two orders
     ranked, and every later page ranks the same window as of that moment (posts,
     reactions and comments made since are left out), then continues after the last
     ``(score, id)`` it returned, so pages neither repeat nor skip while the
-    viewer's choices stay the same. When the window is exhausted the feed says so
-    and *Recent* goes further back.
+    viewer's choices stay the same. The process keeps a first page's ranking for the
+    next pages for a while (:mod:`kith.posts.feed_windows`); a page served from it
+    still applies the audience rule, hides, follows and blocks as they are now. When
+    the window is exhausted the feed says so and *Recent* goes further back.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     tuple_,
     union_all,
@@ -62,6 +65,7 @@ from kith.posts.feed_ties import (
     followees_of,
     ties,
 )
+from kith.posts.feed_windows import windows
 from kith.uow import Ctx
 
 Order = Literal["for_you", "recent"]
@@ -354,15 +358,56 @@ def _rank(
     return sorted(candidates, key=lambda c: (c.score, c.post_id), reverse=True)
 
 
-def _visible_posts(ctx: Ctx, viewer_id: int, ids: Sequence[int]) -> dict[int, Post]:
+def _visible_posts(
+    ctx: Ctx, viewer_id: int, ids: Sequence[int], network: Sequence[int] = ()
+) -> dict[int, Post]:
+    """The posts among ``ids`` that the viewer may read and has not hidden, of authors
+    the viewer follows (or their own), except for the ``network`` posts that their
+    connections brought."""
     if not ids:
         return {}
+    shown = _from_followed(viewer_id)
+    if network:
+        shown = or_(shown, Post.id.in_(network))
     stmt = (
         select(Post)
-        .where(Post.id.in_(ids), visible_to(viewer_id))
+        .where(Post.id.in_(ids), shown, _not_hidden(viewer_id), visible_to(viewer_id))
         .options(selectinload(Post.author))
     )
     return {p.id: p for p in ctx.session.scalars(stmt)}
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """A window ranked as of its moment, with what the reasons need."""
+
+    candidates: tuple[_Candidate, ...]  # best first
+    ties: dict[int, Tie]
+    engaged: dict[int, Engaged]
+    newest: datetime | None  # the newest followed post, for "N new"
+
+
+def _ranked(ctx: Ctx, viewer: Member, t0: datetime, first: bool) -> _Ranked:
+    """The viewer's window ranked as of ``t0``: ranked now for a first page, else the
+    one this process kept from the first page (:mod:`kith.posts.feed_windows`) or,
+    failing that, ranked again."""
+    kept = windows(ctx)
+    if not first:
+        found = kept.get(viewer.id, t0)
+        if isinstance(found, _Ranked):
+            return found
+    window, engaged = _window(ctx, viewer.id, t0)
+    network = _network(ctx, viewer.id, t0, set(window), engaged)
+    candidates = [*window.values(), *network.values()]
+    found_ties = ties(ctx, viewer.id, {c.author_id for c in candidates})
+    ranked = _Ranked(
+        tuple(_rank(candidates, found_ties, engaged, t0)),
+        found_ties,
+        engaged,
+        max((c.created_at for c in candidates if c.via is None), default=None),
+    )
+    kept.put(viewer.id, t0, ranked)
+    return ranked
 
 
 def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPage:
@@ -372,19 +417,21 @@ def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPa
     else:
         t0_text, score_text, id_text = _decode(cursor, "for_you")
         t0, after = _moment(t0_text), (_score(score_text), _int(id_text))
-    window, engaged = _window(ctx, viewer.id, t0)
-    network = _network(ctx, viewer.id, t0, set(window), engaged)
-    candidates = [*window.values(), *network.values()]
-    found = ties(ctx, viewer.id, {c.author_id for c in candidates})
-    ranked = _rank(candidates, found, engaged, t0)
+    ranked = _ranked(ctx, viewer, t0, cursor is None)
+    candidates: Sequence[_Candidate] = ranked.candidates
     if after is not None:
-        ranked = [c for c in ranked if (c.score, c.post_id) < after]
+        candidates = [c for c in candidates if (c.score, c.post_id) < after]
     page: list[tuple[_Candidate, Post]] = []
     start = 0
-    while len(page) <= limit and start < len(ranked):
-        chunk = ranked[start : start + 2 * limit + 1]
+    while len(page) <= limit and start < len(candidates):
+        chunk = candidates[start : start + 2 * limit + 1]
         start += len(chunk)
-        posts = _visible_posts(ctx, viewer.id, [c.post_id for c in chunk])
+        posts = _visible_posts(
+            ctx,
+            viewer.id,
+            [c.post_id for c in chunk],
+            [c.post_id for c in chunk if c.via is not None],
+        )
         page.extend((c, posts[c.post_id]) for c in chunk if c.post_id in posts)
     more = len(page) > limit
     page = page[:limit]
@@ -400,20 +447,19 @@ def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPa
         why = reason(
             viewer,
             post,
-            found.get(c.author_id),
-            engaged.get(c.post_id),
+            ranked.ties.get(c.author_id),
+            ranked.engaged.get(c.post_id),
             t0,
             via=via,
             via_kind=c.via_kind,
         )
         items.append(FeedItem(post, why, c.score, via, c.via_kind if via else None))
     last = page[-1][0] if page else None
-    newest = max((c.created_at for c in candidates if c.via is None), default=None)
     return FeedPage(
         "for_you",
         items,
         _encode("f", _us(t0), repr(last.score), last.post_id) if more and last else None,
-        newest if cursor is None else None,
+        ranked.newest if cursor is None else None,
     )
 
 
@@ -510,6 +556,7 @@ def see_fewer(ctx: Ctx, viewer: Member, author: Member) -> None:
             FeedFewer(member_id=viewer.id, author_id=author.id, created_at=ctx.clock.now())
         )
         ctx.session.flush()
+    ctx.on_commit(lambda: windows(ctx).drop(viewer.id))
 
 
 def see_more(ctx: Ctx, viewer: Member, author: Member) -> None:
@@ -518,6 +565,7 @@ def see_more(ctx: Ctx, viewer: Member, author: Member) -> None:
     if row is not None:
         ctx.session.delete(row)
         ctx.session.flush()
+    ctx.on_commit(lambda: windows(ctx).drop(viewer.id))
 
 
 def item(ctx: Ctx, viewer: Member, post_id: int) -> FeedItem:
