@@ -130,13 +130,18 @@ def test_every_path_answers_post_not_found_outside_the_audience(ctx: Ctx) -> Non
         lambda: eng.comment_threads(ctx, dee, post.id),
         lambda: who.reactors(ctx, dee, post.id, PageRequest()),
         lambda: eng.repost(ctx, dee, post.id),
+        lambda: eng.set_notify(ctx, dee, post.id, False),
+    ]
+    assert [_code(a) for a in actions] == ["post_not_found"] * len(actions)
+    # A comment on it reads as no comment at all: its id tells nothing of the post.
+    on_comment: list[Callable[[], object]] = [
         lambda: eng.react_to_comment(ctx, dee, comment.id, "like"),
         lambda: eng.unreact_to_comment(ctx, dee, comment.id),
         lambda: eng.edit_comment(ctx, dee, comment.id, "x"),
         lambda: eng.delete_comment(ctx, dee, comment.id),
-        lambda: eng.set_notify(ctx, dee, post.id, False),
+        lambda: eng.visible_comment(ctx, dee.id, comment.id),
     ]
-    assert [_code(a) for a in actions] == ["post_not_found"] * len(actions)
+    assert [_code(a) for a in on_comment] == ["comment_not_found"] * len(on_comment)
     # A block hides it the same way, even from a connection.
     block(ctx, ana, ben)
     assert _code(lambda: eng.react(ctx, ben, post.id, "like")) == "post_not_found"

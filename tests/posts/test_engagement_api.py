@@ -105,14 +105,25 @@ def test_refusals_have_codes(client: TestClient, kith: Kith, ctx: Ctx) -> None:
         client.get(f"{url}/reactions", headers=d),
         client.get(f"{url}/comments", headers=d),
         client.post(f"{url}/comments", json={"body": "Hi"}, headers=d),
-        client.post(f"{API}/comments/{comment_id}/replies", json={"body": "Hi"}, headers=d),
-        client.put(f"{API}/comments/{comment_id}/reaction", json={"kind": "like"}, headers=d),
-        client.patch(f"{API}/comments/{comment_id}", json={"body": "x"}, headers=d),
-        client.delete(f"{API}/comments/{comment_id}", headers=d),
         client.post(f"{url}/reposts", json={}, headers=d),
         client.put(f"{url}/notifications", json={"on": False}, headers=d),
     ):
         refused(response, 404, "post_not_found")
+    # A comment on a post outside the audience answers exactly as no such comment.
+    for comment in (comment_id, 2**62):
+        for response in (
+            client.post(f"{API}/comments/{comment}/replies", json={"body": "Hi"}, headers=d),
+            client.put(f"{API}/comments/{comment}/reaction", json={"kind": "like"}, headers=d),
+            client.delete(f"{API}/comments/{comment}/reaction", headers=d),
+            client.patch(f"{API}/comments/{comment}", json={"body": "x"}, headers=d),
+            client.delete(f"{API}/comments/{comment}", headers=d),
+            client.post(f"{API}/comments/{comment}/reports", json={"reason": "spam"}, headers=d),
+        ):
+            refused(response, 404, "comment_not_found")
+            assert (
+                response.json()["detail"]
+                == "There is no such comment, or it isn't shared with you."
+            )
 
     refused(client.put(f"{url}/reaction", json={"kind": "meh"}, headers=b), 422, "invalid_reaction")
     refused(client.post(f"{url}/comments", json={"body": " "}, headers=b), 422, "invalid_comment")

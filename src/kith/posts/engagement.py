@@ -54,7 +54,7 @@ COMMENT_MAX = 1_250
 REPOST_TEXT_MAX = 3_000
 # How far an audience reaches, to refuse a repost wider than its original.
 _REACH = {"anyone": 4, "connections": 3, "tier": 2, "tag": 2, "only_me": 1}
-COMMENT_NOT_FOUND = "There is no such comment."
+COMMENT_NOT_FOUND = "There is no such comment, or it isn't shared with you."
 
 
 def comment_not_found() -> NotFound:
@@ -211,12 +211,17 @@ def unreact_to_comment(ctx: Ctx, member: Member, comment_id: int) -> bool:
 
 
 def visible_comment(ctx: Ctx, viewer_id: int, comment_id: int) -> tuple[Comment, Post]:
-    """A comment and its post, if the viewer may read the post: ``comment_not_found``
-    for no such comment, ``post_not_found`` when its post is not shared with them."""
-    comment = ctx.session.get(Comment, comment_id)
-    if comment is None:
+    """A comment and its post, if the viewer may read the post; otherwise
+    ``comment_not_found``, the same whether there is no such comment or its post is not
+    shared with the viewer (a comment's id tells nothing of a post one cannot see)."""
+    found = ctx.session.execute(
+        select(Comment, Post)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.id == comment_id, visible_to(viewer_id))
+    ).first()
+    if found is None:
         raise comment_not_found()
-    return comment, visible_post(ctx, viewer_id, comment.post_id)
+    return found[0], found[1]
 
 
 def add_comment(

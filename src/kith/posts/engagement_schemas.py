@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field
 
 from kith.members.schemas import MemberSummary
 from kith.models import Comment, Post, Reaction
-from kith.posts.engagement import COMMENT_MAX, REPOST_TEXT_MAX
+from kith.posts.engagement import COMMENT_MAX, COMMENT_NOT_FOUND, REPOST_TEXT_MAX
+from kith.posts.schemas import PostId as PostId
 from kith.web.paging import Paged
 from kith.web.params import Flag, Id, id_path
 
-PostId = Annotated[int, id_path("post")]
-CommentId = Annotated[int, id_path("comment")]
+#: A comment in a path; beyond any id, the same 404 as one that does not exist.
+CommentId = Annotated[int, id_path("comment", COMMENT_NOT_FOUND)]
 ReactionKind = Annotated[
     str,
     Field(max_length=20, description="like, celebrate, support, love, insightful or funny"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, status
 
 from kith.members.service import view_member
@@ -11,13 +9,12 @@ from kith.members.summaries import summarize
 from kith.models import Member
 from kith.posts import feed
 from kith.posts.feed_schemas import Cursor, FeedOut, Limit, NewPostsOut, Order, Since
+from kith.posts.schemas import PostId
 from kith.posts.views import post_cards
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
-from kith.web.params import id_path
 
 router = APIRouter(tags=["feed"])
-PostId = Annotated[int, id_path("post")]
 
 
 def _out(ctx: Ctx, viewer: Member, page: feed.FeedPage) -> FeedOut:

@@ -9,12 +9,12 @@ from pydantic import BaseModel, Field
 
 from kith.members.schemas import MemberSummary
 from kith.models import REPORT_REASONS, ContentReport, ModerationAction
+from kith.posts.engagement_schemas import CommentId as CommentId
 from kith.posts.reports import DETAIL_MAX, ReportedItem
+from kith.posts.schemas import PostId as PostId
 from kith.web.paging import Paged
 from kith.web.params import id_path, stated
 
-PostId = Annotated[int, id_path("post")]
-CommentId = Annotated[int, id_path("comment")]
 #: A reported post or comment in the queue's paths (beyond any id: ``report_not_found``).
 ReportedId = Annotated[int, id_path("report")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from kith.members.photos import POST, media_url
@@ -15,16 +15,10 @@ from kith.posts.audience import POST_NOT_FOUND
 from kith.posts.cursor import CURSOR_REFUSAL
 from kith.posts.images import ALT_MAX
 from kith.posts.views import ImageView, PostCard
-from kith.web.params import MAX_ID, Flag, Id, Refusal, stated
+from kith.web.params import Flag, Id, Refusal, id_path, stated
 
-
-def _post_id() -> Any:
-    path = Path(ge=1, le=MAX_ID, description="The post's id")
-    path.metadata.append(Refusal("post_not_found", POST_NOT_FOUND, 404))
-    return path
-
-
-PostId = Annotated[int, _post_id()]
+#: A post in a path; beyond any id, the same 404 as one that does not exist.
+PostId = Annotated[int, id_path("post", POST_NOT_FOUND)]
 CursorParam = Annotated[
     str | None,
     Query(max_length=64, description="The `next_cursor` of the page before"),

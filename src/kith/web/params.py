@@ -41,10 +41,11 @@ class Refusal:
     status: int = 422
 
     @classmethod
-    def not_found(cls, thing: str) -> Refusal:
-        """An id in a path beyond any that exists: the resource's own 404."""
+    def not_found(cls, thing: str, message: str | None = None) -> Refusal:
+        """An id in a path beyond any that exists: the resource's own 404 (``message``:
+        the sentence its service gives for an id that does not exist)."""
         code = thing.replace(" ", "_").replace("-", "_")
-        return cls(f"{code}_not_found", f"There is no such {thing}.", 404)
+        return cls(f"{code}_not_found", message or f"There is no such {thing}.", 404)
 
 
 PAGE_REFUSAL = Refusal("invalid_page", f"Page numbers start at 1. The last is {MAX_PAGE:,}.")
@@ -84,12 +85,13 @@ PerPage = Annotated[
 ]
 
 
-def id_path(thing: str) -> Any:
+def id_path(thing: str, message: str | None = None) -> Any:
     """The ``Path`` of an id naming ``thing``, as in
     ``TagId = Annotated[int, id_path("tag")]``: bounded, and outside the bound (or
-    not a number) the same 404 as an id that does not exist."""
+    not a number) the same 404 as an id that does not exist (with ``message``, the
+    service's own sentence for it)."""
     path = Path(ge=1, le=MAX_ID, description=f"The {thing}'s id")
-    path.metadata.append(Refusal.not_found(thing))
+    path.metadata.append(Refusal.not_found(thing, message))
     return path
 
 
