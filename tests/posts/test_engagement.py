@@ -356,3 +356,45 @@ def test_a_tier_post_takes_engagement_only_from_the_tier(ctx: Ctx) -> None:
     )
     assert eng.repost(ctx, ben, post.id, audience="only_me").repost_of_id == post.id
     assert ctx.session.get_one(Post, post.id).repost_count == 1
+
+
+def test_comment_mentions_and_reactions_on_comments_are_notified(ctx: Ctx) -> None:
+    """A member mentioned in a comment is told once (also when an edit adds them), only
+    while they may read the post; reactions on a comment are told to its author,
+    grouped per comment while unread."""
+    ana, ben, cai, dee = (make_member(ctx, n) for n in ("Ana", "Ben", "Cai", "Dee"))
+    connect(ctx, ana, ben)
+    connect(ctx, ana, cai)
+    post = make_post(ctx, ana, "connections")
+    comment = eng.add_comment(ctx, ben, post.id, f"Agreed, @{cai.handle} and @{dee.handle}")
+
+    def notes(member: Member, kind: str) -> list[Notification]:
+        return list(
+            ctx.session.scalars(
+                select(Notification).where(
+                    Notification.member_id == member.id, Notification.kind == kind
+                )
+            )
+        )
+
+    told = notes(cai, "comment_mention")
+    assert [(n.actor_id, n.post_id, n.comment_id) for n in told] == [(ben.id, post.id, comment.id)]
+    assert notes(dee, "comment_mention") == []  # outside the audience: never told
+    eng.edit_comment(ctx, ben, comment.id, f"Agreed, @{cai.handle} and @{ana.handle}!")
+    eng.edit_comment(ctx, ben, comment.id, f"Agreed, @{cai.handle} and @{ana.handle}!!")
+    assert len(notes(cai, "comment_mention")) == 1
+    assert len(notes(ana, "comment_mention")) == 1
+
+    eng.react_to_comment(ctx, ana, comment.id, "like")
+    eng.react_to_comment(ctx, cai, comment.id, "celebrate")
+    eng.react_to_comment(ctx, cai, comment.id, "love")  # a change is not a new reaction
+    grouped = notes(ben, "comment_reaction")
+    assert len(grouped) == 1
+    assert (grouped[0].actor_id, grouped[0].comment_id, grouped[0].detail) == (
+        cai.id,
+        comment.id,
+        "2",
+    )
+    eng.react_to_comment(ctx, ben, comment.id, "like")  # one's own: nothing
+    assert notes(ben, "comment_reaction")[0].detail == "2"
+    assert notes(ana, "comment_reaction") == []

@@ -14,8 +14,9 @@ from kith.models.types import UTCDateTime
 
 class Notification(Base):
     """``kind``: invitation_received, invitation_accepted, new_follower, and for posts
-    post_mention, post_comment, comment_reply, post_repost, post_reaction (grouped per
-    post while unread) and post_removed (``detail`` says which post)."""
+    post_mention, comment_mention, post_comment, comment_reply, post_repost,
+    post_reaction (grouped per post while unread), comment_reaction (grouped per comment)
+    and post_removed (``detail`` says which post)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)

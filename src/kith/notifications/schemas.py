@@ -23,7 +23,9 @@ class NotificationOut(BaseModel):
     invitation_id: int | None
     post_id: int | None = None
     comment_id: int | None = None
-    count: int = Field(1, description="For post_reaction: how many members it stands for")
+    count: int = Field(
+        1, description="For post_reaction and comment_reaction: how many members it stands for"
+    )
     detail: str = Field(
         "", description="For post_removed: which post or comment, by its first words"
     )

@@ -17,11 +17,14 @@ KINDS = (
     "new_follower",
     "contact_joined",
     "post_mention",
-    # On the member's posts and comments (post_reaction is grouped per post while unread).
+    "comment_mention",
+    # On the member's posts and comments (post_reaction is grouped per post while unread,
+    # comment_reaction per comment).
     "post_comment",
     "comment_reply",
     "post_repost",
     "post_reaction",
+    "comment_reaction",
     # An administrator removed the member's post or comment (``detail`` names it).
     "post_removed",
 )
@@ -55,23 +58,35 @@ def notify(
 
 
 def notify_grouped(
-    ctx: Ctx, member_id: int, kind: str, *, actor_id: int, post_id: int, size: int
+    ctx: Ctx,
+    member_id: int,
+    kind: str,
+    *,
+    actor_id: int,
+    post_id: int,
+    size: int,
+    comment_id: int | None = None,
 ) -> None:
-    """One unread notification per post and kind: the latest actor becomes its actor
-    and ``detail`` says how many the group stands for (``size``, counted by the caller
-    from what it is about, so that someone who takes back and acts again is not counted
-    twice) until the member reads it. The caller holds the post's row lock, so the group
-    is found or made once."""
+    """One unread notification per post (or per ``comment_id``) and kind: the latest
+    actor becomes its actor and ``detail`` says how many the group stands for (``size``,
+    counted by the caller from what it is about, so that someone who takes back and
+    acts again is not counted twice) until the member reads it. The caller holds the
+    post's row lock, so the group is found or made once."""
     note = ctx.session.scalar(
         select(Notification).where(
             Notification.member_id == member_id,
             Notification.kind == kind,
             Notification.post_id == post_id,
+            Notification.comment_id == comment_id
+            if comment_id is not None
+            else Notification.comment_id.is_(None),
             Notification.read_at.is_(None),
         )
     )
     if note is None:
-        note = notify(ctx, member_id, kind, actor_id=actor_id, post_id=post_id)
+        note = notify(
+            ctx, member_id, kind, actor_id=actor_id, post_id=post_id, comment_id=comment_id
+        )
     elif note.actor_id != actor_id:
         note.actor_id = actor_id
         note.created_at = ctx.clock.now()

@@ -37,7 +37,7 @@ from kith.models import REACTIONS, Comment, Member, Notification, Post, Reaction
 from kith.notifications.service import notify, notify_grouped
 from kith.posts.audience import post_not_found, visible_post, visible_to
 from kith.posts.cursor import Cursor, older_than
-from kith.posts.service import Audience, check_audience, check_body
+from kith.posts.service import Audience, check_audience, check_body, record_mentions
 from kith.relationships.interactions import record_engagement_interaction
 from kith.uow import Ctx
 
@@ -140,7 +140,7 @@ def react(ctx: Ctx, member: Member, post_id: int, kind: str) -> Reaction:
                 "post_reaction",
                 actor_id=member.id,
                 post_id=post.id,
-                size=_reactors_since_read(ctx, post),
+                size=_reactors_since_read(ctx, post.author_id, post),
             )
     else:
         ctx.session.execute(
@@ -182,6 +182,16 @@ def react_to_comment(ctx: Ctx, member: Member, comment_id: int, kind: str) -> Re
     if _insert_ignoring_duplicate(ctx, values):
         _bump(ctx, comment, reaction_count=1)
         _engaged(ctx, member, post)
+        if _may_notify(ctx, comment.author_id, member.id, post):
+            notify_grouped(
+                ctx,
+                comment.author_id,
+                "comment_reaction",
+                actor_id=member.id,
+                post_id=post.id,
+                comment_id=comment.id,
+                size=_reactors_since_read(ctx, comment.author_id, post, comment),
+            )
     else:
         ctx.session.execute(
             update(Reaction)
@@ -262,6 +272,7 @@ def add_comment(
     _bump(ctx, post, comment_count=1)
     _engaged(ctx, member, post)
     _notify_comment(ctx, member, post, comment, parent)
+    record_mentions(ctx, post, comment)
     return comment
 
 
@@ -296,13 +307,14 @@ def _notify_comment(
 def edit_comment(ctx: Ctx, member: Member, comment_id: int, body: str) -> Comment:
     """Change the text of one's own comment (marked edited)."""
     body = _clean_text(body, COMMENT_MAX, what="comment", code="invalid_comment")
-    comment, _post = visible_comment(ctx, member.id, comment_id)
+    comment, post = visible_comment(ctx, member.id, comment_id)
     if comment.author_id != member.id:
         raise Forbidden("You can edit only your own comments.", code="comment_not_yours")
     if comment.body != body:
         comment.body = body
         comment.edited_at = ctx.clock.now()
         ctx.session.flush()
+        record_mentions(ctx, post, comment)
     return comment
 
 
@@ -450,27 +462,33 @@ def set_notify(ctx: Ctx, member: Member, post_id: int, on: bool) -> Post:
     return post
 
 
-def _reactors_since_read(ctx: Ctx, post: Post) -> int:
-    """How many members' reactions on ``post`` its author has not yet read about: those
-    made after the author last read a reaction notification for it (each member once,
-    however often they changed or took back their reaction), blocks left out."""
+def _reactors_since_read(
+    ctx: Ctx, author_id: int, post: Post, comment: Comment | None = None
+) -> int:
+    """How many members' reactions on ``post`` (or on ``comment``) its author
+    ``author_id`` has not yet read about: those made after the author last read a
+    reaction notification for it (each member once, however often they changed or took
+    back their reaction), blocks left out."""
+    kind = "comment_reaction" if comment is not None else "post_reaction"
+    about = (
+        Notification.comment_id == comment.id
+        if comment is not None
+        else Notification.post_id == post.id
+    )
     read_up_to = (
         select(func.max(Notification.read_at))
-        .where(
-            Notification.member_id == post.author_id,
-            Notification.kind == "post_reaction",
-            Notification.post_id == post.id,
-        )
+        .where(Notification.member_id == author_id, Notification.kind == kind, about)
         .scalar_subquery()
     )
+    on = Reaction.comment_id == comment.id if comment is not None else Reaction.post_id == post.id
     return int(
         ctx.session.scalar(
             select(func.count())
             .select_from(Reaction)
             .where(
-                Reaction.post_id == post.id,
-                Reaction.member_id != post.author_id,
-                ~block_exists(post.author_id, Reaction.member_id),
+                on,
+                Reaction.member_id != author_id,
+                ~block_exists(author_id, Reaction.member_id),
                 or_(read_up_to.is_(None), Reaction.created_at > read_up_to),
             )
         )

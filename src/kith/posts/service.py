@@ -26,9 +26,20 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
+from kith.connections.queries import blocked_between
 from kith.errors import Forbidden, Invalid, NotFound
 from kith.members.photos import Units
-from kith.models import AUDIENCES, Member, Notification, Post, PostImage, PostMention, Tag, Tier
+from kith.models import (
+    AUDIENCES,
+    Comment,
+    Member,
+    Notification,
+    Post,
+    PostImage,
+    PostMention,
+    Tag,
+    Tier,
+)
 from kith.notifications.service import notify
 from kith.posts import images, text
 from kith.posts.audience import can_see, visible_post
@@ -281,41 +292,51 @@ def delete_post(ctx: Ctx, author: Member, post_id: int) -> None:
 # -- mentions ---------------------------------------------------------------------------
 
 
-def mentioned_members(ctx: Ctx, post: Post, body: str) -> list[Member]:
-    """The active members ``body`` mentions who may read ``post`` (not its author)."""
+def mentioned_members(
+    ctx: Ctx, post: Post, body: str, *, author_id: int | None = None
+) -> list[Member]:
+    """The active members ``body`` mentions who may read ``post``, leaving out the
+    writer (``author_id``; the post's author by default)."""
     handles = text.mentions(body)
     if not handles:
         return []
+    writer = post.author_id if author_id is None else author_id
     found = ctx.session.scalars(
         select(Member).where(
             Member.handle.in_(handles),
             Member.is_active.is_(True),
             Member.deleted_at.is_(None),
-            Member.id != post.author_id,
+            Member.id != writer,
         )
     )
     return [m for m in found if can_see(ctx, m.id, post.id)]
 
 
-def record_mentions(ctx: Ctx, post: Post) -> list[Member]:
-    """Keep the post's mentions in step with its text and audience, and tell each
-    member the first time they are mentioned in it. The newly told members."""
-    members = mentioned_members(ctx, post, post.body)
+def record_mentions(ctx: Ctx, post: Post, comment: Comment | None = None) -> list[Member]:
+    """Keep the mentions of the post (or of ``comment`` on it) in step with its text and
+    the post's audience, and tell each member the first time they are mentioned in it
+    (``post_mention`` or ``comment_mention``). The newly told members."""
+    writer = comment.author_id if comment is not None else post.author_id
+    body = comment.body if comment is not None else post.body
+    kind = "comment_mention" if comment is not None else "post_mention"
+    comment_id = comment.id if comment is not None else None
+    here = (
+        PostMention.comment_id == comment_id
+        if comment_id is not None
+        else PostMention.comment_id.is_(None)
+    )
+    members = mentioned_members(ctx, post, body, author_id=writer)
     wanted = {m.id for m in members}
     kept = set(
         ctx.session.scalars(
-            select(PostMention.member_id).where(
-                PostMention.post_id == post.id, PostMention.comment_id.is_(None)
-            )
+            select(PostMention.member_id).where(PostMention.post_id == post.id, here)
         )
     )
     stale = kept - wanted
     if stale:
         ctx.session.execute(
             delete(PostMention).where(
-                PostMention.post_id == post.id,
-                PostMention.comment_id.is_(None),
-                PostMention.member_id.in_(stale),
+                PostMention.post_id == post.id, here, PostMention.member_id.in_(stale)
             )
         )
     new = wanted - kept
@@ -325,8 +346,10 @@ def record_mentions(ctx: Ctx, post: Post) -> list[Member]:
         ctx.session.scalars(
             select(Notification.member_id).where(
                 Notification.post_id == post.id,
-                Notification.kind == "post_mention",
-                Notification.comment_id.is_(None),
+                Notification.kind == kind,
+                Notification.comment_id == comment_id
+                if comment_id is not None
+                else Notification.comment_id.is_(None),
                 Notification.member_id.in_(new),
             )
         )
@@ -335,9 +358,9 @@ def record_mentions(ctx: Ctx, post: Post) -> list[Member]:
     for member in members:
         if member.id not in new:
             continue
-        ctx.session.add(PostMention(post_id=post.id, member_id=member.id))
-        if member.id not in told:
-            notify(ctx, member.id, "post_mention", actor_id=post.author_id, post_id=post.id)
+        ctx.session.add(PostMention(post_id=post.id, comment_id=comment_id, member_id=member.id))
+        if member.id not in told and not blocked_between(ctx.session, member.id, writer):
+            notify(ctx, member.id, kind, actor_id=writer, post_id=post.id, comment_id=comment_id)
             fresh.append(member)
     ctx.session.flush()
     return fresh
