@@ -117,7 +117,8 @@ class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_post_parent", "post_id", "parent_id", "id"),
-        Index("ix_comments_author_created", "author_id", "created_at"),
+        # The post too, so that "posts your connections commented on" reads the index only.
+        Index("ix_comments_author_created", "author_id", "created_at", "post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +143,8 @@ class Reaction(Base):
         UniqueConstraint("member_id", "comment_id", name="uq_reactions_member_comment"),
         Index("ix_reactions_post_created", "post_id", "created_at"),
         Index("ix_reactions_comment", "comment_id"),
-        Index("ix_reactions_member_created", "member_id", "created_at"),
+        # The post too, so that "posts your connections reacted to" reads the index only.
+        Index("ix_reactions_member_created", "member_id", "created_at", "post_id"),
         CheckConstraint(
             "(post_id IS NULL) <> (comment_id IS NULL)", name="reaction_on_post_or_comment"
         ),
