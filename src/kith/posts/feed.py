@@ -53,6 +53,7 @@ from sqlalchemy.orm import selectinload
 from kith.clock import as_utc
 from kith.db import planned_for_values
 from kith.errors import Invalid
+from kith.idlists import id_in
 from kith.models import Comment, FeedFewer, FeedHide, Member, Post, Reaction
 from kith.posts.audience import visible_post, visible_to
 from kith.posts.feed_ties import (
@@ -324,7 +325,7 @@ def _network(
     out: dict[int, _Candidate] = {}
     for pid, author, at, reacted, commented in ctx.session.execute(
         select(Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0)).where(
-            Post.id.in_(picked),
+            id_in(ctx, Post.id, list(picked)),
             Post.author_id != viewer_id,
             Post.author_id.not_in(followees_of(viewer_id)),
             _not_hidden(viewer_id),
@@ -368,10 +369,10 @@ def _visible_posts(
         return {}
     shown = _from_followed(viewer_id)
     if network:
-        shown = or_(shown, Post.id.in_(network))
+        shown = or_(shown, id_in(ctx, Post.id, network))
     stmt = (
         select(Post)
-        .where(Post.id.in_(ids), shown, _not_hidden(viewer_id), visible_to(viewer_id))
+        .where(id_in(ctx, Post.id, ids), shown, _not_hidden(viewer_id), visible_to(viewer_id))
         .options(selectinload(Post.author))
     )
     return {p.id: p for p in ctx.session.scalars(stmt)}

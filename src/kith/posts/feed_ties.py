@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import CompoundSelect, Select, distinct, func, literal, select, union_all
 
 from kith.clock import as_utc
+from kith.idlists import id_in
 from kith.models import (
     Comment,
     Connection,
@@ -83,7 +84,7 @@ def ties(ctx: Ctx, viewer_id: int, author_ids: Collection[int]) -> dict[int, Tie
     rows = s.execute(
         select(Contact.other_id, Contact.last_interaction_at, Tier.name, Tier.position)
         .outerjoin(Tier, Tier.id == Contact.tier_id)
-        .where(Contact.owner_id == viewer_id, Contact.other_id.in_(ids))
+        .where(Contact.owner_id == viewer_id, id_in(ctx, Contact.other_id, ids))
     )
     for other, last, tier_name, position in rows:
         tie = out[int(other or 0)]
@@ -93,22 +94,22 @@ def ties(ctx: Ctx, viewer_id: int, author_ids: Collection[int]) -> dict[int, Tie
         select(Contact.other_id, Tag.name)
         .join(ContactTag, ContactTag.contact_id == Contact.id)
         .join(Tag, Tag.id == ContactTag.tag_id)
-        .where(Contact.owner_id == viewer_id, Contact.other_id.in_(ids))
+        .where(Contact.owner_id == viewer_id, id_in(ctx, Contact.other_id, ids))
         .order_by(Tag.name)
     ):
         out[int(other or 0)].tags.append(tag)
     kinds: CompoundSelect[Any] = union_all(
         select(literal("c"), Connection.member_hi_id).where(
-            Connection.member_lo_id == viewer_id, Connection.member_hi_id.in_(ids)
+            Connection.member_lo_id == viewer_id, id_in(ctx, Connection.member_hi_id, ids)
         ),
         select(literal("c"), Connection.member_lo_id).where(
-            Connection.member_hi_id == viewer_id, Connection.member_lo_id.in_(ids)
+            Connection.member_hi_id == viewer_id, id_in(ctx, Connection.member_lo_id, ids)
         ),
         select(literal("f"), Follow.followee_id).where(
-            Follow.follower_id == viewer_id, Follow.followee_id.in_(ids)
+            Follow.follower_id == viewer_id, id_in(ctx, Follow.followee_id, ids)
         ),
         select(literal("x"), FeedFewer.author_id).where(
-            FeedFewer.member_id == viewer_id, FeedFewer.author_id.in_(ids)
+            FeedFewer.member_id == viewer_id, id_in(ctx, FeedFewer.author_id, ids)
         ),
     )
     for kind, other in s.execute(kinds):
