@@ -10,6 +10,7 @@ from sqlalchemy import exists, func, or_, select
 
 from kith.connections.queries import block_exists
 from kith.graph.service import badges
+from kith.idlists import id_in
 from kith.models import Connection, Member, Post, Reaction
 from kith.pagination import Page, PageRequest
 from kith.posts.audience import visible_post
@@ -87,7 +88,7 @@ def reaction_headlines(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[
         select(Reaction.post_id, Member, Member.id == viewer.id, connected)
         .join(Member, Member.id == Reaction.member_id)
         .where(
-            Reaction.post_id.in_(list(counts)),
+            id_in(ctx, Reaction.post_id, list(counts)),
             Member.is_active.is_(True),
             ~block_exists(viewer.id, Member.id),
             or_(Member.id == viewer.id, connected),
@@ -112,7 +113,7 @@ def reaction_headlines(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[
             )
             .join(Member, Member.id == Reaction.member_id)
             .where(
-                Reaction.post_id.in_(missing),
+                id_in(ctx, Reaction.post_id, missing),
                 Member.is_active.is_(True),
                 ~block_exists(viewer.id, Member.id),
             )
@@ -132,7 +133,7 @@ def reaction_kinds(ctx: Ctx, post_ids: Sequence[int]) -> dict[int, list[str]]:
         return {}
     rows = ctx.session.execute(
         select(Reaction.post_id, Reaction.kind, func.count())
-        .where(Reaction.post_id.in_(list(post_ids)))
+        .where(id_in(ctx, Reaction.post_id, list(post_ids)))
         .group_by(Reaction.post_id, Reaction.kind)
     )
     counted: dict[int, list[tuple[int, str]]] = {}

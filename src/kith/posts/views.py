@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from kith.graph.cards import person
 from kith.graph.service import Badge, badges
+from kith.idlists import id_in
 from kith.models import Member, Post, PostImage, PostMention, Reaction, Tag, Tier
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
@@ -124,7 +125,9 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
     originals = {
         p.id: p
         for p in (
-            ctx.session.scalars(select(Post).where(Post.id.in_(wanted), visible_to(viewer.id)))
+            ctx.session.scalars(
+                select(Post).where(id_in(ctx, Post.id, list(wanted)), visible_to(viewer.id))
+            )
             if wanted
             else []
         )
@@ -133,13 +136,14 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
     ids = [p.id for p in every]
     author_ids = sorted({p.author_id for p in every})
     authors = {
-        m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(author_ids)))
+        m.id: m
+        for m in ctx.session.scalars(select(Member).where(id_in(ctx, Member.id, list(author_ids))))
     }
     found = badges(ctx, viewer, author_ids)
     pictures: dict[int, list[ImageView]] = defaultdict(list)
     for image in ctx.session.scalars(
         select(PostImage)
-        .where(PostImage.post_id.in_(ids))
+        .where(id_in(ctx, PostImage.post_id, list(ids)))
         .order_by(PostImage.post_id, PostImage.position)
     ):
         pictures[image.post_id].append(
@@ -151,7 +155,7 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
         int(post_id): kind
         for post_id, kind in ctx.session.execute(
             select(Reaction.post_id, Reaction.kind).where(
-                Reaction.member_id == viewer.id, Reaction.post_id.in_(ids)
+                Reaction.member_id == viewer.id, id_in(ctx, Reaction.post_id, list(ids))
             )
         )
         if post_id is not None
@@ -160,7 +164,7 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
     for post_id, handle in ctx.session.execute(
         select(PostMention.post_id, Member.handle)
         .join(Member, Member.id == PostMention.member_id)
-        .where(PostMention.post_id.in_(ids), PostMention.comment_id.is_(None))
+        .where(id_in(ctx, PostMention.post_id, list(ids)), PostMention.comment_id.is_(None))
     ):
         mentioned[post_id].add(handle)
     names: dict[tuple[str, int], str] = {}
