@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from kith.idlists import id_in
 from kith.models import Post
 from kith.posts.audience import visible_to
 from kith.uow import Ctx
@@ -32,7 +33,7 @@ def latest_visible(
     ranked = (
         select(Post.id, rank)
         .where(
-            Post.author_id.in_(sorted(set(author_ids))),
+            id_in(ctx, Post.author_id, sorted(set(author_ids))),
             Post.created_at >= since,
             Post.body != "",
             visible_to(viewer_id),
@@ -63,7 +64,7 @@ def moment_posts(
     ranked = (
         select(Post.id, rank)
         .where(
-            Post.author_id.in_(sorted(wanted)),
+            id_in(ctx, Post.author_id, sorted(wanted)),
             Post.created_at >= earliest,
             Post.repost_of_id.is_(None),
             visible_to(viewer_id),
