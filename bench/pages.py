@@ -1,4 +1,4 @@
-"""Page benchmark: the server time of the ten main pages a signed-in member opens, on
+"""Page benchmark: the server time of the eleven main pages a signed-in member opens (the home feed first), on
 the demo community (``kith demo``, photos included), on SQLite and PostgreSQL.
 
 Run ``python -m bench pages [--members N] [--seed S] [--backends sqlite,postgresql]
@@ -37,8 +37,9 @@ TARGET_P95_MS = 50.0
 
 
 def _pages(viewer: str, other: str, word: str) -> dict[str, str]:
-    """The ten main pages for ``viewer`` (a handle); ``other`` is someone in their network."""
+    """The main pages for ``viewer`` (a handle); ``other`` is someone in their network."""
     return {
+        "home feed": "/",
         "my network": "/mynetwork",
         "own profile": f"/in/{viewer}",
         "a profile": f"/in/{other}",
