@@ -1,5 +1,6 @@
-"""Page benchmark: the server time of the eleven main pages a signed-in member opens (the home feed first), on
-the demo community (``kith demo``, photos included), on SQLite and PostgreSQL.
+"""Page benchmark: the server time of the eleven main pages a signed-in member opens
+(the home feed first), on the demo community (``kith demo``, photos included), on
+SQLite and PostgreSQL.
 
 Run ``python -m bench pages [--members N] [--seed S] [--backends sqlite,postgresql]
 [--samples K] [--viewers V] [--json PATH] [--reuse] [--quick]``.
