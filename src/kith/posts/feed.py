@@ -281,10 +281,14 @@ def _window_query(ctx: Ctx, viewer_id: int, t0: datetime) -> Select[Any]:
 def _window(
     ctx: Ctx, viewer_id: int, t0: datetime
 ) -> tuple[dict[int, _Candidate], dict[int, Engaged]]:
-    """The window's candidates and the engagement of the viewer's connections."""
-    query = _window_query(ctx, viewer_id, t0)
+    """The window's candidates and the engagement of the viewer's connections, counted
+    for the window's posts only (SQLite would count it for every candidate before
+    sorting them: 2,400 posts instead of 300 for a member who follows 3,000)."""
+    chosen = _window_query(ctx, viewer_id, t0).subquery()
     rows = ctx.session.execute(
-        query.add_columns(Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0))
+        select(Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0))
+        .join(chosen, chosen.c.id == Post.id)
+        .order_by(Post.created_at.desc(), Post.id.desc())
     )
     window, engaged = {}, {}
     for pid, author, at, reacted, commented in rows:
