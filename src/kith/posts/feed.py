@@ -203,7 +203,7 @@ def _from_followed(ctx: Ctx, viewer_id: int) -> ColumnElement[bool]:
     key = ("feed_followed", viewer_id)
     found = ctx.memo.get(key) if ctx.read_only else None
     if not isinstance(found, list):
-        found = [int(i) for i in ctx.session.scalars(followees_of(viewer_id))]
+        found = list(ctx.session.scalars(followees_of(viewer_id)))
         found.append(viewer_id)
         if ctx.read_only:
             ctx.memo[key] = found
