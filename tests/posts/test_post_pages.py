@@ -107,6 +107,62 @@ def test_compose_with_images_then_edit_and_delete(client: TestClient, kith: Kith
     assert POST_NOT_FOUND in page_text(missing.text).replace("’", "'")
 
 
+def test_the_edit_page_replaces_and_removes_images_with_the_text_in_one_step(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    ana = make_member(ctx, "Ana", handle="ana-pics")
+    sign_in_as(client, ctx, ana)
+    made = client.post(
+        "/posts",
+        data={"csrf_token": csrf(client, kith), "body": "", "alt_1": "First"},
+        files={"image_1": ("a.jpg", jpeg_with_exif((600, 600)), "image/jpeg")},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    post_id = int(made.headers["location"].rsplit("/", 1)[1])
+    form = client.get(f"/posts/{post_id}/edit")
+    assert 'enctype="multipart/form-data"' in form.text
+    assert 'alt="First"' in form.text
+    assert "Remove these images" in form.text
+
+    def alts_now() -> list[str]:
+        return re.findall(r'<img[^>]+alt="([^"]*)"', client.get(f"/posts/{post_id}").text)
+
+    # A post with no text keeps an image: removing it alone is refused, nothing changes.
+    kept = post(client, kith, f"/posts/{post_id}/edit", {"body": "", "remove_images": "on"})
+    assert kept.status_code == 422
+    assert alerts(kept.text) == ["Write something to post, or add an image."]
+    assert "First" in alts_now()
+    # A damaged file is refused beside the form, and the text is not saved either.
+    damaged = client.post(
+        f"/posts/{post_id}/edit",
+        data={"csrf_token": csrf(client, kith), "body": "New words", "alt_1": "Broken"},
+        files={"image_1": ("b.jpg", b"\xff\xd8 not really", "image/jpeg")},
+        follow_redirects=False,
+    )
+    assert damaged.status_code == 422
+    assert "New words" not in client.get(f"/posts/{post_id}").text
+    # New files take the place of the current images, with the text, in one step.
+    replaced = client.post(
+        f"/posts/{post_id}/edit",
+        data={"csrf_token": csrf(client, kith), "body": "New words", "alt_1": "Second"},
+        files={"image_1": ("c.png", image_bytes("PNG", (500, 500)), "image/png")},
+        follow_redirects=False,
+    )
+    assert replaced.status_code == 303, replaced.text
+    page = client.get(f"/posts/{post_id}").text
+    assert "New words" in page
+    assert "Second" in alts_now()
+    assert "First" not in alts_now()
+    # With text, the images can go.
+    removed = post(
+        client, kith, f"/posts/{post_id}/edit", {"body": "Words only", "remove_images": "on"}
+    )
+    assert removed.status_code == 303
+    assert "Second" not in alts_now()
+    assert "Edited" in page_text(client.get(f"/posts/{post_id}").text)
+
+
 def test_activity_pages_by_cursor_and_the_profile_part(
     client: TestClient, kith: Kith, ctx: Ctx
 ) -> None:

@@ -133,6 +133,7 @@ def _edit_page(
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         post = service.own_post(ctx, member, post_id)
+        alts = form.alts[: ctx.settings.post_max_images] if form else []
         context = {
             "post_id": post.id,
             "body": form.get("body") if form else post.body,
@@ -142,6 +143,13 @@ def _edit_page(
             "notify": (form.get("notify") == "on") if form else post.notify,
             "groups": views.audience_options(ctx, member),
             "max_length": ctx.settings.post_max_length,
+            "images": [{"alt": i.alt, "urls": images.image_urls(i.media_key)} for i in post.images],
+            "remove_images": bool(form and form.get("remove_images") == "on"),
+            "is_repost": post.repost_of_id is not None,
+            "max_images": ctx.settings.post_max_images,
+            "max_mb": ctx.settings.photo_max_mb,
+            "alts": alts + [""] * (ctx.settings.post_max_images - len(alts)),
+            "any_alt": any(alts),
             "error": error,
         }
         nav = nav_for(ctx, member)
@@ -157,16 +165,21 @@ def edit_post(request: Request, post_id: PostId, kith: KithDep, member_id: Membe
 def save_post(
     request: Request, post_id: PostId, kith: KithDep, member_id: MemberId, form: PostFormDep
 ) -> Response:
+    uploads: list[images.Upload] | None = None
+    if form.uploads:  # new images take the place of the current ones
+        uploads = [images.Upload(upload.file, alt) for upload, alt in form.uploads]
+    elif form.get("remove_images") == "on":
+        uploads = []
     try:
-        with kith.uow() as ctx:
-            service.edit_post(
-                ctx,
-                me(ctx, member_id),
-                post_id,
-                body=form.get("body"),
-                audience=views.audience_choice(form.get("audience", "anyone")),
-                notify_me=form.get("notify") == "on",
-            )
+        service.revise(
+            kith,
+            lambda ctx: me(ctx, member_id),
+            post_id,
+            body=form.get("body"),
+            audience=views.audience_choice(form.get("audience", "anyone")),
+            notify_me=form.get("notify") == "on",
+            uploads=uploads,
+        )
     except KithError as exc:
         if exc.code in ("post_not_found", "not_post_author"):
             raise

@@ -211,25 +211,77 @@ def edit_post(
     body: str | None = None,
     audience: Audience | None = None,
     notify_me: bool | None = None,
+    pictures: Sequence[images.Picture] | None = None,
 ) -> Post:
-    """Change the text, the audience or the notification choice of the author's post.
-    A change of text or audience marks it edited; newly mentioned members are told."""
+    """Change the text, the audience, the notification choice or (with ``pictures``,
+    read beforehand by :func:`images.prepare`; none removes them all) the images of the
+    author's post. A change of text, audience or images marks it edited; newly
+    mentioned members are told. A post keeps text or at least one image."""
     post = own_post(ctx, author, post_id, lock=True)
     changed = False
+    keeps_images = bool(post.images) if pictures is None else bool(pictures)
     if body is not None:
-        has_images = bool(post.images) or post.repost_of_id is not None
-        new_body = check_body(ctx, body, has_images=has_images)
+        new_body = check_body(ctx, body, has_images=keeps_images or post.repost_of_id is not None)
         changed = new_body != post.body
         post.body = new_body
+    elif not post.body and not keeps_images and post.repost_of_id is None:
+        raise Invalid(
+            "A post without text needs an image; write something first.", code="post_empty"
+        )
     if audience is not None:
         changed = _apply_audience(post, check_audience(ctx, author, audience)) or changed
     if notify_me is not None:
         post.notify = notify_me
+    if pictures is not None:
+        images.release(ctx, list(post.images))
+        post.images.clear()
+        ctx.session.flush()
+        _add_images(post, pictures)
+        changed = True
     if changed:
         post.edited_at = ctx.clock.now()
     ctx.session.flush()
     if changed:
         record_mentions(ctx, post)
+    return post
+
+
+def revise(
+    units: Units,
+    find: Callable[[Ctx], Member],
+    post_id: int,
+    *,
+    body: str | None = None,
+    audience: Audience | None = None,
+    notify_me: bool | None = None,
+    uploads: Sequence[images.Upload] | None = None,
+) -> Post:
+    """:func:`edit_post` with new images (``uploads``; an empty list removes them all):
+    the author and the count are checked first, the images read and resized with no
+    transaction open, then one short transaction changes the post, text and images
+    together, or nothing."""
+    if uploads is not None:
+        images.check_count(units.settings, len(uploads))
+        with units.uow(write=False) as ctx:
+            own_post(ctx, find(ctx), post_id)
+    pictures = images.prepare(units.settings, uploads) if uploads is not None else None
+    created = images.save(units.settings, pictures) if pictures else []
+    try:
+        with units.uow() as ctx:
+            post = edit_post(
+                ctx,
+                find(ctx),
+                post_id,
+                body=body,
+                audience=audience,
+                notify_me=notify_me,
+                pictures=pictures,
+            )
+    except BaseException:
+        images.discard(units, created)
+        raise
+    if pictures:
+        images.still_stored(units, pictures)
     return post
 
 
@@ -241,31 +293,7 @@ def replace_images(
 ) -> int:
     """Make ``uploads`` the images of the author's post (none removes them all; a post
     without text keeps at least one). Marks the post edited; returns how many."""
-    images.check_count(units.settings, len(uploads))
-    with units.uow(write=False) as ctx:
-        own_post(ctx, find(ctx), post_id)
-    pictures = images.prepare(units.settings, uploads)
-    created = images.save(units.settings, pictures)
-    try:
-        with units.uow() as ctx:
-            post = own_post(ctx, find(ctx), post_id, lock=True)
-            if not pictures and not post.body and post.repost_of_id is None:
-                raise Invalid(
-                    "A post without text needs an image; write something first.",
-                    code="post_empty",
-                )
-            old = list(post.images)
-            images.release(ctx, old)
-            post.images.clear()
-            ctx.session.flush()
-            _add_images(post, pictures)
-            post.edited_at = ctx.clock.now()
-            ctx.session.flush()
-    except BaseException:
-        images.discard(units, created)
-        raise
-    images.still_stored(units, pictures)
-    return len(pictures)
+    return len(revise(units, find, post_id, uploads=uploads).images)
 
 
 def delete_post(ctx: Ctx, author: Member, post_id: int) -> None:
