@@ -10,11 +10,12 @@ transaction can be run again (see :mod:`kith.web.retry`).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,24 @@ if TYPE_CHECKING:
     from kith.network_sync import NetworkSync
 
 log = logging.getLogger("kith.db")
+
+T = TypeVar("T")
+_making = threading.Lock()
+
+
+def kept_service(store: dict[str, object], name: str, kind: type[T], make: Callable[[], T]) -> T:
+    """The ``kind`` kept in ``store`` (a runtime's services) under ``name``, made once by
+    ``make`` on first use, however many threads ask at the same moment."""
+    found = store.get(name)
+    if found is None:
+        with _making:
+            found = store.get(name)
+            if found is None:
+                found = make()
+                store[name] = found
+    if not isinstance(found, kind):
+        raise TypeError(f"{name!r} is kept as {type(found).__name__}, not {kind.__name__}")
+    return found
 
 
 @dataclass

@@ -19,7 +19,7 @@ import time
 from collections import OrderedDict
 from datetime import datetime
 
-from kith.uow import Ctx
+from kith.uow import Ctx, kept_service
 
 KEEP_SECONDS = 600.0
 KEEP_VIEWERS = 2_000
@@ -59,17 +59,6 @@ class Windows:
             self._kept.pop(viewer_id, None)
 
 
-_made = threading.Lock()
-
-
 def windows(ctx: Ctx) -> Windows:
     """This process's windows (kept with the runtime's services)."""
-    found = ctx.kept.get("feed_windows")
-    if found is None:
-        with _made:
-            found = ctx.kept.get("feed_windows")
-            if found is None:
-                found = Windows()
-                ctx.kept["feed_windows"] = found
-    assert isinstance(found, Windows)
-    return found
+    return kept_service(ctx.kept, "feed_windows", Windows, Windows)

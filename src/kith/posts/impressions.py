@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 
 from kith.models import Connection, Post, PostImpression
 from kith.runtime import Kith
-from kith.uow import Ctx
+from kith.uow import Ctx, kept_service
 
 log = logging.getLogger("kith.posts")
 
@@ -236,24 +236,18 @@ def add_counts(ctx: Ctx, deltas: Counter[tuple[int, int]]) -> int:
     return sum(int(r["count"]) for r in rows)
 
 
-_made = threading.Lock()
-
-
 def counter(kith: Kith) -> ImpressionCounter:
     """This runtime's counter (one per running app or command)."""
-    found = kith.services.get("impressions")
-    if found is None:
-        with _made:
-            found = kith.services.get("impressions")
-            if found is None:
-                found = ImpressionCounter(
-                    kith,
-                    flush_seconds=kith.settings.impressions_flush_seconds,
-                    flush_views=kith.settings.impressions_flush_views,
-                )
-                kith.services["impressions"] = found
-    assert isinstance(found, ImpressionCounter)
-    return found
+    return kept_service(
+        kith.services,
+        "impressions",
+        ImpressionCounter,
+        lambda: ImpressionCounter(
+            kith,
+            flush_seconds=kith.settings.impressions_flush_seconds,
+            flush_views=kith.settings.impressions_flush_views,
+        ),
+    )
 
 
 def seen(kith: Kith, viewer_id: int, posts: Iterable[Shown]) -> None:
