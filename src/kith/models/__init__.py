@@ -42,6 +42,13 @@ from kith.models.relationships import (
     Tier,
 )
 from kith.models.search import SearchDocument, SuggestionSeen
+from kith.models.endorsements import (
+    Endorsement,
+    EndorsementPrompt,
+    EndorsementSetting,
+    ImportedEndorsement,
+    SkillChoice,
+)
 
 __all__ = [
     "AUDIENCES",
@@ -88,4 +95,9 @@ __all__ = [
     "SigninAttempt",
     "Skill",
     "SuggestionSeen",
+    "Endorsement",
+    "EndorsementPrompt",
+    "EndorsementSetting",
+    "ImportedEndorsement",
+    "SkillChoice",
 ]
