@@ -35,6 +35,8 @@ class Endorsement(Base):
     __table_args__ = (
         UniqueConstraint("recipient_id", "skill_id", "endorser_id", name="uq_endorsements"),
         Index("ix_endorsements_endorser", "endorser_id", "recipient_id"),
+        # a profile's shown endorsements, from the index alone
+        Index("ix_endorsements_shown", "recipient_id", "hidden", "skill_id", "endorser_id"),
         Index("ix_endorsements_skill_recipient", "skill_id", "recipient_id"),
         CheckConstraint("recipient_id <> endorser_id", name="endorsement_not_self"),
     )

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kith.db import Base
-from kith.models.members import Member
+from kith.models.members import Member, Skill
 from kith.models.types import UTCDateTime
 
 
@@ -37,3 +37,4 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    skill: Mapped[Skill | None] = relationship(lazy="joined")

@@ -50,6 +50,12 @@ def upgrade() -> None:
         "ix_endorsements_endorser", "endorsements", ["endorser_id", "recipient_id"], unique=False
     )
     op.create_index(
+        "ix_endorsements_shown",
+        "endorsements",
+        ["recipient_id", "hidden", "skill_id", "endorser_id"],
+        unique=False,
+    )
+    op.create_index(
         "ix_endorsements_skill_recipient",
         "endorsements",
         ["skill_id", "recipient_id"],
@@ -136,5 +142,6 @@ def downgrade() -> None:
     op.drop_table("endorsement_settings")
     op.drop_table("skill_choices")
     op.drop_index("ix_endorsements_skill_recipient", table_name="endorsements")
+    op.drop_index("ix_endorsements_shown", table_name="endorsements")
     op.drop_index("ix_endorsements_endorser", table_name="endorsements")
     op.drop_table("endorsements")
