@@ -16,7 +16,7 @@ from kith.endorsements import views
 from kith.errors import KithError
 from kith.models import Endorsement, Member, Notification, Position
 from kith.pagination import PageRequest
-from kith.relationships.pruning import remove_connections, removal_preview
+from kith.relationships.pruning import removal_preview, remove_connections
 from kith.runtime import Kith
 from kith.uow import Ctx
 from tests.fixtures.endorsements import give_skills
@@ -165,7 +165,9 @@ def test_the_profile_shows_proof_from_the_viewers_network(kith: Kith) -> None:
 
         acme = get_or_create_company(ctx, "Acme")
         for m in (ana, ben, eve):
-            ctx.session.add(Position(member_id=m.id, company_id=acme.id, title="Dev", start_year=2020))
+            ctx.session.add(
+                Position(member_id=m.id, company_id=acme.id, title="Dev", start_year=2020)
+            )
         for m in (ben, cai, dee, eve):
             svc.endorse(ctx, m, ana, python.id)
         connect(ctx, eve, ben)
@@ -177,12 +179,14 @@ def test_the_profile_shows_proof_from_the_viewers_network(kith: Kith) -> None:
         view = views.skills_view(ctx, vic_m, ana_m)
         first = view.skills[0]
         assert (first.name, first.count, first.known_count) == ("Python", 4, 3)
-        assert first.known_line.startswith("endorsed by ") and "1 other you know" in first.known_line
+        assert first.known_line.startswith("endorsed by ")
+        assert "1 other you know" in first.known_line
         assert first.colleagues_line == "2 colleagues at Acme"
         assert first.themselves_line == "1 person who is endorsed for this skill themselves"
         assert view.can_endorse
         name, page = views.endorsers(ctx, vic_m, ana_m, python.id, PageRequest(1, 2))
-        assert name == "Python" and page.total == 4
+        assert name == "Python"
+        assert page.total == 4
         assert [e.degree for e in page.items] == [1, 1]
 
 

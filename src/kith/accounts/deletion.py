@@ -3,10 +3,11 @@
 One action in one transaction. What goes: the member's profile (their photo's and
 cover image's files after the commit), connections, follows, blocks, notifications,
 suggestions, search document, sessions and tokens, their posts, comments and
-reactions, the endorsements they gave and received (every count on other members' posts and comments corrected), sign-in
-attempts under their address, everything they keep about others (tiers, tags, contacts and private
-contacts, notes, interactions, follow-ups, import runs), the text of every
-invitation to or from them and of every message they sent.
+reactions (every count on other members' posts and comments corrected), the
+endorsements they gave and received, sign-in attempts under their address,
+everything they keep about others (tiers, tags, contacts and private contacts,
+notes, interactions, follow-ups, import runs), the text of every invitation to or
+from them and of every message they sent.
 
 What stays: the member row itself, anonymised ("Former member", placeholder email
 and handle, an unusable password), so that the conversations the other side had

@@ -44,9 +44,7 @@ def not_connected() -> Forbidden:
 
 
 def skill_not_found() -> NotFound:
-    return NotFound(
-        "There is no such skill on this profile to endorse.", code="skill_not_found"
-    )
+    return NotFound("There is no such skill on this profile to endorse.", code="skill_not_found")
 
 
 def endorsements_off(name: str) -> Forbidden:
@@ -187,9 +185,7 @@ def set_top_skills(ctx: Ctx, member: Member, skill_ids: Sequence[int]) -> list[i
     """Pin up to three of one's skills, in this order (an empty list unpins all)."""
     wanted = list(dict.fromkeys(skill_ids))
     if len(wanted) > TOP_SKILLS_MAX:
-        raise Invalid(
-            f"Choose at most {TOP_SKILLS_MAX} top skills.", code="too_many_top_skills"
-        )
+        raise Invalid(f"Choose at most {TOP_SKILLS_MAX} top skills.", code="too_many_top_skills")
     for skill_id in wanted:
         profile_skill(ctx, member.id, skill_id)
     lock_members(ctx.session, member.id)
@@ -345,4 +341,3 @@ def forget_member(ctx: Ctx, member_id: int) -> None:
     ctx.session.execute(delete(SkillChoice).where(SkillChoice.member_id == m))
     ctx.session.execute(delete(EndorsementSetting).where(EndorsementSetting.member_id == m))
     ctx.session.execute(delete(ImportedEndorsement).where(ImportedEndorsement.member_id == m))
-

@@ -11,6 +11,7 @@ one index-only read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -205,9 +206,7 @@ def _colleagues(
     return np.unique(both[both[:, 0] == best, 1]), name
 
 
-def _endorsed_themselves(
-    ctx: Ctx, member: Member, skill_ids: NDArray[np.int64]
-) -> dict[int, int]:
+def _endorsed_themselves(ctx: Ctx, member: Member, skill_ids: NDArray[np.int64]) -> dict[int, int]:
     """For each skill: how many of its shown endorsers hold shown endorsements of the
     same skill themselves."""
     theirs = Endorsement.__table__.alias("theirs")
@@ -227,6 +226,44 @@ def _endorsed_themselves(
     for skill_id, _ in ctx.session.execute(mine.where(held)):
         out[int(skill_id)] = out.get(int(skill_id), 0) + 1
     return out
+
+
+# -- as the pages show them ----------------------------------------------------------
+
+
+def skill_context(line: SkillLine) -> dict[str, Any]:
+    """One skill as the templates show it."""
+    return {
+        "id": line.skill_id,
+        "name": line.name,
+        "count": line.count,
+        "top_rank": line.top_rank,
+        "closed": line.closed,
+        "endorsed": line.endorsed,
+        "proof": [p for p in (line.known_line, line.colleagues_line, line.themselves_line) if p],
+    }
+
+
+def skills_context(
+    ctx: Ctx, viewer: Member, member: Member, *, proofs: int | None
+) -> dict[str, Any]:
+    """The skills of ``member`` for ``viewer`` (the profile's section, the skills page)."""
+    view = skills_view(ctx, viewer, member, proofs=proofs)
+    return {
+        "handle": member.handle,
+        "first_name": member.first_name,
+        "own": viewer.id == member.id,
+        "receiving": view.receiving,
+        "can_endorse": view.can_endorse,
+        "skills": [skill_context(s) for s in view.skills],
+        "top_ids": [s.skill_id for s in view.skills if s.top_rank],
+        "proofs": PROOF_SKILLS if proofs is not None else len(view.skills),
+    }
+
+
+def profile_skills(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
+    """The profile's skills section: every skill with its count, the top ones proven."""
+    return skills_context(ctx, viewer, member, proofs=PROOF_SKILLS)
 
 
 # -- who endorsed one skill -----------------------------------------------------------
@@ -278,4 +315,3 @@ def endorsers(
         if found[i][0] in people
     ]
     return skill.name, Page(items, len(found), req.page, req.per_page)
-

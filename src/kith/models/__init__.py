@@ -11,6 +11,13 @@ from kith.models.connections import (
     Invitation,
     NetworkOutbox,
 )
+from kith.models.endorsements import (
+    Endorsement,
+    EndorsementPrompt,
+    EndorsementSetting,
+    ImportedEndorsement,
+    SkillChoice,
+)
 from kith.models.insights import CommunityInsightsResult
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.moderation import ModerationAction
@@ -42,13 +49,6 @@ from kith.models.relationships import (
     Tier,
 )
 from kith.models.search import SearchDocument, SuggestionSeen
-from kith.models.endorsements import (
-    Endorsement,
-    EndorsementPrompt,
-    EndorsementSetting,
-    ImportedEndorsement,
-    SkillChoice,
-)
 
 __all__ = [
     "AUDIENCES",

@@ -108,9 +108,7 @@ class ImportedEndorsement(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), index=True
-    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     direction: Mapped[str] = mapped_column(String(10))
     skill_name: Mapped[str] = mapped_column(String(100))
     other_name: Mapped[str] = mapped_column(String(200), default="")

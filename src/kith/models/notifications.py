@@ -15,8 +15,8 @@ from kith.models.types import UTCDateTime
 class Notification(Base):
     """``kind``: invitation_received, invitation_accepted, new_follower, and for posts
     post_mention, post_comment, comment_reply, post_repost, post_reaction (grouped per
-    post while unread) and post_removed (``detail`` says which post), and skill_endorsed (grouped per
-    skill while unread)."""
+    post while unread) and post_removed (``detail`` says which post); skill_endorsed
+    (grouped per skill while unread)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)

@@ -246,7 +246,9 @@ class RemovalPreview:
         n = self.endorsements
         if not n:
             return "no endorsements between you are shown, so none are hidden"
-        return f"{n:,} endorsement{'s' if n != 1 else ''} between you {'are' if n != 1 else 'is'} hidden"
+        if n == 1:
+            return "1 endorsement between you is hidden"
+        return f"{n:,} endorsements between you are hidden"
 
     @property
     def sentence(self) -> str:

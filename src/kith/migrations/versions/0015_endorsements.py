@@ -24,7 +24,10 @@ depends_on: str | Sequence[str] | None = None
 
 def _fk(table: str, column: str, referred: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        [column], [f"{referred}.id"], name=op.f(f"fk_{table}_{column}_{referred}"), ondelete="CASCADE"
+        [column],
+        [f"{referred}.id"],
+        name=op.f(f"fk_{table}_{column}_{referred}"),
+        ondelete="CASCADE",
     )
 
 
@@ -132,9 +135,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_notifications_skill_id_skills"), type_="foreignkey"
-        )
+        batch_op.drop_constraint(batch_op.f("fk_notifications_skill_id_skills"), type_="foreignkey")
         batch_op.drop_column("skill_id")
     op.drop_index(op.f("ix_imported_endorsements_member_id"), table_name="imported_endorsements")
     op.drop_table("imported_endorsements")
