@@ -38,7 +38,7 @@ def test_endorse_through_the_api_with_every_refusal(
         r = response
         return r.status_code, r.json()["error"]  # type: ignore[attr-defined]
 
-    assert refusal(client.post(url, headers=as_cai)) == (403, "not_connected")
+    assert refusal(client.post(url, headers=as_cai)) == (404, "not_connected")
     assert refusal(client.post(url, headers=as_ana)) == (422, "cannot_endorse_self")
     missing = f"/api/v1/members/{ana.handle}/skills/{2**63}/endorsements"
     assert refusal(client.post(missing, headers=as_ben))[0] == 404

@@ -39,8 +39,8 @@ TOP_SKILLS_MAX = 3
 _ID_MAX = 2**31 - 1  # ids beyond any row's (as the API bounds them)
 
 
-def not_connected() -> Forbidden:
-    return Forbidden("Only your 1st-degree connections can be endorsed.", code="not_connected")
+def not_connected() -> NotFound:
+    return NotFound("Only your 1st-degree connections can be endorsed.", code="not_connected")
 
 
 def skill_not_found() -> NotFound:
