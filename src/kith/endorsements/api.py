@@ -108,7 +108,9 @@ def close_skill(
 
 
 @router.post("/me/endorsements/{endorsement_id}/hide")
-def hide(endorsement_id: EndorsementId, kith: KithDep, member_id: ApiMemberId) -> HiddenOut:
+def hide_endorsement(
+    endorsement_id: EndorsementId, kith: KithDep, member_id: ApiMemberId
+) -> HiddenOut:
     """Hide one endorsement you received (shown to you alone)."""
     with kith.uow() as ctx:
         found = service.set_hidden(ctx, me(ctx, member_id), endorsement_id, True)
@@ -116,7 +118,9 @@ def hide(endorsement_id: EndorsementId, kith: KithDep, member_id: ApiMemberId) -
 
 
 @router.delete("/me/endorsements/{endorsement_id}/hide")
-def show(endorsement_id: EndorsementId, kith: KithDep, member_id: ApiMemberId) -> HiddenOut:
+def show_endorsement(
+    endorsement_id: EndorsementId, kith: KithDep, member_id: ApiMemberId
+) -> HiddenOut:
     """Show a hidden endorsement again."""
     with kith.uow() as ctx:
         found = service.set_hidden(ctx, me(ctx, member_id), endorsement_id, False)
@@ -124,14 +128,14 @@ def show(endorsement_id: EndorsementId, kith: KithDep, member_id: ApiMemberId) -
 
 
 @router.get("/me/endorsement-settings")
-def get_settings(kith: KithDep, member_id: ApiMemberId) -> EndorsementSettingsOut:
+def endorsement_settings(kith: KithDep, member_id: ApiMemberId) -> EndorsementSettingsOut:
     """Whether you receive endorsements."""
     with kith.uow(write=False) as ctx:
         return EndorsementSettingsOut(receiving=service.receiving(ctx, member_id))
 
 
 @router.put("/me/endorsement-settings")
-def put_settings(
+def set_endorsement_settings(
     body: EndorsementSettingsIn, kith: KithDep, member_id: ApiMemberId
 ) -> EndorsementSettingsOut:
     """Stop or start receiving endorsements (those received stay)."""

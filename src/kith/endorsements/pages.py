@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from kith.endorsements import service, views
+from kith.endorsements import prompts, service, views
 from kith.endorsements.schemas import EndorsementId, SkillId
 from kith.errors import Invalid
 from kith.graph.cards import people
 from kith.members.service import view_member
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
-from kith.web.params import PageNo
+from kith.web.params import MAX_ID, PageNo
 from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
 
 router = APIRouter()
@@ -103,6 +103,25 @@ def endorse(
             f"You endorsed {member.first_name} for {line.name}" if on else "Endorsement taken back"
         )
     return render(request, "endorsements/_skill.html", context, toast=said)
+
+
+@router.post("/me/endorsement-prompts")
+def answer_prompt(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    handle: Annotated[str, Form(max_length=60)],
+    skill: Annotated[int, Form(ge=1, le=MAX_ID)],
+    answer: Switch = "",
+) -> Response:
+    """ "Does Ana know Python?": yes endorses, no puts the question away for good."""
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        other = view_member(ctx, viewer, handle)
+        said = prompts.answer(ctx, viewer, other, skill, answer == "yes")
+    if not is_htmx(request):
+        return redirect(request, back_to(request, "/relationships"))
+    return render(request, "endorsements/_answered.html", {"said": said}, toast=said)
 
 
 async def _skill_ids(request: Request) -> list[int]:

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import select
 
+from kith.endorsements.prompts import Prompt
 from kith.endorsements.service import (
     choices,
     connected_ids,
@@ -264,6 +265,20 @@ def skills_context(
 def profile_skills(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
     """The profile's skills section: every skill with its count, the top ones proven."""
     return skills_context(ctx, viewer, member, proofs=PROOF_SKILLS)
+
+
+def prompts_context(found: list[Prompt]) -> list[dict[str, Any]]:
+    """Endorsement prompts as the pages show them."""
+    return [
+        {
+            "handle": p.member.handle,
+            "first_name": p.member.first_name,
+            "skill_id": p.skill_id,
+            "skill": p.skill,
+            "question": p.question,
+        }
+        for p in found
+    ]
 
 
 # -- who endorsed one skill -----------------------------------------------------------

@@ -242,13 +242,10 @@ class RemovalPreview:
     endorsements: int = 0
 
     @property
-    def hidden_text(self) -> str:
+    def hidden_counts(self) -> str:
+        """What the removal hides, counted: "2 endorsements" ("" for nothing)."""
         n = self.endorsements
-        if not n:
-            return "no endorsements between you are shown, so none are hidden"
-        if n == 1:
-            return "1 endorsement between you is hidden"
-        return f"{n:,} endorsements between you are hidden"
+        return "" if not n else f"{n:,} endorsement{'s' if n != 1 else ''}"
 
     @property
     def sentence(self) -> str:
@@ -258,9 +255,11 @@ class RemovalPreview:
         if self.follows_you:
             follows.append(f"{self.member.first_name} stops following you")
         tail = f"; {' and '.join(follows)}" if follows else ""
+        counted = f" ({self.hidden_counts})" if self.hidden_counts else ""
         return (
             f"Your connection with {self.member.name} (since {day_text(self.connected_at)}) "
-            f"is removed{tail}; {self.hidden_text}."
+            f"is removed{tail}; endorsements and recommendations between you are hidden"
+            f"{counted}."
         )
 
 
