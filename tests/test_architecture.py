@@ -12,6 +12,7 @@ DOMAINS = (
     "accounts",
     "blocks",
     "connections",
+    "endorsements",
     "follows",
     "graph",
     "insights",

@@ -22,6 +22,8 @@ from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.connections.pages import router as connections_pages
 from kith.connections.service import PENDING_RECEIVED, pending_received_params
+from kith.endorsements.api import router as endorsements_api
+from kith.endorsements.pages import router as endorsements_pages
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
 from kith.graph.pages import router as graph_pages
@@ -89,6 +91,7 @@ API_ROUTERS = (
     post_insights_api,
     reports_api,
     feed_api,
+    endorsements_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -110,6 +113,7 @@ PAGE_ROUTERS = (
     post_insights_pages,
     reports_pages,
     feed_pages,
+    endorsements_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     post_max_length: int = Field(default=3_000, ge=1, le=100_000)  # characters in a post
     post_max_images: int = Field(default=4, ge=0, le=10)  # images on one post
 
+    # Endorsements (kith.endorsements): "Does Ana know Python?" prompts a member sees a day
+    endorsement_prompts_per_day: int = Field(default=3, ge=0, le=50)
+    endorsement_prompt_recent_days: int = Field(default=14, ge=1, le=365)  # after connecting
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 WIDE, PHONE, SMALLEST = 1280, 390, 360
 SCHEMES = ("light", "dark")
 
-# (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post},
+# (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post}
+# {skill} {own_skill},
 # signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
@@ -68,6 +69,10 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("activity", "/in/{friend}/activity", True, 200),
     ("own-activity", "/in/{me}/activity", True, 200),
     ("engagement-activity", "/in/{me}/activity?show=engagement", True, 200),
+    ("skills", "/in/{friend}/skills", True, 200),
+    ("own-skills", "/in/{me}/skills", True, 200),
+    ("skill-endorsers", "/in/{friend}/skills/{skill}", True, 200),
+    ("own-skill-endorsers", "/in/{me}/skills/{own_skill}", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.

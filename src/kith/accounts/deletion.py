@@ -3,10 +3,11 @@
 One action in one transaction. What goes: the member's profile (their photo's and
 cover image's files after the commit), connections, follows, blocks, notifications,
 suggestions, search document, sessions and tokens, their posts, comments and
-reactions (every count on other members' posts and comments corrected), sign-in
-attempts under their address, everything they keep about others (tiers, tags, contacts and private
-contacts, notes, interactions, follow-ups, import runs), the text of every
-invitation to or from them and of every message they sent.
+reactions (every count on other members' posts and comments corrected), the
+endorsements they gave and received, sign-in attempts under their address,
+everything they keep about others (tiers, tags, contacts and private contacts,
+notes, interactions, follow-ups, import runs), the text of every invitation to or
+from them and of every message they sent.
 
 What stays: the member row itself, anonymised ("Former member", placeholder email
 and handle, an unusable password), so that the conversations the other side had
@@ -33,6 +34,7 @@ from kith import search_index
 from kith.accounts.credentials import Units
 from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
+from kith.endorsements.service import forget_member as forget_endorsements
 from kith.errors import Conflict, Forbidden, Invalid
 from kith.insights.service import forget_member as forget_in_insights
 from kith.members.photos import release as release_pictures
@@ -137,6 +139,7 @@ def delete_account(
     forget_member_in_reports(ctx, m)  # others' import reports: who a row matched
     forget_sender(ctx, m)
     forget_in_insights(ctx, m)
+    forget_endorsements(ctx, m)  # given and received, choices, the imported archive
     _drop_account_rows(ctx, member)
     _drop_profile(ctx, m)
     # The photo's and cover image's files go after the commit (unless another member

@@ -18,6 +18,8 @@ from kith.connections.views import (
     live_counts,
     withdraw_wait,
 )
+from kith.endorsements.prompts import prompts, recent_connections
+from kith.endorsements.views import prompts_context
 from kith.errors import NotFound
 from kith.follows.service import counts
 from kith.graph.cards import people, person, reach_context
@@ -105,6 +107,9 @@ def my_network(
             "following": following,
             "reach": reach_context(ctx, member),
             **connections_context(ctx, member, page=page, sort=sort, q=q),
+            "endorse_prompts": prompts_context(
+                prompts(ctx, member, recent_connections(ctx, member))
+            ),
         }
         # The list's total counts the matches of a filter; the side panel counts them all.
         context["connections_total"] = (

@@ -23,6 +23,7 @@ from kith import search_index, synthetic
 from kith.config import Settings
 from kith.demo import posts as demo_posts
 from kith.demo import vocabulary as vocab
+from kith.demo.endorsements import plan_endorsements
 from kith.demo.pictures import give_pictures
 from kith.errors import Forbidden
 from kith.members.service import INDUSTRIES, entity_key
@@ -31,6 +32,7 @@ from kith.models import (
     Connection,
     Contact,
     Education,
+    Endorsement,
     Follow,
     Invitation,
     Member,
@@ -64,6 +66,7 @@ class DemoResult:
     posts: int = 0
     comments: int = 0
     reactions: int = 0
+    endorsements: int = 0
 
 
 def is_empty(ctx: Ctx) -> bool:
@@ -511,6 +514,8 @@ def build_demo(
         current=current,
         neighbours=_neighbours(net, members),
     )
+    endorsements = plan_endorsements(rng, lo_ids, hi_ids, position_rows, skill_rows, now)
+    _bulk(ctx, Endorsement, endorsements, progress, "endorsements")
     plan = demo_posts.plan_posts(rng, people, now, demo_index)
     posted = demo_posts.write_posts(
         ctx, plan, people, demo_index, bulk=_bulk, bulk_ids=_bulk_ids, progress=progress
@@ -530,6 +535,7 @@ def build_demo(
         posts=posted.posts,
         comments=posted.comments,
         reactions=posted.reactions,
+        endorsements=len(endorsements),
     )
 
 

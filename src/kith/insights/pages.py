@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kith.connections.queries import blocked_between
+from kith.endorsements.insights import community_skills, my_endorsements
 from kith.graph.cards import person
 from kith.insights import charts, service
 from kith.members.service import view_member
@@ -69,6 +70,8 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         found = service.member_insights(ctx, member)
+        endorsed = my_endorsements(ctx, member)
+        handle = member.handle
         nav = nav_for(ctx, member)
         is_admin = member.is_admin
     reach = found.reach
@@ -77,6 +80,8 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
         "charts": _member_charts(found),
         "pct": _pct,
         "is_admin": is_admin,
+        "endorsements": endorsed,
+        "handle": handle,
         "third_error": round(reach.third_relative_error * 100),
         # No or barely any connections: say what the page will show instead of
         # comparing a count of zero with everyone else's.
@@ -165,6 +170,7 @@ def community(request: Request, kith: KithDep, member_id: MemberId) -> Response:
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         report = service.community_report(ctx, member)
+        endorsed = community_skills(ctx)
         nav = nav_for(ctx, member)
     bands = degree_bands(report["degree_histogram"], report["barely_connected_max"])
     context = {
@@ -173,6 +179,7 @@ def community(request: Request, kith: KithDep, member_id: MemberId) -> Response:
         "charts": _community_charts(report, bands),
         "pct": _pct,
         "bridge_word": _bridge_word,
+        "endorsed": endorsed,
     }
     return render(request, "insights/community.html", context, nav=nav)
 

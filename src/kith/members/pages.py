@@ -18,6 +18,7 @@ from kith.accounts.schemas import SessionId, SessionOut
 from kith.blocks import service as blocks
 from kith.connections import service as connections
 from kith.connections.views import answer_toast, sent_toast, withdraw_wait
+from kith.endorsements.views import profile_skills
 from kith.errors import Invalid, KithError, NotFound
 from kith.follows import service as follows
 from kith.graph import service as graph
@@ -152,6 +153,7 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
         if viewer.id == member.id:
             context["strength"] = strength.profile_strength(ctx, member)
         context["activity"] = activity_preview(ctx, viewer, member)
+        context["skills_section"] = profile_skills(ctx, viewer, member)
         nav = nav_for(ctx, viewer)
     return render(request, "members/profile.html", context, nav=nav)
 

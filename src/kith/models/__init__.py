@@ -11,6 +11,13 @@ from kith.models.connections import (
     Invitation,
     NetworkOutbox,
 )
+from kith.models.endorsements import (
+    Endorsement,
+    EndorsementPrompt,
+    EndorsementSetting,
+    ImportedEndorsement,
+    SkillChoice,
+)
 from kith.models.insights import CommunityInsightsResult
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.moderation import ModerationAction
@@ -88,4 +95,9 @@ __all__ = [
     "SigninAttempt",
     "Skill",
     "SuggestionSeen",
+    "Endorsement",
+    "EndorsementPrompt",
+    "EndorsementSetting",
+    "ImportedEndorsement",
+    "SkillChoice",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kith.db import Base
-from kith.models.members import Member
+from kith.models.members import Member, Skill
 from kith.models.types import UTCDateTime
 
 
@@ -16,7 +16,8 @@ class Notification(Base):
     """``kind``: invitation_received, invitation_accepted, new_follower, and for posts
     post_mention, comment_mention, post_comment, comment_reply, post_repost,
     post_reaction (grouped per post while unread), comment_reaction (grouped per comment)
-    and post_removed (``detail`` says which post)."""
+    and post_removed (``detail`` says which post); skill_endorsed (grouped per skill while
+    unread)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
@@ -30,8 +31,11 @@ class Notification(Base):
     )
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    # skill_endorsed: the skill (grouped per skill while unread, as reactions per post)
+    skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
     detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    skill: Mapped[Skill | None] = relationship(lazy="joined")

@@ -36,6 +36,7 @@ def notifications(
                 "post_id": n.post_id,
                 "comment_id": n.comment_id,
                 "others": service.group_size(n) - 1,
+                "skill": n.skill.name if n.skill is not None else "",
             }
             for n in result.items
         ]

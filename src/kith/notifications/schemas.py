@@ -24,8 +24,13 @@ class NotificationOut(BaseModel):
     post_id: int | None = None
     comment_id: int | None = None
     count: int = Field(
-        1, description="For post_reaction and comment_reaction: how many members it stands for"
+        1,
+        description=(
+            "For post_reaction, comment_reaction and skill_endorsed: how many members it "
+            "stands for"
+        ),
     )
+    skill: str = Field("", description="For skill_endorsed: the skill's name")
     detail: str = Field(
         "", description="For post_removed: which post or comment, by its first words"
     )
@@ -43,6 +48,7 @@ class NotificationOut(BaseModel):
             post_id=n.post_id,
             comment_id=n.comment_id,
             count=group_size(n),
+            skill=n.skill.name if n.skill is not None else "",
             detail=n.detail if n.kind == "post_removed" else "",
             created_at=n.created_at,
             read=n.read_at is not None,

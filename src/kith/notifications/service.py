@@ -27,6 +27,8 @@ KINDS = (
     "comment_reaction",
     # An administrator removed the member's post or comment (``detail`` names it).
     "post_removed",
+    # A connection endorsed one of the member's skills (grouped per skill while unread).
+    "skill_endorsed",
 )
 
 

@@ -5,7 +5,8 @@ settings, their profile, their connections, the invitations they sent and receiv
 (each with its status as the member sees it), follows both ways, the blocks they
 made, the messages they sent and received by conversation, their private
 relationship data (tiers, tags, every contact with its notes and interactions),
-their posts (with their images), comments and reactions, their notifications and
+their posts (with their images), comments and reactions, the endorsements they
+gave and received (and those imported from LinkedIn), their notifications and
 their imports. It reads set-wise, in
 :data:`ARCHIVE_QUERY_COUNT` statements whatever the size of the network.
 
@@ -53,6 +54,10 @@ from kith.models import (
     Tier,
 )
 from kith.models.former import FORMER_MEMBER, is_former_handle
+from kith.portability.archive_endorsements import (
+    ENDORSEMENTS_QUERY_COUNT,
+    endorsements_archive,
+)
 from kith.portability.archive_posts import POSTS_QUERY_COUNT, posts_archive
 from kith.uow import Ctx
 
@@ -71,7 +76,7 @@ ARCHIVE_FORMAT = "kith-archive"
 ARCHIVE_VERSION = 1
 # Statements :func:`member_archive` runs for a member loaded in the session, whatever
 # the number of connections, invitations, messages or contacts (a test pins it).
-ARCHIVE_QUERY_COUNT = 18 + POSTS_QUERY_COUNT
+ARCHIVE_QUERY_COUNT = 18 + POSTS_QUERY_COUNT + ENDORSEMENTS_QUERY_COUNT
 ARCHIVE_KEYS = (
     "format",
     "version",
@@ -87,6 +92,7 @@ ARCHIVE_KEYS = (
     "posts",
     "comments",
     "reactions",
+    "endorsements",
     "notifications",
     "imports",
 )
@@ -140,6 +146,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "posts": posts["posts"],
         "comments": posts["comments"],
         "reactions": posts["reactions"],
+        "endorsements": endorsements_archive(ctx, me, person, _when),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }

@@ -38,6 +38,7 @@ from kith.models import (
     ImportRun,
     Member,
 )
+from kith.portability.endorsements import import_endorsements
 from kith.portability.identity import (
     Person,
     is_invitation,
@@ -391,6 +392,7 @@ def write_import(ctx: Ctx, owner: Member, plan: ImportPlan, *, filename: str = "
     export = plan.export
     rows = list(plan.rows)
     rows.extend(import_shares(ctx, owner, export.shares))
+    rows.extend(import_endorsements(ctx, owner, export.endorsements))
     rows.extend(_skipped_row(s) for s in export.skipped)
     rows.extend(_profile_rows(export))
     rows.sort(key=lambda r: (r.file, r.line))

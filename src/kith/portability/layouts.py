@@ -105,6 +105,22 @@ LAYOUTS: dict[str, Layout] = {
         signature=("Date", "ShareLink", "ShareCommentary"),
         essential=False,
     ),
+    "endorsement_received_info.csv": Layout(
+        "endorsements_received",
+        "endorsements you received",
+        ("Skill Name", "Endorser First Name"),
+        ("Endorsement Date", "Endorser Last Name", "Endorser Public Url", "Endorsement Status"),
+        signature=("Skill Name", "Endorser First Name", "Endorser Last Name"),
+        essential=False,
+    ),
+    "endorsement_given_info.csv": Layout(
+        "endorsements_given",
+        "endorsements you gave",
+        ("Skill Name", "Endorsee First Name"),
+        ("Endorsement Date", "Endorsee Last Name", "Endorsee Public Url", "Endorsement Status"),
+        signature=("Skill Name", "Endorsee First Name", "Endorsee Last Name"),
+        essential=False,
+    ),
     "certifications.csv": Layout(
         "certifications",
         "your licenses and certifications",
@@ -116,8 +132,6 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 NOT_USED: dict[str, str] = {
-    "endorsement_received_info.csv": "endorsements you received",
-    "endorsement_given_info.csv": "endorsements you gave",
     "recommendations_received.csv": "recommendations you received",
     "recommendations_given.csv": "recommendations you gave",
     "projects.csv": "your projects",

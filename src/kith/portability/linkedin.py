@@ -44,6 +44,7 @@ from kith.portability.records import (
     Certification,
     ConnectionRow,
     EducationRow,
+    EndorsementRow,
     InvitationRow,
     KithColumns,
     Language,
@@ -480,7 +481,42 @@ class _Reader:
             )
         )
 
+    def _endorsement(
+        self, name: str, header: dict[str, int], line: int, cells: list[str], direction: str
+    ) -> None:
+        who = "Endorser" if direction == "received" else "Endorsee"
+        skill = " ".join(_cell(header, cells, "Skill Name").split())[:100]
+        first, last = (_cell(header, cells, f"{who} {part} Name") for part in ("First", "Last"))
+        other = f"{first} {last}"
+        if not skill:
+            self.export.skipped.append(Skipped(name, line, "an endorsement with no skill"))
+            return
+        when = _cell(header, cells, "Endorsement Date").removesuffix(" UTC")
+        self.export.endorsements.append(
+            EndorsementRow(
+                line,
+                direction,
+                skill,
+                " ".join(other.split())[:200],
+                _cell(header, cells, f"{who} Public Url")[:400],
+                _date(when, _ENDORSEMENT_DAYS),
+                _cell(header, cells, "Endorsement Status")[:40],
+                file=name,
+            )
+        )
 
+    def endorsements_received(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        self._endorsement(name, header, line, cells, "received")
+
+    def endorsements_given(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        self._endorsement(name, header, line, cells, "given")
+
+
+_ENDORSEMENT_DAYS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y")
 _SHARE_MOMENTS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%y, %I:%M %p")
 
 
@@ -508,6 +544,8 @@ _ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]],
     "languages": _Reader.languages,
     "certifications": _Reader.certifications,
     "shares": _Reader.shares,
+    "endorsements_received": _Reader.endorsements_received,
+    "endorsements_given": _Reader.endorsements_given,
 }
 
 

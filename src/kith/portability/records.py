@@ -156,6 +156,22 @@ class ShareRow:
     file: str = "Shares.csv"
 
 
+@dataclass(frozen=True, slots=True)
+class EndorsementRow:
+    """An endorsement from LinkedIn (``Endorsement_Received_Info.csv`` or
+    ``Endorsement_Given_Info.csv``): kept in the member's private archive only.
+    ``direction`` is ``received`` (``other`` endorsed the member) or ``given``."""
+
+    line: int
+    direction: str
+    skill: str
+    other_name: str
+    other_url: str = ""
+    endorsed_on: dt.date | None = None
+    status: str = ""
+    file: str = ""
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One file of the upload and what became of it.
@@ -188,5 +204,6 @@ class LinkedInExport:
     certifications: list[Certification] = field(default_factory=list)
     messages: list[MessageTally] = field(default_factory=list)
     shares: list[ShareRow] = field(default_factory=list)
+    endorsements: list[EndorsementRow] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)

@@ -15,6 +15,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from kith.connections.queries import connection_count
+from kith.endorsements.prompts import prompts
+from kith.endorsements.views import prompts_context
 from kith.errors import Invalid, NotFound
 from kith.graph.cards import people
 from kith.members.service import view_member
@@ -85,6 +87,9 @@ def dashboard(request: Request, kith: KithDep, member_id: MemberId, page: PageNo
         moment_cards = people(ctx, owner, [m.member for m in found])
         context = {
             "due": _due_cards(ctx, owner, due.items),
+            "endorse_prompts": prompts_context(
+                prompts(ctx, owner, [e.member for e in due.items if e.member is not None])
+            ),
             "page": due,
             "base": "/relationships?",
             "follow_ups": [{**card, "f": f} for f, card in zip(follow, follow_cards, strict=True)],

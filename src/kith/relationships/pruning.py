@@ -14,6 +14,7 @@ from sqlalchemy.types import NullType
 from kith.clock import as_utc, day_text
 from kith.connections.queries import is_following, lock_members
 from kith.connections.service import remove_connection
+from kith.endorsements.service import counts_between as endorsement_counts
 from kith.errors import Invalid
 from kith.graph.service import mutual_counts
 from kith.models import Company, Contact, Education, Member, Position, School
@@ -237,6 +238,14 @@ class RemovalPreview:
     connected_at: datetime
     you_follow: bool
     follows_you: bool
+    # Shown endorsements between the two, both directions: hidden by the removal.
+    endorsements: int = 0
+
+    @property
+    def hidden_counts(self) -> str:
+        """What the removal hides, counted: "2 endorsements" ("" for nothing)."""
+        n = self.endorsements
+        return "" if not n else f"{n:,} endorsement{'s' if n != 1 else ''}"
 
     @property
     def sentence(self) -> str:
@@ -246,9 +255,11 @@ class RemovalPreview:
         if self.follows_you:
             follows.append(f"{self.member.first_name} stops following you")
         tail = f"; {' and '.join(follows)}" if follows else ""
+        counted = f" ({self.hidden_counts})" if self.hidden_counts else ""
         return (
             f"Your connection with {self.member.name} (since {day_text(self.connected_at)}) "
-            f"is removed{tail}; endorsements and recommendations between you are hidden."
+            f"is removed{tail}; endorsements and recommendations between you are hidden"
+            f"{counted}."
         )
 
 
@@ -264,6 +275,7 @@ def removal_preview(ctx: Ctx, owner: Member, others: Sequence[Member]) -> list[R
     if not others:
         raise Invalid("Choose at least one connection to remove.", code="nothing_selected")
     out = []
+    counted = endorsement_counts(ctx, owner.id, [other.id for other in others])
     for other in others:
         connection = require_connection(ctx, owner, other)
         out.append(
@@ -272,6 +284,7 @@ def removal_preview(ctx: Ctx, owner: Member, others: Sequence[Member]) -> list[R
                 connected_at=connection.created_at,
                 you_follow=is_following(ctx.session, owner.id, other.id),
                 follows_you=is_following(ctx.session, other.id, owner.id),
+                endorsements=counted[other.id],
             )
         )
     return out

@@ -53,6 +53,7 @@ def search_query(
     school: Many = None,
     location: Annotated[Many, Query(description="Location contains (repeatable)")] = None,
     industry: Many = None,
+    skill: Annotated[Many, Query(description="A skill on the profile (repeatable)")] = None,
     network: Annotated[
         list[Literal["1", "2", "3"]] | None,
         Query(description="1 (1st), 2 (2nd), 3 (3rd and beyond); repeatable"),
@@ -75,6 +76,7 @@ def search_query(
         school=school,
         location=location,
         industry=industry,
+        skill=skill,
         network=network,
         connections_of=connections_of,
     )

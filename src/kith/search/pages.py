@@ -177,6 +177,7 @@ def search_context(
                 h.badge,
                 h.shared,
                 _action(h.member, h.badge.degree, invitations.get(h.member.id)),
+                endorsed=h.endorsed,
             )
             for h in result.page.items
         ],
@@ -187,6 +188,7 @@ def search_context(
             "company": _choices(q.company, result.facets["company"]),
             "location": _choices(q.location, result.facets["location"]),
             "industry": _choices(q.industry, result.facets["industry"]),
+            "skill": _choices(q.skill, result.facets["skill"]),
         },
     )
     return context

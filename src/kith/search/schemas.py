@@ -27,6 +27,11 @@ class PersonHit(BaseModel):
     )
     exact_name_match: bool = Field(description="The keywords are exactly this member's name")
     score: float = Field(description="Proximity points + text weight x relevance (docs/search.md)")
+    endorsed: str = Field(
+        "",
+        description='The searched skill endorsed by your connections, in words: "Python — '
+        'endorsed by 3 of your connections"',
+    )
 
     @classmethod
     def of(cls, hit: SearchHit) -> PersonHit:
@@ -35,6 +40,7 @@ class PersonHit(BaseModel):
             shared_connections=[SharedOut.of(m) for m in hit.shared],
             exact_name_match=hit.exact_name,
             score=hit.score,
+            endorsed=hit.endorsed,
         )
 
 
@@ -52,6 +58,7 @@ class Facets(BaseModel):
     company: list[FacetOut] = Field(description="Current companies in the result set")
     location: list[FacetOut]
     industry: list[FacetOut]
+    skill: list[FacetOut] = Field(description="Skills listed in the result set")
 
     @classmethod
     def of(cls, facets: dict[str, list[Facet]]) -> Facets:

@@ -40,11 +40,20 @@ from kith.idlists import id_array, id_in
 from kith.members.service import entity_key, view_member
 from kith.models import Company, Education, Member, Position, School, SearchDocument
 from kith.pagination import Page, PageRequest
+from kith.search import skills
 from kith.search_index import tokens
 from kith.uow import Ctx
 
 NETWORK_LABELS = {"1": "1st", "2": "2nd", "3": "3rd+"}
-LIST_FILTERS = ("company", "past_company", "school", "location", "industry", "network")
+LIST_FILTERS = (
+    "company",
+    "past_company",
+    "school",
+    "location",
+    "industry",
+    "skill",
+    "network",
+)
 MAX_FILTER_VALUES = 10
 MAX_FILTER_LENGTH = 100
 ENTITY_MATCHES = 50  # companies or schools one filter value may stand for
@@ -79,6 +88,7 @@ class SearchQuery:
     school: tuple[str, ...] = ()
     location: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
+    skill: tuple[str, ...] = ()  # a skill on the profile
     network: tuple[str, ...] = ()  # "1", "2", "3" (3rd degree and beyond)
     connections_of: str = ""  # a member's handle, or a name (connections_owner)
 
@@ -171,6 +181,7 @@ class SearchHit:
     shared: list[Member]  # up to three shared connections, by name
     exact_name: bool
     score: float
+    endorsed: str = ""  # "Python — endorsed by 3 of your connections"
 
 
 @dataclass(frozen=True)
@@ -362,6 +373,11 @@ def _filters(
                 ),
             )
         )
+    if q.skill:
+        wanted = skills.skill_ids(ctx, q.skill)
+        if not wanted:
+            return None
+        held.append(skills.members_with(ctx, list(wanted)))
     if q.school:
         schools = _entity_ids(ctx, School, q.school)
         if not schools:
@@ -610,7 +626,8 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
     near = np.flatnonzero(degrees == 2)
     if near.size:
         mutual[near] = eng.mutual_counts(viewer.id, ids[near])
-    score = proximity(degrees, mutual) + ctx.settings.search_text_weight * rel
+    endorsed = skills.network_endorsements(ctx, viewer, ids, _searched_skills(ctx, q))
+    score = proximity(degrees, mutual) + ctx.settings.search_text_weight * rel + endorsed.points()
     names = [found.names[i] for i in sel.tolist()]
     # lexsort: the last key is the primary one
     name_rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"))
@@ -630,6 +647,7 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
             shared=preview.get(m.id, []),
             exact_name=bool(exact[by_position[m.id]]),
             score=round(float(score[by_position[m.id]]), 4),
+            endorsed=endorsed.line(m.id, int(endorsed.counts[by_position[m.id]])),
         )
         for m in page_members
     ]
@@ -649,6 +667,13 @@ def search_people(ctx: Ctx, viewer: Member, query: SearchQuery, req: PageRequest
     )
 
 
+def _searched_skills(ctx: Ctx, q: SearchQuery) -> dict[int, str]:
+    """The skills a search asks about: its skill filter, else keywords naming a skill."""
+    if q.skill:
+        return skills.skill_ids(ctx, q.skill)
+    return skills.keyword_skills(ctx, q.keywords)
+
+
 def _facet_list(counts: Counter[str], selected: Sequence[str]) -> list[Facet]:
     chosen = {s.lower() for s in selected}
     out = [Facet(v, n, v.lower() in chosen) for v, n in counts.most_common(FACET_SIZE) if v]
@@ -662,7 +687,7 @@ def _facets(
     locations: list[str],
     industries: list[str],
 ) -> dict[str, list[Facet]]:
-    """Counts of current company, location and industry over the whole result set."""
+    """Counts of current company, location, industry and skill over the whole result set."""
     companies: Counter[str] = Counter()
     if ids.size:
         stmt = (
@@ -678,6 +703,7 @@ def _facets(
         "company": _facet_list(companies, q.company),
         "location": _facet_list(Counter(locations), q.location),
         "industry": _facet_list(Counter(industries), q.industry),
+        "skill": _facet_list(Counter(dict(skills.skill_facet(ctx, ids, FACET_SIZE))), q.skill),
     }
 
 
