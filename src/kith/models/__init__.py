@@ -29,6 +29,12 @@ from kith.models.posts import (
     PostMention,
     Reaction,
 )
+from kith.models.recommendations import (
+    RECOMMENDATION_RELATIONSHIPS,
+    RECOMMENDATION_STATUSES,
+    ImportedRecommendation,
+    Recommendation,
+)
 from kith.models.relationships import (
     Contact,
     ContactNote,
@@ -88,4 +94,8 @@ __all__ = [
     "SigninAttempt",
     "Skill",
     "SuggestionSeen",
+    "RECOMMENDATION_RELATIONSHIPS",
+    "RECOMMENDATION_STATUSES",
+    "ImportedRecommendation",
+    "Recommendation",
 ]

@@ -15,7 +15,8 @@ from kith.models.types import UTCDateTime
 class Notification(Base):
     """``kind``: invitation_received, invitation_accepted, new_follower, and for posts
     post_mention, post_comment, comment_reply, post_repost, post_reaction (grouped per
-    post while unread) and post_removed (``detail`` says which post)."""
+    post while unread) and post_removed (``detail`` says which post); recommendation_requested, _written,
+    _revision (a revision asked for), _revised and _accepted."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
@@ -29,6 +30,9 @@ class Notification(Base):
     )
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE")
+    )
     detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
