@@ -20,6 +20,7 @@ DOMAINS = (
     "notifications",
     "portability",
     "posts",
+    "recommendations",
     "relationships",
     "search",
 )

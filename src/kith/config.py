@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     post_max_length: int = Field(default=3_000, ge=1, le=100_000)  # characters in a post
     post_max_images: int = Field(default=4, ge=0, le=10)  # images on one post
 
+    # Written recommendations (kith.recommendations.service)
+    recommendation_max_length: int = Field(default=3_000, ge=1, le=100_000)
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -15,8 +15,9 @@ from kith.models.types import UTCDateTime
 class Notification(Base):
     """``kind``: invitation_received, invitation_accepted, new_follower, and for posts
     post_mention, post_comment, comment_reply, post_repost, post_reaction (grouped per
-    post while unread) and post_removed (``detail`` says which post); recommendation_requested, _written,
-    _revision (a revision asked for), _revised and _accepted."""
+    post while unread) and post_removed (``detail`` says which post); and for written
+    recommendations recommendation_requested, _written, _revision (a revision asked
+    for), _revised and _accepted."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)

@@ -80,9 +80,7 @@ class Recommendation(Base):
     asked: Mapped[bool] = mapped_column(Boolean, default=False)
     relation: Mapped[str] = mapped_column(String(30))
     # Which of the recipient's positions or schools it is about.
-    position_id: Mapped[int | None] = mapped_column(
-        ForeignKey("positions.id", ondelete="SET NULL")
-    )
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id", ondelete="SET NULL"))
     education_id: Mapped[int | None] = mapped_column(
         ForeignKey("education.id", ondelete="SET NULL")
     )

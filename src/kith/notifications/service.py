@@ -24,6 +24,12 @@ KINDS = (
     "post_reaction",
     # An administrator removed the member's post or comment (``detail`` names it).
     "post_removed",
+    # Written recommendations (a decline is silent: it is never told).
+    "recommendation_requested",
+    "recommendation_written",
+    "recommendation_revision",
+    "recommendation_revised",
+    "recommendation_accepted",
 )
 
 
@@ -36,6 +42,7 @@ def notify(
     invitation_id: int | None = None,
     post_id: int | None = None,
     comment_id: int | None = None,
+    recommendation_id: int | None = None,
     detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
@@ -46,6 +53,7 @@ def notify(
         invitation_id=invitation_id,
         post_id=post_id,
         comment_id=comment_id,
+        recommendation_id=recommendation_id,
         detail=detail,
         created_at=ctx.clock.now(),
     )

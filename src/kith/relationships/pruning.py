@@ -18,6 +18,7 @@ from kith.errors import Invalid
 from kith.graph.service import mutual_counts
 from kith.models import Company, Contact, Education, Member, Position, School
 from kith.pagination import Page, PageRequest
+from kith.recommendations.visibility import between_counts
 from kith.relationships.queries import owner_connections, require_connection, silent_since_expr
 from kith.uow import Ctx
 
@@ -237,6 +238,7 @@ class RemovalPreview:
     connected_at: datetime
     you_follow: bool
     follows_you: bool
+    recommendations: int = 0  # shown now between the two, either way: the removal hides them
 
     @property
     def sentence(self) -> str:
@@ -246,9 +248,11 @@ class RemovalPreview:
         if self.follows_you:
             follows.append(f"{self.member.first_name} stops following you")
         tail = f"; {' and '.join(follows)}" if follows else ""
+        n = self.recommendations
+        recs = f"{n or 'no'} recommendation{'' if n == 1 else 's'}"
         return (
             f"Your connection with {self.member.name} (since {day_text(self.connected_at)}) "
-            f"is removed{tail}; endorsements and recommendations between you are hidden."
+            f"is removed{tail}; endorsements and {recs} between you are hidden."
         )
 
 
@@ -264,6 +268,7 @@ def removal_preview(ctx: Ctx, owner: Member, others: Sequence[Member]) -> list[R
     if not others:
         raise Invalid("Choose at least one connection to remove.", code="nothing_selected")
     out = []
+    recommendations = between_counts(ctx, owner.id, [other.id for other in others])
     for other in others:
         connection = require_connection(ctx, owner, other)
         out.append(
@@ -272,6 +277,7 @@ def removal_preview(ctx: Ctx, owner: Member, others: Sequence[Member]) -> list[R
                 connected_at=connection.created_at,
                 you_follow=is_following(ctx.session, owner.id, other.id),
                 follows_you=is_following(ctx.session, other.id, owner.id),
+                recommendations=recommendations[other.id],
             )
         )
     return out

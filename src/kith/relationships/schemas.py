@@ -410,6 +410,9 @@ class RemovalOut(BaseModel):
     connected_since: datetime
     you_follow: bool
     follows_you: bool
+    recommendations: int = Field(
+        description="Recommendations between you (either way) that the removal hides"
+    )
     what_goes: str
 
     @classmethod
@@ -419,6 +422,7 @@ class RemovalOut(BaseModel):
             connected_since=i.connected_at,
             you_follow=i.you_follow,
             follows_you=i.follows_you,
+            recommendations=i.recommendations,
             what_goes=i.sentence,
         )
 

@@ -121,9 +121,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_recommendations")),
-        sa.UniqueConstraint(
-            "owner_id", "source_key", name="uq_imported_recommendations_key"
-        ),
+        sa.UniqueConstraint("owner_id", "source_key", name="uq_imported_recommendations_key"),
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("recommendation_id", sa.Integer(), nullable=True))
