@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from kith.accounts.deletion import delete_account
 from kith.blocks.service import block, unblock
 from kith.connections.service import remove_connection
 from kith.models import Member, Notification, Recommendation
@@ -302,3 +303,22 @@ def test_withdrawing(ctx: Ctx) -> None:
     # Its notification to the recipient goes with it.
     service.withdraw(ctx, ben, again.id)
     assert "recommendation_written" not in _kinds(ctx, ana)
+
+
+def test_deleting_an_account_removes_what_it_gave_and_received(ctx: Ctx) -> None:
+    ana, ben, cara = (make_member(ctx, n) for n in ("Ana", "Ben", "Cara"))
+    connect(ctx, ana, ben)
+    connect(ctx, ana, cara)
+    connect(ctx, ben, cara)
+    accepted(ctx, ben, ana)
+    accepted(ctx, ana, ben)
+    written(ctx, ana, cara)
+    kept = accepted(ctx, cara, ben)
+    delete_account(ctx, ana, confirmed=True)
+    left = list(ctx.session.scalars(select(Recommendation.id)))
+    assert left == [kept.id]
+    assert _shown(ctx, cara, ben) == [kept.id]
+    left_notes = ctx.session.scalars(
+        select(Notification.recommendation_id).where(Notification.recommendation_id.is_not(None))
+    )
+    assert set(left_notes) == {kept.id}

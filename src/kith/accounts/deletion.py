@@ -3,7 +3,8 @@
 One action in one transaction. What goes: the member's profile (their photo's and
 cover image's files after the commit), connections, follows, blocks, notifications,
 suggestions, search document, sessions and tokens, their posts, comments and
-reactions (every count on other members' posts and comments corrected), sign-in
+reactions (every count on other members' posts and comments corrected), the
+recommendations they wrote and received (and their imported archive), sign-in
 attempts under their address, everything they keep about others (tiers, tags, contacts and private
 contacts, notes, interactions, follow-ups, import runs), the text of every
 invitation to or from them and of every message they sent.
@@ -66,6 +67,7 @@ from kith.models import (
 from kith.models.former import FORMER_MEMBER, placeholder_email, placeholder_handle
 from kith.portability.reports import forget_member_in_reports
 from kith.posts.removal import delete_member_content
+from kith.recommendations.removal import forget_member as forget_recommendations
 from kith.security import verify_password
 from kith.uow import Ctx
 
@@ -130,6 +132,7 @@ def delete_account(
 
     m = member.id
     now = ctx.clock.now()
+    forget_recommendations(ctx, m)  # given and received, and the imported archive
     _drop_network(ctx, m)
     delete_member_content(ctx, m)  # posts, comments, reactions; others' counts corrected
     _close_invitations(ctx, m, now)

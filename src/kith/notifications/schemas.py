@@ -23,6 +23,7 @@ class NotificationOut(BaseModel):
     invitation_id: int | None
     post_id: int | None = None
     comment_id: int | None = None
+    recommendation_id: int | None = None
     count: int = Field(1, description="For post_reaction: how many members it stands for")
     detail: str = Field(
         "", description="For post_removed: which post or comment, by its first words"
@@ -40,6 +41,7 @@ class NotificationOut(BaseModel):
             invitation_id=n.invitation_id,
             post_id=n.post_id,
             comment_id=n.comment_id,
+            recommendation_id=n.recommendation_id,
             count=group_size(n),
             detail=n.detail if n.kind == "post_removed" else "",
             created_at=n.created_at,
