@@ -17,7 +17,7 @@ from kith.pagination import PageRequest
 from kith.recommendations import service
 from kith.recommendations.service import About
 from kith.recommendations.views import RecView, box_page, profile_page, view_of
-from kith.relationships.pruning import remove_connections, removal_preview
+from kith.relationships.pruning import removal_preview, remove_connections
 from kith.uow import Ctx
 from tests.fixtures.factories import connect, make_member
 from tests.fixtures.recommendations import TEXT, accepted, position, written
@@ -76,12 +76,8 @@ def test_request_rules(ctx: Ctx) -> None:
         "client",
         About(position_id=bens.id),
     )
-    refusal(
-        "position_not_found", service.request, ctx, ana, ben.handle, "client", About(2**63)
-    )
-    refusal(
-        "message_too_long", service.request, ctx, ana, ben.handle, "client", message="x" * 1001
-    )
+    refusal("position_not_found", service.request, ctx, ana, ben.handle, "client", About(2**63))
+    refusal("message_too_long", service.request, ctx, ana, ben.handle, "client", message="x" * 1001)
     refusal("invalid_text", service.request, ctx, ana, ben.handle, "client", message="a\x00")
     rec = service.request(ctx, ana, ben.handle, "client", About(position_id=mine.id), "x" * 1000)
     assert view_of(rec, ben.id).about == "Engineer at Acme"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import selectinload
@@ -97,7 +98,7 @@ def view_of(rec: Recommendation, viewer_id: int) -> RecView:
     )
 
 
-def _loaded(stmt: Select[tuple[Recommendation]]) -> Select[tuple[Recommendation]]:
+def _loaded(stmt: Select[Any]) -> Select[Any]:
     return stmt.options(
         selectinload(Recommendation.author),
         selectinload(Recommendation.recipient),
@@ -114,7 +115,7 @@ def box_page(ctx: Ctx, member: Member, box: str, req: PageRequest) -> Page[RecVi
         select(Recommendation)
         .where(
             box_filter(box, member.id),
-            ~block_exists(Recommendation.author_id, Recommendation.recipient_id),
+            ~block_exists(Recommendation.author_id.expression, Recommendation.recipient_id),
         )
         .order_by(Recommendation.created_at.desc(), Recommendation.id.desc())
     )

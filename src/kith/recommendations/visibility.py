@@ -32,8 +32,8 @@ def connected_now(a: ColumnElement[int] | int, b: ColumnElement[int] | int) -> C
 
 def shown() -> ColumnElement[bool]:
     """SQL: the recommendation is on its recipient's and its writer's profiles."""
-    author = Recommendation.author_id
-    recipient = Recommendation.recipient_id
+    author = Recommendation.author_id.expression
+    recipient = Recommendation.recipient_id.expression
     return and_(
         Recommendation.status == "accepted",
         Recommendation.hidden.is_(False),
