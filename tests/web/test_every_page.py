@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 WIDE, PHONE, SMALLEST = 1280, 390, 360
 SCHEMES = ("light", "dark")
 
-# (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post},
-# signed in, status)
+# (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post}
+# {rec_pending} {rec_to_write} {rec_accepted}, signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
     ("home-feed", "/", True, 200),
@@ -68,6 +68,14 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("activity", "/in/{friend}/activity", True, 200),
     ("own-activity", "/in/{me}/activity", True, 200),
     ("engagement-activity", "/in/{me}/activity?show=engagement", True, 200),
+    ("recommendations", "/recommendations", True, 200),
+    ("recommendations-to-approve", "/recommendations?box=to_approve", True, 200),
+    ("recommendation-to-answer", "/recommendations/{rec_pending}", True, 200),
+    ("recommendation-to-write", "/recommendations/{rec_to_write}", True, 200),
+    ("recommendation-accepted", "/recommendations/{rec_accepted}", True, 200),
+    ("ask-recommendation", "/in/{friend}/recommendations/request", True, 200),
+    ("write-recommendation", "/in/{friend}/recommendations/write", True, 200),
+    ("member-recommendations", "/in/{me}/recommendations", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.
