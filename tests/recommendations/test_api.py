@@ -97,7 +97,7 @@ def test_refusals(client: TestClient, kith: Kith, ctx: Ctx) -> None:
     _ready(ctx, kith)
     url = f"{API}/recommendations/requests"
     ask = {"handle": ben.handle, "relationship": "client"}
-    refused(client.post(url, json={**ask, "handle": eve.handle}, headers=a), 403, "not_connected")
+    refused(client.post(url, json={**ask, "handle": eve.handle}, headers=a), 404, "not_connected")
     refused(client.post(url, json={**ask, "handle": "no-one"}, headers=a), 404, "member_not_found")
     refused(
         client.post(url, json={**ask, "relationship": "pal"}, headers=a),

@@ -77,7 +77,7 @@ class About:
 # -- checks --------------------------------------------------------------------------
 
 
-def _text(value: str, most: int, code: str, what: str) -> str:
+def _text(value: str, most: int, what: str, *, code: str) -> str:
     if "\x00" in value:
         raise Invalid("Text may not contain a NUL character (\\u0000).", code="invalid_text")
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -92,11 +92,11 @@ def _text(value: str, most: int, code: str, what: str) -> str:
 def check_body(ctx: Ctx, body: str) -> str:
     """A recommendation's text as stored."""
     most = ctx.settings.recommendation_max_length
-    return _text(body, most, "recommendation_too_long", "A recommendation")
+    return _text(body, most, "A recommendation", code="recommendation_too_long")
 
 
 def check_message(message: str) -> str:
-    return _text(message, MESSAGE_MAX, "message_too_long", "A message")
+    return _text(message, MESSAGE_MAX, "A message", code="message_too_long")
 
 
 def check_relation(relation: str) -> str:
@@ -131,7 +131,7 @@ def _connected(ctx: Ctx, me: Member, other: Member) -> None:
     if me.id == other.id:
         raise Invalid("You cannot recommend yourself.", code="not_connected")
     if connection_between(ctx.session, me.id, other.id) is None:
-        raise Forbidden(
+        raise NotFound(
             f"You are not connected to {other.name}: only connections ask for and write "
             "recommendations.",
             code="not_connected",
@@ -398,7 +398,7 @@ def accept(ctx: Ctx, recipient: Member, rec_id: int) -> Recommendation:
 def ask_revision(ctx: Ctx, recipient: Member, rec_id: int, note: str) -> Recommendation:
     """The recipient asks the writer to change it, saying what."""
     rec = _as_recipient(ctx, recipient, rec_id)
-    note = _text(note, MESSAGE_MAX, "message_too_long", "A note")
+    note = _text(note, MESSAGE_MAX, "A note", code="message_too_long")
     if not note:
         raise Invalid("Say what you would like changed.", code="note_empty")
     if rec.status != "pending":
