@@ -51,6 +51,7 @@ from kith.portability.records import (
     MessageTally,
     PositionRow,
     ProfileRow,
+    RecommendationRow,
     ShareRow,
     Skipped,
     SourceFile,
@@ -480,7 +481,58 @@ class _Reader:
             )
         )
 
+    def _recommendation(
+        self, name: str, header: dict[str, int], line: int, cells: list[str], direction: str
+    ) -> None:
+        first, last = _cell(header, cells, "First Name"), _cell(header, cells, "Last Name")
+        text = _commentary(_cell(header, cells, "Text"))
+        when = _cell(header, cells, "Creation Date").removesuffix(" UTC")
+        written = _date(when, _RECOMMENDATION_DAYS) if when else None
+        if not (first or last):
+            self.export.skipped.append(Skipped(name, line, "a recommendation with no name"))
+        elif not text:
+            self.export.skipped.append(Skipped(name, line, "a recommendation with no text"))
+        elif when and written is None:
+            self.export.skipped.append(
+                Skipped(name, line, f"unreadable date {when!r} in Creation Date")
+            )
+        else:
+            self.export.recommendations.append(
+                RecommendationRow(
+                    line,
+                    direction,
+                    first[:100],
+                    last[:100],
+                    _cell(header, cells, "Company")[:200],
+                    _cell(header, cells, "Job Title")[:200],
+                    text,
+                    written,
+                    _cell(header, cells, "Status")[:40],
+                    name,
+                )
+            )
 
+    def recommendations_received(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        self._recommendation(name, header, line, cells, "received")
+
+    def recommendations_given(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        self._recommendation(name, header, line, cells, "given")
+
+
+_RECOMMENDATION_DAYS = (
+    "%m/%d/%y, %I:%M %p",
+    "%m/%d/%y, %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%m/%d/%y",
+    "%m/%d/%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+)
 _SHARE_MOMENTS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%y, %I:%M %p")
 
 
@@ -508,6 +560,8 @@ _ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]],
     "languages": _Reader.languages,
     "certifications": _Reader.certifications,
     "shares": _Reader.shares,
+    "recommendations_received": _Reader.recommendations_received,
+    "recommendations_given": _Reader.recommendations_given,
 }
 
 

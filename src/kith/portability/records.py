@@ -156,6 +156,24 @@ class ShareRow:
     file: str = "Shares.csv"
 
 
+@dataclass(frozen=True, slots=True)
+class RecommendationRow:
+    """A recommendation from ``Recommendations_Received.csv`` (``direction``
+    received: the person named wrote it about the member) or
+    ``Recommendations_Given.csv`` (given: the member wrote it about them)."""
+
+    line: int
+    direction: str
+    first_name: str
+    last_name: str
+    company: str
+    job_title: str
+    text: str
+    written_on: dt.date | None
+    status: str
+    file: str
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One file of the upload and what became of it.
@@ -188,5 +206,6 @@ class LinkedInExport:
     certifications: list[Certification] = field(default_factory=list)
     messages: list[MessageTally] = field(default_factory=list)
     shares: list[ShareRow] = field(default_factory=list)
+    recommendations: list[RecommendationRow] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
