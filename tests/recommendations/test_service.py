@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 
 from kith.accounts.deletion import delete_account
 from kith.blocks.service import block, unblock
+from kith.demo.service import DEMO_EMAIL, build_demo
 from kith.connections.service import remove_connection
 from kith.models import Member, Notification, Recommendation
 from kith.pagination import PageRequest
 from kith.recommendations import service
 from kith.recommendations.service import About
+from kith.recommendations.states import BOXES
 from kith.recommendations.views import RecView, box_page, profile_page, view_of
 from kith.relationships.pruning import removal_preview, remove_connections
 from kith.uow import Ctx
@@ -318,3 +320,28 @@ def test_deleting_an_account_removes_what_it_gave_and_received(ctx: Ctx) -> None
         select(Notification.recommendation_id).where(Notification.recommendation_id.is_not(None))
     )
     assert set(left_notes) == {kept.id}
+
+
+def test_the_demo_has_recommendations_in_every_state(ctx: Ctx) -> None:
+    build_demo(ctx, members=300, seed=3)
+    demo = ctx.session.scalars(select(Member).where(Member.email == DEMO_EMAIL)).one()
+    boxes = {box: len(_box(ctx, demo, box)) for box in BOXES}
+    assert boxes == {
+        "to_write": 1,
+        "drafts": 1,
+        "to_approve": 1,
+        "requested": 1,
+        "written": 1,
+        "received": 2,
+    }
+    assert len(_shown(ctx, demo, demo)) == 2
+    assert len(_shown(ctx, demo, demo, "given")) == 1
+    # Along the community's relationships: every shown one is between colleagues.
+    shown = list(
+        ctx.session.scalars(select(Recommendation).where(Recommendation.status == "accepted"))
+    )
+    assert len(shown) > 20
+    for rec in [r for r in shown if demo.id not in (r.author_id, r.recipient_id)][:50]:
+        assert rec.position is not None
+        assert rec.position.member_id == rec.recipient_id
+    assert {r.relation for r in shown} >= {"managed_directly", "same_team"}
