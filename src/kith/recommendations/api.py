@@ -84,7 +84,7 @@ def write_one(body: WriteIn, kith: KithDep, member_id: ApiMemberId) -> Recommend
         return _out(ctx, viewer, rec)
 
 
-@router.get("/recommendations/{rec_id}")
+@router.get("/recommendations/{rec_id:int}")
 def get_one(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> RecommendationOut:
     """One recommendation, as you read it."""
     with kith.uow(write=False) as ctx:
@@ -92,7 +92,7 @@ def get_one(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> 
         return _out(ctx, viewer, service.find(ctx, viewer, rec_id))
 
 
-@router.patch("/recommendations/{rec_id}")
+@router.patch("/recommendations/{rec_id:int}")
 def edit_one(
     rec_id: RecommendationId, body: RecommendationPatch, kith: KithDep, member_id: ApiMemberId
 ) -> RecommendationOut:
@@ -116,14 +116,14 @@ def _answer(kith: KithDep, member_id: int, rec_id: int, action: Answer) -> Recom
         return _out(ctx, viewer, action(ctx, viewer, rec_id))
 
 
-@router.post("/recommendations/{rec_id}/accept")
+@router.post("/recommendations/{rec_id:int}/accept")
 def accept(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> RecommendationOut:
     """Accept a recommendation waiting for your approval: it shows on your profile.
     Refusals: `not_recommendation_recipient`, `recommendation_closed`."""
     return _answer(kith, member_id, rec_id, service.accept)
 
 
-@router.post("/recommendations/{rec_id}/revise")
+@router.post("/recommendations/{rec_id:int}/revise")
 def revise(
     rec_id: RecommendationId, body: RevisionIn, kith: KithDep, member_id: ApiMemberId
 ) -> RecommendationOut:
@@ -134,26 +134,26 @@ def revise(
         return _out(ctx, viewer, service.ask_revision(ctx, viewer, rec_id, body.note))
 
 
-@router.post("/recommendations/{rec_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/recommendations/{rec_id:int}/decline", status_code=status.HTTP_204_NO_CONTENT)
 def decline(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Decline it, silently: the writer still reads it as sent, and nobody is told."""
     with kith.uow() as ctx:
         service.decline(ctx, me(ctx, member_id), rec_id)
 
 
-@router.post("/recommendations/{rec_id}/hide")
+@router.post("/recommendations/{rec_id:int}/hide")
 def hide(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> RecommendationOut:
     """Hide an accepted recommendation from your profile."""
     return _answer(kith, member_id, rec_id, lambda c, m, i: service.set_hidden(c, m, i, True))
 
 
-@router.post("/recommendations/{rec_id}/show")
+@router.post("/recommendations/{rec_id:int}/show")
 def show(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> RecommendationOut:
     """Show a hidden recommendation on your profile again."""
     return _answer(kith, member_id, rec_id, lambda c, m, i: service.set_hidden(c, m, i, False))
 
 
-@router.post("/recommendations/{rec_id}/withdraw", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/recommendations/{rec_id:int}/withdraw", status_code=status.HTTP_204_NO_CONTENT)
 def withdraw(rec_id: RecommendationId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Take back your recommendation, or a request of yours not yet answered.
     Refusal: `recommendation_closed`."""

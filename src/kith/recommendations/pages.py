@@ -88,7 +88,7 @@ def _one_page(
     return render(request, "recommendations/recommendation.html", context, nav=nav, status=status)
 
 
-@router.get("/recommendations/{rec_id}")
+@router.get("/recommendations/{rec_id:int}")
 def one(request: Request, rec_id: RecommendationId, kith: KithDep, member_id: MemberId) -> Response:
     return _one_page(request, kith, member_id, rec_id)
 
@@ -142,7 +142,7 @@ ACTIONS: dict[str, tuple[Action, str]] = {
 }
 
 
-@router.post("/recommendations/{rec_id}/{action}")
+@router.post("/recommendations/{rec_id:int}/{action}")
 def act(
     request: Request,
     rec_id: RecommendationId,
