@@ -10,11 +10,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from kith.models import Member
+from kith.recommendations import service
 from kith.runtime import Kith
 from kith.uow import Ctx
 from tests.fixtures.factories import bearer, connect, make_member
 from tests.fixtures.pages import page_text, post, sign_in_as
-from tests.fixtures.recommendations import TEXT, position, written
+from tests.fixtures.recommendations import TEXT, accepted, position, written
 from tests.fixtures.refusals import refused
 
 API = "/api/v1"
@@ -255,3 +256,32 @@ def test_pages_ask_write_and_answer(client: TestClient, kith: Kith, ctx: Ctx) ->
     missing = client.get("/recommendations/9223372036854775807")
     assert missing.status_code == 404
     assert "There is no such recommendation." in page_text(missing.text)
+
+
+def test_the_pruning_preview_counts_what_is_hidden(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    ana, ben, cai = (make_member(ctx, n) for n in ("Ana", "Ben", "Cai"))
+    connect(ctx, ana, ben)
+    connect(ctx, ana, cai)
+    accepted(ctx, ben, ana)
+    accepted(ctx, ana, ben)
+    hidden = accepted(ctx, cai, ana)
+    service.set_hidden(ctx, ana, hidden.id, True)  # not shown: nothing more to hide
+    written(ctx, cai, ana, asked=False)  # waiting: not shown either
+    a = bearer(ctx, ana)
+    sign_in_as(client, ctx, ana)
+    _ready(ctx, kith)
+    preview = client.post(
+        f"{API}/relationships/prune/preview", json={"handles": [ben.handle, cai.handle]}, headers=a
+    ).json()["items"]
+    assert [(i["member"]["handle"], i["recommendations"]) for i in preview] == [
+        (ben.handle, 2),
+        (cai.handle, 0),
+    ]
+    assert "endorsements and 2 recommendations between you are hidden" in preview[0]["what_goes"]
+    page = page_text(
+        client.get(f"/relationships/prune/review?handle={ben.handle}&handle={cai.handle}").text
+    )
+    assert "2 recommendations between you are hidden" in page
+    assert "no recommendations between you are hidden" in page

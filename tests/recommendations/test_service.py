@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from kith.accounts.deletion import delete_account
 from kith.blocks.service import block, unblock
-from kith.demo.service import DEMO_EMAIL, build_demo
 from kith.connections.service import remove_connection
+from kith.demo.service import DEMO_EMAIL, build_demo
 from kith.models import Member, Notification, Recommendation
 from kith.pagination import PageRequest
 from kith.recommendations import service

@@ -458,10 +458,12 @@ def withdraw(ctx: Ctx, member: Member, rec_id: int) -> None:
             raise _closed("Only a request that has not been answered can be withdrawn.")
         rec.status = "withdrawn"
         other = rec.author_id
-    if rec.status == "withdrawn":
-        ctx.session.execute(
-            delete(Notification).where(
-                Notification.recommendation_id == rec.id, Notification.member_id == other
-            )
+    # What either side was told about it goes with it (the one who asked keeps theirs
+    # while a request set aside still reads as asked to them).
+    told = [member.id, other] if rec.status == "withdrawn" else [member.id]
+    ctx.session.execute(
+        delete(Notification).where(
+            Notification.recommendation_id == rec.id, Notification.member_id.in_(told)
         )
+    )
     ctx.session.flush()
