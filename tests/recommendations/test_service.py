@@ -16,6 +16,7 @@ from kith.demo.service import DEMO_EMAIL, build_demo
 from kith.models import Member, Notification, Recommendation
 from kith.pagination import PageRequest
 from kith.recommendations import service
+from kith.recommendations.cards import profile_section
 from kith.recommendations.service import About
 from kith.recommendations.states import BOXES
 from kith.recommendations.views import RecView, box_page, profile_page, view_of
@@ -345,3 +346,24 @@ def test_the_demo_has_recommendations_in_every_state(ctx: Ctx) -> None:
         assert rec.position is not None
         assert rec.position.member_id == rec.recipient_id
     assert {r.relation for r in shown} >= {"managed_directly", "same_team"}
+
+
+def test_the_profile_sections_take_four_statements(ctx: Ctx, counted: list[str]) -> None:
+    ana, viewer = make_member(ctx, "Ana"), make_member(ctx, "Vic")
+    for size in (1, 6):
+        for _ in range(size):
+            writer = make_member(ctx, "Writer")
+            connect(ctx, ana, writer)
+            accepted(ctx, writer, ana, body="Great, " + writer.handle)
+            accepted(ctx, ana, writer)
+            position(ctx, ana)
+        ctx.session.expire_all()
+        assert ana.id and viewer.id  # the two members loaded, as the profile page has them
+        counted.clear()
+        section = profile_section(ctx, viewer, ana)
+        for direction in ("received", "given"):
+            for item in section[direction]["items"]:
+                assert item["author"]["name"] and item["recipient"]["name"]
+        assert len(counted) == 4, "\n".join(counted)
+    assert section["received"]["total"] == 7
+    assert len(section["received"]["items"]) == 3

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from kith.connections.queries import block_exists
 from kith.errors import Invalid
@@ -100,10 +100,10 @@ def view_of(rec: Recommendation, viewer_id: int) -> RecView:
 
 def _loaded(stmt: Select[Any]) -> Select[Any]:
     return stmt.options(
-        selectinload(Recommendation.author),
-        selectinload(Recommendation.recipient),
-        selectinload(Recommendation.position),
-        selectinload(Recommendation.education),
+        joinedload(Recommendation.author),
+        joinedload(Recommendation.recipient),
+        joinedload(Recommendation.position),
+        joinedload(Recommendation.education),
     )
 
 
