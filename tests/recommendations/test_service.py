@@ -358,12 +358,15 @@ def test_the_profile_sections_take_four_statements(ctx: Ctx, counted: list[str])
             accepted(ctx, ana, writer)
             position(ctx, ana)
         ctx.session.expire_all()
-        assert ana.id and viewer.id  # the two members loaded, as the profile page has them
+        # The two members loaded, as the profile page has them.
+        assert ana.id
+        assert viewer.id
         counted.clear()
         section = profile_section(ctx, viewer, ana)
         for direction in ("received", "given"):
             for item in section[direction]["items"]:
-                assert item["author"]["name"] and item["recipient"]["name"]
+                assert item["author"]["name"]
+                assert item["recipient"]["name"]
         assert len(counted) == 4, "\n".join(counted)
     assert section["received"]["total"] == 7
     assert len(section["received"]["items"]) == 3
