@@ -21,6 +21,7 @@ DOMAINS = (
     "notifications",
     "portability",
     "posts",
+    "recommendations",
     "relationships",
     "search",
 )

@@ -56,6 +56,8 @@ from kith.posts.insights_pages import router as post_insights_pages
 from kith.posts.pages import router as posts_pages
 from kith.posts.reports_api import router as reports_api
 from kith.posts.reports_pages import router as reports_pages
+from kith.recommendations.api import router as recommendations_api
+from kith.recommendations.pages import router as recommendations_pages
 from kith.relationships.api import router as relationships_api
 from kith.relationships.pages import router as relationships_pages
 from kith.runtime import Kith
@@ -92,6 +94,7 @@ API_ROUTERS = (
     reports_api,
     feed_api,
     endorsements_api,
+    recommendations_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -114,6 +117,7 @@ PAGE_ROUTERS = (
     reports_pages,
     feed_pages,
     endorsements_pages,
+    recommendations_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

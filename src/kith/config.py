@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     # Endorsements (kith.endorsements): "Does Ana know Python?" prompts a member sees a day
     endorsement_prompts_per_day: int = Field(default=3, ge=0, le=50)
     endorsement_prompt_recent_days: int = Field(default=14, ge=1, le=365)  # after connecting
+    # Written recommendations (kith.recommendations.service)
+    recommendation_max_length: int = Field(default=3_000, ge=1, le=100_000)
 
     # Lists
     page_size: int = 20

@@ -101,7 +101,7 @@ def test_removal_block_and_pruning_hide_and_reconnecting_restores(ctx: Ctx) -> N
     # The pruning preview counts both directions, per person.
     preview = removal_preview(ctx, ana, [ben, cai])
     assert [(p.member.id, p.endorsements) for p in preview] == [(ben.id, 2), (cai.id, 1)]
-    assert "between you are hidden (2 endorsements)." in preview[0].sentence
+    assert "2 endorsements and no recommendations between you are hidden." in preview[0].sentence
     rows = ctx.session.scalar(select(func.count()).select_from(Endorsement))
 
     remove_connection(ctx, ana, ben)

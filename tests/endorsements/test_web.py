@@ -143,4 +143,4 @@ def test_the_profile_endorses_in_place_and_the_pages_follow(
 
     # The pruning preview says what a removal hides.
     review = client.get("/relationships/prune/review", params={"handle": ben.handle})
-    assert "between you are hidden (1 endorsement)." in page_text(review.text)
+    assert "1 endorsement and no recommendations between you are hidden." in page_text(review.text)

@@ -18,6 +18,7 @@ from kith.members.service import PositionInput, ProfileInput, update_profile
 from kith.models import Contact, ContactNote, ImportRun, Interaction, Member
 from kith.portability.export import connections_csv, exported_connections, guard
 from kith.portability.importing import import_linkedin
+from kith.portability.layouts import LAYOUTS
 from kith.portability.linkedin import ImportRefused, Limits, read_export
 from kith.portability.reports import STATUSES, ImportReport, report_of
 from kith.relationships import records as rel
@@ -254,7 +255,7 @@ def test_every_file_of_the_export_is_listed(ctx: Ctx) -> None:
     assert sources == {
         "Connections.csv": ("read_in_part", "your connections"),
         "Endorsement_Received_Info.csv": ("not_used", "endorsements you received"),
-        "Recommendations_Received.csv": ("not_used", "recommendations you received"),
+        "Recommendations_Received.csv": ("read", LAYOUTS["recommendations_received.csv"].holds),
         "Rich_Media.csv": ("not_used", "media on your profile"),
         "notes.txt": ("not_used", "a file Kith does not read"),
     }

@@ -177,7 +177,7 @@ def test_pruning_on_the_pages_confirms_exactly_what_goes(
     assert "Remove 2 connections?" in text
     assert "you stop following Ben" in text
     assert "Ben stops following you" in text
-    assert "endorsements and recommendations between you are hidden" in text
+    assert "no endorsements and no recommendations between you are hidden" in text
     assert connection_between(ctx.session, ana.id, ben.id) is not None
     done = client.post(
         "/relationships/prune",

@@ -335,7 +335,7 @@ def test_bulk_removal_previews_then_removes_through_the_one_rule(
     assert first["follows_you"]
     assert "you stop following Ben" in first["what_goes"]
     assert "Ben stops following you" in first["what_goes"]
-    assert "endorsements and recommendations between you are hidden" in first["what_goes"]
+    assert "no endorsements and no recommendations between you are hidden" in first["what_goes"]
     assert connection_between(ctx.session, ana.id, ben.id) is not None  # nothing changed yet
     refused(client.post(f"{API}/prune", json=body, headers=a), 422, "confirmation_required")
     # all or nothing: one stranger in the list and nobody is removed

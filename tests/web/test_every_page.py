@@ -15,7 +15,7 @@ WIDE, PHONE, SMALLEST = 1280, 390, 360
 SCHEMES = ("light", "dark")
 
 # (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post}
-# {skill} {own_skill},
+# {skill} {own_skill} {rec_pending} {rec_to_write} {rec_accepted},
 # signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
@@ -73,6 +73,14 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("own-skills", "/in/{me}/skills", True, 200),
     ("skill-endorsers", "/in/{friend}/skills/{skill}", True, 200),
     ("own-skill-endorsers", "/in/{me}/skills/{own_skill}", True, 200),
+    ("recommendations", "/recommendations", True, 200),
+    ("recommendations-to-approve", "/recommendations?box=to_approve", True, 200),
+    ("recommendation-to-answer", "/recommendations/{rec_pending}", True, 200),
+    ("recommendation-to-write", "/recommendations/{rec_to_write}", True, 200),
+    ("recommendation-accepted", "/recommendations/{rec_accepted}", True, 200),
+    ("ask-recommendation", "/in/{friend}/recommendations/request", True, 200),
+    ("write-recommendation", "/in/{friend}/recommendations/write", True, 200),
+    ("member-recommendations", "/in/{me}/recommendations", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.

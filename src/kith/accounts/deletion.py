@@ -4,10 +4,11 @@ One action in one transaction. What goes: the member's profile (their photo's an
 cover image's files after the commit), connections, follows, blocks, notifications,
 suggestions, search document, sessions and tokens, their posts, comments and
 reactions (every count on other members' posts and comments corrected), the
-endorsements they gave and received, sign-in attempts under their address,
-everything they keep about others (tiers, tags, contacts and private contacts,
-notes, interactions, follow-ups, import runs), the text of every invitation to or
-from them and of every message they sent.
+endorsements they gave and received, recommendations they wrote and received (and
+their imported archive), sign-in attempts under their address, everything they keep
+about others (tiers, tags, contacts and private contacts, notes, interactions,
+follow-ups, import runs), the text of every invitation to or from them and of every
+message they sent.
 
 What stays: the member row itself, anonymised ("Former member", placeholder email
 and handle, an unusable password), so that the conversations the other side had
@@ -68,6 +69,7 @@ from kith.models import (
 from kith.models.former import FORMER_MEMBER, placeholder_email, placeholder_handle
 from kith.portability.reports import forget_member_in_reports
 from kith.posts.removal import delete_member_content
+from kith.recommendations.removal import forget_member as forget_recommendations
 from kith.security import verify_password
 from kith.uow import Ctx
 
@@ -132,6 +134,7 @@ def delete_account(
 
     m = member.id
     now = ctx.clock.now()
+    forget_recommendations(ctx, m)  # given and received, and the imported archive
     _drop_network(ctx, m)
     delete_member_content(ctx, m)  # posts, comments, reactions; others' counts corrected
     _close_invitations(ctx, m, now)

@@ -25,6 +25,7 @@ from kith.demo import posts as demo_posts
 from kith.demo import vocabulary as vocab
 from kith.demo.endorsements import plan_endorsements
 from kith.demo.pictures import give_pictures
+from kith.demo.recommendations import seed_recommendations
 from kith.errors import Forbidden
 from kith.members.service import INDUSTRIES, entity_key
 from kith.models import (
@@ -498,6 +499,11 @@ def build_demo(
     _linkedin_import(ctx, int(mid[demo_index + 1]), rng, now, english)
     if progress:
         progress("relationships", 1)
+    written = seed_recommendations(
+        ctx, int(mid[demo_index + 1]), rng, now, most=max(10, members // 8)
+    )
+    if progress:
+        progress("recommendations", written)
     company_name = dict(zip(company_ids, company_names, strict=True))
     current: list[tuple[str, str] | None] = [None] * members
     for position in position_rows:

@@ -28,6 +28,7 @@ from kith.members.photo_pages import pictures_context
 from kith.messaging import service as messaging
 from kith.models import Member
 from kith.posts.activity import activity_preview
+from kith.recommendations.cards import profile_section
 from kith.uow import Ctx
 from kith.web.deps import SESSION_COOKIE, KithDep, me
 from kith.web.paging import page_request
@@ -154,6 +155,7 @@ def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -
             context["strength"] = strength.profile_strength(ctx, member)
         context["activity"] = activity_preview(ctx, viewer, member)
         context["skills_section"] = profile_skills(ctx, viewer, member)
+        context["recs"] = profile_section(ctx, viewer, member)
         nav = nav_for(ctx, viewer)
     return render(request, "members/profile.html", context, nav=nav)
 

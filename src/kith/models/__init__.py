@@ -36,6 +36,12 @@ from kith.models.posts import (
     PostMention,
     Reaction,
 )
+from kith.models.recommendations import (
+    RECOMMENDATION_RELATIONSHIPS,
+    RECOMMENDATION_STATUSES,
+    ImportedRecommendation,
+    Recommendation,
+)
 from kith.models.relationships import (
     Contact,
     ContactNote,
@@ -100,4 +106,8 @@ __all__ = [
     "EndorsementSetting",
     "ImportedEndorsement",
     "SkillChoice",
+    "RECOMMENDATION_RELATIONSHIPS",
+    "RECOMMENDATION_STATUSES",
+    "ImportedRecommendation",
+    "Recommendation",
 ]

@@ -17,7 +17,8 @@ class Notification(Base):
     post_mention, comment_mention, post_comment, comment_reply, post_repost,
     post_reaction (grouped per post while unread), comment_reaction (grouped per comment)
     and post_removed (``detail`` says which post); skill_endorsed (grouped per skill while
-    unread)."""
+    unread); and for written recommendations recommendation_requested, _written,
+    _revision (a revision asked for), _revised and _accepted."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
@@ -33,6 +34,9 @@ class Notification(Base):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     # skill_endorsed: the skill (grouped per skill while unread, as reactions per post)
     skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE")
+    )
     detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

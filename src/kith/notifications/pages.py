@@ -35,6 +35,7 @@ def notifications(
                 "detail": n.detail,
                 "post_id": n.post_id,
                 "comment_id": n.comment_id,
+                "recommendation_id": n.recommendation_id,
                 "others": service.group_size(n) - 1,
                 "skill": n.skill.name if n.skill is not None else "",
             }

@@ -23,6 +23,7 @@ class NotificationOut(BaseModel):
     invitation_id: int | None
     post_id: int | None = None
     comment_id: int | None = None
+    recommendation_id: int | None = None
     count: int = Field(
         1,
         description=(
@@ -47,6 +48,7 @@ class NotificationOut(BaseModel):
             invitation_id=n.invitation_id,
             post_id=n.post_id,
             comment_id=n.comment_id,
+            recommendation_id=n.recommendation_id,
             count=group_size(n),
             skill=n.skill.name if n.skill is not None else "",
             detail=n.detail if n.kind == "post_removed" else "",

@@ -29,6 +29,12 @@ KINDS = (
     "post_removed",
     # A connection endorsed one of the member's skills (grouped per skill while unread).
     "skill_endorsed",
+    # Written recommendations (a decline is silent: it is never told).
+    "recommendation_requested",
+    "recommendation_written",
+    "recommendation_revision",
+    "recommendation_revised",
+    "recommendation_accepted",
 )
 
 
@@ -41,6 +47,7 @@ def notify(
     invitation_id: int | None = None,
     post_id: int | None = None,
     comment_id: int | None = None,
+    recommendation_id: int | None = None,
     detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
@@ -51,6 +58,7 @@ def notify(
         invitation_id=invitation_id,
         post_id=post_id,
         comment_id=comment_id,
+        recommendation_id=recommendation_id,
         detail=detail,
         created_at=ctx.clock.now(),
     )

@@ -59,7 +59,9 @@ def export_archive(kith: KithDep, member_id: ApiMemberId) -> Response:
 # -- Importing a LinkedIn export ---------------------------------------------------------------
 
 imports_router = APIRouter(prefix="/me/imports", tags=["portability"])
-RowStatus = Literal["new", "updated", "unchanged", "connected", "profile", "post", "skipped"]
+RowStatus = Literal[
+    "new", "updated", "unchanged", "connected", "profile", "post", "recommendation", "skipped"
+]
 
 
 @imports_router.post("", status_code=status.HTTP_201_CREATED)

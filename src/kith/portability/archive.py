@@ -59,6 +59,10 @@ from kith.portability.archive_endorsements import (
     endorsements_archive,
 )
 from kith.portability.archive_posts import POSTS_QUERY_COUNT, posts_archive
+from kith.portability.archive_recommendations import (
+    RECOMMENDATIONS_QUERY_COUNT,
+    recommendations_archive,
+)
 from kith.uow import Ctx
 
 __all__ = [
@@ -76,7 +80,9 @@ ARCHIVE_FORMAT = "kith-archive"
 ARCHIVE_VERSION = 1
 # Statements :func:`member_archive` runs for a member loaded in the session, whatever
 # the number of connections, invitations, messages or contacts (a test pins it).
-ARCHIVE_QUERY_COUNT = 18 + POSTS_QUERY_COUNT + ENDORSEMENTS_QUERY_COUNT
+ARCHIVE_QUERY_COUNT = (
+    18 + POSTS_QUERY_COUNT + ENDORSEMENTS_QUERY_COUNT + RECOMMENDATIONS_QUERY_COUNT
+)
 ARCHIVE_KEYS = (
     "format",
     "version",
@@ -93,6 +99,7 @@ ARCHIVE_KEYS = (
     "comments",
     "reactions",
     "endorsements",
+    "recommendations",
     "notifications",
     "imports",
 )
@@ -147,6 +154,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "comments": posts["comments"],
         "reactions": posts["reactions"],
         "endorsements": endorsements_archive(ctx, me, person, _when),
+        "recommendations": recommendations_archive(ctx, me, person, _when),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }

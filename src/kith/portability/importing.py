@@ -55,6 +55,7 @@ from kith.portability.owner_records import (
     apply_kith_columns,
     apply_messages,
 )
+from kith.portability.recommendations import import_recommendations
 from kith.portability.reports import STATUSES, ReportRow
 from kith.portability.shares import import_shares
 from kith.relationships.linking import link_private_contacts
@@ -393,6 +394,7 @@ def write_import(ctx: Ctx, owner: Member, plan: ImportPlan, *, filename: str = "
     rows = list(plan.rows)
     rows.extend(import_shares(ctx, owner, export.shares))
     rows.extend(import_endorsements(ctx, owner, export.endorsements))
+    rows.extend(import_recommendations(ctx, owner, export.recommendations))
     rows.extend(_skipped_row(s) for s in export.skipped)
     rows.extend(_profile_rows(export))
     rows.sort(key=lambda r: (r.file, r.line))

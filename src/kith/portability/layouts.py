@@ -119,6 +119,22 @@ LAYOUTS: dict[str, Layout] = {
         ("Skill Name", "Endorsee First Name"),
         ("Endorsement Date", "Endorsee Last Name", "Endorsee Public Url", "Endorsement Status"),
         signature=("Skill Name", "Endorsee First Name", "Endorsee Last Name"),
+    "recommendations_received.csv": Layout(
+        "recommendations_received",
+        "recommendations you received (a writer who is your connection here is asked to "
+        "confirm theirs on Kith; the rest stay in your private archive)",
+        ("First Name", "Last Name", "Text"),
+        ("Company", "Job Title", "Creation Date", "Status"),
+        signature=("First Name", "Last Name", "Text", "Creation Date"),
+        essential=False,
+    ),
+    "recommendations_given.csv": Layout(
+        "recommendations_given",
+        "recommendations you gave (kept in your private archive; for a connection here, "
+        "a draft you can send)",
+        ("First Name", "Last Name", "Text"),
+        ("Company", "Job Title", "Creation Date", "Status"),
+        signature=("First Name", "Last Name", "Text", "Creation Date"),
         essential=False,
     ),
     "certifications.csv": Layout(
@@ -132,8 +148,6 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 NOT_USED: dict[str, str] = {
-    "recommendations_received.csv": "recommendations you received",
-    "recommendations_given.csv": "recommendations you gave",
     "projects.csv": "your projects",
     "courses.csv": "your courses",
     "honors.csv": "your honors and awards",

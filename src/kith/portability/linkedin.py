@@ -52,6 +52,7 @@ from kith.portability.records import (
     MessageTally,
     PositionRow,
     ProfileRow,
+    RecommendationRow,
     ShareRow,
     Skipped,
     SourceFile,
@@ -517,6 +518,58 @@ class _Reader:
 
 
 _ENDORSEMENT_DAYS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y")
+    def _recommendation(
+        self, name: str, header: dict[str, int], line: int, cells: list[str], direction: str
+    ) -> None:
+        first, last = _cell(header, cells, "First Name"), _cell(header, cells, "Last Name")
+        text = _commentary(_cell(header, cells, "Text"))
+        when = _cell(header, cells, "Creation Date").removesuffix(" UTC")
+        written = _date(when, _RECOMMENDATION_DAYS) if when else None
+        if not (first or last):
+            self.export.skipped.append(Skipped(name, line, "a recommendation with no name"))
+        elif not text:
+            self.export.skipped.append(Skipped(name, line, "a recommendation with no text"))
+        elif when and written is None:
+            self.export.skipped.append(
+                Skipped(name, line, f"unreadable date {when!r} in Creation Date")
+            )
+        else:
+            self.export.recommendations.append(
+                RecommendationRow(
+                    line,
+                    direction,
+                    first[:100],
+                    last[:100],
+                    _cell(header, cells, "Company")[:200],
+                    _cell(header, cells, "Job Title")[:200],
+                    text,
+                    written,
+                    _cell(header, cells, "Status")[:40],
+                    name,
+                )
+            )
+
+    def recommendations_received(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        self._recommendation(name, header, line, cells, "received")
+
+    def recommendations_given(
+        self, name: str, header: dict[str, int], line: int, cells: list[str]
+    ) -> None:
+        self._recommendation(name, header, line, cells, "given")
+
+
+_RECOMMENDATION_DAYS = (
+    "%m/%d/%y, %I:%M %p",
+    "%m/%d/%y, %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%m/%d/%y",
+    "%m/%d/%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+)
 _SHARE_MOMENTS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%y, %I:%M %p")
 
 
@@ -546,6 +599,8 @@ _ROW_READERS: dict[str, Callable[[_Reader, str, dict[str, int], int, list[str]],
     "shares": _Reader.shares,
     "endorsements_received": _Reader.endorsements_received,
     "endorsements_given": _Reader.endorsements_given,
+    "recommendations_received": _Reader.recommendations_received,
+    "recommendations_given": _Reader.recommendations_given,
 }
 
 

@@ -30,6 +30,7 @@ STATUS_TAGS = {
     "connected": "Connected",
     "profile": "Profile",
     "post": "Post",
+    "recommendation": "Recommendation",
     "skipped": "Not used",
 }
 STATUS_LABELS = {
@@ -39,6 +40,7 @@ STATUS_LABELS = {
     "connected": "Already connected",
     "profile": "Your profile",
     "post": "Your posts",
+    "recommendation": "Recommendations",
     "skipped": "Not used",
 }
 

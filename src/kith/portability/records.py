@@ -170,6 +170,21 @@ class EndorsementRow:
     endorsed_on: dt.date | None = None
     status: str = ""
     file: str = ""
+class RecommendationRow:
+    """A recommendation from ``Recommendations_Received.csv`` (``direction``
+    received: the person named wrote it about the member) or
+    ``Recommendations_Given.csv`` (given: the member wrote it about them)."""
+
+    line: int
+    direction: str
+    first_name: str
+    last_name: str
+    company: str
+    job_title: str
+    text: str
+    written_on: dt.date | None
+    status: str
+    file: str
 
 
 @dataclass(slots=True)
@@ -205,5 +220,6 @@ class LinkedInExport:
     messages: list[MessageTally] = field(default_factory=list)
     shares: list[ShareRow] = field(default_factory=list)
     endorsements: list[EndorsementRow] = field(default_factory=list)
+    recommendations: list[RecommendationRow] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)

@@ -60,7 +60,9 @@ class ReportRow:
     ``status``: ``new`` (a private contact was made), ``updated`` (an earlier import's
     contact was brought up to date), ``unchanged`` (already imported, nothing to do),
     ``connected`` (already a connection on Kith), ``profile`` (a row of the member's
-    own profile files), ``post`` (a LinkedIn post became one of theirs) or ``skipped``
+    own profile files), ``post`` (a LinkedIn post became one of theirs),
+    ``recommendation`` (a LinkedIn recommendation, archived, and asked for or drafted on
+    Kith when the other person is a connection) or ``skipped``
     (not used; ``detail`` says why).
     """
 
@@ -101,7 +103,16 @@ class ImportReport:
         return sum(1 for r in self.rows if r.member_id is not None and r.status != "connected")
 
 
-STATUSES = ("new", "updated", "unchanged", "connected", "profile", "post", "skipped")
+STATUSES = (
+    "new",
+    "updated",
+    "unchanged",
+    "connected",
+    "profile",
+    "post",
+    "recommendation",
+    "skipped",
+)
 
 
 def report_of(run: ImportRun) -> ImportReport:

@@ -19,6 +19,7 @@ from kith.errors import Invalid
 from kith.graph.service import mutual_counts
 from kith.models import Company, Contact, Education, Member, Position, School
 from kith.pagination import Page, PageRequest
+from kith.recommendations.visibility import between_counts
 from kith.relationships.queries import owner_connections, require_connection, silent_since_expr
 from kith.uow import Ctx
 
@@ -238,14 +239,18 @@ class RemovalPreview:
     connected_at: datetime
     you_follow: bool
     follows_you: bool
-    # Shown endorsements between the two, both directions: hidden by the removal.
+    # Shown now between the two, both directions: hidden by the removal.
     endorsements: int = 0
+    recommendations: int = 0
 
     @property
     def hidden_counts(self) -> str:
-        """What the removal hides, counted: "2 endorsements" ("" for nothing)."""
-        n = self.endorsements
-        return "" if not n else f"{n:,} endorsement{'s' if n != 1 else ''}"
+        """What the removal hides, counted: "2 endorsements and no recommendations"."""
+        e, r = self.endorsements, self.recommendations
+        return (
+            f"{e or 'no'} endorsement{'' if e == 1 else 's'} and "
+            f"{r or 'no'} recommendation{'' if r == 1 else 's'}"
+        )
 
     @property
     def sentence(self) -> str:
@@ -255,11 +260,9 @@ class RemovalPreview:
         if self.follows_you:
             follows.append(f"{self.member.first_name} stops following you")
         tail = f"; {' and '.join(follows)}" if follows else ""
-        counted = f" ({self.hidden_counts})" if self.hidden_counts else ""
         return (
             f"Your connection with {self.member.name} (since {day_text(self.connected_at)}) "
-            f"is removed{tail}; endorsements and recommendations between you are hidden"
-            f"{counted}."
+            f"is removed{tail}; {self.hidden_counts} between you are hidden."
         )
 
 
@@ -275,7 +278,9 @@ def removal_preview(ctx: Ctx, owner: Member, others: Sequence[Member]) -> list[R
     if not others:
         raise Invalid("Choose at least one connection to remove.", code="nothing_selected")
     out = []
-    counted = endorsement_counts(ctx, owner.id, [other.id for other in others])
+    ids = [other.id for other in others]
+    counted = endorsement_counts(ctx, owner.id, ids)
+    recommendations = between_counts(ctx, owner.id, ids)
     for other in others:
         connection = require_connection(ctx, owner, other)
         out.append(
@@ -285,6 +290,7 @@ def removal_preview(ctx: Ctx, owner: Member, others: Sequence[Member]) -> list[R
                 you_follow=is_following(ctx.session, owner.id, other.id),
                 follows_you=is_following(ctx.session, other.id, owner.id),
                 endorsements=counted[other.id],
+                recommendations=recommendations[other.id],
             )
         )
     return out

@@ -413,6 +413,9 @@ class RemovalOut(BaseModel):
     endorsements: int = Field(
         description="Endorsements between you (both directions) that the removal hides"
     )
+    recommendations: int = Field(
+        description="Recommendations between you (either way) that the removal hides"
+    )
     what_goes: str
 
     @classmethod
@@ -423,6 +426,7 @@ class RemovalOut(BaseModel):
             you_follow=i.you_follow,
             follows_you=i.follows_you,
             endorsements=i.endorsements,
+            recommendations=i.recommendations,
             what_goes=i.sentence,
         )
 

@@ -40,6 +40,7 @@ DOMAINS = (
     "portability",
     "posts",
     "endorsements",
+    "recommendations",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

@@ -1,0 +1,1 @@
+"""Written recommendations: requested, written, approved, shown while the two are connected."""
