@@ -12,6 +12,11 @@ from kith.models.connections import (
     NetworkOutbox,
 )
 from kith.models.insights import CommunityInsightsResult
+from kith.models.introductions import (
+    INTRODUCTION_STATUSES,
+    IntroductionOptOut,
+    IntroductionRequest,
+)
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.moderation import ModerationAction
 from kith.models.notifications import Notification
@@ -88,4 +93,7 @@ __all__ = [
     "SigninAttempt",
     "Skill",
     "SuggestionSeen",
+    "INTRODUCTION_STATUSES",
+    "IntroductionOptOut",
+    "IntroductionRequest",
 ]

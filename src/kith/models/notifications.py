@@ -15,7 +15,9 @@ from kith.models.types import UTCDateTime
 class Notification(Base):
     """``kind``: invitation_received, invitation_accepted, new_follower, and for posts
     post_mention, post_comment, comment_reply, post_repost, post_reaction (grouped per
-    post while unread) and post_removed (``detail`` says which post)."""
+    post while unread) and post_removed (``detail`` says which post); introduction_request,
+    introduction_received and introduction_accepted (``detail`` names the other member
+    of the introduction)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
@@ -29,6 +31,10 @@ class Notification(Base):
     )
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    # For introduction_request, introduction_received and introduction_accepted.
+    introduction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("introduction_requests.id", ondelete="CASCADE")
+    )
     detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
