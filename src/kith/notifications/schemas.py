@@ -23,9 +23,12 @@ class NotificationOut(BaseModel):
     invitation_id: int | None
     post_id: int | None = None
     comment_id: int | None = None
+    introduction_id: int | None = None
     count: int = Field(1, description="For post_reaction: how many members it stands for")
     detail: str = Field(
-        "", description="For post_removed: which post or comment, by its first words"
+        "",
+        description="For post_removed: which post or comment, by its first words; for "
+        "introductions: the name of the other member of the introduction",
     )
     created_at: datetime
     read: bool
@@ -40,8 +43,9 @@ class NotificationOut(BaseModel):
             invitation_id=n.invitation_id,
             post_id=n.post_id,
             comment_id=n.comment_id,
+            introduction_id=n.introduction_id,
             count=group_size(n),
-            detail=n.detail if n.kind == "post_removed" else "",
+            detail=n.detail if n.kind == "post_removed" or n.introduction_id else "",
             created_at=n.created_at,
             read=n.read_at is not None,
         )

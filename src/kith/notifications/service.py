@@ -24,6 +24,13 @@ KINDS = (
     "post_reaction",
     # An administrator removed the member's post or comment (``detail`` names it).
     "post_removed",
+    # Introductions (``detail`` names the other member of the introduction):
+    # asked of the member; forwarded to them; accepted (to the requester: thank the
+    # intermediary); made (to the intermediary).
+    "introduction_request",
+    "introduction_received",
+    "introduction_accepted",
+    "introduction_made",
 )
 
 
@@ -36,6 +43,7 @@ def notify(
     invitation_id: int | None = None,
     post_id: int | None = None,
     comment_id: int | None = None,
+    introduction_id: int | None = None,
     detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
@@ -46,6 +54,7 @@ def notify(
         invitation_id=invitation_id,
         post_id=post_id,
         comment_id=comment_id,
+        introduction_id=introduction_id,
         detail=detail,
         created_at=ctx.clock.now(),
     )
