@@ -28,6 +28,8 @@ from kith.graph.pages import router as graph_pages
 from kith.insights.api import router as insights_api
 from kith.insights.jobs import CommunityRefresher
 from kith.insights.pages import router as insights_pages
+from kith.introductions.api import router as introductions_api
+from kith.introductions.pages import router as introductions_pages
 from kith.members.api import router as members_api
 from kith.members.media import router as members_media
 from kith.members.pages import router as members_pages
@@ -89,6 +91,7 @@ API_ROUTERS = (
     post_insights_api,
     reports_api,
     feed_api,
+    introductions_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -110,6 +113,7 @@ PAGE_ROUTERS = (
     post_insights_pages,
     reports_pages,
     feed_pages,
+    introductions_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

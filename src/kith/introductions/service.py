@@ -66,6 +66,13 @@ def not_found() -> NotFound:
     return NotFound("There is no such introduction request.", code="introduction_not_found")
 
 
+def _get(ctx: Ctx, request_id: int) -> IntroductionRequest | None:
+    """The request with this id; None for an id no row can have (ids are 32-bit)."""
+    if not 0 < request_id < 2**31:
+        return None
+    return ctx.session.get(IR, request_id)
+
+
 def _lapse(ctx: Ctx) -> timedelta:
     return timedelta(days=ctx.settings.introduction_lapse_days)
 
@@ -390,7 +397,7 @@ def dismiss_thanks(ctx: Ctx, requester: Member, request_id: int) -> Introduction
 
 
 def _mine(ctx: Ctx, member: Member, request_id: int, role: str) -> IntroductionRequest:
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if req is None or getattr(req, f"{role}_id") != member.id:
         raise not_found()
     return req
@@ -405,7 +412,7 @@ def asked_of(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionReq
 
 
 def _open_for_intermediary(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if req is None or req.intermediary_id != intermediary.id:
         raise not_found()
     lock_members(ctx.session, req.requester_id, req.intermediary_id, req.target_id)
@@ -462,7 +469,7 @@ def forward(ctx: Ctx, intermediary: Member, request_id: int, note: str = "") -> 
 
 def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
     """Decline silently: the requester reads "waiting" until the request lapses."""
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if req is not None and req.intermediary_id == intermediary.id and req.status == "declined":
         return req
     req = _open_for_intermediary(ctx, intermediary, request_id)
@@ -478,7 +485,7 @@ def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequ
 def received(ctx: Ctx, target: Member, request_id: int) -> IntroductionRequest:
     """An introduction forwarded to ``target`` that they may see; any other request,
     as every request before it is forwarded, does not exist for them."""
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if (
         req is None
         or req.target_id != target.id
@@ -508,7 +515,7 @@ def _open_for_target(ctx: Ctx, target: Member, request_id: int) -> IntroductionR
 def accept(ctx: Ctx, target: Member, request_id: int) -> Connection:
     """Accept an introduction: the connection is made ("Introduced by ..." on both
     sides); the requester is told and prompted to thank the intermediary."""
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if req is not None and req.target_id == target.id and req.status == "accepted":
         found = connection_between(ctx.session, req.requester_id, target.id)
         if found is not None:
@@ -542,7 +549,7 @@ def accept(ctx: Ctx, target: Member, request_id: int) -> Connection:
 
 def ignore(ctx: Ctx, target: Member, request_id: int) -> IntroductionRequest:
     """Decline silently: the requester reads "forwarded" until it lapses."""
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if req is not None and req.target_id == target.id and req.status == "ignored":
         return req
     req = _open_for_target(ctx, target, request_id)
@@ -556,7 +563,7 @@ def report_unknown(ctx: Ctx, target: Member, request_id: int) -> IntroductionReq
     """ "I don't know this person", as for invitations: a silent decline after which
     the requester never reaches the target again, and a report that counts towards
     the requester's restriction."""
-    req = ctx.session.get(IR, request_id)
+    req = _get(ctx, request_id)
     if req is not None and req.target_id == target.id and req.status == "reported":
         return req
     req = _open_for_target(ctx, target, request_id)
@@ -605,3 +612,15 @@ def forget_member(ctx: Ctx, member_id: int) -> None:
         delete(Notification).where(Notification.introduction_id.in_(select(IR.id).where(theirs)))
     )
     ctx.session.execute(delete(IntroductionOptOut).where(IntroductionOptOut.member_id == member_id))
+
+
+def view(ctx: Ctx, member: Member, request_id: int) -> IntroductionRequest:
+    """A request as ``member`` may see it, whichever their part in it."""
+    req = _get(ctx, request_id)
+    if req is None:
+        raise not_found()
+    if req.requester_id == member.id:
+        return req
+    if req.intermediary_id == member.id:
+        return asked_of(ctx, member, request_id)
+    return received(ctx, member, request_id)
