@@ -15,6 +15,7 @@ DOMAINS = (
     "follows",
     "graph",
     "insights",
+    "introductions",
     "members",
     "messaging",
     "notifications",

@@ -53,7 +53,9 @@ def test_the_whole_path_connects_with_introduced_by(ctx: Ctx) -> None:
             Notification.member_id == t.alex.id, Notification.kind == "introduction_received"
         )
     )
-    assert note is not None and note.actor_id == t.hannah.id and note.detail == t.ana.name
+    assert note is not None
+    assert note.actor_id == t.hannah.id
+    assert note.detail == t.ana.name
 
     connection = service.accept(ctx, t.alex, req.id)
     assert connection.context == f"Introduced by {t.hannah.name}"
@@ -106,9 +108,7 @@ def test_refusals(ctx: Ctx) -> None:
     assert _code(ctx, service.ask, ctx, t.ana, t.hannah, t.alex, note="x" * 1001) == (
         "note_too_long"
     )
-    assert _code(ctx, service.ask, ctx, t.ana, t.hannah, t.alex, note="a\x00b") == (
-        "note_too_long"
-    )
+    assert _code(ctx, service.ask, ctx, t.ana, t.hannah, t.alex, note="a\x00b") == ("note_too_long")
     assert _code(ctx, service.ask, ctx, t.hannah, t.ana, t.alex) == "already_connected"
     service.ask(ctx, t.ana, t.hannah, t.alex)
     # One open request per target, whoever is asked.
@@ -323,7 +323,8 @@ def test_account_deletion_ends_pending_requests_silently(ctx: Ctx) -> None:
     req = service.ask(ctx, t.ana, t.hannah, t.alex, note="private words")
     delete_account(ctx, t.hannah, confirmed=True)
     ctx.session.refresh(req)
-    assert req.status == "ended" and req.note == ""
+    assert req.status == "ended"
+    assert req.note == ""
     assert service.requester_status(ctx, req) == "waiting"
     assert (
         ctx.session.scalar(select(Notification).where(Notification.introduction_id == req.id))

@@ -34,7 +34,7 @@ def _page(ctx: Ctx, page: Page[IntroductionRequest], viewer: Member) -> Introduc
     return IntroductionPage.of(page, items=[IntroductionOut.of(ctx, r, viewer) for r in page.items])
 
 
-def _out(ctx: Ctx, req: IntroductionRequest, viewer: Member) -> IntroductionOut:
+def _out(ctx: Ctx, req: IntroductionRequest, viewer: Member) -> AskedOut | IntroductionOut:
     base = IntroductionOut.of(ctx, req, viewer)
     if base.role != "intermediary":
         return base
@@ -46,7 +46,9 @@ def _out(ctx: Ctx, req: IntroductionRequest, viewer: Member) -> IntroductionOut:
 def introduction_settings(kith: KithDep, member_id: ApiMemberId) -> IntroductionSettings:
     """Whether members may ask you for introductions."""
     with kith.uow(write=False) as ctx:
-        return IntroductionSettings(accepts_requests=service.accepts_requests(ctx, me(ctx, member_id)))
+        return IntroductionSettings(
+            accepts_requests=service.accepts_requests(ctx, me(ctx, member_id))
+        )
 
 
 @router.put("/introductions/settings")
@@ -129,7 +131,7 @@ def introductions_received(
 @router.get("/introductions/{introduction_id}")
 def get_introduction(
     introduction_id: IntroductionId, kith: KithDep, member_id: ApiMemberId
-) -> IntroductionOut:
+) -> AskedOut | IntroductionOut:
     """One request, as your part in it lets you read it (for the intermediary, with how
     they know each side)."""
     with kith.uow(write=False) as ctx:

@@ -181,13 +181,13 @@ def _ask_page(
     return render(request, "introductions/ask.html", context, nav=nav, status=status)
 
 
-@router.get("/in/{handle}/introduction")
+@router.get("/introductions/ask/{handle}")
 def ask_form(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
     """Ask for an introduction: the shared connections best placed to help."""
     return _ask_page(request, kith, member_id, handle)
 
 
-@router.post("/in/{handle}/introduction")
+@router.post("/introductions/ask/{handle}")
 def ask(
     request: Request,
     handle: str,

@@ -39,6 +39,7 @@ DOMAINS = (
     "insights",
     "portability",
     "posts",
+    "introductions",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
