@@ -40,7 +40,7 @@ def _connected(a: Any, b: Any) -> ColumnElement[bool]:
     )
 
 
-def _whole() -> ColumnElement[bool]:
+def whole() -> ColumnElement[bool]:
     """SQL: the three members are active and there is no block between two of them
     (the rule of :func:`kith.introductions.service._ended`, for lists)."""
     active = [aliased(Member) for _ in range(3)]
@@ -83,7 +83,7 @@ def asked(ctx: Ctx, intermediary: Member, req: PageRequest) -> Page[Introduction
         .where(
             IR.intermediary_id == intermediary.id,
             IR.status != "ended",
-            or_(IR.status != "pending", and_(_whole(), still_connected)),
+            or_(IR.status != "pending", and_(whole(), still_connected)),
         )
         .order_by(IR.created_at.desc(), IR.id.desc())
     )
@@ -99,7 +99,7 @@ def received(ctx: Ctx, target: Member, req: PageRequest) -> Page[IntroductionReq
             IR.target_id == target.id,
             IR.forwarded_at.is_not(None),
             IR.status.in_(("forwarded", "accepted", "ignored", "reported")),
-            or_(IR.status != "forwarded", _whole()),
+            or_(IR.status != "forwarded", whole()),
         )
         .order_by(IR.forwarded_at.desc(), IR.id.desc())
     )

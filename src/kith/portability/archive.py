@@ -53,6 +53,10 @@ from kith.models import (
     Tier,
 )
 from kith.models.former import FORMER_MEMBER, is_former_handle
+from kith.portability.archive_introductions import (
+    INTRODUCTIONS_QUERY_COUNT,
+    introductions_archive,
+)
 from kith.portability.archive_posts import POSTS_QUERY_COUNT, posts_archive
 from kith.uow import Ctx
 
@@ -71,7 +75,7 @@ ARCHIVE_FORMAT = "kith-archive"
 ARCHIVE_VERSION = 1
 # Statements :func:`member_archive` runs for a member loaded in the session, whatever
 # the number of connections, invitations, messages or contacts (a test pins it).
-ARCHIVE_QUERY_COUNT = 18 + POSTS_QUERY_COUNT
+ARCHIVE_QUERY_COUNT = 18 + POSTS_QUERY_COUNT + INTRODUCTIONS_QUERY_COUNT
 ARCHIVE_KEYS = (
     "format",
     "version",
@@ -87,6 +91,7 @@ ARCHIVE_KEYS = (
     "posts",
     "comments",
     "reactions",
+    "introductions",
     "notifications",
     "imports",
 )
@@ -140,6 +145,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "posts": posts["posts"],
         "comments": posts["comments"],
         "reactions": posts["reactions"],
+        "introductions": introductions_archive(ctx, me, person, _when),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }
