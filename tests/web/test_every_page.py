@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 WIDE, PHONE, SMALLEST = 1280, 390, 360
 SCHEMES = ("light", "dark")
 
-# (name, path with {me} {friend} {second} {intro_asked} {intro_received} {intro_made} {import} {contact} {conversation} {post} {own_post},
+# (name, path with {me} {friend} {second} {intro_asked} {intro_received} {intro_made}
+# {import} {contact} {conversation} {post} {own_post},
 # signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),

@@ -26,6 +26,10 @@ IR = IntroductionRequest
 Person = Callable[[str | None, str | None, str | None], Any]
 
 
+def _strings(*values: Any) -> tuple[str | None, ...]:
+    return tuple(None if v is None else str(v) for v in values)
+
+
 def introductions_archive(
     ctx: Ctx, me: int, person: Person, when: Callable[[datetime | None], str | None]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -51,7 +55,7 @@ def introductions_archive(
     for row in rows:
         req, is_whole = row[0], bool(row[1])
         firsts, lasts, handles = row[2:6], row[6:10], row[10:14]
-        names = [person(firsts[n], lasts[n], handles[n]) for n in range(4)]
+        names = [person(*_strings(firsts[n], lasts[n], handles[n])) for n in range(4)]
         entry: dict[str, Any] = {
             "requester": names[0],
             "intermediary": names[1],
