@@ -50,3 +50,18 @@ def test_deleting_the_target_ends_a_forwarded_request_silently(ctx: Ctx) -> None
     assert req.message == ""
     assert service.requester_status(ctx, req) == "forwarded"
     assert member_archive(ctx, t.hannah)["introductions"]["asked"] == []
+
+
+def test_the_demo_member_has_introductions_in_each_state(ctx: Ctx) -> None:
+    from sqlalchemy import select
+
+    from kith.demo.service import DEMO_EMAIL, build_demo
+    from kith.models import Member
+
+    build_demo(ctx, members=300, seed=3)
+    demo = ctx.session.scalars(select(Member).where(Member.email == DEMO_EMAIL)).one()
+    archive = member_archive(ctx, demo)["introductions"]
+    made = {m["status"] for m in archive["made"]}
+    assert {"waiting", "forwarded", "connected", "not_forwarded"} <= made
+    assert {a["status"] for a in archive["asked"]} >= {"pending", "forwarded", "declined"}
+    assert {r["status"] for r in archive["received"]} >= {"pending", "accepted"}

@@ -23,6 +23,7 @@ from kith import search_index, synthetic
 from kith.config import Settings
 from kith.demo import posts as demo_posts
 from kith.demo import vocabulary as vocab
+from kith.demo.introductions import demo_introductions
 from kith.demo.pictures import give_pictures
 from kith.errors import Forbidden
 from kith.members.service import INDUSTRIES, entity_key
@@ -493,6 +494,7 @@ def build_demo(
         progress("invitations", invitations)
     _relationships(ctx, int(mid[demo_index + 1]), rng, now)
     _linkedin_import(ctx, int(mid[demo_index + 1]), rng, now, english)
+    demo_introductions(ctx, int(mid[demo_index + 1]), rng)
     if progress:
         progress("relationships", 1)
     company_name = dict(zip(company_ids, company_names, strict=True))
