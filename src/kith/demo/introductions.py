@@ -112,7 +112,8 @@ def demo_introductions(ctx: Ctx, demo_id: int, rng: np.random.Generator) -> int:
     # declined in silence (reads waiting), and one that lapsed a while ago.
     for k, (middle, target) in enumerate(asking):
         m, t = get(Member, middle), get(Member, target)
-        assert m is not None and t is not None
+        assert m is not None
+        assert t is not None
         req = _ask(ctx, demo, m, t, k)
         if req is None:
             continue
@@ -128,7 +129,8 @@ def demo_introductions(ctx: Ctx, demo_id: int, rng: np.random.Generator) -> int:
     # Asked of the demo member: two waiting, one forwarded, one declined.
     for k, (requester, target) in enumerate(asked):
         r, t = get(Member, requester), get(Member, target)
-        assert r is not None and t is not None
+        assert r is not None
+        assert t is not None
         req = _ask(ctx, r, demo, t, k + 1)
         if req is None:
             continue
@@ -141,7 +143,8 @@ def demo_introductions(ctx: Ctx, demo_id: int, rng: np.random.Generator) -> int:
     # Introduced to the demo member: two waiting for an answer, one accepted.
     for k, (requester, middle) in enumerate(introduced):
         r, m = get(Member, requester), get(Member, middle)
-        assert r is not None and m is not None
+        assert r is not None
+        assert m is not None
         req = _ask(ctx, r, m, demo, k + 2)
         if req is None:
             continue
