@@ -255,3 +255,20 @@ def test_the_ask_page_and_the_setting(client: TestClient, kith: Kith) -> None:
         assert client.get(f"{API}/settings", headers=bearer(ctx, t.hannah)).json() == {
             "accepts_requests": False
         }
+
+
+def test_my_insights_count_the_introductions_of_the_year(client: TestClient, kith: Kith) -> None:
+    from kith.introductions import service
+
+    with kith.uow() as ctx:
+        t = three(ctx)
+        req = service.ask(ctx, t.ana, t.hannah, t.alex)
+        service.forward(ctx, t.hannah, req.id)
+        service.accept(ctx, t.alex, req.id)
+    with kith.uow() as ctx:
+        sign_in_as(client, ctx, ctx.session.merge(t.hannah))
+        text = page_text(client.get("/insights").text)
+        assert "You connected 2 people this year." in text
+        summary = client.get(f"{API}/summary", headers=bearer(ctx, t.hannah)).json()
+        assert summary["made_for_others"] == 1
+        assert summary["people_connected"] == 2

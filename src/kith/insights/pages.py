@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from kith.connections.queries import blocked_between
 from kith.graph.cards import person
 from kith.insights import charts, service
+from kith.introductions import lists as introductions
 from kith.members.service import view_member
 from kith.search import suggestions
 from kith.web.deps import KithDep, me
@@ -69,6 +70,7 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         found = service.member_insights(ctx, member)
+        introduced = introductions.summary(ctx, member)
         nav = nav_for(ctx, member)
         is_admin = member.is_admin
     reach = found.reach
@@ -77,6 +79,7 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
         "charts": _member_charts(found),
         "pct": _pct,
         "is_admin": is_admin,
+        "introduced": introduced,
         "third_error": round(reach.third_relative_error * 100),
         # No or barely any connections: say what the page will show instead of
         # comparing a count of zero with everyone else's.
