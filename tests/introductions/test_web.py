@@ -272,3 +272,59 @@ def test_my_insights_count_the_introductions_of_the_year(client: TestClient, kit
         summary = client.get(f"{API}/summary", headers=bearer(ctx, t.hannah)).json()
         assert summary["made_for_others"] == 1
         assert summary["people_connected"] == 2
+
+
+def test_the_intermediary_replies_privately(client: TestClient, kith: Kith) -> None:
+    with kith.uow() as ctx:
+        t = three(ctx)
+        req_id = _ask(client, ctx, t)
+        hannah = bearer(ctx, t.hannah)
+        r = client.post(
+            f"{API}/{req_id}/reply", json={"body": "Happy to — tell me more?"}, headers=hannah
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["status"] == "pending"
+        empty = client.post(f"{API}/{req_id}/reply", json={"body": ""}, headers=hannah)
+        assert empty.status_code == 422
+        inbox = client.get("/api/v1/messages", headers=bearer(ctx, t.ana))
+        assert "Happy to — tell me more?" in inbox.text
+        other = client.post(
+            f"{API}/{req_id}/reply", json={"body": "x"}, headers=bearer(ctx, t.alex)
+        )
+        assert other.status_code == 404
+
+
+@pytest.mark.parametrize("other", ["ignore", "unknown", "undelivered"])
+def test_the_intermediary_cannot_tell_how_the_target_answered(
+    client: TestClient, kith: Kith, other: str
+) -> None:
+    """After forwarding, the intermediary reads "forwarded" whatever the target did
+    (unless they accept), in the API and on the pages."""
+    seen = []
+    for how in ("nothing", other):
+        with kith.uow() as ctx:
+            t = three(ctx)
+            for m, key in ((t.ana, "a"), (t.hannah, "h"), (t.alex, "x")):
+                m.handle = f"{key}-{how}"
+            if how == "undelivered":
+                from kith.connections.service import report_unknown, send_invitation
+
+                invited = send_invitation(ctx, t.ana, t.alex).invitation
+                report_unknown(ctx, t.alex, invited.id)
+            req_id = _ask(client, ctx, t)
+            client.post(f"{API}/{req_id}/forward", json={}, headers=bearer(ctx, t.hannah))
+            if how in ("ignore", "unknown"):
+                r = client.post(f"{API}/{req_id}/{how}", headers=bearer(ctx, t.alex))
+                assert r.status_code == 200
+            headers = bearer(ctx, t.hannah)
+            body = client.get(f"{API}/asked", headers=headers).json()
+            one = client.get(f"{API}/{req_id}", headers=headers).json()
+            sign_in_as(client, ctx, t.hannah)
+            page = page_text(client.get(f"/introductions/{req_id}").text)
+            listed = page_text(client.get("/introductions?tab=asked").text)
+            client.cookies.clear()
+        import re
+
+        text = repr((body, one, page, listed)).replace(how, "W")
+        seen.append(re.sub(r"\d+", "N", text))
+    assert seen[0] == seen[1]

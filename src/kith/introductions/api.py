@@ -15,6 +15,7 @@ from kith.introductions.schemas import (
     IntroductionOut,
     IntroductionPage,
     IntroductionSettings,
+    ReplyIn,
     SideOut,
     SummaryOut,
 )
@@ -166,6 +167,18 @@ def forward_introduction(
     with kith.uow() as ctx:
         viewer = me(ctx, member_id)
         return _out(ctx, service.forward(ctx, viewer, introduction_id, body.note), viewer)
+
+
+@router.post("/introductions/{introduction_id}/reply", status_code=status.HTTP_201_CREATED)
+def reply_to_introduction(
+    introduction_id: IntroductionId, body: ReplyIn, kith: KithDep, member_id: ApiMemberId
+) -> IntroductionOut:
+    """Intermediary: reply privately to the member who asked (a message in your
+    conversation with them); the request stays open."""
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        service.reply(ctx, viewer, introduction_id, body.body)
+        return _out(ctx, service.view(ctx, viewer, introduction_id), viewer)
 
 
 @router.post("/introductions/{introduction_id}/decline")

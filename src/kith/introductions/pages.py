@@ -115,7 +115,11 @@ def introduction_settings(
 
 @router.get("/introductions/{introduction_id}")
 def introduction(
-    request: Request, introduction_id: IntroductionId, kith: KithDep, member_id: MemberId
+    request: Request,
+    introduction_id: IntroductionId,
+    kith: KithDep,
+    member_id: MemberId,
+    replied: int = 0,
 ) -> Response:
     """One request: for the intermediary with how they know each side."""
     with kith.uow(write=False) as ctx:
@@ -137,6 +141,8 @@ def introduction(
                 for s in sides
             ],
             "note_max": ctx.settings.introduction_note_max,
+            "message_max": ctx.settings.message_max,
+            "replied": bool(replied),
         }
         nav = nav_for(ctx, viewer)
     return render(request, "introductions/detail.html", context, nav=nav)
@@ -229,7 +235,9 @@ def ask(
     return redirect(request, url)
 
 
-Action = Literal["forward", "decline", "accept", "ignore", "unknown", "withdraw", "thanked"]
+Action = Literal[
+    "forward", "reply", "decline", "accept", "ignore", "unknown", "withdraw", "thanked"
+]
 
 
 @router.post("/introductions/{introduction_id}/{action}")
@@ -240,13 +248,16 @@ def act(
     kith: KithDep,
     member_id: MemberId,
     note: Text = "",
+    body: Text = "",
 ) -> Response:
-    """Forward or decline (intermediary); accept, decline or "I don't know this
+    """Forward, reply privately or decline (intermediary); accept, decline or "I don't know this
     person" (target); withdraw or close the thanks prompt (requester)."""
     with kith.uow() as ctx:
         viewer = me(ctx, member_id)
         if action == "forward":
             service.forward(ctx, viewer, introduction_id, note)
+        elif action == "reply":
+            service.reply(ctx, viewer, introduction_id, body)
         elif action == "decline":
             service.decline(ctx, viewer, introduction_id)
         elif action == "accept":
@@ -262,6 +273,8 @@ def act(
     if action in ("decline", "ignore", "unknown"):
         tab = "asked" if action == "decline" else "received"
         return redirect(request, f"/introductions?tab={tab}")
+    if action == "reply":
+        return redirect(request, f"/introductions/{introduction_id}?replied=1")
     if action == "thanked":
         return redirect(request, "/introductions?tab=made")
     return redirect(request, f"/introductions/{introduction_id}")

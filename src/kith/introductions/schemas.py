@@ -40,6 +40,10 @@ class ForwardIn(BaseModel):
     note: str = Field("", description="Your own note for the member you introduce them to")
 
 
+class ReplyIn(BaseModel):
+    body: str = Field(description="Your message to the member who asked")
+
+
 class IntroductionSettings(BaseModel):
     accepts_requests: bool = Field(description="Whether members may ask you for introductions")
 

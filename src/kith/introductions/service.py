@@ -39,12 +39,14 @@ from kith.connections.queries import (
 )
 from kith.connections.service import connect_through_introduction, needs_email, policy_refusal
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
+from kith.messaging.service import send_message
 from kith.models import (
     Connection,
     IntroductionOptOut,
     IntroductionRequest,
     Invitation,
     Member,
+    Message,
     Notification,
 )
 from kith.notifications.service import notify
@@ -465,6 +467,14 @@ def forward(ctx: Ctx, intermediary: Member, request_id: int, note: str = "") -> 
             detail=requester.name,
         )
     return req
+
+
+def reply(ctx: Ctx, intermediary: Member, request_id: int, body: str) -> Message:
+    """Reply privately to the requester: a message in the conversation between the
+    two (the messaging rules apply). The request stays as it is, for the intermediary
+    to forward or decline."""
+    req = asked_of(ctx, intermediary, request_id)
+    return send_message(ctx, intermediary, req.requester, body)
 
 
 def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
