@@ -344,3 +344,17 @@ def test_summary_counts_the_year(ctx: Ctx) -> None:
     assert lists.summary(ctx, t.alex).received == 1
     assert ctx.session.get(IntroductionRequest, req.id) is not None
     assert timedelta(0) <= ctx.clock.now() - req.created_at
+
+
+def test_after_forwarding_the_intermediary_sees_no_block_between_the_others(ctx: Ctx) -> None:
+    t = three(ctx)
+    req = service.ask(ctx, t.ana, t.hannah, t.alex)
+    service.forward(ctx, t.hannah, req.id)
+    block(ctx, t.alex, t.ana)
+    # Hannah reads "forwarded" as before: the block between the two others is theirs.
+    assert [r.id for r in lists.asked(ctx, t.hannah, PAGE).items] == [req.id]
+    assert service.view(ctx, t.hannah, req.id) is req
+    # A member Hannah blocked, or who blocked her, takes the request from her view.
+    block(ctx, t.ana, t.hannah)
+    assert lists.asked(ctx, t.hannah, PAGE).total == 0
+    assert _code(ctx, service.view, ctx, t.hannah, req.id) == "introduction_not_found"

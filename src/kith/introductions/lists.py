@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from kith.connections.queries import connection_between
+from kith.connections.queries import block_exists, connection_between
 from kith.connections.service import needs_email
 from kith.graph import service as graph
-from kith.introductions.service import IR, no_block_among_three, open_request_to, opted_out
+from kith.introductions.rules import IR, no_block_among_three, opted_out
+from kith.introductions.service import open_request_to
 from kith.models import Connection, Contact, IntroductionRequest, Member, Tier
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.posts.feed_ties import ties
@@ -42,7 +43,7 @@ def _connected(a: Any, b: Any) -> ColumnElement[bool]:
 
 def whole() -> ColumnElement[bool]:
     """SQL: the three members are active and there is no block between two of them
-    (the rule of :func:`kith.introductions.service._ended`, for lists)."""
+    (the rule of :func:`kith.introductions.rules.ended`, for lists)."""
     active = [aliased(Member) for _ in range(3)]
     columns = (IR.requester_id, IR.intermediary_id, IR.target_id)
     alive = [
@@ -83,6 +84,8 @@ def asked(ctx: Ctx, intermediary: Member, req: PageRequest) -> Page[Introduction
         .where(
             IR.intermediary_id == intermediary.id,
             IR.status != "ended",
+            ~block_exists(intermediary.id, IR.requester_id),
+            ~block_exists(intermediary.id, IR.target_id),
             or_(IR.status != "pending", and_(whole(), still_connected)),
         )
         .order_by(IR.created_at.desc(), IR.id.desc())
@@ -99,6 +102,8 @@ def received(ctx: Ctx, target: Member, req: PageRequest) -> Page[IntroductionReq
             IR.target_id == target.id,
             IR.forwarded_at.is_not(None),
             IR.status.in_(("forwarded", "accepted", "ignored", "reported")),
+            ~block_exists(target.id, IR.requester_id),
+            ~block_exists(target.id, IR.intermediary_id),
             or_(IR.status != "forwarded", whole()),
         )
         .order_by(IR.forwarded_at.desc(), IR.id.desc())

@@ -6,9 +6,8 @@ intermediary forwards the request with a note of their own or declines silently;
 the target accepts (the connection is made, "Introduced by ...") or declines
 silently.
 
-Silent means silent. What each member reads of a request is decided by
-:func:`requester_status`, :func:`intermediary_status` and :func:`target_status`
-from what is stored and from the clock only:
+Silent means silent. What each member reads of a request is decided in
+:mod:`kith.introductions.rules` from what is stored and from the clock only:
 
 - the requester reads "waiting" until the request lapses and then "not forwarded",
   whether the intermediary declined, ignored it, lost a connection to either side, or
@@ -27,18 +26,34 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from kith.clock import day_text
 from kith.connections.queries import (
     active_block,
-    block_exists,
     blocked_between,
     connection_between,
     lock_members,
 )
 from kith.connections.service import connect_through_introduction, needs_email, policy_refusal
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
+from kith.introductions.rules import (
+    IR,
+    OPEN_AFTER,
+    OPEN_BEFORE,
+    accepts_requests,
+    blocked_with,
+    ended,
+    get,
+    intermediary_status,
+    lapse,
+    not_found,
+    opted_out,
+    reported_by,
+    requester_status,
+    set_accepts_requests,
+    target_status,
+)
 from kith.messaging.service import send_message
 from kith.models import (
     Connection,
@@ -52,128 +67,6 @@ from kith.models import (
 from kith.notifications.service import notify
 from kith.relationships.interactions import record_introduction_interaction
 from kith.uow import Ctx
-
-#: What the requester can read; the silent outcomes share their words.
-REQUESTER_STATUSES = ("waiting", "not_forwarded", "forwarded", "no_reply", "connected", "withdrawn")
-#: Stored states that are still open, before and after forwarding.
-OPEN_BEFORE = ("pending",)
-OPEN_AFTER = ("forwarded",)
-#: Stored states the requester reads as "forwarded" (then "no reply").
-AFTER_FORWARD = ("forwarded", "ignored", "reported", "undelivered")
-
-IR = IntroductionRequest
-
-
-def not_found() -> NotFound:
-    return NotFound("There is no such introduction request.", code="introduction_not_found")
-
-
-def _get(ctx: Ctx, request_id: int) -> IntroductionRequest | None:
-    """The request with this id; None for an id no row can have (ids are 32-bit)."""
-    if not 0 < request_id < 2**31:
-        return None
-    return ctx.session.get(IR, request_id)
-
-
-def _lapse(ctx: Ctx) -> timedelta:
-    return timedelta(days=ctx.settings.introduction_lapse_days)
-
-
-def _lapsed(ctx: Ctx, since: datetime) -> bool:
-    return ctx.clock.now() >= since + _lapse(ctx)
-
-
-# -- what each of the three reads ------------------------------------------------------
-
-
-def requester_status(ctx: Ctx, req: IntroductionRequest) -> str:
-    """The request as its requester reads it: one of :data:`REQUESTER_STATUSES`."""
-    if req.status == "accepted":
-        return "connected"
-    if req.status == "withdrawn":
-        return "withdrawn"
-    if req.forwarded_at is None:  # pending, declined, or ended before forwarding
-        return "not_forwarded" if _lapsed(ctx, req.created_at) else "waiting"
-    return "no_reply" if _lapsed(ctx, req.forwarded_at) else "forwarded"
-
-
-def intermediary_status(ctx: Ctx, req: IntroductionRequest) -> str:
-    """pending, lapsed, declined, withdrawn, forwarded or connected (the target's
-    answer, unless it is yes, is never told)."""
-    if req.status == "accepted":
-        return "connected"
-    if req.forwarded_at is not None:
-        return "forwarded"
-    if req.status == "pending":
-        return "lapsed" if _lapsed(ctx, req.created_at) else "pending"
-    return req.status  # declined, withdrawn (ended ones are not shown)
-
-
-def target_status(ctx: Ctx, req: IntroductionRequest) -> str:
-    """pending, expired, accepted or declined (only for a request delivered to them)."""
-    if req.status == "forwarded":
-        assert req.forwarded_at is not None
-        return "expired" if _lapsed(ctx, req.forwarded_at) else "pending"
-    if req.status == "accepted":
-        return "accepted"
-    return "declined"
-
-
-# -- SQL: which requests are still whole ------------------------------------------------
-
-
-def no_block_among_three() -> ColumnElement[bool]:
-    requester, intermediary = IR.requester_id.expression, IR.intermediary_id.expression
-    return and_(
-        ~block_exists(requester, IR.intermediary_id),
-        ~block_exists(requester, IR.target_id),
-        ~block_exists(intermediary, IR.target_id),
-    )
-
-
-def _ended(ctx: Ctx, req: IntroductionRequest) -> bool:
-    """Whether the three members are no longer all there for this request (see the
-    module docstring); the intermediary's connections count only before forwarding."""
-    members = (req.requester, req.intermediary, req.target)
-    if any(not m.is_active for m in members):
-        return True
-    s = ctx.session
-    r, i, t = req.requester_id, req.intermediary_id, req.target_id
-    if any(blocked_between(s, a, b) for a, b in ((r, i), (r, t), (i, t))):
-        return True
-    if req.forwarded_at is None:
-        return (
-            connection_between(s, req.intermediary_id, req.requester_id) is None
-            or connection_between(s, req.intermediary_id, req.target_id) is None
-        )
-    return False
-
-
-# -- the setting -----------------------------------------------------------------------
-
-
-def accepts_requests(ctx: Ctx, member: Member) -> bool:
-    return ctx.session.get(IntroductionOptOut, member.id) is None
-
-
-def set_accepts_requests(ctx: Ctx, member: Member, accepts: bool) -> bool:
-    """Turn introduction requests on or off; "Ask" does not offer a member who has
-    turned them off. Requests already made stay in their list."""
-    current = ctx.session.get(IntroductionOptOut, member.id)
-    if accepts and current is not None:
-        ctx.session.delete(current)
-    elif not accepts and current is None:
-        ctx.session.add(IntroductionOptOut(member_id=member.id, created_at=ctx.clock.now()))
-    ctx.session.flush()
-    return accepts
-
-
-def opted_out(ctx: Ctx, member_ids: list[int]) -> set[int]:
-    if not member_ids:
-        return set()
-    stmt = select(IntroductionOptOut.member_id).where(IntroductionOptOut.member_id.in_(member_ids))
-    return set(ctx.session.scalars(stmt))
-
 
 # -- asking ----------------------------------------------------------------------------
 
@@ -202,7 +95,7 @@ def _refuse_blocked(ctx: Ctx, requester: Member, other: Member) -> None:
 def open_request_to(ctx: Ctx, requester: Member, target_id: int) -> IntroductionRequest | None:
     """The requester's request that still reads open to them ("waiting" or
     "forwarded") for ``target_id``, as the one to meet or the one to reach in the end."""
-    cutoff = ctx.clock.now() - _lapse(ctx)
+    cutoff = ctx.clock.now() - lapse(ctx)
     return ctx.session.scalar(
         select(IR)
         .where(
@@ -254,20 +147,6 @@ def _check_final(ctx: Ctx, requester: Member, target: Member, final: Member) -> 
             f"{target.name} is not on the way to that member; pick a path from their profile.",
             code="not_on_the_way",
         )
-
-
-def reported_by(ctx: Ctx, target_id: int, requester_id: int) -> bool:
-    """Whether ``target_id`` ever said they don't know ``requester_id`` (on an
-    invitation or on an introduction): the requester then never reaches them."""
-    invited = select(Invitation.id).where(
-        Invitation.sender_id == requester_id,
-        Invitation.recipient_id == target_id,
-        Invitation.reported_at.is_not(None),
-    )
-    introduced = select(IR.id).where(
-        IR.requester_id == requester_id, IR.target_id == target_id, IR.status == "reported"
-    )
-    return bool(ctx.session.scalar(select(invited.exists() | introduced.exists())))
 
 
 def ask(
@@ -399,7 +278,7 @@ def dismiss_thanks(ctx: Ctx, requester: Member, request_id: int) -> Introduction
 
 
 def _mine(ctx: Ctx, member: Member, request_id: int, role: str) -> IntroductionRequest:
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is None or getattr(req, f"{role}_id") != member.id:
         raise not_found()
     return req
@@ -408,20 +287,24 @@ def _mine(ctx: Ctx, member: Member, request_id: int, role: str) -> IntroductionR
 def asked_of(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
     """A request made of ``intermediary`` that they may still see (not ended)."""
     req = _mine(ctx, intermediary, request_id, "intermediary")
-    if req.status == "ended" or _ended(ctx, req):
+    if (
+        req.status == "ended"
+        or blocked_with(ctx, intermediary.id, req.requester_id, req.target_id)
+        or (req.status == "pending" and ended(ctx, req))
+    ):
         raise not_found()
     return req
 
 
 def _open_for_intermediary(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is None or req.intermediary_id != intermediary.id:
         raise not_found()
     lock_members(ctx.session, req.requester_id, req.intermediary_id, req.target_id)
     ctx.session.refresh(req)
     if req.status == "ended":
         raise not_found()
-    if req.status == "pending" and _ended(ctx, req):
+    if req.status == "pending" and ended(ctx, req):
         raise not_found()
     if intermediary_status(ctx, req) != "pending":
         words = {
@@ -479,7 +362,7 @@ def reply(ctx: Ctx, intermediary: Member, request_id: int, body: str) -> Message
 
 def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
     """Decline silently: the requester reads "waiting" until the request lapses."""
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is not None and req.intermediary_id == intermediary.id and req.status == "declined":
         return req
     req = _open_for_intermediary(ctx, intermediary, request_id)
@@ -495,13 +378,14 @@ def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequ
 def received(ctx: Ctx, target: Member, request_id: int) -> IntroductionRequest:
     """An introduction forwarded to ``target`` that they may see; any other request,
     as every request before it is forwarded, does not exist for them."""
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if (
         req is None
         or req.target_id != target.id
         or req.forwarded_at is None
         or req.status in ("undelivered", "ended", "withdrawn")
-        or _ended(ctx, req)
+        or blocked_with(ctx, target.id, req.requester_id, req.intermediary_id)
+        or (req.status == "forwarded" and ended(ctx, req))
     ):
         raise not_found()
     return req
@@ -511,7 +395,7 @@ def _open_for_target(ctx: Ctx, target: Member, request_id: int) -> IntroductionR
     req = received(ctx, target, request_id)
     lock_members(ctx.session, req.requester_id, req.intermediary_id, req.target_id)
     ctx.session.refresh(req)
-    if req.status in ("undelivered", "ended", "withdrawn") or _ended(ctx, req):
+    if req.status in ("undelivered", "ended", "withdrawn") or ended(ctx, req):
         raise not_found()
     if target_status(ctx, req) != "pending":
         words = {"expired": "has expired", "accepted": "was already accepted"}
@@ -525,7 +409,7 @@ def _open_for_target(ctx: Ctx, target: Member, request_id: int) -> IntroductionR
 def accept(ctx: Ctx, target: Member, request_id: int) -> Connection:
     """Accept an introduction: the connection is made ("Introduced by ..." on both
     sides); the requester is told and prompted to thank the intermediary."""
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is not None and req.target_id == target.id and req.status == "accepted":
         found = connection_between(ctx.session, req.requester_id, target.id)
         if found is not None:
@@ -559,7 +443,7 @@ def accept(ctx: Ctx, target: Member, request_id: int) -> Connection:
 
 def ignore(ctx: Ctx, target: Member, request_id: int) -> IntroductionRequest:
     """Decline silently: the requester reads "forwarded" until it lapses."""
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is not None and req.target_id == target.id and req.status == "ignored":
         return req
     req = _open_for_target(ctx, target, request_id)
@@ -573,7 +457,7 @@ def report_unknown(ctx: Ctx, target: Member, request_id: int) -> IntroductionReq
     """ "I don't know this person", as for invitations: a silent decline after which
     the requester never reaches the target again, and a report that counts towards
     the requester's restriction."""
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is not None and req.target_id == target.id and req.status == "reported":
         return req
     req = _open_for_target(ctx, target, request_id)
@@ -626,7 +510,7 @@ def forget_member(ctx: Ctx, member_id: int) -> None:
 
 def view(ctx: Ctx, member: Member, request_id: int) -> IntroductionRequest:
     """A request as ``member`` may see it, whichever their part in it."""
-    req = _get(ctx, request_id)
+    req = get(ctx, request_id)
     if req is None:
         raise not_found()
     if req.requester_id == member.id:
@@ -634,3 +518,27 @@ def view(ctx: Ctx, member: Member, request_id: int) -> IntroductionRequest:
     if req.intermediary_id == member.id:
         return asked_of(ctx, member, request_id)
     return received(ctx, member, request_id)
+
+
+__all__ = [
+    "accept",
+    "accepts_requests",
+    "ask",
+    "asked_of",
+    "decline",
+    "dismiss_thanks",
+    "forget_member",
+    "forward",
+    "ignore",
+    "intermediary_status",
+    "open_request_to",
+    "opted_out",
+    "received",
+    "reply",
+    "report_unknown",
+    "requester_status",
+    "set_accepts_requests",
+    "target_status",
+    "view",
+    "withdraw",
+]
