@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from kith.errors import KithError
+from kith.errors import Invalid, KithError
 from kith.graph.cards import person
 from kith.introductions import lists, service
 from kith.introductions.schemas import IntroductionId
@@ -211,7 +211,7 @@ def ask(
             final = view_member(ctx, requester, handle)
             first, _, via = path.partition(":")
             if not first:
-                raise KithError(
+                raise Invalid(
                     "Choose who you would like to introduce you.", code="not_an_intermediary"
                 )
             to = get_member(ctx, via) if via else final
