@@ -74,7 +74,7 @@ from kith.uow import Ctx
 def _clean(text: str | None, limit: int, code: str, what: str) -> str:
     text = (text or "").strip()
     if "\x00" in text:
-        raise Invalid(f"{what} can't contain a NUL character.", code=code)
+        raise Invalid(f"{what} can't contain a NUL character.", code="invalid_text")
     if len(text) > limit:
         raise Invalid(
             f"{what} can be at most {limit:,} characters (yours has {len(text):,}).", code=code
@@ -149,6 +149,72 @@ def _check_final(ctx: Ctx, requester: Member, target: Member, final: Member) -> 
         )
 
 
+def _check_people(
+    ctx: Ctx,
+    requester: Member,
+    intermediary: Member,
+    target: Member,
+    final_target: Member | None,
+) -> Member | None:
+    """Blocks, connections and the intermediary's setting; the final target, if any
+    (None when it is the target itself)."""
+    _refuse_blocked(ctx, requester, intermediary)
+    _refuse_blocked(ctx, requester, target)
+    if connection_between(ctx.session, requester.id, target.id) is not None:
+        raise Conflict(f"You are already connected to {target.name}.", code="already_connected")
+    if (
+        connection_between(ctx.session, requester.id, intermediary.id) is None
+        or connection_between(ctx.session, intermediary.id, target.id) is None
+        or blocked_between(ctx.session, intermediary.id, target.id)
+    ):
+        raise Forbidden(
+            f"{intermediary.name} can introduce you to {target.name} only while connected "
+            "to both of you.",
+            code="not_an_intermediary",
+        )
+    if final_target is not None and final_target.id == target.id:
+        final_target = None
+    if final_target is not None:
+        _refuse_blocked(ctx, requester, final_target)
+        _check_final(ctx, requester, target, final_target)
+    if not accepts_requests(ctx, intermediary):
+        raise Forbidden(
+            f"{intermediary.name} doesn't take introduction requests.", code="introductions_off"
+        )
+    return final_target
+
+
+def _check_open(ctx: Ctx, requester: Member, target: Member, final_target: Member | None) -> None:
+    """One open request per member to meet (or to reach in the end)."""
+    for wanted in {target.id, final_target.id if final_target else target.id}:
+        mine = open_request_to(ctx, requester, wanted)
+        if mine is not None:
+            raise Conflict(
+                f"You asked {mine.intermediary.name} for this introduction on "
+                f"{day_text(mine.created_at)}; that request is still open.",
+                code="introduction_pending",
+            )
+
+
+def _check_email(ctx: Ctx, requester: Member, target: Member, email: str | None) -> None:
+    """The target's "who can invite me": a shared connection is what an introduction
+    is; an email address must be supplied as with an invitation (also by a requester
+    restricted after "I don't know this person" reports)."""
+    if not needs_email(ctx, requester, target):
+        return
+    refusal = policy_refusal(ctx, requester, target, email, mutual=1)
+    if refusal is None and not email:
+        refusal = Forbidden(
+            "Several members recently said they don't know you. For now you need to "
+            "enter the email address of the member you want to meet.",
+            code="email_required",
+        )
+    elif refusal is None and (email or "").strip().lower() != target.email:
+        refusal = Forbidden(f"That is not {target.name}'s email address.", code="email_mismatch")
+    if refusal is not None:
+        raise refusal
+
+
 def ask(
     ctx: Ctx,
     requester: Member,
@@ -174,57 +240,10 @@ def ask(
     for member in (intermediary, target, final_target):
         if member is not None and not member.is_active:
             raise NotFound("There is no such member.", code="member_not_found")
-    ids = [requester.id, intermediary.id, target.id]
-    lock_members(ctx.session, *ids)
-    _refuse_blocked(ctx, requester, intermediary)
-    _refuse_blocked(ctx, requester, target)
-    if connection_between(ctx.session, requester.id, target.id) is not None:
-        raise Conflict(f"You are already connected to {target.name}.", code="already_connected")
-    if (
-        connection_between(ctx.session, requester.id, intermediary.id) is None
-        or connection_between(ctx.session, intermediary.id, target.id) is None
-        or blocked_between(ctx.session, intermediary.id, target.id)
-    ):
-        raise Forbidden(
-            f"{intermediary.name} can introduce you to {target.name} only while connected "
-            "to both of you.",
-            code="not_an_intermediary",
-        )
-    if final_target is not None:
-        if final_target.id == target.id:
-            final_target = None
-        else:
-            _refuse_blocked(ctx, requester, final_target)
-            _check_final(ctx, requester, target, final_target)
-    if not accepts_requests(ctx, intermediary):
-        raise Forbidden(
-            f"{intermediary.name} doesn't take introduction requests.", code="introductions_off"
-        )
-    for wanted in {target.id, final_target.id if final_target else target.id}:
-        mine = open_request_to(ctx, requester, wanted)
-        if mine is not None:
-            raise Conflict(
-                f"You asked {mine.intermediary.name} for this introduction on "
-                f"{day_text(mine.created_at)}; that request is still open.",
-                code="introduction_pending",
-            )
-    # The target's "who can invite me": a shared connection is what an introduction
-    # is; an email address must be supplied as with an invitation (also by a
-    # requester restricted after "I don't know this person" reports).
-    if needs_email(ctx, requester, target):
-        refusal = policy_refusal(ctx, requester, target, email, mutual=1)
-        if refusal is None and not email:
-            refusal = Forbidden(
-                "Several members recently said they don't know you. For now you need to "
-                "enter the email address of the member you want to meet.",
-                code="email_required",
-            )
-        elif refusal is None and (email or "").strip().lower() != target.email:
-            refusal = Forbidden(
-                f"That is not {target.name}'s email address.", code="email_mismatch"
-            )
-        if refusal is not None:
-            raise refusal
+    lock_members(ctx.session, requester.id, intermediary.id, target.id)
+    final_target = _check_people(ctx, requester, intermediary, target, final_target)
+    _check_open(ctx, requester, target, final_target)
+    _check_email(ctx, requester, target, email)
     _check_limit(ctx, requester, now)
     req = IntroductionRequest(
         requester_id=requester.id,
