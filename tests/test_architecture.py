@@ -16,6 +16,7 @@ DOMAINS = (
     "follows",
     "graph",
     "insights",
+    "introductions",
     "members",
     "messaging",
     "notifications",

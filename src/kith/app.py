@@ -30,6 +30,8 @@ from kith.graph.pages import router as graph_pages
 from kith.insights.api import router as insights_api
 from kith.insights.jobs import CommunityRefresher
 from kith.insights.pages import router as insights_pages
+from kith.introductions.api import router as introductions_api
+from kith.introductions.pages import router as introductions_pages
 from kith.members.api import router as members_api
 from kith.members.media import router as members_media
 from kith.members.pages import router as members_pages
@@ -95,6 +97,7 @@ API_ROUTERS = (
     feed_api,
     endorsements_api,
     recommendations_api,
+    introductions_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -118,6 +121,7 @@ PAGE_ROUTERS = (
     feed_pages,
     endorsements_pages,
     recommendations_pages,
+    introductions_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

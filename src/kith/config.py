@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     unknown_reports_window_days: int = 30
     restriction_days: int = 30
 
+    # Introductions (kith.introductions.service)
+    introductions_per_week: int = Field(default=10, ge=0)  # requests per rolling window
+    introduction_window_days: int = Field(default=7, ge=1)
+    introduction_lapse_days: int = Field(default=30, ge=1)  # a request waits this long
+    introduction_note_max: int = Field(default=1000, ge=1, le=1000)  # note to the intermediary
+
     # Blocks
     reblock_wait_hours: int = 48
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 WIDE, PHONE, SMALLEST = 1280, 390, 360
 SCHEMES = ("light", "dark")
 
-# (name, path with {me} {friend} {import} {contact} {conversation} {post} {own_post}
+# (name, path with {me} {friend} {second} {intro_asked} {intro_received} {intro_made}
+# {import} {contact} {conversation} {post} {own_post}
 # {skill} {own_skill} {rec_pending} {rec_to_write} {rec_accepted},
 # signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
@@ -81,6 +82,14 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("ask-recommendation", "/in/{friend}/recommendations/request", True, 200),
     ("write-recommendation", "/in/{friend}/recommendations/write", True, 200),
     ("member-recommendations", "/in/{me}/recommendations", True, 200),
+    ("second-degree-profile", "/in/{second}", True, 200),
+    ("introductions", "/introductions", True, 200),
+    ("introductions-received", "/introductions?tab=received", True, 200),
+    ("introductions-made", "/introductions?tab=made", True, 200),
+    ("introduction-asked", "/introductions/{intro_asked}", True, 200),
+    ("introduction-received", "/introductions/{intro_received}", True, 200),
+    ("introduction-made", "/introductions/{intro_made}", True, 200),
+    ("ask-introduction", "/introductions/ask/{second}", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.
@@ -121,7 +130,7 @@ def _cases() -> list[object]:
 
 
 def _url(site: Site, path: str) -> str:
-    return site.base + path.format(me=site.me, friend=site.friend, **site.ids)
+    return site.base + path.format(me=site.me, friend=site.friend, second=site.second, **site.ids)
 
 
 @pytest.mark.parametrize(("path", "signed_in", "status", "width", "scheme"), _cases())

@@ -8,7 +8,8 @@ endorsements they gave and received, recommendations they wrote and received (an
 their imported archive), sign-in attempts under their address, everything they keep
 about others (tiers, tags, contacts and private contacts, notes, interactions,
 follow-ups, import runs), the text of every invitation to or from them and of every
-message they sent.
+message they sent, and the notes of every introduction request they took part in (an
+open one ends silently: to the others it reads as a silent decline).
 
 What stays: the member row itself, anonymised ("Former member", placeholder email
 and handle, an unusable password), so that the conversations the other side had
@@ -38,6 +39,7 @@ from kith.connections.service import record_outbox
 from kith.endorsements.service import forget_member as forget_endorsements
 from kith.errors import Conflict, Forbidden, Invalid
 from kith.insights.service import forget_member as forget_in_insights
+from kith.introductions.service import forget_member as forget_in_introductions
 from kith.members.photos import release as release_pictures
 from kith.messaging.service import forget_sender
 from kith.models import (
@@ -138,6 +140,7 @@ def delete_account(
     _drop_network(ctx, m)
     delete_member_content(ctx, m)  # posts, comments, reactions; others' counts corrected
     _close_invitations(ctx, m, now)
+    forget_in_introductions(ctx, m)  # open requests end silently; every note goes
     _drop_relationship_data(ctx, m)
     forget_member_in_reports(ctx, m)  # others' import reports: who a row matched
     forget_sender(ctx, m)

@@ -690,3 +690,31 @@ def relationship(ctx: Ctx, viewer: Member, other: Member) -> Relationship:
         following=following,
         followed_by=followed_by,
     )
+
+
+def connect_through_introduction(
+    ctx: Ctx, requester: Member, target: Member, context: str
+) -> Connection:
+    """``target`` accepts an introduction to ``requester``: the connection is made as
+    if ``target`` accepted ``requester``'s invitation (the same checks: blocks, an
+    existing connection, the connection cap), with ``context`` ("Introduced by ...")
+    on both sides. An open invitation between the two is answered by it."""
+    lock_members(ctx.session, requester.id, target.id)
+    if (
+        not requester.is_active
+        or not target.is_active
+        or blocked_between(ctx.session, requester.id, target.id)
+    ):
+        raise Conflict("This introduction is no longer open.", code="introduction_closed")
+    existing = connection_between(ctx.session, requester.id, target.id)
+    if existing is not None:
+        return existing
+    _check_capacity(ctx, target, requester)
+    invitation = _expire_if_due(ctx, open_invitation(ctx.session, requester.id, target.id))
+    if invitation is None:
+        invitation = _expire_if_due(ctx, open_invitation(ctx.session, target.id, requester.id))
+    if invitation is not None:
+        invitation.status = "accepted"
+        invitation.responded_at = ctx.clock.now()
+    context = " ".join(context.split())[: ctx.settings.invitation_context_max]
+    return _connect(ctx, requester, target, invitation, context)

@@ -24,6 +24,7 @@ from kith.config import Settings
 from kith.demo import posts as demo_posts
 from kith.demo import vocabulary as vocab
 from kith.demo.endorsements import plan_endorsements
+from kith.demo.introductions import demo_introductions
 from kith.demo.pictures import give_pictures
 from kith.demo.recommendations import seed_recommendations
 from kith.errors import Forbidden
@@ -497,6 +498,7 @@ def build_demo(
         progress("invitations", invitations)
     _relationships(ctx, int(mid[demo_index + 1]), rng, now)
     _linkedin_import(ctx, int(mid[demo_index + 1]), rng, now, english)
+    demo_introductions(ctx, int(mid[demo_index + 1]), rng)
     if progress:
         progress("relationships", 1)
     written = seed_recommendations(

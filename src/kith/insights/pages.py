@@ -11,6 +11,7 @@ from kith.connections.queries import blocked_between
 from kith.endorsements.insights import community_skills, my_endorsements
 from kith.graph.cards import person
 from kith.insights import charts, service
+from kith.introductions import lists as introductions
 from kith.members.service import view_member
 from kith.search import suggestions
 from kith.web.deps import KithDep, me
@@ -72,6 +73,7 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
         found = service.member_insights(ctx, member)
         endorsed = my_endorsements(ctx, member)
         handle = member.handle
+        introduced = introductions.summary(ctx, member)
         nav = nav_for(ctx, member)
         is_admin = member.is_admin
     reach = found.reach
@@ -82,6 +84,7 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
         "is_admin": is_admin,
         "endorsements": endorsed,
         "handle": handle,
+        "introduced": introduced,
         "third_error": round(reach.third_relative_error * 100),
         # No or barely any connections: say what the page will show instead of
         # comparing a count of zero with everyone else's.

@@ -19,6 +19,11 @@ from kith.models.endorsements import (
     SkillChoice,
 )
 from kith.models.insights import CommunityInsightsResult
+from kith.models.introductions import (
+    INTRODUCTION_STATUSES,
+    IntroductionOptOut,
+    IntroductionRequest,
+)
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.moderation import ModerationAction
 from kith.models.notifications import Notification
@@ -110,4 +115,7 @@ __all__ = [
     "RECOMMENDATION_STATUSES",
     "ImportedRecommendation",
     "Recommendation",
+    "INTRODUCTION_STATUSES",
+    "IntroductionOptOut",
+    "IntroductionRequest",
 ]

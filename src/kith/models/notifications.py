@@ -17,8 +17,10 @@ class Notification(Base):
     post_mention, comment_mention, post_comment, comment_reply, post_repost,
     post_reaction (grouped per post while unread), comment_reaction (grouped per comment)
     and post_removed (``detail`` says which post); skill_endorsed (grouped per skill while
-    unread); and for written recommendations recommendation_requested, _written,
-    _revision (a revision asked for), _revised and _accepted."""
+    unread); for written recommendations recommendation_requested, _written, _revision (a
+    revision asked for), _revised and _accepted; introduction_request,
+    introduction_received and introduction_accepted (``detail`` names the other member
+    of the introduction)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
@@ -36,6 +38,10 @@ class Notification(Base):
     skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
     recommendation_id: Mapped[int | None] = mapped_column(
         ForeignKey("recommendations.id", ondelete="CASCADE")
+    )
+    # For introduction_request, introduction_received and introduction_accepted.
+    introduction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("introduction_requests.id", ondelete="CASCADE")
     )
     detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

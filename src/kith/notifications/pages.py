@@ -34,6 +34,7 @@ def notifications(
                 "actor": None if n.actor is None else person(n.actor),
                 "detail": n.detail,
                 "post_id": n.post_id,
+                "introduction_id": n.introduction_id,
                 "comment_id": n.comment_id,
                 "recommendation_id": n.recommendation_id,
                 "others": service.group_size(n) - 1,

@@ -23,6 +23,7 @@ class NotificationOut(BaseModel):
     invitation_id: int | None
     post_id: int | None = None
     comment_id: int | None = None
+    introduction_id: int | None = None
     recommendation_id: int | None = None
     count: int = Field(
         1,
@@ -33,7 +34,9 @@ class NotificationOut(BaseModel):
     )
     skill: str = Field("", description="For skill_endorsed: the skill's name")
     detail: str = Field(
-        "", description="For post_removed: which post or comment, by its first words"
+        "",
+        description="For post_removed: which post or comment, by its first words; for "
+        "introductions: the name of the other member of the introduction",
     )
     created_at: datetime
     read: bool
@@ -49,9 +52,10 @@ class NotificationOut(BaseModel):
             post_id=n.post_id,
             comment_id=n.comment_id,
             recommendation_id=n.recommendation_id,
+            introduction_id=n.introduction_id,
             count=group_size(n),
             skill=n.skill.name if n.skill is not None else "",
-            detail=n.detail if n.kind == "post_removed" else "",
+            detail=n.detail if n.kind == "post_removed" or n.introduction_id else "",
             created_at=n.created_at,
             read=n.read_at is not None,
         )

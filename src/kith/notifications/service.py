@@ -35,6 +35,13 @@ KINDS = (
     "recommendation_revision",
     "recommendation_revised",
     "recommendation_accepted",
+    # Introductions (``detail`` names the other member of the introduction):
+    # asked of the member; forwarded to them; accepted (to the requester: thank the
+    # intermediary); made (to the intermediary).
+    "introduction_request",
+    "introduction_received",
+    "introduction_accepted",
+    "introduction_made",
 )
 
 
@@ -48,6 +55,7 @@ def notify(
     post_id: int | None = None,
     comment_id: int | None = None,
     recommendation_id: int | None = None,
+    introduction_id: int | None = None,
     detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
@@ -59,6 +67,7 @@ def notify(
         post_id=post_id,
         comment_id=comment_id,
         recommendation_id=recommendation_id,
+        introduction_id=introduction_id,
         detail=detail,
         created_at=ctx.clock.now(),
     )

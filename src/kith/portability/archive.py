@@ -58,6 +58,10 @@ from kith.portability.archive_endorsements import (
     ENDORSEMENTS_QUERY_COUNT,
     endorsements_archive,
 )
+from kith.portability.archive_introductions import (
+    INTRODUCTIONS_QUERY_COUNT,
+    introductions_archive,
+)
 from kith.portability.archive_posts import POSTS_QUERY_COUNT, posts_archive
 from kith.portability.archive_recommendations import (
     RECOMMENDATIONS_QUERY_COUNT,
@@ -81,7 +85,11 @@ ARCHIVE_VERSION = 1
 # Statements :func:`member_archive` runs for a member loaded in the session, whatever
 # the number of connections, invitations, messages or contacts (a test pins it).
 ARCHIVE_QUERY_COUNT = (
-    18 + POSTS_QUERY_COUNT + ENDORSEMENTS_QUERY_COUNT + RECOMMENDATIONS_QUERY_COUNT
+    18
+    + POSTS_QUERY_COUNT
+    + ENDORSEMENTS_QUERY_COUNT
+    + RECOMMENDATIONS_QUERY_COUNT
+    + INTRODUCTIONS_QUERY_COUNT
 )
 ARCHIVE_KEYS = (
     "format",
@@ -100,6 +108,7 @@ ARCHIVE_KEYS = (
     "reactions",
     "endorsements",
     "recommendations",
+    "introductions",
     "notifications",
     "imports",
 )
@@ -155,6 +164,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "reactions": posts["reactions"],
         "endorsements": endorsements_archive(ctx, me, person, _when),
         "recommendations": recommendations_archive(ctx, me, person, _when),
+        "introductions": introductions_archive(ctx, me, person, _when),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }

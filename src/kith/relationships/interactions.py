@@ -15,7 +15,13 @@ from kith.relationships.records import Person, contact_for_editing, existing_rec
 from kith.uow import Ctx
 
 INTERACTION_NOTE_MAX = 1000
-INTERACTION_KINDS = {"meeting": "Meeting", "call": "Call", "event": "Event", "other": "Other"}
+INTERACTION_KINDS = {
+    "meeting": "Meeting",
+    "call": "Call",
+    "event": "Event",
+    "introduction": "Introduction",
+    "other": "Other",
+}
 
 
 def _touch(contact: Contact, when: datetime) -> None:
@@ -112,6 +118,29 @@ def record_engagement_interaction(ctx: Ctx, owner_id: int, other_id: int, when: 
     """The owner commented on or reacted to the other's post: the owner's last
     interaction moves, and the day's automatic entry counts it."""
     _automatic_entry(ctx, record_about(ctx, owner_id, other_id), when, "engagement")
+
+
+def record_introduction_interaction(
+    ctx: Ctx, owner_id: int, other_id: int, when: datetime, note: str
+) -> None:
+    """The owner introduced ``other_id`` to someone (or someone to them): an entry in
+    the owner's log, saying so, that moves the last interaction."""
+    contact = record_about(ctx, owner_id, other_id)
+    ctx.session.add(
+        Interaction(
+            contact_id=contact.id,
+            kind="introduction",
+            note=note[:INTERACTION_NOTE_MAX],
+            occurred_at=when,
+            day=when.date(),
+            automatic=False,
+            count=1,
+            created_at=when,
+        )
+    )
+    _touch(contact, when)
+    contact.snoozed_until = None
+    ctx.session.flush()
 
 
 def _automatic_entry(ctx: Ctx, contact: Contact, when: datetime, kind: str) -> None:

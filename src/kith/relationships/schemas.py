@@ -121,7 +121,7 @@ class NoteOut(BaseModel):
 
 class InteractionIn(Strict):
     kind: str = Field(
-        description="meeting, call, event or other",
+        description="meeting, call, event, introduction or other",
         json_schema_extra={"enum": list(INTERACTION_KINDS)},
     )
     occurred_at: datetime | None = Field(None, description="Default: now; never in the future")

@@ -41,6 +41,7 @@ DOMAINS = (
     "posts",
     "endorsements",
     "recommendations",
+    "introductions",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

@@ -1,7 +1,7 @@
 """Written recommendations
 
-Revision ID: 0016_recommendations
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 04:40:00.000000
 
 ``recommendations`` (requested, written, answered; what a profile shows is computed
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_recommendations"
-down_revision: str | None = "0014"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

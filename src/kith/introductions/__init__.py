@@ -1,0 +1,1 @@
+"""Warm introductions: ask a shared connection to introduce you (DESIGN "Introductions")."""
