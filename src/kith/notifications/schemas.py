@@ -28,8 +28,7 @@ class NotificationOut(BaseModel):
     count: int = Field(
         1,
         description=(
-            "For post_reaction, comment_reaction and skill_endorsed: how many members it "
-            "stands for"
+            "For post_reaction, comment_reaction and skill_endorsed: how many members it stands for"
         ),
     )
     skill: str = Field("", description="For skill_endorsed: the skill's name")

@@ -119,6 +119,8 @@ LAYOUTS: dict[str, Layout] = {
         ("Skill Name", "Endorsee First Name"),
         ("Endorsement Date", "Endorsee Last Name", "Endorsee Public Url", "Endorsement Status"),
         signature=("Skill Name", "Endorsee First Name", "Endorsee Last Name"),
+        essential=False,
+    ),
     "recommendations_received.csv": Layout(
         "recommendations_received",
         "recommendations you received (a writer who is your connection here is asked to "

@@ -516,8 +516,6 @@ class _Reader:
     ) -> None:
         self._endorsement(name, header, line, cells, "given")
 
-
-_ENDORSEMENT_DAYS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y")
     def _recommendation(
         self, name: str, header: dict[str, int], line: int, cells: list[str], direction: str
     ) -> None:
@@ -560,6 +558,7 @@ _ENDORSEMENT_DAYS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y-%
         self._recommendation(name, header, line, cells, "given")
 
 
+_ENDORSEMENT_DAYS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y-%m-%d", "%m/%d/%y")
 _RECOMMENDATION_DAYS = (
     "%m/%d/%y, %I:%M %p",
     "%m/%d/%y, %H:%M",

@@ -170,6 +170,9 @@ class EndorsementRow:
     endorsed_on: dt.date | None = None
     status: str = ""
     file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RecommendationRow:
     """A recommendation from ``Recommendations_Received.csv`` (``direction``
     received: the person named wrote it about the member) or
