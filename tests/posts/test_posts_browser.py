@@ -61,7 +61,10 @@ def test_write_mention_read_edit_delete(
     card = page.locator("article.post-card")
     image = card.get_by_role("img", name="Ten people around a table")
     expect(image).to_be_visible()
-    assert page.eval_on_selector(".post-images img", "i => i.complete && i.naturalWidth > 0")
+    page.wait_for_function(  # the picture itself arrives (decoded, with its width)
+        "() => { const i = document.querySelector('.post-images img');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }"
+    )
     expect(card.get_by_role("link", name=f"@{ben_handle}")).to_have_attribute(
         "href", f"/in/{ben_handle}"
     )
@@ -103,7 +106,7 @@ def test_write_mention_read_edit_delete(
     page.get_by_role("link", name="Edit this post").click()
     page.wait_for_url(f"{post_url}/edit")
     failures += page_failures(page, "edit")
-    page.get_by_label("Text").fill("Great meetup, thank you all")
+    page.get_by_label("Text", exact=True).fill("Great meetup, thank you all")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(post_url)
     expect(page.locator(".post-edited")).to_have_text("Edited")
