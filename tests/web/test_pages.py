@@ -583,7 +583,8 @@ def test_query_counts_do_not_grow_with_connections(
     profile, own_profile, network = counts[60]
     # One of them: the viewer's blocks, for the degree; three say whether messaging is
     # allowed (the Message button); one finds the newest post the viewer may read (the
-    # Activity part).
-    assert profile <= 23, profile
+    # Activity part); four give the recommendations received and given (a count and a
+    # page of each).
+    assert profile <= 27, profile
     assert own_profile <= profile
     assert network <= 15, network  # one of them: the viewer's blocks, for the reach
