@@ -358,3 +358,21 @@ def test_after_forwarding_the_intermediary_sees_no_block_between_the_others(ctx:
     block(ctx, t.ana, t.hannah)
     assert lists.asked(ctx, t.hannah, PAGE).total == 0
     assert _code(ctx, service.view, ctx, t.hannah, req.id) == "introduction_not_found"
+
+
+def test_a_removal_after_forwarding_changes_nothing(ctx: Ctx) -> None:
+    t = three(ctx)
+    req = service.ask(ctx, t.ana, t.hannah, t.alex)
+    service.forward(ctx, t.hannah, req.id)
+    remove_connection(ctx, t.hannah, t.alex)  # the rule holds when asking and forwarding
+    connection = service.accept(ctx, t.alex, req.id)
+    assert connection.context == f"Introduced by {t.hannah.name}"
+
+
+def test_a_removal_between_requester_and_intermediary_ends_a_waiting_request(ctx: Ctx) -> None:
+    t = three(ctx)
+    req = service.ask(ctx, t.ana, t.hannah, t.alex)
+    remove_connection(ctx, t.hannah, t.ana)
+    assert lists.asked(ctx, t.hannah, PAGE).total == 0
+    assert _code(ctx, service.decline, ctx, t.hannah, req.id) == "introduction_not_found"
+    assert service.requester_status(ctx, req) == "waiting"

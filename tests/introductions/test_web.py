@@ -328,3 +328,32 @@ def test_the_intermediary_cannot_tell_how_the_target_answered(
         text = repr((body, one, page, listed)).replace(how, "W")
         seen.append(re.sub(r"\d+", "N", text))
     assert seen[0] == seen[1]
+
+
+def test_the_ask_page_asks_for_the_address_when_the_setting_does(
+    client: TestClient, kith: Kith
+) -> None:
+    with kith.uow() as ctx:
+        t = three(ctx)
+        t.alex.invite_policy = "email"
+    synced(kith)
+    with kith.uow() as ctx:
+        t = Three(*(ctx.session.merge(m) for m in (t.ana, t.hannah, t.alex)))
+        sign_in_as(client, ctx, t.ana)
+        page = client.get(f"/introductions/ask/{t.alex.handle}").text
+        assert 'name="email"' in page
+        wrong = post(
+            client,
+            kith,
+            f"/introductions/ask/{t.alex.handle}",
+            {"path": t.hannah.handle, "email": "someone@example.org"},
+        )
+        assert wrong.status_code == 403
+        assert f"That is not {t.alex.name}'s email address." in page_text(wrong.text)
+        right = post(
+            client,
+            kith,
+            f"/introductions/ask/{t.alex.handle}",
+            {"path": t.hannah.handle, "email": t.alex.email},
+        )
+        assert right.status_code == 303
