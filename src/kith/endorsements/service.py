@@ -13,8 +13,11 @@ inserted with ``ON CONFLICT DO NOTHING``) and a count is counted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, delete, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -119,6 +122,12 @@ def counts_between(ctx: Ctx, owner_id: int, other_ids: Sequence[int]) -> dict[in
     )
     found = {int(m): int(n) for m, n in rows}
     return {m: found.get(m, 0) for m in others}
+
+
+def pairs(rows: Sequence[Sequence[int]], width: int = 2) -> NDArray[np.int64]:
+    """Rows of ids as an ``(n, width)`` array, read without touching each row by name."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=width * len(rows))
+    return flat.reshape(-1, width)
 
 
 # -- settings and choices -----------------------------------------------------------
