@@ -26,6 +26,7 @@ from kith.endorsements.service import (
     profile_skill,
     receiving,
     shown_by,
+    shown_to,
 )
 from kith.graph.service import badges, degrees, engine
 from kith.models import Company, Endorsement, Member, Position
@@ -131,7 +132,8 @@ def skills_view(
     then by count; the first ``proofs`` (all for None) with their proof lines."""
     skill_of, endorser_of = _shown_rows(ctx, member.id)
     picked = choices(ctx, member.id)
-    mine = endorsed_by(ctx, viewer.id, member.id) if viewer.id != member.id else set()
+    mine = endorsed_by(ctx, viewer.id, member.id) if viewer.id != member.id else {}
+    connected = viewer.id != member.id and engine(ctx).is_connected(viewer.id, member.id)
     lines = []
     for skill in member.skills:
         choice = picked.get(skill.id)
@@ -139,7 +141,9 @@ def skills_view(
             SkillLine(
                 skill_id=skill.id,
                 name=skill.name,
-                count=int(np.count_nonzero(skill_of == skill.id)),
+                # Hiding is silent: the endorser still counts their own.
+                count=int(np.count_nonzero(skill_of == skill.id))
+                + int(connected and mine.get(skill.id, False)),
                 top_rank=choice.top_rank if choice else None,
                 closed=bool(choice and choice.closed),
                 endorsed=skill.id in mine,
@@ -149,7 +153,6 @@ def skills_view(
     chosen = lines if proofs is None else lines[:proofs]
     _prove(ctx, viewer, member, [s for s in chosen if s.count], skill_of, endorser_of)
     on = receiving(ctx, member.id)
-    connected = viewer.id != member.id and engine(ctx).is_connected(viewer.id, member.id)
     return SkillsView(member, lines, on, on and connected)
 
 
@@ -327,9 +330,11 @@ def endorsers(
             Endorsement.endorser_id.in_(connected_ids(member.id)),
         )
     else:
-        stmt = stmt.where(shown_by(member.id))
+        stmt = stmt.where(shown_to(viewer.id, member.id))
     rows = ctx.session.execute(stmt.order_by(Endorsement.created_at.desc(), Endorsement.id.desc()))
-    found = [(int(e), int(i), bool(h)) for e, i, h in rows]
+    own = viewer.id == member.id
+    # Whether one is hidden is the recipient's to know alone (hiding is silent).
+    found = [(int(e), int(i), own and bool(h)) for e, i, h in rows]
     ids = np.asarray([e for e, _, _ in found], dtype=np.int64)
     found_degrees = degrees(ctx, viewer, ids) if ids.size else np.empty(0, dtype=np.int8)
     ranked = sorted(
