@@ -130,6 +130,8 @@ def skills_view(
 ) -> SkillsView:
     """The member's skills for ``viewer``: pinned top skills first (in their order),
     then by count; the first ``proofs`` (all for None) with their proof lines."""
+    if not member.skills:
+        return SkillsView(member, [], receiving(ctx, member.id), False)
     skill_of, endorser_of = _shown_rows(ctx, member.id)
     picked = choices(ctx, member.id)
     mine = endorsed_by(ctx, viewer.id, member.id) if viewer.id != member.id else {}
