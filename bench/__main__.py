@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import feed, insights, network, pages, portability, relationships, search
+from . import endorsements, feed, insights, network, pages, portability, relationships, search
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
@@ -16,6 +16,7 @@ SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "portability": portability.main,
     "pages": pages.main,
     "feed": feed.main,
+    "endorsements": endorsements.main,
 }
 
 

@@ -144,3 +144,41 @@ def test_the_profile_endorses_in_place_and_the_pages_follow(
     # The pruning preview says what a removal hides.
     review = client.get("/relationships/prune/review", params={"handle": ben.handle})
     assert "1 endorsement and no recommendations between you are hidden." in page_text(review.text)
+
+
+def test_hiding_an_endorsement_is_silent_to_its_endorser(
+    client: TestClient, kith: Kith, ctx: Ctx
+) -> None:
+    ana, ben, cai = (make_member(ctx, n) for n in ("Ana", "Ben", "Cai"))
+    connect(ctx, ana, ben)
+    connect(ctx, ana, cai)
+    (python,) = give_skills(ctx, ana, "Python")
+    as_ben, as_ana, as_cai = bearer(ctx, ben), bearer(ctx, ana), bearer(ctx, cai)
+    sign_in_as(client, ctx, ben)  # Ben's browser, for the profile page
+    _ready(ctx, kith)
+    url = f"/api/v1/members/{ana.handle}/skills/{python.id}/endorsements"
+    client.post(url, headers=as_cai)
+
+    def what_ben_sees() -> tuple[object, ...]:
+        skills = client.get(f"/api/v1/members/{ana.handle}/skills", headers=as_ben).json()
+        who = client.get(url, headers=as_ben).json()
+        again = client.post(url, headers=as_ben).json()
+        profile = page_text(client.get(f"/in/{ana.handle}").text)
+        return (
+            skills["skills"],
+            [(i["member"]["handle"], i["hidden"]) for i in who["items"]],
+            who["total"],
+            again,
+            "2 endorsements" in profile,
+        )
+
+    assert client.post(url, headers=as_ben).status_code == 200
+    shown = what_ben_sees()
+    assert shown[-1] is True
+    bens = client.get(url, headers=as_ana).json()["items"]
+    ben_id = next(i["id"] for i in bens if i["member"]["handle"] == ben.handle)
+    assert client.post(f"/api/v1/me/endorsements/{ben_id}/hide", headers=as_ana).status_code == 200
+    assert what_ben_sees() == shown
+    # Others do not count it.
+    others = client.get(f"/api/v1/members/{ana.handle}/skills", headers=as_cai).json()
+    assert others["skills"][0]["count"] == 1

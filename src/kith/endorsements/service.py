@@ -13,8 +13,11 @@ inserted with ``ON CONFLICT DO NOTHING``) and a count is counted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import ColumnElement, delete, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -76,13 +79,27 @@ def shown_by(recipient_id: int) -> ColumnElement[bool]:
     )
 
 
-def skill_count(ctx: Ctx, member_id: int, skill_id: int) -> int:
-    """How many endorsements of one skill of a member are shown."""
+def shown_to(viewer_id: int | None, recipient_id: int) -> ColumnElement[bool]:
+    """SQL: endorsements of ``recipient_id`` as ``viewer_id`` sees them. Hiding one is
+    silent: its endorser still sees their own (while a connection), as if not hidden."""
+    shown = shown_by(recipient_id)
+    if viewer_id is None or viewer_id == recipient_id:
+        return shown
+    own = (
+        (Endorsement.recipient_id == recipient_id)
+        & (Endorsement.endorser_id == viewer_id)
+        & Endorsement.endorser_id.in_(connected_ids(recipient_id))
+    )
+    return shown | own
+
+
+def skill_count(ctx: Ctx, member_id: int, skill_id: int, viewer_id: int | None = None) -> int:
+    """How many endorsements of one skill of a member are shown (to ``viewer_id``)."""
     return int(
         ctx.session.scalar(
             select(func.count())
             .select_from(Endorsement)
-            .where(shown_by(member_id), Endorsement.skill_id == skill_id)
+            .where(shown_to(viewer_id, member_id), Endorsement.skill_id == skill_id)
         )
         or 0
     )
@@ -119,6 +136,12 @@ def counts_between(ctx: Ctx, owner_id: int, other_ids: Sequence[int]) -> dict[in
     )
     found = {int(m): int(n) for m, n in rows}
     return {m: found.get(m, 0) for m in others}
+
+
+def pairs(rows: Sequence[Sequence[int]], width: int = 2) -> NDArray[np.int64]:
+    """Rows of ids as an ``(n, width)`` array, read without touching each row by name."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=width * len(rows))
+    return flat.reshape(-1, width)
 
 
 # -- settings and choices -----------------------------------------------------------
@@ -252,7 +275,7 @@ def endorse(ctx: Ctx, endorser: Member, recipient: Member, skill_id: int) -> int
     }
     if _insert_ignoring_duplicate(ctx, values):
         _notify(ctx, recipient.id, endorser.id, skill_id)
-    return skill_count(ctx, recipient.id, skill_id)
+    return skill_count(ctx, recipient.id, skill_id, endorser.id)
 
 
 def unendorse(ctx: Ctx, endorser: Member, recipient: Member, skill_id: int) -> int:
@@ -268,18 +291,18 @@ def unendorse(ctx: Ctx, endorser: Member, recipient: Member, skill_id: int) -> i
             Endorsement.endorser_id == endorser.id,
         )
     )
-    return skill_count(ctx, recipient.id, skill_id)
+    return skill_count(ctx, recipient.id, skill_id, endorser.id)
 
 
-def endorsed_by(ctx: Ctx, endorser_id: int, recipient_id: int) -> set[int]:
-    """The skills of ``recipient_id`` that ``endorser_id`` endorsed."""
-    return set(
-        ctx.session.scalars(
-            select(Endorsement.skill_id).where(
-                Endorsement.recipient_id == recipient_id, Endorsement.endorser_id == endorser_id
-            )
+def endorsed_by(ctx: Ctx, endorser_id: int, recipient_id: int) -> dict[int, bool]:
+    """The skills of ``recipient_id`` that ``endorser_id`` endorsed: whether the
+    recipient hid each (never told to the endorser: see :func:`shown_to`)."""
+    rows = ctx.session.execute(
+        select(Endorsement.skill_id, Endorsement.hidden).where(
+            Endorsement.recipient_id == recipient_id, Endorsement.endorser_id == endorser_id
         )
     )
+    return {int(skill_id): bool(hidden) for skill_id, hidden in rows}
 
 
 def _notify(ctx: Ctx, member_id: int, actor_id: int, skill_id: int) -> None:

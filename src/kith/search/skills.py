@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
+from kith.endorsements.service import pairs
 from kith.graph import service as graph
 from kith.idlists import id_in
 from kith.members.service import entity_key
@@ -98,7 +99,7 @@ def network_endorsements(
     ).all()
     if not rows:
         return NetworkEndorsements(counts, {})
-    found = np.asarray(rows, dtype=np.int64)
+    found = pairs(rows, 3)
     found = found[np.isin(found[:, 2], mine)]
     tally: dict[tuple[int, int], int] = {}
     for recipient, skill, endorser in found.tolist():
