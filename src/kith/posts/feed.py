@@ -98,6 +98,7 @@ class FeedItem:
     score: float | None = None
     via: Member | None = None
     via_kind: str | None = None
+    follows: bool = False  # the viewer follows the post's author (for "Unfollow")
 
 
 @dataclass(frozen=True)
@@ -182,12 +183,9 @@ def feed(
     """One page of the viewer's home feed, in ``order``, after ``cursor``."""
     if order not in ("recent", "for_you"):
         raise Invalid("Choose the order 'for_you' or 'recent'.", code="invalid_order")
-    # Planned for this viewer's values: a generic plan suits a viewer who follows
-    # thirty and not one who follows thousands (docs/benchmarks.md, "Home feed").
-    with planned_for_values(ctx.session):
-        if order == "recent":
-            return _recent(ctx, viewer, cursor or None, check_limit(limit))
-        return _for_you(ctx, viewer, cursor or None, check_limit(limit))
+    if order == "recent":
+        return _recent(ctx, viewer, cursor or None, check_limit(limit))
+    return _for_you(ctx, viewer, cursor or None, check_limit(limit))
 
 
 def _not_hidden(viewer_id: int) -> ColumnElement[bool]:
@@ -231,7 +229,8 @@ def _recent(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPag
     posts: list[Post] = []
     while len(posts) <= limit:
         stmt = candidates if after is None else candidates.where(_after(*after))
-        chunk = [(int(pid), at) for pid, at in ctx.session.execute(stmt)]
+        with planned_for_values(ctx.session):  # see _window
+            chunk = [(int(pid), at) for pid, at in ctx.session.execute(stmt)]
         if not chunk:
             break
         found = _visible_posts(ctx, viewer.id, [pid for pid, _at in chunk])
@@ -243,7 +242,14 @@ def _recent(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPag
     posts = posts[:limit]
     found_ties = ties(ctx, viewer.id, {p.author_id for p in posts})
     now = ctx.clock.now()
-    items = [FeedItem(p, reason(viewer, p, found_ties.get(p.author_id), None, now)) for p in posts]
+    items = [
+        FeedItem(
+            p,
+            reason(viewer, p, found_ties.get(p.author_id), None, now),
+            follows=_follows(found_ties.get(p.author_id)),
+        )
+        for p in posts
+    ]
     last = posts[-1] if posts else None
     return FeedPage(
         "recent",
@@ -285,11 +291,15 @@ def _window(
     for the window's posts only (SQLite would count it for every candidate before
     sorting them: 2,400 posts instead of 300 for a member who follows 3,000)."""
     chosen = _window_query(ctx, viewer_id, t0).subquery()
-    rows = ctx.session.execute(
-        select(Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0))
-        .join(chosen, chosen.c.id == Post.id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-    )
+    # Planned for this viewer's values: a generic plan suits a viewer who follows
+    # thirty and not one who follows thousands (docs/benchmarks.md, "Home feed"). Only
+    # the candidate queries: planning the others afresh costs more than it saves.
+    with planned_for_values(ctx.session):
+        rows = ctx.session.execute(
+            select(Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0))
+            .join(chosen, chosen.c.id == Post.id)
+            .order_by(Post.created_at.desc(), Post.id.desc())
+        ).all()
     window, engaged = {}, {}
     for pid, author, at, reacted, commented in rows:
         window[pid] = _Candidate(pid, author, as_utc(at))
@@ -309,17 +319,18 @@ def _network(
         ("commented", Comment, Comment.author_id),
         ("reacted", Reaction, Reaction.member_id),
     ):
-        rows = ctx.session.execute(
-            select(table.post_id, who, table.created_at)
-            .where(
-                who.in_(mine),
-                table.post_id.is_not(None),
-                table.created_at > since,
-                table.created_at <= t0,
-            )
-            .order_by(table.created_at.desc())
-            .limit(NETWORK_EVENTS)
-        )
+        with planned_for_values(ctx.session):  # see _window
+            rows = ctx.session.execute(
+                select(table.post_id, who, table.created_at)
+                .where(
+                    who.in_(mine),
+                    table.post_id.is_not(None),
+                    table.created_at > since,
+                    table.created_at <= t0,
+                )
+                .order_by(table.created_at.desc())
+                .limit(NETWORK_EVENTS)
+            ).all()
         events.extend(
             (as_utc(at), int(pid), int(member), kind) for pid, member, at in rows if pid is not None
         )
@@ -464,7 +475,16 @@ def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPa
             via=via,
             via_kind=c.via_kind,
         )
-        items.append(FeedItem(post, why, c.score, via, c.via_kind if via else None))
+        items.append(
+            FeedItem(
+                post,
+                why,
+                c.score,
+                via,
+                c.via_kind if via else None,
+                _follows(ranked.ties.get(c.author_id)),
+            )
+        )
     last = page[-1][0] if page else None
     return FeedPage(
         "for_you",
@@ -583,5 +603,9 @@ def item(ctx: Ctx, viewer: Member, post_id: int) -> FeedItem:
     """One post as a feed item with its reason (after "Undo"), or ``post_not_found``."""
     post = visible_post(ctx, viewer.id, post_id)
     now = ctx.clock.now()
-    found = ties(ctx, viewer.id, [post.author_id])
-    return FeedItem(post, reason(viewer, post, found.get(post.author_id), None, now))
+    found = ties(ctx, viewer.id, [post.author_id]).get(post.author_id)
+    return FeedItem(post, reason(viewer, post, found, None, now), follows=_follows(found))
+
+
+def _follows(tie: Tie | None) -> bool:
+    return tie is not None and tie.follows

@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from kith.errors import KithError
 from kith.models import Member
 from kith.posts import feed, impressions
-from kith.posts.feed_ties import ties
 from kith.posts.views import PostCard, compose_context, post_cards, shown_posts
 from kith.runtime import Kith
 from kith.uow import Ctx
@@ -43,14 +42,8 @@ class ItemView:
 
 def item_views(ctx: Ctx, viewer: Member, items: list[feed.FeedItem]) -> list[ItemView]:
     cards = {c.id: c for c in post_cards(ctx, viewer, [i.post for i in items])}
-    found = ties(ctx, viewer.id, {i.post.author_id for i in items})
     return [
-        ItemView(
-            cards[i.post.id],
-            i.reason,
-            i.post.author,
-            i.post.author_id in found and found[i.post.author_id].follows,
-        )
+        ItemView(cards[i.post.id], i.reason, i.post.author, i.follows)
         for i in items
         if i.post.id in cards
     ]

@@ -85,7 +85,7 @@ def reaction_headlines(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[
         exists().where(Connection.member_hi_id == viewer.id, Connection.member_lo_id == Member.id),
     )
     rows = ctx.session.execute(
-        select(Reaction.post_id, Member, Member.id == viewer.id, connected)
+        select(Reaction.post_id, Member.first_name, Member.last_name, Member.id == viewer.id)
         .join(Member, Member.id == Reaction.member_id)
         .where(
             id_in(ctx, Reaction.post_id, list(counts)),
@@ -96,8 +96,8 @@ def reaction_headlines(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[
         .order_by(Reaction.created_at.desc())
     )
     best: dict[int, tuple[int, str]] = {}
-    for pid, member, is_viewer, _ in rows:
-        rank, name = (0, "You") if is_viewer else (1, member.name)
+    for pid, first_name, last_name, is_viewer in rows:
+        rank, name = (0, "You") if is_viewer else (1, f"{first_name} {last_name}".strip())
         if int(pid or 0) not in best or rank < best[int(pid or 0)][0]:
             best[int(pid or 0)] = (rank, name)
     missing = [pid for pid in counts if pid not in best]
