@@ -25,7 +25,8 @@ from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.util import identity_key
 
 from kith.graph.cards import person
 from kith.graph.service import Badge, badges
@@ -119,6 +120,23 @@ class PostCard:
         return self.original is not None
 
 
+def _members(ctx: Ctx, ids: Sequence[int]) -> dict[int, Member]:
+    """The members of ``ids``: those this unit of work already holds (a feed loads its
+    posts' authors with them), the rest in one query."""
+    found: dict[int, Member] = {}
+    for member_id in ids:
+        held = ctx.session.identity_map.get(identity_key(Member, member_id))
+        if isinstance(held, Member) and not inspect(held).expired_attributes:
+            found[member_id] = held  # loaded, nothing to read again
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update(
+            (m.id, m)
+            for m in ctx.session.scalars(select(Member).where(id_in(ctx, Member.id, missing)))
+        )
+    return found
+
+
 def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
     """Everything the cards of ``posts`` need, a few queries in all."""
     wanted = {p.repost_of_id for p in posts if p.repost_of_id is not None}
@@ -135,10 +153,7 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
     every = [*posts, *originals.values()]
     ids = [p.id for p in every]
     author_ids = sorted({p.author_id for p in every})
-    authors = {
-        m.id: m
-        for m in ctx.session.scalars(select(Member).where(id_in(ctx, Member.id, list(author_ids))))
-    }
+    authors = _members(ctx, author_ids)
     found = badges(ctx, viewer, author_ids)
     pictures: dict[int, list[ImageView]] = defaultdict(list)
     for image in ctx.session.scalars(
