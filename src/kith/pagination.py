@@ -63,11 +63,11 @@ class Page(Generic[T]):
 def paginate_rows(
     session: Session, stmt: Select[*tuple[Any, ...]], req: PageRequest
 ) -> tuple[list[Any], int]:
-    """Fetch one page of ``stmt``'s rows and count them all, both in the database. A
-    first page with room to spare holds every row: then it is its own count, and the
-    count is not asked (most lists on a page are short)."""
-    rows = list(session.execute(stmt.limit(req.per_page).offset(req.offset)).all())
-    if req.offset == 0 and len(rows) < req.per_page:
+    """Fetch one page of ``stmt``'s rows and count them all, both in the database. The
+    page is read with one row more: a first page that holds every row is its own
+    count, and the count is not asked (most lists on a page are short)."""
+    rows = list(session.execute(stmt.limit(req.per_page + 1).offset(req.offset)).all())
+    if req.offset == 0 and len(rows) <= req.per_page:
         return rows, len(rows)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    return rows, total
+    return rows[: req.per_page], total

@@ -352,7 +352,7 @@ def test_profile_shows_entities_dates_and_derived_stage(
         "I build pipelines.",
     ):
         assert text in shown, text
-    assert page.count('class="tag"') == 2  # skills are de-duplicated
+    assert page.count('class="skill"') == 2  # skills are de-duplicated
     assert "derived" not in page  # how the stage was found is not the member's concern
     edit = client.get("/me/edit").text
     assert 'value="Acme Corp"' in edit
