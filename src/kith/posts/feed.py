@@ -52,7 +52,7 @@ from kith.clock import as_utc
 from kith.db import planned_for_values
 from kith.errors import Invalid
 from kith.idlists import id_in
-from kith.models import Comment, FeedFewer, FeedHide, Member, Post, Reaction
+from kith.models import Comment, FeedFewer, FeedHide, Follow, Member, Post, Reaction
 from kith.posts.audience import visible_post, visible_to
 from kith.posts.feed_ties import (
     Engaged,
@@ -344,15 +344,21 @@ def _network(
     if not picked:
         return {}
     out: dict[int, _Candidate] = {}
-    for pid, author, at, reacted, commented in ctx.session.execute(
-        select(Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0)).where(
-            id_in(ctx, Post.id, list(picked)),
-            Post.author_id != viewer_id,
-            Post.author_id.not_in(followees_of(viewer_id)),
-            _not_hidden(viewer_id),
-            Post.created_at <= t0,
-        )
-    ):
+    with planned_for_values(ctx.session):  # see _window: a generic plan read every post
+        found = ctx.session.execute(
+            select(
+                Post.id, Post.author_id, Post.created_at, *engagement_columns(viewer_id, t0)
+            ).where(
+                id_in(ctx, Post.id, list(picked)),
+                Post.author_id != viewer_id,
+                ~exists().where(
+                    Follow.follower_id == viewer_id, Follow.followee_id == Post.author_id
+                ),
+                _not_hidden(viewer_id),
+                Post.created_at <= t0,
+            )
+        ).all()
+    for pid, author, at, reacted, commented in found:
         member, kind = picked[pid]
         out[pid] = _Candidate(pid, author, as_utc(at), via=member, via_kind=kind)
         engaged[pid] = Engaged(int(reacted or 0), int(commented or 0))
@@ -388,7 +394,12 @@ def _visible_posts(
     connections brought."""
     if not ids:
         return {}
-    shown = _from_followed(ctx, viewer_id)
+    # Followed now (an unfollow between pages acts at once): looked up per candidate,
+    # so that the plan does not depend on how many the viewer follows.
+    shown = or_(
+        Post.author_id == viewer_id,
+        exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.author_id),
+    )
     if network:
         shown = or_(shown, id_in(ctx, Post.id, network))
     stmt = (
