@@ -101,10 +101,15 @@ class SkillsView:
 
 def _shown_rows(ctx: Ctx, member_id: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(skill ids, endorser ids) of the member's shown endorsements: one row per skill
-    from the database, its endorsers joined in one text (20,000 rows of two numbers
-    would cost more to hand over than to find)."""
-    text_id = cast(Endorsement.endorser_id, String)
-    joined = func.aggregate_strings(text_id, ",")
+    from the database, its endorsers in one array (PostgreSQL) or one text (SQLite):
+    20,000 rows of two numbers would cost more to hand over than to find."""
+    postgres = ctx.session.get_bind().dialect.name == "postgresql"
+    # PostgreSQL hands over an integer array as it is (no text to write and read back).
+    joined = (
+        func.array_agg(Endorsement.endorser_id)
+        if postgres
+        else func.aggregate_strings(cast(Endorsement.endorser_id, String), ",")
+    )
     rows = (
         ctx.session.connection()
         .execute(
@@ -116,7 +121,11 @@ def _shown_rows(ctx: Ctx, member_id: int) -> tuple[NDArray[np.int64], NDArray[np
     )
     skills, endorsers = [], []
     for skill_id, ids in rows:
-        found = np.array(str(ids).split(","), dtype=np.int64)
+        found = (
+            np.asarray(ids, dtype=np.int64)
+            if isinstance(ids, list)
+            else np.fromstring(str(ids), dtype=np.int64, sep=",")
+        )
         endorsers.append(found)
         skills.append(np.full(found.size, int(skill_id), dtype=np.int64))
     if not rows:
