@@ -71,3 +71,20 @@ def paginate_rows(
         return rows, len(rows)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     return rows[: req.per_page], total
+
+
+def paginate_counted(
+    session: Session, stmt: Select[*tuple[Any, ...]], req: PageRequest
+) -> tuple[list[Any], int]:
+    """:func:`paginate_rows` in one statement: the total comes with the page, as a window
+    count over every row (for a list whose count costs as much as its page, such as the
+    profile's recommendation sections). Each row is ``stmt``'s columns."""
+    counted = stmt.add_columns(func.count().over())
+    rows = list(session.execute(counted.limit(req.per_page).offset(req.offset)).all())
+    if rows:
+        return [tuple(r)[:-1] for r in rows], int(rows[0][-1])
+    if req.offset == 0:
+        return [], 0
+    return [], int(
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from kith.connections.queries import block_exists
 from kith.errors import Invalid
 from kith.models import Member, Recommendation
-from kith.pagination import Page, PageRequest, paginate_rows
+from kith.pagination import Page, PageRequest, paginate_counted, paginate_rows
 from kith.recommendations.states import BOXES, LABELS, RELATION_LABELS, box_filter, status_for
 from kith.recommendations.visibility import shown
 from kith.uow import Ctx
@@ -139,5 +139,5 @@ def profile_page(
         .where(and_(mine == member.id, shown(), ~block_exists(viewer.id, other)))
         .order_by(Recommendation.accepted_at.desc(), Recommendation.id.desc())
     )
-    rows, total = paginate_rows(ctx.session, stmt, req)
+    rows, total = paginate_counted(ctx.session, stmt, req)
     return Page([view_of(r[0], viewer.id) for r in rows], total, req.page, req.per_page)
