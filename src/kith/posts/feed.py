@@ -233,7 +233,7 @@ def _recent(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPag
             chunk = [(int(pid), at) for pid, at in ctx.session.execute(stmt)]
         if not chunk:
             break
-        found = _visible_posts(ctx, viewer.id, [pid for pid, _at in chunk])
+        found = _readable(ctx, viewer.id, [pid for pid, _at in chunk])
         posts.extend(found[pid] for pid, _at in chunk if pid in found)
         after = (as_utc(chunk[-1][1]), chunk[-1][0])
         if len(chunk) < 2 * limit + 2:
@@ -386,28 +386,34 @@ def _rank(
     return sorted(candidates, key=lambda c: (c.score, c.post_id), reverse=True)
 
 
+def _readable(ctx: Ctx, viewer_id: int, ids: Sequence[int], *conditions: Any) -> dict[int, Post]:
+    """The posts among ``ids`` that the viewer may read, with their authors."""
+    if not ids:
+        return {}
+    stmt = (
+        select(Post)
+        .where(id_in(ctx, Post.id, ids), visible_to(viewer_id), *conditions)
+        .options(selectinload(Post.author))
+    )
+    return {p.id: p for p in ctx.session.scalars(stmt)}
+
+
 def _visible_posts(
     ctx: Ctx, viewer_id: int, ids: Sequence[int], network: Sequence[int] = ()
 ) -> dict[int, Post]:
-    """The posts among ``ids`` that the viewer may read and has not hidden, of authors
-    the viewer follows (or their own), except for the ``network`` posts that their
-    connections brought."""
-    if not ids:
-        return {}
-    # Followed now (an unfollow between pages acts at once): looked up per candidate,
-    # so that the plan does not depend on how many the viewer follows.
+    """*For you*'s candidates among ``ids`` that the viewer may read and has not hidden,
+    of authors the viewer follows now (or their own: an unfollow or a hide between two
+    pages of a kept ranking acts at once), except for the ``network`` posts that their
+    connections brought. Recent's candidates are chosen that way already."""
+    # Followed now, looked up per candidate: the plan does not depend on how many the
+    # viewer follows.
     shown = or_(
         Post.author_id == viewer_id,
         exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.author_id),
     )
     if network:
         shown = or_(shown, id_in(ctx, Post.id, network))
-    stmt = (
-        select(Post)
-        .where(id_in(ctx, Post.id, ids), shown, _not_hidden(viewer_id), visible_to(viewer_id))
-        .options(selectinload(Post.author))
-    )
-    return {p.id: p for p in ctx.session.scalars(stmt)}
+    return _readable(ctx, viewer_id, ids, shown, _not_hidden(viewer_id))
 
 
 @dataclass(frozen=True)
