@@ -11,6 +11,7 @@ import pytest
 DOMAINS = (
     "accounts",
     "blocks",
+    "community",
     "connections",
     "endorsements",
     "follows",

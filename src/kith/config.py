@@ -117,6 +117,15 @@ class Settings(BaseSettings):
     # Written recommendations (kith.recommendations.service)
     recommendation_max_length: int = Field(default=3_000, ge=1, le=100_000)
 
+    # Community settings (kith.community.settings): these seed them; an administrator's
+    # change, kept in the database, wins from then on.
+    join_mode: Literal["open", "domains", "invitation", "approval"] = "open"
+    allowed_domains: str = ""  # for join_mode=domains: "example.org, example.com"
+    members_may_invite: bool = False  # members invite colleagues by email
+    public_profiles: bool = False  # signed-out visitors may see profiles
+    sso_only: bool = False  # sign in through the identity provider only
+    admin_two_factor_required: bool = False  # administrators must use two-factor sign-in
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -1,6 +1,7 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
 
 from kith.models.auth import AuthToken, SigninAttempt
+from kith.models.community import CommunitySetting
 from kith.models.connections import (
     OPEN_STATUSES,
     SENDER_PENDING_STATUSES,
@@ -98,6 +99,7 @@ __all__ = [
     "Member",
     "MemberSkill",
     "ModerationAction",
+    "CommunitySetting",
     "NetworkOutbox",
     "Notification",
     "Position",
