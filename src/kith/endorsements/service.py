@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, union_all, upda
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kith.connections.queries import connection_between, lock_members
+from kith.db import planned_for_values
 from kith.errors import Forbidden, Invalid, NotFound
 from kith.models import (
     Connection,
@@ -317,18 +318,21 @@ def _notify(ctx: Ctx, member_id: int, actor_id: int, skill_id: int) -> None:
         )
         .scalar_subquery()
     )
-    size = int(
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(Endorsement)
-            .where(
-                shown_by(member_id),
-                Endorsement.skill_id == skill_id,
-                or_(read_up_to.is_(None), Endorsement.created_at > read_up_to),
+    # Planned for its values: a kept generic plan for this count (a semi-join with the
+    # member's connections) took ten times as long on PostgreSQL.
+    with planned_for_values(ctx.session):
+        size = int(
+            ctx.session.scalar(
+                select(func.count())
+                .select_from(Endorsement)
+                .where(
+                    shown_by(member_id),
+                    Endorsement.skill_id == skill_id,
+                    or_(read_up_to.is_(None), Endorsement.created_at > read_up_to),
+                )
             )
+            or 0
         )
-        or 0
-    )
     note = ctx.session.scalar(
         select(Notification).where(
             Notification.member_id == member_id,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, literal_column, select
 
 from kith.endorsements.prompts import Prompt
 from kith.endorsements.service import (
@@ -25,10 +25,10 @@ from kith.endorsements.service import (
     pairs,
     profile_skill,
     receiving,
-    shown_by,
     shown_to,
 )
 from kith.graph.service import badges, degrees, engine
+from kith.idlists import id_in
 from kith.models import Company, Endorsement, Member, Position
 from kith.pagination import Page, PageRequest
 from kith.uow import Ctx
@@ -100,38 +100,35 @@ class SkillsView:
 
 
 def _shown_rows(ctx: Ctx, member_id: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(skill ids, endorser ids) of the member's shown endorsements: one row per skill
-    from the database, its endorsers in one array (PostgreSQL) or one text (SQLite):
-    20,000 rows of two numbers would cost more to hand over than to find."""
-    postgres = ctx.session.get_bind().dialect.name == "postgresql"
-    # PostgreSQL hands over an integer array as it is (no text to write and read back).
-    joined = (
-        func.array_agg(Endorsement.endorser_id)
-        if postgres
-        else func.aggregate_strings(cast(Endorsement.endorser_id, String), ",")
-    )
-    rows = (
-        ctx.session.connection()
-        .execute(
-            select(Endorsement.skill_id, joined)
-            .where(shown_by(member_id))
-            .group_by(Endorsement.skill_id)
+    """(skill ids, endorser ids) of the member's shown endorsements.
+
+    The database gives the endorsements the member did not hide in one value (20,000
+    rows of two numbers would cost more to hand over than to find): on PostgreSQL the
+    pairs as big-endian 32-bit integers in one ``bytea``, on SQLite two comma-joined
+    texts read by numpy's parser. The connection rule of
+    :func:`kith.endorsements.service.shown_by` (the endorser is a connection now) is
+    applied with the network engine's neighbour list, not a join."""
+    mine = (Endorsement.recipient_id == member_id) & Endorsement.hidden.is_(False)
+    connection = ctx.session.connection()
+    if connection.dialect.name == "postgresql":
+        pair = func.int4send(Endorsement.skill_id).op("||")(func.int4send(Endorsement.endorser_id))
+        packed = connection.execute(
+            select(func.string_agg(pair, literal_column("''::bytea"))).where(mine)
+        ).scalar()
+        both = np.frombuffer(bytes(packed or b""), dtype=">i4").astype(np.int64).reshape(-1, 2)
+        skill_of, endorser_of = both[:, 0], both[:, 1]
+    else:
+        texts = connection.execute(
+            select(
+                func.aggregate_strings(cast(Endorsement.skill_id, String), ","),
+                func.aggregate_strings(cast(Endorsement.endorser_id, String), ","),
+            ).where(mine)
+        ).one()
+        skill_of, endorser_of = (
+            np.fromstring(str(text or ""), dtype=np.int64, sep=",") for text in texts
         )
-        .fetchall()
-    )
-    skills, endorsers = [], []
-    for skill_id, ids in rows:
-        found = (
-            np.asarray(ids, dtype=np.int64)
-            if isinstance(ids, list)
-            else np.fromstring(str(ids), dtype=np.int64, sep=",")
-        )
-        endorsers.append(found)
-        skills.append(np.full(found.size, int(skill_id), dtype=np.int64))
-    if not rows:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    return np.concatenate(skills), np.concatenate(endorsers)
+    connected = np.isin(endorser_of, engine(ctx).neighbors(member_id))
+    return skill_of[connected], endorser_of[connected]
 
 
 def skills_view(
@@ -186,7 +183,7 @@ def _prove(
     else:
         known = np.zeros(endorser_of.shape, dtype=bool)
     colleagues, company = _colleagues(ctx, member, endorser_of)
-    themselves = _endorsed_themselves(ctx, member, wanted)
+    themselves = _endorsed_themselves(ctx, skill_of, endorser_of)
     named: dict[int, list[int]] = {}
     for line in lines:
         here = skill_of == line.skill_id
@@ -236,25 +233,33 @@ def _colleagues(
     return np.unique(both[both[:, 0] == best, 1]), name
 
 
-def _endorsed_themselves(ctx: Ctx, member: Member, skill_ids: NDArray[np.int64]) -> dict[int, int]:
-    """For each skill: how many of its shown endorsers hold shown endorsements of the
-    same skill themselves."""
-    theirs = Endorsement.__table__.alias("theirs")
-    mine = select(Endorsement.skill_id, Endorsement.endorser_id).where(
-        shown_by(member.id), Endorsement.skill_id.in_([int(s) for s in skill_ids])
-    )
-    held = (
-        select(theirs.c.id)
+def _endorsed_themselves(
+    ctx: Ctx, skill_of: NDArray[np.int64], endorser_of: NDArray[np.int64]
+) -> dict[int, int]:
+    """For each skill of ``skill_of``: how many of its endorsers (aligned in
+    ``endorser_of``) hold endorsements of the same skill themselves that they did not
+    hide."""
+    if not endorser_of.size:
+        return {}
+    wanted = [int(s) for s in np.unique(skill_of)]
+    rows = ctx.session.execute(
+        select(Endorsement.skill_id, Endorsement.recipient_id)
         .where(
-            theirs.c.recipient_id == Endorsement.endorser_id,
-            theirs.c.skill_id == Endorsement.skill_id,
-            theirs.c.hidden.is_(False),
+            Endorsement.skill_id.in_(wanted),
+            id_in(ctx, Endorsement.recipient_id, np.unique(endorser_of).tolist()),
+            Endorsement.hidden.is_(False),
         )
-        .exists()
-    )
+        .distinct()
+    ).all()
+    if not rows:
+        return {}
+    held = pairs(rows)
     out: dict[int, int] = {}
-    for skill_id, _ in ctx.session.execute(mine.where(held)):
-        out[int(skill_id)] = out.get(int(skill_id), 0) + 1
+    for skill_id in wanted:
+        theirs = held[held[:, 0] == skill_id, 1]
+        if theirs.size:
+            mine = endorser_of[skill_of == skill_id]
+            out[skill_id] = int(np.count_nonzero(np.isin(mine, theirs)))
     return out
 
 
