@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, status
 
 from kith.connections.schemas import ConnectionOut
@@ -22,7 +24,8 @@ from kith.introductions.schemas import (
 from kith.members.schemas import MemberSummary
 from kith.members.service import get_member, view_member
 from kith.models import IntroductionRequest, Member
-from kith.pagination import Page
+from kith.pagination import Page, PageRequest
+from kith.runtime import Kith
 from kith.uow import Ctx
 from kith.web.deps import ApiMemberId, KithDep, me
 from kith.web.paging import page_request
@@ -31,8 +34,19 @@ from kith.web.params import PageNo, PerPage
 router = APIRouter(tags=["introductions"])
 
 
-def _page(ctx: Ctx, page: Page[IntroductionRequest], viewer: Member) -> IntroductionPage:
-    return IntroductionPage.of(page, items=[IntroductionOut.of(ctx, r, viewer) for r in page.items])
+Listing = Callable[[Ctx, Member, PageRequest], Page[IntroductionRequest]]
+
+
+def _listed(
+    kith: Kith, member_id: int, page: int, per_page: int | None, listing: Listing
+) -> IntroductionPage:
+    """One page of one of the member's lists of requests."""
+    with kith.uow(write=False) as ctx:
+        viewer = me(ctx, member_id)
+        found = listing(ctx, viewer, page_request(ctx, page, per_page))
+        return IntroductionPage.of(
+            found, items=[IntroductionOut.of(ctx, r, viewer) for r in found.items]
+        )
 
 
 def _out(ctx: Ctx, req: IntroductionRequest, viewer: Member) -> AskedOut | IntroductionOut:
@@ -104,9 +118,7 @@ def introductions_made(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> IntroductionPage:
     """The requests you made, newest first."""
-    with kith.uow(write=False) as ctx:
-        viewer = me(ctx, member_id)
-        return _page(ctx, lists.made(ctx, viewer, page_request(ctx, page, per_page)), viewer)
+    return _listed(kith, member_id, page, per_page, lists.made)
 
 
 @router.get("/introductions/asked")
@@ -114,9 +126,7 @@ def introductions_asked(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> IntroductionPage:
     """The requests made of you, newest first."""
-    with kith.uow(write=False) as ctx:
-        viewer = me(ctx, member_id)
-        return _page(ctx, lists.asked(ctx, viewer, page_request(ctx, page, per_page)), viewer)
+    return _listed(kith, member_id, page, per_page, lists.asked)
 
 
 @router.get("/introductions/received")
@@ -124,9 +134,7 @@ def introductions_received(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
 ) -> IntroductionPage:
     """Introductions forwarded to you, newest first."""
-    with kith.uow(write=False) as ctx:
-        viewer = me(ctx, member_id)
-        return _page(ctx, lists.received(ctx, viewer, page_request(ctx, page, per_page)), viewer)
+    return _listed(kith, member_id, page, per_page, lists.received)
 
 
 @router.get("/introductions/{introduction_id}")

@@ -379,16 +379,28 @@ def reply(ctx: Ctx, intermediary: Member, request_id: int, body: str) -> Message
     return send_message(ctx, intermediary, req.requester, body)
 
 
-def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
-    """Decline silently: the requester reads "waiting" until the request lapses."""
+def _answered(
+    ctx: Ctx, request_id: int, role: str, member: Member, status: str
+) -> IntroductionRequest | None:
+    """The request, if ``member`` in ``role`` (``intermediary`` or ``target``) already
+    gave it ``status``: answering again changes nothing and reads as the first time."""
     req = get(ctx, request_id)
-    if req is not None and req.intermediary_id == intermediary.id and req.status == "declined":
-        return req
-    req = _open_for_intermediary(ctx, intermediary, request_id)
-    req.status = "declined"
+    done = req is not None and getattr(req, f"{role}_id") == member.id and req.status == status
+    return req if done else None
+
+
+def _answer(ctx: Ctx, req: IntroductionRequest, status: str) -> IntroductionRequest:
+    req.status = status
     req.answered_at = ctx.clock.now()
     ctx.session.flush()
     return req
+
+
+def decline(ctx: Ctx, intermediary: Member, request_id: int) -> IntroductionRequest:
+    """Decline silently: the requester reads "waiting" until the request lapses."""
+    if (done := _answered(ctx, request_id, "intermediary", intermediary, "declined")) is not None:
+        return done
+    return _answer(ctx, _open_for_intermediary(ctx, intermediary, request_id), "declined")
 
 
 # -- the target ------------------------------------------------------------------------
@@ -462,28 +474,19 @@ def accept(ctx: Ctx, target: Member, request_id: int) -> Connection:
 
 def ignore(ctx: Ctx, target: Member, request_id: int) -> IntroductionRequest:
     """Decline silently: the requester reads "forwarded" until it lapses."""
-    req = get(ctx, request_id)
-    if req is not None and req.target_id == target.id and req.status == "ignored":
-        return req
-    req = _open_for_target(ctx, target, request_id)
-    req.status = "ignored"
-    req.answered_at = ctx.clock.now()
-    ctx.session.flush()
-    return req
+    if (done := _answered(ctx, request_id, "target", target, "ignored")) is not None:
+        return done
+    return _answer(ctx, _open_for_target(ctx, target, request_id), "ignored")
 
 
 def report_unknown(ctx: Ctx, target: Member, request_id: int) -> IntroductionRequest:
     """ "I don't know this person", as for invitations: a silent decline after which
     the requester never reaches the target again, and a report that counts towards
     the requester's restriction."""
-    req = get(ctx, request_id)
-    if req is not None and req.target_id == target.id and req.status == "reported":
-        return req
-    req = _open_for_target(ctx, target, request_id)
+    if (done := _answered(ctx, request_id, "target", target, "reported")) is not None:
+        return done
+    req = _answer(ctx, _open_for_target(ctx, target, request_id), "reported")
     now = ctx.clock.now()
-    req.status = "reported"
-    req.answered_at = now
-    ctx.session.flush()
     settings = ctx.settings
     since = now - timedelta(days=settings.unknown_reports_window_days)
     invitations = ctx.session.scalar(
