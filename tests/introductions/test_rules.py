@@ -12,7 +12,12 @@ from kith.accounts.deletion import delete_account
 from kith.blocks.service import block
 from kith.clock import FrozenClock
 from kith.connections.queries import connection_between
-from kith.connections.service import remove_connection, report_unknown, send_invitation
+from kith.connections.service import (
+    remove_connection,
+    report_unknown,
+    send_invitation,
+    status_for,
+)
 from kith.errors import KithError
 from kith.introductions import lists, service
 from kith.models import Contact, Interaction, IntroductionRequest, Notification
@@ -274,6 +279,29 @@ def test_i_dont_know_this_person_silences_the_requester(ctx: Ctx) -> None:
     assert again.status == "undelivered"
     assert service.requester_status(ctx, again) == "forwarded"
     assert _code(ctx, service.view, ctx, t.alex, again.id) == "introduction_not_found"
+
+
+def test_i_dont_know_this_person_on_an_introduction_silences_invitations_too(
+    ctx: Ctx,
+) -> None:
+    t = three(ctx)
+    req = service.ask(ctx, t.ana, t.hannah, t.alex)
+    service.forward(ctx, t.hannah, req.id)
+    service.report_unknown(ctx, t.alex, req.id)
+    # Ana's invitation reads as sent and never reaches Alex, as after an invitation
+    # Alex said he doesn't know her.
+    later = send_invitation(ctx, t.ana, t.alex).invitation
+    assert later.status == "undelivered"
+    assert status_for(ctx, later, t.ana.id) == "pending"
+    assert not ctx.session.scalars(
+        select(Notification).where(
+            Notification.member_id == t.alex.id,
+            Notification.kind == "invitation_received",
+            Notification.actor_id == t.ana.id,
+        )
+    ).all()
+    # Alex may still invite Ana: with her invitation waiting, that connects them.
+    assert send_invitation(ctx, t.alex, t.ana).connection is not None
 
 
 def test_an_earlier_unknown_invitation_applies(ctx: Ctx) -> None:

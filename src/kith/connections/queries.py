@@ -14,9 +14,28 @@ from kith.models import (
     Block,
     Connection,
     Follow,
+    IntroductionRequest,
     Invitation,
     Member,
 )
+
+
+def said_unknown(session: Session, reporter_id: int, other_id: int) -> bool:
+    """Whether ``reporter_id`` ever said they don't know ``other_id``, on an invitation
+    or on an introduction: ``other_id``'s invitations and introductions never reach
+    them again, silently (unless the reporter invites them: crossing invitations
+    connect the two)."""
+    invited = select(Invitation.id).where(
+        Invitation.sender_id == other_id,
+        Invitation.recipient_id == reporter_id,
+        Invitation.reported_at.is_not(None),
+    )
+    introduced = select(IntroductionRequest.id).where(
+        IntroductionRequest.requester_id == other_id,
+        IntroductionRequest.target_id == reporter_id,
+        IntroductionRequest.status == "reported",
+    )
+    return bool(session.scalar(select(invited.exists() | introduced.exists())))
 
 
 def pair(a: int, b: int) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from kith.connections.queries import (
     pair,
     pending_from,
     reads_pending_to_sender,
+    said_unknown,
     share_a_connection,
 )
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
@@ -279,13 +280,13 @@ def _blocks(ctx: Ctx, blocker: int, blocked: int) -> bool:
 
 def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -> bool:
     """Refuse within the cooldown after a withdrawal; return whether ``recipient`` ever
-    said they don't know ``sender`` (their next invitations are then never delivered,
-    silently: nothing in the answer differs)."""
+    said they don't know ``sender``, on an invitation or an introduction (their next
+    invitations are then never delivered, silently: nothing in the answer differs)."""
     previous = ctx.session.scalars(
         select(Invitation).where(
             Invitation.sender_id == sender.id,
             Invitation.recipient_id == recipient.id,
-            or_(Invitation.reported_at.is_not(None), Invitation.withdrawn_at.is_not(None)),
+            Invitation.withdrawn_at.is_not(None),
         )
     ).all()
     cooldown = timedelta(days=ctx.settings.withdraw_cooldown_days)
@@ -301,7 +302,7 @@ def _check_history(ctx: Ctx, sender: Member, recipient: Member, now: datetime) -
             f"you can invite them again from {_fmt_day(until)}.",
             code="withdraw_cooldown",
         )
-    return any(inv.reported_at is not None for inv in previous)
+    return said_unknown(ctx.session, recipient.id, sender.id)
 
 
 def _check_recipient_policy(ctx: Ctx, sender: Member, recipient: Member, email: str | None) -> None:

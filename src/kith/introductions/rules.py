@@ -16,9 +16,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, select
 
-from kith.connections.queries import block_exists, blocked_between, connection_between
+from kith.connections.queries import (
+    block_exists,
+    blocked_between,
+    connection_between,
+    said_unknown,
+)
 from kith.errors import NotFound
-from kith.models import IntroductionOptOut, IntroductionRequest, Invitation, Member
+from kith.models import IntroductionOptOut, IntroductionRequest, Member
 from kith.uow import Ctx
 
 #: What the requester can read; the silent outcomes share their words.
@@ -151,12 +156,4 @@ def blocked_with(ctx: Ctx, member_id: int, *others: int) -> bool:
 def reported_by(ctx: Ctx, target_id: int, requester_id: int) -> bool:
     """Whether ``target_id`` ever said they don't know ``requester_id`` (on an
     invitation or on an introduction): the requester then never reaches them."""
-    invited = select(Invitation.id).where(
-        Invitation.sender_id == requester_id,
-        Invitation.recipient_id == target_id,
-        Invitation.reported_at.is_not(None),
-    )
-    introduced = select(IR.id).where(
-        IR.requester_id == requester_id, IR.target_id == target_id, IR.status == "reported"
-    )
-    return bool(ctx.session.scalar(select(invited.exists() | introduced.exists())))
+    return said_unknown(ctx.session, target_id, requester_id)
