@@ -65,7 +65,7 @@ class _Stored:
 
 
 def _lock_key(key: str) -> int:
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
 def _serialize(ctx: Ctx, *keys: str) -> None:
@@ -74,7 +74,12 @@ def _serialize(ctx: Ctx, *keys: str) -> None:
     if ctx.session.get_bind().dialect.name == "sqlite":
         return
     for key in sorted(set(keys)):  # one order everywhere: no deadlock between two keys
-        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(key)})
+        # Keyed by the schema too: communities (or test runs) sharing a database
+        # never wait for each other.
+        ctx.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(current_schema()), :k)"),
+            {"k": _lock_key(key)},
+        )
 
 
 def _failures(
