@@ -34,6 +34,8 @@ from kith.accounts.service import (
     issue_token,
 )
 from kith.accounts.sessions import end_sessions
+from kith.accounts.sso_only import refuse_password_sign_in
+from kith.accounts.two_factor import enrolled
 from kith.clock import as_utc
 from kith.config import Settings
 from kith.errors import Conflict, Forbidden, LimitReached, NotAuthenticated
@@ -52,9 +54,13 @@ class Units(Protocol):
 
 @dataclass(frozen=True)
 class SignedIn:
+    """A sign-in whose password was right: its token, or none yet when the member's
+    second factor is still due (``second_factor_due``; see kith.accounts.pending)."""
+
     member_id: int
     handle: str
     token: str
+    second_factor_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,8 +157,11 @@ def sign_in(
         if member is None or member.password_hash != stored.password_hash:
             # Deactivated, or the password changed, while the check ran.
             raise SigninFailed("The email address or password is not right.")
+        refuse_password_sign_in(ctx, member)  # SSO-only mode
         if upgraded is not None:
             member.password_hash = upgraded
+        if enrolled(ctx, member.id):
+            return SignedIn(member.id, member.handle, "", second_factor_due=True)
         token = issue_token(ctx, member, kind=kind, user_agent=user_agent)
         return SignedIn(member.id, member.handle, token)
 

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kith.accounts import credentials, service
+from kith.accounts import credentials, pending, service
 from kith.accounts.deletion import check_password_first, delete_account
+from kith.accounts.sso_only import refuse_password_sign_up
+from kith.accounts.two_factor_pages import pending_cookie
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.posts.feed_views import home as home_feed
@@ -63,6 +65,7 @@ def signup(
     try:
         hashed = service.NewPassword.of(kith.settings, password)  # before the transaction
         with kith.uow() as ctx:
+            refuse_password_sign_up(ctx)
             member = service.sign_up(
                 ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
             )
@@ -92,14 +95,20 @@ def signin(
     request: Request, kith: KithDep, email: Text = "", password: Text = "", next: Text = ""
 ) -> Response:
     try:
-        token = credentials.sign_in(
+        signed_in = credentials.sign_in(
             kith,
             email=email,
             password=password,
             address=client_address(request),
             kind="session",
             user_agent=user_agent(request),
-        ).token
+        )
+        if signed_in.second_factor_due:  # the code comes next, on its own page
+            with kith.uow(write=False) as ctx:
+                held = pending.begin(ctx, me(ctx, signed_in.member_id), next_path=local_path(next))
+            response = RedirectResponse("/signin/two-factor", status_code=303)
+            pending_cookie(response, kith, held)
+            return response
     except KithError as exc:
         return render(
             request,
@@ -109,7 +118,7 @@ def signin(
             headers=exc.headers,
         )
     response = RedirectResponse(local_path(next), status_code=303)
-    session_cookie(response, kith, token)
+    session_cookie(response, kith, signed_in.token)
     return response
 
 
