@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from kith import __version__
 from kith.accounts.api import router as accounts_api
+from kith.accounts.oidc_pages import router as oidc_pages
 from kith.accounts.pages import router as accounts_pages
 from kith.accounts.service import token_in_use
 from kith.accounts.sessions import mark_seen, seen_long_ago
@@ -107,6 +108,7 @@ API_ROUTERS = (
 PAGE_ROUTERS = (
     accounts_pages,
     two_factor_pages,
+    oidc_pages,
     members_media,
     members_pages,
     members_photo_pages,

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import credentials, pending, service
 from kith.accounts.deletion import check_password_first, delete_account
+from kith.accounts.oidc_pages import sso_context
 from kith.accounts.sso_only import refuse_password_sign_up
 from kith.accounts.two_factor_pages import pending_cookie
 from kith.connections.queries import connection_count
@@ -45,10 +46,13 @@ def home(
 
 
 @router.get("/signup")
-def signup_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+def signup_form(
+    request: Request, kith: KithDep, member_id: PageMemberId, next: str = ""
+) -> Response:
     if member_id is not None:
         return RedirectResponse(local_path(next), status_code=303)
-    return render(request, "accounts/signup.html", {"form": {}, "next": local_path(next, "")})
+    context = {"form": {}, "next": local_path(next, ""), **sso_context(kith)}
+    return render(request, "accounts/signup.html", context)
 
 
 @router.post("/signup")
@@ -74,7 +78,7 @@ def signup(
         return render(
             request,
             "accounts/signup.html",
-            {"form": form, "error": exc.message, "next": local_path(next, "")},
+            {"form": form, "error": exc.message, "next": local_path(next, ""), **sso_context(kith)},
             status=exc.status,
             headers=exc.headers,
         )
@@ -84,10 +88,13 @@ def signup(
 
 
 @router.get("/signin")
-def signin_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+def signin_form(
+    request: Request, kith: KithDep, member_id: PageMemberId, next: str = ""
+) -> Response:
     if member_id is not None:
         return RedirectResponse(local_path(next), status_code=303)
-    return render(request, "accounts/signin.html", {"email": "", "next": local_path(next, "")})
+    context = {"email": "", "next": local_path(next, ""), **sso_context(kith)}
+    return render(request, "accounts/signin.html", context)
 
 
 @router.post("/signin")
@@ -113,7 +120,12 @@ def signin(
         return render(
             request,
             "accounts/signin.html",
-            {"email": email, "error": exc.message, "next": local_path(next, "")},
+            {
+                "email": email,
+                "error": exc.message,
+                "next": local_path(next, ""),
+                **sso_context(kith),
+            },
             status=exc.status,
             headers=exc.headers,
         )
