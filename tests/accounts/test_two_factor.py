@@ -302,5 +302,5 @@ def test_administrators_must_enrol_when_the_community_requires_it(
             headers=auth,
         ),
         403,
-        "two_factor_required",
+        "two_factor_mandatory",
     )

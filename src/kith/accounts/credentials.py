@@ -196,3 +196,12 @@ def change_password(
             )
         member.password_hash = fresh.hash
         end_sessions(ctx, member, keep=keep)
+
+
+def set_password(ctx: Ctx, member: Member, fresh: NewPassword) -> None:
+    """An operator sets ``member``'s password (``kith member set-password``: the way
+    back in for an administrator when single sign-on fails). Every session and API
+    token of theirs ends; two-factor sign-in, if on, still asks for its code."""
+    member.password_hash = fresh.hash
+    end_sessions(ctx, member)
+    ctx.session.flush()

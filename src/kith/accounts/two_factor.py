@@ -346,8 +346,8 @@ def disable(units: Units, member_id: int, *, password: str, code: str) -> None:
             raise NotAuthenticated("Your account is no longer active.")
         if required_for(ctx, member):
             raise Forbidden(
-                "The community requires two-factor sign-in of administrators.",
-                code="two_factor_required",
+                "The community requires two-factor sign-in of administrators, so it stays on.",
+                code="two_factor_mandatory",
             )
         stored = member.password_hash
     if stored:
