@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
@@ -36,20 +34,12 @@ from kith.accounts.service import (
 from kith.accounts.sessions import end_sessions
 from kith.accounts.sso_only import refuse_password_sign_in
 from kith.accounts.two_factor import enrolled
+from kith.accounts.units import Units as Units  # also imported from here
 from kith.clock import as_utc
-from kith.config import Settings
 from kith.errors import Conflict, Forbidden, LimitReached, NotAuthenticated
 from kith.models import Member, SigninAttempt
 from kith.security import hash_password, needs_rehash, password_slot, verify_password
 from kith.uow import Ctx
-
-
-class Units(Protocol):
-    """What runs the steps: the settings and units of work (a :class:`kith.runtime.Kith`)."""
-
-    settings: Settings
-
-    def uow(self, *, write: bool = True) -> AbstractContextManager[Ctx]: ...
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kith.accounts import oidc_client
-from kith.accounts.credentials import SignedIn, Units
+from kith.accounts.credentials import SignedIn
 from kith.accounts.pending import begin as begin_pending
 from kith.accounts.service import issue_token, normalize_email, sign_up
 from kith.accounts.sso_only import sso_configured
 from kith.accounts.two_factor import enrolled
+from kith.accounts.units import Units
 from kith.config import Settings
 from kith.errors import Conflict, Forbidden, KithError, NotAuthenticated, NotFound
 from kith.models import LinkedIdentity, Member

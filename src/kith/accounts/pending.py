@@ -17,8 +17,9 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 
 from kith.accounts import two_factor
-from kith.accounts.credentials import SignedIn, Units
+from kith.accounts.credentials import SignedIn
 from kith.accounts.service import issue_token
+from kith.accounts.units import Units
 from kith.errors import NotAuthenticated
 from kith.models import Member
 from kith.uow import Ctx

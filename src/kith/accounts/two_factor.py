@@ -26,21 +26,19 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import pyotp
 import segno
 from sqlalchemy import delete, func, select
 
+from kith.accounts.units import Units
 from kith.clock import as_utc
 from kith.community.settings import current as community_settings
 from kith.errors import Conflict, Forbidden, KithError, LimitReached, NotAuthenticated
 from kith.models import Member, RecoveryCode, TwoFactor
 from kith.security import password_slot, verify_password
 from kith.uow import Ctx
-
-if TYPE_CHECKING:
-    from kith.accounts.credentials import Units
 
 T = TypeVar("T")
 
