@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kith.accounts import oidc_client
 from kith.accounts.oidc import STATE_COOKIE
 from kith.accounts.pending import PENDING_COOKIE
 from kith.clock import FrozenClock
@@ -285,3 +286,33 @@ def test_without_a_provider_single_sign_on_is_absent(
     assert missing.status_code == 404
     ok = client.post(f"{API}/auth/token", json={"email": ana.email, "password": PASSWORD})
     assert ok.status_code == 200
+
+
+def test_the_id_token_is_validated(
+    settings: Settings, clock: FrozenClock, oidc_provider: str
+) -> None:
+    nonce, verifier = "n" * 43, "v" * 64
+    request = oidc_client.authorization_request(
+        settings, state="s" * 43, nonce=nonce, verifier=verifier
+    )
+    back = authorize(request.url, person(oidc_provider, given_name="Ada"))
+    tokens = oidc_client.exchange(settings, code=query(back)["code"], verifier=verifier)
+    id_token = tokens["id_token"]
+    claims = oidc_client.id_token_claims(settings, id_token, nonce=nonce, now=clock.now())
+    assert claims["given_name"] == "Ada"
+    assert claims["aud"] in ("kith-test", ["kith-test"])
+
+    head, body, signature = id_token.split(".")
+    tampered = f"{head}.{body}.{signature[:-4]}AAAA"
+    later = clock.now() + timedelta(days=2)
+    for token, used_nonce, now in (
+        (id_token, "another nonce", clock.now()),  # not this sign-in's
+        (tampered, nonce, clock.now()),  # not the provider's signature
+        (id_token, nonce, later),  # expired
+        (None, nonce, clock.now()),  # none at all
+    ):
+        with pytest.raises(oidc_client.TokenInvalid):
+            oidc_client.id_token_claims(settings, token, nonce=used_nonce, now=now)
+    other = settings.model_copy(update={"oidc_client_id": "someone-else"})
+    with pytest.raises(oidc_client.TokenInvalid):
+        oidc_client.id_token_claims(other, id_token, nonce=nonce, now=clock.now())
