@@ -316,3 +316,19 @@ def test_the_id_token_is_validated(
     other = settings.model_copy(update={"oidc_client_id": "someone-else"})
     with pytest.raises(oidc_client.TokenInvalid):
         oidc_client.id_token_claims(other, id_token, nonce=nonce, now=clock.now())
+
+
+def test_a_provider_out_of_reach_is_a_clear_refusal(
+    ctx: Ctx, client: TestClient, kith: Kith
+) -> None:
+    oidc_client.forget_provider()
+    kith.settings = kith.settings.model_copy(update={"oidc_issuer": "http://127.0.0.1:9"})
+    before = counts(ctx)
+    down = client.get("/signin/sso", follow_redirects=False)
+    assert down.status_code == 503
+    assert down.headers["Retry-After"] == "30"
+    assert alerts(down.text) == [
+        f"{PROVIDER_NAME} can't be reached right now. Please try again in a moment."
+    ]
+    assert STATE_COOKIE not in client.cookies
+    assert counts(ctx) == before
