@@ -15,9 +15,14 @@ from pydantic import BaseModel, Field
 
 from kith import __version__
 from kith.accounts.api import router as accounts_api
+from kith.accounts.oidc_pages import router as oidc_pages
 from kith.accounts.pages import router as accounts_pages
 from kith.accounts.service import token_in_use
 from kith.accounts.sessions import mark_seen, seen_long_ago
+from kith.accounts.two_factor import EnrolFirst, admit
+from kith.accounts.two_factor_api import router as two_factor_api
+from kith.accounts.two_factor_pages import enrol_first
+from kith.accounts.two_factor_pages import router as two_factor_pages
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.connections.pages import router as connections_pages
@@ -78,6 +83,7 @@ from kith.web.timing import ServerTimingMiddleware
 # The REST API (under /api/v1) and the HTML pages, domain by domain.
 API_ROUTERS = (
     accounts_api,
+    two_factor_api,
     members_api,
     connections_api,
     follows_api,
@@ -101,6 +107,8 @@ API_ROUTERS = (
 )
 PAGE_ROUTERS = (
     accounts_pages,
+    two_factor_pages,
+    oidc_pages,
     members_media,
     members_pages,
     members_photo_pages,
@@ -201,7 +209,9 @@ def register_domains() -> None:
     """What the shared web plumbing asks of the domains (``web/`` imports none): how a
     token resolves to its member, and the header's counts."""
     register_credentials(
-        Credentials(lookup=token_in_use, seen_long_ago=seen_long_ago, mark_seen=mark_seen)
+        Credentials(
+            lookup=token_in_use, seen_long_ago=seen_long_ago, mark_seen=mark_seen, admit=admit
+        )
     )
     register_header_count(
         "pending_invitations", CountQuery(PENDING_RECEIVED, pending_received_params)
@@ -262,6 +272,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     register_domains()
     app.state.kith = runtime
     errors.install(app)
+    app.add_exception_handler(EnrolFirst, enrol_first)
     app.include_router(api_router())
     # Outside development a template does not change under a running server: no file
     # check on each of the ~80 template look-ups of a page.

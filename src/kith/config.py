@@ -126,6 +126,21 @@ class Settings(BaseSettings):
     sso_only: bool = False  # sign in through the identity provider only
     admin_two_factor_required: bool = False  # administrators must use two-factor sign-in
 
+    # Two-factor sign-in (kith.accounts.two_factor)
+    two_factor_max_failures: int = Field(default=5, ge=1)  # wrong codes, then a pause
+    two_factor_window_minutes: int = Field(default=15, ge=1)  # ... of this long
+    two_factor_pending_minutes: int = Field(default=5, ge=1)  # from password to code
+
+    # Single sign-on with OpenID Connect (kith.accounts.oidc; docs/sso.md). Configured
+    # when the issuer, client id and client secret are all set.
+    oidc_issuer: str = ""  # e.g. https://login.example.org/realms/staff
+    oidc_discovery_url: str = ""  # default: <issuer>/.well-known/openid-configuration
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_display_name: str = "your organization"  # "Sign in with <display name>"
+    oidc_scopes: str = "openid email profile"
+    oidc_timeout_seconds: float = Field(default=10.0, gt=0)  # each call to the provider
+
     # Lists
     page_size: int = 20
     max_page_size: int = 100

@@ -36,6 +36,7 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("welcome-network", "/welcome/network", True, 200),
     ("welcome-people", "/welcome/people", True, 200),
     ("settings", "/me/settings", True, 200),
+    ("two-factor", "/settings/two-factor", True, 200),
     ("notifications", "/notifications", True, 200),
     ("messages", "/messages", True, 200),
     ("conversation", "/messages/with/{friend}", True, 200),

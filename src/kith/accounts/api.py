@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from kith.accounts import credentials, service, sessions
+from kith.accounts import credentials, pending, service, sessions
 from kith.accounts.schemas import (
     PasswordChange,
     SessionId,
@@ -15,6 +15,7 @@ from kith.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
+from kith.accounts.sso_only import refuse_password_sign_up
 from kith.web.deps import ApiMemberId, KithDep, bearer_secret, client_address, me, user_agent
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -33,6 +34,7 @@ def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
     """Create an account and receive an API token for it."""
     password = service.NewPassword.of(kith.settings, body.password)  # before the transaction
     with kith.uow() as ctx:
+        refuse_password_sign_up(ctx)
         member = service.sign_up(
             ctx,
             email=body.email,
@@ -48,7 +50,8 @@ def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
 @router.post("/token", responses=BUSY)
 def token(body: TokenIn, request: Request, kith: KithDep) -> TokenOut:
     """Exchange email and password for a bearer token (throttled after repeated
-    failures; 503 ``signin_busy`` when too many passwords are being checked at once)."""
+    failures; 503 ``signin_busy`` when too many passwords are being checked at once).
+    With two-factor sign-in on, ``code`` is required too (401 ``two_factor_required``)."""
     signed_in = credentials.sign_in(
         kith,
         email=body.email,
@@ -57,6 +60,10 @@ def token(body: TokenIn, request: Request, kith: KithDep) -> TokenOut:
         kind="api",
         user_agent=user_agent(request),
     )
+    if signed_in.second_factor_due:
+        signed_in = pending.token_with_code(
+            kith, signed_in, body.code, user_agent=user_agent(request)
+        )
     return TokenOut.of(signed_in.token, signed_in.handle)
 
 

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
@@ -34,27 +32,25 @@ from kith.accounts.service import (
     issue_token,
 )
 from kith.accounts.sessions import end_sessions
+from kith.accounts.sso_only import refuse_password_sign_in
+from kith.accounts.two_factor import enrolled
+from kith.accounts.units import Units as Units  # also imported from here
 from kith.clock import as_utc
-from kith.config import Settings
 from kith.errors import Conflict, Forbidden, LimitReached, NotAuthenticated
 from kith.models import Member, SigninAttempt
 from kith.security import hash_password, needs_rehash, password_slot, verify_password
 from kith.uow import Ctx
 
 
-class Units(Protocol):
-    """What runs the steps: the settings and units of work (a :class:`kith.runtime.Kith`)."""
-
-    settings: Settings
-
-    def uow(self, *, write: bool = True) -> AbstractContextManager[Ctx]: ...
-
-
 @dataclass(frozen=True)
 class SignedIn:
+    """A sign-in whose password was right: its token, or none yet when the member's
+    second factor is still due (``second_factor_due``; see kith.accounts.pending)."""
+
     member_id: int
     handle: str
     token: str
+    second_factor_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,8 +152,11 @@ def sign_in(
         if member is None or member.password_hash != stored.password_hash:
             # Deactivated, or the password changed, while the check ran.
             raise SigninFailed("The email address or password is not right.")
+        refuse_password_sign_in(ctx, member)  # SSO-only mode
         if upgraded is not None:
             member.password_hash = upgraded
+        if enrolled(ctx, member.id):
+            return SignedIn(member.id, member.handle, "", second_factor_due=True)
         token = issue_token(ctx, member, kind=kind, user_agent=user_agent)
         return SignedIn(member.id, member.handle, token)
 
@@ -192,3 +191,12 @@ def change_password(
             )
         member.password_hash = fresh.hash
         end_sessions(ctx, member, keep=keep)
+
+
+def set_password(ctx: Ctx, member: Member, fresh: NewPassword) -> None:
+    """An operator sets ``member``'s password (``kith member set-password``: the way
+    back in for an administrator when single sign-on fails). Every session and API
+    token of theirs ends; two-factor sign-in, if on, still asks for its code."""
+    member.password_hash = fresh.hash
+    end_sessions(ctx, member)
+    ctx.session.flush()

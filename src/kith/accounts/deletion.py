@@ -57,16 +57,19 @@ from kith.models import (
     ImportRun,
     Interaction,
     Invitation,
+    LinkedIdentity,
     Member,
     MemberSkill,
     Notification,
     Position,
+    RecoveryCode,
     School,
     SigninAttempt,
     Skill,
     SuggestionSeen,
     Tag,
     Tier,
+    TwoFactor,
 )
 from kith.models.former import FORMER_MEMBER, placeholder_email, placeholder_handle
 from kith.portability.reports import forget_member_in_reports
@@ -216,6 +219,8 @@ def _drop_account_rows(ctx: Ctx, member: Member) -> None:
     """Sessions and API tokens (every one is signed out), and the sign-in attempts
     recorded under their address."""
     ctx.session.execute(delete(AuthToken).where(AuthToken.member_id == member.id))
+    for row in (TwoFactor, RecoveryCode, LinkedIdentity):  # second factor, provider links
+        ctx.session.execute(delete(row).where(row.member_id == member.id))
     ctx.session.execute(delete(SigninAttempt).where(SigninAttempt.email == member.email.lower()))
 
 

@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kith.accounts import credentials, service
+from kith.accounts import credentials, pending, service
 from kith.accounts.deletion import check_password_first, delete_account
+from kith.accounts.oidc_pages import sso_context
+from kith.accounts.sso_only import refuse_password_sign_up
+from kith.accounts.two_factor_pages import pending_cookie
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.posts.feed_views import home as home_feed
@@ -43,10 +46,13 @@ def home(
 
 
 @router.get("/signup")
-def signup_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+def signup_form(
+    request: Request, kith: KithDep, member_id: PageMemberId, next: str = ""
+) -> Response:
     if member_id is not None:
         return RedirectResponse(local_path(next), status_code=303)
-    return render(request, "accounts/signup.html", {"form": {}, "next": local_path(next, "")})
+    context = {"form": {}, "next": local_path(next, ""), **sso_context(kith)}
+    return render(request, "accounts/signup.html", context)
 
 
 @router.post("/signup")
@@ -63,6 +69,7 @@ def signup(
     try:
         hashed = service.NewPassword.of(kith.settings, password)  # before the transaction
         with kith.uow() as ctx:
+            refuse_password_sign_up(ctx)
             member = service.sign_up(
                 ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
             )
@@ -71,7 +78,7 @@ def signup(
         return render(
             request,
             "accounts/signup.html",
-            {"form": form, "error": exc.message, "next": local_path(next, "")},
+            {"form": form, "error": exc.message, "next": local_path(next, ""), **sso_context(kith)},
             status=exc.status,
             headers=exc.headers,
         )
@@ -81,10 +88,13 @@ def signup(
 
 
 @router.get("/signin")
-def signin_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+def signin_form(
+    request: Request, kith: KithDep, member_id: PageMemberId, next: str = ""
+) -> Response:
     if member_id is not None:
         return RedirectResponse(local_path(next), status_code=303)
-    return render(request, "accounts/signin.html", {"email": "", "next": local_path(next, "")})
+    context = {"email": "", "next": local_path(next, ""), **sso_context(kith)}
+    return render(request, "accounts/signin.html", context)
 
 
 @router.post("/signin")
@@ -92,24 +102,35 @@ def signin(
     request: Request, kith: KithDep, email: Text = "", password: Text = "", next: Text = ""
 ) -> Response:
     try:
-        token = credentials.sign_in(
+        signed_in = credentials.sign_in(
             kith,
             email=email,
             password=password,
             address=client_address(request),
             kind="session",
             user_agent=user_agent(request),
-        ).token
+        )
+        if signed_in.second_factor_due:  # the code comes next, on its own page
+            with kith.uow(write=False) as ctx:
+                held = pending.begin(ctx, me(ctx, signed_in.member_id), next_path=local_path(next))
+            response = RedirectResponse("/signin/two-factor", status_code=303)
+            pending_cookie(response, kith, held)
+            return response
     except KithError as exc:
         return render(
             request,
             "accounts/signin.html",
-            {"email": email, "error": exc.message, "next": local_path(next, "")},
+            {
+                "email": email,
+                "error": exc.message,
+                "next": local_path(next, ""),
+                **sso_context(kith),
+            },
             status=exc.status,
             headers=exc.headers,
         )
     response = RedirectResponse(local_path(next), status_code=303)
-    session_cookie(response, kith, token)
+    session_cookie(response, kith, signed_in.token)
     return response
 
 

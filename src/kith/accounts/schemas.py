@@ -45,6 +45,12 @@ class TokenIn(BaseModel):
 
     email: str
     password: str
+    code: str | None = Field(
+        default=None,
+        max_length=64,
+        description="When two-factor sign-in is on: a code from the authenticator app, "
+        "or a recovery code",
+    )
 
 
 class TokenOut(BaseModel):

@@ -114,7 +114,7 @@ def sign_up(
     ctx: Ctx,
     *,
     email: str,
-    password: str | NewPassword,
+    password: str | NewPassword | None,
     first_name: str,
     last_name: str,
     handle: str | None = None,
@@ -123,7 +123,8 @@ def sign_up(
     """Create an account. The email and handle must be free.
 
     The API and the pages hash the password first (:meth:`NewPassword.of`); given as
-    text (the CLI, the demo), it is hashed here."""
+    text (the CLI, the demo), it is hashed here. None: an account made at a first sign-in
+    through the identity provider, without a password (kith.accounts.oidc)."""
     email = normalize_email(email)
     first_name = _clean_name(first_name, "first name")
     last_name = _clean_name(last_name, "last name")
@@ -145,6 +146,8 @@ def sign_up(
         password_hash=(
             password.hash
             if isinstance(password, NewPassword)
+            else ""  # no password: signs in through the identity provider only
+            if password is None
             else hash_password(password, ctx.settings)
         ),
         role=role,

@@ -61,6 +61,7 @@ from kith.models.relationships import (
     Tier,
 )
 from kith.models.search import SearchDocument, SuggestionSeen
+from kith.models.second_factor import LinkedIdentity, RecoveryCode, TwoFactor
 
 __all__ = [
     "AUDIENCES",
@@ -109,6 +110,9 @@ __all__ = [
     "Skill",
     "SuggestionSeen",
     "Endorsement",
+    "LinkedIdentity",
+    "RecoveryCode",
+    "TwoFactor",
     "EndorsementPrompt",
     "EndorsementSetting",
     "ImportedEndorsement",

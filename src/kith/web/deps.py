@@ -45,6 +45,9 @@ class Credentials:
     lookup: TokenLookup
     seen_long_ago: Callable[[Ctx, AuthToken], bool]
     mark_seen: Callable[[Ctx, int], None]
+    # Raises when the member may not make a request to this path yet (an
+    # administrator who must first set up two-factor sign-in).
+    admit: Callable[[Ctx, Member, str], None] = lambda _ctx, _member, _path: None
 
 
 _credentials: list[Credentials] = []
@@ -66,15 +69,16 @@ def token_member(ctx: Ctx, token: str | None, *, kind: str) -> Member | None:
     return found[1] if found else None
 
 
-def signed_in_member_id(kith: Kith, token: str | None, *, kind: str) -> int | None:
-    """The member behind a session or API token secret; notes the token's use (at most
-    every few minutes, in a write of its own)."""
+def signed_in_member_id(kith: Kith, token: str | None, *, kind: str, path: str = "") -> int | None:
+    """The member behind a session or API token secret, if admitted to ``path``; notes
+    the token's use (at most every few minutes, in a write of its own)."""
     found_in = credentials()
     with kith.uow(write=False) as ctx:
         found = found_in.lookup(ctx, token, kind=kind)
         if found is None:
             return None
         row, member = found
+        found_in.admit(ctx, member, path)
         stale = found_in.seen_long_ago(ctx, row)
     if stale:
         with kith.uow() as ctx:
@@ -83,12 +87,13 @@ def signed_in_member_id(kith: Kith, token: str | None, *, kind: str) -> int | No
 
 
 def api_member_id(
+    request: Request,
     kith: KithDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> int:
     """The member behind the bearer token, or 401."""
     token = credentials.credentials if credentials else None
-    member_id = signed_in_member_id(kith, token, kind="api")
+    member_id = signed_in_member_id(kith, token, kind="api", path=request.url.path)
     if member_id is None:
         raise NotAuthenticated(
             "Sign in first: send 'Authorization: Bearer <token>' with a token from "
@@ -105,7 +110,7 @@ def page_member_id(request: Request, kith: KithDep) -> int | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return signed_in_member_id(kith, token, kind="session")
+    return signed_in_member_id(kith, token, kind="session", path=request.url.path)
 
 
 PageMemberId = Annotated[int | None, Depends(page_member_id)]
