@@ -33,6 +33,7 @@ BACKENDS = ["sqlite", "postgresql"]
 pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.live",
+    "tests.fixtures.mail",
     "tests.fixtures.queries",
     "tests.fixtures.site",
 ]

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import credentials, service
 from kith.accounts.deletion import check_password_first, delete_account
+from kith.accounts.verification import send_verification
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.posts.feed_views import home as home_feed
@@ -66,6 +67,7 @@ def signup(
             member = service.sign_up(
                 ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
             )
+            send_verification(ctx, member)  # mailed with the sign-up, in its transaction
             token = service.issue_token(ctx, member, kind="session", user_agent=user_agent(request))
     except KithError as exc:
         return render(
