@@ -32,7 +32,7 @@ class LinkRefused(KithError):
     expired (``*_link_expired``) or already used (``*_link_used``)."""
 
     status = 400
-    code = "link_invalid"
+    code = "verification_link_invalid"
 
 
 def _serializer(settings: Settings, salt: str) -> URLSafeSerializer:
@@ -62,10 +62,19 @@ WORDS = {
 
 
 def _refuse(purpose: str, state: str, sentence: str) -> LinkRefused:
-    what, again = WORDS[purpose]
-    code = {"verify": "verification", "reset": "reset"}[purpose]
-    status = 400 if state == "invalid" else 410
-    return LinkRefused(f"{sentence} {again}", code=f"{code}_link_{state}", status=status)
+    again = WORDS[purpose][1]
+    message = f"{sentence} {again}"
+    if purpose == "reset":
+        if state == "used":
+            return LinkRefused(message, code="reset_link_used", status=410)
+        if state == "expired":
+            return LinkRefused(message, code="reset_link_expired", status=410)
+        return LinkRefused(message, code="reset_link_invalid")
+    if state == "used":
+        return LinkRefused(message, code="verification_link_used", status=410)
+    if state == "expired":
+        return LinkRefused(message, code="verification_link_expired", status=410)
+    return LinkRefused(message, code="verification_link_invalid")
 
 
 def issue_link(ctx: Ctx, member_id: int, purpose: str, email: str, lifetime: timedelta) -> str:
