@@ -17,7 +17,7 @@ from kith.mail.schemas import (
     EmailSettingsOut,
     ResetIn,
     ResetRequestIn,
-    TokenIn,
+    LinkTokenIn,
     UnsubscribedOut,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
@@ -49,7 +49,7 @@ def password_reset(body: ResetIn, kith: KithDep) -> None:
 
 
 @router.post("/auth/verify-email")
-def verify_email(body: TokenIn, kith: KithDep) -> EmailSettingsOut:
+def verify_email(body: LinkTokenIn, kith: KithDep) -> EmailSettingsOut:
     """Confirm an address with the mailed link's token (no sign-in needed); a new
     address takes the old one's place. Refused: ``verification_link_invalid``,
     ``verification_link_expired``, ``verification_link_used``, ``email_taken``."""

@@ -65,7 +65,7 @@ class ResetIn(BaseModel):
     new_password: str = Field(json_schema_extra=NEW_PASSWORD)
 
 
-class TokenIn(BaseModel):
+class LinkTokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: str = TOKEN
