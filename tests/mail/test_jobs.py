@@ -194,3 +194,19 @@ def test_reset_refusals_change_nothing(kith: Kith, ctx: Ctx) -> None:
         refusal("reset_link_invalid", reset_password, kith, token, "a perfectly fine passphrase")
     ctx.session.refresh(ivy)
     assert ivy.password_hash == stored
+
+
+def test_deleting_an_account_forgets_its_mail(kith: Kith, ctx: Ctx, smtp: SmtpServer) -> None:
+    from kith.accounts.deletion import delete_account
+    from kith.accounts.reset import request_reset
+    from kith.accounts.verification import send_verification
+    from kith.models import EmailLink, MailSettings
+
+    mailing(kith, smtp, ctx)
+    kai = verified(ctx, make_member(ctx, "Kai", email="kai.gone@example.org"))
+    send_verification(ctx, kai)
+    request_reset(ctx, "kai.gone@example.org")
+    delete_account(ctx, kai, confirmed=True)
+    assert ctx.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
+    assert ctx.session.scalar(select(func.count()).select_from(EmailLink)) == 0
+    assert ctx.session.get(MailSettings, kai.id) is None

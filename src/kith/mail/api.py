@@ -15,9 +15,9 @@ from kith.mail.schemas import (
     EmailChangeIn,
     EmailSettingsIn,
     EmailSettingsOut,
+    LinkTokenIn,
     ResetIn,
     ResetRequestIn,
-    LinkTokenIn,
     UnsubscribedOut,
 )
 from kith.web.deps import ApiMemberId, KithDep, me

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kith.errors import Invalid
 from kith.mail.tokens import LinkRefused, sign, unsign
-from kith.models import MailSettings, Member
+from kith.models import EmailLink, MailOutbox, MailSettings, Member
 from kith.uow import Ctx
 
 #: What a member receives by email, each on or off: the setting and how pages name it.
@@ -134,3 +134,15 @@ def unsubscribe(ctx: Ctx, token: str) -> Unsubscribed:
     setattr(row, found.category, False)
     ctx.session.flush()
     return found
+
+
+def drop_mail(ctx: Ctx, member_id: int, email: str) -> None:
+    """Forget a deleted account's mail: its settings, its mailed links and every mail
+    to it or to its address in the outbox, sent or not."""
+    ctx.session.execute(delete(MailSettings).where(MailSettings.member_id == member_id))
+    ctx.session.execute(delete(EmailLink).where(EmailLink.member_id == member_id))
+    ctx.session.execute(
+        delete(MailOutbox).where(
+            or_(MailOutbox.member_id == member_id, MailOutbox.to_address == email)
+        )
+    )
