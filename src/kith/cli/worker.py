@@ -25,8 +25,13 @@ def worker(
     mail = MailWorker(kith)
     if once:
         done = mail.run_once()
+
+        def n(count: int, what: str) -> str:
+            return f"{count} {what}{'' if count == 1 else 's'}"
+
         console.print(
-            f"{done.sent} mails sent, {done.failed} to try again, {done.digests} digests written"
+            f"{n(done.sent, 'mail')} sent, {done.failed} to try again, "
+            f"{n(done.digests, 'digest')} written"
         )
         return
     how = f"SMTP {kith.settings.smtp_host}" if kith.settings.smtp_host else "the console"
