@@ -116,3 +116,39 @@ def test_forgot_password_does_the_same_work_for_any_address(kith: Kith, ctx: Ctx
         done.append([s.replace("known", "?").replace("un?", "?") for s in statements])
     assert done[0] == done[1]
     assert len(done[0]) >= 2  # the count and the row
+
+
+def test_the_digest_names_who_is_due_and_their_moments(
+    kith: Kith, ctx: Ctx, smtp: SmtpServer
+) -> None:
+    from kith.mail.digest import send_due_digests
+    from kith.members.service import PositionInput, add_position
+    from kith.relationships import records, tiers_tags
+    from tests.fixtures.factories import connect
+
+    worker = mailing(kith, smtp, ctx)
+    lea = verified(ctx, make_member(ctx, "Lea", "Digest", email="lea.digest@example.org"))
+    max_ = make_member(ctx, "Max", "Overdue")
+    connect(ctx, lea, max_)
+    tiers_tags.ensure_default_tiers(ctx, lea)
+    inner = next(t.id for t in tiers_tags.list_tiers(ctx, lea) if t.name == "Inner circle")
+    records.set_tier(ctx, lea, max_, inner)
+    kith.clock.advance(days=35)  # type: ignore[attr-defined]
+    now = kith.clock.now()
+    add_position(
+        ctx,
+        max_,
+        PositionInput(
+            company="Acme", title="Engineer", start_year=now.year - 3, start_month=now.month
+        ),
+    )
+    ctx.session.commit()
+    assert send_due_digests(kith) == 1
+    worker.run_once(digests=False)
+    [digest] = smtp.to("lea.digest@example.org")
+    text, html = parts(digest)
+    assert "DUE TO RECONNECT" in text
+    assert "Max Overdue: 5 days overdue (Inner circle)" in text
+    assert "3 years at Acme" in text
+    assert "Max Overdue</a>: 3 years at Acme" in html
+    link(digest, "/relationships")
