@@ -19,6 +19,7 @@ from kith.mail.schemas import (
     ResetIn,
     ResetRequestIn,
     UnsubscribedOut,
+    link_refusals,
 )
 from kith.web.deps import ApiMemberId, KithDep, me
 
@@ -40,7 +41,11 @@ def password_reset_request(body: ResetRequestIn, kith: KithDep) -> AcceptedOut:
     return AcceptedOut(detail=RESET_ASKED)
 
 
-@router.post("/auth/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/auth/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=link_refusals(400, 410),
+)
 def password_reset(body: ResetIn, kith: KithDep) -> None:
     """Choose a new password with the mailed link's token. Every session and API token
     of the account ends. Refused: ``reset_link_invalid``, ``reset_link_expired``,
@@ -48,7 +53,7 @@ def password_reset(body: ResetIn, kith: KithDep) -> None:
     reset.reset_password(kith, body.token, body.new_password)
 
 
-@router.post("/auth/verify-email")
+@router.post("/auth/verify-email", responses=link_refusals(400, 410))
 def verify_email(body: LinkTokenIn, kith: KithDep) -> EmailSettingsOut:
     """Confirm an address with the mailed link's token (no sign-in needed); a new
     address takes the old one's place. Refused: ``verification_link_invalid``,
@@ -103,7 +108,7 @@ def update_email_settings(
 UnsubscribeToken = Annotated[str, Path(min_length=1, max_length=400)]
 
 
-@router.post("/unsubscribe/{token}")
+@router.post("/unsubscribe/{token}", responses=link_refusals(400))
 def unsubscribe(token: UnsubscribeToken, kith: KithDep) -> UnsubscribedOut:
     """One-click unsubscribe (RFC 8058): the ``List-Unsubscribe`` URL of a mail, posted
     by the mail client with ``List-Unsubscribe=One-Click``; no sign-in. Refused:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from kith.accounts.schemas import NEW_PASSWORD
 from kith.models import MailSettings, Member
@@ -45,17 +45,21 @@ class EmailSettingsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    invitations: bool | None = None
-    messages: bool | None = None
-    introductions: bool | None = None
-    recommendations: bool | None = None
-    digest: bool | None = None
+    invitations: StrictBool | None = None
+    messages: StrictBool | None = None
+    introductions: StrictBool | None = None
+    recommendations: StrictBool | None = None
+    digest: StrictBool | None = None
 
 
 class ResetRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(max_length=320, description="The address of the account")
+    email: str = Field(
+        max_length=320,
+        description="The address of the account",
+        json_schema_extra={"format": "email"},
+    )
 
 
 class ResetIn(BaseModel):
@@ -87,3 +91,19 @@ class AcceptedOut(BaseModel):
 class UnsubscribedOut(BaseModel):
     category: str = Field(description="What is no longer mailed: invitations, messages, ...")
     detail: str
+
+
+class LinkRefusedOut(BaseModel):
+    """A mailed link refused: forged or mistyped (400), used or expired (410)."""
+
+    error: str = Field(examples=["reset_link_expired"])
+    detail: str
+
+
+def link_refusals(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """The OpenAPI ``responses`` of an endpoint that takes a mailed link's token."""
+    words = {
+        400: "The link is forged, mistyped or for an account that is gone",
+        410: "The link was already used, or has expired",
+    }
+    return {s: {"model": LinkRefusedOut, "description": words[s]} for s in statuses}
