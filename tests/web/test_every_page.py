@@ -94,7 +94,7 @@ PAGES: list[tuple[str, str, bool, int]] = [
     # Email
     ("forgot-password", "/forgot-password", False, 200),
     ("reset-link-refused", "/reset-password?token=forged", False, 400),
-    ("verify-email", "/verify-email?token=forged", False, 200),
+    ("verify-link-refused", "/verify-email?token=forged", False, 400),
     ("unsubscribe-refused", "/unsubscribe/forged", False, 400),
     ("email-settings", "/me/settings/email", True, 200),
 ]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from kith.mail.preferences import unsubscribe_token
 from kith.mail.tokens import issue_link
 from kith.runtime import Kith
 from tests.fixtures.browser import SCREENSHOTS, sign_in
@@ -38,6 +39,7 @@ def test_forgot_reset_verify_and_email_settings(
         reset_token = issue_link(ctx, kim.id, "reset", kim.email, timedelta(hours=1))
         lee = make_member(ctx, "Lee", "Verifies", email="lee.verifies@example.org")
         verify_token = issue_link(ctx, lee.id, "verify", lee.email, timedelta(hours=1))
+        unsubscribe = unsubscribe_token(ctx, lee.id, "messages")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -68,6 +70,14 @@ def test_forgot_reset_verify_and_email_settings(
     page.get_by_role("button", name="Confirm my address").click()
     expect(page.locator(".alert-success")).to_contain_text("lee.verifies@example.org is confirmed")
 
+    # Unsubscribing from a mailed link, signed out: one click.
+    page.goto(f"{base}/unsubscribe/{unsubscribe}")
+    expect(page.get_by_text("Stop receiving message emails?")).to_be_visible()
+    _checked(page)
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.locator(".alert-success")).to_have_text("You no longer receive message emails.")
+    _checked(page)
+
     # Signed in: the email settings, reached from Settings.
     signed = sign_in(browser, base, "lee.verifies@example.org", width=width, checked=True)
     assert isinstance(signed, Page)
@@ -82,5 +92,6 @@ def test_forgot_reset_verify_and_email_settings(
     signed.get_by_role("button", name="Save email settings").click()
     expect(signed.locator(".alert-success")).to_have_text("Your email settings are saved.")
     expect(signed.get_by_role("switch", name="The weekly digest")).not_to_be_checked()
+    expect(signed.get_by_role("switch", name="Messages while you are away")).not_to_be_checked()
     _checked(signed)
     signed.screenshot(path=str(SCREENSHOTS / f"email-settings-{width}.png"))

@@ -97,6 +97,11 @@ def request_email_change(ctx: Ctx, member: Member, new_email: str, checked: Pass
     return address
 
 
+def check_verification_link(ctx: Ctx, token: str) -> None:
+    """Refuse a verification link that cannot be used now (nothing is changed)."""
+    check_link(ctx, token, "verify", use=False)
+
+
 def confirm_email(ctx: Ctx, token: str) -> Member:
     """Follow a verification link: the address it was sent to is verified and, if it
     is a new one, becomes the member's address. Refused: ``verification_link_invalid``

@@ -94,6 +94,12 @@ def verify_form(
     request: Request, kith: KithDep, member_id: PageMemberId, token: Token = ""
 ) -> Response:
     """Asks for a click: a link scanner that fetches the page confirms nothing."""
+    try:
+        with kith.uow(write=False) as ctx:
+            verification.check_verification_link(ctx, token)
+    except KithError as exc:
+        again = "/me/settings/email" if member_id is not None else "/signin"
+        return _link_refused(request, "Confirm your email address", exc, again)
     return render(request, "mail/verify.html", {"token": token}, nav=_nav(kith, member_id))
 
 
