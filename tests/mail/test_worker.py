@@ -58,6 +58,6 @@ def test_kith_worker_once_prints_mail_without_smtp(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "To: console@example.org" in result.output
     assert "Subject: Confirm your email address for Kith" in result.output
-    assert "1 mail sent, 0 to try again, 0 digests written" in result.output
+    assert "1 mail sent, 0 to try again, 0 digests written, 0 invitations expired" in result.output
     again = runner.invoke(app, ["worker", "--once", "--url", url])
     assert "0 mails sent" in again.output

@@ -20,7 +20,8 @@ def worker(
     url: UrlOption = None,
 ) -> None:
     """Run the background jobs until stopped: send the mail outbox (with retries), write
-    the weekly digests, and keep the community insights fresh."""
+    the weekly digests, mark expired invitations, and keep the community insights
+    fresh."""
     kith = runtime(url)
     mail = MailWorker(kith)
     if once:
@@ -31,7 +32,7 @@ def worker(
 
         console.print(
             f"{n(done.sent, 'mail')} sent, {done.failed} to try again, "
-            f"{n(done.digests, 'digest')} written"
+            f"{n(done.digests, 'digest')} written, {n(done.expired, 'invitation')} expired"
         )
         return
     how = f"SMTP {kith.settings.smtp_host}" if kith.settings.smtp_host else "the console"

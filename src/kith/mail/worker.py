@@ -1,4 +1,6 @@
-"""The background worker: sends the outbox and writes the weekly digests.
+"""The background worker: sends the outbox, writes the weekly digests, and marks
+invitations past their expiry as expired (a tidy-up: expiry is always decided from
+timestamps).
 
 ``kith worker`` runs it (with the community insights refresher); in development
 ``kith serve`` runs it inside the web process (``KITH_WORKER_IN_PROCESS``). Any number
@@ -13,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from kith.accounts.reset import prepare_requests
+from kith.connections.service import expire_invitations
 from kith.mail.digest import send_due_digests
 from kith.mail.outbox import WORKER
 from kith.mail.sender import Transport, send_due, transport_for
@@ -27,11 +30,13 @@ class Round:
     sent: int
     failed: int
     digests: int
+    expired: int = 0
 
 
 class MailWorker:
     """Sends due mail every ``mail_poll_seconds`` (sooner when woken by a commit that
-    wrote mail in this process) and writes digests every ``digest_check_minutes``.
+    wrote mail in this process); writes digests and tidies expired invitations every
+    ``digest_check_minutes``.
 
     Examples
     --------
@@ -50,12 +55,17 @@ class MailWorker:
         self.last_error: str | None = None
 
     def run_once(self, *, digests: bool = True) -> Round:
-        """Prepare asked-for mail, write due digests, send what is due."""
+        """Prepare asked-for mail, write due digests (and tidy expired invitations),
+        send what is due."""
         with self.kith.uow() as ctx:
             prepared = prepare_requests(ctx)
-        written = send_due_digests(self.kith) if digests else 0
+        written = expired = 0
+        if digests:
+            written = send_due_digests(self.kith)
+            with self.kith.uow() as ctx:
+                expired = expire_invitations(ctx)
         sent, failed = send_due(self.kith, self.transport)
-        return Round(prepared, sent, failed, written)
+        return Round(prepared, sent, failed, written, expired)
 
     def wake(self) -> None:
         self._wake.set()
