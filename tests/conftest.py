@@ -34,6 +34,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.live",
     "tests.fixtures.oidc",
+    "tests.fixtures.mail",
     "tests.fixtures.queries",
     "tests.fixtures.site",
 ]

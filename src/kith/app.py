@@ -37,6 +37,9 @@ from kith.insights.jobs import CommunityRefresher
 from kith.insights.pages import router as insights_pages
 from kith.introductions.api import router as introductions_api
 from kith.introductions.pages import router as introductions_pages
+from kith.mail.api import router as mail_api
+from kith.mail.pages import router as mail_pages
+from kith.mail.worker import MailWorker
 from kith.members.api import router as members_api
 from kith.members.media import router as members_media
 from kith.members.pages import router as members_pages
@@ -104,6 +107,7 @@ API_ROUTERS = (
     endorsements_api,
     recommendations_api,
     introductions_api,
+    mail_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -130,6 +134,7 @@ PAGE_ROUTERS = (
     endorsements_pages,
     recommendations_pages,
     introductions_pages,
+    mail_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
@@ -236,6 +241,13 @@ def create_app(kith: Kith | None = None) -> FastAPI:
             refresher = CommunityRefresher(served)
             refresher.start()
         app.state.insights_refresher = refresher
+        mailer = None
+        in_process = served.settings.worker_in_process
+        if (served.settings.env == "dev" if in_process is None else in_process) and not (
+            served.db.bound
+        ):
+            mailer = MailWorker(served)  # `kith worker` does this in production
+            mailer.start()
         if not served.db.bound:
             impressions.start(served)
             # What start-up built (the network engine, the modules, the templates) lives
@@ -246,6 +258,8 @@ def create_app(kith: Kith | None = None) -> FastAPI:
         yield
         gc.unfreeze()
         impressions.stop(served)  # writes the views counted since the last flush
+        if mailer is not None:
+            mailer.stop()
         if refresher is not None:
             refresher.stop()
         served.live.stop()

@@ -189,6 +189,31 @@ class Settings(BaseSettings):
     insights_recent_days: int = Field(default=90, ge=1)  # "interacted with recently"
     insights_dormant_share_high: float = Field(default=0.5, gt=0, le=1)  # -> reconnect
 
+    # Email (docs/email.md). Without KITH_SMTP_HOST mail is printed to the console.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True  # STARTTLS after connecting (port 587)
+    smtp_tls: bool = False  # TLS from the first byte (port 465); overrides STARTTLS
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    smtp_from: str = "Kith <kith@localhost>"
+    # Run the mail worker and the digest inside the web process (None: only in dev).
+    worker_in_process: bool | None = None
+    mail_poll_seconds: float = Field(default=5.0, gt=0)  # the worker looks this often
+    mail_batch: int = Field(default=50, ge=1, le=1000)  # mails claimed at once
+    mail_claim_seconds: int = Field(default=300, ge=10)  # a claim lasts this long
+    mail_retry_seconds: int = Field(default=30, ge=1)  # first retry; doubles each time
+    mail_retry_max_seconds: int = Field(default=3600, ge=1)  # longest wait between tries
+    mail_max_attempts: int = Field(default=48, ge=1)  # then the mail is marked failed
+    verification_link_hours: int = Field(default=48, ge=1)
+    reset_link_minutes: int = Field(default=60, ge=5)
+    reset_requests_per_hour: int = Field(default=5, ge=1)  # per address; more are ignored
+    away_minutes: int = Field(default=15, ge=1)  # unseen this long: messages by email
+    message_mail_quiet_minutes: int = Field(default=60, ge=1)  # one mail per conversation
+    digest_days: int = Field(default=7, ge=1)  # the digest's period
+    digest_check_minutes: float = Field(default=10.0, gt=0)  # the worker looks this often
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.env != "dev" and (

@@ -19,6 +19,7 @@ from kith.clock import FrozenClock
 from kith.community.settings import update as update_settings
 from kith.config import Settings
 from kith.db import Database
+from kith.mail.preferences import settings_of
 from kith.models import AuthToken, LinkedIdentity, Member
 from kith.runtime import Kith
 from kith.uow import Ctx
@@ -119,6 +120,8 @@ def test_a_new_person_gets_an_account_named_from_the_claims(
     assert (member.first_name, member.last_name) == ("Grace", "Hopper")
     assert member.email == link.email
     assert member.password_hash == ""  # no password: signs in through the provider
+    # The provider vouched for the address: it is verified, no link is mailed.
+    assert settings_of(ctx, member.id).email_verified_at is not None
     me = client.get("/mynetwork")
     assert me.status_code == 200
     # No password works for such an account.
@@ -145,6 +148,7 @@ def test_an_existing_member_is_linked_by_verified_email(
     assert link.member_id == ana.id
     ctx.session.refresh(ana)
     assert ana.first_name == "Ana"  # an existing profile is not overwritten
+    assert settings_of(ctx, ana.id).email_verified_at is not None
 
     # Later sign-ins follow the link, whatever the provider says the address is now.
     provider_user(oidc_provider, sub, email="renamed@elsewhere.example", email_verified=False)

@@ -92,6 +92,12 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("introduction-made", "/introductions/{intro_made}", True, 200),
     ("ask-introduction", "/introductions/ask/{second}", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
+    # Email
+    ("forgot-password", "/forgot-password", False, 200),
+    ("reset-link-refused", "/reset-password?token=forged", False, 400),
+    ("verify-link-refused", "/verify-email?token=forged", False, 400),
+    ("unsubscribe-refused", "/unsubscribe/forged", False, 400),
+    ("email-settings", "/me/settings/email", True, 200),
 ]
 # Pages being rewritten elsewhere, marked until that work lands: {(name, width, scheme): why}.
 KNOWN: dict[tuple[str, int | None, str | None], str] = {}

@@ -16,6 +16,7 @@ from kith.accounts.schemas import (
     TokenOut,
 )
 from kith.accounts.sso_only import refuse_password_sign_up
+from kith.accounts.verification import send_verification
 from kith.web.deps import ApiMemberId, KithDep, bearer_secret, client_address, me, user_agent
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -43,6 +44,7 @@ def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
             last_name=body.last_name,
             handle=body.handle,
         )
+        send_verification(ctx, member)  # mailed with the sign-up, in its transaction
         token = service.issue_token(ctx, member, kind="api", user_agent=user_agent(request))
         return TokenOut.of(token, member.handle)
 

@@ -40,6 +40,7 @@ from kith.endorsements.service import forget_member as forget_endorsements
 from kith.errors import Conflict, Forbidden, Invalid
 from kith.insights.service import forget_member as forget_in_insights
 from kith.introductions.service import forget_member as forget_in_introductions
+from kith.mail.preferences import drop_mail
 from kith.members.photos import release as release_pictures
 from kith.messaging.service import forget_sender
 from kith.models import (
@@ -216,12 +217,14 @@ def _drop_relationship_data(ctx: Ctx, m: int) -> None:
 
 
 def _drop_account_rows(ctx: Ctx, member: Member) -> None:
-    """Sessions and API tokens (every one is signed out), and the sign-in attempts
-    recorded under their address."""
+    """Sessions and API tokens (every one is signed out), the sign-in attempts
+    recorded under their address, and their mail: settings, mailed links, and the
+    outbox's mails to them (sent or not)."""
     ctx.session.execute(delete(AuthToken).where(AuthToken.member_id == member.id))
     for row in (TwoFactor, RecoveryCode, LinkedIdentity):  # second factor, provider links
         ctx.session.execute(delete(row).where(row.member_id == member.id))
     ctx.session.execute(delete(SigninAttempt).where(SigninAttempt.email == member.email.lower()))
+    drop_mail(ctx, member.id, member.email)
 
 
 def _drop_profile(ctx: Ctx, m: int) -> None:

@@ -35,6 +35,7 @@ from kith.accounts.two_factor import enrolled
 from kith.accounts.units import Units
 from kith.config import Settings
 from kith.errors import Conflict, Forbidden, KithError, NotAuthenticated, NotFound
+from kith.mail.preferences import mark_verified, settings_of
 from kith.models import LinkedIdentity, Member
 from kith.uow import Ctx
 
@@ -178,6 +179,9 @@ def link_or_join(ctx: Ctx, issuer: str, claims: dict[str, Any]) -> tuple[Member,
         member = found
     if not member.is_active:
         raise NotAuthenticated("This account is not active.", code="account_inactive")
+    # The identity provider vouches for the address: no link to follow by mail.
+    if settings_of(ctx, member.id).email_verified_at is None:
+        mark_verified(ctx, member.id)
     try:
         with ctx.session.begin_nested():
             ctx.session.add(

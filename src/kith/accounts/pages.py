@@ -13,6 +13,7 @@ from kith.accounts.deletion import check_password_first, delete_account
 from kith.accounts.oidc_pages import sso_context
 from kith.accounts.sso_only import refuse_password_sign_up
 from kith.accounts.two_factor_pages import pending_cookie
+from kith.accounts.verification import send_verification
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.posts.feed_views import home as home_feed
@@ -73,6 +74,7 @@ def signup(
             member = service.sign_up(
                 ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
             )
+            send_verification(ctx, member)  # mailed with the sign-up, in its transaction
             token = service.issue_token(ctx, member, kind="session", user_agent=user_agent(request))
     except KithError as exc:
         return render(

@@ -1,4 +1,4 @@
-"""The ``kith`` command line: serve, database, members, invitations, demo data.
+"""The ``kith`` command line: serve, worker, database, members, invitations, demo data.
 
 Each command group lives in its own module; this one assembles the application in
 the order ``kith --help`` lists it (commands first, then the groups).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from kith.cli import demo, reminders, search, serve
+from kith.cli import demo, reminders, search, serve, worker
 from kith.cli.db import db_app
 from kith.cli.insights import insights_app
 from kith.cli.invitations import invitations_app
@@ -18,6 +18,7 @@ from kith.cli.portability import export_app, import_app
 
 app = typer.Typer(help="Kith: a self-hostable professional network.", no_args_is_help=True)
 app.command()(serve.serve)
+app.command()(worker.worker)
 app.command()(reminders.reminders)
 app.command()(demo.demo)
 app.command("search")(search.search)

@@ -48,6 +48,7 @@ from kith.connections.queries import (
 )
 from kith.errors import Conflict, Forbidden, Invalid, KithError, LimitReached, NotFound
 from kith.live import Event
+from kith.mail.notices import mail_message
 from kith.models import Company, Connection, Conversation, FollowUp, Member, Message, Position
 from kith.names import fold_name
 from kith.pagination import Page, PageRequest, paginate_rows
@@ -261,6 +262,7 @@ def send_message(ctx: Ctx, sender: Member, recipient: Member, body: str) -> Mess
         .values(closed_at=now, outcome="messaged")
     )
     ctx.session.flush()
+    mail_message(ctx, sender, recipient, conversation.id, body)  # if they are away
     _announce(ctx, conversation, sender.id, recipient.id)
     return message
 

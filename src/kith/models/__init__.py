@@ -25,6 +25,7 @@ from kith.models.introductions import (
     IntroductionOptOut,
     IntroductionRequest,
 )
+from kith.models.mail import MAIL_STATUSES, EmailLink, MailOutbox, MailSettings
 from kith.models.members import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.models.moderation import ModerationAction
 from kith.models.notifications import Notification
@@ -124,4 +125,8 @@ __all__ = [
     "INTRODUCTION_STATUSES",
     "IntroductionOptOut",
     "IntroductionRequest",
+    "MAIL_STATUSES",
+    "EmailLink",
+    "MailOutbox",
+    "MailSettings",
 ]

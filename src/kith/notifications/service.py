@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, func, or_, sele
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
+from kith.mail.notices import mail_notification
 from kith.models import Member, Notification, Post
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.posts.audience import visible_to
@@ -73,6 +74,7 @@ def notify(
     )
     ctx.session.add(note)
     ctx.session.flush()
+    mail_notification(ctx, note)  # by email too, if the member wants this kind
     return note
 
 
