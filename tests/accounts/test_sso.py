@@ -336,3 +336,31 @@ def test_a_provider_out_of_reach_is_a_clear_refusal(
     ]
     assert STATE_COOKIE not in client.cookies
     assert counts(ctx) == before
+
+
+def test_an_account_without_a_password_is_deleted_by_typing_its_address(
+    ctx: Ctx, client: TestClient, oidc_provider: str
+) -> None:
+    sub = person(oidc_provider, given_name="Ada", family_name="Byron")
+    assert sign_in_through_provider(client, sub).status_code == 303
+    link = ctx.session.scalars(select(LinkedIdentity).where(LinkedIdentity.subject == sub)).one()
+    member = ctx.session.get_one(Member, link.member_id)
+    kith = client.app.state.kith  # type: ignore[attr-defined]
+    form = client.get("/settings/delete-account").text
+    assert 'name="email"' in form
+    assert 'name="password"' not in form
+    # Another address, or none: refused, nothing deleted.
+    wrong = post(client, kith, "/settings/delete-account", {"email": "someone@else.example"})
+    assert wrong.status_code == 403
+    assert alerts(wrong.text) == [
+        "That is not your account's email address; your account was not deleted."
+    ]
+    assert post(client, kith, "/settings/delete-account", {}).status_code == 422
+    ctx.session.refresh(member)
+    assert member.deleted_at is None
+    # Its own address (in any case) deletes it.
+    done = post(client, kith, "/settings/delete-account", {"email": member.email.upper()})
+    assert done.status_code == 303
+    assert done.headers["location"] == "/goodbye"
+    ctx.session.refresh(member)
+    assert member.deleted_at is not None

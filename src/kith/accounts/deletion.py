@@ -110,13 +110,16 @@ def delete_account(
     member: Member,
     *,
     password: str | None = None,
+    email: str | None = None,
     confirmed: bool = False,
     checked: PasswordCheck | None = None,
 ) -> None:
     """Delete ``member``'s account, confirmed by their current ``password`` (pages and
-    API) or by an operator (``confirmed=True``, the command line's ``--yes``).
+    API; ``email``, their address, for an account without a password, made through
+    single sign-on) or by an operator (``confirmed=True``, the command line's ``--yes``).
 
     Refusals: ``confirmation_required`` (neither given), ``wrong_password``,
+    ``wrong_confirmation`` (another address),
     ``account_deleted`` (already deleted). Nothing is written when refused. The API
     and the pages check the password first (``checked``, from
     :func:`check_password_first`), so no hash is computed here.
@@ -126,17 +129,31 @@ def delete_account(
     ctx.session.refresh(member)
     if member.deleted_at is not None:
         raise Conflict("This account has already been deleted.", code="account_deleted")
-    if not confirmed and not password:
-        raise Invalid(
-            "Enter your password to confirm that you want to delete your account.",
-            code="confirmation_required",
-        )
-    if checked is not None:
-        right = checked.ok and checked.hash == member.password_hash
-    else:
-        right = confirmed or verify_password(member.password_hash, password or "", ctx.settings)
-    if not confirmed and not right:
-        raise WrongPassword("That password is not right; your account was not deleted.")
+    if not confirmed and not member.password_hash:
+        # An account that signs in through the identity provider has no password: the
+        # member confirms by typing their email address.
+        if not email:
+            raise Invalid(
+                "Enter your email address to confirm that you want to delete your account.",
+                code="confirmation_required",
+            )
+        if email.strip().lower() != member.email:
+            raise Forbidden(
+                "That is not your account's email address; your account was not deleted.",
+                code="wrong_confirmation",
+            )
+    elif not confirmed:
+        if not password:
+            raise Invalid(
+                "Enter your password to confirm that you want to delete your account.",
+                code="confirmation_required",
+            )
+        if checked is not None:
+            right = checked.ok and checked.hash == member.password_hash
+        else:
+            right = verify_password(member.password_hash, password, ctx.settings)
+        if not right:
+            raise WrongPassword("That password is not right; your account was not deleted.")
 
     m = member.id
     now = ctx.clock.now()

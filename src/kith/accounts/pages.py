@@ -155,6 +155,7 @@ def _delete_page(
         context = {
             "email": member.email,
             "handle": member.handle,
+            "has_password": bool(member.password_hash),
             "connections": connection_count(ctx.session, member.id),
             "error": error,
         }
@@ -170,12 +171,12 @@ def delete_account_form(request: Request, kith: KithDep, member_id: MemberId) ->
 
 @router.post("/settings/delete-account")
 def delete_account_confirmed(
-    request: Request, kith: KithDep, member_id: MemberId, password: Text = ""
+    request: Request, kith: KithDep, member_id: MemberId, password: Text = "", email: Text = ""
 ) -> Response:
     try:
         checked = check_password_first(kith, member_id, password) if password else None
         with kith.uow() as ctx:
-            delete_account(ctx, me(ctx, member_id), password=password, checked=checked)
+            delete_account(ctx, me(ctx, member_id), password=password, email=email, checked=checked)
     except KithError as exc:
         return _delete_page(request, kith, member_id, error=exc.message, status=exc.status)
     response = RedirectResponse("/goodbye", status_code=303)

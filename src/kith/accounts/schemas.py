@@ -75,6 +75,12 @@ class AccountDeletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field("", description="Your current password, to confirm")
+    email: str = Field(
+        "",
+        max_length=320,
+        description="Your email address, to confirm, for an account without a password "
+        "(made through single sign-on)",
+    )
 
 
 class SessionOut(BaseModel):

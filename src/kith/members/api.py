@@ -66,7 +66,13 @@ def delete_me(kith: KithDep, member_id: ApiMemberId, body: AccountDeletion | Non
     password = body.password if body else ""
     checked = check_password_first(kith, member_id, password) if password else None
     with kith.uow() as ctx:
-        delete_account(ctx, me(ctx, member_id), password=password, checked=checked)
+        delete_account(
+            ctx,
+            me(ctx, member_id),
+            password=password,
+            email=body.email if body else "",
+            checked=checked,
+        )
 
 
 def _upload(
