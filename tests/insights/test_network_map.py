@@ -10,54 +10,23 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kith.blocks.service import block
 from kith.clock import FrozenClock
 from kith.insights import map_layout, network_map
 from kith.insights.map_cache import maps
-from kith.members.service import EducationInput, PositionInput, ProfileInput, update_profile
 from kith.models import Contact, ContactTag, Member, Tag
 from kith.relationships.interactions import log_interaction
 from kith.runtime import Kith
 from kith.uow import Ctx
-from tests.fixtures.factories import bearer, connect, make_member
+from tests.fixtures.factories import bearer, connect
+from tests.fixtures.network_map import ACME, UNI, vic_story
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-ACME = [f"A{i}" for i in range(1, 6)]
-UNI = [f"U{i}" for i in range(1, 5)]
-
-
-def clique(ctx: Ctx, people: list[Member]) -> None:
-    for i, a in enumerate(people):
-        for b in people[i + 1 :]:
-            connect(ctx, a, b)
 
 
 @pytest.fixture
 def story(ctx: Ctx, clock: FrozenClock) -> dict[str, Member]:
-    """Vic's network: five colleagues from Acme, four classmates from Lund, A1 and U1
-    who know each other, Lou who knows none of them, Pia and Quinn who keep their
-    connection lists to themselves, and Bo, whom Vic blocks."""
     clock.set(START)
-    m = {n: make_member(ctx, n) for n in ["Vic", *ACME, *UNI, "Lou", "Pia", "Quinn", "Bo"]}
-    acme = PositionInput(company="Acme", title="Engineer", start_year=2018, end_year=2022)
-    lund = EducationInput(school="Lund University", start_year=2010, end_year=2014)
-    for n in ACME:
-        update_profile(ctx, m[n], ProfileInput(industry="Technology", positions=[acme]))
-    for n in UNI:
-        update_profile(ctx, m[n], ProfileInput(location="Lund", education=[lund]))
-    for n in ["Pia", "Quinn"]:
-        m[n].connections_visibility = "only_me"
-    for n in [*ACME, *UNI, "Lou", "Pia", "Quinn", "Bo"]:
-        connect(ctx, m["Vic"], m[n])
-    clique(ctx, [m[n] for n in ACME])
-    clique(ctx, [m[n] for n in UNI])
-    connect(ctx, m["A1"], m["U1"])
-    connect(ctx, m["Pia"], m["Quinn"])  # both lists hidden: no line
-    connect(ctx, m["Pia"], m["A2"])  # A2's list is open: a line
-    connect(ctx, m["Bo"], m["A3"])
-    block(ctx, m["Vic"], m["Bo"])
-    ctx.session.flush()
-    return m
+    return vic_story(ctx)
 
 
 def the_map(client: TestClient, ctx: Ctx, member: Member) -> dict:  # type: ignore[type-arg]
