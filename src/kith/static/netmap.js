@@ -31,11 +31,13 @@
     data.communities.forEach(function (c) { colours[c.index] = c.color; });
     var graph = new window.graphology.Graph({ type: "undirected", multi: false });
     var byName = {};
+    // Dots large enough to point at on a small map, smaller as the map fills up.
+    var base = Math.max(2, Math.min(8, 60 / Math.sqrt(data.nodes.length || 1)));
     data.nodes.forEach(function (n) {
       graph.addNode(String(n.member_id), {
         x: n.x,
         y: -n.y,
-        size: 2.5 + Math.sqrt(Math.min(n.links, 400)) * 0.35,
+        size: base + Math.sqrt(Math.min(n.links, 400)) * 0.3,
         color: n.community === null ? "#8a8f98" : colours[n.community],
         label: n.name,
         headline: n.headline,
@@ -48,7 +50,7 @@
       graph.addEdge(String(e[0]), String(e[1]), { size: 0.5, color: "#d5d9e0" });
     });
     var renderer = new window.Sigma(graph, box, {
-      labelRenderedSizeThreshold: 9,
+      labelRenderedSizeThreshold: 6,
       hideEdgesOnMove: data.edges.length > 20000,
       defaultEdgeColor: "#d5d9e0",
       zIndex: true,
@@ -65,6 +67,15 @@
     rings.setAttribute("aria-hidden", "true");
     box.appendChild(rings);
     var tiered = graph.filterNodes(function (_, a) { return !!a.tier; });
+    // Each circle's label above its members (graph coordinates: y grows upwards).
+    var places = {};
+    data.nodes.forEach(function (n) {
+      if (n.community === null) return;
+      var p = places[n.community] || (places[n.community] = { sx: 0, n: 0, top: -Infinity });
+      p.sx += n.x;
+      p.n += 1;
+      p.top = Math.max(p.top, -n.y);
+    });
     renderer.on("afterRender", function () {
       var dim = renderer.getDimensions();
       var ratio = window.devicePixelRatio || 1;
@@ -82,6 +93,19 @@
         ctx.beginPath();
         ctx.arc(p.x, p.y, renderer.scaleSize(d.size) + 2, 0, 2 * Math.PI);
         ctx.stroke();
+      });
+      ctx.font = "600 13px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = "#111827";
+      data.communities.forEach(function (c) {
+        var p = places[c.index];
+        if (!p) return;
+        var at = renderer.graphToViewport({ x: p.sx / p.n, y: p.top });
+        var label = c.label + " (" + c.size + ")";
+        ctx.strokeText(label, at.x, at.y - 12);
+        ctx.fillText(label, at.x, at.y - 12);
       });
     });
 
