@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kith.clock import FrozenClock
-from kith.insights import map_layout, network_map
+from kith.insights import map_findings, map_layout, network_map
 from kith.insights.map_cache import maps
 from kith.models import Contact, ContactTag, Member, Tag
 from kith.relationships.interactions import log_interaction
@@ -192,3 +192,35 @@ def test_a_large_map_is_refreshed_in_the_background(
     fresh = the_map(client, ctx, vic)
     assert fresh["fresh"]
     assert fresh["version"] != first["version"]
+
+
+def _bridges_by_hand(c: np.ndarray, s: np.ndarray, d: np.ndarray) -> dict[int, set]:  # type: ignore[type-arg]
+    """The definition, pair of circles by pair of circles."""
+    edges = list(zip(s.tolist(), d.tolist(), strict=True))
+    k = int(c.max()) + 1
+    found: dict[int, set] = {}  # type: ignore[type-arg]
+    for a in range(k):
+        for b in range(a + 1, k):
+            crossing = [(u, v) for u, v in edges if {int(c[u]), int(c[v])} == {a, b}]
+            for p in range(len(c)):
+                near = {int(c[v]) for u, v in edges if u == p} | {
+                    int(c[u]) for u, v in edges if v == p
+                }
+                if crossing and int(c[p]) in (a, b) and all(p in e for e in crossing):
+                    found.setdefault(p, set()).add((a, b))
+                if not crossing and {a, b} <= near:
+                    found.setdefault(p, set()).add((a, b))
+    return found
+
+
+def test_bridges_follow_their_definition() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(150):
+        n, k = int(rng.integers(2, 30)), int(rng.integers(1, 5))
+        c = rng.integers(-1, k, n).astype(np.int32)
+        a, b = rng.integers(0, n, 50), rng.integers(0, n, 50)
+        pairs = {(int(x), int(y)) for x, y in zip(a, b, strict=True) if x < y}
+        s = np.array([p[0] for p in sorted(pairs)], dtype=np.int32)
+        d = np.array([p[1] for p in sorted(pairs)], dtype=np.int32)
+        got = {p: set(links) for p, _, links in map_findings.bridges(c, s, d)}
+        assert got == (_bridges_by_hand(c, s, d) if c.max() >= 0 else {})

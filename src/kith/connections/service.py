@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -568,12 +568,22 @@ def can_see_connections(ctx: Ctx, viewer: Member | None, owner: Member) -> bool:
     return connection_between(ctx.session, viewer.id, owner.id) is not None
 
 
-def _list_open(owner: Member) -> bool:
+class ListOwner(Protocol):
+    """A member as far as the connection-list rule needs: an id and the list's setting."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def connections_visibility(self) -> str: ...
+
+
+def _list_open(owner: ListOwner) -> bool:
     """Whether ``owner`` shows their connection list to their connections."""
     return owner.connections_visibility != "only_me"
 
 
-def lists_open_to(viewer: Member, connections: Iterable[Member]) -> set[int]:
+def lists_open_to(viewer: Member, connections: Iterable[ListOwner]) -> set[int]:
     """The ids of those among ``connections`` (members known to be ``viewer``'s
     connections) whose connection list ``viewer`` may see: the rule of
     :func:`can_see_connections`, for many members without a query each."""

@@ -9,7 +9,7 @@ connected with both.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,30 +61,42 @@ def bridges(
     >>> bridges(c, s, d)
     [(2, 0, [(0, 1)]), (3, 1, [(0, 1)])]
     """
-    cs, cd = community[src], community[dst]
-    between: Counter[tuple[int, int]] = Counter()
-    touches: dict[int, Counter[int]] = defaultdict(Counter)  # point -> circle -> lines
-    for u, v, a, b in zip(src.tolist(), dst.tolist(), cs.tolist(), cd.tolist(), strict=True):
-        if a >= 0 and b >= 0 and a != b:
-            between[(min(a, b), max(a, b))] += 1
-        if b >= 0 and b != a:
-            touches[u][b] += 1
-        if a >= 0 and a != b:
-            touches[v][a] += 1
-    out: list[tuple[int, int, list[tuple[int, int]]]] = []
-    for point, reached in touches.items():
-        own = int(community[point])
-        links: set[tuple[int, int]] = set()
-        for other, lines in reached.items():
-            if own >= 0 and between[(min(own, other), max(own, other))] == lines:
-                links.add((min(own, other), max(own, other)))
-        others = sorted(reached)
-        for i, a in enumerate(others):
-            for b in others[i + 1 :]:
-                if between[(a, b)] == 0:
-                    links.add((a, b))
-        if links:
-            out.append((point, own, sorted(links)))
+    k = int(community.max()) + 1 if community.size else 0
+    if k < 2 or not src.size:
+        return []
+    cs, cd = community[src].astype(np.int64), community[dst].astype(np.int64)
+    # Lines between each pair of circles (a k-by-k table, symmetric).
+    crossing = (cs >= 0) & (cd >= 0) & (cs != cd)
+    between = np.bincount(
+        np.minimum(cs, cd)[crossing] * k + np.maximum(cs, cd)[crossing], minlength=k * k
+    ).reshape(k, k)
+    between = between + between.T
+    # Each point's lines to each circle other than its own: (point, circle) -> lines.
+    point = np.concatenate([src, dst]).astype(np.int64)
+    other = np.concatenate([cd, cs])
+    own = community[point].astype(np.int64)
+    reach = (other >= 0) & (other != own)
+    keys, lines = np.unique(point[reach] * k + other[reach], return_counts=True)
+    p_of, c_of = keys // k, keys % k
+    links: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    # They belong to one circle and every line between it and another is theirs.
+    mine = community[p_of].astype(np.int64)
+    alone = (mine >= 0) & (between[np.maximum(mine, 0), c_of] == lines)
+    for p, a, b in zip(p_of[alone].tolist(), mine[alone].tolist(), c_of[alone].tolist(),
+                       strict=True):  # fmt: skip
+        links[p].add((min(a, b), max(a, b)))
+    # They reach two circles that have no line between them at all.
+    starts = np.flatnonzero(np.r_[True, p_of[1:] != p_of[:-1]])
+    ends = np.r_[starts[1:], p_of.size]
+    apart = between == 0
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        if e - s < 2:
+            continue
+        reached = c_of[s:e]
+        for i, j in np.argwhere(np.triu(apart[np.ix_(reached, reached)], 1)).tolist():
+            a, b = int(reached[i]), int(reached[j])
+            links[int(p_of[s])].add((min(a, b), max(a, b)))
+    out = [(p, int(community[p]), sorted(found)) for p, found in links.items()]
     out.sort(key=lambda t: (-len(t[2]), t[0]))
     return out
 

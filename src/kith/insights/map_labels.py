@@ -10,9 +10,11 @@ a tie over an industry or a location (they say more).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,21 +67,29 @@ class People:
     names: dict[int, str] = field(default_factory=dict)
 
 
-def attributes(ctx: Ctx, viewer: Member, ids: NDArray[np.int64]) -> People:
-    """Read what the labels and findings need about the members ``ids`` of the map."""
+class OnTheMap(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def industry(self) -> str: ...
+
+    @property
+    def location(self) -> str: ...
+
+
+def attributes(ctx: Ctx, viewer: Member, members: Sequence[OnTheMap]) -> People:
+    """Read what the labels and findings need about the ``members`` of the map."""
     people = People(values={k: defaultdict(set) for k in KINDS})
-    wanted = set(ids.tolist())
+    wanted = {m.id for m in members}
     if not wanted:
         return people
     mine = connected_ids(viewer.id)
-    for mid, industry, location in ctx.session.execute(
-        select(Member.id, Member.industry, Member.location).where(Member.id.in_(mine))
-    ):
-        if mid in wanted:
-            if industry:
-                people.values["industry"][mid].add(industry)
-            if location:
-                people.values["location"][mid].add(location)
+    for m in members:
+        if m.industry:
+            people.values["industry"][m.id].add(m.industry)
+        if m.location:
+            people.values["location"][m.id].add(m.location)
     for mid, name, start, end in ctx.session.execute(
         select(Position.member_id, Company.name, Position.start_year, Position.end_year)
         .join(Company, Company.id == Position.company_id)

@@ -42,6 +42,7 @@ Algorithm = Literal["leiden", "louvain"]
 MIN_CIRCLE = 3  # a community smaller than this is "no circle"
 EXTENT = 1000.0  # coordinates run over [0, EXTENT] on both axes
 _FR_ITERATIONS = 60
+_FR_GRID = 400
 # igraph draws from one process-wide generator: seeding it and running must not
 # interleave with another thread doing the same.
 _igraph_lock = threading.Lock()
@@ -134,8 +135,10 @@ def _ranked(raw: I32) -> tuple[I32, NDArray[np.int64]]:
 
 
 def _fr(g: ig.Graph, start: F64, iterations: int, weights: list[float] | None = None) -> F64:
+    """Fruchterman-Reingold from ``start``; past :data:`_FR_GRID` points with the grid
+    variant (repulsion only from nearby points: linear time per iteration)."""
     found = g.layout_fruchterman_reingold(
-        weights=weights, niter=iterations, seed=start.tolist(), grid=False
+        weights=weights, niter=iterations, seed=start.tolist(), grid=g.vcount() > _FR_GRID
     )
     return np.asarray(found.coords, dtype=np.float64).reshape(-1, 2)
 
@@ -182,14 +185,13 @@ def layout(n: int, src: I32, dst: I32, community: I32, sizes: NDArray[np.int64],
     radii = np.sqrt(sizes.astype(np.float64)) * 1.2 + 1.0
     centers = np.zeros((k, 2))
     if k > 1:
-        cs, cd = community[src], community[dst]
+        cs, cd = community[src].astype(np.int64), community[dst].astype(np.int64)
         keep = (cs >= 0) & (cd >= 0) & (cs != cd)
-        pairs = np.unique(np.sort(np.column_stack([cs[keep], cd[keep]]), axis=1), axis=0)
-        counts = np.zeros(len(pairs))
-        if len(pairs):
-            key = np.sort(np.column_stack([cs[keep], cd[keep]]), axis=1)
-            _, inverse = np.unique(key, axis=0, return_inverse=True)
-            counts = np.bincount(inverse.reshape(-1)).astype(np.float64)
+        lo, hi = np.minimum(cs[keep], cd[keep]), np.maximum(cs[keep], cd[keep])
+        per_pair = np.bincount(lo * k + hi, minlength=k * k)
+        found = np.flatnonzero(per_pair)
+        pairs = np.column_stack([found // k, found % k])
+        counts = per_pair[found].astype(np.float64)
         cg = ig.Graph(n=k, edges=pairs.tolist(), directed=False)
         start = rng.uniform(-1, 1, (k, 2)) * np.sqrt(sizes.sum())
         centers = _fr(cg, start, 300, np.log1p(counts).tolist() if len(pairs) else None)

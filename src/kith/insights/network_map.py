@@ -45,8 +45,26 @@ SYNC_MAX = 1000
 
 
 @dataclass(frozen=True)
+class MapPerson:
+    """What the map shows of one of the viewer's connections."""
+
+    id: int
+    handle: str
+    first_name: str
+    last_name: str
+    headline: str
+    industry: str
+    location: str
+    connections_visibility: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
 class MapNode:
-    member: Member
+    member: MapPerson
     community: int  # -1: in no circle
     tier: str | None
     x: float
@@ -93,15 +111,27 @@ def circle_color(index: int) -> str:
     return LOOSE_COLOR if index < 0 else PALETTE[index % len(PALETTE)]
 
 
-def _members(ctx: Ctx, viewer: Member) -> list[Member]:
+_PERSON = (
+    Member.id,
+    Member.handle,
+    Member.first_name,
+    Member.last_name,
+    Member.headline,
+    Member.industry,
+    Member.location,
+    Member.connections_visibility,
+)
+
+
+def _members(ctx: Ctx, viewer: Member) -> list[MapPerson]:
     """The viewer's active connections without the members a block hides, by id."""
     hidden = set(graph.hidden_ids(ctx, viewer.id).tolist())
-    rows = ctx.session.scalars(
-        select(Member)
+    rows = ctx.session.execute(
+        select(*_PERSON)
         .where(Member.id.in_(connected_ids(viewer.id)), Member.is_active.is_(True))
         .order_by(Member.id)
     )
-    return [m for m in rows if m.id not in hidden]
+    return [MapPerson(*row) for row in rows if row[0] not in hidden]
 
 
 def among(ctx: Ctx, ids: I64) -> tuple[I32, I32]:
@@ -112,11 +142,13 @@ def among(ctx: Ctx, ids: I64) -> tuple[I32, I32]:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     lists = [eng.neighbors(int(i)) for i in ids.tolist()]
     lens = np.fromiter((a.size for a in lists), dtype=np.int64, count=n)
-    flat = np.concatenate(lists).astype(np.int64) if lens.sum() else np.zeros(0, np.int64)
-    owner = np.repeat(np.arange(n, dtype=np.int64), lens)
-    at = np.searchsorted(ids, flat)
-    hit = at < n
-    hit[hit] = ids[at[hit]] == flat[hit]
+    flat = np.concatenate(lists) if lens.sum() else np.zeros(0, np.int32)
+    owner = np.repeat(np.arange(n, dtype=np.int32), lens)
+    size = max(int(ids[-1]), int(flat.max()) if flat.size else 0) + 1
+    place = np.full(size, -1, dtype=np.int32)
+    place[ids] = np.arange(n, dtype=np.int32)  # member id -> its index on the map
+    at = place[flat]
+    hit = at >= 0
     src, dst = owner[hit], at[hit]
     keep = src < dst
     return src[keep].astype(np.int32), dst[keep].astype(np.int32)
@@ -182,7 +214,7 @@ def network_map(ctx: Ctx, viewer: Member) -> NetworkMap:
         keep = seen[src] | seen[dst]
         src, dst = src[keep], dst[keep]
     version, fresh, shape = _shape(ctx, viewer, ids, src, dst)
-    people = map_labels.attributes(ctx, viewer, ids)
+    people = map_labels.attributes(ctx, viewer, members)
     this_year = ctx.clock.now().year
     links = np.bincount(np.concatenate([src, dst]), minlength=ids.size) if ids.size else ids
     nodes = [
@@ -225,10 +257,10 @@ def circle_members(ctx: Ctx, viewer: Member, index: int, version: str) -> Sequen
             "Your network changed since this map was drawn; look at the new map and try again.",
             code="network_map_changed",
         )
-    members = [n.member for n in found.nodes if n.community == index]
-    if not members:
+    ids = [n.member.id for n in found.nodes if n.community == index]
+    if not ids:
         raise NotFound("There is no such circle on your map.", code="circle_not_found")
-    return members
+    return list(ctx.session.scalars(select(Member).where(Member.id.in_(ids)).order_by(Member.id)))
 
 
 def tag_circle(
