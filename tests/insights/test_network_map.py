@@ -224,3 +224,17 @@ def test_bridges_follow_their_definition() -> None:
         d = np.array([p[1] for p in sorted(pairs)], dtype=np.int32)
         got = {p: set(links) for p, _, links in map_findings.bridges(c, s, d)}
         assert got == (_bridges_by_hand(c, s, d) if c.max() >= 0 else {})
+
+
+def test_the_archive_holds_the_map_as_an_image(
+    client: TestClient, kith: Kith, ctx: Ctx, story: dict[str, Member]
+) -> None:
+    the_map(client, ctx, story["Vic"])  # the engine has caught up
+    response = client.get("/api/v1/me/export/archive", headers=bearer(ctx, story["Vic"]))
+    assert response.status_code == 200
+    part = response.json()["network_map"]
+    assert part["image_svg"].startswith("<svg")
+    assert part["image_svg"].count("<circle") == 12
+    labels = {c["label"]: len(c["members"]) for c in part["circles"]}
+    assert labels == {"Acme 2018–2022": 6, "Lund University 2010–2014": 4}
+    assert sorted(part["in_no_circle"]) == sorted([story["Lou"].handle, story["Quinn"].handle])
