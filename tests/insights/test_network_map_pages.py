@@ -93,3 +93,15 @@ def test_tag_this_circle_from_the_page(
     bad = post(client, kith, f"/insights/map/circles/{index.group(1)}/tag",
                {"version": version.group(1), "tag": "x", "cadence_days": "soon"})  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_the_map_comes_inside_its_page_safely(
+    client: TestClient, kith: Kith, ctx: Ctx, story: dict[str, Member]
+) -> None:
+    story["Lou"].headline = "</script><script>alert(1)</script>"
+    ctx.session.flush()
+    page = client.get("/insights/map").text
+    inside = re.search(r'<script type="application/json" id="netmap-data">(.*?)</script>', page)
+    assert inside is not None
+    assert "<script>alert(1)" not in page
+    assert "\\u003c/script\\u003e" in inside.group(1)

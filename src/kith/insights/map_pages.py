@@ -18,6 +18,10 @@ from kith.web.render import MemberId, nav_for, redirect, render
 router = APIRouter()
 
 CircleIndex = Annotated[int, Path(ge=0, le=1_000_000)]
+# A map of up to this many members comes inside its page (one computation, no second
+# request); a larger one is fetched by the browser when it is drawn (on a phone, only
+# when asked for).
+EMBED_MAX = 1000
 
 
 def map_context(found: NetworkMap) -> dict[str, Any]:
@@ -28,8 +32,12 @@ def map_context(found: NetworkMap) -> dict[str, Any]:
     for n in found.nodes:
         if n.community >= 0 and len(members.setdefault(n.community, [])) < 4:
             members[n.community].append(n.member.name)
+    embedded = (
+        NetworkMapOut.of(found).model_dump(mode="json") if len(found.nodes) <= EMBED_MAX else None
+    )
     return {
         "map": found,
+        "map_data": embedded,
         "circles": circles,
         "by_id": by_id,
         "examples": members,
