@@ -203,6 +203,19 @@ def _shape(ctx: Ctx, viewer: Member, ids: I64, src: I32, dst: I32) -> tuple[str,
     return version, True, shape
 
 
+def _circles(shape: MapShape, ids: I64, people: map_labels.People, this_year: int) -> list[Circle]:
+    """Each circle with members, labelled by what they share most."""
+    order = np.argsort(shape.community, kind="stable")
+    bounds = np.searchsorted(shape.community[order], np.arange(shape.sizes.size + 1))
+    out = []
+    for c, size in enumerate(shape.sizes.tolist()):
+        if size > 0:
+            members = ids[order[bounds[c] : bounds[c + 1]]]
+            found = map_labels.label(people, members, c, this_year)
+            out.append(Circle(c, int(size), found.text, found.kind, found.shared, circle_color(c)))
+    return out
+
+
 def network_map(ctx: Ctx, viewer: Member) -> NetworkMap:
     """The viewer's network map (see the module docstring for who and what appears)."""
     members = _members(ctx, viewer)
@@ -228,12 +241,7 @@ def network_map(ctx: Ctx, viewer: Member) -> NetworkMap:
         )
         for i, m in enumerate(members)
     ]
-    circles = [
-        Circle(c, int(size), lbl.text, lbl.kind, lbl.shared, circle_color(c))
-        for c, size in enumerate(shape.sizes.tolist())
-        if size > 0
-        for lbl in [map_labels.label(people, ids[shape.community == c], c, this_year)]
-    ]
+    circles = _circles(shape, ids, people, this_year)
     found = NetworkMap(
         version=version,
         fresh=fresh,
