@@ -14,8 +14,9 @@ viewers are the members whose connection counts are nearest 3,000 and 300. For e
   over the whole ego network (igraph, 100 iterations);
 - the whole map as the server computes it, with nothing kept (labels, findings and the
   database included) and again from the kept layout; its JSON and its SVG;
-- in Chromium (Debian's, headless, software WebGL): the real page served in-process,
-  from navigation to the picture drawn, and sigma's own drawing time.
+- in Chromium (Debian's, headless, software WebGL): the real page from a real server
+  in this process, from navigation to the first frame of the picture (the page's own
+  clock), on a first visit and on the next ones, and sigma's own drawing time.
 
 Targets: 3,000 connections: communities and layout ≤ 1.5 s, drawn ≤ 1 s; 300
 connections: ≤ 150 ms end to end.
@@ -123,55 +124,68 @@ def _whole_fr(n: int, src: np.ndarray, dst: np.ndarray) -> Any:
 
 
 def in_chromium(kith: Kith, viewers: dict[str, int], repeat: int) -> dict[str, Any]:
-    """The map page in Chromium, served in-process through the whole application."""
-    from playwright.sync_api import Route, sync_playwright
-    from starlette.testclient import TestClient
+    """The map page in Chromium from a real server (uvicorn, in this process): the
+    first visit (nothing cached) and the next ones (the scripts cached, the layout
+    kept), from navigation to the first frame of the picture, as the page measures it."""
+    import socket
+    import threading
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
 
     from kith.accounts.service import issue_token
     from kith.app import create_app
     from kith.web.deps import SESSION_COOKIE
 
-    app = create_app(kith)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(kith), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
     out: dict[str, Any] = {}
-    with TestClient(app) as client, sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        for name, viewer_id in viewers.items():
-            with kith.uow() as ctx:
-                member = ctx.session.scalar(select(Member).where(Member.id == viewer_id))
-                assert member is not None
-                client.cookies.set(SESSION_COOKIE, issue_token(ctx, member, kind="session"))
-
-            def serve(route: Route) -> None:
-                url = route.request.url.replace("http://kith.bench", "")
-                got = client.get(url)
-                headers = {"content-type": got.headers.get("content-type", "text/plain")}
-                route.fulfill(status=got.status_code, headers=headers, body=got.content)
-
-            runs = []
-            for _ in range(repeat):
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--headless", "--no-sandbox", "--disable-gpu",
+                      "--disable-background-networking"],
+            )  # fmt: skip
+            for name, viewer_id in viewers.items():
+                with kith.uow() as ctx:
+                    member = ctx.session.scalar(select(Member).where(Member.id == viewer_id))
+                    assert member is not None
+                    token = issue_token(ctx, member, kind="session")
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": base}])
                 page = context.new_page()
-                page.route("**/*", serve)
-                t0 = time.perf_counter()
-                page.goto("http://kith.bench/insights/map")
-                page.wait_for_selector("#netmap[data-drawn='true']", state="attached")
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(0)))")
-                total = (time.perf_counter() - t0) * 1000
-                drawn = page.evaluate("() => window.kithNetmap.drawnMs")
-                fetched = page.evaluate("() => window.kithNetmap.fetchMs")
-                runs.append((total, drawn, fetched))
+                visits = []
+                for _ in range(repeat + 1):
+                    page.goto(f"{base}/insights/map")
+                    page.wait_for_selector("#netmap[data-drawn='true']", state="attached")
+                    visits.append(page.evaluate(
+                        "() => [window.kithNetmap.shownAt, window.kithNetmap.drawnMs,"
+                        " window.kithNetmap.fetchMs]"
+                    ))  # fmt: skip
                 context.close()
-            best = min(runs)
-            out[name] = {
-                "navigation_to_drawn_ms": round(best[0], 1),
-                "sigma_draw_ms": round(best[1], 1),
-                "map_json_fetch_ms": round(best[2], 1),
-                "runs": len(runs),
-            }
-        browser.close()
+                later = min(visits[1:])
+                out[name] = {
+                    "first_visit_shown_ms": round(visits[0][0], 1),
+                    "shown_ms": round(later[0], 1),
+                    "sigma_draw_ms": round(later[1], 1),
+                    "map_data_ms": round(later[2], 1),
+                    "visits": len(visits),
+                }
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
     return out
 
 
@@ -268,8 +282,9 @@ def render(result: dict[str, Any]) -> str:
     if chromium:
         for key, label in (
             ("sigma_draw_ms", "Chromium: sigma draws (ms)"),
-            ("map_json_fetch_ms", "Chromium: map.json fetched (ms)"),
-            ("navigation_to_drawn_ms", "Chromium: page opened to picture drawn (ms)"),
+            ("map_data_ms", "Chromium: map data in hand (ms)"),
+            ("shown_ms", "Chromium: navigation to picture shown (ms)"),
+            ("first_visit_shown_ms", "  the same, first visit (ms)"),
         ):
             rows.append((label, str(chromium["large"][key]), str(chromium["small"][key])))
     lines += [f"  {a:<44}{b:>12}{c:>12}" for a, b, c in rows]
