@@ -7,6 +7,8 @@ PICO_VERSION="2.1.1"
 HTMX_VERSION="2.0.11"
 SWAGGER_UI_VERSION="5.35.0"
 AXE_CORE_VERSION="4.14.1"
+SIGMA_VERSION="3.0.3"
+GRAPHOLOGY_VERSION="0.26.0"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/src/kith/static/vendor"
@@ -25,6 +27,8 @@ pico="$(fetch @picocss/pico "$PICO_VERSION")"
 htmx="$(fetch htmx.org "$HTMX_VERSION")"
 swagger="$(fetch swagger-ui-dist "$SWAGGER_UI_VERSION")"
 axe="$(fetch axe-core "$AXE_CORE_VERSION")"
+sigma="$(fetch sigma "$SIGMA_VERSION")"
+graphology="$(fetch graphology "$GRAPHOLOGY_VERSION")"
 
 mkdir -p "$dest"
 install -m 0644 "$pico/css/pico.min.css" "$dest/pico.min.css"
@@ -34,12 +38,17 @@ install -m 0644 "$swagger/swagger-ui-bundle.js" "$dest/swagger-ui-bundle.js"
 install -m 0644 "$swagger/swagger-ui.css" "$dest/swagger-ui.css"
 # The accessibility checker the browser tests inject; no page loads it.
 install -m 0644 "$axe/axe.min.js" "$dest/axe.min.js"
+# The network map (My insights): a WebGL graph renderer and its graph model.
+install -m 0644 "$sigma/dist/sigma.min.js" "$dest/sigma.min.js"
+install -m 0644 "$graphology/dist/graphology.umd.min.js" "$dest/graphology.umd.min.js"
 cat > "$dest/VERSIONS" <<VERSIONS
 # Vendored by scripts/vendor.sh from the npm registry; do not edit by hand.
 @picocss/pico ${PICO_VERSION} css/pico.min.css (MIT)
 htmx.org ${HTMX_VERSION} dist/htmx.min.js (0BSD)
 swagger-ui-dist ${SWAGGER_UI_VERSION} swagger-ui-bundle.js swagger-ui.css (Apache-2.0)
 axe-core ${AXE_CORE_VERSION} axe.min.js (MPL-2.0)
+sigma ${SIGMA_VERSION} dist/sigma.min.js (MIT)
+graphology ${GRAPHOLOGY_VERSION} dist/graphology.umd.min.js (MIT)
 VERSIONS
 echo "vendored into ${dest#"$root"/}:"
 ls -l "$dest"

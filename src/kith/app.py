@@ -34,6 +34,7 @@ from kith.graph.api import router as graph_api
 from kith.graph.pages import router as graph_pages
 from kith.insights.api import router as insights_api
 from kith.insights.jobs import CommunityRefresher
+from kith.insights.map_pages import router as network_map_pages
 from kith.insights.pages import router as insights_pages
 from kith.introductions.api import router as introductions_api
 from kith.introductions.pages import router as introductions_pages
@@ -135,6 +136,7 @@ PAGE_ROUTERS = (
     recommendations_pages,
     introductions_pages,
     mail_pages,
+    network_map_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

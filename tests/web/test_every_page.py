@@ -53,6 +53,7 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("relationship-record", "/relationships/people/{friend}", True, 200),
     ("contact-record", "/relationships/contacts/{contact}", True, 200),
     ("insights", "/insights", True, 200),
+    ("network-map", "/insights/map", True, 200),
     ("community-insights", "/insights/community", True, 200),
     ("welcome-suggestions", "/insights/community/welcome/{friend}", True, 200),
     ("your-data", "/me/data", True, 200),

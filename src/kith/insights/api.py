@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
 
-from kith.insights import service
+from fastapi import APIRouter, Path, Request, Response, status
+
+from kith.insights import network_map, service
+from kith.insights.map_schemas import NetworkMapOut, TagCircleIn, TagCircleOut
 from kith.insights.schemas import CommunityOut, MemberInsightsOut, RefreshOut
 from kith.web.deps import ApiMemberId, KithDep, me
 
@@ -47,3 +50,31 @@ def refresh(
     with kith.uow() as ctx:
         row = service.refresh_for(ctx, me(ctx, member_id))
         return RefreshOut.of(row)
+
+
+@router.get("/me/network-map")
+def my_network_map(kith: KithDep, member_id: ApiMemberId) -> NetworkMapOut:
+    """Your connections (nodes, with their circle and your tier for them), the
+    connections among them that their connection lists let you see (edges), and the
+    circles they form, each labelled by what its members share most, with what the map
+    tells (largest circles, bridges, quiet circles, members in no circle)."""
+    with kith.uow(write=False) as ctx:
+        return NetworkMapOut.of(network_map.network_map(ctx, me(ctx, member_id)))
+
+
+@router.post("/me/network-map/circles/{index}/tag")
+def tag_circle(
+    index: Annotated[int, Path(ge=0, le=1_000_000)],
+    body: TagCircleIn,
+    kith: KithDep,
+    member_id: ApiMemberId,
+) -> TagCircleOut:
+    """Tag every member of one circle of the map you looked at (``version``), and
+    optionally set a keep-in-touch cadence for the tag."""
+    with kith.uow() as ctx:
+        tag, tagged = network_map.tag_circle(
+            ctx, me(ctx, member_id), index, body.version, body.tag, body.cadence_days
+        )
+        return TagCircleOut(
+            tag_id=tag.id, tag=tag.name, tagged=tagged, cadence_days=tag.cadence_days
+        )

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from kith.connections.queries import blocked_between
 from kith.endorsements.insights import community_skills, my_endorsements
 from kith.graph.cards import person
-from kith.insights import charts, service
+from kith.insights import charts, network_map, service
+from kith.insights.map_pages import map_context
 from kith.introductions import lists as introductions
 from kith.members.service import view_member
 from kith.search import suggestions
@@ -74,10 +75,12 @@ def my_insights(request: Request, kith: KithDep, member_id: MemberId) -> Respons
         endorsed = my_endorsements(ctx, member)
         handle = member.handle
         introduced = introductions.summary(ctx, member)
+        the_map = map_context(network_map.network_map(ctx, member))
         nav = nav_for(ctx, member)
         is_admin = member.is_admin
     reach = found.reach
     context = {
+        **the_map,
         "i": found,
         "charts": _member_charts(found),
         "pct": _pct,

@@ -6,8 +6,8 @@ settings, their profile, their connections, the invitations they sent and receiv
 made, the messages they sent and received by conversation, their private
 relationship data (tiers, tags, every contact with its notes and interactions),
 their posts (with their images), comments and reactions, the endorsements they
-gave and received (and those imported from LinkedIn), their notifications and
-their imports. It reads set-wise, in
+gave and received (and those imported from LinkedIn), their network map (the picture
+as SVG, with its circles), their notifications and their imports. It reads set-wise, in
 :data:`ARCHIVE_QUERY_COUNT` statements whatever the size of the network.
 
 Only what is the member's own goes in. Other members appear by name, handle and
@@ -62,6 +62,7 @@ from kith.portability.archive_introductions import (
     INTRODUCTIONS_QUERY_COUNT,
     introductions_archive,
 )
+from kith.portability.archive_network_map import network_map_archive
 from kith.portability.archive_posts import POSTS_QUERY_COUNT, posts_archive
 from kith.portability.archive_recommendations import (
     RECOMMENDATIONS_QUERY_COUNT,
@@ -83,7 +84,8 @@ __all__ = [
 ARCHIVE_FORMAT = "kith-archive"
 ARCHIVE_VERSION = 1
 # Statements :func:`member_archive` runs for a member loaded in the session, whatever
-# the number of connections, invitations, messages or contacts (a test pins it).
+# the number of connections, invitations, messages or contacts (a test pins it); with
+# the network engine running, the network map adds NETWORK_MAP_QUERY_COUNT.
 ARCHIVE_QUERY_COUNT = (
     18
     + POSTS_QUERY_COUNT
@@ -109,6 +111,7 @@ ARCHIVE_KEYS = (
     "endorsements",
     "recommendations",
     "introductions",
+    "network_map",
     "notifications",
     "imports",
 )
@@ -165,6 +168,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "endorsements": endorsements_archive(ctx, me, person, _when),
         "recommendations": recommendations_archive(ctx, me, person, _when),
         "introductions": introductions_archive(ctx, me, person, _when),
+        "network_map": network_map_archive(ctx, member),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }
