@@ -15,6 +15,7 @@ DOMAINS = (
     "endorsements",
     "follows",
     "graph",
+    "groups",
     "insights",
     "introductions",
     "members",

@@ -42,6 +42,11 @@ KINDS = (
     "introduction_received",
     "introduction_accepted",
     "introduction_made",
+    # Groups (``group_id`` says which; ``detail`` is its name): a request to join, to
+    # its managers; a request approved; an invitation. A declined request is never told.
+    "group_request",
+    "group_approved",
+    "group_invitation",
 )
 
 
@@ -56,6 +61,7 @@ def notify(
     comment_id: int | None = None,
     recommendation_id: int | None = None,
     introduction_id: int | None = None,
+    group_id: int | None = None,
     detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
@@ -68,6 +74,7 @@ def notify(
         comment_id=comment_id,
         recommendation_id=recommendation_id,
         introduction_id=introduction_id,
+        group_id=group_id,
         detail=detail,
         created_at=ctx.clock.now(),
     )

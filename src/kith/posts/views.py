@@ -31,7 +31,7 @@ from sqlalchemy.orm.util import identity_key
 from kith.graph.cards import person
 from kith.graph.service import Badge, badges
 from kith.idlists import id_in
-from kith.models import Member, Post, PostImage, PostMention, Reaction, Tag, Tier
+from kith.models import Group, Member, Post, PostImage, PostMention, Reaction, Tag, Tier
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
 from kith.posts.reactors import reaction_headlines, reaction_kinds
@@ -59,6 +59,7 @@ AUDIENCE_LABELS = {
     "tier": "Selected members",
     "tag": "Selected members",
     "only_me": "Only you",
+    "group": "A group",
 }
 
 
@@ -67,6 +68,8 @@ def audience_label(kind: str, name: str | None, *, mine: bool) -> str:
     tag's name, everyone else "Selected members"."""
     if mine and kind in ("tier", "tag"):
         return name or "A tier or tag you deleted (only you)"
+    if kind == "group" and name:
+        return name
     return AUDIENCE_LABELS.get(kind, "Anyone")
 
 
@@ -94,6 +97,8 @@ class PostCard:
     audience_label: str
     audience_tier_id: int | None
     audience_tag_id: int | None
+    audience_group_id: int | None
+    awaiting_approval: bool
     images: list[ImageView]
     reaction_count: int
     comment_count: int
@@ -196,6 +201,13 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
             select(Tag.id, Tag.name).where(Tag.id.in_(tag_ids))
         ):
             names[("tag", tag_id)] = name
+    # A group post's readers may read the group: its name is no secret to them.
+    group_ids = {p.audience_group_id for p in every if p.audience_group_id}
+    if group_ids:
+        for group_id, name in ctx.session.execute(
+            select(Group.id, Group.name).where(Group.id.in_(group_ids))
+        ):
+            names[("group", group_id)] = name
     return {
         "originals": originals,
         "authors": authors,
@@ -213,7 +225,9 @@ def _card(viewer: Member, post: Post, data: dict[str, Any], original: PostCard |
     author: Member = data["authors"][post.author_id]
     badge: Badge | None = data["badges"].get(post.author_id)
     mine = post.author_id == viewer.id
-    chosen = post.audience_tier_id if post.audience == "tier" else post.audience_tag_id
+    chosen = {"tier": post.audience_tier_id, "tag": post.audience_tag_id}.get(
+        post.audience, post.audience_group_id
+    )
     name = data["names"].get((post.audience, chosen)) if chosen else None
     return PostCard(
         id=post.id,
@@ -227,6 +241,8 @@ def _card(viewer: Member, post: Post, data: dict[str, Any], original: PostCard |
         audience_label=audience_label(post.audience, name, mine=mine),
         audience_tier_id=post.audience_tier_id if mine else None,
         audience_tag_id=post.audience_tag_id if mine else None,
+        audience_group_id=post.audience_group_id,
+        awaiting_approval=post.awaiting_approval,
         images=list(data["pictures"].get(post.id, [])),
         reaction_count=post.reaction_count,
         comment_count=post.comment_count,
