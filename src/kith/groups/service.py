@@ -631,3 +631,26 @@ def forget_member(ctx: Ctx, member_id: int) -> None:
         )
     )
     ctx.session.flush()
+
+
+def statuses(ctx: Ctx, member: Member, group_ids: list[int]) -> dict[int, str]:
+    """:func:`my_status` for a page of groups, in two statements."""
+    out = dict.fromkeys(group_ids, "none")
+    if not group_ids:
+        return out
+    for row in ctx.session.scalars(
+        select(GroupMember).where(
+            GroupMember.member_id == member.id, GroupMember.group_id.in_(group_ids)
+        )
+    ):
+        out[row.group_id] = row.role if row.status == "member" else row.status
+    for group_id in ctx.session.scalars(
+        select(GroupInvitation.group_id).where(
+            GroupInvitation.invitee_id == member.id,
+            GroupInvitation.status == "pending",
+            GroupInvitation.group_id.in_(group_ids),
+        )
+    ):
+        if out[group_id] == "none":
+            out[group_id] = "invited"
+    return out

@@ -31,7 +31,7 @@ from sqlalchemy.orm.util import identity_key
 from kith.graph.cards import person
 from kith.graph.service import Badge, badges
 from kith.idlists import id_in
-from kith.models import Group, Member, Post, PostImage, PostMention, Reaction, Tag, Tier
+from kith.models import Group, GroupMember, Member, Post, PostImage, PostMention, Reaction, Tag, Tier
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
 from kith.posts.reactors import reaction_headlines, reaction_kinds
@@ -297,11 +297,13 @@ def post_card(ctx: Ctx, viewer: Member, post: Post) -> PostCard:
 
 def audience_choice(value: str) -> Audience:
     """The audience a compose or edit form's ``audience`` field names: ``anyone``,
-    ``connections``, ``only_me``, ``tier:<id>`` or ``tag:<id>``."""
+    ``connections``, ``only_me``, ``tier:<id>``, ``tag:<id>`` or ``group:<id>``."""
     kind, _, ident = value.partition(":")
-    if kind in ("tier", "tag"):
+    if kind in ("tier", "tag", "group"):
         number = int(ident) if ident.isdigit() and len(ident) <= 10 else 0
         number = number if id_in_range(number) else 0
+        if kind == "group":
+            return Audience(kind, group_id=number or None)
         return (
             Audience(kind, tier_id=number or None)
             if kind == "tier"
@@ -310,9 +312,13 @@ def audience_choice(value: str) -> Audience:
     return Audience(kind)
 
 
-def choice_of(audience: str, tier_id: int | None, tag_id: int | None) -> str:
+def choice_of(
+    audience: str, tier_id: int | None, tag_id: int | None, group_id: int | None = None
+) -> str:
     """The form value of a post's audience (the inverse of :func:`audience_choice`); a
     post whose tier or tag was deleted reaches its author alone, and says so."""
+    if audience == "group":
+        return f"group:{group_id}" if group_id else "only_me"
     if audience == "tier":
         return f"tier:{tier_id}" if tier_id else "only_me"
     if audience == "tag":
@@ -322,8 +328,19 @@ def choice_of(audience: str, tier_id: int | None, tag_id: int | None) -> str:
 
 def audience_options(ctx: Ctx, author: Member) -> list[dict[str, Any]]:
     """The audience picker's groups: everyone, connections and only me, then the
-    author's own tiers and tags (the members they reach never see these names)."""
+    author's own tiers and tags (the members they reach never see these names), then
+    the groups they may post in."""
     tiers = list_tiers(ctx, author)
+    own_groups = ctx.session.execute(
+        select(Group.id, Group.name)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(
+            GroupMember.member_id == author.id,
+            GroupMember.status == "member",
+            Group.archived_at.is_(None),
+        )
+        .order_by(Group.name, Group.id)
+    ).all()
     tags = [tag for tag, _count in list_tags(ctx, author)]
     groups: list[dict[str, Any]] = [
         {
@@ -339,6 +356,9 @@ def audience_options(ctx: Ctx, author: Member) -> list[dict[str, Any]]:
         groups.append({"label": "Your tiers", "options": [(f"tier:{t.id}", t.name) for t in tiers]})
     if tags:
         groups.append({"label": "Your tags", "options": [(f"tag:{t.id}", t.name) for t in tags]})
+    if own_groups:
+        options = [(f"group:{gid}", name) for gid, name in own_groups]
+        groups.append({"label": "Your groups", "options": options})
     return groups
 
 
