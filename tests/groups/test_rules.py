@@ -14,7 +14,7 @@ from kith.posts import service as posts
 from kith.posts.audience import can_see
 from kith.uow import Ctx
 from tests.fixtures.factories import connect, make_member
-from tests.fixtures.groups import add, cast, refused
+from tests.fixtures.groups import cast, refused
 
 PAGE = PageRequest(1, 20)
 
@@ -88,7 +88,9 @@ def test_a_private_request_is_approved_or_silently_declined(ctx: Ctx) -> None:
     assert service.my_status(ctx, bea, c.group) == "member"
     assert (c.group.member_count, c.group.request_count) == (4, 0)
     assert "group_approved" in _kinds(ctx, bea.id)
-    actions = ctx.session.scalars(select(GroupAudit.action).where(GroupAudit.group_id == c.group.id))
+    actions = ctx.session.scalars(
+        select(GroupAudit.action).where(GroupAudit.group_id == c.group.id)
+    )
     assert {"decline", "approve"} <= set(actions)
 
 
@@ -179,7 +181,8 @@ def test_new_members_posts_wait_for_a_manager(ctx: Ctx) -> None:
     ctx.settings.group_approval_posts = 1
     c = cast(ctx, "public", post_approval=True)
     first = _post(ctx, c.member, c.group, "My first")
-    assert can_see(ctx, c.member.id, first) and can_see(ctx, c.manager.id, first)
+    assert can_see(ctx, c.member.id, first)
+    assert can_see(ctx, c.manager.id, first)
     assert not can_see(ctx, c.outsider.id, first)
     assert [p.id for p in feed.awaiting(ctx, c.manager, c.group.id, PAGE).items] == [first]
     assert refused(feed.approve_post, ctx, c.member, c.group.id, first) == "not_a_manager"
@@ -232,6 +235,7 @@ def test_an_owner_who_leaves_kith_hands_the_group_on(ctx: Ctx, clock: FrozenCloc
     assert service.my_status(ctx, c.member, c.group) == "owner"
     delete_account(ctx, c.member, confirmed=True)
     ctx.session.refresh(c.group)
-    assert c.group.archived_at is not None and c.group.member_count == 0
+    assert c.group.archived_at is not None
+    assert c.group.member_count == 0
     left = ctx.session.scalars(select(GroupMember).where(GroupMember.group_id == c.group.id))
     assert list(left) == []

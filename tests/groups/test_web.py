@@ -28,7 +28,9 @@ def _group_post(ctx: Ctx, author: Member, group: Group) -> int:
     return posts.create_post(ctx, author, draft).id
 
 
-def _reads(client: TestClient, headers: dict[str, str], group_id: int, post_id: int) -> dict[str, Any]:
+def _reads(
+    client: TestClient, headers: dict[str, str], group_id: int, post_id: int
+) -> dict[str, Any]:
     """What one member gets from every read path of a group and its post."""
     paths = {
         "members": f"{API}/{group_id}/members",
@@ -48,11 +50,15 @@ def _reads(client: TestClient, headers: dict[str, str], group_id: int, post_id: 
         out[name] = (r.status_code, r.json().get("error"))
     writes = {
         "post_in": client.post(f"{API}/{group_id}/posts", json={"body": "hi"}, headers=headers),
-        "react": client.put(f"/api/v1/posts/{post_id}/reaction", json={"kind": "like"}, headers=headers),
+        "react": client.put(
+            f"/api/v1/posts/{post_id}/reaction", json={"kind": "like"}, headers=headers
+        ),
         "comment": client.post(
             f"/api/v1/posts/{post_id}/comments", json={"body": "hi"}, headers=headers
         ),
-        "invite": client.post(f"{API}/{group_id}/invitations", json={"handle": "nobody-here"}, headers=headers),
+        "invite": client.post(
+            f"{API}/{group_id}/invitations", json={"handle": "nobody-here"}, headers=headers
+        ),
     }
     for name, r in writes.items():
         out[name] = (r.status_code, r.json().get("error"))
@@ -87,7 +93,8 @@ def test_an_outsider_reads_what_a_missing_group_reads(
             "group_not_found"
         )
     else:
-        assert card.status_code == 200 and card.json()["my_status"] == "none"
+        assert card.status_code == 200
+        assert card.json()["my_status"] == "none"
         assert group_id in found
     # The pages agree.
     with kith.uow() as ctx:
@@ -132,7 +139,8 @@ def test_the_directory_puts_your_connections_first_with_engine_badges(
         group_id = c.group.id
     synced(kith)
     body = client.get(f"{API}/{group_id}/members", headers=headers).json()
-    assert body["connections"] == 1 and body["total"] == 4
+    assert body["connections"] == 1
+    assert body["total"] == 4
     first, *rest = body["items"]
     assert (first["member"]["handle"], first["member"]["degree"]) == (friend.handle, 1)
     mia = next(i for i in rest if i["member"]["handle"] == c.member.handle)
@@ -174,7 +182,8 @@ def test_request_approve_post_and_read_through_the_pages(
     with kith.uow() as ctx:
         sign_in_as(client, ctx, owner)
     manage = page_text(client.get(f"{url}/manage").text)
-    assert "Estuaries" in manage and "Bea Joiner" in manage
+    assert "Estuaries" in manage
+    assert "Bea Joiner" in manage
     assert post(client, kith, f"{url}/people/{bea.handle}/approve").status_code == 303
     assert "approved the request of Bea Joiner" in page_text(client.get(f"{url}/manage").text)
     client.cookies.clear()
@@ -187,9 +196,10 @@ def test_request_approve_post_and_read_through_the_pages(
     with kith.uow() as ctx:
         sign_in_as(client, ctx, owner)
     home = page_text(client.get("/").text)
-    assert "New in your groups" in home and "River keepers: 1 new post" in home
+    assert "New in your groups" in home
+    assert "River keepers: 1 new post" in home
     members = page_text(client.get(f"{url}/members").text)
     assert "Bea Joiner" in members
-    assert client.get(f"/groups?q=river").status_code == 200
+    assert client.get("/groups?q=river").status_code == 200
     assert "River keepers" in page_text(client.get("/groups").text)
     assert group_id

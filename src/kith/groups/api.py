@@ -104,7 +104,9 @@ def groups_you_may_like(kith: KithDep, member_id: ApiMemberId) -> list[GroupOut]
     """Groups many of your connections are in (and you are not)."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
-        return [GroupOut.of(x.group, "none", x.connections) for x in lists.you_may_like(ctx, viewer)]
+        return [
+            GroupOut.of(x.group, "none", x.connections) for x in lists.you_may_like(ctx, viewer)
+        ]
 
 
 @router.get("/groups/invitations")
@@ -182,7 +184,7 @@ def join_group(group_id: GroupId, body: JoinIn, kith: KithDep, member_id: ApiMem
     `group_requests_full`, `group_archived`."""
     with kith.uow() as ctx:
         joined = service.join(ctx, me(ctx, member_id), group_id, body.answers)
-        return JoinOut(status=joined)  # type: ignore[arg-type]
+        return JoinOut(status=joined)
 
 
 @router.post("/groups/{group_id}/leave", status_code=status.HTTP_204_NO_CONTENT)

@@ -77,7 +77,7 @@ def members(
 
 
 def connection_counts(ctx: Ctx, viewer: Member, group_ids: Sequence[int]) -> dict[int, int]:
-    """"12 of your connections are members", for a page of group cards: one grouped
+    """ "12 of your connections are members", for a page of group cards: one grouped
     count over the groups' memberships of the viewer's connections (the engine's
     neighbour list, bound as one parameter)."""
     if not group_ids:
@@ -98,5 +98,3 @@ def connection_counts(ctx: Ctx, viewer: Member, group_ids: Sequence[int]) -> dic
     for group_id, n in ctx.session.execute(stmt):
         out[group_id] = int(n)
     return out
-
-

@@ -116,9 +116,7 @@ def remove_post(ctx: Ctx, manager: Member, group_id: int, post_id: int) -> None:
     post = _group_post(ctx, manager, group, post_id)
     words = excerpt(post.body) if post.body else "a repost"
     author = post.author
-    audit(
-        ctx, group, manager, "delete_post", subject_id=author.id, post_id=post.id, detail=words
-    )
+    audit(ctx, group, manager, "delete_post", subject_id=author.id, post_id=post.id, detail=words)
     if group.pinned_post_id == post.id:
         group.pinned_post_id = None
     delete_post(ctx, author, post.id)
@@ -168,11 +166,7 @@ def reports(ctx: Ctx, manager: Member, group_id: int, req: PageRequest) -> Page[
 def audit_log(ctx: Ctx, manager: Member, group_id: int, req: PageRequest) -> Page[GroupAudit]:
     """What the group's owner and managers did, newest first (for them only)."""
     group, _row = managed_group(ctx, manager, group_id)
-    stmt = (
-        select(GroupAudit)
-        .where(GroupAudit.group_id == group.id)
-        .order_by(GroupAudit.id.desc())
-    )
+    stmt = select(GroupAudit).where(GroupAudit.group_id == group.id).order_by(GroupAudit.id.desc())
     rows, total = paginate_rows(ctx.session, stmt, req)
     return Page([r[0] for r in rows], total, req.page, req.per_page)
 
@@ -185,7 +179,7 @@ class NewInGroup:
 
 
 def new_in_groups(ctx: Ctx, member: Member, *, limit: int = 5) -> list[NewInGroup]:
-    """"New in your groups": for each of the member's groups, how many posts by others
+    """ "New in your groups": for each of the member's groups, how many posts by others
     they may read came since they last opened its feed; busiest first. The home feed
     shows this one digest instead of a notification per post."""
     mine = (
@@ -209,4 +203,3 @@ def new_in_groups(ctx: Ctx, member: Member, *, limit: int = 5) -> list[NewInGrou
         .limit(limit)
     )
     return [NewInGroup(gid, name, int(n)) for gid, name, n in ctx.session.execute(stmt)]
-

@@ -65,7 +65,7 @@ class Liked:
 
 
 def you_may_like(ctx: Ctx, viewer: Member, *, limit: int = 6) -> list[Liked]:
-    """"Groups you may like": listed groups that many of the viewer's connections are
+    """ "Groups you may like": listed groups that many of the viewer's connections are
     in and the viewer is not (nor banned from), most connections first."""
     neighbors = engine(ctx).neighbors(viewer.id)
     if not neighbors.size:

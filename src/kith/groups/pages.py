@@ -101,12 +101,16 @@ def groups_page(
             "found": found,
             "found_cards": _cards(ctx, viewer, found.items) if found else [],
             "base": f"/groups?q={q}&",
-            "mine": _cards(ctx, viewer, lists.my_groups(ctx, viewer, page_request(ctx, 1, 50)).items),
+            "mine": _cards(
+                ctx, viewer, lists.my_groups(ctx, viewer, page_request(ctx, 1, 50)).items
+            ),
             "invitations": [
                 {"group": card(g, "invited"), "by": person(who)}
                 for g, who in lists.invitations(ctx, viewer)
             ],
-            "liked": [card(x.group, "none", x.connections) for x in lists.you_may_like(ctx, viewer)],
+            "liked": [
+                card(x.group, "none", x.connections) for x in lists.you_may_like(ctx, viewer)
+            ],
             "page": found,
         }
         nav = nav_for(ctx, viewer)
@@ -207,9 +211,7 @@ def create_group(
             "questions": (questions + ["", "", ""])[:3],
             "post_approval": post_approval == "on",
         }
-        return _form_page(
-            request, kith, member_id, form=form, error=exc.message, status=exc.status
-        )
+        return _form_page(request, kith, member_id, form=form, error=exc.message, status=exc.status)
     return redirect(request, f"/groups/{group_id}")
 
 
@@ -384,7 +386,9 @@ def members_page(
 
 
 @router.get("/groups/{group_id}/manage")
-def manage_page(request: Request, group_id: GroupId, kith: KithDep, member_id: MemberId) -> Response:
+def manage_page(
+    request: Request, group_id: GroupId, kith: KithDep, member_id: MemberId
+) -> Response:
     """For the owner and managers: requests, posts waiting, reports, bans, inviting,
     and the audit log."""
     with kith.uow(write=False) as ctx:
@@ -396,11 +400,21 @@ def manage_page(request: Request, group_id: GroupId, kith: KithDep, member_id: M
         context = {
             "g": _header(ctx, viewer, group),
             "requests": [
-                {"who": person(r.member), "answers": list(zip(group.questions, r.answers, strict=False)), "at": r.requested_at}
+                {
+                    "who": person(r.member),
+                    "answers": list(zip(group.questions, r.answers, strict=False)),
+                    "at": r.requested_at,
+                }
                 for r in lists.requests(ctx, viewer, group.id, first).items
             ],
             "waiting": post_cards(ctx, viewer, waiting),
-            "reported": list(zip(post_cards(ctx, viewer, [r.post for r in reported]), [r.reports for r in reported], strict=False)),
+            "reported": list(
+                zip(
+                    post_cards(ctx, viewer, [r.post for r in reported]),
+                    [r.reports for r in reported],
+                    strict=False,
+                )
+            ),
             "bans": [person(r.member) for r in lists.banned(ctx, viewer, group.id, first).items],
             "log": [_audit(a) for a in feed.audit_log(ctx, viewer, group.id, first).items],
         }

@@ -79,7 +79,9 @@ class PinIn(BaseModel):
 
 
 class GroupPostIn(BaseModel):
-    body: str = Field(description="Up to 3,000 characters", json_schema_extra=stated(max_length=3000))
+    body: str = Field(
+        description="Up to 3,000 characters", json_schema_extra=stated(max_length=3000)
+    )
 
 
 class GroupOut(BaseModel):
@@ -101,23 +103,19 @@ class GroupOut(BaseModel):
         description="Yours: owner, manager, member, requested (a request waiting, however "
         "it was answered), invited, banned or none",
     )
-    connections: int | None = Field(
-        None, description="How many of your connections are members"
-    )
+    connections: int | None = Field(None, description="How many of your connections are members")
     pinned_post_id: int | None = None
     request_count: int | None = Field(None, description="Managers: requests waiting")
 
     @classmethod
-    def of(
-        cls, group: Group, status: str = "none", connections: int | None = None
-    ) -> GroupOut:
+    def of(cls, group: Group, status: str = "none", connections: int | None = None) -> GroupOut:
         managing = status in ("owner", "manager")
         return cls(
             id=group.id,
             name=group.name,
             description=group.description,
             rules=group.rules,
-            kind=group.kind,  # type: ignore[arg-type]
+            kind=group.kind,
             industry=group.industry,
             topics=list(group.topics),
             questions=list(group.questions),
@@ -126,7 +124,7 @@ class GroupOut(BaseModel):
             member_count=group.member_count,
             archived=group.archived_at is not None,
             created_at=group.created_at,
-            my_status=status,  # type: ignore[arg-type]
+            my_status=status,
             connections=connections,
             pinned_post_id=group.pinned_post_id,
             request_count=group.request_count if managing else None,
@@ -159,7 +157,9 @@ class RequestOut(BaseModel):
     @classmethod
     def of(cls, row: GroupMember) -> RequestOut:
         return cls(
-            member=MemberSummary.of(row.member), answers=list(row.answers), requested_at=row.requested_at
+            member=MemberSummary.of(row.member),
+            answers=list(row.answers),
+            requested_at=row.requested_at,
         )
 
 

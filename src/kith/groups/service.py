@@ -99,9 +99,7 @@ def _list(values: list[str], most: int, each: int, what: str) -> list[str]:
 
 def check_draft(ctx: Ctx, draft: GroupDraft) -> GroupDraft:
     if draft.kind not in GROUP_KINDS:
-        raise Invalid(
-            "A group is public, private or unlisted.", code="invalid_group_kind"
-        )
+        raise Invalid("A group is public, private or unlisted.", code="invalid_group_kind")
     questions = _list(draft.questions, ctx.settings.group_questions_max, QUESTION_MAX, "question")
     return GroupDraft(
         name=_text(draft.name, NAME_MAX, "name", required=True),
@@ -306,7 +304,12 @@ def join(ctx: Ctx, member: Member, group_id: int, answers: list[str] | None = No
     ctx.session.flush()
     for manager_id in manager_ids(ctx, group.id):
         notify(
-            ctx, manager_id, "group_request", actor_id=member.id, group_id=group.id, detail=group.name
+            ctx,
+            manager_id,
+            "group_request",
+            actor_id=member.id,
+            group_id=group.id,
+            detail=group.name,
         )
     return "requested"
 
@@ -439,7 +442,12 @@ def invite(ctx: Ctx, inviter: Member, group_id: int, invitee: Member) -> GroupIn
     existing.answered_at = None
     ctx.session.flush()
     notify(
-        ctx, invitee.id, "group_invitation", actor_id=inviter.id, group_id=group.id, detail=group.name
+        ctx,
+        invitee.id,
+        "group_invitation",
+        actor_id=inviter.id,
+        group_id=group.id,
+        detail=group.name,
     )
     return existing
 
@@ -571,9 +579,7 @@ def _successor(ctx: Ctx, group_id: int, leaving: int) -> GroupMember | None:
     )
     if manager is not None:
         return manager
-    return ctx.session.scalar(
-        base.order_by(GroupMember.joined_at, GroupMember.member_id).limit(1)
-    )
+    return ctx.session.scalar(base.order_by(GroupMember.joined_at, GroupMember.member_id).limit(1))
 
 
 def forget_member(ctx: Ctx, member_id: int) -> None:

@@ -21,7 +21,7 @@ class Notification(Base):
     revision asked for), _revised and _accepted; introduction_request,
     introduction_received and introduction_accepted (``detail`` names the other member
     of the introduction); group_request (to its managers), group_approved and
-group_invitation (``group_id`` says which group)."""
+    group_invitation (``group_id`` says which group, ``detail`` its name)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)

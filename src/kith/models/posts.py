@@ -70,9 +70,7 @@ class Post(Base):
         ForeignKey("groups.id", ondelete="SET NULL")
     )
     # A new member's post in a group that asks for approval waits here for a manager.
-    awaiting_approval: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     repost_of_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     # The author's choice to hear about reactions, comments and reposts on this post.
     notify: Mapped[bool] = mapped_column(Boolean, default=True)

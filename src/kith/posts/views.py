@@ -31,7 +31,17 @@ from sqlalchemy.orm.util import identity_key
 from kith.graph.cards import person
 from kith.graph.service import Badge, badges
 from kith.idlists import id_in
-from kith.models import Group, GroupMember, Member, Post, PostImage, PostMention, Reaction, Tag, Tier
+from kith.models import (
+    Group,
+    GroupMember,
+    Member,
+    Post,
+    PostImage,
+    PostMention,
+    Reaction,
+    Tag,
+    Tier,
+)
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
 from kith.posts.reactors import reaction_headlines, reaction_kinds

@@ -149,9 +149,7 @@ def upgrade() -> None:
     with op.batch_alter_table("posts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("audience_group_id", sa.Integer(), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "awaiting_approval", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("awaiting_approval", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.drop_constraint(op.f("ck_posts_post_audience"), type_="check")
         batch_op.create_check_constraint(op.f("ck_posts_post_audience"), NEW_AUDIENCES)
