@@ -134,3 +134,25 @@ def manager_ids(ctx: Ctx, group_id: int) -> list[int]:
             )
         )
     )
+
+
+def fellow_groups(ctx: Ctx, viewer_id: int, member_ids: list[int]) -> dict[int, str]:
+    """For each of ``member_ids`` who shares a group with the viewer, the name of one
+    such group (the smallest: the more telling): "Fellow member of ...". One statement."""
+    if not member_ids:
+        return {}
+    mine, theirs = aliased(GroupMember), aliased(GroupMember)
+    stmt = (
+        select(theirs.member_id, Group.name, Group.member_count)
+        .join(mine, mine.group_id == theirs.group_id)
+        .join(Group, Group.id == theirs.group_id)
+        .where(
+            mine.member_id == viewer_id,
+            mine.status == "member",
+            theirs.status == "member",
+            theirs.member_id.in_(member_ids),
+        )
+        .order_by(Group.member_count.desc(), Group.id.desc())
+    )
+    # The smallest group comes last and wins.
+    return {member_id: name for member_id, name, _n in ctx.session.execute(stmt)}

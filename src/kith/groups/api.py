@@ -7,12 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile, status
 
-from kith.groups import directory, feed, lists, logo, service
+from kith.groups import circles, directory, feed, lists, logo, service
 from kith.groups.access import readable_group, visible_group
 from kith.groups.schemas import (
     AuditOut,
     AuditPage,
     BanPage,
+    CircleIn,
+    CircleOut,
     DigestOut,
     GroupId,
     GroupIn,
@@ -205,6 +207,21 @@ def invite_to_group(
         invitee = get_member(ctx, body.handle)
         service.invite(ctx, me(ctx, member_id), group_id, invitee)
         return MemberSummary.of(invitee)
+
+
+@router.post("/groups/{group_id}/invitations/circle")
+def invite_circle(
+    group_id: GroupId, body: CircleIn, kith: KithDep, member_id: ApiMemberId
+) -> CircleOut:
+    """Invite the connections in one of your tiers or tags (Relationships), each through
+    the same rules and weekly limit as one invitation. Refusals: `tier_not_found`,
+    `tag_not_found`."""
+    with kith.uow() as ctx:
+        outcomes = circles.invite_circle(
+            ctx, me(ctx, member_id), group_id, tier_id=body.tier_id, tag_id=body.tag_id
+        )
+    invited = outcomes.pop("invited", 0)
+    return CircleOut(invited=invited, refused=dict(outcomes))
 
 
 @router.post("/groups/{group_id}/invitations/decline", status_code=status.HTTP_204_NO_CONTENT)

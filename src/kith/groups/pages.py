@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from kith.errors import KithError
 from kith.graph.cards import person
-from kith.groups import directory, feed, lists, logo, service
+from kith.groups import circles, directory, feed, lists, logo, service
 from kith.groups.access import can_read_inside, managed_group, visible_group
 from kith.groups.schemas import GroupId, SearchText
 from kith.members.photos import photo_urls
@@ -23,7 +23,7 @@ from kith.posts.views import post_cards
 from kith.uow import Ctx
 from kith.web.deps import KithDep, me
 from kith.web.paging import page_request
-from kith.web.params import PageNo
+from kith.web.params import MAX_ID, FormId, PageNo
 from kith.web.render import MemberId, nav_for, redirect, render
 
 router = APIRouter()
@@ -173,6 +173,30 @@ def _draft(
         topics=[t for t in topics.split(",") if t.strip()],
         questions=[q for q in questions if q.strip()],
         post_approval=post_approval == "on",
+    )
+
+
+@router.post("/groups/invite-circle")
+def invite_circle(
+    request: Request,
+    kith: KithDep,
+    member_id: MemberId,
+    circle: Text = "",
+    group_id: Annotated[FormId, Form()] = 1,
+) -> Response:
+    """From Relationships: invite everyone in one of one's tiers or tags to a group."""
+    kind, _, ident = circle.partition(":")
+    number = int(ident) if ident.isdigit() and len(ident) <= 10 else 0
+    number = number if 1 <= number <= MAX_ID else 0
+    with kith.uow() as ctx:
+        viewer = me(ctx, member_id)
+        if kind == "tier":
+            outcomes = circles.invite_circle(ctx, viewer, group_id, tier_id=number)
+        else:
+            outcomes = circles.invite_circle(ctx, viewer, group_id, tag_id=number)
+    invited = outcomes.pop("invited", 0)
+    return redirect(
+        request, f"/groups/{group_id}/members?invited={invited}&skipped={sum(outcomes.values())}"
     )
 
 
@@ -360,6 +384,8 @@ def members_page(
     member_id: MemberId,
     q: SearchText = "",
     page: PageNo = 1,
+    invited: Annotated[int, Query(ge=0, le=100_000)] = -1,
+    skipped: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> Response:
     """The group's members with degree badges and shared connections, the viewer's
     connections first; search by name."""
@@ -380,6 +406,8 @@ def members_page(
             "page": found.page,
             "base": f"/groups/{group.id}/members?q={q}&",
             "me": viewer.handle,
+            "invited": invited,
+            "skipped": skipped,
         }
         nav = nav_for(ctx, viewer)
     return render(request, "groups/members.html", context, nav=nav)

@@ -15,7 +15,7 @@ from kith.members.photos import photo_urls
 from kith.members.schemas import MemberSummary
 from kith.models import Group, GroupAudit, GroupMember, Member
 from kith.web.paging import Paged
-from kith.web.params import Flag, Refusal, id_path, stated
+from kith.web.params import Flag, Id, Refusal, id_path, stated
 
 GroupId = Annotated[int, id_path("group", GROUP_NOT_FOUND)]
 Kind = Literal["public", "private", "unlisted"]
@@ -68,6 +68,19 @@ class JoinIn(BaseModel):
 
 class HandleIn(BaseModel):
     handle: str = Field(description="A member's handle", json_schema_extra=stated(max_length=60))
+
+
+class CircleIn(BaseModel):
+    tier_id: Id | None = Field(None, description="One of your tiers")
+    tag_id: Id | None = Field(None, description="Or one of your tags")
+
+
+class CircleOut(BaseModel):
+    invited: int
+    refused: dict[str, int] = Field(
+        description="How many could not be invited, by refusal code (already_member, "
+        "already_invited, cannot_invite, group_invitation_limit...)"
+    )
 
 
 class RoleIn(BaseModel):
