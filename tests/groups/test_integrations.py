@@ -39,7 +39,8 @@ def test_fellow_members_may_ask_to_message_and_read_as_fellows(
         assert [m for m, _ in messaging.recipients(ctx, c.outsider, "mia")] == [c.member]
         send(ctx, c.outsider, c.member, "Hello, fellow mapmaker")
         conversation = messaging.conversation_between(ctx, c.outsider.id, c.member.id)
-        assert conversation is not None and conversation.status == "request"
+        assert conversation is not None
+        assert conversation.status == "request"
     synced(kith)
     with kith.uow(write=False) as ctx:
         viewer = ctx.session.merge(c.outsider)
