@@ -660,3 +660,47 @@ def statuses(ctx: Ctx, member: Member, group_ids: list[int]) -> dict[int, str]:
         if out[group_id] == "none":
             out[group_id] = "invited"
     return out
+
+
+# -- an operator's hand (``kith group``) -----------------------------------------------
+
+
+def any_group(ctx: Ctx, group_id: int) -> Group:
+    group = ctx.session.get(Group, group_id)
+    if group is None:
+        raise group_not_found()
+    return group
+
+
+def operator_transfer(ctx: Ctx, group_id: int, member: Member) -> Group:
+    """An operator makes a member of the group its owner (the owner, if any, stays on
+    as a manager); the log says an operator did it."""
+    group = any_group(ctx, group_id)
+    row = membership(ctx, group.id, member.id)
+    if not is_member(row) or row is None:
+        raise NotFound(f"{member.name} is not a member of this group.", code="not_a_member")
+    now = ctx.clock.now()
+    for old in ctx.session.scalars(
+        select(GroupMember).where(
+            GroupMember.group_id == group.id,
+            GroupMember.role == "owner",
+            GroupMember.status == "member",
+        )
+    ):
+        old.role = "manager"
+        old.managing_since = now
+    row.role = "owner"
+    row.managing_since = row.managing_since or now
+    group.archived_at = None
+    audit(ctx, group, None, "transfer", subject_id=member.id, detail="By an operator.")
+    ctx.session.flush()
+    return group
+
+
+def operator_archive(ctx: Ctx, group_id: int) -> Group:
+    group = any_group(ctx, group_id)
+    if group.archived_at is None:
+        group.archived_at = ctx.clock.now()
+        audit(ctx, group, None, "archive", detail="By an operator.")
+    ctx.session.flush()
+    return group
