@@ -239,3 +239,21 @@ def test_an_owner_who_leaves_kith_hands_the_group_on(ctx: Ctx, clock: FrozenCloc
     assert c.group.member_count == 0
     left = ctx.session.scalars(select(GroupMember).where(GroupMember.group_id == c.group.id))
     assert list(left) == []
+
+
+def test_the_archive_holds_groups_owned_memberships_and_posts_there(ctx: Ctx) -> None:
+    from kith.portability.archive import member_archive
+
+    c = cast(ctx, "private", questions=["Why?"])
+    other = service.create_group(ctx, c.outsider, service.GroupDraft("Hills", kind="private"))
+    service.join(ctx, c.member, other.id, [])
+    service.decline(ctx, c.outsider, other.id, c.member.id)
+    _post(ctx, c.member, c.group, "Archived words")
+    groups = member_archive(ctx, c.member)["groups"]
+    assert [m["group"]["name"] for m in groups["memberships"]] == [c.group.name]
+    assert [(r["group"]["name"], r["status"]) for r in groups["requests"]] == [("Hills", "requested")]
+    owner = member_archive(ctx, c.owner)
+    assert [g["questions"] for g in owner["groups"]["owned"]] == [["Why?"]]
+    assert [i["to"]["handle"] for i in owner["groups"]["invitations_sent"]] == []
+    posts = member_archive(ctx, c.member)["posts"]
+    assert [(p["audience"], p["audience_group"]) for p in posts] == [("group", c.group.name)]

@@ -6,8 +6,8 @@ settings, their profile, their connections, the invitations they sent and receiv
 made, the messages they sent and received by conversation, their private
 relationship data (tiers, tags, every contact with its notes and interactions),
 their posts (with their images), comments and reactions, the endorsements they
-gave and received (and those imported from LinkedIn), their notifications and
-their imports. It reads set-wise, in
+gave and received (and those imported from LinkedIn), their groups (owned,
+memberships, requests, invitations sent), their notifications and their imports. It reads set-wise, in
 :data:`ARCHIVE_QUERY_COUNT` statements whatever the size of the network.
 
 Only what is the member's own goes in. Other members appear by name, handle and
@@ -58,6 +58,7 @@ from kith.portability.archive_endorsements import (
     ENDORSEMENTS_QUERY_COUNT,
     endorsements_archive,
 )
+from kith.portability.archive_groups import GROUPS_QUERY_COUNT, groups_archive
 from kith.portability.archive_introductions import (
     INTRODUCTIONS_QUERY_COUNT,
     introductions_archive,
@@ -90,6 +91,7 @@ ARCHIVE_QUERY_COUNT = (
     + ENDORSEMENTS_QUERY_COUNT
     + RECOMMENDATIONS_QUERY_COUNT
     + INTRODUCTIONS_QUERY_COUNT
+    + GROUPS_QUERY_COUNT
 )
 ARCHIVE_KEYS = (
     "format",
@@ -109,6 +111,7 @@ ARCHIVE_KEYS = (
     "endorsements",
     "recommendations",
     "introductions",
+    "groups",
     "notifications",
     "imports",
 )
@@ -165,6 +168,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "endorsements": endorsements_archive(ctx, me, person, _when),
         "recommendations": recommendations_archive(ctx, me, person, _when),
         "introductions": introductions_archive(ctx, me, person, _when),
+        "groups": groups_archive(ctx, me, person, _when),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }
