@@ -25,7 +25,8 @@ def test_operators_list_hand_on_and_archive_groups(tmp_path: Path) -> None:
         group_id, bea_handle = group.id, bea.handle
     listed = runner.invoke(app, ["group", "list", "--url", url])
     assert listed.exit_code == 0, listed.output
-    assert "Quiet coves" in listed.output and "unlisted" in listed.output
+    assert "Quiet coves" in listed.output
+    assert "unlisted" in listed.output
     refused = runner.invoke(app, ["group", "transfer", str(group_id), bea_handle, "--url", url])
     assert refused.exit_code == 1
     assert "not_a_member" in refused.output
@@ -34,7 +35,8 @@ def test_operators_list_hand_on_and_archive_groups(tmp_path: Path) -> None:
     archived = runner.invoke(app, ["group", "archive", str(group_id), "--url", url])
     assert archived.exit_code == 0, archived.output
     log = runner.invoke(app, ["group", "log", str(group_id), "--url", url])
-    assert "archive" in log.output and "By an operator." in log.output
+    assert "archive" in log.output
+    assert "By an operator." in log.output
     with kith.uow(write=False) as ctx:
         assert ctx.session.get_one(Group, group_id).archived_at is not None
     kith.db.dispose()

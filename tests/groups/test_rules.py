@@ -251,7 +251,9 @@ def test_the_archive_holds_groups_owned_memberships_and_posts_there(ctx: Ctx) ->
     _post(ctx, c.member, c.group, "Archived words")
     groups = member_archive(ctx, c.member)["groups"]
     assert [m["group"]["name"] for m in groups["memberships"]] == [c.group.name]
-    assert [(r["group"]["name"], r["status"]) for r in groups["requests"]] == [("Hills", "requested")]
+    assert [(r["group"]["name"], r["status"]) for r in groups["requests"]] == [
+        ("Hills", "requested")
+    ]
     owner = member_archive(ctx, c.owner)
     assert [g["questions"] for g in owner["groups"]["owned"]] == [["Why?"]]
     assert [i["to"]["handle"] for i in owner["groups"]["invitations_sent"]] == []

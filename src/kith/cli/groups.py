@@ -30,7 +30,9 @@ def group_list(
     with kith.uow(write=False) as ctx:
         stmt = select(Group).order_by(Group.member_count.desc(), Group.id).limit(limit)
         if query.strip():
-            stmt = stmt.where(func.lower(Group.name).contains(query.strip().lower(), autoescape=True))
+            stmt = stmt.where(
+                func.lower(Group.name).contains(query.strip().lower(), autoescape=True)
+            )
         groups = list(ctx.session.scalars(stmt))
         owners = dict(
             ctx.session.execute(

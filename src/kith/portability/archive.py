@@ -7,8 +7,9 @@ made, the messages they sent and received by conversation, their private
 relationship data (tiers, tags, every contact with its notes and interactions),
 their posts (with their images), comments and reactions, the endorsements they
 gave and received (and those imported from LinkedIn), their groups (owned,
-memberships, requests, invitations sent), their notifications and their imports. It reads set-wise, in
-:data:`ARCHIVE_QUERY_COUNT` statements whatever the size of the network.
+memberships, requests, invitations sent), their notifications and their imports.
+It reads set-wise, in :data:`ARCHIVE_QUERY_COUNT` statements whatever the size of
+the network.
 
 Only what is the member's own goes in. Other members appear by name, handle and
 profile URL, never with their email address or anything they keep privately (their
