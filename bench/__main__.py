@@ -5,7 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from . import endorsements, feed, insights, network, pages, portability, relationships, search
+from . import (
+    endorsements,
+    feed,
+    groups,
+    insights,
+    network,
+    pages,
+    portability,
+    relationships,
+    search,
+)
 
 # name -> main(argv) returning an exit code; register new suites here.
 SUITES: dict[str, Callable[[Sequence[str]], int]] = {
@@ -17,6 +27,7 @@ SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "pages": pages.main,
     "feed": feed.main,
     "endorsements": endorsements.main,
+    "groups": groups.main,
 }
 
 

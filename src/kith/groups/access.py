@@ -14,7 +14,7 @@ exist, never ``forbidden``.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from kith.errors import Forbidden, NotFound
@@ -42,9 +42,13 @@ def is_manager(row: GroupMember | None) -> bool:
     return is_member(row) and row is not None and row.role in MANAGERS
 
 
+_ROW = aliased(GroupMember, name="listed_group_member")
+_INVITATION = aliased(GroupInvitation, name="listed_group_invitation")
+
+
 def listed_to(viewer_id: int) -> ColumnElement[bool]:
     """SQL: the viewer may know that the group (``Group``) exists."""
-    row, invitation = aliased(GroupMember), aliased(GroupInvitation)
+    row, invitation = _ROW, _INVITATION
     mine = exists().where(
         row.group_id == Group.id, row.member_id == viewer_id, row.status == "member"
     )
@@ -78,10 +82,20 @@ def visible_group(ctx: Ctx, viewer: Member, group_id: int, *, lock: bool = False
     return group
 
 
+#: SQL: may the member ``viewer_id`` read inside the group ``group_id`` (built once).
+_READABLE = select(
+    group_readable(
+        bindparam("viewer_id", type_=GroupMember.member_id.type),
+        bindparam("group_id", type_=GroupMember.group_id.type),
+    )
+)
+
+
 def can_read_inside(ctx: Ctx, viewer: Member, group: Group) -> bool:
     """Whether ``viewer`` may read the group's members and posts (the rule the posts'
     audience applies, :func:`kith.posts.audience.group_readable`)."""
-    return bool(ctx.session.scalar(select(group_readable(viewer.id, group.id))))
+    params = {"viewer_id": viewer.id, "group_id": group.id}
+    return bool(ctx.session.scalar(_READABLE, params))
 
 
 def readable_group(ctx: Ctx, viewer: Member, group_id: int) -> Group:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from kith.graph.service import Badge, badges, engine, hidden_ids
 from kith.groups.access import readable_group
@@ -22,8 +21,6 @@ from kith.models import GroupMember, Member
 from kith.names import fold_name
 from kith.pagination import Page, PageRequest
 from kith.uow import Ctx
-
-_ROLE_ORDER = case((GroupMember.role == "owner", 0), (GroupMember.role == "manager", 1), else_=2)
 
 
 @dataclass(frozen=True)
@@ -47,32 +44,63 @@ def members(
     ctx: Ctx, viewer: Member, group_id: int, req: PageRequest, query: str = ""
 ) -> MemberPage:
     """The group's members the viewer may see: their connections first, then everyone
-    else; within each the owner, the managers, then by when they joined. ``query``
-    keeps the members whose name holds it."""
+    else, each part in the order they joined. ``query`` keeps the members whose name
+    holds it.
+
+    The viewer's connections in the group are one indexed read of at most their
+    connections (the engine's neighbour list, bound as one parameter); the others are
+    read a page at a time in the order they joined, the connections left out."""
     group = readable_group(ctx, viewer, group_id)
-    stmt = select(GroupMember.member_id, GroupMember.role).where(
+    base = select(GroupMember.member_id).where(
         GroupMember.group_id == group.id, GroupMember.status == "member"
     )
     query = query.strip()
     if query:
-        key = select(Member.id).where(Member.name_key.like(_like(query), escape="\\"))
-        stmt = stmt.where(GroupMember.member_id.in_(key))
-    stmt = stmt.order_by(_ROLE_ORDER, GroupMember.joined_at, GroupMember.member_id)
-    rows = ctx.session.execute(stmt).all()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    hidden = hidden_ids(ctx, viewer.id)
-    keep = ~np.isin(ids, hidden) if hidden.size else np.ones(ids.size, dtype=bool)
-    mine = np.isin(ids, engine(ctx).neighbors(viewer.id), assume_unique=True) & keep
-    ordered = np.concatenate((ids[mine], ids[keep & ~mine]))
-    chosen = ordered[req.offset : req.offset + req.per_page].tolist()
-    found = {m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(chosen)))}
-    shown = [found[i] for i in chosen if i in found and found[i].is_active]
-    roles = {r[0]: r[1] for r in rows if r[0] in found}
+        named = select(Member.id).where(Member.name_key.like(_like(query), escape="\\"))
+        base = base.where(GroupMember.member_id.in_(named))
+    order = (GroupMember.joined_at, GroupMember.member_id)
+    neighbors = engine(ctx).neighbors(viewer.id).tolist()
+    mine: list[int] = []
+    if neighbors:
+        mine = list(
+            ctx.session.scalars(
+                base.where(id_in(ctx, GroupMember.member_id, neighbors)).order_by(*order)
+            )
+        )
+    hidden = hidden_ids(ctx, viewer.id).tolist()
+    if query:
+        found = ctx.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    else:
+        found = group.member_count
+    if hidden:
+        here = base.where(GroupMember.member_id.in_(hidden))
+        found -= ctx.session.scalar(select(func.count()).select_from(here.subquery())) or 0
+    total = max(int(found), len(mine))
+    chosen = mine[req.offset : req.offset + req.per_page]
+    wanted = req.per_page - len(chosen)
+    if wanted > 0:
+        skip = max(0, req.offset - len(mine))
+        others = base
+        left_out = mine + hidden
+        if left_out:
+            others = others.where(~id_in(ctx, GroupMember.member_id, left_out))
+        chosen += list(ctx.session.scalars(others.order_by(*order).limit(wanted).offset(skip)))
+    found_members = {
+        m.id: m for m in ctx.session.scalars(select(Member).where(Member.id.in_(chosen)))
+    }
+    shown = [found_members[i] for i in chosen if i in found_members and found_members[i].is_active]
+    roles = dict(
+        ctx.session.execute(
+            select(GroupMember.member_id, GroupMember.role).where(
+                GroupMember.group_id == group.id, GroupMember.member_id.in_(chosen)
+            )
+        ).all()
+    )
     return MemberPage(
-        page=Page(shown, int(ordered.size), req.page, req.per_page),
+        page=Page(shown, total, req.page, req.per_page),
         roles=roles,
         badges=badges(ctx, viewer, [m.id for m in shown]),
-        connections=int(mine.sum()),
+        connections=len(mine),
     )
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import Boolean, ColumnElement, and_, bindparam, func, or_, select, update
 
 from kith.errors import NotFound
-from kith.groups.access import managed_group, readable_group
+from kith.groups.access import is_manager, managed_group, membership, readable_group
 from kith.groups.service import audit
 from kith.models import ContentReport, Group, GroupAudit, GroupMember, Member, Post
 from kith.notifications.service import notify
@@ -28,20 +28,52 @@ def _in_group(group_id: int) -> ColumnElement[bool]:
     return and_(Post.audience == "group", Post.audience_group_id == group_id)
 
 
+_VIEWER = bindparam("viewer_id", type_=Post.author_id.type)
+_GROUP_ID = bindparam("group_id", type_=Post.id.type)
+#: A page of a group's feed (built once: the audience rule is a large statement).
+_FEED = (
+    select(Post)
+    .where(
+        Post.audience == "group",
+        Post.audience_group_id == _GROUP_ID,
+        Post.id != bindparam("pinned_id", type_=Post.id.type),
+        visible_to(_VIEWER),
+    )
+    .order_by(Post.created_at.desc(), Post.id.desc())
+    .limit(bindparam("limit", type_=Post.id.type))
+    .offset(bindparam("offset", type_=Post.id.type))
+)
+#: How many posts the feed's pages hold: every post of the group but those waiting for
+#: approval (the viewer's own and, for a manager, all of them, included): the count
+#: leaves the rest of the audience rule aside, which only a block or a deactivated
+#: author narrows further.
+_FEED_SIZE = select(func.count()).where(
+    Post.audience == "group",
+    Post.audience_group_id == _GROUP_ID,
+    Post.id != bindparam("pinned_id", type_=Post.id.type),
+    or_(
+        Post.awaiting_approval.is_(False),
+        Post.author_id == _VIEWER,
+        bindparam("managing", type_=Boolean()),
+    ),
+)
+
+
 def group_feed(ctx: Ctx, viewer: Member, group_id: int, req: PageRequest) -> Page[Post]:
     """The group's posts the viewer may read, newest first; on the first page the
     pinned post comes first (and is not repeated below)."""
     group = readable_group(ctx, viewer, group_id)
-    stmt = (
-        select(Post)
-        .where(_in_group(group.id), visible_to(viewer.id))
-        .order_by(Post.created_at.desc(), Post.id.desc())
-    )
     pinned = pinned_post(ctx, viewer, group)
-    if pinned is not None:
-        stmt = stmt.where(Post.id != pinned.id)
-    rows, total = paginate_rows(ctx.session, stmt, req)
-    items = [r[0] for r in rows]
+    params = {
+        "viewer_id": viewer.id,
+        "group_id": group.id,
+        "pinned_id": pinned.id if pinned is not None else 0,
+        "limit": req.per_page,
+        "offset": req.offset,
+    }
+    items = list(ctx.session.scalars(_FEED, params))
+    managing = is_manager(membership(ctx, group.id, viewer.id))
+    total = int(ctx.session.scalar(_FEED_SIZE, params | {"managing": managing}) or 0)
     if pinned is not None and req.page == 1:
         items.insert(0, pinned)
     return Page(items, total + (1 if pinned is not None else 0), req.page, req.per_page)

@@ -92,6 +92,8 @@ class GroupMember(Base):
     __tablename__ = "group_members"
     __table_args__ = (
         Index("ix_group_members_group_status", "group_id", "status", "role", "joined_at"),
+        # A group's members in the order they joined (the directory's pages).
+        Index("ix_group_members_group_joined", "group_id", "status", "joined_at", "member_id"),
         Index("ix_group_members_member", "member_id", "status", "group_id"),
         CheckConstraint("status IN ('member', 'requested', 'banned')", name="group_member_status"),
         CheckConstraint("role IN ('owner', 'manager', 'member')", name="group_member_role"),

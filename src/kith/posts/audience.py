@@ -48,9 +48,14 @@ def _connected(viewer_id: Viewer, author: Any) -> ColumnElement[bool]:
     )
 
 
+# Aliases, made once (an alias made per statement costs more than the query): the
+# statement around may itself read groups and their members.
+_ROW = aliased(GroupMember, name="audience_group_member")
+_GROUP = aliased(Group, name="audience_group")
+
+
 def _in_group(viewer_id: Viewer, group_id: Any, *statuses: str) -> ColumnElement[bool]:
-    # Aliases: the statement around may itself read groups and their members.
-    row = aliased(GroupMember)
+    row = _ROW
     return exists().where(
         row.group_id == group_id, row.member_id == viewer_id, row.status.in_(statuses)
     )
@@ -59,8 +64,7 @@ def _in_group(viewer_id: Viewer, group_id: Any, *statuses: str) -> ColumnElement
 def group_readable(viewer_id: Viewer, group_id: Any) -> ColumnElement[bool]:
     """SQL: ``viewer_id`` may read inside the group ``group_id`` (its members and its
     posts): a member may; anyone may in a public group, except a member it banned."""
-    group = aliased(Group)
-    public = exists().where(group.id == group_id, group.kind == "public")
+    public = exists().where(_GROUP.id == group_id, _GROUP.kind == "public")
     return or_(
         _in_group(viewer_id, group_id, "member"),
         and_(public, ~_in_group(viewer_id, group_id, "banned")),
@@ -69,7 +73,7 @@ def group_readable(viewer_id: Viewer, group_id: Any) -> ColumnElement[bool]:
 
 def group_manager(viewer_id: Viewer, group_id: Any) -> ColumnElement[bool]:
     """SQL: ``viewer_id`` owns or manages the group ``group_id``."""
-    row = aliased(GroupMember)
+    row = _ROW
     return exists().where(
         row.group_id == group_id,
         row.member_id == viewer_id,

@@ -98,6 +98,11 @@ def _members() -> None:
         batch_op.create_index(
             "ix_group_members_member", ["member_id", "status", "group_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_group_members_group_joined",
+            ["group_id", "status", "joined_at", "member_id"],
+            unique=False,
+        )
 
 
 def _invitations_and_audit() -> None:
