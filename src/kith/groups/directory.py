@@ -55,6 +55,7 @@ def members(
         GroupMember.group_id == group.id, GroupMember.status == "member"
     )
     query = query.strip()
+    named = select(Member.id)
     if query:
         named = select(Member.id).where(Member.name_key.like(_like(query), escape="\\"))
         base = base.where(GroupMember.member_id.in_(named))
@@ -62,11 +63,17 @@ def members(
     neighbors = engine(ctx).neighbors(viewer.id).tolist()
     mine: list[int] = []
     if neighbors:
-        mine = list(
-            ctx.session.scalars(
-                base.where(id_in(ctx, GroupMember.member_id, neighbors)).order_by(*order)
-            )
+        # Driven by the connections (the member index), not by the group's rows: a
+        # group of 50,000 holds far more rows than anyone has connections. ``+ 0``
+        # keeps the planner off the group index.
+        theirs = select(GroupMember.member_id).where(
+            (GroupMember.group_id + 0) == group.id,
+            GroupMember.status == "member",
+            id_in(ctx, GroupMember.member_id, neighbors),
         )
+        if query:
+            theirs = theirs.where(GroupMember.member_id.in_(named))
+        mine = list(ctx.session.scalars(theirs.order_by(*order)))
     hidden = hidden_ids(ctx, viewer.id).tolist()
     if query:
         found = ctx.session.scalar(select(func.count()).select_from(base.subquery())) or 0
@@ -117,7 +124,9 @@ def connection_counts(ctx: Ctx, viewer: Member, group_ids: Sequence[int]) -> dic
     stmt = (
         select(GroupMember.group_id, func.count())
         .where(
-            GroupMember.group_id.in_(list(group_ids)),
+            # Driven by the connections (the member index), never by the groups' rows;
+            # ``+ 0`` keeps the planner off the group index.
+            (GroupMember.group_id + 0).in_(list(group_ids)),
             GroupMember.status == "member",
             id_in(ctx, GroupMember.member_id, neighbors.tolist()),
         )
