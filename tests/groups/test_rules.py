@@ -259,3 +259,17 @@ def test_the_archive_holds_groups_owned_memberships_and_posts_there(ctx: Ctx) ->
     assert [i["to"]["handle"] for i in owner["groups"]["invitations_sent"]] == []
     posts = member_archive(ctx, c.member)["posts"]
     assert [(p["audience"], p["audience_group"]) for p in posts] == [("group", c.group.name)]
+
+
+def test_a_report_on_a_group_post_reaches_its_managers(ctx: Ctx) -> None:
+    from kith.posts.reports import report
+
+    c = cast(ctx, "public")
+    post_id = _post(ctx, c.member, c.group, "Buy my course")
+    report(ctx, c.outsider, "post", post_id, reason="spam")
+    found = feed.reports(ctx, c.manager, c.group.id, PAGE).items
+    assert [(r.post.id, r.reports) for r in found] == [(post_id, 1)]
+    assert refused(feed.reports, ctx, c.member, c.group.id, PAGE) == "not_a_manager"
+    feed.remove_post(ctx, c.manager, c.group.id, post_id)
+    assert feed.reports(ctx, c.manager, c.group.id, PAGE).items == []
+    assert "post_removed" in _kinds(ctx, c.member.id)

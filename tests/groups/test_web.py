@@ -189,6 +189,8 @@ def test_request_approve_post_and_read_through_the_pages(
     client.cookies.clear()
     with kith.uow() as ctx:
         sign_in_as(client, ctx, bea)
+    notes = page_text(client.get("/notifications").text)
+    assert "Olga Owner approved your request: you are now a member of River keepers." in notes
     clock.advance(minutes=5)
     assert post(client, kith, f"{url}/posts", {"body": "Tide tables are up"}).status_code == 303
     assert "Tide tables are up" in client.get(url).text
