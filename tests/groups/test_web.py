@@ -16,6 +16,7 @@ from kith.runtime import Kith
 from kith.uow import Ctx
 from tests.fixtures.factories import bearer, connect, make_member
 from tests.fixtures.groups import cast
+from tests.fixtures.images import image_bytes
 from tests.fixtures.introductions import synced
 from tests.fixtures.pages import page_text, post, sign_in_as
 
@@ -205,3 +206,24 @@ def test_request_approve_post_and_read_through_the_pages(
     assert client.get("/groups?q=river").status_code == 200
     assert "River keepers" in page_text(client.get("/groups").text)
     assert group_id
+
+
+def test_a_manager_gives_the_group_a_logo(kith: Kith, client: TestClient) -> None:
+    with kith.uow() as ctx:
+        c = cast(ctx, "public")
+        manager, member = bearer(ctx, c.manager), bearer(ctx, c.member)
+        group_id = c.group.id
+    picture = {"logo": ("logo.png", image_bytes("PNG", (300, 300)), "image/png")}
+    refused = client.put(f"{API}/{group_id}/logo", files=picture, headers=member)
+    assert refused.json()["error"] == "not_a_manager"
+    bad = {"logo": ("logo.png", b"not an image", "image/png")}
+    assert client.put(f"{API}/{group_id}/logo", files=bad, headers=manager).json()["error"] == (
+        "photo_unsupported"
+    )
+    done = client.put(f"{API}/{group_id}/logo", files=picture, headers=manager)
+    assert done.status_code == 200, done.text
+    logo = done.json()["logo"]
+    assert set(logo) == {"sm", "lg"}
+    assert client.get(logo["sm"]).status_code == 200
+    assert client.delete(f"{API}/{group_id}/logo", headers=manager).status_code == 204
+    assert client.get(f"{API}/{group_id}", headers=member).json()["logo"] is None
