@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from . import (
     endorsements,
     feed,
+    groups,
     insights,
     netmap,
     network,
@@ -28,6 +29,7 @@ SUITES: dict[str, Callable[[Sequence[str]], int]] = {
     "feed": feed.main,
     "endorsements": endorsements.main,
     "netmap": netmap.main,
+    "groups": groups.main,
 }
 
 

@@ -32,6 +32,8 @@ from kith.endorsements.pages import router as endorsements_pages
 from kith.follows.api import router as follows_api
 from kith.graph.api import router as graph_api
 from kith.graph.pages import router as graph_pages
+from kith.groups.api import router as groups_api
+from kith.groups.pages import router as groups_pages
 from kith.insights.api import router as insights_api
 from kith.insights.jobs import CommunityRefresher
 from kith.insights.map_pages import router as network_map_pages
@@ -109,6 +111,7 @@ API_ROUTERS = (
     recommendations_api,
     introductions_api,
     mail_api,
+    groups_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -137,14 +140,16 @@ PAGE_ROUTERS = (
     introductions_pages,
     mail_pages,
     network_map_pages,
+    groups_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.
 UPLOAD_PATHS = frozenset({"/api/v1/me/imports", "/me/data/import"})
 # The routes that take a picture: their body ceiling is KITH_PHOTO_MAX_MB.
 PHOTO_PATHS = frozenset({"/api/v1/me/photo", "/api/v1/me/cover", "/me/photo", "/me/cover"})
-# The routes that take a post's images: KITH_PHOTO_MAX_MB for each of KITH_POST_MAX_IMAGES.
-ALBUM_PATHS = re.compile(r"/posts|/api/v1/posts/\d+/images")
+# The routes that take a post's images: KITH_PHOTO_MAX_MB for each of KITH_POST_MAX_IMAGES
+# (and a group's logo, whose own ceiling the photo pipeline checks).
+ALBUM_PATHS = re.compile(r"/posts|/api/v1/posts/\d+/images|(/api/v1)?/groups/\d+/logo")
 
 # Swagger UI from vendored files, started by a script file (the pages' policy
 # allows no inline script).

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     introduction_lapse_days: int = Field(default=30, ge=1)  # a request waits this long
     introduction_note_max: int = Field(default=1000, ge=1, le=1000)  # note to the intermediary
 
+    # Groups (kith.groups.service)
+    group_invitations_per_week: int = Field(default=100, ge=0)  # per inviter, rolling 7 days
+    group_request_queue_max: int = Field(default=1000, ge=1)  # waiting requests per group
+    group_approval_posts: int = Field(default=3, ge=1)  # new members' posts a manager approves
+    group_questions_max: int = Field(default=3, ge=0, le=10)
+
     # Blocks
     reblock_wait_hours: int = 48
 

@@ -343,7 +343,7 @@ def test_archive_reads_a_fixed_number_of_statements(
         assert len(counted) == ARCHIVE_QUERY_COUNT, "\n".join(counted)
         assert len(archive["conversations"]) == len(archive["connections"])
     assert len(archive["connections"]) == 33
-    assert ARCHIVE_QUERY_COUNT == 28
+    assert ARCHIVE_QUERY_COUNT == 30
 
 
 def test_archive_download_through_the_api(client: TestClient, ctx: Ctx) -> None:

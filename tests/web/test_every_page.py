@@ -16,7 +16,7 @@ SCHEMES = ("light", "dark")
 
 # (name, path with {me} {friend} {second} {intro_asked} {intro_received} {intro_made}
 # {import} {contact} {conversation} {post} {own_post}
-# {skill} {own_skill} {rec_pending} {rec_to_write} {rec_accepted},
+# {skill} {own_skill} {rec_pending} {rec_to_write} {rec_accepted} {group},
 # signed in, status)
 PAGES: list[tuple[str, str, bool, int]] = [
     ("landing", "/", False, 200),
@@ -92,6 +92,10 @@ PAGES: list[tuple[str, str, bool, int]] = [
     ("introduction-received", "/introductions/{intro_received}", True, 200),
     ("introduction-made", "/introductions/{intro_made}", True, 200),
     ("ask-introduction", "/introductions/ask/{second}", True, 200),
+    ("groups", "/groups?q=porto", True, 200),
+    ("group", "/groups/{group}", True, 200),
+    ("group-members", "/groups/{group}/members", True, 200),
+    ("group-manage", "/groups/{group}/manage", True, 200),
     ("not-found-signed-in", "/no/such/page", True, 404),
     # Email
     ("forgot-password", "/forgot-password", False, 200),

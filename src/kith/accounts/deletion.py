@@ -9,7 +9,9 @@ their imported archive), sign-in attempts under their address, everything they k
 about others (tiers, tags, contacts and private contacts, notes, interactions,
 follow-ups, import runs), the text of every invitation to or from them and of every
 message they sent, and the notes of every introduction request they took part in (an
-open one ends silently: to the others it reads as a silent decline).
+open one ends silently: to the others it reads as a silent decline), and their group
+memberships, requests and invitations; a group they owned goes to its
+longest-serving manager, else its longest-serving member, else it is archived.
 
 What stays: the member row itself, anonymised ("Former member", placeholder email
 and handle, an unusable password), so that the conversations the other side had
@@ -38,6 +40,7 @@ from kith.connections.queries import connection_count, lock_members
 from kith.connections.service import record_outbox
 from kith.endorsements.service import forget_member as forget_endorsements
 from kith.errors import Conflict, Forbidden, Invalid
+from kith.groups.service import forget_member as forget_in_groups
 from kith.insights.service import forget_member as forget_in_insights
 from kith.introductions.service import forget_member as forget_in_introductions
 from kith.mail.preferences import drop_mail
@@ -158,6 +161,7 @@ def delete_account(
     m = member.id
     now = ctx.clock.now()
     forget_recommendations(ctx, m)  # given and received, and the imported archive
+    forget_in_groups(ctx, m)  # owned groups handed on (or archived); memberships go
     _drop_network(ctx, m)
     delete_member_content(ctx, m)  # posts, comments, reactions; others' counts corrected
     _close_invitations(ctx, m, now)

@@ -1,4 +1,4 @@
-"""The ``kith`` command line: serve, worker, database, members, invitations, demo data.
+"""The ``kith`` command line: serve, worker, database, members, invitations, groups, demo data.
 
 Each command group lives in its own module; this one assembles the application in
 the order ``kith --help`` lists it (commands first, then the groups).
@@ -10,6 +10,7 @@ import typer
 
 from kith.cli import demo, reminders, search, serve, worker
 from kith.cli.db import db_app
+from kith.cli.groups import group_app
 from kith.cli.insights import insights_app
 from kith.cli.invitations import invitations_app
 from kith.cli.members import member_app
@@ -29,6 +30,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 app.add_typer(network_app, name="network")
 app.add_typer(insights_app, name="insights")
+app.add_typer(group_app, name="group")
 
 __all__ = ["app", "main"]
 

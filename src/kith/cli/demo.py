@@ -72,7 +72,8 @@ def demo(
         f"Demo community: {result.members:,} members, {result.connections:,} connections, "
         f"{result.invitations:,} pending invitations, {result.follows:,} follows, "
         f"{result.posts:,} posts with {result.comments:,} comments and "
-        f"{result.reactions:,} reactions, {result.endorsements:,} endorsements."
+        f"{result.reactions:,} reactions, {result.endorsements:,} endorsements, "
+        f"{result.groups:,} groups."
     )
     console.print(
         f"Sign in as [bold]{result.demo_email}[/bold] with password [bold]{result.password}[/bold] "

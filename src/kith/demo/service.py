@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 
 from kith import search_index, synthetic
 from kith.config import Settings
+from kith.demo import groups as demo_groups
 from kith.demo import posts as demo_posts
 from kith.demo import vocabulary as vocab
 from kith.demo.endorsements import plan_endorsements
@@ -69,6 +70,7 @@ class DemoResult:
     comments: int = 0
     reactions: int = 0
     endorsements: int = 0
+    groups: int = 0
 
 
 def is_empty(ctx: Ctx) -> bool:
@@ -528,6 +530,22 @@ def build_demo(
     posted = demo_posts.write_posts(
         ctx, plan, people, demo_index, bulk=_bulk, bulk_ids=_bulk_ids, progress=progress
     )
+    grouped = demo_groups.seed_groups(
+        ctx,
+        rng,
+        now,
+        demo_groups.Members(
+            ids=member_ids,
+            industries=member_industry,
+            places=[r["location"] for r in member_rows],
+            joined=[r["created_at"] for r in member_rows],
+        ),
+        demo_index,
+        bulk=_bulk,
+        bulk_ids=_bulk_ids,
+    )
+    if progress:
+        progress("groups", grouped.groups)
     # Bulk inserts bypass the ORM flush that keeps search documents current.
     indexed = search_index.rebuild(ctx.session)
     if progress:
@@ -544,6 +562,7 @@ def build_demo(
         comments=posted.comments,
         reactions=posted.reactions,
         endorsements=len(endorsements),
+        groups=grouped.groups,
     )
 
 

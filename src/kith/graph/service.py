@@ -24,6 +24,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, union_all
 
 from kith.connections.queries import block_exists, connection_between
 from kith.errors import Forbidden, KithError
+from kith.groups.access import fellow_groups
 from kith.models import Block, Connection, Member
 from kith.network import NetworkEngine, Reach
 from kith.pagination import Page, PageRequest, paginate_rows
@@ -41,13 +42,18 @@ class NetworkUnavailable(KithError):
 @dataclass(frozen=True)
 class Badge:
     """How a viewer is connected to a member: ``degree`` 1, 2, 3 or 0 (out of
-    network; ``None`` for the viewer themself) and the number of shared connections."""
+    network; ``None`` for the viewer themself) and the number of shared connections;
+    out of network, ``fellow`` names a group both belong to ("Fellow member of ...",
+    shown instead of "Out of network")."""
 
     degree: int | None
     mutual: int
+    fellow: str = ""
 
     @property
     def label(self) -> str:
+        if self.degree == 0 and self.fellow:
+            return f"Fellow member of {self.fellow}"
         return "You" if self.degree is None else DEGREE_LABELS[self.degree]
 
 
@@ -107,19 +113,23 @@ def degrees(ctx: Ctx, viewer: Member, targets: NDArray[np.int64]) -> NDArray[np.
 
 def badges(ctx: Ctx, viewer: Member, member_ids: Sequence[int]) -> dict[int, Badge]:
     """Degree and mutual count for a page of members, in two vectorized engine calls
-    (and one question about blocks)."""
+    (and one question about blocks; one more for the groups shared with members out
+    of network, when there are any)."""
     if not member_ids:
         return {}
     eng = engine(ctx)
     targets = np.asarray(member_ids, dtype=np.int64)
     degrees_found = degrees(ctx, viewer, targets)
     mutual = eng.mutual_counts(viewer.id, targets)
+    outside = [m for i, m in enumerate(member_ids) if degrees_found[i] == 0 and m != viewer.id]
+    fellows = fellow_groups(ctx, viewer.id, outside) if outside else {}
     out: dict[int, Badge] = {}
     for i, member_id in enumerate(member_ids):
         if member_id == viewer.id:
             out[member_id] = Badge(None, 0)
         else:
-            out[member_id] = Badge(int(degrees_found[i]), int(mutual[i]))
+            fellow = fellows.get(member_id, "")
+            out[member_id] = Badge(int(degrees_found[i]), int(mutual[i]), fellow)
     return out
 
 

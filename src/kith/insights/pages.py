@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from kith.connections.queries import blocked_between
 from kith.endorsements.insights import community_skills, my_endorsements
 from kith.graph.cards import person
+from kith.groups.insights import community_groups
 from kith.insights import charts, network_map, service
 from kith.insights.map_pages import map_context
 from kith.introductions import lists as introductions
@@ -177,6 +178,7 @@ def community(request: Request, kith: KithDep, member_id: MemberId) -> Response:
         member = me(ctx, member_id)
         report = service.community_report(ctx, member)
         endorsed = community_skills(ctx)
+        groups = community_groups(ctx)
         nav = nav_for(ctx, member)
     bands = degree_bands(report["degree_histogram"], report["barely_connected_max"])
     context = {
@@ -186,6 +188,7 @@ def community(request: Request, kith: KithDep, member_id: MemberId) -> Response:
         "pct": _pct,
         "bridge_word": _bridge_word,
         "endorsed": endorsed,
+        "groups": groups,
     }
     return render(request, "insights/community.html", context, nav=nav)
 

@@ -46,7 +46,11 @@ class MemberSummary(BaseModel):
         None,
         description="1, 2, 3, or 0 for out of network; null for yourself and a former member",
     )
-    degree_label: str = Field("", description="'1st', '2nd', '3rd', 'Out of network' or 'You'")
+    degree_label: str = Field(
+        "",
+        description="'1st', '2nd', '3rd', 'Out of network' (or 'Fellow member of <group>' "
+        "for a member out of network who shares a group with you) or 'You'",
+    )
     mutual_connections: int = Field(0, description="Connections you share")
     photo: dict[str, str] | None = Field(None, description=PHOTO_DESCRIPTION)
     former_member: bool = Field(

@@ -55,6 +55,12 @@ def _notice(ctx: Ctx, member: Member, other: Member, allowed: service.Permission
             f"as a message request, because you both work at {allowed.company.name}; "
             "you can write again once they accept."
         )
+    if allowed.kind == "request" and allowed.group is not None:
+        return (
+            f"You are not connected with {other.first_name}. Your first message is sent "
+            f"as a message request, because you are both members of {allowed.group.name}; "
+            "you can write again once they accept."
+        )
     return ""
 
 

@@ -1,7 +1,8 @@
 """Messaging: who may write to whom, conversations, read state and unread counts.
 
 Rules (DESIGN "Messaging"): 1st-degree connections message freely; current
-coworkers (a current position at the same company) may send a message request,
+coworkers (a current position at the same company) and fellow members of a group
+(:func:`kith.groups.lists.shared_groups`) may send a message request,
 which the recipient accepts (or answers, which accepts it) or declines; nobody
 else can message. Blocks, either way, stop messaging. A sender may send
 ``messages_per_hour`` messages per rolling hour and ``message_requests_per_day``
@@ -47,9 +48,20 @@ from kith.connections.queries import (
     pair,
 )
 from kith.errors import Conflict, Forbidden, Invalid, KithError, LimitReached, NotFound
+from kith.groups.lists import shared_groups
 from kith.live import Event
 from kith.mail.notices import mail_message
-from kith.models import Company, Connection, Conversation, FollowUp, Member, Message, Position
+from kith.models import (
+    Company,
+    Connection,
+    Conversation,
+    FollowUp,
+    Group,
+    GroupMember,
+    Member,
+    Message,
+    Position,
+)
 from kith.names import fold_name
 from kith.pagination import Page, PageRequest, paginate_rows
 from kith.relationships.interactions import record_message_interaction
@@ -168,6 +180,7 @@ class Permission:
 
     kind: Literal["message", "request"]
     company: Company | None = None  # the shared current company, for a request
+    group: Group | None = None  # or a group both belong to
 
 
 def permission(
@@ -202,9 +215,13 @@ def permission(
     company = shared_current_company(ctx, sender.id, recipient.id)
     if company is not None:
         return Permission("request", company)
+    fellow = shared_groups(ctx, sender.id, recipient.id, limit=1)
+    if fellow:
+        return Permission("request", group=fellow[0])
     raise Forbidden(
         f"You can message {recipient.name} once you are connected. Members can message "
-        "their connections, and send a message request to current coworkers.",
+        "their connections, and send a message request to current coworkers and fellow "
+        "group members.",
         code="message_not_allowed",
     )
 
@@ -356,7 +373,8 @@ def recipients(
 ) -> list[tuple[Member, Permission]]:
     """Members ``sender`` may write to now, whose name or handle holds ``query``, by
     name, each with how (a message or a request). Candidates are connections, current
-    coworkers and members whose request waits for an answer; :func:`permission`, the
+    coworkers, members whose request waits for an answer and, for a search by name,
+    fellow members of the sender's groups; :func:`permission`, the
     one rule, decides for each."""
     lo = select(Connection.member_hi_id.label("id")).where(Connection.member_lo_id == sender.id)
     hi = select(Connection.member_lo_id.label("id")).where(Connection.member_hi_id == sender.id)
@@ -371,7 +389,18 @@ def recipients(
         Conversation.status == "request",
         Conversation.requested_by_id != sender.id,
     )
-    candidates = union(lo, hi, coworkers, asked).subquery()
+    words = query.strip()[:100]
+    parts = [lo, hi, coworkers, asked]
+    if words:
+        mine_groups = select(GroupMember.group_id).where(
+            GroupMember.member_id == sender.id, GroupMember.status == "member"
+        )
+        parts.append(
+            select(GroupMember.member_id.label("id")).where(
+                GroupMember.group_id.in_(mine_groups), GroupMember.status == "member"
+            )
+        )
+    candidates = union(*parts).subquery()
     stmt = select(Member).where(
         Member.id.in_(select(candidates.c.id)),
         Member.id != sender.id,
@@ -379,7 +408,6 @@ def recipients(
         Member.deleted_at.is_(None),
         ~block_exists(sender.id, Member.id),
     )
-    words = query.strip()[:100]
     if words:
         stmt = stmt.where(
             or_(

@@ -19,6 +19,16 @@ from kith.models.endorsements import (
     ImportedEndorsement,
     SkillChoice,
 )
+from kith.models.groups import (
+    GROUP_AUDIT_ACTIONS,
+    GROUP_KINDS,
+    GROUP_ROLES,
+    GROUP_STATUSES,
+    Group,
+    GroupAudit,
+    GroupInvitation,
+    GroupMember,
+)
 from kith.models.insights import CommunityInsightsResult
 from kith.models.introductions import (
     INTRODUCTION_STATUSES,
@@ -129,4 +139,12 @@ __all__ = [
     "EmailLink",
     "MailOutbox",
     "MailSettings",
+    "GROUP_AUDIT_ACTIONS",
+    "GROUP_KINDS",
+    "GROUP_ROLES",
+    "GROUP_STATUSES",
+    "Group",
+    "GroupAudit",
+    "GroupInvitation",
+    "GroupMember",
 ]

@@ -20,7 +20,8 @@ class Notification(Base):
     unread); for written recommendations recommendation_requested, _written, _revision (a
     revision asked for), _revised and _accepted; introduction_request,
     introduction_received and introduction_accepted (``detail`` names the other member
-    of the introduction)."""
+    of the introduction); group_request (to its managers), group_approved and
+    group_invitation (``group_id`` says which group, ``detail`` its name)."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at", "id"),)
@@ -43,6 +44,8 @@ class Notification(Base):
     introduction_id: Mapped[int | None] = mapped_column(
         ForeignKey("introduction_requests.id", ondelete="CASCADE")
     )
+    # For the group notifications (requests, approvals, invitations).
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     detail: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

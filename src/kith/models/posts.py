@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,8 +31,9 @@ from kith.models.types import UTCDateTime
 # anyone: every member (and so the author's followers); connections: the author's 1st
 # degree; tier / tag: the members in one of the author's own tiers or tags (they never
 # learn its name); only_me: the author alone (imported posts wait here until the author
-# chooses an audience). A tier or tag that is deleted leaves its posts to the author alone.
-AUDIENCES = ("anyone", "connections", "tier", "tag", "only_me")
+# chooses an audience); group: the members of one group (anyone, for a public group). A
+# tier or tag that is deleted leaves its posts to the author alone.
+AUDIENCES = ("anyone", "connections", "tier", "tag", "only_me", "group")
 REACTIONS = ("like", "celebrate", "support", "love", "insightful", "funny")
 REPORT_REASONS = ("spam", "harassment", "hate", "violence", "misinformation", "other")
 
@@ -48,9 +50,10 @@ class Post(Base):
         Index("ix_posts_author_created", "author_id", "created_at", "id"),
         Index("ix_posts_created", "created_at", "id"),
         Index("ix_posts_repost_of", "repost_of_id", "author_id"),
+        Index("ix_posts_group_created", "audience_group_id", "created_at", "id"),
         UniqueConstraint("author_id", "source_key", name="uq_posts_author_source"),
         CheckConstraint(
-            "audience IN ('anyone', 'connections', 'tier', 'tag', 'only_me')",
+            "audience IN ('anyone', 'connections', 'tier', 'tag', 'only_me', 'group')",
             name="post_audience",
         ),
     )
@@ -63,6 +66,11 @@ class Post(Base):
         ForeignKey("tiers.id", ondelete="SET NULL")
     )
     audience_tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
+    audience_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL")
+    )
+    # A new member's post in a group that asks for approval waits here for a manager.
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     repost_of_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     # The author's choice to hear about reactions, comments and reposts on this post.
     notify: Mapped[bool] = mapped_column(Boolean, default=True)

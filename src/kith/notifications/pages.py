@@ -35,6 +35,7 @@ def notifications(
                 "detail": n.detail,
                 "post_id": n.post_id,
                 "introduction_id": n.introduction_id,
+                "group_id": n.group_id,
                 "comment_id": n.comment_id,
                 "recommendation_id": n.recommendation_id,
                 "others": service.group_size(n) - 1,

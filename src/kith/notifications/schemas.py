@@ -25,6 +25,7 @@ class NotificationOut(BaseModel):
     comment_id: int | None = None
     introduction_id: int | None = None
     recommendation_id: int | None = None
+    group_id: int | None = None
     count: int = Field(
         1,
         description=(
@@ -35,7 +36,8 @@ class NotificationOut(BaseModel):
     detail: str = Field(
         "",
         description="For post_removed: which post or comment, by its first words; for "
-        "introductions: the name of the other member of the introduction",
+        "introductions: the name of the other member of the introduction; for "
+        "group_request, group_approved and group_invitation: the group's name",
     )
     created_at: datetime
     read: bool
@@ -52,9 +54,10 @@ class NotificationOut(BaseModel):
             comment_id=n.comment_id,
             recommendation_id=n.recommendation_id,
             introduction_id=n.introduction_id,
+            group_id=n.group_id,
             count=group_size(n),
             skill=n.skill.name if n.skill is not None else "",
-            detail=n.detail if n.kind == "post_removed" or n.introduction_id else "",
+            detail=n.detail if n.kind == "post_removed" or n.introduction_id or n.group_id else "",
             created_at=n.created_at,
             read=n.read_at is not None,
         )

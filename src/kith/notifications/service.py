@@ -43,6 +43,11 @@ KINDS = (
     "introduction_received",
     "introduction_accepted",
     "introduction_made",
+    # Groups (``group_id`` says which; ``detail`` is its name): a request to join, to
+    # its managers; a request approved; an invitation. A declined request is never told.
+    "group_request",
+    "group_approved",
+    "group_invitation",
 )
 
 
@@ -57,6 +62,7 @@ def notify(
     comment_id: int | None = None,
     recommendation_id: int | None = None,
     introduction_id: int | None = None,
+    group_id: int | None = None,
     detail: str = "",
 ) -> Notification:
     assert kind in KINDS, kind
@@ -69,6 +75,7 @@ def notify(
         comment_id=comment_id,
         recommendation_id=recommendation_id,
         introduction_id=introduction_id,
+        group_id=group_id,
         detail=detail,
         created_at=ctx.clock.now(),
     )

@@ -7,7 +7,8 @@ made, the messages they sent and received by conversation, their private
 relationship data (tiers, tags, every contact with its notes and interactions),
 their posts (with their images), comments and reactions, the endorsements they
 gave and received (and those imported from LinkedIn), their network map (the picture
-as SVG, with its circles), their notifications and their imports. It reads set-wise, in
+as SVG, with its circles), their groups (owned, memberships, requests, invitations
+sent), their notifications and their imports. It reads set-wise, in
 :data:`ARCHIVE_QUERY_COUNT` statements whatever the size of the network.
 
 Only what is the member's own goes in. Other members appear by name, handle and
@@ -58,6 +59,7 @@ from kith.portability.archive_endorsements import (
     ENDORSEMENTS_QUERY_COUNT,
     endorsements_archive,
 )
+from kith.portability.archive_groups import GROUPS_QUERY_COUNT, groups_archive
 from kith.portability.archive_introductions import (
     INTRODUCTIONS_QUERY_COUNT,
     introductions_archive,
@@ -92,6 +94,7 @@ ARCHIVE_QUERY_COUNT = (
     + ENDORSEMENTS_QUERY_COUNT
     + RECOMMENDATIONS_QUERY_COUNT
     + INTRODUCTIONS_QUERY_COUNT
+    + GROUPS_QUERY_COUNT
 )
 ARCHIVE_KEYS = (
     "format",
@@ -112,6 +115,7 @@ ARCHIVE_KEYS = (
     "recommendations",
     "introductions",
     "network_map",
+    "groups",
     "notifications",
     "imports",
 )
@@ -169,6 +173,7 @@ def member_archive(ctx: Ctx, member: Member) -> dict[str, Any]:
         "recommendations": recommendations_archive(ctx, me, person, _when),
         "introductions": introductions_archive(ctx, me, person, _when),
         "network_map": network_map_archive(ctx, member),
+        "groups": groups_archive(ctx, me, person, _when),
         "notifications": _notifications(ctx, me, person),
         "imports": _imports(ctx, me),
     }

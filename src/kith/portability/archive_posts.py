@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from kith.members.photos import POST, media_store, media_url
-from kith.models import Comment, Member, Post, PostImage, Reaction, Tag, Tier
+from kith.models import Comment, Group, Member, Post, PostImage, Reaction, Tag, Tier
 from kith.uow import Ctx
 
 #: The statements :func:`posts_archive` runs.
@@ -58,9 +58,12 @@ def posts_archive(ctx: Ctx, me: int, person: Any, when: Any) -> dict[str, list[d
     original = aliased(Post)
     other = aliased(Member)
     rows = ctx.session.execute(
-        select(Post, Tier.name, Tag.name, other.first_name, other.last_name, other.handle)
+        select(
+            Post, Tier.name, Tag.name, other.first_name, other.last_name, other.handle, Group.name
+        )
         .outerjoin(Tier, Tier.id == Post.audience_tier_id)
         .outerjoin(Tag, Tag.id == Post.audience_tag_id)
+        .outerjoin(Group, Group.id == Post.audience_group_id)
         .outerjoin(original, original.id == Post.repost_of_id)
         .outerjoin(other, other.id == original.author_id)
         .where(Post.author_id == me)
@@ -82,6 +85,8 @@ def posts_archive(ctx: Ctx, me: int, person: Any, when: Any) -> dict[str, list[d
             "audience": post.audience,
             "audience_tier": tier,
             "audience_tag": tag,
+            "audience_group": group_name,
+            "awaiting_approval": post.awaiting_approval,
             "created_at": when(post.created_at),
             "edited_at": when(post.edited_at),
             "source": post.source or None,
@@ -93,7 +98,7 @@ def posts_archive(ctx: Ctx, me: int, person: Any, when: Any) -> dict[str, list[d
             "reposts": post.repost_count,
             "images": [_image(ctx, i) for i in images.get(post.id, [])],
         }
-        for post, tier, tag, first, last, handle in rows
+        for post, tier, tag, first, last, handle, group_name in rows
     ]
 
     on_post = aliased(Post)

@@ -40,10 +40,11 @@ def _out(ctx: Ctx, viewer: Member, post_id: int) -> PostOut:
 def create_post(body: PostIn, kith: KithDep, member_id: ApiMemberId) -> PostOut:
     """Write a post (text, audience, mentions). Images follow with
     `PUT /posts/{id}/images`. Refusals: `post_empty`, `post_too_long`, `invalid_text`,
-    `invalid_audience`, `tier_not_found`, `tag_not_found`."""
-    draft = service.Draft(
-        body.body, service.Audience(body.audience, body.tier_id, body.tag_id), body.notify
-    )
+    `invalid_audience`, `tier_not_found`, `tag_not_found`, `group_not_found`,
+    `group_archived`. A new member's post in a group that asks for approval waits for
+    a manager (`awaiting_approval`)."""
+    audience = service.Audience(body.audience, body.tier_id, body.tag_id, body.group_id)
+    draft = service.Draft(body.body, audience, body.notify)
     post_id = service.publish(kith, lambda ctx: me(ctx, member_id), draft)
     with kith.uow(write=False) as ctx:
         return _out(ctx, me(ctx, member_id), post_id)
@@ -64,7 +65,7 @@ def update_post(post_id: PostId, body: PostPatch, kith: KithDep, member_id: ApiM
     fields = body.model_fields_set
     audience = None
     if "audience" in fields and body.audience is not None:
-        audience = service.Audience(body.audience, body.tier_id, body.tag_id)
+        audience = service.Audience(body.audience, body.tier_id, body.tag_id, body.group_id)
     with kith.uow() as ctx:
         member = me(ctx, member_id)
         service.edit_post(

@@ -7,7 +7,10 @@ active, and the member is in its audience:
 - ``connections``: the author's connections;
 - ``tier`` / ``tag``: the author's connections that the author keeps in that tier or
   tag (a tier or tag since deleted reaches no one); the audience never learns its name;
-- ``only_me``: no one but the author.
+- ``only_me``: no one but the author;
+- ``group``: whoever may read inside the group (:func:`group_readable`: its members,
+  and for a public group anyone but a member it banned); a new member's post waiting
+  for approval (``awaiting_approval``) only its author and the group's managers.
 
 The author always sees their own posts. A repost is visible only to a member who may
 see both the repost and the original, so a repost never widens the original's
@@ -25,7 +28,7 @@ from sqlalchemy.orm.util import AliasedClass
 
 from kith.connections.queries import block_exists
 from kith.errors import NotFound
-from kith.models import Connection, Contact, ContactTag, Member, Post
+from kith.models import Connection, Contact, ContactTag, Group, GroupMember, Member, Post
 from kith.uow import Ctx
 
 #: The reader: a member's id, or a bound parameter standing for one in a statement built once.
@@ -42,6 +45,40 @@ def _connected(viewer_id: Viewer, author: Any) -> ColumnElement[bool]:
     return or_(
         exists().where(Connection.member_lo_id == viewer_id, Connection.member_hi_id == author),
         exists().where(Connection.member_hi_id == viewer_id, Connection.member_lo_id == author),
+    )
+
+
+# Aliases, made once (an alias made per statement costs more than the query): the
+# statement around may itself read groups and their members.
+_ROW = aliased(GroupMember, name="audience_group_member")
+_GROUP = aliased(Group, name="audience_group")
+
+
+def _in_group(viewer_id: Viewer, group_id: Any, *statuses: str) -> ColumnElement[bool]:
+    row = _ROW
+    return exists().where(
+        row.group_id == group_id, row.member_id == viewer_id, row.status.in_(statuses)
+    )
+
+
+def group_readable(viewer_id: Viewer, group_id: Any) -> ColumnElement[bool]:
+    """SQL: ``viewer_id`` may read inside the group ``group_id`` (its members and its
+    posts): a member may; anyone may in a public group, except a member it banned."""
+    public = exists().where(_GROUP.id == group_id, _GROUP.kind == "public")
+    return or_(
+        _in_group(viewer_id, group_id, "member"),
+        and_(public, ~_in_group(viewer_id, group_id, "banned")),
+    )
+
+
+def group_manager(viewer_id: Viewer, group_id: Any) -> ColumnElement[bool]:
+    """SQL: ``viewer_id`` owns or manages the group ``group_id``."""
+    row = _ROW
+    return exists().where(
+        row.group_id == group_id,
+        row.member_id == viewer_id,
+        row.status == "member",
+        row.role.in_(("owner", "manager")),
     )
 
 
@@ -73,6 +110,15 @@ def _own_audience(viewer_id: Viewer, post: Any) -> ColumnElement[bool]:
                     post.audience == "tier", post.audience_tier_id.is_not(None), connected, in_tier
                 ),
                 and_(post.audience == "tag", post.audience_tag_id.is_not(None), connected, in_tag),
+                and_(
+                    post.audience == "group",
+                    post.audience_group_id.is_not(None),
+                    group_readable(viewer_id, post.audience_group_id),
+                    or_(
+                        post.awaiting_approval.is_(False),
+                        group_manager(viewer_id, post.audience_group_id),
+                    ),
+                ),
             ),
         ),
     )

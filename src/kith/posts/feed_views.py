@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from kith.errors import KithError
+from kith.groups.feed import new_in_groups
 from kith.models import Member
 from kith.posts import feed, impressions
 from kith.posts.views import PostCard, compose_context, post_cards, shown_posts
@@ -87,6 +88,8 @@ def home(request: Request, kith: Kith, member_id: int, order: str, cursor: str) 
             page = feed.feed(ctx, viewer, order, None, feed.DEFAULT_LIMIT)
         context = page_context(ctx, viewer, page)
         context.update(compose_context(ctx, viewer, next_path="/"))
+        # "New in your groups": one digest, never a notification per post.
+        context["groups_new"] = new_in_groups(ctx, viewer) if not cursor else []
         nav = nav_for(ctx, viewer)
     count_views(kith, member_id, context["items"])
     newest = page.newest_at

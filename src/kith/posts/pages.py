@@ -139,7 +139,9 @@ def _edit_page(
             "body": form.get("body") if form else post.body,
             "audience": form.get("audience")
             if form
-            else views.choice_of(post.audience, post.audience_tier_id, post.audience_tag_id),
+            else views.choice_of(
+                post.audience, post.audience_tier_id, post.audience_tag_id, post.audience_group_id
+            ),
             "notify": (form.get("notify") == "on") if form else post.notify,
             "groups": views.audience_options(ctx, member),
             "max_length": ctx.settings.post_max_length,

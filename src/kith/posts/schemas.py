@@ -25,8 +25,9 @@ CursorParam = Annotated[
     Refusal("invalid_cursor", CURSOR_REFUSAL),
 ]
 AUDIENCE_DOC = (
-    "anyone | connections | tier | tag | only_me; a tier or tag audience names one of "
-    "your own with `tier_id` or `tag_id`"
+    "anyone | connections | tier | tag | only_me | group; a tier or tag audience names one "
+    "of your own with `tier_id` or `tag_id`, a group audience one of your groups with "
+    "`group_id`"
 )
 _AUDIENCE: dict[str, Any] = {"enum": list(AUDIENCES)}
 _BODY = stated(max_length=3000)
@@ -42,6 +43,7 @@ class PostIn(BaseModel):
     audience: str = Field("anyone", description=AUDIENCE_DOC, json_schema_extra=_AUDIENCE)
     tier_id: Id | None = None
     tag_id: Id | None = None
+    group_id: Id | None = None
     notify: Flag = Field(True, description="Tell me about reactions, comments and reposts")
 
 
@@ -50,6 +52,7 @@ class PostPatch(BaseModel):
     audience: str | None = Field(None, description=AUDIENCE_DOC, json_schema_extra=_AUDIENCE)
     tier_id: Id | None = None
     tag_id: Id | None = None
+    group_id: Id | None = None
     notify: Flag | None = None
 
 
@@ -71,13 +74,18 @@ class PostOut(BaseModel):
     author: MemberSummary
     body: str
     audience: str = Field(
-        description="anyone, connections or only_me; for your own posts also tier or tag "
+        description="anyone, connections, group or only_me; for your own posts also tier or tag "
         "(with `audience_name`); a post shared with one of its author's tiers or tags "
         "reads `selected` to everyone else, who never learn which"
     )
     audience_name: str | None = Field(None, description="Your own tier's or tag's name")
     tier_id: int | None = None
     tag_id: int | None = None
+    group_id: int | None = Field(None, description="A group post: the group's id")
+    group_name: str | None = Field(None, description="A group post: the group's name")
+    awaiting_approval: bool = Field(
+        False, description="A group post waiting for a manager's approval"
+    )
     images: list[ImageOut]
     reaction_count: int
     comment_count: int
@@ -102,6 +110,9 @@ class PostOut(BaseModel):
             else None,
             tier_id=card.audience_tier_id,
             tag_id=card.audience_tag_id,
+            group_id=card.audience_group_id,
+            group_name=card.audience_label if card.audience_group_id else None,
+            awaiting_approval=card.awaiting_approval,
             images=[ImageOut.of(i) for i in card.images],
             reaction_count=card.reaction_count,
             comment_count=card.comment_count,

@@ -6,9 +6,11 @@ The rules, each refused with a stable code and a sentence:
 - the text is at most ``KITH_POST_MAX_LENGTH`` characters (``post_too_long``), holds no
   NUL character (``invalid_text``), and is not blank unless the post has images
   (``post_empty``);
-- the audience is ``anyone``, ``connections``, ``tier``, ``tag`` or ``only_me``
-  (``invalid_audience``); a tier or tag must be one of the author's own
-  (``tier_not_found``, ``tag_not_found``);
+- the audience is ``anyone``, ``connections``, ``tier``, ``tag``, ``only_me`` or
+  ``group`` (``invalid_audience``); a tier or tag must be one of the author's own
+  (``tier_not_found``, ``tag_not_found``), a group one the author is a member of
+  (``group_not_found``; a new member's post may wait for a manager's approval,
+  :mod:`kith.groups.posting`);
 - at most ``KITH_POST_MAX_IMAGES`` images, each through the photo pipeline
   (:mod:`kith.posts.images`);
 - a post the member may not read is ``post_not_found``; one they may read but did
@@ -28,6 +30,7 @@ from sqlalchemy import delete, select, update
 
 from kith.connections.queries import blocked_between
 from kith.errors import Forbidden, Invalid, NotFound
+from kith.groups.posting import posting_in
 from kith.members.photos import Units
 from kith.models import (
     AUDIENCES,
@@ -59,18 +62,22 @@ __all__ = [
 ]
 
 AUDIENCE_REFUSAL = (
-    "Choose who can see the post: anyone, your connections, one of your tiers or tags, or only you."
+    "Choose who can see the post: anyone, your connections, one of your tiers or tags, "
+    "one of your groups, or only you."
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Audience:
     """Who a post is for: ``kind`` is one of :data:`kith.models.AUDIENCES`; a tier or
-    tag audience names one of the author's own."""
+    tag audience names one of the author's own, a group audience one of their groups
+    (``awaiting_approval``: set by :func:`check_audience`, never by the author)."""
 
     kind: str = "anyone"
     tier_id: int | None = None
     tag_id: int | None = None
+    group_id: int | None = None
+    awaiting_approval: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +126,29 @@ def check_audience(ctx: Ctx, author: Member, audience: Audience) -> Audience:
                 "You have no such tag; choose one of your own tags.", code="tag_not_found"
             )
         return Audience("tag", tag_id=tag.id)
+    if kind == "group":
+        if audience.group_id is None:
+            raise Invalid("Choose one of your groups.", code="invalid_audience")
+        group, waits = posting_in(ctx, author, audience.group_id)
+        return Audience("group", group_id=group.id, awaiting_approval=waits)
     return Audience(kind)
 
 
 def _apply_audience(post: Post, audience: Audience) -> bool:
     """Set the post's audience; whether it changed."""
-    before = (post.audience, post.audience_tier_id, post.audience_tag_id)
+    before = (post.audience, post.audience_tier_id, post.audience_tag_id, post.audience_group_id)
     post.audience = audience.kind
     post.audience_tier_id = audience.tier_id
     post.audience_tag_id = audience.tag_id
-    return before != (post.audience, post.audience_tier_id, post.audience_tag_id)
+    if post.audience_group_id != audience.group_id:
+        post.awaiting_approval = audience.awaiting_approval
+    post.audience_group_id = audience.group_id
+    return before != (
+        post.audience,
+        post.audience_tier_id,
+        post.audience_tag_id,
+        post.audience_group_id,
+    )
 
 
 def _add_images(post: Post, pictures: Sequence[images.Picture], start: int = 0) -> None:

@@ -31,7 +31,17 @@ from sqlalchemy.orm.util import identity_key
 from kith.graph.cards import person
 from kith.graph.service import Badge, badges
 from kith.idlists import id_in
-from kith.models import Member, Post, PostImage, PostMention, Reaction, Tag, Tier
+from kith.models import (
+    Group,
+    GroupMember,
+    Member,
+    Post,
+    PostImage,
+    PostMention,
+    Reaction,
+    Tag,
+    Tier,
+)
 from kith.posts.audience import post_not_found, visible_to
 from kith.posts.images import image_urls
 from kith.posts.reactors import reaction_headlines, reaction_kinds
@@ -59,6 +69,7 @@ AUDIENCE_LABELS = {
     "tier": "Selected members",
     "tag": "Selected members",
     "only_me": "Only you",
+    "group": "A group",
 }
 
 
@@ -67,6 +78,8 @@ def audience_label(kind: str, name: str | None, *, mine: bool) -> str:
     tag's name, everyone else "Selected members"."""
     if mine and kind in ("tier", "tag"):
         return name or "A tier or tag you deleted (only you)"
+    if kind == "group" and name:
+        return name
     return AUDIENCE_LABELS.get(kind, "Anyone")
 
 
@@ -94,6 +107,8 @@ class PostCard:
     audience_label: str
     audience_tier_id: int | None
     audience_tag_id: int | None
+    audience_group_id: int | None
+    awaiting_approval: bool
     images: list[ImageView]
     reaction_count: int
     comment_count: int
@@ -196,6 +211,13 @@ def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
             select(Tag.id, Tag.name).where(Tag.id.in_(tag_ids))
         ):
             names[("tag", tag_id)] = name
+    # A group post's readers may read the group: its name is no secret to them.
+    group_ids = {p.audience_group_id for p in every if p.audience_group_id}
+    if group_ids:
+        for group_id, name in ctx.session.execute(
+            select(Group.id, Group.name).where(Group.id.in_(group_ids))
+        ):
+            names[("group", group_id)] = name
     return {
         "originals": originals,
         "authors": authors,
@@ -213,7 +235,9 @@ def _card(viewer: Member, post: Post, data: dict[str, Any], original: PostCard |
     author: Member = data["authors"][post.author_id]
     badge: Badge | None = data["badges"].get(post.author_id)
     mine = post.author_id == viewer.id
-    chosen = post.audience_tier_id if post.audience == "tier" else post.audience_tag_id
+    chosen = {"tier": post.audience_tier_id, "tag": post.audience_tag_id}.get(
+        post.audience, post.audience_group_id
+    )
     name = data["names"].get((post.audience, chosen)) if chosen else None
     return PostCard(
         id=post.id,
@@ -227,6 +251,8 @@ def _card(viewer: Member, post: Post, data: dict[str, Any], original: PostCard |
         audience_label=audience_label(post.audience, name, mine=mine),
         audience_tier_id=post.audience_tier_id if mine else None,
         audience_tag_id=post.audience_tag_id if mine else None,
+        audience_group_id=post.audience_group_id,
+        awaiting_approval=post.awaiting_approval,
         images=list(data["pictures"].get(post.id, [])),
         reaction_count=post.reaction_count,
         comment_count=post.comment_count,
@@ -281,11 +307,13 @@ def post_card(ctx: Ctx, viewer: Member, post: Post) -> PostCard:
 
 def audience_choice(value: str) -> Audience:
     """The audience a compose or edit form's ``audience`` field names: ``anyone``,
-    ``connections``, ``only_me``, ``tier:<id>`` or ``tag:<id>``."""
+    ``connections``, ``only_me``, ``tier:<id>``, ``tag:<id>`` or ``group:<id>``."""
     kind, _, ident = value.partition(":")
-    if kind in ("tier", "tag"):
+    if kind in ("tier", "tag", "group"):
         number = int(ident) if ident.isdigit() and len(ident) <= 10 else 0
         number = number if id_in_range(number) else 0
+        if kind == "group":
+            return Audience(kind, group_id=number or None)
         return (
             Audience(kind, tier_id=number or None)
             if kind == "tier"
@@ -294,9 +322,13 @@ def audience_choice(value: str) -> Audience:
     return Audience(kind)
 
 
-def choice_of(audience: str, tier_id: int | None, tag_id: int | None) -> str:
+def choice_of(
+    audience: str, tier_id: int | None, tag_id: int | None, group_id: int | None = None
+) -> str:
     """The form value of a post's audience (the inverse of :func:`audience_choice`); a
     post whose tier or tag was deleted reaches its author alone, and says so."""
+    if audience == "group":
+        return f"group:{group_id}" if group_id else "only_me"
     if audience == "tier":
         return f"tier:{tier_id}" if tier_id else "only_me"
     if audience == "tag":
@@ -306,8 +338,19 @@ def choice_of(audience: str, tier_id: int | None, tag_id: int | None) -> str:
 
 def audience_options(ctx: Ctx, author: Member) -> list[dict[str, Any]]:
     """The audience picker's groups: everyone, connections and only me, then the
-    author's own tiers and tags (the members they reach never see these names)."""
+    author's own tiers and tags (the members they reach never see these names), then
+    the groups they may post in."""
     tiers = list_tiers(ctx, author)
+    own_groups = ctx.session.execute(
+        select(Group.id, Group.name)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(
+            GroupMember.member_id == author.id,
+            GroupMember.status == "member",
+            Group.archived_at.is_(None),
+        )
+        .order_by(Group.name, Group.id)
+    ).all()
     tags = [tag for tag, _count in list_tags(ctx, author)]
     groups: list[dict[str, Any]] = [
         {
@@ -323,6 +366,9 @@ def audience_options(ctx: Ctx, author: Member) -> list[dict[str, Any]]:
         groups.append({"label": "Your tiers", "options": [(f"tier:{t.id}", t.name) for t in tiers]})
     if tags:
         groups.append({"label": "Your tags", "options": [(f"tag:{t.id}", t.name) for t in tags]})
+    if own_groups:
+        options = [(f"group:{gid}", name) for gid, name in own_groups]
+        groups.append({"label": "Your groups", "options": options})
     return groups
 
 

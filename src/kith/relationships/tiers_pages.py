@@ -12,7 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kith.errors import KithError
+from kith.groups.lists import my_groups
 from kith.models import Member, Tag, Tier
+from kith.pagination import PageRequest
 from kith.relationships import tiers_tags
 from kith.relationships.forms import Text, day_count
 from kith.relationships.schemas import TagId, TierId
@@ -62,6 +64,11 @@ def tiers_page(request: Request, kith: KithDep, member_id: MemberId, edit: str =
             "tiers": [(t, counts.get(t.id, 0)) for t in tiers_tags.list_tiers(ctx, owner)],
             "tags": tiers_tags.list_tags(ctx, owner),
             "editing": edit[:40],
+            "groups": [
+                (g.id, g.name)
+                for g in my_groups(ctx, owner, PageRequest(1, 100)).items
+                if g.archived_at is None
+            ],
         }
         nav = nav_for(ctx, owner)
     return render(request, "relationships/tiers.html", context, nav=nav)

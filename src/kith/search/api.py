@@ -64,6 +64,9 @@ def search_query(
     connections_of: Annotated[
         Term, Query(description="A member's handle, or their name (see ambiguous_member)")
     ] = "",
+    group: Annotated[
+        Many, Query(description="A group's id: its members (repeatable; groups you may read)")
+    ] = None,
 ) -> service.SearchQuery:
     """The people-search parameters of the API and the search page, read once."""
     return service.SearchQuery.of(
@@ -78,6 +81,7 @@ def search_query(
         industry=industry,
         skill=skill,
         network=network,
+        group=group,
         connections_of=connections_of,
     )
 

@@ -38,8 +38,18 @@ from kith.errors import Forbidden, Invalid, NotFound
 from kith.graph import service as graph
 from kith.idlists import id_array, id_in
 from kith.members.service import entity_key, view_member
-from kith.models import Company, Education, Member, Position, School, SearchDocument
+from kith.models import (
+    Company,
+    Education,
+    Group,
+    GroupMember,
+    Member,
+    Position,
+    School,
+    SearchDocument,
+)
 from kith.pagination import Page, PageRequest
+from kith.posts.audience import group_readable
 from kith.search import skills
 from kith.search_index import tokens
 from kith.uow import Ctx
@@ -53,6 +63,7 @@ LIST_FILTERS = (
     "industry",
     "skill",
     "network",
+    "group",
 )
 MAX_FILTER_VALUES = 10
 MAX_FILTER_LENGTH = 100
@@ -90,6 +101,7 @@ class SearchQuery:
     industry: tuple[str, ...] = ()
     skill: tuple[str, ...] = ()  # a skill on the profile
     network: tuple[str, ...] = ()  # "1", "2", "3" (3rd degree and beyond)
+    group: tuple[str, ...] = ()  # group ids: members of one of them
     connections_of: str = ""  # a member's handle, or a name (connections_owner)
 
     @classmethod
@@ -378,6 +390,11 @@ def _filters(
         if not wanted:
             return None
         held.append(skills.members_with(ctx, list(wanted)))
+    if q.group:
+        fellows = _group_members(ctx, viewer, q.group)
+        if fellows is None:
+            return None
+        held.append(fellows)
     if q.school:
         schools = _entity_ids(ctx, School, q.school)
         if not schools:
@@ -401,6 +418,26 @@ def _filters(
         industry = _member_ids(ctx, select(Member.id).where(Member.industry.in_(spellings)))
         scope = industry if scope is None else np.intersect1d(scope, industry, assume_unique=True)
     return conds, scope
+
+
+def _group_members(ctx: Ctx, viewer: Member, values: Sequence[str]) -> IdArray | None:
+    """The members of the groups ``values`` names (by id) whose members the viewer may
+    read (:func:`kith.posts.audience.group_readable`); None when there is none: a group
+    the viewer may not read inside matches no one, as one that does not exist."""
+    wanted = [int(v) for v in values if v.isdigit() and len(v) <= 10 and int(v) < 2**31]
+    readable = list(
+        ctx.session.scalars(
+            select(Group.id).where(Group.id.in_(wanted), group_readable(viewer.id, Group.id))
+        )
+    )
+    if not readable:
+        return None
+    return _member_ids(
+        ctx,
+        select(GroupMember.member_id).where(
+            GroupMember.group_id.in_(readable), GroupMember.status == "member"
+        ),
+    )
 
 
 def _industry_spellings(ctx: Ctx, values: Sequence[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """People you may know: candidates from the network engine (2nd degree, by shared
 connections) joined with attribute candidates (overlapping tenure at a company,
-overlapping years at a school, same industry and location), one scoring function,
+overlapping years at a school, shared groups, same industry and location), one scoring
+function,
 and a reason for every suggestion. See docs/search.md.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import CompoundSelect, Integer, and_, bindparam, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from kith.connections.queries import block_exists, expiry_cutoff, reads_pending_to_sender
 from kith.connections.service import policy_refusal
@@ -24,6 +26,8 @@ from kith.members.service import MAX_POSITIONS, view_member
 from kith.models import (
     OPEN_STATUSES,
     Education,
+    Group,
+    GroupMember,
     Invitation,
     Member,
     Position,
@@ -41,6 +45,7 @@ SCHOOL_POINTS = 1.5  # studied at the same school in the same years
 OVERLAP_YEAR_POINTS = 0.25  # per year of overlap, up to OVERLAP_YEARS_COUNTED
 OVERLAP_YEARS_COUNTED = 4
 PLACE_POINTS = 1.0  # same industry and same location
+GROUP_POINTS = 1.25  # members of the same group (its smallest shared group named)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class _Candidate:
     company: _Overlap | None = None
     school: _Overlap | None = None
     place: bool = False
+    group: str | None = None  # a group both belong to
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,15 @@ def score(
     company_years: float | None = None,
     school_years: float | None = None,
     same_place: bool = False,
+    shared_group: bool = False,
 ) -> float:
     """The one scoring function of people you may know.
 
     ``2 x log2(1 + mutual)`` for shared connections (diminishing: the 10th shared
     connection adds less than the 2nd); ``2 + 0.25 per overlapping year (up to 4)``
     for an overlapping tenure at a company; ``1.5 + 0.25 per year (up to 4)`` for
-    overlapping years at a school; ``1`` for the same industry and location.
+    overlapping years at a school; ``1`` for the same industry and location;
+    ``1.25`` for a group both belong to.
     """
     points = MUTUAL_WEIGHT * math.log2(1 + max(0, mutual))
     if company_years is not None:
@@ -93,6 +101,8 @@ def score(
         points += SCHOOL_POINTS + OVERLAP_YEAR_POINTS * min(school_years, OVERLAP_YEARS_COUNTED)
     if same_place:
         points += PLACE_POINTS
+    if shared_group:
+        points += GROUP_POINTS
     return round(points, 4)
 
 
@@ -289,6 +299,29 @@ def _same_place(ctx: Ctx, viewer: Member) -> list[int]:
     )
 
 
+def _group_fellows(ctx: Ctx, viewer: Member) -> dict[int, str]:
+    """Members of the viewer's groups, the smallest groups first (a shared group of
+    twelve says more than one of fifty thousand), newest members first in each."""
+    mine = aliased(GroupMember)
+    rows = ctx.session.execute(
+        select(GroupMember.member_id, Group.name)
+        .join(Group, Group.id == GroupMember.group_id)
+        .join(mine, mine.group_id == GroupMember.group_id)
+        .where(
+            mine.member_id == viewer.id,
+            mine.status == "member",
+            GroupMember.status == "member",
+            GroupMember.member_id != viewer.id,
+        )
+        .order_by(Group.member_count, Group.id, GroupMember.joined_at.desc())
+        .limit(ATTRIBUTE_CANDIDATES)
+    )
+    found: dict[int, str] = {}
+    for member_id, name in rows:
+        found.setdefault(member_id, name)
+    return found
+
+
 def _span(o: _Overlap, *, present: str, past: str) -> str:
     if o.end is None:
         return f"You both {present} at {o.name} (since {o.start})"
@@ -311,6 +344,8 @@ def _reasons(c: _Candidate, shared: list[Member], viewer: Member, member: Member
         )
     if c.place:
         reasons.append((PLACE_POINTS, f"Also in {member.industry}, {member.location}"))
+    if c.group is not None:
+        reasons.append((GROUP_POINTS, f"You are both members of {c.group}"))
     reasons.sort(key=lambda r: -r[0])
     return [text for _, text in reasons]
 
@@ -346,6 +381,9 @@ def people_you_may_know(
     for member_id in _same_place(ctx, viewer):
         if member_id not in skip:
             candidates.setdefault(member_id, _Candidate(member_id)).place = True
+    for member_id, group_name in _group_fellows(ctx, viewer).items():
+        if member_id not in skip:
+            candidates.setdefault(member_id, _Candidate(member_id)).group = group_name
     if not candidates:
         return []
     # Shared connections for the attribute candidates too (engine, vectorized).
@@ -360,6 +398,7 @@ def people_you_may_know(
             c.company.years if c.company else None,
             c.school.years if c.school else None,
             c.place,
+            c.group is not None,
         )
         for c in candidates.values()
     }

@@ -28,6 +28,7 @@ from kith.web.deps import CSRF_COOKIE, SESSION_COOKIE, KithDep, PageMemberId
 
 PACKAGE = Path(__file__).resolve().parent.parent
 DOMAINS = (
+    "groups",
     "accounts",
     "members",
     "connections",

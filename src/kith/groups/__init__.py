@@ -1,0 +1,1 @@
+"""Groups: communities within the community, their members, posts and moderation."""
