@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kith.accounts import credentials, service
 from kith.accounts.deletion import check_password_first, delete_account
+from kith.community import settings as community_settings
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.posts.feed_views import home as home_feed
@@ -42,11 +43,39 @@ def home(
     return render(request, "accounts/landing.html")
 
 
+def _signup_page(
+    request: Request,
+    kith: KithDep,
+    form: dict[str, str],
+    next: str,
+    *,
+    error: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    with kith.uow(write=False) as ctx:
+        rules = community_settings.current(ctx)
+    context = {
+        "form": form,
+        "next": local_path(next, ""),
+        "error": error,
+        "join_mode": rules.join_mode,
+        "domains": rules.allowed_domains,
+    }
+    return render(request, "accounts/signup.html", context, status=status, headers=headers)
+
+
 @router.get("/signup")
-def signup_form(request: Request, member_id: PageMemberId, next: str = "") -> Response:
+def signup_form(
+    request: Request,
+    kith: KithDep,
+    member_id: PageMemberId,
+    next: Annotated[str, Query(max_length=2000)] = "",
+    code: Annotated[str, Query(max_length=60)] = "",
+) -> Response:
     if member_id is not None:
         return RedirectResponse(local_path(next), status_code=303)
-    return render(request, "accounts/signup.html", {"form": {}, "next": local_path(next, "")})
+    return _signup_page(request, kith, {"invitation": code.strip()}, next)
 
 
 @router.post("/signup")
@@ -57,24 +86,37 @@ def signup(
     last_name: Text = "",
     email: Text = "",
     password: Text = "",
+    invitation: Text = "",
     next: Text = "",
 ) -> Response:
-    form = {"first_name": first_name, "last_name": last_name, "email": email}
+    form = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "invitation": invitation,
+    }
     try:
         hashed = service.NewPassword.of(kith.settings, password)  # before the transaction
         with kith.uow() as ctx:
             member = service.sign_up(
-                ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
+                ctx,
+                email=email,
+                password=hashed,
+                first_name=first_name,
+                last_name=last_name,
+                invitation=invitation,
             )
-            token = service.issue_token(ctx, member, kind="session", user_agent=user_agent(request))
+            active = member.is_active
+            if active:
+                token = service.issue_token(
+                    ctx, member, kind="session", user_agent=user_agent(request)
+                )
     except KithError as exc:
-        return render(
-            request,
-            "accounts/signup.html",
-            {"form": form, "error": exc.message, "next": local_path(next, "")},
-            status=exc.status,
-            headers=exc.headers,
+        return _signup_page(
+            request, kith, form, next, error=exc.message, status=exc.status, headers=exc.headers
         )
+    if not active:
+        return render(request, "accounts/applied.html", {"message": service.AWAITING_APPROVAL})
     response = RedirectResponse(local_path(next, "/welcome"), status_code=303)
     session_cookie(response, kith, token)
     return response
