@@ -18,6 +18,9 @@ from kith.accounts.api import router as accounts_api
 from kith.accounts.pages import router as accounts_pages
 from kith.accounts.service import token_in_use
 from kith.accounts.sessions import mark_seen, seen_long_ago
+from kith.admin.api import members_router as join_invitations_api
+from kith.admin.api import router as admin_api
+from kith.admin.pages import router as admin_pages
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.connections.pages import router as connections_pages
@@ -98,6 +101,8 @@ API_ROUTERS = (
     endorsements_api,
     recommendations_api,
     introductions_api,
+    admin_api,
+    join_invitations_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -122,6 +127,7 @@ PAGE_ROUTERS = (
     endorsements_pages,
     recommendations_pages,
     introductions_pages,
+    admin_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

@@ -102,6 +102,20 @@ def entries(
     return Page([r[0] for r in rows], total, req.page, req.per_page)
 
 
+def about(
+    ctx: Ctx, admin: Member, subject: str, subject_id: int, *, limit: int = 50
+) -> list[AuditEntry]:
+    """The latest entries about one subject (a member's history), newest first."""
+    require_admin(admin)
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.subject == subject, AuditEntry.subject_id == subject_id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(ctx.session.scalars(stmt))
+
+
 def _all(ctx: Ctx) -> Iterator[AuditEntry]:
     stmt = select(AuditEntry).order_by(AuditEntry.created_at, AuditEntry.id)
     yield from ctx.session.scalars(stmt.execution_options(yield_per=500))

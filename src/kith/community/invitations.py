@@ -183,17 +183,18 @@ def queue_invitation_mail(ctx: Ctx, made: Made) -> None:
     to them and passes it on themselves: nothing is sent from here."""
 
 
-def _owned(ctx: Ctx, member: Member, invitation_id: int) -> JoinInvitation:
+def _owned(ctx: Ctx, member: Member, invitation_id: int, own: bool) -> JoinInvitation:
     invitation = ctx.session.get(JoinInvitation, invitation_id)
-    if invitation is None or not (member.is_admin or invitation.created_by_id == member.id):
+    anyones = member.is_admin and not own
+    if invitation is None or not (anyones or invitation.created_by_id == member.id):
         raise NotFound("There is no such invitation.", code="invitation_not_found")
     return invitation
 
 
-def revoke(ctx: Ctx, member: Member, invitation_id: int) -> JoinInvitation:
-    """Revoke an invitation (an administrator any, a member their own): it no longer
-    lets anyone join. Revoking a revoked one changes nothing."""
-    invitation = _owned(ctx, member, invitation_id)
+def revoke(ctx: Ctx, member: Member, invitation_id: int, *, own: bool = False) -> JoinInvitation:
+    """Revoke an invitation (an administrator any, a member or ``own``: their own): it
+    no longer lets anyone join. Revoking a revoked one changes nothing."""
+    invitation = _owned(ctx, member, invitation_id, own)
     if invitation.revoked_at is not None:
         return invitation
     invitation.revoked_at = ctx.clock.now()
@@ -210,10 +211,12 @@ def revoke(ctx: Ctx, member: Member, invitation_id: int) -> JoinInvitation:
     return invitation
 
 
-def listed(ctx: Ctx, member: Member, req: PageRequest) -> Page[JoinInvitation]:
-    """An administrator's list holds every invitation; a member's, their own."""
+def listed(
+    ctx: Ctx, member: Member, req: PageRequest, *, own: bool = False
+) -> Page[JoinInvitation]:
+    """An administrator's list holds every invitation; a member's (or ``own``), their own."""
     stmt = select(JoinInvitation)
-    if not member.is_admin:
+    if own or not member.is_admin:
         stmt = stmt.where(JoinInvitation.created_by_id == member.id)
     stmt = stmt.order_by(JoinInvitation.created_at.desc(), JoinInvitation.id.desc())
     rows, total = paginate_rows(ctx.session, stmt, req)

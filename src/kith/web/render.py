@@ -42,6 +42,7 @@ DOMAINS = (
     "endorsements",
     "recommendations",
     "introductions",
+    "admin",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
