@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from kith.cli import demo, reminders, search, serve
+from kith.cli.admin import admin_app
 from kith.cli.db import db_app
 from kith.cli.insights import insights_app
 from kith.cli.invitations import invitations_app
@@ -28,6 +29,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 app.add_typer(network_app, name="network")
 app.add_typer(insights_app, name="insights")
+app.add_typer(admin_app, name="admin")
 
 __all__ = ["app", "main"]
 
