@@ -11,12 +11,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kith.community.joining import admit
 from kith.config import Settings
+from kith.emails import normalize_email
 from kith.errors import Conflict, Invalid, NotAuthenticated
 from kith.models import AuthToken, JoinRequest, Member
 from kith.relationships.linking import match_new_member
@@ -38,14 +38,6 @@ class SigninFailed(NotAuthenticated):
     """Wrong email or password (the attempt was recorded before the check)."""
 
     code = "invalid_credentials"
-
-
-def normalize_email(email: str) -> str:
-    try:
-        result = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise Invalid(f"That is not a valid email address: {exc}", code="invalid_email") from exc
-    return result.normalized.lower()
 
 
 def _slug(text: str) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from kith.clock import as_utc
 from kith.community import audit
 from kith.community.settings import current
+from kith.emails import normalize_email
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
 from kith.models import JoinInvitation, Member
 from kith.pagination import Page, PageRequest, paginate_rows
@@ -111,8 +112,6 @@ def create_code(
 ) -> Made:
     """An administrator makes an invitation for ``max_uses`` sign-ups within ``days``
     (for ``email`` only, if given)."""
-    from kith.accounts.service import normalize_email  # (accounts imports this module)
-
     audit.require_admin(admin)
     if not 1 <= max_uses <= MAX_USES:
         raise Invalid(
@@ -141,8 +140,6 @@ def create_code(
 def invite_colleague(ctx: Ctx, member: Member, email: str) -> Made:
     """A member invites a colleague to join, by email address (if the community lets
     members invite): a code for one sign-up by that address."""
-    from kith.accounts.service import normalize_email  # (accounts imports this module)
-
     if not current(ctx).members_may_invite and not member.is_admin:
         raise Forbidden(
             "In this community only administrators invite new members.",

@@ -20,6 +20,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+MEMBER_COLUMNS = ("suspended_at", "invite_restriction_lifted_at")
+
+
 def upgrade() -> None:
     op.create_table(
         "audit_entries",
@@ -104,17 +107,14 @@ def upgrade() -> None:
             "ix_join_requests_status_created", ["status", "created_at"], unique=False
         )
 
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("suspended_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(
-            sa.Column("invite_restriction_lifted_at", sa.DateTime(timezone=True), nullable=True)
-        )
+    # Column by column, without copying the table (the search index holds it on SQLite).
+    for column in MEMBER_COLUMNS:
+        op.add_column("members", sa.Column(column, sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_column("invite_restriction_lifted_at")
-        batch_op.drop_column("suspended_at")
+    for column in reversed(MEMBER_COLUMNS):
+        op.drop_column("members", column)
 
     with op.batch_alter_table("join_requests", schema=None) as batch_op:
         batch_op.drop_index("ix_join_requests_status_created")
