@@ -13,7 +13,7 @@ from kith.admin import applicants, service
 from kith.admin.schemas import InvitationId, MemberId, RequestId
 from kith.community import audit, invitations
 from kith.community import settings as community
-from kith.errors import KithError
+from kith.errors import Invalid, KithError
 from kith.models import Member
 from kith.posts.reports import open_count
 from kith.uow import Ctx
@@ -280,13 +280,11 @@ def invitation_list(
     return _invitations_page(request, kith, member_id, page)
 
 
-def _number(value: str, what: str) -> int:
+def _number(value: str, what: str, code: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise KithError(
-            f"Please give {what} as a number.", code="invalid_number", status=422
-        ) from None
+        raise Invalid(f"Please give {what} as a number.", code=code) from None
 
 
 @router.post("/admin/invitations")
@@ -305,8 +303,8 @@ def make_invitation(
             made = invitations.create_code(
                 ctx,
                 me(ctx, member_id),
-                max_uses=_number(max_uses, "the number of uses"),
-                days=_number(days, "the number of days"),
+                max_uses=_number(max_uses, "the number of uses", "invalid_max_uses"),
+                days=_number(days, "the number of days", "invalid_expiry"),
                 label=label,
                 email=email.strip() or None,
             )

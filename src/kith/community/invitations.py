@@ -231,11 +231,13 @@ def state(invitation: JoinInvitation, now: datetime) -> str:
     return "active"
 
 
-_REFUSALS = {
-    "revoked": ("That invitation was withdrawn.", "invitation_revoked"),
-    "expired": ("That invitation has expired; ask for a new one.", "invitation_expired"),
-    "used": ("That invitation has already been used.", "invitation_used"),
-}
+def _refusal(state_now: str) -> Invalid:
+    """Why an invitation in ``state_now`` admits nobody."""
+    if state_now == "revoked":
+        return Invalid("That invitation was withdrawn.", code="invitation_revoked")
+    if state_now == "expired":
+        return Invalid("That invitation has expired; ask for a new one.", code="invitation_expired")
+    return Invalid("That invitation has already been used.", code="invitation_used")
 
 
 def _unknown() -> Invalid:
@@ -261,8 +263,7 @@ def check(ctx: Ctx, code: str) -> JoinInvitation:
     now = ctx.clock.now()
     found = state(invitation, now)
     if found != "active":
-        message, refusal = _REFUSALS[found]
-        raise Invalid(message, code=refusal)
+        raise _refusal(found)
     return invitation
 
 
@@ -287,7 +288,6 @@ def redeem(ctx: Ctx, code: str, email: str) -> JoinInvitation:
     )
     if counted.rowcount != 1:  # type: ignore[attr-defined]
         ctx.session.refresh(invitation)
-        message, refusal = _REFUSALS.get(state(invitation, now), _REFUSALS["used"])
-        raise Invalid(message, code=refusal)
+        raise _refusal(state(invitation, now))
     ctx.session.refresh(invitation)
     return invitation
