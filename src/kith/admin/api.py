@@ -16,18 +16,18 @@ from kith.admin.schemas import (
     AuditEntryOut,
     AuditPage,
     ColleagueIn,
+    CommunitySettingsIn,
+    CommunitySettingsOut,
     InvitationId,
-    InvitationIn,
-    InvitationOut,
-    InvitationPage,
+    JoinInvitationIn,
+    JoinInvitationOut,
+    JoinInvitationPage,
     JoinRequestOut,
     JoinRequestPage,
     MemberId,
     OptionalReasonIn,
     ReasonIn,
     RequestId,
-    SettingsIn,
-    SettingsOut,
 )
 from kith.community import audit, invitations
 from kith.community import settings as community
@@ -143,37 +143,41 @@ def decline(request_id: RequestId, body: ReasonIn, kith: KithDep, member_id: Api
 
 
 @router.get("/settings")
-def get_settings(kith: KithDep, member_id: ApiMemberId) -> SettingsOut:
+def get_settings(kith: KithDep, member_id: ApiMemberId) -> CommunitySettingsOut:
     """The community settings in force."""
     with kith.uow(write=False) as ctx:
         audit.require_admin(me(ctx, member_id))
-        return SettingsOut.of(community.current(ctx))
+        return CommunitySettingsOut.of(community.current(ctx))
 
 
 @router.patch("/settings")
-def update_settings(body: SettingsIn, kith: KithDep, member_id: ApiMemberId) -> SettingsOut:
+def update_settings(
+    body: CommunitySettingsIn, kith: KithDep, member_id: ApiMemberId
+) -> CommunitySettingsOut:
     """Change some settings (all are checked before any is written); what changed goes
     into the audit log."""
     with kith.uow() as ctx:
         after = community.update(ctx, me(ctx, member_id), body.changes(), reason=body.reason)
-        return SettingsOut.of(after)
+        return CommunitySettingsOut.of(after)
 
 
 @router.get("/invitations")
 def list_invitations(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
-) -> InvitationPage:
+) -> JoinInvitationPage:
     """Every invitation to join, newest first (codes are never shown again)."""
     with kith.uow(write=False) as ctx:
         admin = me(ctx, member_id)
         audit.require_admin(admin)
         found = invitations.listed(ctx, admin, page_request(ctx, page, per_page))
         now = ctx.clock.now()
-        return InvitationPage.of(found, [InvitationOut.of(i, now) for i in found.items])
+        return JoinInvitationPage.of(found, [JoinInvitationOut.of(i, now) for i in found.items])
 
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED)
-def create_invitation(body: InvitationIn, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+def create_invitation(
+    body: JoinInvitationIn, kith: KithDep, member_id: ApiMemberId
+) -> JoinInvitationOut:
     """Make an invitation link and code for ``max_uses`` sign-ups within ``days``. The
     answer holds the code and link, this once: pass them on."""
     with kith.uow() as ctx:
@@ -185,19 +189,19 @@ def create_invitation(body: InvitationIn, kith: KithDep, member_id: ApiMemberId)
             label=body.label,
             email=body.email,
         )
-        return InvitationOut.of(made.invitation, ctx.clock.now(), made)
+        return JoinInvitationOut.of(made.invitation, ctx.clock.now(), made)
 
 
 @router.post("/invitations/{invitation_id}/revoke")
 def revoke_invitation(
     invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId
-) -> InvitationOut:
+) -> JoinInvitationOut:
     """Revoke an invitation: nobody can join with it any more."""
     with kith.uow() as ctx:
         admin = me(ctx, member_id)
         audit.require_admin(admin)
         invitation = invitations.revoke(ctx, admin, invitation_id)
-        return InvitationOut.of(invitation, ctx.clock.now())
+        return JoinInvitationOut.of(invitation, ctx.clock.now())
 
 
 @router.get("/audit")
@@ -239,32 +243,32 @@ def export_audit(
 
 
 @members_router.post("/join-invitations", status_code=status.HTTP_201_CREATED)
-def invite_colleague(body: ColleagueIn, kith: KithDep, member_id: ApiMemberId) -> InvitationOut:
+def invite_colleague(body: ColleagueIn, kith: KithDep, member_id: ApiMemberId) -> JoinInvitationOut:
     """Invite a colleague to join, by email address (if the community lets members
     invite: else ``member_invites_off``). The answer holds the link and code to pass on,
     this once."""
     with kith.uow() as ctx:
         made = invitations.invite_colleague(ctx, me(ctx, member_id), body.email)
-        return InvitationOut.of(made.invitation, ctx.clock.now(), made)
+        return JoinInvitationOut.of(made.invitation, ctx.clock.now(), made)
 
 
 @members_router.get("/join-invitations")
 def my_invitations(
     kith: KithDep, member_id: ApiMemberId, page: PageNo = 1, per_page: PerPage = None
-) -> InvitationPage:
+) -> JoinInvitationPage:
     """The colleagues you invited to join, newest first."""
     with kith.uow(write=False) as ctx:
         member = me(ctx, member_id)
         found = invitations.listed(ctx, member, page_request(ctx, page, per_page), own=True)
         now = ctx.clock.now()
-        return InvitationPage.of(found, [InvitationOut.of(i, now) for i in found.items])
+        return JoinInvitationPage.of(found, [JoinInvitationOut.of(i, now) for i in found.items])
 
 
 @members_router.post("/join-invitations/{invitation_id}/revoke")
 def revoke_mine(
     invitation_id: InvitationId, kith: KithDep, member_id: ApiMemberId
-) -> InvitationOut:
+) -> JoinInvitationOut:
     """Withdraw an invitation you made."""
     with kith.uow() as ctx:
         invitation = invitations.revoke(ctx, me(ctx, member_id), invitation_id, own=True)
-        return InvitationOut.of(invitation, ctx.clock.now())
+        return JoinInvitationOut.of(invitation, ctx.clock.now())

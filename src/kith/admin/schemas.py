@@ -93,7 +93,7 @@ class JoinRequestPage(Paged):
     items: list[JoinRequestOut]
 
 
-class SettingsOut(BaseModel):
+class CommunitySettingsOut(BaseModel):
     join_mode: JoinMode
     allowed_domains: list[str]
     members_may_invite: bool
@@ -102,11 +102,11 @@ class SettingsOut(BaseModel):
     admin_two_factor_required: bool
 
     @classmethod
-    def of(cls, s: CommunitySettings) -> SettingsOut:
+    def of(cls, s: CommunitySettings) -> CommunitySettingsOut:
         return cls.model_validate({**s.model_dump(), "allowed_domains": list(s.allowed_domains)})
 
 
-class SettingsIn(BaseModel):
+class CommunitySettingsIn(BaseModel):
     """Only the settings given change; the rest keep their values."""
 
     model_config = ConfigDict(extra="forbid")
@@ -127,7 +127,7 @@ class SettingsIn(BaseModel):
         }
 
 
-class InvitationIn(BaseModel):
+class JoinInvitationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_uses: int = Field(
@@ -146,7 +146,7 @@ class ColleagueIn(BaseModel):
     email: str = Field(description="Your colleague's email address")
 
 
-class InvitationOut(BaseModel):
+class JoinInvitationOut(BaseModel):
     id: int
     kind: str = Field(description="'admin' (made by an administrator) or 'member'")
     hint: str = Field(description="The code's first characters")
@@ -178,8 +178,8 @@ class InvitationOut(BaseModel):
         )
 
 
-class InvitationPage(Paged):
-    items: list[InvitationOut]
+class JoinInvitationPage(Paged):
+    items: list[JoinInvitationOut]
 
 
 class AuditEntryOut(BaseModel):
