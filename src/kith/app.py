@@ -23,6 +23,9 @@ from kith.accounts.two_factor import EnrolFirst, admit
 from kith.accounts.two_factor_api import router as two_factor_api
 from kith.accounts.two_factor_pages import enrol_first
 from kith.accounts.two_factor_pages import router as two_factor_pages
+from kith.admin.api import members_router as join_invitations_api
+from kith.admin.api import router as admin_api
+from kith.admin.pages import router as admin_pages
 from kith.blocks.api import router as blocks_api
 from kith.connections.api import router as connections_api
 from kith.connections.pages import router as connections_pages
@@ -112,6 +115,8 @@ API_ROUTERS = (
     introductions_api,
     mail_api,
     groups_api,
+    admin_api,
+    join_invitations_api,
 )
 PAGE_ROUTERS = (
     accounts_pages,
@@ -141,6 +146,7 @@ PAGE_ROUTERS = (
     mail_pages,
     network_map_pages,
     groups_pages,
+    admin_pages,
 )
 
 # The routes that take files: their body ceiling is KITH_IMPORT_MAX_MB.

@@ -50,8 +50,17 @@ class Settings(BaseSettings):
     argon2_wait_seconds: float = Field(default=3.0, ge=0)
     session_days: int = 30
     token_days: int = 90
-    signin_max_failures: int = 10
-    signin_window_minutes: int = 15
+    # Sign-in throttling (kith.accounts.throttle), counted over signin_window_minutes:
+    # failures on one account (from addresses it never signed in from) before growing
+    # delays begin; failures on one account from one address before delays begin;
+    # failures from one address on any account before that address waits out the
+    # window. The first delay is signin_delay_seconds, doubling up to the window.
+    signin_max_failures: int = Field(default=10, ge=1)
+    signin_window_minutes: int = Field(default=15, ge=1)
+    signin_pair_failures: int = Field(default=5, ge=1)
+    signin_address_max_failures: int = Field(default=100, ge=1)
+    signin_delay_seconds: int = Field(default=15, ge=1)
+    signin_known_address_days: int = Field(default=90, ge=1)
 
     # Invitations and connections
     invitation_note_max: int = 300

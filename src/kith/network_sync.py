@@ -11,6 +11,10 @@ follower therefore remembers the ids it skipped ("holes") and looks for them
 again until they appear or are old enough to belong to a transaction that rolled
 back. Changes to the same pair are serialized by row locks taken before the
 outbox insert, so they always carry increasing ids in commit order.
+
+A suspended member's connections stay in the table but not in the engine:
+suspending one writes a ``remove_member`` row, reactivating one a ``connect`` row
+per connection to an active member, and a rebuild leaves them out.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from kith.db import Database
-from kith.models import Connection, NetworkOutbox
+from kith.models import Connection, Member, NetworkOutbox
 from kith.network import NetworkEngine
 
 log = logging.getLogger("kith.graph")
@@ -132,10 +137,12 @@ class NetworkSync:
                 top_member = int(
                     session.scalar(text("SELECT coalesce(max(id), 0) FROM members")) or 0
                 )
+                suspended = _suspended(session)
             finally:
                 session.close()
             lo = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             hi = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+            lo, hi = _without(lo, hi, suspended)
             self.engine = NetworkEngine.from_edges(lo, hi, num_nodes=top_member + 1)
             self.cursor = top
             now = time.monotonic()
@@ -247,6 +254,20 @@ class Difference:
         return not self.missing_in_engine and not self.extra_in_engine
 
 
+def _suspended(session: Session) -> np.ndarray:
+    """Suspended members: their connections stay in the table but not in the engine."""
+    ids = list(session.scalars(select(Member.id).where(Member.suspended_at.is_not(None))))
+    return np.asarray(ids, dtype=np.int64)
+
+
+def _without(lo: np.ndarray, hi: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(lo, hi)`` that involve none of ``members``."""
+    if not members.size:
+        return lo, hi
+    keep = ~(np.isin(lo, members) | np.isin(hi, members))
+    return lo[keep], hi[keep]
+
+
 def _keys(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.sort(lo.astype(np.int64) * (1 << 32) + hi.astype(np.int64))
 
@@ -261,11 +282,15 @@ def verify(sync: NetworkSync, *, limit: int = 20) -> Difference:
     session = sync.db.session(write=False)
     try:
         rows = session.execute(select(Connection.member_lo_id, Connection.member_hi_id)).all()
+        suspended = _suspended(session)
     finally:
         session.close()
     db_keys = _keys(
-        np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-        np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+        *_without(
+            np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+            suspended,
+        )
     )
     eng = sync.engine
     los, his = [], []

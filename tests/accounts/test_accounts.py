@@ -16,6 +16,7 @@ from kith.accounts.service import (
 )
 from kith.clock import FrozenClock
 from kith.config import Settings
+from kith.errors import KithError
 from kith.models import AuthToken, Member, SigninAttempt
 from kith.runtime import Kith
 from kith.security import verify_password
@@ -172,23 +173,22 @@ def test_failures_are_recorded_although_the_request_fails(ctx: Ctx, client: Test
     assert {r.address for r in rows} == {"testclient"}
 
 
-def test_throttled_per_account(
+def _guess(kith: Kith, email: str, address: str, password: str = "x") -> str:
+    try:
+        sign_in(kith, kind="api", email=email, password=password, address=address)
+    except KithError as exc:
+        return exc.code
+    return "signed_in"
+
+
+def test_an_attacked_account_still_signs_in_from_an_address_it_used(
     ctx: Ctx, kith: Kith, client: TestClient, clock: FrozenClock
 ) -> None:
     make_member(ctx, "Ana", email="ana@example.org")
-    for i in range(10):
-        # From ten different addresses: only the account is over the limit.
-        refusal(
-            "invalid_credentials",
-            sign_in,
-            kith,
-            kind="api",
-            email="ana@example.org",
-            password="x",
-            address=f"10.0.0.{i}",
-        )
-        clock.advance(minutes=1)
-    # Even the right password is refused now, from anywhere.
+    assert _guess(kith, "ana@example.org", "10.1.1.1", PASSWORD) == "signed_in"  # home
+    for i in range(10):  # someone guesses from ten addresses
+        assert _guess(kith, "ana@example.org", f"10.0.0.{i}") == "invalid_credentials"
+    # From an address Ana never used, even the right password waits, with growing delays.
     err = refusal(
         "signin_throttled",
         sign_in,
@@ -199,61 +199,71 @@ def test_throttled_per_account(
         address="10.9.9.9",
     )
     assert err.status == 429
-    body = refused(token(client, "ana@example.org"), 429, "signin_throttled")
-    # The oldest failure leaves the 15-minute window 5 minutes from now.
-    assert "Try again in 5 minutes." in body["detail"]
-    retry = int(token(client, "ana@example.org").headers["Retry-After"])
-    assert retry == 5 * 60
-    # Other accounts are not affected.
+    assert err.headers["Retry-After"] == "15"
+    assert "Try again in 15 seconds." in err.message
+    clock.advance(seconds=15)
+    assert _guess(kith, "ana@example.org", "10.0.0.99") == "invalid_credentials"
+    assert _guess(kith, "ana@example.org", "10.9.9.9", PASSWORD) == "signin_throttled"
+    response = token(client, "ana@example.org")
+    refused(response, 429, "signin_throttled")
+    assert int(response.headers["Retry-After"]) == 30  # the delay doubled
+    # From home Ana signs in all along; other accounts are not affected.
+    assert _guess(kith, "ana@example.org", "10.1.1.1", PASSWORD) == "signed_in"
     make_member(ctx, "Ben", email="ben@example.org")
-    assert sign_in(kith, kind="api", email="ben@example.org", password=PASSWORD, address="10.9.9.9")
-    clock.advance(seconds=retry)
-    assert token(client, "ana@example.org").status_code == 200
+    assert _guess(kith, "ben@example.org", "10.9.9.9", PASSWORD) == "signed_in"
+    clock.advance(seconds=30)
+    assert _guess(kith, "ana@example.org", "10.9.9.9", PASSWORD) == "signed_in"
 
 
-def test_throttled_per_address(
+def test_one_address_has_a_much_higher_ceiling(
     ctx: Ctx, kith: Kith, client: TestClient, clock: FrozenClock
 ) -> None:
     make_member(ctx, "Ana", email="ana@example.org")
-    for i in range(10):
+    make_member(ctx, "Ben", email="ben@example.org")
+    assert _guess(kith, "ben@example.org", "testclient", PASSWORD) == "signed_in"
+    for i in range(10):  # ten failures from an office's address no longer lock it
         refused(token(client, f"guess{i}@example.org", "x"), 401, "invalid_credentials")
-    response = token(client, "ana@example.org")
+    assert token(client, "ana@example.org").status_code == 200
+    kith.settings.signin_address_max_failures = 12
+    for i in range(2):
+        refused(token(client, f"more{i}@example.org", "x"), 401, "invalid_credentials")
+    response = token(client, "ana@example.org")  # a second Ana session: address known now
+    assert response.status_code == 200
+    make_member(ctx, "Cleo", email="cleo@example.org")
+    response = token(client, "cleo@example.org")  # never signed in from here: waits
     refused(response, 429, "signin_throttled")
     assert int(response.headers["Retry-After"]) == 15 * 60
-    # The same account from another address is fine.
-    assert sign_in(kith, kind="api", email="ana@example.org", password=PASSWORD, address="10.1.1.1")
-    clock.advance(minutes=14)
-    refused(token(client, "ana@example.org"), 429, "signin_throttled")
-    clock.advance(minutes=1, seconds=1)
-    assert token(client, "ana@example.org").status_code == 200
+    assert _guess(kith, "cleo@example.org", "10.1.1.1", PASSWORD) == "signed_in"
+    assert _guess(kith, "ben@example.org", "testclient", PASSWORD) == "signed_in"
+    clock.advance(minutes=15, seconds=1)
+    assert token(client, "cleo@example.org").status_code == 200
 
 
-def test_nine_failures_do_not_throttle(ctx: Ctx, kith: Kith, clock: FrozenClock) -> None:
+def test_one_account_from_one_address_waits_longer_after_each_failure(
+    ctx: Ctx, kith: Kith, clock: FrozenClock
+) -> None:
     make_member(ctx, "Ana", email="ana@example.org")
-    for _ in range(9):
-        refusal(
-            "invalid_credentials",
+    assert _guess(kith, "ana@example.org", "a", PASSWORD) == "signed_in"
+    for _ in range(5):  # five failures cost nothing, even from a known address
+        assert _guess(kith, "ana@example.org", "a") == "invalid_credentials"
+    waits = []
+    for _ in range(4):
+        err = refusal(
+            "signin_throttled",
             sign_in,
             kith,
             kind="api",
             email="ana@example.org",
-            password="x",
+            password=PASSWORD,
             address="a",
         )
-    assert sign_in(kith, kind="api", email="ana@example.org", password=PASSWORD, address="a")
+        waits.append(int(err.headers["Retry-After"]))
+        clock.advance(seconds=waits[-1])
+        assert _guess(kith, "ana@example.org", "a") == "invalid_credentials"
+    assert waits == [15, 30, 60, 120]
     # Failures older than the window do not count.
     clock.advance(minutes=15)
-    for _ in range(9):
-        refusal(
-            "invalid_credentials",
-            sign_in,
-            kith,
-            kind="api",
-            email="ana@example.org",
-            password="x",
-            address="a",
-        )
-    assert sign_in(kith, kind="api", email="ana@example.org", password=PASSWORD, address="a")
+    assert _guess(kith, "ana@example.org", "a", PASSWORD) == "signed_in"
 
 
 # --- API tokens ----------------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
 
 from kith.accounts import credentials, pending, service, sessions
 from kith.accounts.schemas import (
+    ApplicationOut,
     PasswordChange,
     SessionId,
     SessionOut,
@@ -30,9 +32,23 @@ BUSY: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/signup", status_code=status.HTTP_201_CREATED, responses=BUSY)
-def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
-    """Create an account and receive an API token for it."""
+@router.post(
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenOut,
+    responses={
+        **BUSY,
+        202: {
+            "model": ApplicationOut,
+            "description": "The community approves each new member: the account waits "
+            "for an administrator and cannot sign in until then",
+        },
+    },
+)
+def signup(body: SignupIn, request: Request, kith: KithDep) -> Any:
+    """Create an account and receive an API token for it — if the community admits the
+    address: its join mode (open, email domains, invitation, approval) decides, and an
+    ``invitation`` code admits in every mode."""
     password = service.NewPassword.of(kith.settings, body.password)  # before the transaction
     with kith.uow() as ctx:
         refuse_password_sign_up(ctx)
@@ -43,7 +59,11 @@ def signup(body: SignupIn, request: Request, kith: KithDep) -> TokenOut:
             first_name=body.first_name,
             last_name=body.last_name,
             handle=body.handle,
+            invitation=body.invitation,
         )
+        if not member.is_active:
+            waiting = ApplicationOut(handle=member.handle, detail=service.AWAITING_APPROVAL)
+            return JSONResponse(waiting.model_dump(), status_code=status.HTTP_202_ACCEPTED)
         send_verification(ctx, member)  # mailed with the sign-up, in its transaction
         token = service.issue_token(ctx, member, kind="api", user_agent=user_agent(request))
         return TokenOut.of(token, member.handle)

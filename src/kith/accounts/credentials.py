@@ -19,13 +19,11 @@ parallel guesses through. So a sign-in runs in three steps:
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import exists, select, text, update
 
+from kith.accounts import throttle
 from kith.accounts.service import (
     NewPassword,
     SigninFailed,
@@ -35,9 +33,8 @@ from kith.accounts.sessions import end_sessions
 from kith.accounts.sso_only import refuse_password_sign_in
 from kith.accounts.two_factor import enrolled
 from kith.accounts.units import Units as Units  # also imported from here
-from kith.clock import as_utc
-from kith.errors import Conflict, Forbidden, LimitReached, NotAuthenticated
-from kith.models import Member, SigninAttempt
+from kith.errors import Conflict, Forbidden, NotAuthenticated
+from kith.models import JoinRequest, Member, SigninAttempt
 from kith.security import hash_password, needs_rehash, password_slot, verify_password
 from kith.uow import Ctx
 
@@ -58,6 +55,7 @@ class _Stored:
     attempt_id: int
     member_id: int | None
     password_hash: str | None
+    standing: str = "active"  # active | applicant | suspended
 
 
 def _lock_key(key: str) -> int:
@@ -78,50 +76,50 @@ def _serialize(ctx: Ctx, *keys: str) -> None:
         )
 
 
-def _failures(
-    ctx: Ctx, column: InstrumentedAttribute[str], value: str, now: datetime
-) -> tuple[int, int]:
-    """Failed (or still unchecked) attempts in the window, and seconds until the
-    oldest of them leaves it."""
-    window = timedelta(minutes=ctx.settings.signin_window_minutes)
-    count, oldest = ctx.session.execute(
-        select(func.count(), func.min(SigninAttempt.at)).where(
-            column == value, SigninAttempt.at > now - window, SigninAttempt.success.is_(False)
-        )
-    ).one()
-    first = as_utc(oldest) if oldest is not None else now
-    return int(count or 0), max(math.ceil((first + window - now).total_seconds()), 1)
-
-
 def reserve_attempt(ctx: Ctx, *, email: str, address: str) -> _Stored:
-    """Step 1: refuse a throttled sign-in, or record the attempt (as a failure until
-    the check says otherwise) and read the stored hash.
-
-    After ``signin_max_failures`` failures within ``signin_window_minutes`` for the
-    email or for the client address, attempts are refused with 429 and Retry-After.
-    """
+    """Step 1: refuse a throttled sign-in (:mod:`kith.accounts.throttle`: 429
+    ``signin_throttled`` with Retry-After), or record the attempt (as a failure until
+    the check says otherwise) and read the stored hash."""
     now = ctx.clock.now()
     email_key = email.strip().lower()
     _serialize(ctx, f"signin:email:{email_key}", f"signin:address:{address}")
-    for column, value in ((SigninAttempt.email, email_key), (SigninAttempt.address, address)):
-        failures, retry_after = _failures(ctx, column, value, now)
-        if failures >= ctx.settings.signin_max_failures:
-            minutes = -(-retry_after // 60)
-            raise LimitReached(
-                f"Too many failed sign-in attempts. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
-                code="signin_throttled",
-                headers={"Retry-After": str(retry_after)},
-            )
+    throttle.check(ctx, email=email_key, address=address)
     attempt = SigninAttempt(email=email_key, address=address, at=now, success=False)
     ctx.session.add(attempt)
     ctx.session.flush()
+    applying = (
+        exists()
+        .where(JoinRequest.member_id == Member.id, JoinRequest.status == "pending")
+        .correlate(Member)
+    )
     row = ctx.session.execute(
-        select(Member.id, Member.password_hash).where(
-            Member.email == email_key, Member.is_active.is_(True)
-        )
+        select(
+            Member.id, Member.password_hash, Member.is_active, Member.suspended_at, applying
+        ).where(Member.email == email_key, Member.deleted_at.is_(None))
     ).first()
-    return _Stored(attempt.id, row[0] if row else None, row[1] if row else None)
+    if row is None:
+        return _Stored(attempt.id, None, None)
+    member_id, password_hash, active, suspended_at, applicant = row
+    if active:
+        return _Stored(attempt.id, member_id, password_hash)
+    if suspended_at is not None:
+        return _Stored(attempt.id, member_id, password_hash, "suspended")
+    if applicant:
+        return _Stored(attempt.id, member_id, password_hash, "applicant")
+    return _Stored(attempt.id, None, None)
+
+
+def _not_active(standing: str) -> Forbidden:
+    """Why a member whose password was right cannot sign in."""
+    if standing == "applicant":
+        return Forbidden(
+            "Your request to join is waiting for an administrator's approval.",
+            code="awaiting_approval",
+        )
+    return Forbidden(
+        "This account is suspended. Please contact the community's administrators.",
+        code="account_suspended",
+    )
 
 
 def sign_in(
@@ -142,10 +140,12 @@ def sign_in(
             if needs_rehash(stored.password_hash, settings)
             else None
         )
+    if stored.standing != "active":  # the right password, for an account not in use
+        with units.uow() as ctx:
+            _succeeded(ctx, stored.attempt_id)
+        raise _not_active(stored.standing)
     with units.uow() as ctx:
-        ctx.session.execute(
-            update(SigninAttempt).where(SigninAttempt.id == stored.attempt_id).values(success=True)
-        )
+        _succeeded(ctx, stored.attempt_id)
         member = ctx.session.scalar(
             select(Member).where(Member.id == stored.member_id, Member.is_active.is_(True))
         )
@@ -159,6 +159,12 @@ def sign_in(
             return SignedIn(member.id, member.handle, "", second_factor_due=True)
         token = issue_token(ctx, member, kind=kind, user_agent=user_agent)
         return SignedIn(member.id, member.handle, token)
+
+
+def _succeeded(ctx: Ctx, attempt_id: int) -> None:
+    ctx.session.execute(
+        update(SigninAttempt).where(SigninAttempt.id == attempt_id).values(success=True)
+    )
 
 
 def change_password(

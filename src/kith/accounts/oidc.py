@@ -29,11 +29,12 @@ from sqlalchemy.exc import IntegrityError
 from kith.accounts import oidc_client
 from kith.accounts.credentials import SignedIn
 from kith.accounts.pending import begin as begin_pending
-from kith.accounts.service import issue_token, normalize_email, sign_up
+from kith.accounts.service import issue_token, sign_up
 from kith.accounts.sso_only import sso_configured
 from kith.accounts.two_factor import enrolled
 from kith.accounts.units import Units
 from kith.config import Settings
+from kith.emails import normalize_email
 from kith.errors import Conflict, Forbidden, KithError, NotAuthenticated, NotFound
 from kith.mail.preferences import mark_verified, settings_of
 from kith.models import LinkedIdentity, Member

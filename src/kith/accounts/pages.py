@@ -14,6 +14,7 @@ from kith.accounts.oidc_pages import sso_context
 from kith.accounts.sso_only import refuse_password_sign_up
 from kith.accounts.two_factor_pages import pending_cookie
 from kith.accounts.verification import send_verification
+from kith.community import settings as community_settings
 from kith.connections.queries import connection_count
 from kith.errors import KithError
 from kith.posts.feed_views import home as home_feed
@@ -46,14 +47,40 @@ def home(
     return render(request, "accounts/landing.html")
 
 
+def _signup_page(
+    request: Request,
+    kith: KithDep,
+    form: dict[str, str],
+    next: str,
+    *,
+    error: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    with kith.uow(write=False) as ctx:
+        rules = community_settings.current(ctx)
+    context = {
+        "form": form,
+        "next": local_path(next, ""),
+        "error": error,
+        "join_mode": rules.join_mode,
+        "domains": rules.allowed_domains,
+        **sso_context(kith),
+    }
+    return render(request, "accounts/signup.html", context, status=status, headers=headers)
+
+
 @router.get("/signup")
 def signup_form(
-    request: Request, kith: KithDep, member_id: PageMemberId, next: str = ""
+    request: Request,
+    kith: KithDep,
+    member_id: PageMemberId,
+    next: Annotated[str, Query(max_length=2000)] = "",
+    code: Annotated[str, Query(max_length=60)] = "",
 ) -> Response:
     if member_id is not None:
         return RedirectResponse(local_path(next), status_code=303)
-    context = {"form": {}, "next": local_path(next, ""), **sso_context(kith)}
-    return render(request, "accounts/signup.html", context)
+    return _signup_page(request, kith, {"invitation": code.strip()}, next)
 
 
 @router.post("/signup")
@@ -64,26 +91,39 @@ def signup(
     last_name: Text = "",
     email: Text = "",
     password: Text = "",
+    invitation: Text = "",
     next: Text = "",
 ) -> Response:
-    form = {"first_name": first_name, "last_name": last_name, "email": email}
+    form = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "invitation": invitation,
+    }
     try:
         hashed = service.NewPassword.of(kith.settings, password)  # before the transaction
         with kith.uow() as ctx:
             refuse_password_sign_up(ctx)
             member = service.sign_up(
-                ctx, email=email, password=hashed, first_name=first_name, last_name=last_name
+                ctx,
+                email=email,
+                password=hashed,
+                first_name=first_name,
+                last_name=last_name,
+                invitation=invitation,
             )
-            send_verification(ctx, member)  # mailed with the sign-up, in its transaction
-            token = service.issue_token(ctx, member, kind="session", user_agent=user_agent(request))
+            active = member.is_active
+            if active:
+                send_verification(ctx, member)  # mailed with the sign-up, in its transaction
+                token = service.issue_token(
+                    ctx, member, kind="session", user_agent=user_agent(request)
+                )
     except KithError as exc:
-        return render(
-            request,
-            "accounts/signup.html",
-            {"form": form, "error": exc.message, "next": local_path(next, ""), **sso_context(kith)},
-            status=exc.status,
-            headers=exc.headers,
+        return _signup_page(
+            request, kith, form, next, error=exc.message, status=exc.status, headers=exc.headers
         )
+    if not active:
+        return render(request, "accounts/applied.html", {"message": service.AWAITING_APPROVAL})
     response = RedirectResponse(local_path(next, "/welcome"), status_code=303)
     session_cookie(response, kith, token)
     return response

@@ -13,8 +13,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from kith.accounts.credentials import Units
-from kith.accounts.service import NewPassword, normalize_email
+from kith.accounts.service import NewPassword
 from kith.accounts.sessions import end_sessions
+from kith.emails import normalize_email
 from kith.mail.outbox import absolute, enqueue_request, fill
 from kith.mail.preferences import mark_verified
 from kith.mail.tokens import LinkRefused, check_link, issue_link, retire_links

@@ -38,6 +38,20 @@ class SignupIn(BaseModel):
         description="Your /in/<handle>; made from your name if left out",
         json_schema_extra=HANDLE,
     )
+    invitation: str | None = Field(
+        None,
+        max_length=60,
+        description="An invitation code (or the code from an invitation link), if you "
+        "have one; some communities need one to join",
+    )
+
+
+class ApplicationOut(BaseModel):
+    """A sign-up that waits for an administrator's approval (``join_mode='approval'``)."""
+
+    status: str = Field("awaiting_approval", description="Always 'awaiting_approval'")
+    handle: str
+    detail: str
 
 
 class TokenIn(BaseModel):

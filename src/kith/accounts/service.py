@@ -11,13 +11,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kith.community.joining import admit
 from kith.config import Settings
+from kith.emails import normalize_email
 from kith.errors import Conflict, Invalid, NotAuthenticated
-from kith.models import AuthToken, Member
+from kith.models import AuthToken, JoinRequest, Member
 from kith.relationships.linking import match_new_member
 from kith.security import hash_password, new_token, token_digest
 from kith.uow import Ctx
@@ -27,20 +28,16 @@ USER_AGENT_MAX = 300
 HANDLE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
 RESERVED_HANDLES = frozenset({"me", "admin", "api", "new", "edit", "settings", "static"})
 ROLES = ("member", "admin")
+AWAITING_APPROVAL = (
+    "Thank you: your request to join was sent to the community's administrators. "
+    "You can sign in once one of them approves it."
+)
 
 
 class SigninFailed(NotAuthenticated):
     """Wrong email or password (the attempt was recorded before the check)."""
 
     code = "invalid_credentials"
-
-
-def normalize_email(email: str) -> str:
-    try:
-        result = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise Invalid(f"That is not a valid email address: {exc}", code="invalid_email") from exc
-    return result.normalized.lower()
 
 
 def _slug(text: str) -> str:
@@ -119,8 +116,17 @@ def sign_up(
     last_name: str,
     handle: str | None = None,
     role: str = "member",
+    invitation: str | None = None,
+    operator: bool = False,
 ) -> Member:
-    """Create an account. The email and handle must be free.
+    """Create an account. The email and handle must be free, and the community must
+    admit the address (:func:`kith.community.joining.admit`: its join mode, or the
+    ``invitation`` code given, whose use is counted here). ``operator``: an operator
+    creates the account (the command line), which no join mode refuses.
+
+    In ``approval`` mode the account is created inactive with a pending
+    :class:`~kith.models.JoinRequest`: it cannot sign in until an administrator
+    approves it (``member.is_active`` tells the caller which happened).
 
     The API and the pages hash the password first (:meth:`NewPassword.of`); given as
     text (the CLI, the demo), it is hashed here. None: an account made at a first sign-in
@@ -140,6 +146,7 @@ def sign_up(
             raise Conflict(f"The handle '{handle}' is taken.", code="handle_taken")
     else:
         handle = suggest_handle(ctx, first_name, last_name)
+    admission = admit(ctx, email=email, code=invitation, operator=operator)
     member = Member(
         email=email,
         handle=handle,
@@ -151,7 +158,7 @@ def sign_up(
             else hash_password(password, ctx.settings)
         ),
         role=role,
-        is_active=True,
+        is_active=admission.active,
         first_name=first_name,
         last_name=last_name,
         headline="",
@@ -173,7 +180,20 @@ def sign_up(
                 "An account with this email address already exists.", code="email_taken"
             ) from exc
         raise Conflict(f"The handle '{handle}' is taken.", code="handle_taken") from exc
-    match_new_member(ctx, member)  # recognised in others' private contacts by address
+    if admission.active:
+        match_new_member(ctx, member)  # recognised in others' private contacts by address
+    else:
+        ctx.session.add(
+            JoinRequest(
+                member_id=member.id,
+                email=email,
+                name=member.name,
+                status="pending",
+                created_at=member.created_at,
+                reason="",
+            )
+        )
+        ctx.session.flush()
     return member
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from kith.accounts.deletion import PasswordCheck
-from kith.accounts.service import normalize_email
+from kith.emails import normalize_email
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached
 from kith.mail.outbox import absolute, enqueue
 from kith.mail.preferences import mark_verified, settings_of

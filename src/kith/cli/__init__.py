@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from kith.cli import demo, reminders, search, serve, worker
+from kith.cli.admin import admin_app
 from kith.cli.db import db_app
 from kith.cli.groups import group_app
 from kith.cli.insights import insights_app
@@ -31,6 +32,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(network_app, name="network")
 app.add_typer(insights_app, name="insights")
 app.add_typer(group_app, name="group")
+app.add_typer(admin_app, name="admin")
 
 __all__ = ["app", "main"]
 

@@ -44,6 +44,7 @@ def member_create(
                 last_name=last_name,
                 handle=handle,
                 role="admin" if admin else "member",
+                operator=True,
             )
             handle_out = member.handle
     except KithError as exc:

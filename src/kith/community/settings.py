@@ -15,8 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import select
 
+from kith.community import audit
 from kith.config import Settings
-from kith.errors import Forbidden, Invalid
+from kith.errors import Invalid
 from kith.models import CommunitySetting, Member
 from kith.uow import Ctx
 
@@ -92,12 +93,12 @@ def _message(error: ValidationError) -> str:
     return f"{where}: {text}" if where else text
 
 
-def update(ctx: Ctx, admin: Member, changes: Mapping[str, object]) -> CommunitySettings:
-    """An administrator changes some settings; all are checked before any is written."""
-    if not admin.is_admin:
-        raise Forbidden(
-            "Only the community's administrators can change its settings.", code="admin_only"
-        )
+def update(
+    ctx: Ctx, admin: Member, changes: Mapping[str, object], *, reason: str = ""
+) -> CommunitySettings:
+    """An administrator changes some settings; all are checked before any is written,
+    and what changed (before and after) goes into the audit log."""
+    audit.require_admin(admin)
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
         raise Invalid(f"There is no setting called {unknown[0][:60]!r}.", code="unknown_setting")
@@ -106,11 +107,18 @@ def update(ctx: Ctx, admin: Member, changes: Mapping[str, object]) -> CommunityS
         after = CommunitySettings.model_validate({**before.model_dump(), **changes})
     except ValidationError as error:
         raise Invalid(_message(error), code="invalid_setting") from None
+    why = audit.clean_reason(reason, required=False)
     now = ctx.clock.now()
+    changed: dict[str, dict[str, object]] = {}
     for name in FIELDS:
         value = getattr(after, name)
         if value == getattr(before, name):
             continue
+        old = getattr(before, name)
+        changed[name] = {
+            "before": list(old) if isinstance(old, tuple) else old,
+            "after": list(value) if isinstance(value, tuple) else value,
+        }
         stored = list(value) if isinstance(value, tuple) else value
         row = ctx.session.get(CommunitySetting, name)
         if row is None:
@@ -122,4 +130,15 @@ def update(ctx: Ctx, admin: Member, changes: Mapping[str, object]) -> CommunityS
             row.updated_at = now
             row.updated_by_id = admin.id
     ctx.session.flush()
+    if changed:
+        audit.record(
+            ctx,
+            admin,
+            "settings_changed",
+            "settings",
+            None,
+            label=", ".join(changed),
+            reason=why,
+            detail=changed,
+        )
     return after

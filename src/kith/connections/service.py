@@ -460,6 +460,9 @@ def report_unknown(ctx: Ctx, member: Member, invitation_id: int) -> Invitation:
     invitation.reported_at = now
     ctx.session.flush()
     since = now - timedelta(days=settings.unknown_reports_window_days)
+    lifted = invitation.sender.invite_restriction_lifted_at
+    if lifted is not None and lifted > since:  # an administrator lifted a restriction
+        since = lifted
     reports = ctx.session.scalar(
         select(func.count())
         .select_from(Invitation)

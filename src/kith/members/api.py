@@ -12,6 +12,7 @@ from kith.members import photos, service
 from kith.members.schemas import (
     ProfileOut,
     ProfileUpdate,
+    PublicProfileOut,
     SettingsOut,
     SettingsUpdate,
 )
@@ -144,6 +145,14 @@ def update_settings(body: SettingsUpdate, kith: KithDep, member_id: ApiMemberId)
             ctx, member, service.ProfileInput(settings=body.model_dump(exclude_none=True))
         )
         return SettingsOut.of(member)
+
+
+@router.get("/public/members/{handle}")
+def get_public_member(handle: str, kith: KithDep) -> PublicProfileOut:
+    """A member's public profile, without signing in, when the community makes profiles
+    public (``public_profiles``); otherwise 401."""
+    with kith.uow(write=False) as ctx:
+        return PublicProfileOut.of(service.public_member(ctx, handle))
 
 
 @router.get("/members/{handle}")

@@ -19,7 +19,7 @@ from kith.blocks import service as blocks
 from kith.connections import service as connections
 from kith.connections.views import answer_toast, sent_toast, withdraw_wait
 from kith.endorsements.views import profile_skills
-from kith.errors import Invalid, KithError, NotFound
+from kith.errors import Invalid, KithError, NotAuthenticated, NotFound
 from kith.follows import service as follows
 from kith.graph import service as graph
 from kith.graph.cards import degree_context, initials, network_context
@@ -30,10 +30,18 @@ from kith.models import Member
 from kith.posts.activity import activity_preview
 from kith.recommendations.cards import profile_section
 from kith.uow import Ctx
-from kith.web.deps import SESSION_COOKIE, KithDep, me
+from kith.web.deps import SESSION_COOKIE, KithDep, PageMemberId, me
 from kith.web.paging import page_request
 from kith.web.params import PageNo
-from kith.web.render import MemberId, back_to, is_htmx, nav_for, redirect, render
+from kith.web.render import (
+    MemberId,
+    SignInRequired,
+    back_to,
+    is_htmx,
+    nav_for,
+    redirect,
+    render,
+)
 
 router = APIRouter()
 
@@ -145,8 +153,48 @@ def profile_context(ctx: Ctx, viewer: Member, member: Member) -> dict[str, Any]:
     }
 
 
+def public_context(member: Member) -> dict[str, Any]:
+    """What a signed-out visitor sees of a profile: the professional facts the member
+    published, never their address, network, activity or recommendations."""
+    return {
+        "p": {
+            "name": member.name,
+            "initials": initials(member),
+            "photo": photos.photo_urls(member.photo_key),
+            "handle": member.handle,
+            "headline": member.headline,
+            "about": member.about,
+            "location": member.location,
+            "industry": member.industry,
+            "positions": [
+                {
+                    "title": p.title,
+                    "company": p.company.name,
+                    "start": (p.start_month, p.start_year),
+                    "end": (p.end_month, p.end_year),
+                    "current": p.is_current,
+                }
+                for p in member.positions
+            ],
+            "education": [
+                {"school": e.school.name, "degree": e.degree, "field": e.field_of_study}
+                for e in member.education
+            ],
+            "skills": [s.name for s in member.skills],
+        }
+    }
+
+
 @router.get("/in/{handle}")
-def profile(request: Request, handle: str, kith: KithDep, member_id: MemberId) -> Response:
+def profile(request: Request, handle: str, kith: KithDep, member_id: PageMemberId) -> Response:
+    if member_id is None:
+        with kith.uow(write=False) as ctx:
+            try:
+                member = service.public_member(ctx, handle)
+            except NotAuthenticated:
+                raise SignInRequired(request.url.path) from None
+            context = public_context(member)
+        return render(request, "members/public_profile.html", context)
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         member = service.view_member(ctx, viewer, handle)

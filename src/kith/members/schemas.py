@@ -127,6 +127,37 @@ class EducationOut(BaseModel):
         )
 
 
+class PublicProfileOut(BaseModel):
+    """A profile as a signed-out visitor sees it (when the community makes profiles
+    public): the professional facts, never the address, network or activity."""
+
+    handle: str
+    name: str
+    headline: str
+    about: str
+    location: str
+    industry: str
+    photo: dict[str, str] | None = Field(None, description=PHOTO_DESCRIPTION)
+    positions: list[PositionOut]
+    education: list[EducationOut]
+    skills: list[str]
+
+    @classmethod
+    def of(cls, member: Member) -> PublicProfileOut:
+        return cls(
+            handle=member.handle,
+            name=member.name,
+            headline=member.headline,
+            about=member.about,
+            location=member.location,
+            industry=member.industry,
+            photo=api_urls(member.photo_key, PHOTO),
+            positions=[PositionOut.of(p) for p in member.positions],
+            education=[EducationOut.of(e) for e in member.education],
+            skills=[s.name for s in member.skills],
+        )
+
+
 class RelationshipOut(BaseModel):
     connected: bool
     connected_since: str | None = None

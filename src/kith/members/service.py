@@ -12,9 +12,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from kith import search_index
+from kith.community import settings as community_settings
 from kith.connections.queries import blocked_between, profile_counts
 from kith.connections.service import Relationship, relationship
-from kith.errors import Invalid, NotFound
+from kith.errors import Invalid, NotAuthenticated, NotFound
 from kith.models import Company, Education, Member, MemberSkill, Position, School, Skill
 from kith.uow import Ctx
 
@@ -159,6 +160,14 @@ def view_member(ctx: Ctx, viewer: Member | None, handle: str) -> Member:
     ):
         raise NotFound(f"There is no member '{handle}'.", code="member_not_found")
     return member
+
+
+def public_member(ctx: Ctx, handle: str) -> Member:
+    """The member behind ``handle`` for a signed-out visitor: only when the community
+    makes profiles public (``public_profiles``); otherwise the visitor signs in first."""
+    if not community_settings.current(ctx).public_profiles:
+        raise NotAuthenticated("Sign in to see members' profiles.")
+    return get_member(ctx, handle)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
 
 from kith.models.auth import AuthToken, SigninAttempt
-from kith.models.community import CommunitySetting
+from kith.models.community import AuditEntry, CommunitySetting, JoinInvitation, JoinRequest
 from kith.models.connections import (
     OPEN_STATUSES,
     SENDER_PENDING_STATUSES,
@@ -111,7 +111,10 @@ __all__ = [
     "Member",
     "MemberSkill",
     "ModerationAction",
+    "AuditEntry",
     "CommunitySetting",
+    "JoinInvitation",
+    "JoinRequest",
     "NetworkOutbox",
     "Notification",
     "Position",

@@ -64,6 +64,9 @@ class Member(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # account deleted
+    # Suspended by an administrator (kith.admin.members): inactive, hidden as a deleted
+    # member is, but everything kept for a reactivation.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Profile
     first_name: Mapped[str] = mapped_column(String(100))
@@ -97,6 +100,8 @@ class Member(Base):
 
     # "I don't know this person" restriction: until then, invitations need the email
     invite_restricted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An administrator lifted the restriction: reports made before then no longer count
+    invite_restriction_lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     positions: Mapped[list[Position]] = relationship(
         back_populates="member",

@@ -18,8 +18,9 @@ from typing import Literal
 
 from sqlalchemy import and_, func, select, update
 
+from kith.community import audit
 from kith.connections.queries import blocked_between
-from kith.errors import Conflict, Forbidden, Invalid, NotFound
+from kith.errors import Conflict, Invalid, NotFound
 from kith.models import (
     REPORT_REASONS,
     Comment,
@@ -51,8 +52,7 @@ def report_not_found(subject: str = "item") -> NotFound:
 
 def require_admin(member: Member) -> None:
     """The reports queue is for the community's administrators."""
-    if not member.is_admin:
-        raise Forbidden("Only the community's administrators can see reports.", code="admin_only")
+    audit.require_admin(member)
 
 
 def excerpt(body: str, *, words: int = EXCERPT_WORDS) -> str:
@@ -269,6 +269,16 @@ def _record(ctx: Ctx, admin: Member, action: str, item: ReportedItem) -> Moderat
         created_at=ctx.clock.now(),
     )
     ctx.session.add(row)
+    audit.record(
+        ctx,
+        admin,
+        f"{item.subject}_{action}",
+        item.subject,
+        item.id,
+        label=f"{item.author.name}: {excerpt(item.body)}",
+        reason=row.reasons,
+        detail={"reports": item.reporters, "author_id": item.author.id},
+    )
     return row
 
 

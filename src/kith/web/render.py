@@ -44,6 +44,7 @@ DOMAINS = (
     "recommendations",
     "introductions",
     "mail",
+    "admin",
 )
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

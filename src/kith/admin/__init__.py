@@ -1,0 +1,1 @@
+"""Administration: members, applicants, restrictions, reports and the audit log."""
