@@ -17,9 +17,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 HERE = Path(__file__).parent
 # The advisory lock key every Kith process takes around a migration (any 64-bit number
@@ -111,8 +110,11 @@ def shipped_revisions() -> tuple[str, frozenset[str]]:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (``None``: never migrated)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def schema_state(engine: Engine) -> SchemaState:
