@@ -18,7 +18,9 @@ def _every_table(kith: Kith) -> dict[str, list[tuple[object, ...]]]:
     with kith.db.writer.connect() as conn:
         names = [n for n in inspect(conn).get_table_names() if not n.startswith("sqlite_")]
         return {
-            name: sorted((tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}"'))), key=repr)
+            name: sorted(
+                (tuple(row) for row in conn.execute(text(f'SELECT * FROM "{name}"'))), key=repr
+            )
             for name in names
         }
 
@@ -27,14 +29,16 @@ def test_a_backup_restores_every_table(committed_kith: Kith, tmp_path: Path) -> 
     with committed_kith.uow() as ctx:
         build_demo(ctx, members=40, seed=5)
     before = _every_table(committed_kith)
-    assert len(before["connections"]) > 0 and len(before["messages"]) > 0
+    assert len(before["connections"]) > 0
+    assert len(before["messages"]) > 0
     url = committed_kith.db.url
     runner = CliRunner()
     file = tmp_path / "kith.backup"
 
     done = runner.invoke(app, ["backup", str(file), "--url", url])
     assert done.exit_code == 0, done.output
-    assert file.stat().st_size > 0 and not file.with_name("kith.backup.partial").exists()
+    assert file.stat().st_size > 0
+    assert not file.with_name("kith.backup.partial").exists()
 
     # Changes after the backup: one more member, connections and messages gone.
     with committed_kith.uow() as ctx:

@@ -28,7 +28,9 @@ from tests.fixtures.replicas import Replica, TcpProxy, free_port, replica_env, r
 
 
 def _through(proxy: TcpProxy, url: str) -> str:
-    return make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    return (
+        make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    )
 
 
 @pytest.mark.postgres_only
@@ -41,7 +43,10 @@ def test_an_unreachable_database_answers_503_and_recovers_without_a_restart(
     parsed = make_url(committed_kith.db.url)
     proxy = TcpProxy((parsed.host or "127.0.0.1", parsed.port or 5432))
     settings = committed_kith.settings.model_copy(
-        update={"database_url": _through(proxy, committed_kith.db.url), "insights_refresh_minutes": 0}
+        update={
+            "database_url": _through(proxy, committed_kith.db.url),
+            "insights_refresh_minutes": 0,
+        }
     )
     kith = Kith.from_settings(settings, clock=committed_kith.clock)
     try:
@@ -60,7 +65,8 @@ def test_an_unreachable_database_answers_503_and_recovers_without_a_restart(
                 assert response.status_code == 503, response.text
                 assert response.headers["retry-after"] == str(settings.database_retry_after_seconds)
             ready = client.get("/readyz")
-            assert ready.status_code == 503 and ready.headers["retry-after"]
+            assert ready.status_code == 503
+            assert ready.headers["retry-after"]
             assert ready.json()["checks"]["database"]["ok"] is False
             assert client.get("/healthz").status_code == 200  # alive: do not restart it
             assert time.monotonic() - started < 10  # answered at once, not after timeouts
@@ -78,9 +84,14 @@ def test_an_unreachable_database_answers_503_and_recovers_without_a_restart(
         kith.db.dispose()
 
 
-def _invite_and_accept(bases: list[str], a: tuple[str, dict[str, str]], b: tuple[str, dict[str, str]]) -> bool:
+def _invite_and_accept(
+    bases: list[str], a: tuple[str, dict[str, str]], b: tuple[str, dict[str, str]]
+) -> bool:
     """``a`` invites ``b`` and ``b`` accepts, each through whichever replica answers."""
-    def call(method: str, path: str, headers: dict[str, str], **kw: object) -> httpx.Response | None:
+
+    def call(
+        method: str, path: str, headers: dict[str, str], **kw: object
+    ) -> httpx.Response | None:
         for base in random.sample(bases, len(bases)):
             try:
                 return httpx.request(method, base + path, headers=headers, timeout=10, **kw)  # type: ignore[arg-type]
@@ -137,7 +148,8 @@ def test_a_replica_killed_mid_load_restarts_and_catches_up(
         for worker in workers:
             worker.join(timeout=120)
         try:
-            assert len(done) == len(pairs) and sum(done) >= len(pairs) - 8
+            assert len(done) == len(pairs)
+            assert sum(done) >= len(pairs) - 8
             with committed_kith.uow(write=False) as ctx:
                 stored = int(ctx.session.scalar(select(func.count()).select_from(Connection)) or 0)
             # Each replica's engine equals the database, the restarted one included.
@@ -173,7 +185,10 @@ def _engine_connections(base: str) -> int:
 def test_an_sqlite_server_killed_mid_import_loses_nothing_half_written(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/kith.db"
     subprocess.run(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "kith", "db", "upgrade"], env=replica_env(url), check=True, capture_output=True
+        [sys.executable, "-m", "kith", "db", "upgrade"],
+        env=replica_env(url),
+        check=True,
+        capture_output=True,
     )
     from tests.fixtures.settings import runtime
 
@@ -183,7 +198,12 @@ def test_an_sqlite_server_killed_mid_import_loses_nothing_half_written(tmp_path:
         auth, owner_id = bearer(ctx, owner), owner.id
     kith.db.dispose()
     rows = [
-        {"First Name": f"First{i}", "Last Name": f"Last{i}", "Company": f"Company {i % 97}", "Position": "Engineer"}
+        {
+            "First Name": f"First{i}",
+            "Last Name": f"Last{i}",
+            "Company": f"Company {i % 97}",
+            "Position": "Engineer",
+        }
         for i in range(10_000)
     ]
     upload = connections_file(rows)
@@ -209,7 +229,8 @@ def test_an_sqlite_server_killed_mid_import_loses_nothing_half_written(tmp_path:
     # Killed while the import's one transaction is being written (its pages spill into
     # the write-ahead log before it commits).
     while (wal.stat().st_size if wal.exists() else 0) < baseline + 500_000:
-        assert time.monotonic() < deadline and sender.is_alive()
+        assert time.monotonic() < deadline
+        assert sender.is_alive()
         time.sleep(0.005)
     assert server.proc is not None
     server.proc.send_signal(signal.SIGKILL)

@@ -36,7 +36,9 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 
 LAG_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 
 REQUESTS = Counter(
-    "kith_http_requests", "Requests answered, by route template and status", ["method", "route", "status"]
+    "kith_http_requests",
+    "Requests answered, by route template and status",
+    ["method", "route", "status"],
 )
 LATENCY = Histogram(
     "kith_http_request_duration_seconds",

@@ -129,7 +129,11 @@ def log_config(fmt: str = "json", level: str = "info") -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"kith": formatter},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "kith", "stream": "ext://sys.stderr"}
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "kith",
+                "stream": "ext://sys.stderr",
+            }
         },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": upper, "propagate": False},
