@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_MEMBERS ?= 2000
 
-.PHONY: install install-dev browser run serve test fuzz lint bench vendor clean
+.PHONY: install install-dev browser nginx run serve test fuzz lint bench loadtest image vendor clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## The deployment test puts Debian's nginx in front of two replicas.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the deployment test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+
 ## Migrate the embedded SQLite database, load demo data once, and serve.
 run: install
 	$(PY) -m kith db upgrade
@@ -37,7 +43,7 @@ run: install
 serve: install
 	$(PY) -m kith serve
 
-test: install-dev browser
+test: install-dev browser nginx
 	$(PY) -m pytest
 
 ## Schemathesis at length against a live server, on SQLite and PostgreSQL
