@@ -19,6 +19,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-loadtest: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[dev,loadtest]'
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -62,6 +66,12 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) -m bench
+
+## Locust against two replicas behind nginx on PostgreSQL (bench/loadtest): 100,000
+## members, 5 minutes; `make loadtest LOADTEST_ARGS=--quick` is a one-minute smoke run.
+LOADTEST_ARGS ?=
+loadtest: $(VENV)/.installed-loadtest nginx
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
 
 ## Refresh the vendored front-end files from the npm registry.
 vendor:
