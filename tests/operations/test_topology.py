@@ -28,9 +28,7 @@ def _served(base: str) -> int:
 
 
 @pytest.mark.postgres_only
-def test_two_replicas_behind_nginx_serve_one_network(
-    committed_kith: Kith, tmp_path: Path
-) -> None:
+def test_two_replicas_behind_nginx_serve_one_network(committed_kith: Kith, tmp_path: Path) -> None:
     if nginx_binary() is None:
         if CI:
             pytest.fail("nginx is required under CI (make nginx installs Debian's package)")
@@ -47,7 +45,7 @@ def test_two_replicas_behind_nginx_serve_one_network(
         statuses: list[int] = []
         # A chain of connections, each invitation sent and accepted through the proxy
         # (so through either replica).
-        for (a_handle, a_auth), (b_handle, b_auth) in zip(members, members[1:], strict=False):
+        for (_, a_auth), (b_handle, b_auth) in zip(members, members[1:], strict=False):
             sent = client.post("/api/v1/invitations", json={"to": b_handle}, headers=a_auth)
             statuses.append(sent.status_code)
             accepted = client.post(
