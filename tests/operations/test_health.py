@@ -72,6 +72,13 @@ def test_metrics_count_requests_by_route_template(client: TestClient, kith: Kith
     assert handle not in body
     assert "nobody-at-all" not in body
     assert 'kith_http_request_duration_seconds_bucket{le="0.2",method="GET"' in body
+    client.get("/static/kith.css")
+    client.get("/api/v1/openapi.json")
+    client.get("/no/such/path")
+    body = client.get("/metrics").text
+    for route in ("/static/{path}", "/api/v1/openapi.json", "unmatched"):
+        assert f'route="{route}"' in body, route
+    assert "kith.css" not in body and "/no/such" not in body
     for name in (
         "kith_network_connections",
         "kith_network_engine_bytes",

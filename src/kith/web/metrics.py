@@ -141,7 +141,14 @@ def route_template(scope: Scope) -> str:
     route = scope.get("route")
     template = getattr(route, "path", None)
     if not isinstance(template, str) or not template:
-        return "unmatched"
+        if "endpoint" not in scope:
+            return "unmatched"
+        # A route of Starlette's own (the OpenAPI document, a mounted folder): a mount
+        # says where it is mounted; a route without parameters is its own template.
+        mounted = str(scope.get("root_path", ""))
+        if mounted:
+            return mounted + "/{path}"
+        return "unmatched" if scope.get("path_params") else str(scope.get("path", ""))
     if isinstance(route, Mount):
         return template + "/{path}"
     parts = str(scope.get("path", "")).split("/")
