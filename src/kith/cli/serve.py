@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from typing import Annotated
 
@@ -37,7 +39,9 @@ def serve(
         raise typer.Exit(code=1)
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker writes its metrics where /metrics, served by any of them, adds them up.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kith-metrics-")
+        folder = tempfile.mkdtemp(prefix="kith-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     settings = kith.settings
     console.print(f"Kith on [bold]http://{host}:{port}[/bold]  (API docs at /docs)")
     uvicorn.run(
