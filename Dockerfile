@@ -3,12 +3,14 @@
 # python:3.11-slim-bookworm or one made with debootstrap (docs/operations.md).
 ARG BASE=python:3.11-slim-bookworm
 
-# ---- build: install Kith and its dependencies (all binary wheels) into a venv
+# ---- build: install Kith and its dependencies (all binary wheels) into a venv, from
+# PyPI, or with no network from a wheels/ folder in the build context (make image).
 FROM ${BASE} AS build
-RUN python3 -m venv /opt/kith
-COPY pyproject.toml README.md /src/
-COPY src /src/src
-RUN /opt/kith/bin/pip install --no-cache-dir --no-compile /src \
+COPY . /src
+RUN python3 -m venv /opt/kith \
+ && if [ -d /src/wheels ]; then \
+      /opt/kith/bin/pip install --no-cache-dir --no-index --find-links /src/wheels kith; \
+    else /opt/kith/bin/pip install --no-cache-dir /src; fi \
  && /opt/kith/bin/python -m compileall -q /opt/kith/lib
 
 # ---- run: the venv, pg_dump for `kith backup`, a user that owns nothing else

@@ -73,6 +73,11 @@ LOADTEST_ARGS ?=
 loadtest: $(VENV)/.installed-loadtest nginx
 	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
 
+## The container image from Debian's packages and PyPI alone (debootstrap base, docker
+## import, the Dockerfile), then a smoke run; not part of `make test`.
+image:
+	bash scripts/image.sh
+
 ## Refresh the vendored front-end files from the npm registry.
 vendor:
 	bash scripts/vendor.sh

@@ -108,6 +108,7 @@ def _invite_and_accept(
 
 
 @pytest.mark.postgres_only
+@pytest.mark.slow
 def test_a_replica_killed_mid_load_restarts_and_catches_up(
     committed_kith: Kith, tmp_path: Path
 ) -> None:
@@ -118,7 +119,7 @@ def test_a_replica_killed_mid_load_restarts_and_catches_up(
         members = [(m.handle, bearer(ctx, m)) for m in people]
         ids = {m.handle: m.id for m in people}
     rng = random.Random(7)
-    pairs = rng.sample([(a, b) for a in range(24) for b in range(a + 1, 24)], 90)
+    pairs = rng.sample([(a, b) for a in range(24) for b in range(a + 1, 24)], 40)
     with replicas(committed_kith.db.url, 2, tmp_path) as (first, second):
         bases = [first.base, second.base]
         done: list[bool] = []
@@ -138,10 +139,10 @@ def test_a_replica_killed_mid_load_restarts_and_catches_up(
         workers = [threading.Thread(target=load) for _ in range(4)]
         for worker in workers:
             worker.start()
-        while len(done) < 30:
+        while len(done) < 10:
             time.sleep(0.02)
         second.kill()  # mid-load: requests in flight on it are cut
-        while len(done) < 60:
+        while len(done) < 20:
             time.sleep(0.02)
         restarted = Replica(second.url, second.port, second.log).start()
         restarted.wait_ready()
@@ -149,7 +150,7 @@ def test_a_replica_killed_mid_load_restarts_and_catches_up(
             worker.join(timeout=120)
         try:
             assert len(done) == len(pairs)
-            assert sum(done) >= len(pairs) - 8
+            assert sum(done) >= len(pairs) - 6
             with committed_kith.uow(write=False) as ctx:
                 stored = int(ctx.session.scalar(select(func.count()).select_from(Connection)) or 0)
             # Each replica's engine equals the database, the restarted one included.
@@ -182,6 +183,7 @@ def _engine_connections(base: str) -> int:
     return -1
 
 
+@pytest.mark.slow
 def test_an_sqlite_server_killed_mid_import_loses_nothing_half_written(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/kith.db"
     subprocess.run(  # noqa: S603 - our own CLI

@@ -123,6 +123,7 @@ def test_readyz_refuses_a_schema_older_than_the_code(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/old.db"
     upgrade(Database(url).writer, "0017")
     old = runtime(url)
+    old.settings = old.settings.model_copy(update={"insights_refresh_minutes": 0})
     with TestClient(create_app(old)) as test_client:
         response = test_client.get("/readyz")
     assert response.status_code == 503

@@ -28,6 +28,7 @@ def _served(base: str) -> int:
 
 
 @pytest.mark.postgres_only
+@pytest.mark.slow
 def test_two_replicas_behind_nginx_serve_one_network(committed_kith: Kith, tmp_path: Path) -> None:
     if nginx_binary() is None:
         if CI:
