@@ -18,7 +18,8 @@ FROM ${BASE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /var/lib/kith --create-home kith
+ && useradd --uid 10001 --user-group --no-log-init --home-dir /var/lib/kith --create-home \
+      --shell /usr/sbin/nologin kith
 COPY --from=build /opt/kith /opt/kith
 ENV PATH=/opt/kith/bin:$PATH \
     KITH_ENV=production \
