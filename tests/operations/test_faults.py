@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from kith.app import create_app
-from kith.clock import SystemClock
 from kith.models import Connection, Contact, ImportRun, Invitation
 from kith.runtime import Kith
 from tests.fixtures.factories import bearer, make_member
@@ -112,16 +111,22 @@ def _invite_and_accept(
 def test_a_replica_killed_mid_load_restarts_and_catches_up(
     committed_kith: Kith, tmp_path: Path
 ) -> None:
-    # The replicas run on the real clock: the members' tokens are made on it too.
-    now = Kith(settings=committed_kith.settings, clock=SystemClock(), db=committed_kith.db)
-    with now.uow() as ctx:
+    # One replica is served from this process and keeps serving; the other, a process
+    # of its own, is killed. Both run on the real clock: the tokens are made on it too.
+    survivor = Kith.from_settings(
+        committed_kith.settings.model_copy(update={"insights_refresh_minutes": 0})
+    )
+    with survivor.uow() as ctx:
         people = [make_member(ctx, f"P{i}") for i in range(24)]
         members = [(m.handle, bearer(ctx, m)) for m in people]
         ids = {m.handle: m.id for m in people}
     rng = random.Random(7)
     pairs = rng.sample([(a, b) for a in range(24) for b in range(a + 1, 24)], 40)
-    with replicas(committed_kith.db.url, 2, tmp_path) as (first, second):
-        bases = [first.base, second.base]
+    with (
+        serve(create_app(survivor)) as first,
+        replicas(committed_kith.db.url, 1, tmp_path) as (second,),
+    ):
+        bases = [first, second.base]
         done: list[bool] = []
         lock = threading.Lock()
         cursor = iter(pairs)
@@ -154,10 +159,10 @@ def test_a_replica_killed_mid_load_restarts_and_catches_up(
             with committed_kith.uow(write=False) as ctx:
                 stored = int(ctx.session.scalar(select(func.count()).select_from(Connection)) or 0)
             # Each replica's engine equals the database, the restarted one included.
-            for replica in (first, restarted):
+            for base in (first, restarted.base):
                 deadline = time.monotonic() + 10
-                while _engine_connections(replica.base) != stored:
-                    assert time.monotonic() < deadline, (replica.port, stored)
+                while _engine_connections(base) != stored:
+                    assert time.monotonic() < deadline, (base, stored)
                     time.sleep(0.1)
             viewer_handle, viewer_auth = members[0]
             with committed_kith.uow(write=False) as ctx:
@@ -174,6 +179,7 @@ def test_a_replica_killed_mid_load_restarts_and_catches_up(
                 assert (answer["degree"] == 1) == (ids[handle] in direct), handle
         finally:
             restarted.stop()
+    survivor.db.dispose()
 
 
 def _engine_connections(base: str) -> int:
