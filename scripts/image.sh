@@ -45,7 +45,7 @@ fi
 # certificates), so that the build itself needs no network.
 rm -rf "$WORK/context" && mkdir -p "$WORK/context"
 cp -r Dockerfile .dockerignore pyproject.toml README.md src "$WORK/context/"
-${PIP:-python3 -m pip} wheel --quiet --wheel-dir "$WORK/context/wheels" .
+(cd "$WORK/context" && ${PIP:-python3 -m pip} wheel --quiet --wheel-dir wheels . && rm -rf build)
 docker build --network host --build-arg BASE="$BASE" -t kith:latest "$WORK/context"
 
 # Smoke run: the image serves, is not root, and has no compiler.
