@@ -10,6 +10,13 @@ MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 BASE="kith-base:${SUITE}"
 WORK="${KITH_IMAGE_WORK:-/tmp/kith-image}"
 mkdir -p "$WORK"
+started_daemon=""
+smoke=""
+cleanup() {
+  if [ -n "$smoke" ]; then docker rm -f "$smoke" >/dev/null 2>&1 || true; fi
+  if [ -n "$started_daemon" ]; then kill "$started_daemon" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
 
 for tool in docker:docker.io dockerd:docker.io debootstrap:debootstrap; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || {
@@ -27,6 +34,7 @@ if ! docker info >/dev/null 2>&1; then
     dockerd --host "$DOCKER_HOST" --data-root "$WORK/data" --exec-root "$WORK/exec" \
       --pidfile "$WORK/dockerd.pid" --iptables=false --ip-masq=false --bridge=none \
       >"$WORK/dockerd.log" 2>&1 &
+    started_daemon=$!
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     docker info >/dev/null 2>&1 || { echo "dockerd did not start: see $WORK/dockerd.log"; exit 1; }
   fi
@@ -51,11 +59,10 @@ docker build --network host --build-arg BASE="$BASE" -t kith:latest "$WORK/conte
 # Smoke run: the image serves, is not root, and has no compiler.
 test "$(docker run --rm --network none kith:latest id -u)" != 0
 ! docker run --rm --network none kith:latest sh -c 'command -v gcc cc' >/dev/null
-name="kith-smoke-$$"
-docker run -d --name "$name" --network host \
+smoke="kith-smoke-$$"
+docker run -d --name "$smoke" --network host \
   -e KITH_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
   kith:latest sh -c 'kith db upgrade && kith serve --host 127.0.0.1 --port 18080' >/dev/null
-trap 'docker rm -f "$name" >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 120); do
   curl -fs http://127.0.0.1:18080/readyz >/dev/null 2>&1 && break
   sleep 1
