@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_MEMBERS ?= 2000
 
-.PHONY: install install-dev browser run serve test fuzz lint bench vendor clean
+.PHONY: install install-dev browser nginx run serve test fuzz lint bench loadtest image vendor clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-loadtest: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[dev,loadtest]'
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -27,6 +31,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## The deployment test puts Debian's nginx in front of two replicas.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the deployment test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
 ## Migrate the embedded SQLite database, load demo data once, and serve.
 run: install
@@ -37,7 +47,7 @@ run: install
 serve: install
 	$(PY) -m kith serve
 
-test: install-dev browser
+test: install-dev browser nginx
 	$(PY) -m pytest
 
 ## Schemathesis at length against a live server, on SQLite and PostgreSQL
@@ -56,6 +66,17 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) -m bench
+
+## Locust against two replicas behind nginx on PostgreSQL (bench/loadtest): 100,000
+## members, 5 minutes; `make loadtest LOADTEST_ARGS=--quick` is a one-minute smoke run.
+LOADTEST_ARGS ?=
+loadtest: $(VENV)/.installed-loadtest nginx
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
+
+## The container image from Debian's packages and PyPI alone (debootstrap base, docker
+## import, the Dockerfile), then a smoke run; not part of `make test`.
+image:
+	bash scripts/image.sh
 
 ## Refresh the vendored front-end files from the npm registry.
 vendor:

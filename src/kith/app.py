@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kith import __version__
 from kith.accounts.api import router as accounts_api
@@ -82,10 +83,13 @@ from kith.search.pages import router as search_pages
 from kith.web import errors
 from kith.web.deps import Credentials, register_credentials
 from kith.web.headers import SecurityHeadersMiddleware
+from kith.web.health import router as health_router
 from kith.web.limits import BodyLimitMiddleware
+from kith.web.metrics import MetricsMiddleware, observe_network
 from kith.web.pages import install_pages
 from kith.web.params import reject_nul
 from kith.web.render import CountQuery, register_header_count, templates
+from kith.web.requestlog import RequestIdMiddleware
 from kith.web.retry import RetryMiddleware
 from kith.web.timing import ServerTimingMiddleware
 
@@ -247,7 +251,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The runtime served is the app's (``app.state.kith``), read when it starts.
         served: Kith = app.state.kith
-        served.start_network()
+        observe_network(served.start_network())
         served.live.start()
         refresher = None
         if served.settings.insights_refresh_minutes > 0 and not served.db.bound:
@@ -301,6 +305,7 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     errors.install(app)
     app.add_exception_handler(EnrolFirst, enrol_first)
     app.include_router(api_router())
+    app.include_router(health_router)
     # Outside development a template does not change under a running server: no file
     # check on each of the ~80 template look-ups of a page.
     templates.env.auto_reload = runtime.settings.env == "dev"
@@ -315,4 +320,10 @@ def create_app(kith: Kith | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     if runtime.settings.server_timing:
         app.add_middleware(ServerTimingMiddleware)
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    # X-Forwarded-For/-Proto believed only from KITH_TRUSTED_PROXIES (``kith serve``
+    # leaves uvicorn's own handling off, so that this is the one place that decides).
+    trusted = [host.strip() for host in runtime.settings.trusted_proxies.split(",") if host.strip()]
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app

@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     # between outcomes that must look alike easier to measure.
     server_timing: bool = False
 
+    # Operations (docs/operations.md)
+    # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+    # networks, comma-separated ("10.0.0.0/8,127.0.0.1"), or "*" for any (only where
+    # nothing but the proxy can reach the app). Others' forwarded headers are ignored.
+    trusted_proxies: str = "127.0.0.1"
+    # Logs: one JSON object per line ("json") or plain lines for a terminal ("text").
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # /readyz answers 503 when this process last read the network outbox to its end
+    # longer ago than this (its engine may be missing recent connections).
+    ready_max_lag_seconds: float = Field(default=5.0, gt=0)
+
     # Accounts
     password_min_length: int = 8
     # argon2id cost (argon2-cffi's defaults); hashes made with another cost are

@@ -23,6 +23,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,9 @@ log = logging.getLogger("kith.graph")
 HOLE_LOOKBACK = 10_000  # ids below the start cursor that may still be in flight
 HOLE_TTL_SECONDS = 120.0  # a hole older than this belonged to a rolled-back transaction
 BATCH = 5_000
+# An outbox row older than this when applied is not counted as lag: it was written
+# under another clock (a test's frozen one) or long before this process started.
+LAG_CEILING_SECONDS = 3600.0
 
 
 @dataclass
@@ -81,6 +85,11 @@ class NetworkSync:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.started = False
+        # Told, if set, how long each applied row waited between its commit and this
+        # process (seconds), and how long each poll took: the app's metrics listen.
+        self.lag_observer: Callable[[float], None] | None = None
+        self.poll_observer: Callable[[float], None] | None = None
 
     # ------------------------------------------------------------------ start/stop
     def start(self, *, thread: bool = True) -> None:
@@ -94,6 +103,7 @@ class NetworkSync:
             # The reach estimate's sketches, built before serving rather than on the
             # first request that needs them.
             self.engine.build_sketches()
+        self.started = True
         log.info(
             "network engine ready: %d connections in %.2fs",
             self.engine.num_edges,
@@ -188,11 +198,16 @@ class NetworkSync:
     # ------------------------------------------------------------------ following
     def poll(self) -> int:
         """Apply committed outbox rows not applied yet; returns how many."""
+        began = time.perf_counter()
         with self._lock:
             session = self.db.session(write=False)
             try:
                 stmt = select(
-                    NetworkOutbox.id, NetworkOutbox.kind, NetworkOutbox.a, NetworkOutbox.b
+                    NetworkOutbox.id,
+                    NetworkOutbox.kind,
+                    NetworkOutbox.a,
+                    NetworkOutbox.b,
+                    NetworkOutbox.created_at,
                 )
                 holes = list(self._holes)
                 cond = NetworkOutbox.id > self.cursor
@@ -204,7 +219,12 @@ class NetworkSync:
             finally:
                 session.close()
             now = time.monotonic()
-            for row_id, kind, a, b in rows:
+            wall = time.time()
+            for row_id, kind, a, b, created_at in rows:
+                if self.lag_observer is not None:
+                    lag = wall - created_at.timestamp()
+                    if 0 <= lag <= LAG_CEILING_SECONDS:
+                        self.lag_observer(lag)
                 if row_id in self._holes:
                     del self._holes[row_id]
                 elif row_id > self.cursor:
@@ -219,6 +239,8 @@ class NetworkSync:
             self.last_poll = time.time()
             if self.engine.overlay_size >= self.compact_every:
                 self.engine.compact()
+        if self.poll_observer is not None:
+            self.poll_observer(time.perf_counter() - began)
         if len(rows) == BATCH:
             return len(rows) + self.poll()
         return len(rows)
@@ -232,6 +254,13 @@ class NetworkSync:
             self.engine.remove_node(a)
         else:
             log.error("unknown network outbox kind %r", kind)
+
+    def seconds_since_poll(self) -> float:
+        """How long ago this process last read the outbox to its end (everything
+        committed before then is applied); infinite before the engine is loaded."""
+        if not self.started or not self.last_poll:
+            return float("inf")
+        return max(0.0, time.time() - self.last_poll)
 
     def status(self) -> SyncStatus:
         return SyncStatus(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from kith.cli import demo, reminders, search, serve, worker
+from kith.cli import backup, demo, reminders, search, serve, worker
 from kith.cli.admin import admin_app
 from kith.cli.db import db_app
 from kith.cli.groups import group_app
@@ -24,6 +24,8 @@ app.command()(worker.worker)
 app.command()(reminders.reminders)
 app.command()(demo.demo)
 app.command("search")(search.search)
+app.command()(backup.backup)
+app.command()(backup.restore)
 app.add_typer(db_app, name="db")
 app.add_typer(member_app, name="member")
 app.add_typer(invitations_app, name="invitations")

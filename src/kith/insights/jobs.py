@@ -15,6 +15,7 @@ import threading
 from kith.insights import service
 from kith.models import CommunityInsightsResult
 from kith.runtime import Kith
+from kith.web.metrics import job_timer
 
 log = logging.getLogger("kith.insights")
 
@@ -65,7 +66,7 @@ class CommunityRefresher:
     def run_once(self) -> CommunityInsightsResult:
         self.running = True
         try:
-            with self.kith.uow() as ctx:
+            with job_timer("community_insights"), self.kith.uow() as ctx:
                 return service.refresh_community(ctx)
         finally:
             self.running = False

@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased
 from kith.models import Connection, Post, PostImpression
 from kith.runtime import Kith
 from kith.uow import Ctx, kept_service
+from kith.web.metrics import job_timer
 
 log = logging.getLogger("kith.posts")
 
@@ -159,7 +160,7 @@ class ImpressionCounter:
             if not deltas:
                 return 0
             try:
-                with self.kith.uow() as ctx:
+                with job_timer("impressions_flush"), self.kith.uow() as ctx:
                     return add_counts(ctx, deltas)
             except Exception:
                 # Kept for the next flush: a database that is briefly away loses nothing.
