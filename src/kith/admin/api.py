@@ -11,10 +11,10 @@ from fastapi.responses import Response
 
 from kith.admin import applicants, service
 from kith.admin.schemas import (
+    AdminAuditPage,
     AdminMemberOut,
     AdminMemberPage,
     AuditEntryOut,
-    AuditPage,
     ColleagueIn,
     CommunitySettingsIn,
     CommunitySettingsOut,
@@ -211,13 +211,13 @@ def audit_log(
     action: Annotated[str, Query(max_length=40)] = "",
     page: PageNo = 1,
     per_page: PerPage = None,
-) -> AuditPage:
+) -> AdminAuditPage:
     """Every administrator action, newest first (``action``: only that kind)."""
     with kith.uow(write=False) as ctx:
         found = audit.entries(
             ctx, me(ctx, member_id), page_request(ctx, page, per_page), action=action or None
         )
-        return AuditPage.of(found, [AuditEntryOut.of(e) for e in found.items])
+        return AdminAuditPage.of(found, [AuditEntryOut.of(e) for e in found.items])
 
 
 @router.get(

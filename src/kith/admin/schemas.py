@@ -210,5 +210,5 @@ class AuditEntryOut(BaseModel):
         )
 
 
-class AuditPage(Paged):
+class AdminAuditPage(Paged):
     items: list[AuditEntryOut]

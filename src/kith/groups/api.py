@@ -11,20 +11,20 @@ from kith.groups import circles, directory, feed, lists, logo, service
 from kith.groups.access import readable_group, visible_group
 from kith.groups.schemas import (
     AuditOut,
-    AuditPage,
     BanPage,
     CircleIn,
-    CircleOut,
+    CircleInvitationsOut,
     DigestOut,
+    GroupAuditPage,
     GroupId,
     GroupIn,
+    GroupInvitationOut,
     GroupMemberOut,
     GroupMemberPage,
     GroupOut,
     GroupPage,
     GroupPostIn,
     HandleIn,
-    InvitationOut,
     JoinIn,
     JoinOut,
     PinIn,
@@ -112,12 +112,12 @@ def groups_you_may_like(kith: KithDep, member_id: ApiMemberId) -> list[GroupOut]
 
 
 @router.get("/groups/invitations")
-def group_invitations(kith: KithDep, member_id: ApiMemberId) -> list[InvitationOut]:
+def group_invitations(kith: KithDep, member_id: ApiMemberId) -> list[GroupInvitationOut]:
     """Invitations to groups waiting for you."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         return [
-            InvitationOut(group=GroupOut.of(g, "invited"), invited_by=MemberSummary.of(who))
+            GroupInvitationOut(group=GroupOut.of(g, "invited"), invited_by=MemberSummary.of(who))
             for g, who in lists.invitations(ctx, viewer)
         ]
 
@@ -212,7 +212,7 @@ def invite_to_group(
 @router.post("/groups/{group_id}/invitations/circle")
 def invite_circle(
     group_id: GroupId, body: CircleIn, kith: KithDep, member_id: ApiMemberId
-) -> CircleOut:
+) -> CircleInvitationsOut:
     """Invite the connections in one of your tiers or tags (Relationships), each through
     the same rules and weekly limit as one invitation. Refusals: `tier_not_found`,
     `tag_not_found`."""
@@ -221,7 +221,7 @@ def invite_circle(
             ctx, me(ctx, member_id), group_id, tier_id=body.tier_id, tag_id=body.tag_id
         )
     invited = outcomes.pop("invited", 0)
-    return CircleOut(invited=invited, refused=dict(outcomes))
+    return CircleInvitationsOut(invited=invited, refused=dict(outcomes))
 
 
 @router.post("/groups/{group_id}/invitations/decline", status_code=status.HTTP_204_NO_CONTENT)
@@ -449,9 +449,9 @@ def group_audit(
     member_id: ApiMemberId,
     page: PageNo = 1,
     per_page: PerPage = None,
-) -> AuditPage:
+) -> GroupAuditPage:
     """Every manager action in the group, newest first (owner and managers)."""
     with kith.uow(write=False) as ctx:
         viewer = me(ctx, member_id)
         found = feed.audit_log(ctx, viewer, group_id, page_request(ctx, page, per_page))
-        return AuditPage.of(found, items=[AuditOut.of(a) for a in found.items])
+        return GroupAuditPage.of(found, items=[AuditOut.of(a) for a in found.items])

@@ -75,7 +75,7 @@ class CircleIn(BaseModel):
     tag_id: Id | None = Field(None, description="Or one of your tags")
 
 
-class CircleOut(BaseModel):
+class CircleInvitationsOut(BaseModel):
     invited: int
     refused: dict[str, int] = Field(
         description="How many could not be invited, by refusal code (already_member, "
@@ -210,11 +210,11 @@ class AuditOut(BaseModel):
         )
 
 
-class AuditPage(Paged):
+class GroupAuditPage(Paged):
     items: list[AuditOut]
 
 
-class InvitationOut(BaseModel):
+class GroupInvitationOut(BaseModel):
     group: GroupOut
     invited_by: MemberSummary
 

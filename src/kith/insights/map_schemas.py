@@ -37,7 +37,7 @@ class MapNodeOut(BaseModel):
         )
 
 
-class SharedOut(BaseModel):
+class MapSharedOut(BaseModel):
     kind: str = Field(description="company, school, industry, location or tag")
     value: str
     years: str = Field(description="For a company or school: '2019–2021' or 'since 2019'")
@@ -45,32 +45,32 @@ class SharedOut(BaseModel):
     share: float
 
     @classmethod
-    def of(cls, s: Shared) -> SharedOut:
+    def of(cls, s: Shared) -> MapSharedOut:
         return cls(kind=s.kind, value=s.value, years=s.years, count=s.count, share=s.share)
 
 
-class CircleOut(BaseModel):
+class MapCircleOut(BaseModel):
     index: int
     size: int
     label: str = Field(description="What its members share most")
     kind: str = Field(description="What the label is: company, school, industry, location, "
                       "tag, or none for a mixed circle")  # fmt: skip
     color: str
-    shared: list[SharedOut]
+    shared: list[MapSharedOut]
 
     @classmethod
-    def of(cls, c: Circle) -> CircleOut:
+    def of(cls, c: Circle) -> MapCircleOut:
         return cls(
             index=c.index,
             size=c.size,
             label=c.label,
             kind=c.kind,
             color=c.color,
-            shared=[SharedOut.of(s) for s in c.shared],
+            shared=[MapSharedOut.of(s) for s in c.shared],
         )
 
 
-class BridgeOut(BaseModel):
+class MapBridgeOut(BaseModel):
     member_id: int
     community: int | None
     links: list[tuple[int, int]] = Field(description="Pairs of circles they alone link")
@@ -83,7 +83,7 @@ class QuietOut(BaseModel):
 
 class FindingsOut(BaseModel):
     largest: list[int] = Field(description="Circle indices, largest first")
-    bridges: list[BridgeOut]
+    bridges: list[MapBridgeOut]
     quiet: list[QuietOut] = Field(description="Circles you have not interacted with in a year")
     loose: list[int] = Field(description="Some of the members in no circle")
     loose_count: int
@@ -93,7 +93,7 @@ class FindingsOut(BaseModel):
         return cls(
             largest=f.largest,
             bridges=[
-                BridgeOut(
+                MapBridgeOut(
                     member_id=b.member_id,
                     community=None if b.circle < 0 else b.circle,
                     links=b.links,
@@ -115,7 +115,7 @@ class NetworkMapOut(BaseModel):
     modularity: float
     nodes: list[MapNodeOut]
     edges: list[tuple[int, int]] = Field(description="Pairs of member ids")
-    communities: list[CircleOut]
+    communities: list[MapCircleOut]
     findings: FindingsOut
 
     @classmethod
@@ -127,7 +127,7 @@ class NetworkMapOut(BaseModel):
             modularity=round(m.modularity, 4),
             nodes=[MapNodeOut.of(n) for n in m.nodes],
             edges=m.edges,
-            communities=[CircleOut.of(c) for c in m.circles],
+            communities=[MapCircleOut.of(c) for c in m.circles],
             findings=FindingsOut.of(m.findings),
         )
 
