@@ -65,11 +65,21 @@ def _refusal(request: Request, exc: RequestValidationError) -> Refusal | None:
     return max(found, key=lambda r: r.status) if found else None
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def _allowed_methods(request: Request) -> str:
     """Every method some route serves at this path (Starlette names only the first
-    route's, though /me is served by three)."""
+    route's, though /me is served by three). A path the API documents as it is
+    (``/groups/invitations``) is that resource: the methods of a route with a
+    parameter that also matches it (``PUT /groups/{group_id}``) are not its own."""
+    openapi = getattr(request.app, "openapi", None)
+    if callable(openapi):
+        item = openapi().get("paths", {}).get(request.url.path)
+        if item:
+            return ", ".join(m for m in _METHODS if m.lower() in item)
     allowed = []
-    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+    for method in _METHODS:
         scope = {**request.scope, "method": method}
         if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
             allowed.append(method)
