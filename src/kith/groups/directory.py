@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import func, select
 
 from kith.graph.service import Badge, badges, engine, hidden_ids
 from kith.groups.access import readable_group
-from kith.idlists import id_array, id_in
+from kith.idlists import id_in
 from kith.models import GroupMember, Member
 from kith.names import fold_name
 from kith.pagination import Page, PageRequest
