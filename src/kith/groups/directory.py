@@ -121,42 +121,6 @@ def connection_counts(ctx: Ctx, viewer: Member, group_ids: Sequence[int]) -> dic
     out = dict.fromkeys(group_ids, 0)
     if not neighbors.size:
         return out
-    # Driven by the connections (the member index), never by the groups' rows; ``+ 0``
-    # keeps the planner off the group index.
-    in_groups = (GroupMember.group_id + 0).in_(list(group_ids))
-    member = GroupMember.status == "member"
-    stmt: Select[int, int]
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        # Each connection looked up in the member index, whatever PostgreSQL estimates
-        # for thousands of them: planned for the array's size it would read every
-        # membership row instead, three times slower (the subquery's OFFSET keeps it
-        # a lookup per connection).
-        wanted = (
-            func.unnest(id_array(ctx, neighbors.tolist()))
-            .table_valued("id")
-            .render_derived(name="wanted")
-        )
-        theirs = (
-            select(GroupMember.group_id)
-            .where(GroupMember.member_id == wanted.c.id, member, in_groups)
-            .offset(0)
-            .lateral("theirs")
-        )
-        stmt = (
-            select(theirs.c.group_id, func.count())
-            .select_from(wanted)
-            .join(theirs, true())
-            .group_by(theirs.c.group_id)
-        )
-    else:
-        stmt = (
-            select(GroupMember.group_id, func.count())
-            .where(in_groups, member, id_in(ctx, GroupMember.member_id, neighbors.tolist()))
-            .group_by(GroupMember.group_id)
-        )
-    for group_id, n in ctx.session.execute(stmt):
-        out[group_id] = int(n)
-    return out
     stmt = (
         select(GroupMember.group_id, func.count())
         .where(
