@@ -47,8 +47,11 @@ run: install
 serve: install
 	$(PY) -m kith serve
 
+## Two processes (pytest-xdist): each has its own SQLite files, PostgreSQL schema,
+## server ports and Chromium; advisory locks are keyed by schema.
+TEST_WORKERS ?= 2
 test: install-dev browser nginx
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## Schemathesis at length against a live server, on SQLite and PostgreSQL
 ## (`make test` runs the same with a few cases per operation and a fixed seed).
