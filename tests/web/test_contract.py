@@ -189,6 +189,16 @@ def test_405_names_every_method_served_at_the_path(client: TestClient, ana: dict
     refused(
         client.patch(f"{API}/relationships/contacts/tag", headers=ana), 405, "method_not_allowed"
     )
+    # A path the API names literally is its own resource: the methods of a route with a
+    # parameter that also matches it (PUT /groups/{group_id}) are not listed.
+    for path, methods in (
+        ("/groups/invitations", "GET"),
+        ("/groups/1/posts/awaiting", "GET"),
+        ("/groups/1", "GET, PUT"),
+    ):
+        response = client.options(f"{API}{path}", headers=ana)
+        refused(response, 405, "method_not_allowed")
+        assert response.headers["allow"] == methods
 
 
 def test_the_openapi_document_states_the_limits(client: TestClient) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.dependencies.utils import get_flat_params
@@ -68,16 +70,41 @@ def _refusal(request: Request, exc: RequestValidationError) -> Refusal | None:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
+def _documented_paths(app: Any) -> list[tuple[re.Pattern[str], int, set[str]]]:
+    """The API's documented paths as (pattern, literal segments, methods), made once."""
+    found: list[tuple[re.Pattern[str], int, set[str]]] | None = getattr(
+        app.state, "documented_paths", None
+    )
+    if found is None:
+        found = []
+        for template, item in app.openapi().get("paths", {}).items():
+            parts = template.split("/")
+            pattern = re.compile(
+                "/".join("[^/]+" if "{" in part else re.escape(part) for part in parts) + "$"
+            )
+            literal = sum(1 for part in template.split("/") if part and "{" not in part)
+            found.append((pattern, literal, {m.upper() for m in item}))
+        app.state.documented_paths = found
+    return found
+
+
 def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (Starlette names only the first
-    route's, though /me is served by three). A path the API documents as it is
-    (``/groups/invitations``) is that resource: the methods of a route with a
-    parameter that also matches it (``PUT /groups/{group_id}``) are not its own."""
-    openapi = getattr(request.app, "openapi", None)
-    if callable(openapi):
-        item = openapi().get("paths", {}).get(request.url.path)
-        if item:
-            return ", ".join(m for m in _METHODS if m.lower() in item)
+    """Every method served at this path (Starlette names only the first route's,
+    though /me is served by three). For the API, the methods documented for the most
+    specific path that matches (``/groups/invitations`` over ``/groups/{group_id}``,
+    ``/groups/{id}/posts/awaiting`` over ``/groups/{id}/posts/{post_id}``): a route
+    with a parameter that also matches is another resource."""
+    if _is_api(request) and callable(getattr(request.app, "openapi", None)):
+        path = request.url.path
+        matches = [
+            (lit, methods)
+            for pat, lit, methods in _documented_paths(request.app)
+            if pat.match(path)
+        ]
+        if matches:
+            best = max(lit for lit, _ in matches)
+            methods = set().union(*(m for lit, m in matches if lit == best))
+            return ", ".join(m for m in _METHODS if m in methods)
     allowed = []
     for method in _METHODS:
         scope = {**request.scope, "method": method}
