@@ -80,6 +80,7 @@ def test_the_feed_api_refuses_with_codes(
         ("/api/v1/feed?limit=0", 422, "invalid_limit"),
         ("/api/v1/feed?limit=51", 422, "invalid_limit"),
         ("/api/v1/feed/new?since=yesterday", 422, "invalid_since"),
+        ("/api/v1/feed/new?since=0.5", 422, "invalid_since"),  # not seconds since 1970
     ):
         got = client.get(url, headers=auth)
         assert (got.status_code, got.json()["error"]) == (status, code), url

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from kith.introductions import service
 from kith.introductions.lists import AskOptions, Candidate, Side, Summary
@@ -45,7 +45,9 @@ class ReplyIn(BaseModel):
 
 
 class IntroductionSettings(BaseModel):
-    accepts_requests: bool = Field(description="Whether members may ask you for introductions")
+    accepts_requests: StrictBool = Field(
+        description="Whether members may ask you for introductions"
+    )
 
 
 class IntroductionOut(BaseModel):

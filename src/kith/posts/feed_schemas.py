@@ -3,11 +3,12 @@ permalink and activity draw it) with the reason it is in the feed."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from kith.members.schemas import MemberSummary
 from kith.posts.feed import INVALID_CURSOR, MAX_LIMIT, FeedPage
@@ -112,8 +113,16 @@ class FeedOut(BaseModel):
         )
 
 
+def _date_and_time(value: object) -> object:
+    """A number is not a moment here (pydantic would read it as seconds since 1970)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9.]+\s*", value):
+        raise ValueError("a date and time, not a number")
+    return value
+
+
 Since = Annotated[
     datetime,
+    BeforeValidator(_date_and_time),
     Query(description="newest_at from the first page"),
     Refusal("invalid_since", "Give 'since' as a date and time, like 2026-12-07T09:30:00Z."),
 ]
