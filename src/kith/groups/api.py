@@ -132,7 +132,7 @@ def new_in_your_groups(kith: KithDep, member_id: ApiMemberId) -> list[DigestOut]
         ]
 
 
-@router.get("/groups/{group_id}")
+@router.get("/groups/{group_id:int}")
 def get_group(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> GroupOut:
     """A group, if you may know it exists (`group_not_found` otherwise)."""
     with kith.uow(write=False) as ctx:
@@ -140,7 +140,7 @@ def get_group(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> Group
         return _out(ctx, viewer, visible_group(ctx, viewer, group_id))
 
 
-@router.put("/groups/{group_id}")
+@router.put("/groups/{group_id:int}")
 def edit_group(group_id: GroupId, body: GroupIn, kith: KithDep, member_id: ApiMemberId) -> GroupOut:
     """Change the group's name, description, rules, topics, questions and approval
     (owner and managers); only the owner changes its kind."""
@@ -149,7 +149,7 @@ def edit_group(group_id: GroupId, body: GroupIn, kith: KithDep, member_id: ApiMe
         return _out(ctx, viewer, service.edit_group(ctx, viewer, group_id, body.draft()))
 
 
-@router.put("/groups/{group_id}/logo")
+@router.put("/groups/{group_id:int}/logo")
 def put_logo(
     group_id: GroupId,
     kith: KithDep,
@@ -164,13 +164,13 @@ def put_logo(
         return _out(ctx, viewer, visible_group(ctx, viewer, group_id))
 
 
-@router.delete("/groups/{group_id}/logo", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/groups/{group_id:int}/logo", status_code=status.HTTP_204_NO_CONTENT)
 def delete_logo(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         logo.remove_logo(ctx, me(ctx, member_id), group_id)
 
 
-@router.post("/groups/{group_id}/archive")
+@router.post("/groups/{group_id:int}/archive")
 def archive_group(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> GroupOut:
     """Archive the group (owner): it keeps its posts for its members, takes nothing new."""
     with kith.uow() as ctx:
@@ -178,7 +178,7 @@ def archive_group(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> G
         return _out(ctx, viewer, service.archive_group(ctx, viewer, group_id))
 
 
-@router.post("/groups/{group_id}/join")
+@router.post("/groups/{group_id:int}/join")
 def join_group(group_id: GroupId, body: JoinIn, kith: KithDep, member_id: ApiMemberId) -> JoinOut:
     """Join a public group or one you were invited to (`member`), or ask to join a
     private one (`requested`, until a manager answers; a decline is never told).
@@ -189,14 +189,14 @@ def join_group(group_id: GroupId, body: JoinIn, kith: KithDep, member_id: ApiMem
         return JoinOut(status=joined)
 
 
-@router.post("/groups/{group_id}/leave", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/groups/{group_id:int}/leave", status_code=status.HTTP_204_NO_CONTENT)
 def leave_group(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> None:
     """Leave the group, or withdraw your request. The owner transfers it first."""
     with kith.uow() as ctx:
         service.leave(ctx, me(ctx, member_id), group_id)
 
 
-@router.post("/groups/{group_id}/invitations", status_code=status.HTTP_201_CREATED)
+@router.post("/groups/{group_id:int}/invitations", status_code=status.HTTP_201_CREATED)
 def invite_to_group(
     group_id: GroupId, body: HandleIn, kith: KithDep, member_id: ApiMemberId
 ) -> MemberSummary:
@@ -209,7 +209,7 @@ def invite_to_group(
         return MemberSummary.of(invitee)
 
 
-@router.post("/groups/{group_id}/invitations/circle")
+@router.post("/groups/{group_id:int}/invitations/circle")
 def invite_circle(
     group_id: GroupId, body: CircleIn, kith: KithDep, member_id: ApiMemberId
 ) -> CircleInvitationsOut:
@@ -224,13 +224,13 @@ def invite_circle(
     return CircleInvitationsOut(invited=invited, refused=dict(outcomes))
 
 
-@router.post("/groups/{group_id}/invitations/decline", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/groups/{group_id:int}/invitations/decline", status_code=status.HTTP_204_NO_CONTENT)
 def decline_group_invitation(group_id: GroupId, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         service.decline_invitation(ctx, me(ctx, member_id), group_id)
 
 
-@router.get("/groups/{group_id}/members")
+@router.get("/groups/{group_id:int}/members")
 def group_members(
     group_id: GroupId,
     kith: KithDep,
@@ -251,7 +251,7 @@ def group_members(
         return GroupMemberPage.of(found.page, items=items, connections=found.connections)
 
 
-@router.delete("/groups/{group_id}/members/{handle}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/groups/{group_id:int}/members/{handle}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_group_member(
     group_id: GroupId, handle: str, kith: KithDep, member_id: ApiMemberId
 ) -> None:
@@ -262,7 +262,7 @@ def remove_group_member(
         service.remove_member(ctx, viewer, group_id, get_member(ctx, handle).id)
 
 
-@router.put("/groups/{group_id}/members/{handle}/role")
+@router.put("/groups/{group_id:int}/members/{handle}/role")
 def set_group_role(
     group_id: GroupId, handle: str, body: RoleIn, kith: KithDep, member_id: ApiMemberId
 ) -> GroupMemberOut:
@@ -274,7 +274,7 @@ def set_group_role(
         return GroupMemberOut.of(row.member, row.role, None)
 
 
-@router.post("/groups/{group_id}/transfer")
+@router.post("/groups/{group_id:int}/transfer")
 def transfer_group(
     group_id: GroupId, body: HandleIn, kith: KithDep, member_id: ApiMemberId
 ) -> GroupOut:
@@ -286,7 +286,7 @@ def transfer_group(
         return _out(ctx, viewer, visible_group(ctx, viewer, group_id))
 
 
-@router.get("/groups/{group_id}/requests")
+@router.get("/groups/{group_id:int}/requests")
 def group_requests(
     group_id: GroupId,
     kith: KithDep,
@@ -301,7 +301,7 @@ def group_requests(
         return RequestPage.of(found, items=[RequestOut.of(r) for r in found.items])
 
 
-@router.post("/groups/{group_id}/requests/{handle}/approve")
+@router.post("/groups/{group_id:int}/requests/{handle}/approve")
 def approve_request(
     group_id: GroupId, handle: str, kith: KithDep, member_id: ApiMemberId
 ) -> MemberSummary:
@@ -312,7 +312,9 @@ def approve_request(
         return MemberSummary.of(row.member)
 
 
-@router.post("/groups/{group_id}/requests/{handle}/decline", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/groups/{group_id:int}/requests/{handle}/decline", status_code=status.HTTP_204_NO_CONTENT
+)
 def decline_request(group_id: GroupId, handle: str, kith: KithDep, member_id: ApiMemberId) -> None:
     """Decline silently: the member still reads their request as waiting."""
     with kith.uow() as ctx:
@@ -321,7 +323,7 @@ def decline_request(group_id: GroupId, handle: str, kith: KithDep, member_id: Ap
         service.decline(ctx, viewer, group_id, get_member(ctx, handle).id)
 
 
-@router.get("/groups/{group_id}/bans")
+@router.get("/groups/{group_id:int}/bans")
 def group_bans(
     group_id: GroupId,
     kith: KithDep,
@@ -335,7 +337,7 @@ def group_bans(
         return BanPage.of(found, items=[MemberSummary.of(r.member) for r in found.items])
 
 
-@router.post("/groups/{group_id}/bans", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/groups/{group_id:int}/bans", status_code=status.HTTP_204_NO_CONTENT)
 def ban_member(group_id: GroupId, body: HandleIn, kith: KithDep, member_id: ApiMemberId) -> None:
     """Ban a member (managers): they leave and cannot join again."""
     with kith.uow() as ctx:
@@ -344,7 +346,7 @@ def ban_member(group_id: GroupId, body: HandleIn, kith: KithDep, member_id: ApiM
         service.ban(ctx, viewer, group_id, get_member(ctx, body.handle))
 
 
-@router.delete("/groups/{group_id}/bans/{handle}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/groups/{group_id:int}/bans/{handle}", status_code=status.HTTP_204_NO_CONTENT)
 def unban_member(group_id: GroupId, handle: str, kith: KithDep, member_id: ApiMemberId) -> None:
     with kith.uow() as ctx:
         viewer = me(ctx, member_id)
@@ -352,7 +354,7 @@ def unban_member(group_id: GroupId, handle: str, kith: KithDep, member_id: ApiMe
         service.unban(ctx, viewer, group_id, get_member(ctx, handle).id)
 
 
-@router.get("/groups/{group_id}/posts")
+@router.get("/groups/{group_id:int}/posts")
 def group_posts(
     group_id: GroupId,
     kith: KithDep,
@@ -368,7 +370,7 @@ def group_posts(
         return _Posts.of(found, items=[PostOut.of(c) for c in cards])
 
 
-@router.post("/groups/{group_id}/posts", status_code=status.HTTP_201_CREATED)
+@router.post("/groups/{group_id:int}/posts", status_code=status.HTTP_201_CREATED)
 def post_in_group(
     group_id: GroupId, body: GroupPostIn, kith: KithDep, member_id: ApiMemberId
 ) -> PostOut:
@@ -380,7 +382,7 @@ def post_in_group(
         return PostOut.of(post_cards(ctx, viewer, [ctx.session.get_one(Post, post_id)])[0])
 
 
-@router.get("/groups/{group_id}/posts/awaiting")
+@router.get("/groups/{group_id:int}/posts/awaiting")
 def awaiting_posts(
     group_id: GroupId,
     kith: KithDep,
@@ -395,7 +397,9 @@ def awaiting_posts(
         return _Posts.of(found, items=[PostOut.of(c) for c in post_cards(ctx, viewer, found.items)])
 
 
-@router.post("/groups/{group_id}/posts/{post_id}/approve", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/groups/{group_id:int}/posts/{post_id}/approve", status_code=status.HTTP_204_NO_CONTENT
+)
 def approve_group_post(
     group_id: GroupId, post_id: PostId, kith: KithDep, member_id: ApiMemberId
 ) -> None:
@@ -403,7 +407,7 @@ def approve_group_post(
         feed.approve_post(ctx, me(ctx, member_id), group_id, post_id)
 
 
-@router.delete("/groups/{group_id}/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/groups/{group_id:int}/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_group_post(
     group_id: GroupId, post_id: PostId, kith: KithDep, member_id: ApiMemberId
 ) -> None:
@@ -412,7 +416,7 @@ def delete_group_post(
         feed.remove_post(ctx, me(ctx, member_id), group_id, post_id)
 
 
-@router.put("/groups/{group_id}/pin")
+@router.put("/groups/{group_id:int}/pin")
 def pin_post(group_id: GroupId, body: PinIn, kith: KithDep, member_id: ApiMemberId) -> GroupOut:
     """Pin one of the group's posts (`post_id`; null unpins), managers."""
     with kith.uow() as ctx:
@@ -420,7 +424,7 @@ def pin_post(group_id: GroupId, body: PinIn, kith: KithDep, member_id: ApiMember
         return _out(ctx, viewer, feed.pin(ctx, viewer, group_id, body.post_id))
 
 
-@router.get("/groups/{group_id}/reports")
+@router.get("/groups/{group_id:int}/reports")
 def group_reports(
     group_id: GroupId,
     kith: KithDep,
@@ -442,7 +446,7 @@ def group_reports(
         )
 
 
-@router.get("/groups/{group_id}/audit")
+@router.get("/groups/{group_id:int}/audit")
 def group_audit(
     group_id: GroupId,
     kith: KithDep,
