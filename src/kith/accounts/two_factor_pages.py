@@ -116,19 +116,24 @@ def start(request: Request, kith: KithDep, member_id: MemberId) -> Response:
     return RedirectResponse(f"{SETTINGS}#set-up", status_code=303)
 
 
+def _refused(request: Request, kith: KithDep, member_id: int, exc: KithError) -> Response:
+    """The settings page again, with the refusal in words."""
+    return _settings_page(
+        request,
+        kith,
+        member_id,
+        extra={"error": exc.message},
+        status=exc.status,
+        headers=exc.headers,
+    )
+
+
 @router.post(f"{SETTINGS}/confirm")
 def confirm(request: Request, kith: KithDep, member_id: MemberId, code: Text = "") -> Response:
     try:
         codes = two_factor.confirm_enrolment(kith, member_id, code)
     except KithError as exc:
-        return _settings_page(
-            request,
-            kith,
-            member_id,
-            extra={"error": exc.message},
-            status=exc.status,
-            headers=exc.headers,
-        )
+        return _refused(request, kith, member_id, exc)
     return _settings_page(request, kith, member_id, extra={"codes": codes, "saved": "on"})
 
 
@@ -137,14 +142,7 @@ def new_codes(request: Request, kith: KithDep, member_id: MemberId, code: Text =
     try:
         codes = two_factor.regenerate_recovery_codes(kith, member_id, code)
     except KithError as exc:
-        return _settings_page(
-            request,
-            kith,
-            member_id,
-            extra={"error": exc.message},
-            status=exc.status,
-            headers=exc.headers,
-        )
+        return _refused(request, kith, member_id, exc)
     return _settings_page(request, kith, member_id, extra={"codes": codes, "saved": "codes"})
 
 
@@ -155,14 +153,7 @@ def disable(
     try:
         two_factor.disable(kith, member_id, password=password, code=code)
     except KithError as exc:
-        return _settings_page(
-            request,
-            kith,
-            member_id,
-            extra={"error": exc.message},
-            status=exc.status,
-            headers=exc.headers,
-        )
+        return _refused(request, kith, member_id, exc)
     return RedirectResponse(f"{SETTINGS}?saved=off", status_code=303)
 
 
