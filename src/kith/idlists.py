@@ -19,7 +19,7 @@ import numpy as np
 import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
-from sqlalchemy import ColumnElement, any_, bindparam, func, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, bindparam, cast, func, select
 from sqlalchemy.types import UserDefinedType
 
 from kith.uow import Ctx
@@ -99,4 +99,18 @@ def id_in(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
     cond: ColumnElement[bool] = (
         column == any_(_pg_array(ids)) if _is_postgres(ctx) else column.in_(id_array(ctx, ids))
     )
+    return cond
+
+
+def id_probe(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN ids`` where the ids are to drive an index on ``column``, one probe
+    each, however many there are. On PostgreSQL the array reaches the planner as the
+    result of a one-row sub-select, not as a value: a plan made for a known array of
+    thousands of ids may prefer reading the whole table with a hashed ``= ANY``, and the
+    plan would then change with the connection's prepared state and the number of
+    ids. SQLite plans ``IN`` over ``json_each`` as probes already."""
+    if not _is_postgres(ctx):
+        return column.in_(id_array(ctx, ids))
+    hidden = cast(select(_pg_array(ids)).scalar_subquery(), ARRAY(Integer))
+    cond: ColumnElement[bool] = column == any_(hidden)
     return cond

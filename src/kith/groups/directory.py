@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from kith.graph.service import Badge, badges, engine, hidden_ids
 from kith.groups.access import readable_group
-from kith.idlists import id_in
+from kith.idlists import id_in, id_probe
 from kith.models import GroupMember, Member
 from kith.names import fold_name
 from kith.pagination import Page, PageRequest
@@ -69,7 +69,7 @@ def members(
         theirs = select(GroupMember.member_id).where(
             (GroupMember.group_id + 0) == group.id,
             GroupMember.status == "member",
-            id_in(ctx, GroupMember.member_id, neighbors),
+            id_probe(ctx, GroupMember.member_id, neighbors),
         )
         if query:
             theirs = theirs.where(GroupMember.member_id.in_(named))
@@ -114,7 +114,7 @@ def members(
 def connection_counts(ctx: Ctx, viewer: Member, group_ids: Sequence[int]) -> dict[int, int]:
     """ "12 of your connections are members", for a page of group cards: one grouped
     count over the groups' memberships of the viewer's connections (the engine's
-    neighbour list, bound as one parameter)."""
+    neighbour list, bound as one parameter, each id one probe of the member index)."""
     if not group_ids:
         return {}
     neighbors = engine(ctx).neighbors(viewer.id)
@@ -128,7 +128,7 @@ def connection_counts(ctx: Ctx, viewer: Member, group_ids: Sequence[int]) -> dic
             # ``+ 0`` keeps the planner off the group index.
             (GroupMember.group_id + 0).in_(list(group_ids)),
             GroupMember.status == "member",
-            id_in(ctx, GroupMember.member_id, neighbors.tolist()),
+            id_probe(ctx, GroupMember.member_id, neighbors.tolist()),
         )
         .group_by(GroupMember.group_id)
     )
