@@ -46,8 +46,13 @@ def _seen_by(
     suggestions = client.get(f"{API}/suggestions", headers=viewer).json()["items"]
     connections = client.get(f"{API}/connections", headers=viewer).json()["items"]
     mutual = client.get(f"{API}/members/{cy.handle}/mutual", headers=viewer).json()
+    me = client.get(f"{API}/me", headers=viewer).json()["handle"]
+    mine = client.get(f"{API}/members/{me}", headers=viewer).json()
+    cys = client.get(f"{API}/members/{cy.handle}", headers=viewer).json()
     return {
         "profile": client.get(f"{API}/members/{them.handle}", headers=viewer).status_code,
+        # Counted nowhere, as listed nowhere: the viewer's and Cy's counts.
+        "counts": [mine["connections"], mine["followers"], cys["connections"], cys["followers"]],
         "search": _handles(search.json()["items"]),
         "suggestions": _handles(suggestions),
         "connections": _handles(connections),
@@ -73,6 +78,7 @@ def test_suspension_hides_everywhere_and_reactivation_brings_back(
     assert cy.handle in before["suggestions"]  # through Ben
     assert before["connections"] == {ben.handle}
     assert before["mutual"] == 1
+    assert before["counts"] == [1, 1, 1, 1]
 
     service.suspend(ctx, admin, ben.id, "Spam messages to many members")
     synced(kith)
@@ -83,6 +89,7 @@ def test_suspension_hides_everywhere_and_reactivation_brings_back(
         "suggestions": set(),
         "connections": set(),
         "mutual": 0,
+        "counts": [0, 0, 0, 0],
     }
     assert kith.network is not None
     assert kith.network.engine.connection_count(ana.id) == 0

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kith import search_index
 from kith.accounts.credentials import Units
-from kith.connections.queries import connection_count, lock_members
+from kith.connections.queries import lock_members, stored_connection_count
 from kith.connections.service import record_outbox
 from kith.endorsements.service import forget_member as forget_endorsements
 from kith.errors import Conflict, Forbidden, Invalid
@@ -191,7 +191,7 @@ def _drop_network(ctx: Ctx, m: int) -> None:
     """Connections, follows and blocks, both ways. The connections go in one statement
     and leave every engine through one ``remove_member`` outbox row (the per-pair
     ``disconnect`` path would cost one engine update per connection)."""
-    if connection_count(ctx.session, m):
+    if stored_connection_count(ctx.session, m):
         ctx.session.execute(
             delete(Connection).where(_either(Connection.member_lo_id, Connection.member_hi_id, m))
         )

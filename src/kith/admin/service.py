@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from kith.accounts.deletion import delete_account
 from kith.accounts.sessions import end_sessions
 from kith.community import audit
-from kith.connections.queries import connection_count, lock_members
+from kith.connections.queries import lock_members, stored_connection_count
 from kith.errors import Conflict, Forbidden, Invalid, NotFound
 from kith.models import Connection, JoinRequest, Member, NetworkOutbox
 from kith.pagination import Page, PageRequest, paginate_rows
@@ -137,7 +137,7 @@ def suspend(ctx: Ctx, admin: Member, member_id: int, reason: str) -> Member:
     member.is_active = False
     member.suspended_at = ctx.clock.now()
     end_sessions(ctx, member)
-    if connection_count(ctx.session, member.id):
+    if stored_connection_count(ctx.session, member.id):
         _outbox(ctx, select(literal("remove_member"), literal(member.id), literal(0)))
     audit.record(
         ctx, admin, "member_suspended", "member", member.id, label=_label(member), reason=why
@@ -190,7 +190,7 @@ def _restore_edges(ctx: Ctx, m: int) -> None:
         .where(other.is_active.is_(True))
         .order_by(Connection.id)
     )
-    if connection_count(ctx.session, m):
+    if stored_connection_count(ctx.session, m):
         _outbox(ctx, joined)
 
 

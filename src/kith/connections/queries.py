@@ -115,25 +115,53 @@ def connection_between(session: Session, a: int, b: int) -> Connection | None:
     )
 
 
-def connection_count(session: Session, member_id: int) -> int:
+def stored_connection_count(session: Session, member_id: int) -> int:
+    """Every connection row of ``member_id``, the other side's state aside: what the
+    connection limit counts, and what deleting or suspending a member has to visit."""
     lo = select(func.count()).where(Connection.member_lo_id == member_id).scalar_subquery()
     hi = select(func.count()).where(Connection.member_hi_id == member_id).scalar_subquery()
     return int(session.scalar(select(lo + hi)) or 0)
 
 
 _member = bindparam("member_id", type_=Integer)
-#: SQL: a member's followers, the members they follow, and their connections (built
-#: once: every profile asks it).
+
+
+def _active_count(model: Any, other: Any, where: ColumnElement[bool]) -> Any:
+    """How many rows match ``where`` whose member in ``other`` is active: a deactivated,
+    suspended or deleted member is counted nowhere, as they are listed nowhere."""
+    active = aliased(Member)
+    return (
+        select(func.count())
+        .select_from(model)
+        .join(active, active.id == other)
+        .where(where, active.is_active.is_(True))
+        .scalar_subquery()
+    )
+
+
+_CONNECTIONS = _active_count(
+    Connection, Connection.member_hi_id, Connection.member_lo_id == _member
+) + _active_count(Connection, Connection.member_lo_id, Connection.member_hi_id == _member)
+#: SQL: the connections ``member_id`` has with active members (built once).
+_CONNECTION_COUNT = select(_CONNECTIONS)
+#: SQL: a member's followers, the members they follow, and their connections, active
+#: members only (built once: every profile asks it).
 _PROFILE_COUNTS = select(
-    select(func.count()).where(Follow.followee_id == _member).scalar_subquery(),
-    select(func.count()).where(Follow.follower_id == _member).scalar_subquery(),
-    select(func.count()).where(Connection.member_lo_id == _member).scalar_subquery()
-    + select(func.count()).where(Connection.member_hi_id == _member).scalar_subquery(),
+    _active_count(Follow, Follow.follower_id, Follow.followee_id == _member),
+    _active_count(Follow, Follow.followee_id, Follow.follower_id == _member),
+    _CONNECTIONS,
 )
 
 
+def connection_count(session: Session, member_id: int) -> int:
+    """How many connections ``member_id`` has, as their list shows them: with active
+    members only."""
+    return int(session.scalar(_CONNECTION_COUNT, {"member_id": member_id}) or 0)
+
+
 def profile_counts(session: Session, member_id: int) -> tuple[int, int, int]:
-    """(followers, following, connections) of ``member_id``, in one statement."""
+    """(followers, following, connections) of ``member_id`` among active members, in
+    one statement."""
     row = session.execute(_PROFILE_COUNTS, {"member_id": member_id}).one()
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 

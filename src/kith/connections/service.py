@@ -23,7 +23,6 @@ from kith.connections.queries import (
     blocked_between,
     closed_by_block_of,
     connection_between,
-    connection_count,
     expiry_cutoff,
     follows_between,
     invitations_sent_since,
@@ -35,6 +34,7 @@ from kith.connections.queries import (
     reads_pending_to_sender,
     said_unknown,
     share_a_connection,
+    stored_connection_count,
 )
 from kith.errors import Conflict, Forbidden, Invalid, LimitReached, NotFound
 from kith.models import (
@@ -118,7 +118,7 @@ def _check_capacity(ctx: Ctx, actor: Member, other: Member) -> None:
     the cap; the sentence is phrased for the actor."""
     cap = ctx.settings.max_connections
     for member in (actor, other):
-        if connection_count(ctx.session, member.id) >= cap:
+        if stored_connection_count(ctx.session, member.id) >= cap:
             if member is actor:
                 raise LimitReached(
                     f"You have reached the limit of {cap:,} connections. "

@@ -3,7 +3,7 @@ connections only; connecting makes both follow each other."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from kith.connections.queries import (
@@ -12,6 +12,7 @@ from kith.connections.queries import (
     connection_between,
     is_following,
     lock_members,
+    profile_counts,
 )
 from kith.errors import Forbidden, Invalid, NotFound
 from kith.models import Follow, Member
@@ -58,14 +59,9 @@ def unfollow(ctx: Ctx, follower: Member, followee: Member) -> bool:
 
 
 def counts(ctx: Ctx, member: Member) -> tuple[int, int]:
-    """(followers, following)."""
-    followers = ctx.session.scalar(
-        select(func.count()).select_from(Follow).where(Follow.followee_id == member.id)
-    )
-    following = ctx.session.scalar(
-        select(func.count()).select_from(Follow).where(Follow.follower_id == member.id)
-    )
-    return int(followers or 0), int(following or 0)
+    """(followers, following), active members only, as the lists show them."""
+    followers, following, _ = profile_counts(ctx.session, member.id)
+    return followers, following
 
 
 def _list(ctx: Ctx, member: Member, req: PageRequest, *, followers: bool) -> Page[Member]:
