@@ -1,5 +1,6 @@
 """Your network map in a real Chromium on a live server, on SQLite and PostgreSQL: at
-1280 px the picture draws (under the pages' Content-Security-Policy), zooms, finds a
+1280 px the picture is sketched, then drawn by sigma, which the page loads itself
+(under the pages' Content-Security-Policy), zooms, finds a
 person and opens their record or profile on a click; at 390 and 360 px the circles come
 first and the picture on demand; every view passes axe-core and fits the screen."""
 
@@ -59,6 +60,12 @@ def test_the_map_in_chromium(browser: object, live_server: str, committed_kith: 
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/insights/map")
     expect(page.locator(DRAWN)).to_be_attached()
+    # The sketch came first (its frame before sigma's) and sigma took its place.
+    shown, working = page.evaluate(
+        "() => [window.kithNetmap.shownAt, window.kithNetmap.interactiveAt]"
+    )
+    assert 0 < shown < working
+    assert page.locator("#netmap .netmap-sketch").count() == 0
     assert page.evaluate("() => window.kithNetmap.graph.order") == 12
     assert page.evaluate("() => window.kithNetmap.graph.size") == 18
     assert errors == []
@@ -104,6 +111,16 @@ def test_the_map_in_chromium(browser: object, live_server: str, committed_kith: 
     page.goto(f"{base}/insights/map")
     expect(page.locator(DRAWN)).to_be_attached()
     _checked(page)
+    page.context.close()
+
+    # sigma unreachable: the sketch stays as the picture.
+    page = sign_in(browser, base, "vic.map@example.org")
+    assert isinstance(page, Page)
+    page.route("**/sigma.min.js", lambda route: route.abort())
+    page.goto(f"{base}/insights/map")
+    expect(page.locator("#netmap[data-sketched='true'] .netmap-sketch")).to_be_attached()
+    page.wait_for_load_state("load")
+    assert page.locator(DRAWN).count() == 0
     page.context.close()
 
     # Phones: the circles first, the picture when asked for.

@@ -40,7 +40,10 @@ def test_the_map_page_lists_circles_and_what_they_tell(
     assert "Bridge: A1 Map links Acme 2018–2022 and Lund University 2010–2014" in text
     assert "In no circle (2):" in text
     assert "Bo Map" not in text
-    assert 'src="/static/vendor/sigma.min.js"' in page.text
+    assert 'src="/static/netmap.js"' in page.text
+    assert 'data-scripts="/static/vendor/graphology.umd.min.js /static/vendor/sigma.min.js"' in (
+        page.text
+    )
     assert '<noscript><img src="/insights/map.svg"' in page.text
     # The map is the centre of My insights.
     mine = page_text(client.get("/insights").text)

@@ -2,10 +2,18 @@
 // (/insights/map.json) with graphology as its graph. Zoom, find a person, hover for
 // name and headline, click for their profile or your private record. Without
 // JavaScript the page shows the same layout as an SVG image.
+//
+// The first frame is a sketch: the same dots and lines on a plain 2D canvas. This
+// script runs while the page is read, right after the map's box and data, and draws
+// the sketch at once; only then does it load graphology and sigma (the box's
+// data-scripts) and start sigma, which takes the sketch's place. Starting sigma
+// (WebGL: its programs compiled, its canvases made) costs more than the rest of the
+// page together on a machine without a graphics card.
 (function () {
   "use strict";
   var box = document.getElementById("netmap");
-  if (!box || !window.Sigma || !window.graphology) return;
+  if (!box) return;
+  var timing = {};
   var show = document.getElementById("netmap-show");
   var search = document.getElementById("netmap-search");
   var zoom = document.getElementById("netmap-zoom");
@@ -52,20 +60,75 @@
     return across.concat(kept);
   }
 
-  function draw(data) {
-    var started = performance.now();
+  var GREY = "#8a8f98";
+  var LINE = "#d5d9e0";
+  var PADDING = 30;
+
+  function colourOf(data) {
     var colours = {};
     data.communities.forEach(function (c) { colours[c.index] = c.color; });
+    return function (n) { return n.community === null ? GREY : colours[n.community]; };
+  }
+
+  // Dots large enough to point at on a small map, smaller as the map fills up.
+  function sizer(data) {
+    var base = Math.max(2, Math.min(8, 60 / Math.sqrt(data.nodes.length || 1)));
+    return function (n) { return base + Math.sqrt(Math.min(n.links, 400)) * 0.3; };
+  }
+
+  // The sketch: the layout fitted to the box as sigma fits it (aspect kept, centred,
+  // PADDING pixels clear), lines first, then the dots in their circle's colour.
+  function sketch(data, edges) {
+    var canvas = document.createElement("canvas");
+    canvas.className = "netmap-sketch";
+    canvas.setAttribute("aria-hidden", "true");
+    box.appendChild(canvas);
+    var w = box.clientWidth, h = box.clientHeight, ratio = window.devicePixelRatio || 1;
+    canvas.width = w * ratio;
+    canvas.height = h * ratio;
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, at = {};
+    data.nodes.forEach(function (n) {
+      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x);
+      minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
+    });
+    var scale = (Math.min(w, h) - 2 * PADDING) / (Math.max(maxX - minX, maxY - minY) || 1);
+    var midX = (minX + maxX) / 2, midY = (minY + maxY) / 2;
+    data.nodes.forEach(function (n) {
+      at[n.member_id] = [w / 2 + (n.x - midX) * scale, h / 2 + (n.y - midY) * scale];
+    });
+    ctx.strokeStyle = LINE;
+    ctx.lineWidth = 0.5;
+    ctx.beginPath();
+    edges.forEach(function (e) {
+      var a = at[e[0]], b = at[e[1]];
+      ctx.moveTo(a[0], a[1]);
+      ctx.lineTo(b[0], b[1]);
+    });
+    ctx.stroke();
+    var colour = colourOf(data), size = sizer(data);
+    data.nodes.forEach(function (n) {
+      var p = at[n.member_id];
+      ctx.fillStyle = colour(n);
+      ctx.beginPath();
+      ctx.arc(p[0], p[1], size(n), 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    return canvas;
+  }
+
+  function draw(data, edges) {
+    var started = performance.now();
+    var colour = colourOf(data), size = sizer(data);
     var graph = new window.graphology.Graph({ type: "undirected", multi: false });
     var byName = {};
-    // Dots large enough to point at on a small map, smaller as the map fills up.
-    var base = Math.max(2, Math.min(8, 60 / Math.sqrt(data.nodes.length || 1)));
     data.nodes.forEach(function (n) {
       graph.addNode(String(n.member_id), {
         x: n.x,
         y: -n.y,
-        size: base + Math.sqrt(Math.min(n.links, 400)) * 0.3,
-        color: n.community === null ? "#8a8f98" : colours[n.community],
+        size: size(n),
+        color: colour(n),
         label: n.name,
         headline: n.headline,
         handle: n.handle,
@@ -73,13 +136,14 @@
       });
       byName[n.name.toLowerCase()] = String(n.member_id);
     });
-    lines(data).forEach(function (e) {
-      graph.addEdge(String(e[0]), String(e[1]), { size: 0.5, color: "#d5d9e0" });
+    edges.forEach(function (e) {
+      graph.addEdge(String(e[0]), String(e[1]), { size: 0.5, color: LINE });
     });
     var renderer = new window.Sigma(graph, box, {
       labelRenderedSizeThreshold: 6,
       hideEdgesOnMove: data.edges.length > 20000,
-      defaultEdgeColor: "#d5d9e0",
+      defaultEdgeColor: LINE,
+      stagePadding: PADDING,
       zIndex: true,
     });
     var selected = null;
@@ -189,17 +253,30 @@
       if (which === "out") camera.animatedUnzoom({ duration: 200 });
       if (which === "reset") camera.animatedReset({ duration: 200 });
     });
-    window.kithNetmap = {
-      renderer: renderer,
-      graph: graph,
-      drawnMs: performance.now() - started,
-      open: open,
-    };
-    // The first frame on screen: from the page's start (navigation) to here is what a
-    // person waits for (window.kithNetmap.shownAt, in milliseconds).
+    timing.renderer = renderer;
+    timing.graph = graph;
+    timing.open = open;
+    timing.drawnMs = performance.now() - started;
+    // sigma's first frame: the map can be zoomed, searched and clicked from here.
     requestAnimationFrame(function () {
-      window.kithNetmap.shownAt = performance.now();
+      timing.interactiveAt = performance.now();
       box.setAttribute("data-drawn", "true");
+    });
+  }
+
+  // graphology, then sigma (kept in this order), then ``done``; nothing if one fails.
+  function load(done) {
+    var urls = (box.getAttribute("data-scripts") || "").split(" ").filter(Boolean);
+    var left = urls.length;
+    urls.forEach(function (url) {
+      var script = document.createElement("script");
+      script.src = url;
+      script.async = false;
+      script.onload = function () {
+        left -= 1;
+        if (left === 0) done();
+      };
+      document.head.appendChild(script);
     });
   }
 
@@ -213,10 +290,22 @@
       : fetch(box.getAttribute("data-src"), { credentials: "same-origin" }).then(function (r) {
           return r.json();
         });
+    window.kithNetmap = timing;
     data.then(function (found) {
-      var received = performance.now();
-      draw(found);
-      window.kithNetmap.fetchMs = received - fetched;
+      timing.fetchMs = performance.now() - fetched;
+      var edges = lines(found);
+      var first = sketch(found, edges);
+      // The first frame on screen: from the page's start (navigation) to here is what
+      // a person waits for to see their map (timing.shownAt, in milliseconds).
+      requestAnimationFrame(function () {
+        timing.shownAt = performance.now();
+        box.setAttribute("data-sketched", "true");
+        load(function () {
+          if (!window.Sigma || !window.graphology) return; // the sketch stays
+          draw(found, edges);
+          first.remove();
+        });
+      });
     });
   }
 
