@@ -24,6 +24,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -36,6 +37,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+from bench.loadtest import where
 from bench.loadtest.invariants import check, outbox_top
 from bench.network import log, machine_info
 from bench.search import prepare
@@ -216,6 +218,12 @@ def _wait_caught_up(db: Any, bases: list[str], timeout: float = 60) -> None:
             time.sleep(0.2)
 
 
+def _seconds(duration: str) -> int:
+    """Locust's ``--run-time`` (``90``, ``90s``, ``5m``, ``1h``) in seconds."""
+    unit = {"s": 1, "m": 60, "h": 3600}.get(duration[-1:], 1)
+    return int(float(duration.rstrip("smh")) * unit)
+
+
 def _locust_stats(prefix: Path) -> list[dict[str, Any]]:
     rows = []
     with open(f"{prefix}_stats.csv") as f:
@@ -246,6 +254,12 @@ def main(argv: list[str]) -> int:
     p.add_argument("--samples", type=int, default=200, help="pairs checked on every replica")
     p.add_argument("--reuse", action="store_true", help="keep an already generated community")
     p.add_argument("--quick", action="store_true", help="2,000 members, 1 minute, 40 users")
+    p.add_argument(
+        "--profile",
+        type=int,
+        default=60,
+        help="seconds of py-spy sampling on one replica mid-run (0: none)",
+    )
     p.add_argument("--json", default="var/bench/loadtest.json")
     args = p.parse_args(argv)
     if args.quick:
@@ -305,9 +319,30 @@ def main(argv: list[str]) -> int:
             stdout=(logs / "locust.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
+        started = time.monotonic()
+        shares = where.CpuShares({"replicas (Python)": [proc.pid for proc, _ in replicas]})
+        shares.start(started)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run_for = _seconds(args.duration)
+        profile = logs / f"profile-{args.replicas}.txt"
+        profile.unlink(missing_ok=True)
+        spy = None
         while locust.poll() is None:
-            time.sleep(10)
+            time.sleep(5)
             loads.append(os.getloadavg())
+            if spy is None and args.profile and time.monotonic() - started > run_for * 0.4:
+                # Sampled mid-run, at full load, on the first replica only.
+                spy = where.record(replicas[0][0].pid, min(args.profile, run_for // 3), profile)
+                spy = spy or False
+        # Locust has exited and been waited for: its CPU time is now among this
+        # process's children's (the replicas, nginx and py-spy are still running).
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        locust_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+        result["cpu"] = shares.stop(time.monotonic(), exited={"Locust": locust_cpu})
+        if spy:
+            spy.wait(timeout=120)
+            if profile.exists():
+                result["profile"] = where.summarize(profile)
         stats = _locust_stats(prefix)
         result["routes"] = stats
         result["server_errors"] = _server_errors(bases)
@@ -363,6 +398,21 @@ def _print(result: dict[str, Any]) -> None:
     print(
         f"load average (1 min), highest during the run: {result['loadavg']['during_max_1min']:.2f}"
     )
+    cpu = result["cpu"]
+    print(
+        f"\nCPU over the run ({cpu['seconds']} s, {cpu['cores']} cores, "
+        f"machine busy {cpu['machine_busy']:.0%}):"
+    )
+    for part, seconds in cpu["cpu_seconds"].items():
+        print(f"  {part:<22}{seconds:>8.1f} s  {cpu['share_of_cores'][part]:>6.1%} of the cores")
+    if "profile" in result:
+        prof = result["profile"]
+        print(
+            f"\nthe first replica's Python work ({prof['busy_samples']} samples holding "
+            f"the interpreter lock, of {prof['samples']}):"
+        )
+        for part, share in prof["share_of_busy"].items():
+            print(f"  {part:<26}{share:>7.1%}")
 
 
 if __name__ == "__main__":

@@ -110,7 +110,8 @@ def id_probe(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
     plan would then change with the connection's prepared state and the number of
     ids. SQLite plans ``IN`` over ``json_each`` as probes already."""
     if not _is_postgres(ctx):
-        return column.in_(id_array(ctx, ids))
+        probe: ColumnElement[bool] = column.in_(id_array(ctx, ids))
+        return probe
     hidden = cast(select(_pg_array(ids)).scalar_subquery(), ARRAY(Integer))
     cond: ColumnElement[bool] = column == any_(hidden)
     return cond
