@@ -192,6 +192,9 @@ def test_lists_replace_and_omitted_fields_stay(ctx: Ctx) -> None:
         (ProfileInput(skills=["s" * 101]), "invalid_skill"),
         (ProfileInput(skills=["???"]), "invalid_skill"),
         (ProfileInput(skills=[f"skill {i}" for i in range(51)]), "invalid_skill"),
+        # The stated limit is on what is sent: repeats and blanks count.
+        (ProfileInput(certifications=["PMP"] * 51), "invalid_profile"),
+        (ProfileInput(languages=[""] * 21), "invalid_profile"),
         (ProfileInput(settings={"invite_policy": "nobody"}), "invalid_setting"),
         (ProfileInput(settings={"follow_policy": "friends"}), "invalid_setting"),
         (ProfileInput(settings={"connections_visibility": "public"}), "invalid_setting"),
@@ -421,8 +424,14 @@ def test_profile_lists_through_the_api_keep_the_service_code(client: TestClient,
         422,
         "invalid_profile",
     )
-    # blanks and repeats are dropped before the entries are counted, as on every path
-    repeated = ["https://a.example"] * 11 + [" "]
+    # The limit is on the entries sent, as the schema states it (repeats and blanks
+    # count); then blanks and repeats are dropped.
+    refused(
+        client.patch("/api/v1/me", json={"websites": ["https://a.example"] * 11}, headers=headers),
+        422,
+        "invalid_profile",
+    )
+    repeated = ["https://a.example"] * 9 + [" "]
     response = client.patch("/api/v1/me", json={"websites": repeated}, headers=headers)
     assert response.status_code == 200, response.text
     assert client.get("/api/v1/me", headers=headers).json()["websites"] == ["https://a.example"]

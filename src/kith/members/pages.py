@@ -547,7 +547,8 @@ def profile_input(form: EditForm) -> service.ProfileInput:
 
 
 def _lines(text: str | None) -> list[str] | None:
-    return None if text is None else text.splitlines()
+    """A textarea's entries, one per line; blank lines are no entries."""
+    return None if text is None else [line for line in text.splitlines() if line.strip()]
 
 
 def _edit_page(

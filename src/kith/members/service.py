@@ -250,8 +250,10 @@ PROFILE_LISTS = {
 
 def _short_list(values: list[str], name: str) -> list[str]:
     most, longest, what = PROFILE_LISTS[name]
+    # The limit is on what was sent (as the API's schema states it), blanks and
+    # repeats included, before they are dropped.
     out = list(dict.fromkeys(v.strip() for v in values if v.strip()))
-    if len(out) > most:
+    if len(values) > most:
         raise Invalid(f"At most {most} {name}.", code="invalid_profile")
     for value in out:
         if len(value) > longest:
