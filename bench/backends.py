@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from kith.db import Database
+from kith.models import Member
 
 PG_URL = os.environ.get("KITH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -46,3 +47,16 @@ def on_backends(
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
     return out
+
+
+def kept(db: Database, label: str, keep: bool) -> bool:
+    """Whether ``db`` already holds a community to reuse (``keep``); False when it is
+    empty and has to be loaded. A non-empty database without ``keep`` stops the run."""
+    with db.writer.begin() as conn:
+        members = int(conn.execute(select(func.count()).select_from(Member)).scalar() or 0)
+    if members and keep:
+        print(f"{label}: the kept community is used ({members:,} members)", flush=True)
+        return True
+    if members:
+        raise SystemExit(f"{label}: the database is not empty; drop it first")
+    return False

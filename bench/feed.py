@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, insert, select, text
 
 from kith.clock import FrozenClock
 from kith.config import Settings
@@ -65,7 +65,7 @@ from kith.runtime import Kith
 from kith.synthetic import generate_network
 from kith.uow import Ctx
 
-from .backends import on_backends
+from .backends import kept, on_backends
 from .network import Timer, log, machine_info
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -530,13 +530,8 @@ def run_backend(name: str, url: str, args: argparse.Namespace, c: Community) -> 
     db = Database(url)
     upgrade(db.writer)
     out: dict[str, Any] = {}
-    with db.writer.begin() as conn:
-        members = int(conn.execute(select(func.count()).select_from(Member)).scalar() or 0)
-    if members and args.keep:
-        log(f"[feed] {name}: the kept community is used ({members:,} members)")
+    if kept(db, f"[feed] {name}", args.keep):
         out["kept"] = True
-    elif members:
-        raise SystemExit(f"[feed] {name}: the database is not empty; drop it first")
     else:
         with Timer() as t:
             load_small(db, c, rng)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, text
 
 from kith.clock import FrozenClock
 from kith.config import Settings
@@ -50,7 +50,7 @@ from kith.pagination import PageRequest
 from kith.posts.views import post_cards
 from kith.runtime import Kith
 
-from .backends import on_backends
+from .backends import kept, on_backends
 from .network import Timer, log, machine_info
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -241,13 +241,8 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]
     db = Database(url)
     upgrade(db.writer)
     out: dict[str, Any] = {}
-    with db.writer.begin() as conn:
-        present = int(conn.execute(select(func.count()).select_from(Member)).scalar() or 0)
-    if present and args.keep:
-        log(f"[groups] {name}: the kept community is used ({present:,} members)")
+    if kept(db, f"[groups] {name}", args.keep):
         out["kept"] = True
-    elif present:
-        raise SystemExit(f"[groups] {name}: the database is not empty; drop it first")
     else:
         with Timer() as t:
             out["loaded"] = load(db, args)
