@@ -81,6 +81,17 @@ def _month_year(month: int | None, year: int | None) -> Markup:
     )
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
+def script_json(text: str) -> Markup:
+    """JSON text (compact, as pydantic's ``model_dump_json`` writes it) to put inside a
+    ``<script type="application/json">`` element as it is: ``<``, ``>``, ``&`` and
+    ``'`` written as JSON escapes, so no ``</script>`` or comment can end the element
+    early, and the text still parses to the same value."""
+    return Markup(text.translate(_SCRIPT_SAFE))  # noqa: S704 - every markup character escaped
+
+
 def _environment() -> Environment:
     """The layout and partials from ``web/templates``; each domain's templates beside
     its ``pages.py``, addressed as ``<domain>/<name>``."""
