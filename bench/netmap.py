@@ -188,6 +188,7 @@ def in_chromium(kith: Kith, viewers: dict[str, int], repeat: int) -> dict[str, A
                 out[name] = {
                     "first_visit_shown_ms": round(visits[0][0], 1),
                     "shown_ms": round(later[0], 1),
+                    "shown_median_ms": round(float(np.median([v[0] for v in visits[1:]])), 1),
                     "interactive_ms": round(later[1], 1),
                     "sigma_draw_ms": round(later[2], 1),
                     "map_data_ms": round(later[3], 1),
@@ -296,6 +297,7 @@ def render(result: dict[str, Any]) -> str:
             ("sigma_draw_ms", "Chromium: sigma draws (ms)"),
             ("map_data_ms", "Chromium: map data in hand (ms)"),
             ("shown_ms", "Chromium: navigation to picture shown (ms)"),
+            ("shown_median_ms", "  the same, median of the later visits (ms)"),
             ("first_visit_shown_ms", "  the same, first visit (ms)"),
             ("interactive_ms", "Chromium: navigation to map working (ms)"),
         ):
