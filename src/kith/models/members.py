@@ -54,6 +54,15 @@ class Member(Base):
         Index("ix_members_industry_location", "industry", "location"),
         # Imports find members by name, case and accents aside.
         Index("ix_members_name_key", "name_key"),
+        # The few inactive members (deactivated, suspended, awaiting approval): counts
+        # of one member's connections and follows leave them out without reading the
+        # other members (kith.connections.queries.profile_counts).
+        Index(
+            "ix_members_inactive",
+            "id",
+            sqlite_where=text("NOT is_active"),
+            postgresql_where=text("NOT is_active"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
