@@ -77,6 +77,9 @@ def test_the_map_in_chromium(browser: object, live_server: str, committed_kith: 
     page.get_by_role("button", name="Whole map").click()
     _until(lambda: _ratio(page) == 1)
 
+    # The names to pick from come with the map: one per person on it.
+    assert page.locator("#netmap-people option").count() == 12
+    assert page.locator("#netmap-people option[value='U3 Map']").count() == 1
     page.get_by_label("Find a person on the map").fill("U3 Map")
     page.get_by_role("button", name="Find", exact=True).click()
     person = page.locator("#netmap-person")

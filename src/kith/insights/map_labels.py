@@ -85,12 +85,14 @@ def attributes(ctx: Ctx, viewer: Member, members: Sequence[OnTheMap]) -> People:
     if not wanted:
         return people
     mine = connected_ids(viewer.id)
+    # Plain rows (Core, not the ORM's row objects): these are the map's largest reads.
+    connection = ctx.session.connection()
     for m in members:
         if m.industry:
             people.values["industry"][m.id].add(m.industry)
         if m.location:
             people.values["location"][m.id].add(m.location)
-    for mid, name, start, end in ctx.session.execute(
+    for mid, name, start, end in connection.execute(
         select(Position.member_id, Company.name, Position.start_year, Position.end_year)
         .join(Company, Company.id == Position.company_id)
         .where(Position.member_id.in_(mine))
@@ -98,7 +100,7 @@ def attributes(ctx: Ctx, viewer: Member, members: Sequence[OnTheMap]) -> People:
         if mid in wanted:
             people.values["company"][mid].add(name)
             people.years.setdefault(("company", name), {})[mid] = (start, end)
-    for mid, name, begun, ended in ctx.session.execute(
+    for mid, name, begun, ended in connection.execute(
         select(Education.member_id, School.name, Education.start_year, Education.end_year)
         .join(School, School.id == Education.school_id)
         .where(Education.member_id.in_(mine))
@@ -106,7 +108,7 @@ def attributes(ctx: Ctx, viewer: Member, members: Sequence[OnTheMap]) -> People:
         if mid in wanted:
             people.values["school"][mid].add(name)
             people.years.setdefault(("school", name), {})[mid] = (begun, ended)
-    for other, tier, last in ctx.session.execute(
+    for other, tier, last in connection.execute(
         select(Contact.other_id, Tier.name, Contact.last_interaction_at)
         .outerjoin(Tier, Tier.id == Contact.tier_id)
         .where(Contact.owner_id == viewer.id, Contact.other_id.is_not(None))
@@ -116,7 +118,7 @@ def attributes(ctx: Ctx, viewer: Member, members: Sequence[OnTheMap]) -> People:
                 people.tier[other] = tier
             if last is not None:
                 people.last_interaction[other] = as_utc(last)
-    for other, tag in ctx.session.execute(
+    for other, tag in connection.execute(
         select(Contact.other_id, Tag.name)
         .join(ContactTag, ContactTag.contact_id == Contact.id)
         .join(Tag, Tag.id == ContactTag.tag_id)

@@ -126,7 +126,7 @@ _PERSON = (
 def _members(ctx: Ctx, viewer: Member) -> list[MapPerson]:
     """The viewer's active connections without the members a block hides, by id."""
     hidden = set(graph.hidden_ids(ctx, viewer.id).tolist())
-    rows = ctx.session.execute(
+    rows = ctx.session.connection().execute(
         select(*_PERSON)
         .where(Member.id.in_(connected_ids(viewer.id)), Member.is_active.is_(True))
         .order_by(Member.id)

@@ -13,7 +13,7 @@
   "use strict";
   var box = document.getElementById("netmap");
   if (!box) return;
-  var timing = {};
+  var timing = { startAt: performance.now() };
   var show = document.getElementById("netmap-show");
   var search = document.getElementById("netmap-search");
   var zoom = document.getElementById("netmap-zoom");
@@ -225,6 +225,14 @@
     renderer.on("leaveNode", function () { box.title = ""; });
     renderer.on("clickNode", function (e) { open(e.node); });
 
+    var people = document.getElementById("netmap-people");
+    var names = document.createDocumentFragment();
+    data.nodes.forEach(function (n) {
+      var option = document.createElement("option");
+      option.value = n.name;
+      names.appendChild(option);
+    });
+    people.appendChild(names);
     search.hidden = false;
     zoom.hidden = false;
     search.addEventListener("submit", function (e) {
@@ -293,8 +301,10 @@
     window.kithNetmap = timing;
     data.then(function (found) {
       timing.fetchMs = performance.now() - fetched;
+      timing.parsedAt = performance.now();
       var edges = lines(found);
       var first = sketch(found, edges);
+      timing.sketchedAt = performance.now();
       // The first frame on screen: from the page's start (navigation) to here is what
       // a person waits for to see their map (timing.shownAt, in milliseconds).
       requestAnimationFrame(function () {
