@@ -19,7 +19,7 @@ import numpy as np
 import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
-from sqlalchemy import ARRAY, ColumnElement, Integer, any_, bindparam, cast, func, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, any_, bindparam, cast, func, select
 from sqlalchemy.types import UserDefinedType
 
 from kith.uow import Ctx
@@ -27,7 +27,7 @@ from kith.uow import Ctx
 INT4_OID, INT4_ARRAY_OID = 23, 1007
 
 
-def _is_postgres(ctx: Ctx) -> bool:
+def is_postgres(ctx: Ctx) -> bool:
     return bool(ctx.session.get_bind().dialect.name == "postgresql")
 
 
@@ -88,7 +88,7 @@ def _pg_array(ids: Sequence[int]) -> Any:
 def id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
     """Many ids as one parameter: a JSON array read by ``json_each`` on SQLite (a
     subquery), an int array on PostgreSQL."""
-    if _is_postgres(ctx):
+    if is_postgres(ctx):
         return _pg_array(ids)
     each = func.json_each(json.dumps(_ints(ids))).table_valued("value")
     return select(each.c.value)
@@ -97,7 +97,7 @@ def id_array(ctx: Ctx, ids: Sequence[int]) -> Any:
 def id_in(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
     """``column IN ids`` with the ids as one parameter (see :func:`id_array`)."""
     cond: ColumnElement[bool] = (
-        column == any_(_pg_array(ids)) if _is_postgres(ctx) else column.in_(id_array(ctx, ids))
+        column == any_(_pg_array(ids)) if is_postgres(ctx) else column.in_(id_array(ctx, ids))
     )
     return cond
 
@@ -109,9 +109,26 @@ def id_probe(ctx: Ctx, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
     thousands of ids may prefer reading the whole table with a hashed ``= ANY``, and the
     plan would then change with the connection's prepared state and the number of
     ids. SQLite plans ``IN`` over ``json_each`` as probes already."""
-    if not _is_postgres(ctx):
+    if not is_postgres(ctx):
         probe: ColumnElement[bool] = column.in_(id_array(ctx, ids))
         return probe
     hidden = cast(select(_pg_array(ids)).scalar_subquery(), ARRAY(Integer))
     cond: ColumnElement[bool] = column == any_(hidden)
     return cond
+
+
+def id_in_named(column: Any, name: str, *, postgres: bool) -> ColumnElement[bool]:
+    """``column IN :name`` for a statement built once (one per kind of database: the
+    two forms differ); bind the ids to ``name`` with :func:`id_value`. A statement
+    built once is not built again, nor its cache key, for each request."""
+    if postgres:
+        cond: ColumnElement[bool] = column == any_(bindparam(name, type_=_Int4ArrayType()))
+        return cond
+    each = func.json_each(bindparam(name, type_=String())).table_valued("value")
+    within: ColumnElement[bool] = column.in_(select(each.c.value))
+    return within
+
+
+def id_value(ctx: Ctx, ids: Sequence[int]) -> Any:
+    """The value to bind to an :func:`id_in_named` parameter."""
+    return _Int4Array(ids) if is_postgres(ctx) else json.dumps(_ints(ids))

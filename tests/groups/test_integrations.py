@@ -69,6 +69,39 @@ def test_shared_groups_suggest_people_and_filter_search(kith: Kith, client: Test
         assert opened.page.total == 3
 
 
+def test_a_shared_group_is_named_by_the_smallest_and_only_members_count(
+    kith: Kith, client: TestClient
+) -> None:
+    """People you may know reads the viewer's groups one at a time, smallest first: a
+    fellow member of two groups is suggested for the smaller; someone who only asked
+    to join, or was banned, is no fellow member."""
+    with kith.uow() as ctx:
+        big = cast(ctx, "public")
+        small = cast(ctx, "public")
+        mia = big.member
+        both = make_member(ctx, "Bo", "Both")
+        asked = make_member(ctx, "Ash", "Asked")
+        for who in (mia, both):
+            service.join(ctx, who, small.group.id)
+        service.join(ctx, both, big.group.id)
+        for extra in range(3):
+            service.join(ctx, make_member(ctx, f"Bigs{extra}"), big.group.id)
+        private = cast(ctx, "private")
+        service.join(ctx, mia, private.group.id, [])
+        service.approve(ctx, private.owner, private.group.id, mia.id)
+        assert service.join(ctx, asked, private.group.id, []) == "requested"
+    synced(kith)
+    with kith.uow() as ctx:
+        viewer = ctx.session.merge(mia)
+        groups = {g.id: ctx.session.merge(g) for g in (big.group, small.group, private.group)}
+        assert groups[small.group.id].member_count < groups[big.group.id].member_count
+        suggested = {s.member.id: s.reasons for s in people_you_may_know(ctx, viewer, limit=50)}
+        assert suggested[both.id][0] == f"You are both members of {small.group.name}"
+        assert suggested[big.owner.id][0] == f"You are both members of {big.group.name}"
+        assert asked.id not in suggested
+        assert viewer.id not in suggested
+
+
 def test_a_tag_is_invited_one_by_one(kith: Kith, client: TestClient) -> None:
     with kith.uow() as ctx:
         ctx.settings.group_invitations_per_week = 4

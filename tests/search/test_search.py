@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from kith.blocks.service import block
-from kith.idlists import id_in, id_probe
+from kith.idlists import id_in, id_in_named, id_probe, id_value, is_postgres
 from kith.models import Member
 from kith.pagination import PageRequest
 from kith.runtime import Kith
@@ -377,6 +377,29 @@ def test_id_lists_bound_as_one_parameter_whatever_their_length(
         others = select(Member.id).where(~member_of(c, Member.id, wanted))
         assert set(c.session.scalars(others)).isdisjoint(wanted)
         assert list(c.session.scalars(others)) != []
+
+
+def test_id_lists_bound_by_name_in_a_statement_built_once(
+    kith: Kith, town: dict[str, Member]
+) -> None:
+    """A statement built once (one per kind of database) takes its ids at execution,
+    long, empty or negated, and means exactly those ids."""
+    wanted = sorted([town["ana"].id, town["cleo"].id])
+    longer = list(range(10**6, 10**6 + 60_000)) + wanted
+    built = {
+        pg: select(Member.id).where(id_in_named(Member.id, "ids", postgres=pg)).order_by(Member.id)
+        for pg in (False, True)
+    }
+    outside = {
+        pg: select(Member.id).where(~id_in_named(Member.id, "ids", postgres=pg))
+        for pg in (False, True)
+    }
+    with kith.uow(write=False) as c:
+        pg = is_postgres(c)
+        assert list(c.session.scalars(built[pg], {"ids": id_value(c, longer)})) == wanted
+        assert list(c.session.scalars(built[pg], {"ids": id_value(c, [])})) == []
+        others = set(c.session.scalars(outside[pg], {"ids": id_value(c, wanted)}))
+        assert others and others.isdisjoint(wanted)
 
 
 def test_industry_is_the_whole_name_ignoring_case(kith: Kith, town: dict[str, Member]) -> None:

@@ -38,7 +38,9 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
+    bindparam,
     exists,
     func,
     literal,
@@ -51,9 +53,9 @@ from sqlalchemy.orm import selectinload
 from kith.clock import as_utc
 from kith.db import planned_for_values
 from kith.errors import Invalid
-from kith.idlists import id_in
+from kith.idlists import id_in, id_in_named, id_value, is_postgres
 from kith.models import Comment, FeedFewer, FeedHide, Follow, Member, Post, Reaction
-from kith.posts.audience import visible_post, visible_to
+from kith.posts.audience import Viewer, visible_post, visible_to
 from kith.posts.feed_ties import (
     Engaged,
     Tie,
@@ -188,7 +190,7 @@ def feed(
     return _for_you(ctx, viewer, cursor or None, check_limit(limit))
 
 
-def _not_hidden(viewer_id: int) -> ColumnElement[bool]:
+def _not_hidden(viewer_id: Viewer) -> ColumnElement[bool]:
     return ~exists().where(FeedHide.member_id == viewer_id, FeedHide.post_id == Post.id)
 
 
@@ -386,34 +388,48 @@ def _rank(
     return sorted(candidates, key=lambda c: (c.score, c.post_id), reverse=True)
 
 
-def _readable(ctx: Ctx, viewer_id: int, ids: Sequence[int], *conditions: Any) -> dict[int, Post]:
-    """The posts among ``ids`` that the viewer may read, with their authors."""
+#: The reader in the statements built once below.
+_VIEWER = bindparam("viewer_id", type_=Integer)
+
+
+def _readable_statement(postgres: bool, chosen: bool) -> Select[Any]:
+    """The posts among ``:ids`` that ``:viewer_id`` may read, with their authors; with
+    ``chosen``, only *For you*'s: of authors the viewer follows now (or their own: an
+    unfollow or a hide between two pages of a kept ranking acts at once) or among the
+    ``:network`` posts their connections brought, and not hidden. Followed now is
+    looked up per candidate: the plan does not depend on how many the viewer follows.
+    Recent's candidates are chosen that way already."""
+    conditions = [id_in_named(Post.id, "ids", postgres=postgres), visible_to(_VIEWER)]
+    if chosen:
+        followed = exists().where(
+            Follow.follower_id == _VIEWER, Follow.followee_id == Post.author_id
+        )
+        network = id_in_named(Post.id, "network", postgres=postgres)
+        conditions += [or_(Post.author_id == _VIEWER, followed, network), _not_hidden(_VIEWER)]
+    return select(Post).where(*conditions).options(selectinload(Post.author))
+
+
+#: Built once per kind of database (the audience rule is the feed's largest statement:
+#: building it and its cache key for each page cost more than running it).
+_READABLE = {
+    (postgres, chosen): _readable_statement(postgres, chosen)
+    for postgres in (False, True)
+    for chosen in (False, True)
+}
+
+
+def _readable(
+    ctx: Ctx, viewer_id: int, ids: Sequence[int], network: Sequence[int] | None = None
+) -> dict[int, Post]:
+    """The posts among ``ids`` that the viewer may read, with their authors; with
+    ``network``, *For you*'s only (see :func:`_readable_statement`)."""
     if not ids:
         return {}
-    stmt = (
-        select(Post)
-        .where(id_in(ctx, Post.id, ids), visible_to(viewer_id), *conditions)
-        .options(selectinload(Post.author))
-    )
-    return {p.id: p for p in ctx.session.scalars(stmt)}
-
-
-def _visible_posts(
-    ctx: Ctx, viewer_id: int, ids: Sequence[int], network: Sequence[int] = ()
-) -> dict[int, Post]:
-    """*For you*'s candidates among ``ids`` that the viewer may read and has not hidden,
-    of authors the viewer follows now (or their own: an unfollow or a hide between two
-    pages of a kept ranking acts at once), except for the ``network`` posts that their
-    connections brought. Recent's candidates are chosen that way already."""
-    # Followed now, looked up per candidate: the plan does not depend on how many the
-    # viewer follows.
-    shown = or_(
-        Post.author_id == viewer_id,
-        exists().where(Follow.follower_id == viewer_id, Follow.followee_id == Post.author_id),
-    )
-    if network:
-        shown = or_(shown, id_in(ctx, Post.id, network))
-    return _readable(ctx, viewer_id, ids, shown, _not_hidden(viewer_id))
+    params = {"viewer_id": viewer_id, "ids": id_value(ctx, ids)}
+    if network is not None:
+        params["network"] = id_value(ctx, network)
+    stmt = _READABLE[(is_postgres(ctx), network is not None)]
+    return {p.id: p for p in ctx.session.scalars(stmt, params)}
 
 
 @dataclass(frozen=True)
@@ -465,7 +481,7 @@ def _for_you(ctx: Ctx, viewer: Member, cursor: str | None, limit: int) -> FeedPa
     while len(page) <= limit and start < len(candidates):
         chunk = candidates[start : start + 2 * limit + 1]
         start += len(chunk)
-        posts = _visible_posts(
+        posts = _readable(
             ctx,
             viewer.id,
             [c.post_id for c in chunk],

@@ -6,7 +6,7 @@ it would repeat that work to arrive at the same order. The ranking is kept here 
 :data:`KEEP_SECONDS`, for at most :data:`KEEP_VIEWERS` viewers (the least recently
 used go first), by viewer and moment. It is only a shortcut: a page served from it
 still passes every post through the audience rule, the viewer's hidden posts and
-follows (:func:`kith.posts.feed._visible_posts`), and a process that has no window
+follows (:func:`kith.posts.feed._readable_statement`), and a process that has no window
 for a cursor (another replica, a restart, an old link) ranks it again and finds the
 same order. "See fewer" and "See more" drop the viewer's windows, so that the next
 page ranks with the new choice.

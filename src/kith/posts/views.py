@@ -42,7 +42,7 @@ from kith.models import (
     Tag,
     Tier,
 )
-from kith.posts.audience import post_not_found, visible_to
+from kith.posts.audience import post_not_found, readable_among
 from kith.posts.images import image_urls
 from kith.posts.reactors import reaction_headlines, reaction_kinds
 from kith.posts.service import Audience
@@ -155,16 +155,7 @@ def _members(ctx: Ctx, ids: Sequence[int]) -> dict[int, Member]:
 def _load(ctx: Ctx, viewer: Member, posts: Sequence[Post]) -> dict[str, Any]:
     """Everything the cards of ``posts`` need, a few queries in all."""
     wanted = {p.repost_of_id for p in posts if p.repost_of_id is not None}
-    originals = {
-        p.id: p
-        for p in (
-            ctx.session.scalars(
-                select(Post).where(id_in(ctx, Post.id, list(wanted)), visible_to(viewer.id))
-            )
-            if wanted
-            else []
-        )
-    }
+    originals = {p.id: p for p in readable_among(ctx, viewer.id, list(wanted))}
     every = [*posts, *originals.values()]
     ids = [p.id for p in every]
     author_ids = sorted({p.author_id for p in every})

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy import CompoundSelect, Integer, and_, bindparam, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from kith.connections.queries import block_exists, expiry_cutoff, reads_pending_to_sender
 from kith.connections.service import policy_refusal
@@ -301,25 +300,42 @@ def _same_place(ctx: Ctx, viewer: Member) -> list[int]:
 
 def _group_fellows(ctx: Ctx, viewer: Member) -> dict[int, str]:
     """Members of the viewer's groups, the smallest groups first (a shared group of
-    twelve says more than one of fifty thousand), newest members first in each."""
-    mine = aliased(GroupMember)
-    rows = ctx.session.execute(
-        select(GroupMember.member_id, Group.name)
-        .join(Group, Group.id == GroupMember.group_id)
-        .join(mine, mine.group_id == GroupMember.group_id)
-        .where(
-            mine.member_id == viewer.id,
-            mine.status == "member",
-            GroupMember.status == "member",
-            GroupMember.member_id != viewer.id,
-        )
-        .order_by(Group.member_count, Group.id, GroupMember.joined_at.desc())
-        .limit(ATTRIBUTE_CANDIDATES)
-    )
+    twelve says more than one of fifty thousand), newest members first in each: one
+    group at a time, each read from its newest members down on the (group, status,
+    joined) index, until ATTRIBUTE_CANDIDATES rows are in hand. (Joining the viewer's
+    groups to all their members and sorting them read every member of a large group:
+    23 ms for a group of 45,000 on PostgreSQL.)"""
+    groups = ctx.session.execute(
+        select(Group.id, Group.name)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(GroupMember.member_id == viewer.id, GroupMember.status == "member")
+        .order_by(Group.member_count, Group.id)
+    ).all()
     found: dict[int, str] = {}
-    for member_id, name in rows:
-        found.setdefault(member_id, name)
+    room = ATTRIBUTE_CANDIDATES
+    for group_id, name in groups:
+        if room <= 0:
+            break
+        newest = ctx.session.scalars(
+            _NEWEST_FELLOWS, {"group_id": group_id, "viewer_id": viewer.id, "room": room}
+        ).all()
+        room -= len(newest)
+        for member_id in newest:
+            found.setdefault(member_id, name)
     return found
+
+
+#: A group's newest members but the viewer (built once: asked once per group).
+_NEWEST_FELLOWS = (
+    select(GroupMember.member_id)
+    .where(
+        GroupMember.group_id == bindparam("group_id", type_=Integer),
+        GroupMember.status == "member",
+        GroupMember.member_id != bindparam("viewer_id", type_=Integer),
+    )
+    .order_by(GroupMember.joined_at.desc())
+    .limit(bindparam("room", type_=Integer))
+)
 
 
 def _span(o: _Overlap, *, present: str, past: str) -> str:
