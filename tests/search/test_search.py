@@ -399,7 +399,8 @@ def test_id_lists_bound_by_name_in_a_statement_built_once(
         assert list(c.session.scalars(built[pg], {"ids": id_value(c, longer)})) == wanted
         assert list(c.session.scalars(built[pg], {"ids": id_value(c, [])})) == []
         others = set(c.session.scalars(outside[pg], {"ids": id_value(c, wanted)}))
-        assert others and others.isdisjoint(wanted)
+        assert others
+        assert others.isdisjoint(wanted)
 
 
 def test_industry_is_the_whole_name_ignoring_case(kith: Kith, town: dict[str, Member]) -> None:
