@@ -2,7 +2,7 @@
 behind nginx, then the invariants.
 
 ``make loadtest`` (or ``python -m bench.loadtest [--members N] [--replicas R]
-[--users U] [--duration 5m] [--reuse] [--quick]``):
+[--users U] [--duration 5m] [--reuse] [--quick] [--costs SECONDS]``):
 
 1. builds (or, with ``--reuse``, reuses) the demo community of ``--members`` in the
    PostgreSQL at ``KITH_BENCH_POSTGRES_URL`` (the same schema as ``bench search``);
@@ -16,6 +16,9 @@ behind nginx, then the invariants.
    database now, for ``--samples`` pairs;
 6. prints throughput and p50/p95/p99 per route, 5xx, the outbox lag's p99 (from each
    replica's ``kith_outbox_lag_seconds``) and the load average, and writes ``--json``.
+
+With ``--costs SECONDS``, steps 3 to 6 give way to each read route alone on one
+replica: its latency and the CPU one request costs (bench/loadtest/costs.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any
 
 import httpx
 import numpy as np
-from bench.loadtest import where
+from bench.loadtest import costs, where
 from bench.loadtest.invariants import check, outbox_top
 from bench.network import log, machine_info
 from bench.search import prepare
@@ -260,6 +263,14 @@ def main(argv: list[str]) -> int:
         default=60,
         help="seconds of py-spy sampling on one replica mid-run (0: none)",
     )
+    p.add_argument(
+        "--costs",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="instead of the load: each read route alone on one replica for SECONDS, "
+        "its latency and CPU per request (bench/loadtest/costs.py)",
+    )
     p.add_argument("--json", default="var/bench/loadtest.json")
     args = p.parse_args(argv)
     if args.quick:
@@ -280,6 +291,8 @@ def main(argv: list[str]) -> int:
     (logs / "members.json").write_text(json.dumps(members))
     kith.stop_network()
     url = kith.settings.database_url
+    if args.costs:
+        return _costs(url, members, args, logs, result)
     log(f"{len(members)} members with tokens; starting {args.replicas} replicas")
 
     replicas = _start_replicas(url, args.replicas, logs)
@@ -373,6 +386,35 @@ def main(argv: list[str]) -> int:
     print(f"\nwrote {out}")
     failures = sum(row["failures"] for row in result["routes"] if row["route"] != "Aggregated")
     return 0 if found.ok and not result["server_errors"] and not failures else 1
+
+
+def _costs(
+    url: str,
+    members: list[dict[str, Any]],
+    args: argparse.Namespace,
+    logs: Path,
+    result: dict[str, Any],
+) -> int:
+    """Each read route alone on one replica (see bench/loadtest/costs.py)."""
+    (proc, base), *_ = _start_replicas(url, 1, logs)
+    try:
+        rows = costs.measure(base, proc.pid, members, args.costs, logs)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    result["costs"] = rows
+    result["average_read"] = costs.average_read(rows)
+    print()
+    print(costs.render(rows))
+    for row in rows:
+        if "python_by_layer" in row:
+            layers = ", ".join(f"{k} {v:.0%}" for k, v in row["python_by_layer"].items())
+            print(f"  {row['route']}: {layers}")
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"\nwrote {out}")
+    return 0
 
 
 def _print(result: dict[str, Any]) -> None:
