@@ -74,20 +74,36 @@ def lock_members(session: Session, *member_ids: int, deleting: bool = False) -> 
         session.execute(stmt.with_for_update(key_share=not deleting))
 
 
-def blocked_between(session: Session, a: int, b: int) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    Block.unblocked_at.is_(None),
-                    or_(
-                        and_(Block.blocker_id == a, Block.blocked_id == b),
-                        and_(Block.blocker_id == b, Block.blocked_id == a),
-                    ),
-                )
-            )
-        )
+_A = bindparam("a", type_=Integer)
+_B = bindparam("b", type_=Integer)
+_LO = bindparam("lo", type_=Integer)
+_HI = bindparam("hi", type_=Integer)
+
+# The questions about one pair that every profile, invitation and message asks, built
+# once (building a statement and its cache key for each call cost more than running
+# it): the pair's values are bound at execution.
+_BLOCKED_BETWEEN = select(
+    exists().where(
+        Block.unblocked_at.is_(None),
+        or_(
+            and_(Block.blocker_id == _A, Block.blocked_id == _B),
+            and_(Block.blocker_id == _B, Block.blocked_id == _A),
+        ),
     )
+)
+_CONNECTION_BETWEEN = select(Connection).where(
+    Connection.member_lo_id == _LO, Connection.member_hi_id == _HI
+)
+_FOLLOWS_BETWEEN = select(Follow.follower_id).where(
+    or_(
+        and_(Follow.follower_id == _A, Follow.followee_id == _B),
+        and_(Follow.follower_id == _B, Follow.followee_id == _A),
+    )
+)
+
+
+def blocked_between(session: Session, a: int, b: int) -> bool:
+    return bool(session.scalar(_BLOCKED_BETWEEN, {"a": a, "b": b}))
 
 
 def block_exists(
@@ -121,9 +137,7 @@ def active_block(session: Session, blocker: int, blocked: int) -> Block | None:
 
 def connection_between(session: Session, a: int, b: int) -> Connection | None:
     lo, hi = pair(a, b)
-    return session.scalar(
-        select(Connection).where(Connection.member_lo_id == lo, Connection.member_hi_id == hi)
-    )
+    return session.scalar(_CONNECTION_BETWEEN, {"lo": lo, "hi": hi})
 
 
 def stored_connection_count(session: Session, member_id: int) -> int:
@@ -205,7 +219,7 @@ def open_invitation(session: Session, sender: int, recipient: int) -> Invitation
     )
 
 
-def reads_pending_to_sender(cutoff: datetime) -> ColumnElement[bool]:
+def reads_pending_to_sender(cutoff: datetime | ColumnElement[Any]) -> ColumnElement[bool]:
     """SQL: the invitation reads "pending" to its sender (see ``status_for``): not
     withdrawn, not past its expiry date (``cutoff`` from :func:`expiry_cutoff`), and
     pending, ignored, declined as unknown or undelivered. Every list, count and button
@@ -218,22 +232,25 @@ def reads_pending_to_sender(cutoff: datetime) -> ColumnElement[bool]:
     )
 
 
+_PENDING_FROM = (
+    select(Invitation)
+    .where(
+        Invitation.pair_lo == _LO,
+        Invitation.pair_hi == _HI,
+        Invitation.sender_id == _A,
+        reads_pending_to_sender(bindparam("cutoff", type_=Invitation.created_at.type)),
+    )
+    .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    .limit(1)
+)
+
+
 def pending_from(
     session: Session, sender: int, recipient: int, cutoff: datetime
 ) -> Invitation | None:
     """The invitation from ``sender`` to ``recipient`` that reads pending to its sender."""
     lo, hi = pair(sender, recipient)
-    return session.scalar(
-        select(Invitation)
-        .where(
-            Invitation.pair_lo == lo,
-            Invitation.pair_hi == hi,
-            Invitation.sender_id == sender,
-            reads_pending_to_sender(cutoff),
-        )
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_PENDING_FROM, {"lo": lo, "hi": hi, "a": sender, "cutoff": cutoff})
 
 
 def sent_after_a_report() -> Exists:
@@ -303,16 +320,7 @@ def is_following(session: Session, follower: int, followee: int) -> bool:
 
 def follows_between(session: Session, a: int, b: int) -> tuple[bool, bool]:
     """(``a`` follows ``b``, ``b`` follows ``a``), in one statement."""
-    followers = set(
-        session.scalars(
-            select(Follow.follower_id).where(
-                or_(
-                    and_(Follow.follower_id == a, Follow.followee_id == b),
-                    and_(Follow.follower_id == b, Follow.followee_id == a),
-                )
-            )
-        )
-    )
+    followers = set(session.scalars(_FOLLOWS_BETWEEN, {"a": a, "b": b}))
     return a in followers, b in followers
 
 

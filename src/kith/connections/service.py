@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from kith.clock import day_text
@@ -698,16 +698,20 @@ class Relationship:
         return self.connection is not None
 
 
+#: The open invitation ``other`` sent the viewer (built once: every profile asks it).
+_RECEIVED = select(Invitation).where(
+    Invitation.sender_id == bindparam("sender_id", type_=Integer),
+    Invitation.recipient_id == bindparam("recipient_id", type_=Integer),
+    Invitation.status.in_(OPEN_STATUSES),
+    Invitation.created_at > bindparam("cutoff", type_=Invitation.created_at.type),
+)
+
+
 def relationship(ctx: Ctx, viewer: Member, other: Member) -> Relationship:
     sent = pending_from(ctx.session, viewer.id, other.id, _cutoff(ctx))
+    cutoff = expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days)
     received = ctx.session.scalar(
-        select(Invitation).where(
-            Invitation.sender_id == other.id,
-            Invitation.recipient_id == viewer.id,
-            Invitation.status.in_(OPEN_STATUSES),
-            Invitation.created_at
-            > expiry_cutoff(ctx.clock.now(), ctx.settings.invitation_expiry_days),
-        )
+        _RECEIVED, {"sender_id": other.id, "recipient_id": viewer.id, "cutoff": cutoff}
     )
     following, followed_by = follows_between(ctx.session, viewer.id, other.id)
     return Relationship(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from kith import search_index
@@ -142,8 +142,12 @@ def career_stage(member: Member, now: datetime) -> str | None:
     return member.career_stage or derived_career_stage(member, now)
 
 
+#: Built once: every profile, invitation and message names a member by handle.
+_BY_HANDLE = select(Member).where(Member.handle == bindparam("handle", type_=String))
+
+
 def get_member(ctx: Ctx, handle: str) -> Member:
-    member = ctx.session.scalar(select(Member).where(Member.handle == handle.lower()))
+    member = ctx.session.scalar(_BY_HANDLE, {"handle": handle.lower()})
     if member is None or not member.is_active:
         raise NotFound(f"There is no member '{handle}'.", code="member_not_found")
     return member
