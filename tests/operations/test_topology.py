@@ -5,12 +5,14 @@ goes through the proxy."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from kith.cli.serve import KEEP_ALIVE_SECONDS
 from kith.clock import SystemClock
 from kith.models import Connection
 from kith.runtime import Kith
@@ -84,3 +86,13 @@ def test_two_replicas_behind_nginx_serve_one_network(committed_kith: Kith, tmp_p
         assert any(entry.get("request_id") == "topology-check-1" for entry in logged)
         assert client.get("/metrics").status_code == 404  # not public
         assert client.get("/readyz").json()["ready"] is True
+
+
+def test_the_proxy_closes_idle_connections_before_a_replica_does() -> None:
+    """nginx keeps idle connections to the replicas for less time than a replica keeps
+    them open: a request never goes out on a connection the replica is closing (a POST
+    would come back 502)."""
+    conf = (Path(__file__).parents[2] / "deploy" / "nginx" / "kith.conf").read_text()
+    found = re.search(r"^\s*keepalive_timeout (\d+)s;", conf, re.MULTILINE)
+    assert found is not None
+    assert int(found.group(1)) < KEEP_ALIVE_SECONDS

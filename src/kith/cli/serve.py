@@ -12,6 +12,13 @@ import typer
 
 from kith.cli._common import console, err, runtime
 
+#: How long an idle keep-alive connection stays open. Longer than the proxy keeps its
+#: idle connections to the replicas (deploy/nginx/kith.conf, ``keepalive_timeout``):
+#: the proxy must be the one to close them. If the replica closed first, a request the
+#: proxy sent at that moment would meet a reset connection, and the proxy answers a
+#: POST it may not send twice with 502 (seen under load with uvicorn's 5 s default).
+KEEP_ALIVE_SECONDS = 75
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -52,5 +59,6 @@ def serve(
         workers=workers,
         log_config=log_config(settings.log_format, settings.log_level),
         access_log=False,  # kith.access writes one line per request, with its id
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=False,  # the app believes forwarded headers from KITH_TRUSTED_PROXIES
     )
