@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, exists, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -156,13 +156,16 @@ def visible_post(ctx: Ctx, viewer_id: int, post_id: int) -> Post:
     return post
 
 
-#: The posts among ``:ids`` that ``:reader_id`` may read, built once per kind of
-#: database: building the rule and its cache key for each call cost more than running it.
+def among_statement(postgres: bool, reader: ColumnElement[int]) -> Select[Any]:
+    """SQL: the posts among ``:ids`` (bound with :func:`kith.idlists.id_value`) that
+    ``reader``, a bound parameter, may read; for statements built once per kind of
+    database: building the rule and its cache key for each call cost more than running
+    it."""
+    return select(Post).where(id_in_named(Post.id, "ids", postgres=postgres), visible_to(reader))
+
+
 _AMONG = {
-    postgres: select(Post).where(
-        id_in_named(Post.id, "ids", postgres=postgres),
-        visible_to(bindparam("reader_id", type_=Integer)),
-    )
+    postgres: among_statement(postgres, bindparam("viewer_id", type_=Integer))
     for postgres in (False, True)
 }
 
@@ -171,5 +174,5 @@ def readable_among(ctx: Ctx, viewer_id: int, ids: Sequence[int]) -> list[Post]:
     """The posts among ``ids`` that ``viewer_id`` may read."""
     if not ids:
         return []
-    params = {"reader_id": viewer_id, "ids": id_value(ctx, ids)}
+    params = {"viewer_id": viewer_id, "ids": id_value(ctx, ids)}
     return list(ctx.session.scalars(_AMONG[is_postgres(ctx)], params))

@@ -55,7 +55,7 @@ from kith.db import planned_for_values
 from kith.errors import Invalid
 from kith.idlists import id_in, id_in_named, id_value, is_postgres
 from kith.models import Comment, FeedFewer, FeedHide, Follow, Member, Post, Reaction
-from kith.posts.audience import Viewer, visible_post, visible_to
+from kith.posts.audience import Viewer, among_statement, visible_post, visible_to
 from kith.posts.feed_ties import (
     Engaged,
     Tie,
@@ -399,14 +399,14 @@ def _readable_statement(postgres: bool, chosen: bool) -> Select[Any]:
     ``:network`` posts their connections brought, and not hidden. Followed now is
     looked up per candidate: the plan does not depend on how many the viewer follows.
     Recent's candidates are chosen that way already."""
-    conditions = [id_in_named(Post.id, "ids", postgres=postgres), visible_to(_VIEWER)]
+    stmt = among_statement(postgres, _VIEWER)
     if chosen:
         followed = exists().where(
             Follow.follower_id == _VIEWER, Follow.followee_id == Post.author_id
         )
         network = id_in_named(Post.id, "network", postgres=postgres)
-        conditions += [or_(Post.author_id == _VIEWER, followed, network), _not_hidden(_VIEWER)]
-    return select(Post).where(*conditions).options(selectinload(Post.author))
+        stmt = stmt.where(or_(Post.author_id == _VIEWER, followed, network), _not_hidden(_VIEWER))
+    return stmt.options(selectinload(Post.author))
 
 
 #: Built once per kind of database (the audience rule is the feed's largest statement:
