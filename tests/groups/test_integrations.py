@@ -14,7 +14,7 @@ from kith.pagination import PageRequest
 from kith.relationships.records import bulk_tag
 from kith.runtime import Kith
 from kith.search.service import SearchQuery, search_people
-from kith.search.suggestions import people_you_may_know
+from kith.search.suggestions import GROUPS_PER_STATEMENT, people_you_may_know
 from tests.fixtures.factories import connect, make_member
 from tests.fixtures.groups import cast, refused
 from tests.fixtures.introductions import synced
@@ -100,6 +100,26 @@ def test_a_shared_group_is_named_by_the_smallest_and_only_members_count(
         assert suggested[big.owner.id][0] == f"You are both members of {big.group.name}"
         assert asked.id not in suggested
         assert viewer.id not in suggested
+
+
+def test_fellow_members_of_many_groups_are_all_read(kith: Kith, client: TestClient) -> None:
+    """Past the groups one statement reads (GROUPS_PER_STATEMENT), the next ones are
+    read too: a fellow member in each of 55 groups is suggested for their group."""
+    with kith.uow() as ctx:
+        viewer = make_member(ctx, "Vi", "Many")
+        owners = {}
+        for i in range(GROUPS_PER_STATEMENT + 5):
+            owner = make_member(ctx, f"Own{i}")
+            group = service.create_group(ctx, owner, service.GroupDraft(name=f"Guild {i:02d}"))
+            service.join(ctx, viewer, group.id)
+            owners[owner.id] = group.name
+    synced(kith)
+    with kith.uow() as ctx:
+        me = ctx.session.merge(viewer)
+        suggested = {s.member.id: s.reasons for s in people_you_may_know(ctx, me, limit=100)}
+        assert {i: suggested[i][0] for i in owners} == {
+            i: f"You are both members of {name}" for i, name in owners.items()
+        }
 
 
 def test_a_tag_is_invited_one_by_one(kith: Kith, client: TestClient) -> None:
