@@ -36,7 +36,7 @@ from kith.connections.service import can_see_connections
 from kith.db import planned_for_values
 from kith.errors import Forbidden, Invalid, NotFound
 from kith.graph import service as graph
-from kith.idlists import id_array, id_in
+from kith.idlists import id_array, id_in, is_postgres
 from kith.members.service import entity_key, view_member
 from kith.models import (
     Company,
@@ -254,10 +254,6 @@ def _ts_query(words: list[str]) -> str:
     return " & ".join(f"{w}:*" for w in words)
 
 
-def _is_postgres(ctx: Ctx) -> bool:
-    return bool(ctx.session.get_bind().dialect.name == "postgresql")
-
-
 def _text_match(
     ctx: Ctx,
     stmt: Select[*tuple[Any, ...]],
@@ -280,7 +276,7 @@ def _text_match(
     ``best``: keep only that many best-ranked matches before joining the member rows
     (for a caller whose other conditions drop next to nobody).
     """
-    if _is_postgres(ctx):
+    if is_postgres(ctx):
         # The document's tsvector lives in its own narrow table (migration 0007), so
         # ranking many matches reads ~0.8 KB per match instead of the whole profile
         # row. The name alone has its own tsvector and GIN index in search_documents
@@ -545,7 +541,7 @@ def _matches(
             without=exclude.tolist(),
             best=limit + 1 if plain else None,
         )
-        if not plain and _is_postgres(ctx):
+        if not plain and is_postgres(ctx):
             # All the conditions, then the cut, over (id, rank) only: the sort does not
             # carry the documents the rank was computed from.
             cut: Any = (
@@ -562,14 +558,14 @@ def _matches(
                 SearchDocument, SearchDocument.member_id == cut.c.id
             )
             rank, conds = cut.c.rank, []
-        stmt = stmt.add_columns(rank.label("rel")) if plain or not _is_postgres(ctx) else stmt
+        stmt = stmt.add_columns(rank.label("rel")) if plain or not is_postgres(ctx) else stmt
         stmt = stmt.order_by(rank.desc(), Member.id)
     else:
         if scope is not None:
             conds.append(id_in(ctx, Member.id, scope.tolist()))
         stmt = stmt.order_by(Member.id)
     statement = stmt.where(*conds).limit(limit + 1)
-    if words and _is_postgres(ctx):
+    if words and is_postgres(ctx):
         # Each search is planned for its own words and ids (``planned_for_values``): a
         # generic plan no longer folds to_tsquery into a constant and parses it again
         # for every row ranked (65 -> 135-160 ms for 40,000 matches).
